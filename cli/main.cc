@@ -1,0 +1,152 @@
+// The `kiln` command: runs a script or module file, or a string of code.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/internal_natives.h"
+#include "core/runtime.h"
+#include "core/v8_platform.h"
+#include "core/version.h"
+
+namespace kiln {
+namespace {
+
+constexpr char kUsage[] = R"(kiln - a JavaScript runtime on V8
+
+Usage:
+  kiln run [options] <file> [args...]   run a script (.js, .cjs) or ES module (.mjs)
+  kiln <file> [args...]                 same as `kiln run`
+  kiln eval [options] '<code>'          run a string of code as a classic script
+  kiln --version                        print the kiln and V8 versions
+  kiln --help                           print this help
+
+Options:
+  --module            treat the file as an ES module whatever its extension
+  --print, -p         (eval) print the completion value
+  --v8-flags=<flags>  pass flags to V8, e.g. --v8-flags=--expose-gc,--stack-size=500
+
+Script arguments are available to JavaScript as `kiln.args`.
+An uncaught error or unhandled rejection prints a report on stderr and exits with 1.
+)";
+
+void PrintTo(int fd, const std::string& text) { WriteAll(fd, text.data(), text.size()); }
+
+int UsageError(const std::string& message) {
+  PrintTo(2, absl::StrCat("kiln: ", message, "\nRun 'kiln --help' for usage.\n"));
+  return 2;
+}
+
+struct Command {
+  enum class Kind { kRun, kEval } kind = Kind::kRun;
+  Runtime::ScriptKind script_kind = Runtime::ScriptKind::kByExtension;
+  bool print_result = false;
+  std::string target;  // file path or code
+  std::vector<std::string> script_args;
+};
+
+// Parses options up to the file (or code); everything after it belongs to the script.
+// Returns an exit code to stop with, or -1 to continue.
+int ParseOptions(int argc, char** argv, int first, Command* command) {
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (command->target.empty() && absl::StartsWith(arg, "-")) {
+      if (arg == "--module") {
+        command->script_kind = Runtime::ScriptKind::kModule;
+      } else if (arg == "--print" || arg == "-p") {
+        command->print_result = true;
+      } else if (absl::StartsWith(arg, "--v8-flags=")) {
+        std::string flags = arg.substr(std::strlen("--v8-flags="));
+        for (char& c : flags) {
+          if (c == ',') c = ' ';
+        }
+        AddV8Flags(flags).IgnoreError();  // V8 is not initialised yet in the CLI.
+      } else if (arg == "--") {
+        if (i + 1 >= argc) return UsageError("missing file after --");
+        command->target = argv[++i];
+      } else {
+        return UsageError(absl::StrCat("unknown option '", arg, "'"));
+      }
+      continue;
+    }
+    if (command->target.empty()) {
+      command->target = arg;
+    } else {
+      command->script_args.push_back(arg);
+    }
+  }
+  if (command->target.empty()) {
+    return UsageError(command->kind == Command::Kind::kRun ? "missing file to run"
+                                                           : "missing code to evaluate");
+  }
+  return -1;
+}
+
+int Execute(const Command& command) {
+  RuntimeOptions options;
+  options.args = command.script_args;
+  absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
+  if (!created.ok()) {
+    PrintTo(2, absl::StrCat("kiln: ", created.status().message(), "\n"));
+    return 70;
+  }
+  std::unique_ptr<Runtime> runtime = std::move(*created);
+  Result<void> outcome;
+  if (command.kind == Command::Kind::kRun) {
+    outcome = runtime->RunMainFile(command.target, command.script_kind);
+  } else {
+    Result<std::string> value = runtime->EvalToString(command.target);
+    if (!value.ok()) {
+      outcome = value.error();
+    } else {
+      outcome = runtime->RunEventLoop();
+      if (outcome.ok() && command.print_result) PrintTo(1, value.value() + "\n");
+    }
+  }
+  int exit_code = 0;
+  if (!outcome.ok()) {
+    PrintTo(2, outcome.error().Report());
+    exit_code = 1;
+  }
+  absl::Status shutdown = runtime->Shutdown();
+  if (!shutdown.ok()) PrintTo(2, absl::StrCat("kiln: ", shutdown.message(), "\n"));
+  return exit_code;
+}
+
+int Main(int argc, char** argv) {
+  // A closed stdout (`kiln run x.js | head -1`) must not kill the process mid-report.
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    PrintTo(2, kUsage);
+    return 2;
+  }
+  std::string first = argv[1];
+  if (first == "--help" || first == "-h" || first == "help") {
+    PrintTo(1, kUsage);
+    return 0;
+  }
+  if (first == "--version" || first == "-v" || first == "version") {
+    PrintTo(1, absl::StrCat("kiln ", kKilnVersion, "\nv8 ", V8VersionString(), "\n"));
+    return 0;
+  }
+  Command command;
+  int options_start = 2;
+  if (first == "eval") {
+    command.kind = Command::Kind::kEval;
+  } else if (first != "run") {
+    options_start = 1;  // `kiln file.js`
+  }
+  int stop = ParseOptions(argc, argv, options_start, &command);
+  if (stop >= 0) return stop;
+  return Execute(command);
+}
+
+}  // namespace
+}  // namespace kiln
+
+int main(int argc, char** argv) { return kiln::Main(argc, argv); }

@@ -1,0 +1,390 @@
+#include "core/runtime.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/file_util.h"
+#include "core/internal_natives.h"
+#include "core/module_loader.h"
+#include "core/v8_platform.h"
+#include "core/v8_util.h"
+#include "core/version.h"
+#include "js/embedded_js.h"
+
+namespace kiln {
+namespace {
+
+// Isolate data slot holding the owning Runtime*.
+constexpr uint32_t kRuntimeSlot = 0;
+
+// Enters a runtime's isolate and context for the length of a public call.
+class RuntimeScope {
+ public:
+  explicit RuntimeScope(const Runtime* runtime)
+      : isolate_scope_(runtime->isolate()),
+        handle_scope_(runtime->isolate()),
+        context_(runtime->context()),
+        context_scope_(context_) {}
+  v8::Local<v8::Context> context() const { return context_; }
+
+ private:
+  v8::Isolate::Scope isolate_scope_;
+  v8::HandleScope handle_scope_;
+  v8::Local<v8::Context> context_;
+  v8::Context::Scope context_scope_;
+};
+
+JsError ErrorFromTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                          const v8::TryCatch& try_catch) {
+  return JsErrorFromException(isolate, context, try_catch.Exception(), try_catch.Message());
+}
+
+// A file that cannot be read, in the words node and deno use.
+JsError FileError(const std::string& path, const absl::Status& status) {
+  if (absl::IsNotFound(status)) {
+    return HostError("Error", absl::StrCat("Cannot find module '", path, "'"));
+  }
+  return HostError("Error", std::string(status.message()));
+}
+
+const char* HandleTypeName(uv_handle_t* handle) { return uv_handle_type_name(handle->type); }
+
+}  // namespace
+
+Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
+
+Runtime* Runtime::From(v8::Isolate* isolate) {
+  return static_cast<Runtime*>(isolate->GetData(kRuntimeSlot));
+}
+
+v8::Local<v8::Context> Runtime::context() const { return context_.Get(isolate_); }
+
+v8::Local<v8::Object> Runtime::internals() const { return internals_.Get(isolate_); }
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options) {
+  std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
+  absl::Status status = runtime->Initialize();
+  if (!status.ok()) return status;
+  return runtime;
+}
+
+absl::Status Runtime::Initialize() {
+  InitializeV8();
+  if (options_.loop != nullptr) {
+    loop_ = options_.loop;
+  } else {
+    int rc = uv_loop_init(&owned_loop_);
+    if (rc != 0) return absl::InternalError(absl::StrCat("uv_loop_init: ", uv_strerror(rc)));
+    loop_ = &owned_loop_;
+  }
+  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  isolate_ = v8::Isolate::Allocate();
+  // Registering before Initialize lets V8 post tasks from the start; they run on loop_.
+  Platform()->RegisterIsolate(isolate_, loop_);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_.get();
+  v8::Isolate::Initialize(isolate_, params);
+  isolate_->SetData(kRuntimeSlot, this);
+  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate_->SetPromiseRejectCallback(&Runtime::OnPromiseReject);
+  isolate_->AddMessageListenerWithErrorLevel(&Runtime::OnUncaughtMessage,
+                                             v8::Isolate::kMessageError);
+  ModuleLoader::InstallIsolateCallbacks(isolate_);
+  modules_ = std::make_unique<ModuleLoader>(isolate_);
+
+  uv_check_init(loop_, &turn_end_);
+  turn_end_.data = this;
+  uv_check_start(&turn_end_, &Runtime::OnTurnEnd);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));
+
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handle_scope(isolate_);
+  context_.Reset(isolate_, v8::Context::New(isolate_));
+  return Bootstrap();
+}
+
+absl::Status Runtime::Bootstrap() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> internals = v8::Object::New(isolate_);
+  internals_.Reset(isolate_, internals);
+
+  v8::Local<v8::Object> native = v8::Object::New(isolate_);
+  InstallInternalNatives(isolate_, native);
+  internals->Set(context, OneByteString(isolate_, "native"), native).Check();
+
+  std::vector<v8::Local<v8::Value>> args;
+  for (const std::string& arg : options_.args) args.push_back(Utf8String(isolate_, arg));
+  internals->Set(context, OneByteString(isolate_, "args"),
+                 v8::Array::New(isolate_, args.data(), args.size()))
+      .Check();
+  v8::Local<v8::Object> versions = v8::Object::New(isolate_);
+  versions->Set(context, OneByteString(isolate_, "kiln"), OneByteString(isolate_, kKilnVersion))
+      .Check();
+  versions->Set(context, OneByteString(isolate_, "v8"), OneByteString(isolate_, v8::V8::GetVersion()))
+      .Check();
+  internals->Set(context, OneByteString(isolate_, "versions"), versions).Check();
+
+  v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
+  for (size_t i = 0; i < js::kBootstrapFileCount; ++i) {
+    const js::EmbeddedFile& file = js::kBootstrapFiles[i];
+    v8::TryCatch try_catch(isolate_);
+    v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:", file.name)));
+    v8::ScriptCompiler::Source source(Utf8String(isolate_, {file.source, file.size}), origin);
+    v8::Local<v8::Function> function;
+    v8::Local<v8::Value> argv[] = {internals};
+    if (!v8::ScriptCompiler::CompileFunction(context, &source, 1, &parameter)
+             .ToLocal(&function) ||
+        function->Call(context, v8::Undefined(isolate_), 1, argv).IsEmpty()) {
+      return absl::InternalError(absl::StrCat("bootstrap ", file.name, " failed: ",
+                                              ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+    }
+  }
+  isolate_->PerformMicrotaskCheckpoint();
+  return absl::OkStatus();
+}
+
+Runtime::~Runtime() { Shutdown().IgnoreError(); }
+
+absl::Status Runtime::Shutdown() {
+  if (shut_down_ || isolate_ == nullptr) return absl::OkStatus();
+  shut_down_ = true;
+  {
+    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::HandleScope handle_scope(isolate_);
+    modules_->Clear();
+    unhandled_rejections_.clear();
+    module_evaluations_.clear();
+    main_module_evaluation_.Reset();
+    internals_.Reset();
+    context_.Reset();
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&turn_end_), nullptr);
+
+  // The platform closes its per-isolate uv_async on unregistering; wait until that close
+  // has run, so no handle of ours is left on the loop.
+  bool platform_finished = false;
+  Platform()->AddIsolateFinishedCallback(
+      isolate_, [](void* finished) { *static_cast<bool*>(finished) = true; },
+      &platform_finished);
+  Platform()->UnregisterIsolate(isolate_);
+  isolate_->Dispose();
+  isolate_ = nullptr;
+  while (!platform_finished) uv_run(loop_, UV_RUN_ONCE);
+  uv_run(loop_, UV_RUN_NOWAIT);  // turn_end_'s close callback
+  if (loop_ != &owned_loop_) return absl::OkStatus();
+
+  if (uv_loop_close(loop_) == 0) return absl::OkStatus();
+  // Something left a handle open: name it, close everything, and report it.
+  std::vector<std::string> open_handles;
+  uv_walk(
+      loop_,
+      [](uv_handle_t* handle, void* names) {
+        static_cast<std::vector<std::string>*>(names)->push_back(HandleTypeName(handle));
+        if (!uv_is_closing(handle)) uv_close(handle, nullptr);
+      },
+      &open_handles);
+  uv_run(loop_, UV_RUN_DEFAULT);
+  uv_loop_close(loop_);
+  return absl::InternalError(absl::StrCat("the uv loop still had open handles at shutdown: ",
+                                          absl::StrJoin(open_handles, ", ")));
+}
+
+Result<v8::Global<v8::Value>> Runtime::Eval(std::string_view source_text, std::string_view name) {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, name));
+  v8::ScriptCompiler::Source source(Utf8String(isolate_, source_text), origin);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> result;
+  if (!v8::ScriptCompiler::Compile(context, &source).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&result)) {
+    JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
+    try_catch.Reset();
+    PerformMicrotaskCheckpoint();
+    pending_error_.reset();
+    return error;
+  }
+  v8::Global<v8::Value> value(isolate_, result);
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) return TakePendingError().error();
+  return value;
+}
+
+Result<std::string> Runtime::EvalToString(std::string_view source, std::string_view name) {
+  Result<v8::Global<v8::Value>> result = Eval(source, name);
+  if (!result.ok()) return result.error();
+  RuntimeScope scope(this);
+  return Inspect(result.value().Get(isolate_));
+}
+
+std::string Runtime::Inspect(v8::Local<v8::Value> value) {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> inspect;
+  v8::Local<v8::Value> formatted;
+  if (internals()->Get(context, OneByteString(isolate_, "inspect")).ToLocal(&inspect) &&
+      inspect->IsFunction() &&
+      inspect.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 1, &value)
+          .ToLocal(&formatted)) {
+    return ToStdString(isolate_, formatted);
+  }
+  return ToStdString(isolate_, value);
+}
+
+Result<void> Runtime::ExecuteScriptFile(const std::string& path) {
+  std::string absolute = AbsolutePath(path);
+  absl::StatusOr<std::string> source = ReadFile(absolute);
+  if (!source.ok()) return FileError(absolute, source.status());
+  Result<v8::Global<v8::Value>> result = Eval(*source, absolute);
+  if (!result.ok()) return result.error();
+  return {};
+}
+
+Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Module> module;
+  v8::Local<v8::Value> evaluation;
+  if (!modules_->LoadAndLink(context, path).ToLocal(&module) ||
+      !module->Evaluate(context).ToLocal(&evaluation)) {
+    return ErrorFromTryCatch(isolate_, context, try_catch);
+  }
+  // With top-level await, evaluation is a promise; its rejection is reported here (once),
+  // not also as an unhandled rejection.
+  v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
+  promise->MarkAsHandled();
+  ForgetUnhandledRejection(promise);
+  main_module_evaluation_.Reset(isolate_, promise);
+  module_evaluations_.emplace_back(isolate_, promise);
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) return TakePendingError();
+  return {};
+}
+
+Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
+  bool as_module = kind == ScriptKind::kModule ||
+                   (kind == ScriptKind::kByExtension && absl::EndsWith(path, ".mjs"));
+  Result<void> executed = as_module ? ExecuteModuleFile(path) : ExecuteScriptFile(path);
+  if (!executed.ok()) return executed;
+  Result<void> loop = RunEventLoop();
+  if (!loop.ok()) return loop;
+  if (as_module) {
+    RuntimeScope scope(this);
+    if (!main_module_evaluation_.IsEmpty() &&
+        main_module_evaluation_.Get(isolate_)->State() == v8::Promise::kPending) {
+      JsError error = HostError("Error", "top-level await never settled");
+      error.file = AbsolutePath(path);
+      return error;
+    }
+  }
+  return {};
+}
+
+Result<void> Runtime::RunEventLoop() {
+  if (pending_error_) return TakePendingError();
+  // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
+  RuntimeScope scope(this);
+  while (true) {
+    uv_run(loop_, UV_RUN_DEFAULT);
+    if (pending_error_) break;
+    // Waits for V8 worker tasks (for example a WebAssembly compile) and runs the
+    // foreground tasks they post, which may settle promises and add loop work.
+    Platform()->DrainTasks(isolate_);
+    PerformMicrotaskCheckpoint();
+    if (pending_error_ || !uv_loop_alive(loop_)) break;
+  }
+  return TakePendingError();
+}
+
+void Runtime::PerformMicrotaskCheckpoint() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  isolate_->PerformMicrotaskCheckpoint();
+
+  // Modules whose top-level await settled since the last checkpoint.
+  for (auto it = module_evaluations_.begin(); it != module_evaluations_.end();) {
+    v8::Local<v8::Promise> promise = it->Get(isolate_);
+    if (promise->State() == v8::Promise::kPending) {
+      ++it;
+      continue;
+    }
+    if (promise->State() == v8::Promise::kRejected) {
+      v8::Local<v8::Value> reason = promise->Result();
+      RecordUncaughtError(JsErrorFromException(isolate_, context, reason,
+                                               v8::Exception::CreateMessage(isolate_, reason)));
+    }
+    it = module_evaluations_.erase(it);
+  }
+
+  if (!unhandled_rejections_.empty()) {
+    v8::Local<v8::Value> reason = unhandled_rejections_.front().second.Get(isolate_);
+    JsError error = JsErrorFromException(isolate_, context, reason,
+                                         v8::Exception::CreateMessage(isolate_, reason));
+    error.from_rejection = true;
+    unhandled_rejections_.clear();
+    RecordUncaughtError(std::move(error));
+  }
+}
+
+void Runtime::RecordUncaughtError(JsError error) {
+  if (!pending_error_) pending_error_ = std::move(error);
+  uv_stop(loop_);
+}
+
+Result<void> Runtime::TakePendingError() {
+  if (!pending_error_) return {};
+  JsError error = std::move(*pending_error_);
+  pending_error_.reset();
+  return error;
+}
+
+void Runtime::ForgetUnhandledRejection(v8::Local<v8::Promise> promise) {
+  for (auto it = unhandled_rejections_.begin(); it != unhandled_rejections_.end(); ++it) {
+    if (it->first == promise) {
+      unhandled_rejections_.erase(it);
+      return;
+    }
+  }
+}
+
+void Runtime::OnPromiseReject(v8::PromiseRejectMessage message) {
+  v8::Local<v8::Promise> promise = message.GetPromise();
+  v8::Isolate* isolate = promise->GetIsolate();
+  Runtime* runtime = From(isolate);
+  if (runtime == nullptr) return;
+  switch (message.GetEvent()) {
+    case v8::kPromiseRejectWithNoHandler:
+      runtime->unhandled_rejections_.emplace_back(
+          v8::Global<v8::Promise>(isolate, promise),
+          v8::Global<v8::Value>(isolate, message.GetValue()));
+      break;
+    case v8::kPromiseHandlerAddedAfterReject:
+      runtime->ForgetUnhandledRejection(promise);
+      break;
+    default:
+      // Resolving or rejecting an already settled promise: not an error in JavaScript.
+      break;
+  }
+}
+
+void Runtime::OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception) {
+  v8::Isolate* isolate = message->GetIsolate();
+  Runtime* runtime = From(isolate);
+  if (runtime == nullptr) return;
+  runtime->RecordUncaughtError(
+      JsErrorFromException(isolate, isolate->GetCurrentContext(), exception, message));
+}
+
+void Runtime::OnTurnEnd(uv_check_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (uv_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return;
+  runtime->PerformMicrotaskCheckpoint();
+}
+
+}  // namespace kiln

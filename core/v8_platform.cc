@@ -1,0 +1,52 @@
+#include "core/v8_platform.h"
+
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "v8.h"
+
+namespace kiln {
+namespace {
+
+// Worker threads for V8's background tasks (compilation, GC). Two cores is the common
+// case here; four threads keep concurrent GC and wasm compilation from queueing.
+constexpr int kPlatformWorkerThreads = 4;
+
+std::mutex g_init_mutex;
+bool g_initialized = false;
+std::string g_pending_flags;
+// Intentionally leaked: V8 holds a pointer to the platform until process exit.
+node::MultiIsolatePlatform* g_platform = nullptr;
+
+}  // namespace
+
+absl::Status AddV8Flags(std::string_view flags) {
+  std::lock_guard<std::mutex> lock(g_init_mutex);
+  if (g_initialized) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("V8 is already initialised; flags '", std::string(flags), "' were not applied"));
+  }
+  g_pending_flags.append(" ").append(flags);
+  return absl::OkStatus();
+}
+
+void InitializeV8() {
+  std::lock_guard<std::mutex> lock(g_init_mutex);
+  if (g_initialized) return;
+  std::string flags = absl::StrCat("--turbo-fast-api-calls", g_pending_flags);
+  v8::V8::SetFlagsFromString(flags.data(), flags.size());
+  g_platform = node::MultiIsolatePlatform::Create(kPlatformWorkerThreads).release();
+  v8::V8::InitializePlatform(g_platform);
+  v8::V8::Initialize();
+  g_initialized = true;
+}
+
+node::MultiIsolatePlatform* Platform() {
+  InitializeV8();
+  return g_platform;
+}
+
+std::string V8VersionString() { return v8::V8::GetVersion(); }
+
+}  // namespace kiln
