@@ -1,0 +1,64 @@
+#include "core/testing/runtime_fixture.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace kiln::testing {
+
+void RuntimeTest::SetUp() {
+  absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(MakeOptions());
+  ASSERT_TRUE(created.ok()) << created.status();
+  runtime_ = std::move(*created);
+}
+
+void RuntimeTest::TearDown() {
+  if (!runtime_) return;
+  absl::Status status = runtime_->Shutdown();
+  EXPECT_TRUE(status.ok()) << status;
+  runtime_.reset();
+}
+
+void RuntimeTest::ExpectEval(const std::string& code, const std::string& expected) {
+  Result<std::string> result = runtime_->EvalToString(code);
+  ASSERT_TRUE(result.ok()) << "code: " << code << "\nthrew: " << result.error().Report();
+  EXPECT_EQ(result.value(), expected) << "code: " << code;
+}
+
+void RuntimeTest::ExpectThrows(const std::string& code, const std::string& expected) {
+  JsError error = EvalError(code);
+  EXPECT_EQ(error.Summary(), expected) << "code: " << code;
+}
+
+JsError RuntimeTest::EvalError(const std::string& code) {
+  Result<std::string> result = runtime_->EvalToString(code);
+  if (result.ok()) {
+    ADD_FAILURE() << "code: " << code << "\nexpected an exception, got " << result.value();
+    return {};
+  }
+  return result.error();
+}
+
+std::string TempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string dir = absl::StrCat(base ? base : "/tmp", "/", test->test_suite_name(), ".",
+                                 test->name());
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& content) {
+  std::string path = absl::StrCat(TempDir(), "/", name);
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    mkdir(path.substr(0, slash).c_str(), 0755);
+  }
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+}  // namespace kiln::testing
