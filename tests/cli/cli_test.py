@@ -1,0 +1,203 @@
+"""Runs the `kiln` binary as a process and checks exit codes, stdout and stderr."""
+import os
+import re
+import stat
+import subprocess
+import tempfile
+import textwrap
+import unittest
+
+KILN = os.path.join(os.environ.get("TEST_SRCDIR", ""), "kiln", "kiln")
+
+
+def run(*args, input_text=None, cwd=None, timeout=60):
+    return subprocess.run([KILN, *args], input=input_text, capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, errors="replace")
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+
+    def write(self, name, content, mode=None):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(textwrap.dedent(content))
+        if mode is not None:
+            os.chmod(path, mode)
+        return path
+
+    def assertFails(self, result, *stderr_patterns):
+        self.assertEqual(result.returncode, 1, result.stderr)
+        for pattern in stderr_patterns:
+            self.assertRegex(result.stderr, pattern)
+        self.assertNotIn("Segmentation", result.stderr)
+        self.assertNotIn("AddressSanitizer", result.stderr)
+
+    # --- success paths ---
+
+    def test_hello(self):
+        path = self.write("hello.js", "console.log('hello', 1 + 1);\n")
+        result = run("run", path)
+        self.assertEqual((result.returncode, result.stdout, result.stderr), (0, "hello 2\n", ""))
+
+    def test_run_is_optional(self):
+        path = self.write("hello.js", "console.log('short');\n")
+        self.assertEqual(run(path).stdout, "short\n")
+
+    def test_args_reach_javascript(self):
+        path = self.write("args.js", "console.log(JSON.stringify(kiln.args));\n")
+        result = run("run", path, "a", "--b", "c d")
+        self.assertEqual(result.stdout, '["a","--b","c d"]\n')
+        self.assertEqual(result.returncode, 0)
+
+    def test_version(self):
+        result = run("--version")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"^kiln \d+\.\d+\.\d+\nv8 10\.2\.\d+\.\d+")
+
+    def test_help(self):
+        result = run("--help")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("kiln run", result.stdout)
+        self.assertIn("kiln eval", result.stdout)
+
+    def test_eval(self):
+        result = run("eval", "console.log(kiln.version.kiln.split('.').length)")
+        self.assertEqual((result.returncode, result.stdout), (0, "3\n"))
+        result = run("eval", "-p", "({ a: 1 })")
+        self.assertEqual(result.stdout, "{ a: 1 }\n")
+
+    def test_usage_errors(self):
+        self.assertEqual(run().returncode, 2)
+        result = run("run")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("missing file to run", result.stderr)
+        result = run("run", "--bogus", "x.js")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unknown option '--bogus'", result.stderr)
+
+    def test_module_by_extension_and_flag(self):
+        self.write("dep.mjs", "export const x = 5;\n")
+        mjs = self.write("main.mjs", "import { x } from './dep.mjs';\nconsole.log(x, typeof require);\n")
+        self.assertEqual(run("run", mjs).stdout, "5 undefined\n")
+        # .js is classic: `import` is a syntax error ...
+        js = self.write("main.js", "import { x } from './dep.mjs';\nconsole.log(x);\n")
+        self.assertFails(run("run", js), r"SyntaxError: Cannot use import statement outside a module")
+        # ... unless --module forces module mode.
+        self.assertEqual(run("run", "--module", js).stdout, "5\n")
+        cjs = self.write("main.cjs", "console.log(this === globalThis);\n")
+        self.assertEqual(run("run", cjs).stdout, "true\n")
+
+    def test_output_is_complete_when_piped_before_an_error(self):
+        path = self.write("many.js", """\
+            for (let i = 0; i < 20000; i++) console.log('line ' + i);
+            console.error('to stderr');
+            throw new Error('stop');
+        """)
+        result = run("run", path)
+        self.assertEqual(result.returncode, 1)
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 20000)
+        self.assertEqual(lines[-1], "line 19999")
+        self.assertTrue(result.stderr.startswith("to stderr\n"), result.stderr[:200])
+
+    # --- bad input ---
+
+    def test_missing_file(self):
+        path = os.path.join(self.dir, "absent.js")
+        self.assertFails(run("run", path), re.escape(f"Error: Cannot find module '{path}'"))
+
+    def test_unreadable_directory(self):
+        self.assertFails(run("run", self.dir), "Is a directory")
+
+    @unittest.skipIf(os.geteuid() == 0, "root can read files without read permission")
+    def test_unreadable_file(self):
+        path = self.write("secret.js", "1", mode=0)
+        self.assertFails(run("run", path), "Permission denied")
+
+    def test_syntax_error(self):
+        path = self.write("syntax.js", "let a = 1;\nlet b = ;\n")
+        result = run("run", path)
+        self.assertFails(result, re.escape(f"{path}:2:9\n") + r"let b = ;\n        \^\n",
+                         r"SyntaxError: Unexpected token ';'")
+
+    def test_uncaught_error_report(self):
+        path = self.write("throws.js", """\
+            function deep() {
+              throw new TypeError('bad thing');
+            }
+            deep();
+        """)
+        result = run("run", path)
+        self.assertFails(result)
+        expected_head = f"{path}:2:3\n  throw new TypeError('bad thing');\n  ^\n\nTypeError: bad thing\n"
+        self.assertTrue(result.stderr.startswith(expected_head), result.stderr)
+        self.assertIn(f"    at deep ({path}:2:9)", result.stderr)
+        self.assertIn(f"    at {path}:4:1", result.stderr)
+        self.assertEqual(result.stdout, "")
+
+    def test_throw_primitives(self):
+        for code, shown in [("throw 42", "Uncaught 42"), ("throw null", "Uncaught null"),
+                            ("throw undefined", "Uncaught undefined"),
+                            ("throw 'words'", "Uncaught words"),
+                            ("throw {a: 1}", r"\[object Object\]")]:
+            with self.subTest(code=code):
+                path = self.write("prim.js", code + "\n")
+                self.assertFails(run("run", path), re.escape(f"{path}:1:1\n"), shown)
+
+    def test_ten_megabyte_message(self):
+        path = self.write("huge.js", "throw new Error('m'.repeat(10 * 1024 * 1024));\n")
+        result = run("run", path)
+        self.assertFails(result, r"Error: m{1000}", r"more bytes\]")
+        self.assertLess(len(result.stderr), 256 * 1024)
+
+    def test_unbounded_recursion(self):
+        path = self.write("recurse.js", "function f(n) { return f(n + 1) + 1; }\nf(0);\n")
+        self.assertFails(run("run", path), r"RangeError: Maximum call stack size exceeded")
+
+    def test_unhandled_rejection(self):
+        path = self.write("reject.js", "Promise.reject(new Error('nobody'));\n")
+        self.assertFails(run("run", path), r"Uncaught \(in promise\) Error: nobody")
+
+    def test_top_level_await_never_settles(self):
+        path = self.write("tla.mjs", "await new Promise(() => {});\n")
+        self.assertFails(run("run", path), "top-level await never settled")
+
+    def test_module_not_found(self):
+        path = self.write("imp.mjs", "import './nope.mjs';\n")
+        self.assertFails(run("run", path),
+                         re.escape(f"Cannot find module './nope.mjs' imported from {path}"))
+
+    def test_error_in_eval(self):
+        result = run("eval", "undefinedFunction()")
+        self.assertFails(result, r"\[eval\]:1:1", "ReferenceError: undefinedFunction is not defined")
+
+    # --- V8 platform tasks under `kiln run` ---
+
+    def test_wasm_async_compile_then_runs(self):
+        path = self.write("wasm.js", """\
+            // (module (func (export "add") (param i32 i32) (result i32) ...))
+            const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,2,127,127,1,127,3,2,1,0,
+              7,7,1,3,97,100,100,0,0,10,9,1,7,0,32,0,32,1,106,11]);
+            WebAssembly.compile(bytes)
+              .then((module) => WebAssembly.instantiate(module))
+              .then((instance) => console.log('add', instance.exports.add(40, 2)));
+        """)
+        result = run("run", path)
+        self.assertEqual((result.returncode, result.stdout, result.stderr), (0, "add 42\n", ""))
+
+    def test_finalization_registry_after_gc(self):
+        path = self.write("finalize.js", """\
+            const registry = new FinalizationRegistry((held) => console.log('finalized', held));
+            (function () { registry.register({}, 'token'); })();
+            gc();
+        """)
+        result = run("run", "--v8-flags=--expose-gc", path)
+        self.assertEqual((result.returncode, result.stdout, result.stderr),
+                         (0, "finalized token\n", ""))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
