@@ -1,0 +1,2 @@
+// An empty program: the floor for process start-up on this machine.
+int main() { return 0; }
