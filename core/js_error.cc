@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/runtime.h"
 #include "core/v8_util.h"
 
 namespace kiln {
@@ -42,7 +43,7 @@ v8::MaybeLocal<v8::Value> SafeGet(v8::Isolate* isolate, v8::Local<v8::Context> c
 }  // namespace
 
 std::string JsError::Summary() const {
-  if (!thrown_object) return absl::StrCat("Uncaught ", message);
+  if (!is_error) return absl::StrCat("Uncaught ", message);
   if (class_name.empty()) return message;
   if (message.empty()) return class_name;
   return absl::StrCat(class_name, ": ", message);
@@ -63,7 +64,7 @@ std::string JsError::Report() const {
   }
   if (from_rejection) absl::StrAppend(&out, "Uncaught (in promise) ");
   // V8's stack starts with "Class: message"; use it when it does, so nothing prints twice.
-  std::string head = thrown_object ? Summary() : (from_rejection ? message : Summary());
+  std::string head = is_error || !from_rejection ? Summary() : message;
   if (!stack.empty() && stack.compare(0, head.size(), head) == 0) {
     std::string rest = stack.substr(head.size());
     absl::StrAppend(&out, ClipForDisplay(head, kMaxReportedMessageBytes), rest);
@@ -82,7 +83,7 @@ JsError HostError(std::string class_name, std::string message) {
   JsError error;
   error.class_name = std::move(class_name);
   error.message = std::move(message);
-  error.thrown_object = true;
+  error.is_error = true;
   return error;
 }
 
@@ -93,44 +94,30 @@ JsError JsErrorFromException(v8::Isolate* isolate, v8::Local<v8::Context> contex
   if (exception.IsEmpty()) {
     error.message = "execution terminated";
     error.class_name = "Error";
-    error.thrown_object = true;
+    error.is_error = true;
     return error;
   }
-  if (exception->IsObject()) {
-    error.thrown_object = true;
+  if (exception->IsNativeError()) {
+    error.is_error = true;
     v8::Local<v8::Object> object = exception.As<v8::Object>();
     v8::Local<v8::Value> value;
-    if (exception->IsNativeError()) {
-      if (SafeGet(isolate, context, object, "name").ToLocal(&value) && value->IsString()) {
-        error.class_name = ToStdString(isolate, value);
-      }
-      if (SafeGet(isolate, context, object, "message").ToLocal(&value) && value->IsString()) {
-        error.message = ToStdString(isolate, value);
-      }
-    } else {
-      error.class_name = ToStdString(isolate, object->GetConstructorName());
-      v8::TryCatch try_catch(isolate);
-      v8::Local<v8::String> text;
-      if (object->ToString(context).ToLocal(&text)) error.message = ToStdString(isolate, text);
+    if (SafeGet(isolate, context, object, "name").ToLocal(&value) && value->IsString()) {
+      error.class_name = ToStdString(isolate, value);
+    }
+    if (SafeGet(isolate, context, object, "message").ToLocal(&value) && value->IsString()) {
+      error.message = ToStdString(isolate, value);
     }
     if (SafeGet(isolate, context, object, "stack").ToLocal(&value) && value->IsString()) {
       error.stack = ToStdString(isolate, value);
     }
   } else {
-    v8::TryCatch try_catch(isolate);
-    v8::Local<v8::String> text;
-    if (exception->IsSymbol()) {
-      error.message = "Symbol()";
-      v8::Local<v8::Value> description = exception.As<v8::Symbol>()->Description(isolate);
-      if (description->IsString()) {
-        error.message = absl::StrCat("Symbol(", ToStdString(isolate, description), ")");
-      }
-    } else if (exception->IsString()) {
-      error.message = ToStdString(isolate, exception);
-    } else if (exception->ToString(context).ToLocal(&text)) {
-      error.message = ToStdString(isolate, text);
-      if (exception->IsBigInt()) error.message += "n";
+    if (exception->IsObject()) {
+      error.class_name = ToStdString(isolate, exception.As<v8::Object>()->GetConstructorName());
     }
+    Runtime* runtime = Runtime::From(isolate);
+    error.message = exception->IsString() || runtime == nullptr
+                        ? ToStdString(isolate, exception)
+                        : runtime->Inspect(exception);
   }
   if (!message.IsEmpty()) {
     error.file = ToStdString(isolate, message->GetScriptResourceName());

@@ -12,10 +12,11 @@ namespace kiln {
 // A JavaScript exception (or a host failure reported the same way, such as a missing
 // module) as a plain C++ value: it outlives the isolate that produced it.
 struct JsError {
-  // Constructor name of the thrown value ("TypeError", "Error", "NotFound"), or empty when
-  // a non-object (42, null, "text") was thrown.
+  // The error's `name` ("TypeError", "NotFound"), the constructor name of another thrown
+  // object, or empty when a primitive (42, null, "text") was thrown.
   std::string class_name;
-  // The error's `message`, or the thrown primitive converted to a string.
+  // The error's `message`; for anything else thrown, the value formatted like console.log
+  // would ("42", "{ a: 1 }"; strings unquoted).
   std::string message;
   // The error's `stack` property when it is a string, otherwise empty.
   std::string stack;
@@ -25,12 +26,12 @@ struct JsError {
   int line = 0;
   int column = 0;
   std::string source_line;
-  // True when the value thrown was an object (an Error or anything else).
-  bool thrown_object = false;
+  // True when the value thrown was an Error (V8's native errors and their subclasses).
+  bool is_error = false;
   // Set when this came from an unhandled promise rejection rather than a throw.
   bool from_rejection = false;
 
-  // "TypeError: message", or "Uncaught 42" for thrown primitives.
+  // "TypeError: message" for errors; "Uncaught 42", "Uncaught { a: 1 }" for other values.
   std::string Summary() const;
   // The report `kiln run` prints: file:line:column, the source line with a caret, and the
   // error with its stack. Very long messages and lines are clipped for display only.

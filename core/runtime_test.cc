@@ -38,6 +38,7 @@ TEST_F(RuntimeTest, ThrowsBecomeJsErrors) {
   ExpectThrows("throw 'text'", "Uncaught text");
   ExpectThrows("throw 5n", "Uncaught 5n");
   ExpectThrows("throw Symbol('s')", "Uncaught Symbol(s)");
+  ExpectThrows("throw { code: 7, list: [1, 'two'] }", "Uncaught { code: 7, list: [ 1, 'two' ] }");
 }
 
 TEST_F(RuntimeTest, ErrorCarriesLocationAndStack) {

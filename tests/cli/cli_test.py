@@ -142,7 +142,7 @@ class CliTest(unittest.TestCase):
         for code, shown in [("throw 42", "Uncaught 42"), ("throw null", "Uncaught null"),
                             ("throw undefined", "Uncaught undefined"),
                             ("throw 'words'", "Uncaught words"),
-                            ("throw {a: 1}", r"\[object Object\]")]:
+                            ("throw {a: 1}", r"Uncaught \{ a: 1 \}")]:
             with self.subTest(code=code):
                 path = self.write("prim.js", code + "\n")
                 self.assertFails(run("run", path), re.escape(f"{path}:1:1\n"), shown)
