@@ -72,13 +72,34 @@ const typedArrayConstructors = {
   BigUint64Array,
 };
 
+// Globals that Node installs after its inspect module is loaded, so Node
+// does not count them as built-in (SharedArrayBuffer included, on Node 20).
+// Listed so that kiln behaves the same whether or not the runtime defines
+// some of them before this file runs.
+const notBuiltInGlobals = new Set([
+  'AbortController', 'AbortSignal', 'Blob', 'BroadcastChannel', 'Buffer',
+  'ByteLengthQueuingStrategy', 'CompressionStream', 'CountQueuingStrategy',
+  'Crypto', 'CryptoKey', 'CustomEvent', 'DecompressionStream', 'Event',
+  'EventTarget', 'File', 'FormData', 'Headers', 'MessageChannel',
+  'MessageEvent', 'MessagePort', 'Performance', 'PerformanceEntry',
+  'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  'PerformanceObserverEntryList', 'PerformanceResourceTiming',
+  'ReadableByteStreamController', 'ReadableStream',
+  'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+  'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request',
+  'Response', 'SharedArrayBuffer', 'SubtleCrypto', 'TextDecoder',
+  'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream',
+  'TransformStreamDefaultController', 'URLSearchParams', 'WritableStream',
+  'WritableStreamDefaultController', 'WritableStreamDefaultWriter',
+]);
+
 // Names of the global constructors and namespaces that exist before user code
 // runs. Prototype chains ending in one of these are "built-in": their
 // properties are not listed by `showHidden`, and their toString is not
 // user-defined for `%s`.
 const builtInObjects = new Set(
   ObjectGetOwnPropertyNames(globalThis).filter((name) =>
-    /^[A-Z][a-zA-Z0-9]+$/.test(name)),
+    /^[A-Z][a-zA-Z0-9]+$/.test(name) && !notBuiltInGlobals.has(name)),
 );
 
 // `document.all`-like objects (typeof 'undefined' while not undefined).
@@ -1309,11 +1330,10 @@ function removeDuplicateErrorKeys(ctx, keys, err, stack) {
   }
 }
 
-const coreModuleRegExp = /^ {4}at (?:[^/\\(]+ \(|)node:(.+):\d+:\d+\)?$/;
-
-// With colors: grey out runtime-internal frames, underline node_modules.
+// With colors: underline the package names in node_modules paths. (Node
+// also greys out its own core-module frames and the working directory;
+// kiln has neither.)
 function highlightStackLine(ctx, line) {
-  if (coreModuleRegExp.test(line)) return ctx.stylize(line, 'undefined');
   let result = '';
   let lastPos = 0;
   let searchFrom = 0;

@@ -97,4 +97,9 @@ function main() {
   return internals;
 }
 
-main();
+if (require.main === module) {
+  main();
+} else {
+  // Used by node_differential.js.
+  module.exports = { bootstrap };
+}
