@@ -714,5 +714,40 @@ console.table([[1, 2], [3, 4, 5]]);
 console.table({ x: { a: { deep: { deeper: 1 } }, b: { p: 1, q: 2, r: 3 } } });
 console.table([{ name: 'long name here', value: 1 }, { name: 's', value: 12345 }]);
 
+// ---------------------------------------------------------------------------
+// Raw output bytes, prototypes, showHidden on functions
+// ---------------------------------------------------------------------------
+
+// Printed as is: a lone surrogate becomes U+FFFD (EF BF BD) in UTF-8, NUL is
+// written as a 0 byte.
+show('raw lone surrogate and NUL', 'lone:\ud800|nul:\0|end');
+show('raw non-ASCII', 'héllo wörld ✓ 日本 😀');
+label('%s with lone surrogate');
+console.log('%s', '\udc00');
+show('objects with builtin prototypes', [Object.create(Array.prototype),
+  Object.create(Map.prototype), Object.create(Error.prototype), Object.create(Date.prototype)]);
+(() => {
+  class Base {
+    constructor() { this.own = 1; }
+    method() {}
+  }
+  Base.prototype.protoData = 'data';
+  class Derived extends Base {}
+  Derived.prototype.derivedData = [1];
+  label('prototype properties with showHidden');
+  console.dir(new Derived(), { showHidden: true });
+  label('class with showHidden');
+  console.dir(class Shown { static s = 1; m() {} }, { showHidden: true });
+})();
+label('%o with a function');
+console.log('%o', function oFunction() {});
+show('function named by a number', Object.defineProperty(function f() {}, 'name', { value: 42 }));
+show('set of long strings', new Set(['x'.repeat(50), 'y'.repeat(50)]));
+show('map with long entries', new Map([['k'.repeat(40), 'v'.repeat(40)]]));
+show('array of pairs', Array.from({ length: 10 }, (_, i) => [i, i * 2]));
+show('multiplication table', Array.from({ length: 8 }, (_, i) =>
+  Array.from({ length: 8 }, (_, j) => i * j)));
+show('strings with newlines in array', Array.from({ length: 8 }, (_, i) => `a\nb${i}`));
+
 label('end');
 console.log('cases:', caseCount);

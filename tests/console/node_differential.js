@@ -180,6 +180,53 @@ function values() {
     u: undefined, n: null, s: 'x', sym: Symbol('v'), big: 1n, fn() {}, arr: [1], map: new Map(),
     date: new Date(5), re: /x/, err: fixedStack(new Error('in obj')), nested: { deeper: { deepest: {} } },
   });
+  add('array-like prototypes', [Object.create(Array.prototype), Object.create(Map.prototype),
+    Object.create(Set.prototype), Object.create(Uint8Array.prototype), Object.create(Error.prototype),
+    Object.create(Date.prototype), Object.create(Promise.prototype), Object.create(Function.prototype)]);
+  add('function names', [Object.defineProperty(function f() {}, 'name', { value: 42 }),
+    Object.defineProperty(function f() {}, 'name', { value: '' }),
+    Object.defineProperty(class K {}, 'name', { value: 'Renamed' }),
+    class { static name = 'StaticName'; }]);
+  add('error odd fields', (() => {
+    const a = fixedStack(new Error('num'));
+    a.message = 42;
+    const b = fixedStack(new Error('sym'));
+    b.name = undefined;
+    const c = fixedStack(new Error('x'));
+    c.stack = 'x\n    at y';
+    const d = fixedStack(new Error('in brackets'));
+    d.stack = '[weird] stack\n    at z';
+    const e = fixedStack(new Error('stack is not string'));
+    e.stack = { toString() { return 'Obj stack\n    at q'; } };
+    return [a, b, c, d, e];
+  })());
+  add('sets and maps layout', [new Set(['x'.repeat(50), 'y'.repeat(50)]),
+    new Map([['k'.repeat(40), 'v'.repeat(40)]]), new Set(Array.from({ length: 30 }, (_, i) => i)),
+    new Map([[{ a: { b: { c: 1 } } }, [[[1]]]]])]);
+  add('arrays of arrays', [Array.from({ length: 10 }, (_, i) => [i, i * 2]),
+    Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => i * j))]);
+  add('strings with newlines in arrays', Array.from({ length: 8 }, (_, i) => `a\nb${i}`));
+  add('string object with index props', Object.assign(new String('ab'), { 5: 'x', name: 'n' }));
+  add('holes and limits', [Object.assign(new Array(10), { 2: 1, 7: 2 }), [, , , 1, 2, 3, , , 4]]);
+  {
+    class WithAccessors {
+      constructor() { this.own = 1; }
+      get computed() { return this.own + 1; }
+      set computed(v) {}
+    }
+    WithAccessors.prototype.data = { x: 1 };
+    add('accessors on prototype', new WithAccessors());
+  }
+  add('proxy custom', [new Proxy({ [custom]() { return 'via proxy'; } }, {}),
+    new Proxy({ [custom](d, o) { return Object.getPrototypeOf(o) === null; } }, {})]);
+  add('numbers sep', [-1e-7, 1e21, 123.456e5, -0, 1000, 999, -1000.5, 0.1234567, 1n, -1234567n]);
+  add('deep custom', { [custom]: () => ({ [custom]: () => ({ inner: { deep: { deeper: 1 } } }) }) });
+  add('symbols odd', [Symbol('\n'), Symbol("'"), { [Symbol('a\'b')]: 1, [Symbol('')]: 2 }]);
+  add('keys odd', Object.defineProperty({ 'a\nb': 1, "'": 2 }, 'non enum\n', { value: 3 }));
+  add('big object', Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, [i]])));
+  add('date edge', [new Date(-1), new Date(8.64e15), Object.defineProperty(new Date(0), Symbol.toStringTag, { value: 'D' })]);
+  add('bound and natives', [Function.prototype.bind.call(function x() {}, null), Math.max, Array.prototype.push,
+    Symbol, Proxy, Object.getOwnPropertyDescriptor(Object.prototype, '__proto__').get]);
   return v;
 }
 
