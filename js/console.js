@@ -13,7 +13,7 @@
 
 const native = internals.native;
 const types = native.types;
-const { inspect, formatWithOptions, getStringWidth } = internals;
+const { inspect, formatWithOptions, getStringWidth, describeType } = internals;
 
 const kStdout = 1;
 const kStderr = 2;
@@ -183,8 +183,8 @@ function indexColumn(length) {
 function table(tabularData, properties) {
   if (properties !== undefined && !ArrayIsArray(properties)) {
     const err = new TypeError(
-      'The "properties" argument must be an instance of Array.' +
-      ` Received ${inspect(properties)}`);
+      'The "properties" argument must be an instance of Array. ' +
+      `Received ${describeType(properties)}`);
     err.code = 'ERR_INVALID_ARG_TYPE';
     throw err;
   }

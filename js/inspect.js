@@ -154,28 +154,46 @@ function makeTypeError(code, message) {
   return err;
 }
 
-function describeReceived(value) {
-  if (value == null) return ` Received ${value}`;
-  if (typeof value === 'function') {
-    return ` Received function ${value.name}`;
-  }
-  if (typeof value === 'object') {
-    if (value.constructor && value.constructor.name) {
-      return ` Received an instance of ${value.constructor.name}`;
+// How an invalid argument is described in ERR_INVALID_ARG_TYPE messages:
+// "type number (1)", "an instance of Map", "function f", "null" ...
+function describeType(value) {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  switch (typeof value) {
+    case 'bigint':
+      return `type bigint (${value}n)`;
+    case 'number':
+      return `type number (${ObjectIs(value, -0) ? '-0' : value})`;
+    case 'boolean':
+      return `type boolean (${value})`;
+    case 'symbol':
+      return `type symbol (${String(value)})`;
+    case 'function':
+      return `function ${value.name}`;
+    case 'object':
+      if (value.constructor && 'name' in value.constructor) {
+        return `an instance of ${value.constructor.name}`;
+      }
+      return inspect(value, { depth: -1 });
+    case 'string':
+      if (value.length > 28) value = `${value.slice(0, 25)}...`;
+      return value.includes("'") ?
+        `type string (${JSONStringify(value)})` :
+        `type string ('${value}')`;
+    default: {
+      let shown = inspect(value, { colors: false });
+      if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+      return `type ${typeof value} (${shown})`;
     }
-    return ` Received ${inspect(value, { depth: -1 })}`;
   }
-  let shown = inspect(value, { colors: false });
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof value} (${shown})`;
 }
 
 function validateObject(value, name, allowArray) {
   if (value === null || typeof value !== 'object' ||
       (!allowArray && ArrayIsArray(value))) {
     throw makeTypeError('ERR_INVALID_ARG_TYPE',
-                        `The "${name}" argument must be of type object.` +
-                        describeReceived(value));
+                        `The "${name}" argument must be of type object. ` +
+                        `Received ${describeType(value)}`);
   }
 }
 
@@ -2037,3 +2055,4 @@ internals.format = format;
 internals.formatWithOptions = formatWithOptions;
 internals.getStringWidth = getStringWidth;
 internals.stripVTControlCharacters = stripVTControlCharacters;
+internals.describeType = describeType;
