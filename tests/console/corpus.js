@@ -749,5 +749,28 @@ show('multiplication table', Array.from({ length: 8 }, (_, i) =>
   Array.from({ length: 8 }, (_, j) => i * j)));
 show('strings with newlines in array', Array.from({ length: 8 }, (_, i) => `a\nb${i}`));
 
+// ---------------------------------------------------------------------------
+// Wide characters (string width decides grouping and table columns)
+// ---------------------------------------------------------------------------
+
+show('grouped wide strings', Array.from({ length: 7 }, (_, i) => '日'.repeat(i)));
+show('grouped emoji strings', Array.from({ length: 10 }, (_, i) => '😀'.repeat(i % 3)));
+show('grouped accented strings', Array.from({ length: 7 }, (_, i) => 'é'.repeat(i)));
+label('table with wide characters');
+console.table([{ 名前: '日本語', emoji: '😀👍', combining: 'e\u0301' }, { 名前: 'abc', x: 1 }]);
+label('table of typed array and nested values');
+console.table(new Uint8Array([1, 2, 3]));
+console.table([{ a: [1, 2, 3, 4, 5] }, { a: { x: 1, y: 2, z: 3 } }]);
+console.table([{ a: 1 }, 'prim', null], ['a', 'b']);
+label('unbound console methods');
+(() => {
+  var log = console.log;
+  var group = console.group;
+  var groupEnd = console.groupEnd;
+  group('unbound group');
+  log('unbound log', 1);
+  groupEnd();
+})();
+
 label('end');
 console.log('cases:', caseCount);
