@@ -8,6 +8,7 @@
 //   internals.format             util.format
 //   internals.formatWithOptions  util.formatWithOptions
 //   internals.getStringWidth     column width of a string (console.table)
+//   internals.stripVTControlCharacters, internals.describeType  (helpers)
 // It relies only on standard ECMAScript globals and on `internals.native`
 // (see js/README.md for the exact contract of each native).
 //
