@@ -1,0 +1,90 @@
+#ifndef KILN_OPS_OP_STATE_H_
+#define KILN_OPS_OP_STATE_H_
+
+#include <memory>
+#include <string>
+#include <typeindex>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ops/resource.h"
+
+namespace v8 {
+class Isolate;
+}
+
+namespace kiln {
+
+// Per-runtime state for ops: at most one value per C++ type, plus the runtime's
+// ResourceTable. Ops receive it by declaring an `OpState&` parameter (injected, never
+// passed from JS). Not thread-safe: touch it only on the runtime's thread.
+class OpState {
+ public:
+  explicit OpState(v8::Isolate* isolate) : isolate_(isolate) {}
+  OpState(const OpState&) = delete;
+  OpState& operator=(const OpState&) = delete;
+
+  // Stores `value` as the T, replacing any earlier one.
+  template <typename T>
+  void Put(T value) {
+    values_.insert_or_assign(std::type_index(typeid(T)),
+                             Holder(new T(std::move(value)), &Destroy<T>));
+  }
+
+  // The stored T, or FailedPrecondition "OpState has no value of type <T>".
+  template <typename T>
+  absl::StatusOr<T*> Get() {
+    T* value = TryGet<T>();
+    if (value == nullptr) return MissingType(typeid(T));
+    return value;
+  }
+
+  // The stored T, or nullptr.
+  template <typename T>
+  T* TryGet() {
+    auto it = values_.find(std::type_index(typeid(T)));
+    return it == values_.end() ? nullptr : static_cast<T*>(it->second.get());
+  }
+
+  template <typename T>
+  bool Has() const {
+    return values_.count(std::type_index(typeid(T))) != 0;
+  }
+
+  // Removes the T and returns it, or the same error as Get.
+  template <typename T>
+  absl::StatusOr<T> Take() {
+    auto it = values_.find(std::type_index(typeid(T)));
+    if (it == values_.end()) return MissingType(typeid(T));
+    T value = std::move(*static_cast<T*>(it->second.get()));
+    values_.erase(it);
+    return value;
+  }
+
+  ResourceTable& resources() { return resources_; }
+  v8::Isolate* isolate() const { return isolate_; }
+
+  // The error a fast op call failed with, kept until the slow callback V8 calls next
+  // (FastApiCallbackOptions::fallback) throws it. Used by generated code only.
+  absl::Status& stashed_fast_error() { return stashed_fast_error_; }
+
+ private:
+  // Values are type-erased owners, so move-only types (std::unique_ptr) can be stored.
+  using Holder = std::unique_ptr<void, void (*)(void*)>;
+  template <typename T>
+  static void Destroy(void* value) {
+    delete static_cast<T*>(value);
+  }
+  static absl::Status MissingType(const std::type_info& type);
+
+  v8::Isolate* isolate_;
+  std::unordered_map<std::type_index, Holder> values_;
+  ResourceTable resources_;
+  absl::Status stashed_fast_error_;
+};
+
+}  // namespace kiln
+
+#endif  // KILN_OPS_OP_STATE_H_

@@ -1,0 +1,58 @@
+#include "ops/op_state.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "ops/errors.h"
+
+namespace kiln {
+namespace {
+
+struct Counter {
+  int value = 0;
+};
+
+TEST(OpStateTest, PutGetTakeByType) {
+  OpState state(nullptr);
+  EXPECT_FALSE(state.Has<Counter>());
+  EXPECT_EQ(state.TryGet<Counter>(), nullptr);
+  state.Put(Counter{3});
+  ASSERT_TRUE(state.Has<Counter>());
+  (*state.Get<Counter>())->value += 1;
+  EXPECT_EQ(state.TryGet<Counter>()->value, 4);
+  state.Put(std::string("text"));  // another type, another slot
+  EXPECT_EQ(*state.TryGet<std::string>(), "text");
+  absl::StatusOr<Counter> taken = state.Take<Counter>();
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(taken->value, 4);
+  EXPECT_FALSE(state.Has<Counter>());
+}
+
+TEST(OpStateTest, PutReplaces) {
+  OpState state(nullptr);
+  state.Put(Counter{1});
+  state.Put(Counter{2});
+  EXPECT_EQ(state.TryGet<Counter>()->value, 2);
+}
+
+TEST(OpStateTest, MoveOnlyValues) {
+  OpState state(nullptr);
+  state.Put(std::make_unique<int>(7));
+  EXPECT_EQ(**state.TryGet<std::unique_ptr<int>>(), 7);
+  absl::StatusOr<std::unique_ptr<int>> taken = state.Take<std::unique_ptr<int>>();
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(**taken, 7);
+}
+
+TEST(OpStateTest, AbsentTypeIsAClearError) {
+  OpState state(nullptr);
+  absl::StatusOr<Counter*> missing = state.Get<Counter>();
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(missing.status().message(), "OpState has no value of type kiln::(anonymous namespace)::Counter");
+  EXPECT_FALSE(state.Take<Counter>().ok());
+}
+
+}  // namespace
+}  // namespace kiln
