@@ -2,9 +2,11 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/internal_natives.h"
 #include "core/module_loader.h"
@@ -93,6 +95,7 @@ absl::Status Runtime::Initialize() {
                                              v8::Isolate::kMessageError);
   ModuleLoader::InstallIsolateCallbacks(isolate_);
   modules_ = std::make_unique<ModuleLoader>(isolate_);
+  op_state_ = std::make_unique<OpState>(isolate_);
 
   uv_check_init(loop_, &turn_end_);
   turn_end_.data = this;
@@ -127,6 +130,11 @@ absl::Status Runtime::Bootstrap() {
       .Check();
   internals->Set(context, OneByteString(isolate_, "versions"), versions).Check();
 
+  v8::Local<v8::Object> ops = v8::Object::New(isolate_);
+  absl::Status installed = InstallOps(ops);
+  if (!installed.ok()) return installed;
+  internals->Set(context, OneByteString(isolate_, "ops"), ops).Check();
+
   v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
   for (size_t i = 0; i < js::kBootstrapFileCount; ++i) {
     const js::EmbeddedFile& file = js::kBootstrapFiles[i];
@@ -142,8 +150,51 @@ absl::Status Runtime::Bootstrap() {
                                               ErrorFromTryCatch(isolate_, context, try_catch).Report()));
     }
   }
+  v8::Local<v8::Value> error_classes;
+  if (internals->Get(context, OneByteString(isolate_, "errorClasses")).ToLocal(&error_classes) &&
+      error_classes->IsObject()) {
+    context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
+  }
   isolate_->PerformMicrotaskCheckpoint();
   return absl::OkStatus();
+}
+
+absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  std::vector<const Extension*> extensions = {&CoreExtension()};
+  extensions.insert(extensions.end(), options_.extensions.begin(), options_.extensions.end());
+  absl::flat_hash_map<std::string, std::string> owner_of;  // op name -> extension
+  for (const Extension* extension : extensions) {
+    for (const OpTable* table : extension->op_tables) {
+      for (size_t i = 0; i < table->op_count; ++i) {
+        const OpDescriptor& op = table->ops[i];
+        auto [existing, inserted] = owner_of.emplace(op.name, extension->name);
+        if (!inserted) {
+          return absl::AlreadyExistsError(absl::StrCat("op '", op.name, "' is defined by both extension '",
+                                                       existing->second, "' and extension '",
+                                                       extension->name, "'"));
+        }
+        OpContext& op_context = op_contexts_.emplace_back();
+        op_context.state = op_state_.get();
+        op_context.op = &op;
+        v8::Local<v8::FunctionTemplate> function_template = v8::FunctionTemplate::New(
+            isolate_, op.slow, v8::External::New(isolate_, &op_context), {}, op.arity,
+            v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, op.fast);
+        v8::Local<v8::String> name = OneByteString(isolate_, op.name);
+        v8::Local<v8::Function> function = function_template->GetFunction(context).ToLocalChecked();
+        function->SetName(name);
+        ops->DefineOwnProperty(context, name, function, v8::ReadOnly).Check();
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+const OpContext* Runtime::FindOp(std::string_view name) const {
+  for (const OpContext& op_context : op_contexts_) {
+    if (name == op_context.op->name) return &op_context;
+  }
+  return nullptr;
 }
 
 Runtime::~Runtime() { Shutdown().IgnoreError(); }
@@ -155,6 +206,8 @@ absl::Status Runtime::Shutdown() {
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
     modules_->Clear();
+    // Resources may hold V8 handles: close them while the isolate is alive.
+    op_state_.reset();
     unhandled_rejections_.clear();
     module_evaluations_.clear();
     main_module_evaluation_.Reset();

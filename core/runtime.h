@@ -1,6 +1,7 @@
 #ifndef KILN_CORE_RUNTIME_H_
 #define KILN_CORE_RUNTIME_H_
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,7 +10,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/extension.h"
 #include "core/js_error.h"
+#include "core/op_support.h"
+#include "ops/op_state.h"
 #include "uv.h"
 #include "v8.h"
 
@@ -23,6 +27,9 @@ struct RuntimeOptions {
   // An event loop owned by the embedder. When null the runtime creates and owns one. An
   // embedder's loop must outlive the runtime and is never closed by it.
   uv_loop_t* loop = nullptr;
+  // Extensions whose ops appear on `kiln.ops`, after kiln's built-in ones. Not owned;
+  // they must outlive the runtime (typically static).
+  std::vector<const Extension*> extensions;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -85,6 +92,9 @@ class Runtime {
   void RecordUncaughtError(JsError error);
   bool has_pending_error() const { return pending_error_.has_value(); }
   ModuleLoader* module_loader() const { return modules_.get(); }
+  OpState& op_state() { return *op_state_; }
+  // The per-op data of an installed op (its fast/slow call counters), or nullptr.
+  const OpContext* FindOp(std::string_view name) const;
   // The object the bootstrap JavaScript (js/) shares with the core.
   v8::Local<v8::Object> internals() const;
 
@@ -92,6 +102,7 @@ class Runtime {
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize();
   absl::Status Bootstrap();
+  absl::Status InstallOps(v8::Local<v8::Object> ops);
   Result<void> TakePendingError();
   void ForgetUnhandledRejection(v8::Local<v8::Promise> promise);
   static void OnPromiseReject(v8::PromiseRejectMessage message);
@@ -104,6 +115,9 @@ class Runtime {
   v8::Global<v8::Context> context_;
   v8::Global<v8::Object> internals_;
   std::unique_ptr<ModuleLoader> modules_;
+  std::unique_ptr<OpState> op_state_;
+  // Stable addresses: each op's FunctionTemplate data points at its OpContext.
+  std::deque<OpContext> op_contexts_;
 
   uv_loop_t owned_loop_;
   uv_loop_t* loop_ = nullptr;

@@ -6,6 +6,10 @@ const kiln = {
   // Script arguments: `kiln run script.js a b` gives ['a', 'b'].
   args: Object.freeze([...internals.args]),
   version: Object.freeze({ kiln: internals.versions.kiln, v8: internals.versions.v8 }),
+  // Native functions of the runtime and its extensions (generated from KILN_OP headers).
+  ops: internals.ops,
+  // Error classes ops throw: kiln.errors.NotFound, BadResource, ...
+  errors: internals.errorClasses,
 };
 if (typeof internals.inspect === 'function') kiln.inspect = internals.inspect;
 

@@ -1,0 +1,358 @@
+#ifndef KILN_CORE_CONVERT_H_
+#define KILN_CORE_CONVERT_H_
+
+// Conversions between JavaScript values and the C++ types ops use. Generated bindings call
+// Converter<T>::FromV8 / ToV8; the rules are the same on the slow and the fast path
+// (FastConvert below), so a call gives the same value or the same error on every tier.
+//
+// The rules (also in ops/README.md):
+//   bool            only true/false (no ToBoolean)
+//   int32_t ...     a Number with an integral value in the type's range; -0 is 0.
+//   uint64_t        Non-integral, NaN and ±Infinity: TypeError "expected integer";
+//                   out of range: RangeError. Strings, booleans, null: TypeError.
+//   int64_t/uint64  also a BigInt that fits exactly. Out: a Number when |v| <= 2^53-1,
+//                   otherwise a BigInt.
+//   double, float   any Number (NaN and ±Infinity included), no coercion.
+//   std::string     a string; lone surrogates become U+FFFD. Out: invalid UTF-8 -> U+FFFD.
+//   optional<T>     undefined or null (or a missing argument) -> nullopt. Out: null.
+//   vector<T>       an Array; element errors name the index.
+//   structs         a plain object; missing required field: TypeError naming it.
+//   ResourceId      an integer in [0, 2^32-1].
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ops/bytes.h"
+#include "ops/resource.h"
+#include "v8.h"
+
+namespace kiln {
+
+enum class ErrorKind { kType, kRange };
+
+// Collects what went wrong while converting one argument, for the message
+// "<op>: argument 2 (opts): field 'port': expected number, received string".
+class ConversionContext {
+ public:
+  explicit ConversionContext(v8::Isolate* isolate) : isolate_(isolate) {}
+  v8::Isolate* isolate() const { return isolate_; }
+  v8::Local<v8::Context> context() const { return isolate_->GetCurrentContext(); }
+
+  // Records "expected <expected>, received <description of value>"; returns false.
+  bool Fail(ErrorKind kind, const char* expected, v8::Local<v8::Value> received);
+  // Records a complete message (after the path); returns false.
+  bool FailWith(ErrorKind kind, std::string message);
+  // JavaScript threw during conversion (a getter, a proxy trap): that exception is
+  // pending and is the error. Returns false.
+  bool FailWithPendingException();
+
+  // Nested values: "field 'port': ", "element 3: ".
+  void PushField(const char* name);
+  void PushElement(uint32_t index);
+  void Pop();
+
+  ErrorKind kind() const { return kind_; }
+  const std::string& message() const { return message_; }
+  bool exception_pending() const { return exception_pending_; }
+
+ private:
+  v8::Isolate* isolate_;
+  std::vector<std::string> path_;
+  ErrorKind kind_ = ErrorKind::kType;
+  std::string message_;
+  bool exception_pending_ = false;
+};
+
+// "string", "undefined", "null", "bigint", "object", "array", "function", "symbol",
+// "boolean", "number" (used in "received ...").
+std::string DescribeType(v8::Local<v8::Value> value);
+// A number or BigInt as JavaScript prints it ("1.5", "NaN", "-Infinity", "5n").
+std::string DescribeNumber(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+// Storage a std::string_view argument decodes into: on the stack up to 1 KiB.
+struct StringViewBuffer {
+  static constexpr size_t kInlineSize = 1024;
+  char inline_bytes[kInlineSize];
+  std::string heap;
+};
+
+template <typename T>
+struct IsStatusOr : std::false_type {};
+template <typename T>
+struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
+
+// --- the integer rule, shared by both tiers ---
+
+enum class IntegerCheck { kOk, kNotInteger, kOutOfRange };
+
+template <typename Int>
+IntegerCheck DoubleToInteger(double in, Int* out) {
+  if (!std::isfinite(in) || std::trunc(in) != in) return IntegerCheck::kNotInteger;
+  // Compare in double: the bounds below are exact powers of two or small integers.
+  constexpr double kMin = static_cast<double>(std::numeric_limits<Int>::min());
+  constexpr double kMaxExclusive =
+      (static_cast<double>(std::numeric_limits<Int>::max() / 2) + 1.0) * 2.0;
+  if (in < kMin || in >= kMaxExclusive) return IntegerCheck::kOutOfRange;
+  *out = static_cast<Int>(in);
+  return IntegerCheck::kOk;
+}
+
+// The "[min, max]" text of an integer type, for RangeError messages.
+template <typename Int>
+const char* IntegerRangeText() {
+  if constexpr (std::is_same_v<Int, int32_t>) return "integer in [-2147483648, 2147483647]";
+  if constexpr (std::is_same_v<Int, uint32_t>) return "integer in [0, 4294967295]";
+  if constexpr (std::is_same_v<Int, int64_t>) {
+    return "integer in [-9223372036854775808, 9223372036854775807]";
+  }
+  if constexpr (std::is_same_v<Int, uint64_t>) return "integer in [0, 18446744073709551615]";
+}
+
+// --- fast-path conversions (no allocation, no JS) ---
+
+template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int>>>
+inline bool FastConvert(double in, Int* out) {
+  return DoubleToInteger(in, out) == IntegerCheck::kOk;
+}
+inline bool FastConvert(double in, ResourceId* out) { return FastConvert(in, &out->value); }
+inline bool FastConvert(v8::Local<v8::Value> in, bool* out) {
+  if (!in->IsBoolean()) return false;
+  *out = in->IsTrue();
+  return true;
+}
+
+// --- Converter<T> ---
+// static bool FromV8(ConversionContext&, v8::Local<v8::Value>, T* out,
+//                    StringViewBuffer* storage = nullptr);
+// static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate*, T value);   // empty: exception pending
+
+template <typename T, typename Enable = void>
+struct Converter;
+
+template <>
+struct Converter<bool> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, bool* out,
+                     StringViewBuffer* = nullptr) {
+    if (!value->IsBoolean()) return context.Fail(ErrorKind::kType, "boolean", value);
+    *out = value->IsTrue();
+    return true;
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, bool value) {
+    return v8::Boolean::New(isolate, value);
+  }
+};
+
+// Shared by the integer converters: Number with the integer rule.
+template <typename Int>
+bool NumberToInteger(ConversionContext& context, v8::Local<v8::Value> value, Int* out) {
+  switch (DoubleToInteger(value.As<v8::Number>()->Value(), out)) {
+    case IntegerCheck::kOk:
+      return true;
+    case IntegerCheck::kNotInteger:
+      return context.FailWith(ErrorKind::kType,
+                              "expected integer, received " +
+                                  DescribeNumber(context.isolate(), value));
+    case IntegerCheck::kOutOfRange:
+      break;
+  }
+  return context.FailWith(ErrorKind::kRange, std::string("expected ") + IntegerRangeText<Int>() +
+                                                 ", received " +
+                                                 DescribeNumber(context.isolate(), value));
+}
+
+template <typename Int>
+struct Converter<Int, std::enable_if_t<std::is_same_v<Int, int32_t> ||
+                                       std::is_same_v<Int, uint32_t>>> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Int* out,
+                     StringViewBuffer* = nullptr) {
+    if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
+    return NumberToInteger(context, value, out);
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, Int value) {
+    if constexpr (std::is_same_v<Int, int32_t>) return v8::Integer::New(isolate, value);
+    return v8::Integer::NewFromUnsigned(isolate, value);
+  }
+};
+
+template <typename Int>
+struct Converter<Int, std::enable_if_t<std::is_same_v<Int, int64_t> ||
+                                       std::is_same_v<Int, uint64_t>>> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Int* out,
+                     StringViewBuffer* = nullptr);
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, Int value);
+};
+
+template <typename Float>
+struct Converter<Float, std::enable_if_t<std::is_floating_point_v<Float>>> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Float* out,
+                     StringViewBuffer* = nullptr) {
+    if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
+    *out = static_cast<Float>(value.As<v8::Number>()->Value());
+    return true;
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, Float value) {
+    return v8::Number::New(isolate, static_cast<double>(value));
+  }
+};
+
+template <>
+struct Converter<std::string> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, std::string* out,
+                     StringViewBuffer* = nullptr);
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const std::string& value);
+};
+
+template <>
+struct Converter<std::string_view> {
+  // Decodes into `storage` (stack up to 1 KiB, then its heap string).
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value,
+                     std::string_view* out, StringViewBuffer* storage);
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, std::string_view value);
+};
+
+template <>
+struct Converter<ByteView> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, ByteView* out,
+                     StringViewBuffer* = nullptr);
+};
+
+template <>
+struct Converter<SharedBytes> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, SharedBytes* out,
+                     StringViewBuffer* = nullptr);
+};
+
+template <>
+struct Converter<ByteBuffer> {
+  // A Uint8Array that takes ownership of the bytes (no copy).
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, ByteBuffer value);
+};
+
+template <>
+struct Converter<ResourceId> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, ResourceId* out,
+                     StringViewBuffer* = nullptr) {
+    return Converter<uint32_t>::FromV8(context, value, &out->value);
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, ResourceId value) {
+    return v8::Integer::NewFromUnsigned(isolate, value.value);
+  }
+};
+
+template <>
+struct Converter<v8::Local<v8::Value>> {
+  static bool FromV8(ConversionContext&, v8::Local<v8::Value> value, v8::Local<v8::Value>* out,
+                     StringViewBuffer* = nullptr) {
+    *out = value;
+    return true;
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate*, v8::Local<v8::Value> value) {
+    return value;
+  }
+};
+
+template <typename T>
+struct Converter<std::optional<T>> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value,
+                     std::optional<T>* out, StringViewBuffer* storage = nullptr) {
+    if (value->IsNullOrUndefined()) {
+      out->reset();
+      return true;
+    }
+    out->emplace();
+    return Converter<T>::FromV8(context, value, &**out, storage);
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, std::optional<T> value) {
+    if (!value) return v8::Null(isolate);
+    return Converter<T>::ToV8(isolate, std::move(*value));
+  }
+};
+
+template <typename T>
+struct Converter<std::vector<T>> {
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value,
+                     std::vector<T>* out, StringViewBuffer* = nullptr) {
+    if (!value->IsArray()) return context.Fail(ErrorKind::kType, "array", value);
+    v8::Local<v8::Array> array = value.As<v8::Array>();
+    uint32_t length = array->Length();
+    out->clear();
+    out->reserve(length);
+    for (uint32_t i = 0; i < length; ++i) {
+      v8::Local<v8::Value> element;
+      if (!array->Get(context.context(), i).ToLocal(&element)) {
+        return context.FailWithPendingException();
+      }
+      context.PushElement(i);
+      out->emplace_back();
+      if (!Converter<T>::FromV8(context, element, &out->back())) return false;
+      context.Pop();
+    }
+    return true;
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, std::vector<T> values) {
+    v8::EscapableHandleScope scope(isolate);
+    std::vector<v8::Local<v8::Value>> elements;
+    elements.reserve(values.size());
+    for (T& value : values) {
+      v8::Local<v8::Value> element;
+      if (!Converter<T>::ToV8(isolate, std::move(value)).ToLocal(&element)) return {};
+      elements.push_back(element);
+    }
+    return scope.Escape(v8::Array::New(isolate, elements.data(), elements.size()));
+  }
+};
+
+// --- struct fields (generated Converter<Struct> specialisations call these) ---
+
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// Reads object[name] into *out. A missing (undefined) field is an error unless T is an
+// optional; errors are reported under "field '<name>': ".
+template <typename T>
+bool ReadField(ConversionContext& context, v8::Local<v8::Object> object, const char* name,
+               T* out) {
+  v8::Local<v8::Value> value;
+  if (!object->Get(context.context(), v8::String::NewFromUtf8(context.isolate(), name,
+                                                                  v8::NewStringType::kInternalized)
+                                              .ToLocalChecked())
+           .ToLocal(&value)) {
+    return context.FailWithPendingException();
+  }
+  if constexpr (!IsOptional<T>::value) {
+    if (value->IsUndefined()) {
+      return context.FailWith(ErrorKind::kType,
+                              std::string("missing required field '") + name + "'");
+    }
+  }
+  context.PushField(name);
+  if (!Converter<T>::FromV8(context, value, out)) return false;
+  context.Pop();
+  return true;
+}
+
+template <typename T>
+bool WriteField(v8::Isolate* isolate, v8::Local<v8::Object> object, const char* name,
+                const T& value) {
+  v8::Local<v8::Value> converted;
+  if (!Converter<T>::ToV8(isolate, value).ToLocal(&converted)) return false;
+  return object
+      ->CreateDataProperty(isolate->GetCurrentContext(),
+                           v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized)
+                               .ToLocalChecked(),
+                           converted)
+      .FromMaybe(false);
+}
+
+}  // namespace kiln
+
+#endif  // KILN_CORE_CONVERT_H_

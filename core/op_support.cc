@@ -1,0 +1,83 @@
+#include "core/op_support.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/v8_util.h"
+#include "ops/errors.h"
+
+namespace kiln {
+
+v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_class,
+                                   std::string_view message, std::string_view code) {
+  v8::EscapableHandleScope scope(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::String> text = Utf8String(isolate, message);
+  v8::Local<v8::Value> error;
+  if (js_class == "TypeError") {
+    error = v8::Exception::TypeError(text);
+  } else if (js_class == "RangeError") {
+    error = v8::Exception::RangeError(text);
+  } else if (js_class == "SyntaxError") {
+    error = v8::Exception::SyntaxError(text);
+  } else if (js_class == "ReferenceError") {
+    error = v8::Exception::ReferenceError(text);
+  } else {
+    // kiln's own classes (kiln.errors.NotFound, ...) are constructed as themselves.
+    v8::Local<v8::Value> classes;
+    v8::Local<v8::Value> constructor;
+    if (context->GetNumberOfEmbedderDataFields() > kContextSlotErrorClasses &&
+        (classes = context->GetEmbedderData(kContextSlotErrorClasses))->IsObject() &&
+        classes.As<v8::Object>()->Get(context, Utf8String(isolate, js_class)).ToLocal(&constructor) &&
+        constructor->IsFunction()) {
+      v8::Local<v8::Value> argv[] = {text};
+      v8::Local<v8::Object> instance;
+      if (constructor.As<v8::Function>()->NewInstance(context, 1, argv).ToLocal(&instance)) {
+        error = instance;
+      }
+    }
+    if (error.IsEmpty()) {
+      error = v8::Exception::Error(text);
+      if (js_class != "Error") {
+        error.As<v8::Object>()
+            ->DefineOwnProperty(context, OneByteString(isolate, "name"),
+                                Utf8String(isolate, js_class), v8::DontEnum)
+            .Check();
+      }
+    }
+  }
+  if (!code.empty()) {
+    error.As<v8::Object>()
+        ->Set(context, OneByteString(isolate, "code"), Utf8String(isolate, code))
+        .Check();
+  }
+  return scope.Escape(error);
+}
+
+v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::Status& status) {
+  absl::string_view message = status.message();
+  return CreateJsError(isolate, JsClassOf(status), std::string_view(message.data(), message.size()),
+                       JsCodeOf(status));
+}
+
+bool OpCall::RethrowStashedFastError() {
+  absl::Status& stashed = context_->state->stashed_fast_error();
+  if (stashed.ok()) return false;
+  absl::Status status = std::move(stashed);
+  stashed = absl::OkStatus();
+  ThrowStatus(status);
+  return true;
+}
+
+void OpCall::ThrowStatus(const absl::Status& status) {
+  isolate()->ThrowException(CreateJsErrorFromStatus(isolate(), status));
+}
+
+void OpCall::ThrowArgumentError(int index, const char* name,
+                                const ConversionContext& conversion) {
+  if (conversion.exception_pending()) return;  // a getter threw: that is the error
+  std::string message =
+      absl::StrCat(op_name(), ": argument ", index + 1, " (", name, "): ", conversion.message());
+  isolate()->ThrowException(CreateJsError(
+      isolate(), conversion.kind() == ErrorKind::kRange ? "RangeError" : "TypeError", message));
+}
+
+}  // namespace kiln
