@@ -1,0 +1,431 @@
+#!/usr/bin/python3
+"""kiln op binding generator.
+
+    gen.py --header ext/fs/fs_ops.h --out-dir <dir>
+    gen.py --header ext/fs/fs_ops.h [--input <file>] --out-cc <f> --out-h <f> --out-dts <f>
+
+--header is the op header's path as seen from the repository root: it is what the
+generated code #includes, what the banner and error messages name, and (without --input)
+the file that is read. Writes <stem>_bindings.cc, <stem>_table.h and <stem>.d.ts. On an
+invalid declaration prints `<header>:<line>: <message>` on stderr and exits with status 1.
+
+The pieces: parser.py (declarations as written), model.py (what the types mean, fast-path
+eligibility, TypeScript types), this file (turns the model into lines of code, wrapped at
+100 columns the way clang-format's Google style would) and templates/*.j2 (the layout of
+each output file).
+"""
+
+import argparse
+import os
+import re
+import sys
+from typing import Dict, List, Optional
+
+import jinja2
+
+import model
+import parser
+
+COLUMNS = 100
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
+# Names generated code declares itself in the slow and fast functions.
+_RESERVED_LOCALS = frozenset(["info", "call", "options", "receiver", "result"])
+
+# TypeScript reserved words a C++ parameter name could be (renamed with a trailing _).
+_TS_RESERVED = frozenset([
+    "arguments", "await", "debugger", "eval", "export", "extends", "finally", "function",
+    "implements", "import", "in", "instanceof", "interface", "let", "null", "package",
+    "super", "typeof", "var", "with", "yield",
+])
+
+
+# --- line wrapping (what clang-format --style=Google with ColumnLimit 100 produces) ---
+
+
+def _pack(first: str, cont: str, args: List[str], end: str) -> Optional[List[str]]:
+    """Bin-packs `args` (comma separated) after `first`, continuing lines with `cont`;
+    None if some argument does not fit."""
+    lines: List[str] = []
+    line = first
+    for i, arg in enumerate(args):
+        piece = arg + ("," if i + 1 < len(args) else end)
+        sep = "" if line in (first, cont) else " "
+        if len(line) + len(sep) + len(piece) <= COLUMNS:
+            line += sep + piece
+            continue
+        if line in (first, cont):
+            return None
+        lines.append(line)
+        line = cont + piece
+        if len(line) > COLUMNS:
+            return None
+    lines.append(line)
+    return lines
+
+
+def wrap_call(indent: str, head: str, args: List[str], tail: str = "",
+              bracket: str = "()", call: bool = True) -> List[str]:
+    """`head(args)tail`, on one line if it fits, else with the arguments aligned after
+    the opening bracket, else on the next lines indented by 4. A call (not a declaration)
+    also breaks after the bracket when that takes fewer lines than aligning."""
+    open_, close = bracket
+    one = f"{indent}{head}{open_}{', '.join(args)}{close}{tail}"
+    if len(one) <= COLUMNS or not args:
+        return [one]
+    first = f"{indent}{head}{open_}"
+    aligned = _pack(first, " " * len(first), args, close + tail)
+    broken = _pack(indent + " " * 4, indent + " " * 4, args, close + tail)
+    if broken:
+        broken = [first.rstrip()] + broken
+    if aligned and (not call or not broken or len(aligned) <= len(broken)):
+        return aligned
+    return broken or [first.rstrip(), indent + " " * 4 + ", ".join(args) + close + tail]
+
+
+def assignment(indent: str, left: str, right: str) -> List[str]:
+    """`left = right;`, broken after the `=` when too long."""
+    one = f"{indent}{left} = {right};"
+    if len(one) <= COLUMNS:
+        return [one]
+    return [f"{indent}{left} =", f"{indent}    {right};"]
+
+
+def if_return(indent: str, head: str, args: List[str], statement: str) -> List[str]:
+    """`if (head(args)) statement` (head starts with `!`): one line, or the statement on
+    its own line, or the condition wrapped."""
+    condition = f"{head}({', '.join(args)})"
+    one = f"{indent}if ({condition}) {statement}"
+    if len(one) <= COLUMNS:
+        return [one]
+    lines = wrap_call(indent, f"if ({head}", args, ")")
+    return lines + [f"{indent}  {statement}"]
+
+
+def comment(indent: str, text: str) -> List[str]:
+    """A // comment, word-wrapped at the column limit."""
+    lines: List[str] = []
+    line = indent + "//"
+    for word in text.split():
+        if len(line) + 1 + len(word) > COLUMNS and line != indent + "//":
+            lines.append(line)
+            line = indent + "//"
+        line += " " + word
+    lines.append(line)
+    return lines
+
+
+# --- naming ---
+
+
+def stem_of(header: str) -> str:
+    return os.path.splitext(os.path.basename(header))[0]
+
+
+def identifier(text: str) -> str:
+    ident = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return "_" + ident if ident[:1].isdigit() else ident
+
+
+def camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text)
+                   if part)
+
+
+def _unique(name: str, used: set) -> str:
+    while name in used:
+        name += "_"
+    used.add(name)
+    return name
+
+
+# --- C++ ---
+
+
+class _OpView:
+    """An op as the bindings template needs it: precomputed, wrapped lines."""
+
+    def __init__(self, op: model.OpModel, header: str):
+        self.op = op
+        self.name = op.name
+        self.slow = f"Op_{op.name}_Slow"
+        self.fast = f"Op_{op.name}_Fast"
+        self.cfunction = f"kOp_{op.name}_CFunction"
+        where = f"{op.name} ({header}:{op.line})"
+        if op.fast:
+            self.comment = comment("", where)
+        elif op.fast_blocker:
+            self.comment = comment("", f"{where}. No fast path: {op.fast_blocker[1]}.")
+        else:
+            self.comment = comment("", f"{where}. No fast path: nofast.")
+
+        # Local names: the parameter's own name unless generated code needs it.
+        used = set(_RESERVED_LOCALS)
+        self.local: Dict[str, str] = {}
+        for p in op.js_params:
+            self.local[p.name] = _unique(p.name, used)
+        self.fast_in: Dict[str, str] = {}
+        for p in op.js_params:
+            if p.type.leaf and p.type.leaf.fast_convert:
+                self.fast_in[p.name] = _unique(self.local[p.name] + "_in", used)
+
+        self.slow_signature = wrap_call("", f"void {self.slow}",
+                                        ["const v8::FunctionCallbackInfo<v8::Value>& info"],
+                                        " {", call=False)
+        self.slow_lines = self._slow_body()
+        self.fast_lines = self._fast_function() if op.fast else []
+        self.cfunction_lines = assignment("", f"const v8::CFunction {self.cfunction}",
+                                          f"v8::CFunction::Make({self.fast})")
+
+    def _slow_body(self) -> List[str]:
+        op = self.op
+        lines = ["  kiln::OpCall call(info);"]
+        if op.fast:
+            lines.append("  if (call.RethrowStashedFastError()) return;")
+        ordered = ([p for p in op.js_params if not p.type.bytes] +
+                   [p for p in op.js_params if p.type.bytes])
+        for i, p in enumerate(ordered):
+            if p.type.bytes and (i == 0 or not ordered[i - 1].type.bytes) and i > 0:
+                lines += comment("  ", "Buffers last: converting the other arguments can run "
+                                 "JavaScript (getters) that detaches them.")
+            local = self.local[p.name]
+            lines.append(f"  kiln::Arg<{p.type.cpp()}> {local};")
+            lines += if_return("  ", "!call.Convert", [str(p.js_index), f'"{p.name}"',
+                                                      f"&{local}"], "return;")
+        args = []
+        for p in op.params:
+            if p.type.kind == "opstate":
+                args.append("call.state()")
+            elif p.type.kind == "isolate":
+                args.append("call.isolate()")
+            elif p.type.move:
+                args.append(f"std::move(*{self.local[p.name]})")
+            else:
+                args.append(f"*{self.local[p.name]}")
+        if op.result.kind == "void":
+            lines += wrap_call("  ", op.callee, args, ";")
+        else:
+            lines += wrap_call("  ", f"call.Return({op.callee}", args, ");")
+        return lines
+
+    def _fast_function(self) -> List[str]:
+        op = self.op
+        ret = model.fast_result_type(op.result)
+        params = ["v8::Local<v8::Object> receiver"]
+        for p in op.js_params:
+            leaf = p.type.leaf
+            if leaf.fast_convert:
+                params.append(f"{leaf.fast_param} {self.fast_in[p.name]}")
+            else:
+                params.append(f"{leaf.fast_param} {self.local[p.name]}")
+        params.append("v8::FastApiCallbackOptions& options")
+        lines = wrap_call("", f"{ret} {self.fast}", params, " {", call=False)
+        lines.append("  kiln::FastOpCall call(options);")
+        for p in op.js_params:
+            leaf = p.type.leaf
+            if not leaf.fast_convert:
+                continue
+            local = self.local[p.name]
+            lines.append(f"  {leaf.cpp} {local};")
+            lines += if_return("  ", "!kiln::FastConvert", [self.fast_in[p.name], f"&{local}"],
+                               f"return call.Fallback<{ret}>();")
+        args = []
+        for p in op.params:
+            if p.type.kind == "opstate":
+                args.append("call.state()")
+            elif p.type.kind == "isolate":
+                args.append("call.isolate()")
+            else:
+                args.append(self.local[p.name])
+        kind = op.result.kind
+        if kind == "void":
+            lines += wrap_call("  ", op.callee, args, ";")
+        elif kind in ("status", "statusor"):
+            lines += wrap_call("  ", f"{op.result.cpp()} result = {op.callee}", args, ";")
+            status = "std::move(result)" if kind == "status" else "result.status()"
+            lines += [f"  if (!result.ok()) return call.Fail<{ret}>({status});"]
+            if kind == "statusor":
+                lines.append("  return *result;")
+        else:
+            lines += wrap_call("  ", f"return {op.callee}", args, ";")
+        lines.append("}")
+        return lines
+
+
+def _struct_view(struct: model.Struct, header: str) -> dict:
+    cpp = struct.cpp
+    from_v8 = wrap_call("  ", "static bool FromV8", [
+        "kiln::ConversionContext& context", "v8::Local<v8::Value> value", f"{cpp}* out",
+        "kiln::StringViewBuffer* storage = nullptr"], " {", call=False)
+    from_v8.append('    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, '
+                   '"object", value);')
+    if struct.fields:
+        from_v8.append("    v8::Local<v8::Object> object = value.As<v8::Object>();")
+    for f in struct.fields:
+        from_v8 += if_return("    ", "!kiln::ReadField",
+                             ["context", "object", f'"{f.name}"', f"&out->{f.name}"],
+                             "return false;")
+    from_v8 += ["    return true;", "  }"]
+    to_v8 = wrap_call("  ", "static v8::MaybeLocal<v8::Value> ToV8",
+                      ["v8::Isolate* isolate", f"const {cpp}& value"], " {", call=False)
+    to_v8 += ["    v8::EscapableHandleScope scope(isolate);",
+              "    v8::Local<v8::Object> object = v8::Object::New(isolate);"]
+    for f in struct.fields:
+        to_v8 += if_return("    ", "!kiln::WriteField",
+                           ["isolate", "object", f'"{f.name}"', f"value.{f.name}"],
+                           "return {};")
+    to_v8 += ["    return scope.Escape(object);", "  }"]
+    return {
+        "comment": comment("", f"KILN_STRUCT {struct.qualified} ({header}:{struct.line})"),
+        "name": f"Converter<{cpp}>",
+        "from_v8": from_v8,
+        "to_v8": to_v8,
+    }
+
+
+# --- TypeScript ---
+
+
+def _ts_name(name: str) -> str:
+    return name + "_" if name in _TS_RESERVED else name
+
+
+def _ts_op(op: model.OpModel) -> List[str]:
+    js = op.js_params
+    # Optional parameters from the last non-optional one on may be left out (`x?: T`);
+    # an optional parameter before a required one must be passed (undefined or null).
+    trailing = len(js)
+    while trailing > 0 and js[trailing - 1].type.kind == "optional":
+        trailing -= 1
+    params = []
+    for i, p in enumerate(js):
+        if i >= trailing:
+            params.append(f"{_ts_name(p.name)}?: {p.type.ts(out=False)}")
+        elif p.type.kind == "optional":
+            params.append(f"{_ts_name(p.name)}: {p.type.arg.ts(out=False)} | undefined | null")
+        else:
+            params.append(f"{_ts_name(p.name)}: {p.type.ts(out=False)}")
+    result = op.result.ts(out=True)
+    one = f"function {op.name}({', '.join(params)}): {result};"
+    if len(one) + 4 <= COLUMNS:  # the template indents declarations by 4
+        return [one]
+    return [f"function {op.name}("] + [f"  {p}," for p in params] + [f"): {result};"]
+
+
+def _ts_struct(struct: model.Struct) -> List[str]:
+    if not struct.fields:
+        return [f"interface {struct.name} {{}}"]
+    lines = [f"interface {struct.name} {{"]
+    for f in struct.fields:
+        if f.type.kind == "optional":
+            lines.append(f"  {f.name}?: {f.type.ts(out=False)};")
+        else:
+            lines.append(f"  {f.name}: {f.type.ts(out=False)};")
+    lines.append("}")
+    return lines
+
+
+# --- driver ---
+
+
+class GenError(Exception):
+    def __init__(self, header: str, error: parser.DslError):
+        super().__init__(f"{header}:{error.line}: {error.message}")
+
+
+def generate(header: str, text: str) -> Dict[str, str]:
+    """Returns {"bindings": ..., "table": ..., "dts": ...} for the op header `header`
+    (repository path) whose contents are `text`; raises GenError."""
+    try:
+        header_model = model.build(parser.parse(text))
+    except parser.DslError as e:
+        raise GenError(header, e) from None
+    stem = stem_of(header)
+    base = os.path.splitext(header)[0]
+    table = identifier(stem)
+    prefix = "k" + camel(stem)
+    ops = [_OpView(op, header) for op in header_model.ops]
+    refs = []
+    for v in ops:
+        refs.append(f"&{v.slow}")
+        if v.op.fast:
+            refs += [f"{v.cfunction}.GetAddress()", f"{v.cfunction}.GetTypeInfo()"]
+    descriptors = []
+    for v in ops:
+        fast = f"&{v.cfunction}" if v.op.fast else "nullptr"
+        descriptors += wrap_call("    ", "", [f'"{v.name}"', f"&{v.slow}", fast,
+                                             str(v.op.arity)], ",", "{}")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             autoescape=False)
+    ops_array = f"{prefix}Ops" if ops else "nullptr"
+    values = {
+        "header": header,
+        "includes": sorted([header, f"{base}_table.h", "core/op_support.h"]),
+        "guard": identifier(f"{base}_table_h_".upper()),
+        "table": table,
+        "ops": ops,
+        "structs": [_struct_view(s, header) for s in header_model.structs],
+        "ops_array": f"{prefix}Ops",
+        "descriptors": descriptors,
+        "refs_array": f"{prefix}ExternalReferences",
+        "refs": [f"reinterpret_cast<intptr_t>({r})," for r in refs],
+        "table_init": wrap_call("", f"const kiln::OpTable {table} = ", [
+            f'"{header}"', ops_array, str(len(ops)), f"{prefix}ExternalReferences"], ";",
+            "{}"),
+        "ts_structs": [_ts_struct(s) for s in header_model.structs],
+        "ts_ops": [_ts_op(v.op) for v in ops],
+    }
+    return {
+        "bindings": env.get_template("bindings.cc.j2").render(values),
+        "table": env.get_template("table.h.j2").render(values),
+        "dts": env.get_template("ops.d.ts.j2").render(values),
+    }
+
+
+def output_names(header: str) -> Dict[str, str]:
+    stem = stem_of(header)
+    return {"bindings": f"{stem}_bindings.cc", "table": f"{stem}_table.h",
+            "dts": f"{stem}.d.ts"}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    flags = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    flags.add_argument("--header", required=True,
+                       help="the op header's path from the repository root")
+    flags.add_argument("--input", help="file to read (default: --header)")
+    flags.add_argument("--out-dir", help="write <stem>_bindings.cc, <stem>_table.h and "
+                       "<stem>.d.ts here")
+    flags.add_argument("--out-cc", help="the bindings .cc")
+    flags.add_argument("--out-h", help="the table header")
+    flags.add_argument("--out-dts", help="the TypeScript declarations")
+    args = flags.parse_args(argv)
+    paths = {"bindings": args.out_cc, "table": args.out_h, "dts": args.out_dts}
+    if args.out_dir:
+        for key, name in output_names(args.header).items():
+            paths[key] = paths[key] or os.path.join(args.out_dir, name)
+    if not all(paths.values()):
+        flags.error("give --out-dir, or all of --out-cc, --out-h and --out-dts")
+    try:
+        with open(args.input or args.header, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"{args.header}: cannot read: {e}", file=sys.stderr)
+        return 1
+    try:
+        outputs = generate(args.header, text)
+    except GenError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for key, path in paths.items():
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(outputs[key])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,404 @@
+"""Unit tests of the tokenizer, the parser and the type model (the golden tests in
+golden_test.py cover whole headers)."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gen  # noqa: E402
+import model  # noqa: E402
+import parser  # noqa: E402
+
+
+def build(text: str) -> model.HeaderModel:
+    return model.build(parser.parse(text))
+
+
+def op(text: str) -> model.OpModel:
+    return build(text).ops[0]
+
+
+def error(text: str) -> str:
+    try:
+        build(text)
+    except parser.DslError as e:
+        return f"{e.line}: {e.message}"
+    raise AssertionError("no error for: " + text)
+
+
+class TokenizerTest(unittest.TestCase):
+    def texts(self, source):
+        return [t.text for t in parser.tokenize(source)]
+
+    def test_skips_comments_literals_and_directives(self):
+        source = ('#define A(x) \\\n  KILN_OP() int x;\n'
+                  '// KILN_OP\n/* KILN_OP\n */ "KILN_OP(" \'K\' R"d(KILN_OP)d" u8"x" 1\'000 x')
+        tokens = parser.tokenize(source)
+        self.assertEqual([t.kind for t in tokens],
+                         ["string", "char", "string", "string", "number", "ident"])
+        self.assertEqual(tokens[-1].line, 5)
+
+    def test_angle_brackets_close_one_at_a_time(self):
+        self.assertEqual(self.texts("a<b<c>> d::e && f"),
+                         ["a", "<", "b", "<", "c", ">", ">", "d", "::", "e", "&&", "f"])
+
+    def test_hash_only_starts_a_directive_at_line_start(self):
+        self.assertEqual(self.texts("  #include <x>\nx # y"), ["x", "#", "y"])
+
+    def test_unterminated_comment(self):
+        with self.assertRaises(parser.DslError) as e:
+            parser.tokenize("x\n/* never closed")
+        self.assertEqual(e.exception.line, 2)
+
+
+class ParserTest(unittest.TestCase):
+    def test_multi_line_declaration_with_comments(self):
+        header = parser.parse(
+            "namespace a::b {\nnamespace c {\n"
+            "KILN_OP(fast)\n  int32_t  // result\n  op_x(/* first */ int32_t a,\n"
+            "       const std::vector<std::optional<int64_t>>& b);\n}\n}\n")
+        decl = header.ops[0]
+        self.assertEqual(decl.name, "op_x")
+        self.assertEqual(decl.namespace, ["a", "b", "c"])
+        self.assertEqual(decl.flags, ["fast"])
+        self.assertEqual(decl.line, 3)
+        self.assertEqual([p.name for p in decl.params], ["a", "b"])
+        self.assertEqual([p.line for p in decl.params], [5, 6])
+        self.assertEqual(decl.params[1].type.spelling(),
+                         "const std::vector<std::optional<int64_t>>&")
+
+    def test_namespace_scopes(self):
+        header = parser.parse(
+            "namespace a { class C { void f() { if (x) { } } }; }\n"
+            "namespace b = a;\nusing namespace std;\n"
+            "KILN_OP() void op_global();\n"
+            "namespace a { inline namespace v2 { KILN_OP() void op_v2(); } }\n"
+            'extern "C" { KILN_OP() void op_c(); }\n')
+        self.assertEqual([(o.name, o.namespace) for o in header.ops],
+                         [("op_global", []), ("op_v2", ["a", "v2"]), ("op_c", [])])
+
+    def test_void_parameter_list(self):
+        self.assertEqual(parser.parse("KILN_OP() void op_x(void);").ops[0].params, [])
+
+    def test_struct_with_initializers(self):
+        struct = parser.parse(
+            "KILN_STRUCT() struct S {\n int32_t a = 1;\n std::vector<int32_t> b{1, 2};\n"
+            " std::optional<bool> c = std::nullopt;\n};").structs[0]
+        self.assertEqual([(f.name, f.type.spelling(), f.line) for f in struct.fields],
+                         [("a", "int32_t", 2), ("b", "std::vector<int32_t>", 3),
+                          ("c", "std::optional<bool>", 4)])
+
+    def test_builtin_words_form_one_type(self):
+        decl = parser.parse("KILN_OP() unsigned long long op_x(long double y);").ops[0]
+        self.assertEqual(decl.result.name, "unsigned long long")
+        self.assertEqual(decl.params[0].type.name, "long double")
+
+    def test_syntax_errors(self):
+        cases = {
+            "KILN_OP() int32_t op_x(int32_t a int32_t b);":
+                "1: op_x: expected ',' or ')' after parameter a, found 'int32_t'",
+            "KILN_OP() int32_t op_x(int32_t);": "1: op_x: parameter 1 (int32_t) has no name",
+            "KILN_OP() int32_t (int32_t a);":
+                "1: KILN_OP declaration: expected the op's name after the result type "
+                "int32_t, found '('",
+            "KILN_OP() int32_t op_x(int32_t a)": "1: unexpected end of file in op_x",
+            "KILN_OP() int32_t ns::op_x();":
+                "1: ns::op_x: a KILN_OP declares an op with a plain name; put it inside a "
+                "namespace block instead of qualifying it",
+            "KILN_OP(fast nofast) void op_x();":
+                "1: KILN_OP declaration: expected ',' or ')' after flag fast, found 'nofast'",
+            "KILN_OP() void op_x(int32_t a,);": "1: op_x: expected a parameter after ','",
+            "KILN_OP() void op_x(int32_t a[]);":
+                "1: op_x: parameter 1 (a): array parameters are not supported; use "
+                "std::vector",
+            "KILN_OP() std::array<int32_t, 3> op_x();":
+                "1: KILN_OP declaration: expected a type, found '3'",
+            "KILN_STRUCT() class C { int32_t a; };":
+                "1: KILN_STRUCT declaration: expected 'struct', found 'class'",
+            "KILN_STRUCT() struct S;": "1: S: a KILN_STRUCT needs its definition "
+                                       "(struct Name { ... };)",
+            "KILN_STRUCT() struct S : Base { };":
+                "1: S: expected '{' after struct S, found ':' (base classes and attributes "
+                "are not supported)",
+            "KILN_STRUCT() struct S {\n int32_t a, b;\n};":
+                "2: S.a: declare one field per declaration",
+            "KILN_STRUCT() struct S {\n S() = default;\n};":
+                "2: S: a KILN_STRUCT holds data members only (`type name;`), found 'S'",
+            "KILN_STRUCT() struct S {\n static int32_t a;\n};":
+                "2: S: a KILN_STRUCT holds data members only (`type name;`), found 'static'",
+            "KILN_STRUCT() struct S {\n int32_t a;\n}": "3: unexpected end of file in S",
+            "void f() {\n KILN_OP() void op_x();\n}":
+                "2: KILN_OP is only allowed at namespace scope (not inside a class, function "
+                "or other braces)",
+        }
+        for text, expected in cases.items():
+            self.assertEqual(error(text), expected, text)
+
+
+class ModelTest(unittest.TestCase):
+    def test_spellings_resolve_to_one_kind(self):
+        spellings = {
+            "int32_t": "int32", "std::int32_t": "int32", "::int32_t": "int32",
+            "uint64_t": "uint64", "std::string": "string", "::std::string": "string",
+            "ByteView": "byte_view", "kiln::ByteView": "byte_view",
+            "::kiln::SharedBytes": "shared_bytes", "ResourceId": "resource_id",
+            "v8::Local<v8::Value>": "value", "std::string_view": "string_view",
+        }
+        for spelling, kind in spellings.items():
+            self.assertEqual(op(f"KILN_OP() void op_x({spelling} a);").params[0].type.kind,
+                             kind, spelling)
+
+    def test_injected_parameters_are_not_javascript_arguments(self):
+        o = op("KILN_OP() void op_x(kiln::OpState& s, int32_t a, v8::Isolate* i, "
+               "OpState& t, bool b);")
+        self.assertEqual([p.js_index for p in o.params], [None, 0, None, None, 1])
+        self.assertEqual(o.arity, 2)
+
+    def test_const_reference_parameters(self):
+        o = op("KILN_OP() void op_x(const std::string& a, const std::vector<int32_t>& b, "
+               "const int32_t c);")
+        self.assertEqual([p.type.cpp() for p in o.params],
+                         ["std::string", "std::vector<int32_t>", "int32_t"])
+
+    def test_struct_lookup_follows_cpp_scopes(self):
+        h = build("namespace a { KILN_STRUCT() struct S { int32_t x; };\n"
+                  "namespace b { KILN_STRUCT() struct T { S s; };\n"
+                  "KILN_OP() S op_x(T t, a::S s2, ::a::b::T t2); } }")
+        o = h.ops[0]
+        self.assertEqual(o.result.cpp(), "::a::S")
+        self.assertEqual([p.type.cpp() for p in o.params], ["::a::b::T", "::a::S", "::a::b::T"])
+        self.assertEqual(h.structs[1].fields[0].type.display(), "a::S")
+
+    def test_kiln_namespace_is_not_rooted(self):
+        o = op("namespace kiln::fs { KILN_STRUCT() struct St { int32_t a; };\n"
+               "KILN_OP() St op_x(); }")
+        self.assertEqual(o.callee, "kiln::fs::op_x")
+        self.assertEqual(o.result.cpp(), "kiln::fs::St")
+
+    def test_struct_order_puts_used_structs_first(self):
+        # B is declared after A, so A cannot name it: an error, as in C++.
+        self.assertEqual(error("KILN_STRUCT() struct A { std::vector<B> b; };\n"
+                               "KILN_STRUCT() struct B { int32_t x; };"),
+                         "1: A.b: unsupported type B (not a supported type or a KILN_STRUCT "
+                         "declared in this header)")
+        h = build("KILN_STRUCT() struct B { int32_t x; };\n"
+                  "KILN_STRUCT() struct A { std::vector<B> b; std::optional<A> self_ref; };\n"
+                  "KILN_STRUCT() struct C { std::optional<A> a; B b; };")
+        self.assertEqual([s.name for s in h.structs], ["B", "A", "C"])
+
+    def test_conversion_order_puts_buffers_last(self):
+        o = op("KILN_OP() void op_x(kiln::ByteView a, int32_t b, std::optional<SharedBytes> c, "
+               "std::vector<kiln::SharedBytes> d, std::string e);")
+        self.assertEqual([p.type.bytes for p in o.params], [True, False, True, True, False])
+        view = gen._OpView(o, "x.h")
+        converts = [line.strip() for line in view.slow_lines if "Convert(" in line]
+        self.assertEqual([c.split('"')[1] for c in converts], ["b", "e", "a", "c", "d"])
+
+    def test_fast_eligibility_table(self):
+        eligible_params = ["bool", "int32_t", "uint32_t", "int64_t", "uint64_t", "double",
+                           "float", "kiln::ResourceId", "v8::Local<v8::Value>"]
+        for t in eligible_params:
+            self.assertTrue(op(f"KILN_OP() void op_x({t} a);").fast, t)
+        ineligible_params = ["std::string", "std::string_view", "kiln::ByteView",
+                             "kiln::SharedBytes", "std::optional<int32_t>",
+                             "std::vector<int32_t>"]
+        for t in ineligible_params:
+            o = op(f"KILN_OP() void op_x({t} a);")
+            self.assertFalse(o.fast, t)
+            self.assertEqual(o.fast_blocker[1], f"parameter 1 (a) has type {t}")
+        results = {
+            "void": "void", "bool": "bool", "int32_t": "int32_t", "uint32_t": "uint32_t",
+            "float": "float", "double": "double", "absl::Status": "void",
+            "absl::StatusOr<bool>": "bool", "absl::StatusOr<int32_t>": "int32_t",
+            "absl::StatusOr<uint32_t>": "uint32_t", "absl::StatusOr<float>": "float",
+            "absl::StatusOr<double>": "double",
+        }
+        for t, c in results.items():
+            o = op(f"KILN_OP() {t} op_x();")
+            self.assertTrue(o.fast, t)
+            self.assertEqual(model.fast_result_type(o.result), c, t)
+        for t in ["int64_t", "uint64_t", "std::string", "kiln::ResourceId", "kiln::ByteBuffer",
+                  "v8::Local<v8::Value>", "std::optional<int32_t>", "absl::StatusOr<int64_t>"]:
+            o = op(f"KILN_OP() {t} op_x();")
+            self.assertFalse(o.fast, t)
+            self.assertEqual(o.fast_blocker[1], f"its result has type {t}")
+        injected = op("KILN_OP() void op_x(kiln::OpState& s, v8::Isolate* i);")
+        self.assertTrue(injected.fast)
+        self.assertFalse(op("KILN_OP(nofast) int32_t op_x(int32_t a);").fast)
+
+    def test_fast_signature_widens_strict_types(self):
+        o = op("KILN_OP(fast) uint32_t op_x(int32_t a, bool b, double c, float d, "
+               "v8::Local<v8::Value> e, kiln::ResourceId f, uint64_t g);")
+        signature = " ".join(gen._OpView(o, "x.h").fast_lines[:4])
+        for piece in ["double a_in", "v8::Local<v8::Value> b_in", "double c", "float d",
+                      "v8::Local<v8::Value> e", "double f_in", "double g_in"]:
+            self.assertIn(piece, signature)
+
+    def test_typescript_types(self):
+        cases = {
+            "bool": ("boolean", "boolean"), "int32_t": ("number", "number"),
+            "int64_t": ("number | bigint", "number | bigint"),
+            "uint64_t": ("number | bigint", "number | bigint"),
+            "std::string": ("string", "string"), "kiln::ResourceId": ("number", "number"),
+            "v8::Local<v8::Value>": ("unknown", "unknown"),
+            "std::vector<int64_t>": ("(number | bigint)[]", "(number | bigint)[]"),
+            "std::vector<std::vector<bool>>": ("boolean[][]", "boolean[][]"),
+            "std::optional<std::string>": ("string | null", "string | null"),
+        }
+        for t, (ts_in, ts_out) in cases.items():
+            o = op(f"KILN_OP() {t} op_x({t} a);")
+            self.assertEqual(o.params[0].type.ts(out=False), ts_in, t)
+            self.assertEqual(o.result.ts(out=True), ts_out, t)
+        self.assertEqual(op("KILN_OP() void op_x(kiln::ByteView a);").params[0].type.ts(False),
+                         "ArrayBuffer | ArrayBufferView")
+        self.assertEqual(op("KILN_OP() kiln::ByteBuffer op_x();").result.ts(True), "Uint8Array")
+        self.assertEqual(op("KILN_OP() absl::Status op_x();").result.ts(True), "void")
+        self.assertEqual(op("KILN_OP() absl::StatusOr<int64_t> op_x();").result.ts(True),
+                         "number | bigint")
+
+    def test_typescript_optional_parameters(self):
+        o = op("KILN_OP() void op_x(std::optional<int32_t> a, int32_t b, "
+               "std::optional<bool> c, std::optional<std::string> d);")
+        # Longer than 100 columns (with the template's indent): one parameter per line.
+        self.assertEqual(gen._ts_op(o), [
+            "function op_x(", "  a: number | undefined | null,", "  b: number,",
+            "  c?: boolean | null,", "  d?: string | null,", "): void;"])
+        o = op("KILN_OP() void op_x(std::optional<int32_t> a, int32_t b, "
+               "std::optional<bool> c);")
+        self.assertEqual(gen._ts_op(o), [
+            "function op_x(a: number | undefined | null, b: number, c?: boolean | null): void;"])
+
+    def test_type_errors(self):
+        cases = {
+            "KILN_OP() void op_x(int a);":
+                "1: op_x: parameter 1 (a): unsupported type int; use int32_t",
+            "KILN_OP() size_t op_x();":
+                "1: op_x: result: unsupported type size_t; use uint32_t or uint64_t",
+            "KILN_OP() void op_x(const char* s);":
+                "1: op_x: parameter 1 (s): unsupported type const char*; use std::string or "
+                "std::string_view",
+            "KILN_OP() void op_x(std::vector<uint8_t> b);":
+                "1: op_x: parameter 1 (b): unsupported type std::vector<uint8_t>; use "
+                "kiln::SharedBytes / kiln::ByteView (parameters) or kiln::ByteBuffer (results) "
+                "for bytes",
+            "KILN_OP() void op_x(v8::Local<v8::Object> o);":
+                "1: op_x: parameter 1 (o): unsupported type v8::Local<v8::Object>; use "
+                "v8::Local<v8::Value>",
+            "KILN_OP() void op_x(std::optional<int32_t, int32_t> o);":
+                "1: op_x: parameter 1 (o): unsupported type std::optional<int32_t, int32_t>; "
+                "std::optional takes exactly one template argument",
+            "KILN_OP() void op_x(std::vector<const std::string&> o);":
+                "1: op_x: parameter 1 (o): unsupported type std::vector<const std::string&>; "
+                "template arguments are plain types (found const std::string&)",
+            "KILN_OP() const std::string& op_x();":
+                "1: op_x: result: ops return by value (found const std::string&)",
+            "KILN_OP() kiln::SharedBytes op_x();":
+                "1: op_x: result: kiln::SharedBytes cannot be returned; return kiln::ByteBuffer",
+            "KILN_OP() std::vector<std::string_view> op_x();":
+                "1: op_x: result: std::string_view is borrowed and cannot be inside "
+                "std::vector; use std::string",
+            "KILN_OP() std::optional<v8::Local<v8::Value>> op_x();":
+                "1: op_x: result: v8::Local<v8::Value> is borrowed and cannot be inside "
+                "std::optional; use an owned type (std::string, a number, a KILN_STRUCT)",
+            "KILN_OP() void op_x(std::optional<std::string_view> s);":
+                "1: op_x: parameter 1 (s): std::string_view is borrowed and cannot be inside "
+                "std::optional; use std::string",
+            "KILN_OP() void op_x(absl::Status s);":
+                "1: op_x: parameter 1 (s): absl::Status cannot be a parameter",
+            "KILN_OP() void op_x(void v);":
+                "1: op_x: parameter 1 (v): void cannot be a parameter",
+            "KILN_OP() void op_x(int32_t a, bool a);":
+                "1: op_x: parameter 2 (a): duplicate parameter name",
+            "KILN_OP() void op_x(const kiln::OpState& s);":
+                "1: op_x: parameter 1 (s): take the op state as kiln::OpState& (found const "
+                "kiln::OpState&)",
+            "KILN_OP() void op_x(v8::Isolate& i);":
+                "1: op_x: parameter 1 (i): take the isolate as v8::Isolate* (found "
+                "v8::Isolate&)",
+            "KILN_OP() void op_x(std::string&& s);":
+                "1: op_x: parameter 1 (s): unsupported type std::string&&; take std::string or "
+                "const std::string&",
+            "KILN_OP() void op_x(int32_t* p);":
+                "1: op_x: parameter 1 (p): unsupported type int32_t*; pointers are not "
+                "supported",
+            "KILN_OP() absl::StatusOr<absl::Status> op_x();":
+                "1: op_x: result: absl::StatusOr<absl::Status> is not supported",
+            "KILN_OP() void op_x(kiln::Future<int32_t> f);":
+                "1: op_x: parameter 1 (f): kiln::Future<int32_t> is only allowed as an op's "
+                "result",
+            "KILN_OP(fast, fast) void op_x();": "1: op_x: a KILN_OP flag is repeated",
+            "KILN_STRUCT() struct S {\n  const int32_t a;\n};":
+                "2: S.a: struct fields are plain values (found const int32_t)",
+            "KILN_STRUCT() struct S {\n  int32_t a;\n  bool a;\n};": "3: S.a: duplicate field",
+            "KILN_STRUCT() struct S {\n  S inner;\n};":
+                "2: S.inner: a struct cannot contain itself",
+            "KILN_STRUCT() struct S {\n  kiln::ByteView b;\n};":
+                "2: S.b: kiln::ByteView is borrowed and cannot be a struct field; use "
+                "kiln::SharedBytes",
+            "namespace a { KILN_STRUCT() struct S { int32_t x; }; }\n"
+            "namespace b { KILN_STRUCT() struct S { int32_t y; }; }":
+                "2: duplicate KILN_STRUCT S (first declared on line 1; TypeScript interfaces "
+                "are named by the struct's unqualified name)",
+        }
+        for text, expected in cases.items():
+            self.assertEqual(error(text), expected, text)
+
+    def test_async_ops(self):
+        self.assertEqual(error("KILN_OP() kiln::Future<void> op_x(int32_t a);"),
+                         "1: op_x: async ops are not supported yet")
+        # A borrowed parameter is reported first, with the async-specific advice.
+        self.assertEqual(
+            error("KILN_OP() Future<int32_t> op_x(int32_t a,\n kiln::ByteView data);"),
+            "2: op_x: parameter 2 (data): kiln::ByteView is borrowed and invalid after an "
+            "async op returns; use kiln::SharedBytes")
+        self.assertEqual(
+            error("KILN_OP() Future<void> op_x(v8::Local<v8::Value> v);"),
+            "1: op_x: parameter 1 (v): v8::Local<v8::Value> is borrowed and invalid after an "
+            "async op returns; use an owned type (std::string, a number, a KILN_STRUCT)")
+
+    def test_first_error_in_file_order(self):
+        self.assertEqual(error("KILN_OP(bogus) int op_x(int a);"),
+                         "1: op_x: unknown KILN_OP flag 'bogus'; expected fast or nofast")
+        self.assertEqual(error("KILN_OP(fast) std::string op_x(std::string a);"),
+                         "1: op_x is marked fast but its result has type std::string, which "
+                         "has no fast path on V8 10.2")
+
+
+class FormattingTest(unittest.TestCase):
+    def test_wrap_call(self):
+        self.assertEqual(gen.wrap_call("  ", "f", ["a", "b"], ";"), ["  f(a, b);"])
+        args = [f"argument_{i:02d}" for i in range(8)]
+        self.assertEqual(gen.wrap_call("", "int32_t Function", args, " {", call=False), [
+            "int32_t Function(argument_00, argument_01, argument_02, argument_03, argument_04, "
+            "argument_05,",
+            "                 argument_06, argument_07) {"])
+        long_head = "call.Return(::namespace_name::" + "x" * 50
+        self.assertEqual(gen.wrap_call("  ", long_head, args, ");"), [
+            "  " + long_head + "(",
+            "      argument_00, argument_01, argument_02, argument_03, argument_04, "
+            "argument_05, argument_06,",
+            "      argument_07));"])
+
+    def test_if_return(self):
+        self.assertEqual(gen.if_return("  ", "!f", ["a"], "return;"), ["  if (!f(a)) return;"])
+        lines = gen.if_return("  ", "!kiln::FastConvert", ["x" * 25 + "_in", "&" + "x" * 25],
+                              "return call.Fallback<uint32_t>();")
+        self.assertEqual(lines, ["  if (!kiln::FastConvert(" + "x" * 25 + "_in, &" + "x" * 25 +
+                                 "))", "    return call.Fallback<uint32_t>();"])
+        lines = gen.if_return("  ", "!kiln::FastConvert", ["x" * 40 + "_in", "&" + "x" * 40],
+                              "return call.Fallback<uint32_t>();")
+        self.assertEqual(lines, ["  if (!kiln::FastConvert(" + "x" * 40 + "_in,",
+                                 " " * 25 + "&" + "x" * 40 + "))",
+                                 "    return call.Fallback<uint32_t>();"])
+
+    def test_names(self):
+        self.assertEqual(gen.camel("timers_ops"), "TimersOps")
+        self.assertEqual(gen.identifier("9-lives"), "_9_lives")
+        self.assertEqual(gen.output_names("ext/fs/fs_ops.h"), {
+            "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h", "dts": "fs_ops.d.ts"})
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,3 @@
+#include "ops/op.h"
+
+KILN_OP() void op_maybe(std::optional<std::optional<int32_t>> value);

@@ -1,0 +1,3 @@
+#include "ops/op.h"
+
+KILN_OP() void op_reset(kiln::OpState state);

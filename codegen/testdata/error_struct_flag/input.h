@@ -1,0 +1,5 @@
+#include "ops/op.h"
+
+KILN_STRUCT(fast) struct Size {
+  int32_t width;
+};
