@@ -42,6 +42,9 @@ KILN_OP(fast) uint32_t op_with_a_rather_long_name_for_wrapping(
     int32_t first_long_parameter_name, uint32_t second_long_parameter_name,
     double third_long_parameter_name, kiln::ResourceId fourth_long_parameter_name);
 
+// Not an op (no KILN_OP): how many times op_check has run, for runtime_test.cc.
+int32_t CheckRuns();
+
 }  // namespace fast
 
 #endif  // CODEGEN_TESTDATA_FAST_PATHS_INPUT_H_

@@ -9,8 +9,15 @@ float op_half(float x) { return x / 2; }
 bool op_is_object(v8::Local<v8::Value> value) { return value->IsObject(); }
 void op_no_args() {}
 
+namespace {
+int32_t check_runs = 0;
+}  // namespace
+
+int32_t CheckRuns() { return check_runs; }
+
 absl::Status op_check(kiln::OpState& state, uint32_t code) {
-  return code == 0 ? absl::OkStatus() : absl::InvalidArgumentError("nonzero");
+  ++check_runs;
+  return code == 0 ? absl::OkStatus() : absl::InvalidArgumentError("nonzero code");
 }
 absl::StatusOr<bool> op_try(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   if (value->IsUndefined()) return absl::InvalidArgumentError("undefined");

@@ -1,6 +1,8 @@
 // Bytes in struct fields: kiln::SharedBytes and kiln::ByteBuffer are owned, so a struct may
 // hold them (a struct's converter goes both ways, so these need
 // Converter<SharedBytes>::ToV8 and Converter<ByteBuffer>::FromV8 in core/convert.h).
+#include <optional>
+
 #include "ops/op.h"
 
 KILN_STRUCT() struct Chunk {

@@ -9,7 +9,7 @@
 
 namespace kiln {
 
-// KILN_STRUCT Chunk (codegen/testdata/struct_bytes_fields/input.h:6)
+// KILN_STRUCT Chunk (codegen/testdata/struct_bytes_fields/input.h:8)
 template <>
 struct Converter<::Chunk> {
   static bool FromV8(kiln::ConversionContext& context, v8::Local<v8::Value> value, ::Chunk* out,
@@ -37,7 +37,7 @@ struct Converter<::Chunk> {
 namespace kiln::generated {
 namespace {
 
-// op_chunk (codegen/testdata/struct_bytes_fields/input.h:12). No fast path: its result has type
+// op_chunk (codegen/testdata/struct_bytes_fields/input.h:14). No fast path: its result has type
 // Chunk.
 void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);

@@ -1,0 +1,147 @@
+// The fast paths of input.h in a real runtime: optimised callers reach the fast functions
+// (the op's fast call counter moves), arguments the fast path cannot take fall back to the
+// slow path and its errors, and an op that fails on the fast path runs only once.
+#include <string>
+
+#include "codegen/testdata/fast_paths/input.h"
+#include "codegen/testdata/fast_paths/input_table.h"
+#include "core/extension.h"
+#include "core/op_support.h"
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "gtest/gtest.h"
+
+namespace fast {
+namespace {
+
+const kiln::Extension kExtension{"fast_paths", {&kiln::generated::input}};
+
+// optimized(f, ...args): calls f twice to collect feedback, has V8 optimise it, then
+// returns the optimised call's result. A fast call's fallback may throw past the optimised
+// function's own try/catch (V8 10.2), so errors are caught here, one frame up.
+constexpr char kPrelude[] = R"js(
+  globalThis.optimized = (f, ...args) => {
+    %PrepareFunctionForOptimization(f);
+    f(...args);
+    f(...args);
+    %OptimizeFunctionOnNextCall(f);
+    return f(...args);
+  };
+  globalThis.attempt = (f, ...args) => {
+    try { return f(...args); } catch (e) { return `${e.name}: ${e.message}`; }
+  };
+)js";
+
+class FastPathsTest : public kiln::testing::RuntimeTest {
+ protected:
+  kiln::RuntimeOptions MakeOptions() override {
+    kiln::RuntimeOptions options;
+    options.extensions = {&kExtension};
+    return options;
+  }
+  void SetUp() override {
+    RuntimeTest::SetUp();
+    ASSERT_TRUE(runtime().Eval(kPrelude).ok());
+  }
+  uint64_t FastCalls(const char* op) { return runtime().FindOp(op)->fast_calls; }
+  uint64_t SlowCalls(const char* op) { return runtime().FindOp(op)->slow_calls; }
+};
+
+TEST_F(FastPathsTest, TableHasFastFunctionsForEligibleOps) {
+  const kiln::OpTable& table = kiln::generated::input;
+  ASSERT_EQ(table.op_count, 18u);
+  for (size_t i = 0; i < table.op_count; ++i) {
+    std::string name = table.ops[i].name;
+    bool slow_only = name == "op_wide" || name == "op_slow_only";
+    EXPECT_EQ(table.ops[i].fast == nullptr, slow_only) << name;
+  }
+  // receiver + JS arguments + options; the C types V8 sees.
+  const v8::CFunction* add = table.ops[0].fast;
+  EXPECT_EQ(add->ArgumentCount(), 3u);
+  EXPECT_EQ(add->ArgumentInfo(1).GetType(), v8::CTypeInfo::Type::kFloat64);
+  EXPECT_EQ(add->ReturnInfo().GetType(), v8::CTypeInfo::Type::kInt32);
+}
+
+TEST_F(FastPathsTest, OptimisedCallsTakeTheFastPath) {
+  ExpectEval("optimized((a, b) => kiln.ops.op_add(a, b), 2, 3)", "5");
+  EXPECT_GT(FastCalls("op_add"), 0u);
+  ExpectEval("optimized((x, y, n, m) => kiln.ops.op_scale(x, y, n, m), 2, 0.5, 3, 4)", "12");
+  EXPECT_GT(FastCalls("op_scale"), 0u);
+  ExpectEval("optimized((x) => kiln.ops.op_half(x), 3)", "1.5");
+  EXPECT_GT(FastCalls("op_half"), 0u);
+  ExpectEval("optimized((v) => kiln.ops.op_is_object(v), {})", "true");
+  EXPECT_GT(FastCalls("op_is_object"), 0u);
+  ExpectEval("optimized(() => kiln.ops.op_no_args())", "undefined");
+  EXPECT_GT(FastCalls("op_no_args"), 0u);
+  ExpectEval("optimized((r, f) => kiln.ops.op_touch(r, f), 1, true)", "undefined");
+  EXPECT_GT(FastCalls("op_touch"), 0u);
+  ExpectEval("optimized((r) => kiln.ops.op_next(r), 41)", "42");
+  EXPECT_GT(FastCalls("op_next"), 0u);
+  ExpectEval("optimized((a) => kiln.ops.op_auto(a), 7)", "7");
+  EXPECT_GT(FastCalls("op_auto"), 0u);
+  ExpectEval("optimized((a, b, c, d, e, f) => kiln.ops.op_locals(a, b, c, d, e, f), "
+             "1, 2, 3, 4, 5, 6)",
+             "21");
+  EXPECT_GT(FastCalls("op_locals"), 0u);
+  ExpectEval("optimized((a, b, c, d) => "
+             "kiln.ops.op_with_a_rather_long_name_for_wrapping(a, b, c, d), 1, 2, 3, 4)",
+             "0");
+  EXPECT_GT(FastCalls("op_with_a_rather_long_name_for_wrapping"), 0u);
+}
+
+TEST_F(FastPathsTest, StatusOrValuesOnTheFastPath) {
+  ExpectEval("optimized((a, b) => kiln.ops.op_ratio(a, b), 1, 4)", "0.25");
+  EXPECT_GT(FastCalls("op_ratio"), 0u);
+  ExpectEval("optimized((a, b) => kiln.ops.op_sum(a, b), 1, 4)", "5");
+  ExpectEval("optimized((x) => kiln.ops.op_narrow(x), 0.1) === Math.fround(0.1)", "true");
+  ExpectEval("optimized((v) => kiln.ops.op_try(v), true)", "true");
+  EXPECT_GT(FastCalls("op_try"), 0u);
+}
+
+TEST_F(FastPathsTest, NofastOpsStaySlow) {
+  ExpectEval("optimized((a) => kiln.ops.op_slow_only(a), 7)", "7");
+  ExpectEval("optimized((a) => kiln.ops.op_wide(a), 7)", "7");
+  EXPECT_EQ(FastCalls("op_slow_only"), 0u);
+  EXPECT_EQ(FastCalls("op_wide"), 0u);
+  EXPECT_EQ(SlowCalls("op_slow_only"), 3u);
+}
+
+TEST_F(FastPathsTest, ArgumentsTheFastPathRejectsFallBackToTheSlowPathsErrors) {
+  ExpectEval("globalThis.add = (a, b) => kiln.ops.op_add(a, b); optimized(add, 1, 2)", "3");
+  uint64_t slow = SlowCalls("op_add");
+  ExpectEval("attempt(add, 1.5, 2)",
+             "'TypeError: op_add: argument 1 (a): expected integer, received 1.5'");
+  ExpectEval("attempt(add, 2 ** 31, 2)",
+             "'RangeError: op_add: argument 1 (a): expected integer in [-2147483648, "
+             "2147483647], received 2147483648'");
+  EXPECT_GT(SlowCalls("op_add"), slow);
+  // A bool arrives as a v8::Local<v8::Value>: no ToBoolean coercion on either path.
+  ExpectEval("globalThis.touch = (r, f) => kiln.ops.op_touch(r, f); optimized(touch, 1, false)",
+             "undefined");
+  ExpectEval("attempt(touch, 1, 1)",
+             "'TypeError: op_touch: argument 2 (flag): expected boolean, received number'");
+  ExpectEval("attempt(touch, -1, true)",
+             "'RangeError: op_touch: argument 1 (rid): expected integer in [0, 4294967295], "
+             "received -1'");
+}
+
+TEST_F(FastPathsTest, AnOpThatFailsOnTheFastPathRunsOnce) {
+  ExpectEval("globalThis.check = (c) => kiln.ops.op_check(c); optimized(check, 0)", "undefined");
+  uint64_t fast = FastCalls("op_check");
+  EXPECT_GT(fast, 0u);
+  int32_t runs = CheckRuns();
+  ExpectEval("attempt(check, 1)", "'TypeError: nonzero code'");
+  EXPECT_EQ(CheckRuns(), runs + 1);
+  EXPECT_EQ(FastCalls("op_check"), fast + 1);
+  ExpectEval("attempt(check, 0)", "undefined");
+  EXPECT_EQ(CheckRuns(), runs + 2);
+
+  ExpectEval("globalThis.ratio = (a, b) => kiln.ops.op_ratio(a, b); optimized(ratio, 1, 2)",
+             "0.5");
+  ExpectEval("attempt(ratio, 1, 0)", "'RangeError: division by zero'");
+  ExpectEval("globalThis.tryit = (v) => kiln.ops.op_try(v); optimized(tryit, false)", "false");
+  ExpectEval("attempt(tryit, undefined)", "'TypeError: undefined'");
+}
+
+}  // namespace
+}  // namespace fast
