@@ -122,9 +122,24 @@ def stem_of(header: str) -> str:
     return os.path.splitext(os.path.basename(header))[0]
 
 
+_CPP_KEYWORDS = frozenset("""
+    alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t
+    char16_t char32_t class compl concept const consteval constexpr constinit const_cast
+    continue co_await co_return co_yield decltype default delete do double dynamic_cast else
+    enum explicit export extern false float for friend goto if inline int long mutable
+    namespace new noexcept not not_eq nullptr operator or or_eq private protected public
+    register reinterpret_cast requires return short signed sizeof static static_assert
+    static_cast struct switch template this thread_local throw true try typedef typeid
+    typename union unsigned using virtual void volatile wchar_t while xor xor_eq
+""".split())
+
+
 def identifier(text: str) -> str:
+    """`text` as a C++ identifier: other characters become `_`; a keyword gets a `_`."""
     ident = re.sub(r"[^A-Za-z0-9_]", "_", text)
-    return "_" + ident if ident[:1].isdigit() else ident
+    if ident[:1].isdigit():
+        ident = "_" + ident
+    return ident + "_" if ident in _CPP_KEYWORDS else ident
 
 
 def camel(text: str) -> str:

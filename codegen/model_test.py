@@ -396,6 +396,7 @@ class FormattingTest(unittest.TestCase):
     def test_names(self):
         self.assertEqual(gen.camel("timers_ops"), "TimersOps")
         self.assertEqual(gen.identifier("9-lives"), "_9_lives")
+        self.assertEqual(gen.identifier("default"), "default_")
         self.assertEqual(gen.output_names("ext/fs/fs_ops.h"), {
             "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h", "dts": "fs_ops.d.ts"})
 
