@@ -47,6 +47,10 @@ class TokenizerTest(unittest.TestCase):
     def test_hash_only_starts_a_directive_at_line_start(self):
         self.assertEqual(self.texts("  #include <x>\nx # y"), ["x", "#", "y"])
 
+    def test_crlf_line_endings(self):
+        tokens = parser.tokenize("#define X \\\r\n  y\r\nz")
+        self.assertEqual([(t.text, t.line) for t in tokens], [("z", 3)])
+
     def test_unterminated_comment(self):
         with self.assertRaises(parser.DslError) as e:
             parser.tokenize("x\n/* never closed")

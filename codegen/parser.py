@@ -45,6 +45,7 @@ def tokenize(text: str) -> List[Token]:
     """Splits C++ source into tokens; comments, literals' contents and preprocessor
     directives are consumed. `>>` and `>>=` are left as single `>` tokens so that nested
     template argument lists close one at a time."""
+    text = text.replace("\r\n", "\n")
     tokens: List[Token] = []
     i = 0
     n = len(text)
