@@ -210,6 +210,22 @@ bool Converter<SharedBytes>::FromV8(ConversionContext& context, v8::Local<v8::Va
   return true;
 }
 
+v8::MaybeLocal<v8::Value> Converter<SharedBytes>::ToV8(v8::Isolate* isolate,
+                                                       const SharedBytes& value) {
+  if (!value.store()) return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, 0), 0, 0);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, value.store());
+  return v8::Uint8Array::New(buffer, value.offset(), value.size());
+}
+
+bool Converter<ByteBuffer>::FromV8(ConversionContext& context, v8::Local<v8::Value> value,
+                                   ByteBuffer* out, StringViewBuffer*) {
+  BufferRange range;
+  if (!GetBufferRange(context, value, &range)) return false;
+  const uint8_t* begin = static_cast<const uint8_t*>(range.buffer->Data()) + range.offset;
+  *out = ByteBuffer(std::vector<uint8_t>(begin, begin + range.length));
+  return true;
+}
+
 v8::MaybeLocal<v8::Value> Converter<ByteBuffer>::ToV8(v8::Isolate* isolate, ByteBuffer value) {
   size_t size = value.size();
   if (size == 0) return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, 0), 0, 0);

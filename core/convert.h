@@ -227,10 +227,15 @@ template <>
 struct Converter<SharedBytes> {
   static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, SharedBytes* out,
                      StringViewBuffer* = nullptr);
+  // A Uint8Array over the same backing store (no copy).
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const SharedBytes& value);
 };
 
 template <>
 struct Converter<ByteBuffer> {
+  // Copies the bytes of an ArrayBuffer/TypedArray/DataView (a ByteBuffer owns its bytes).
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, ByteBuffer* out,
+                     StringViewBuffer* = nullptr);
   // A Uint8Array that takes ownership of the bytes (no copy).
   static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, ByteBuffer value);
 };

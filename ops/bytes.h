@@ -29,6 +29,9 @@ class SharedBytes {
       : store_(std::move(store)), offset_(offset), size_(size) {}
   uint8_t* data() const;
   size_t size() const { return size_; }
+  // The backing store and where these bytes start in it (for handing them back to JS).
+  const std::shared_ptr<v8::BackingStore>& store() const { return store_; }
+  size_t offset() const { return offset_; }
 
  private:
   std::shared_ptr<v8::BackingStore> store_;
