@@ -349,42 +349,45 @@ def _check_element(t: Type, where: str, line: int, container: str, direction: st
                      f"cannot be inside {container}")
             raise DslError(line, f"{where}: {leaf.cpp} is borrowed and {place}; "
                            f"use {leaf.owned}")
-        if direction == "field":
-            ok = leaf.field
-        else:
-            ok = leaf.param if direction == "param" else leaf.result
+        ok = leaf.field if direction == "field" else _leaf_allowed(leaf, direction)
         if not ok:
-            raise DslError(line, f"{where}: {leaf.cpp} cannot be "
-                           f"{'a parameter' if direction == 'param' else 'returned'}; "
-                           f"{leaf.wrong_place}")
+            _reject_leaf(leaf, where, line, direction)
         return
+    if _check_container_or_struct(t, where, line, direction):
+        return
+    raise DslError(line, f"{where}: {t.display()} cannot be "
+                   + (f"inside {container}" if container else "a struct field"))
+
+
+def _leaf_allowed(leaf, direction: str) -> bool:
+    return leaf.param if direction == "param" else leaf.result
+
+
+def _reject_leaf(leaf, where: str, line: int, direction: str) -> None:
+    raise DslError(line, f"{where}: {leaf.cpp} cannot be "
+                   f"{'a parameter' if direction == 'param' else 'returned'}; "
+                   f"{leaf.wrong_place}")
+
+
+def _check_container_or_struct(t: Type, where: str, line: int, direction: str) -> bool:
+    """Checks std::optional / std::vector element types; True if `t` is one of those or a
+    struct (both are allowed wherever their contents are)."""
     if t.kind in ("optional", "vector"):
         if t.kind == "optional" and t.arg.kind == "optional":
             raise DslError(line, f"{where}: std::optional<std::optional<T>> is not supported")
         _check_element(t.arg, where, line, f"std::{t.kind}", direction)
-        return
-    if t.kind == "struct":
-        return
-    raise DslError(line, f"{where}: {t.display()} cannot be "
-                   + (f"inside {container}" if container else "a struct field"))
+        return True
+    return t.kind == "struct"
 
 
 def _check_value(t: Type, where: str, line: int, direction: str) -> None:
     """Checks a type at the top level of a parameter ("param") or result ("result")."""
     leaf = t.leaf
     if leaf:
-        ok = leaf.param if direction == "param" else leaf.result
-        if not ok:
-            raise DslError(line, f"{where}: {leaf.cpp} cannot be "
-                           f"{'a parameter' if direction == 'param' else 'returned'}; "
-                           f"{leaf.wrong_place}")
+        if not _leaf_allowed(leaf, direction):
+            _reject_leaf(leaf, where, line, direction)
         return
-    if t.kind in ("optional", "vector"):
-        if t.kind == "optional" and t.arg.kind == "optional":
-            raise DslError(line, f"{where}: std::optional<std::optional<T>> is not supported")
-        _check_element(t.arg, where, line, f"std::{t.kind}", direction)
-        return
-    if t.kind == "struct":
+    if _check_container_or_struct(t, where, line, direction):
         return
     if direction == "param":
         raise DslError(line, f"{where}: {t.display()} cannot be a parameter")
