@@ -106,7 +106,7 @@ std::string FileUrlToPath(const std::string& url) {
   if (rest.compare(0, 9, "localhost") == 0) rest = rest.substr(9);
   std::string path;
   for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() + 0 && isxdigit(rest[i + 1]) &&
+    if (rest[i] == '%' && i + 2 < rest.size() && isxdigit(rest[i + 1]) &&
         isxdigit(rest[i + 2])) {
       path += static_cast<char>(std::stoi(rest.substr(i + 1, 2), nullptr, 16));
       i += 2;
