@@ -166,6 +166,7 @@ class _OpView:
         self.slow = f"Op_{op.name}_Slow"
         self.fast = f"Op_{op.name}_Fast"
         self.cfunction = f"kOp_{op.name}_CFunction"
+        self.counters = f"kOp_{op.name}_Counters"
         where = f"{op.name} ({header}:{op.line})"
         if op.fast:
             self.comment = comment("", where)
@@ -195,8 +196,8 @@ class _OpView:
     def _slow_body(self) -> List[str]:
         op = self.op
         lines = ["  kiln::OpCall call(info);"]
-        if op.fast:
-            lines.append("  if (call.RethrowStashedFastError()) return;")
+        if op.fast_may_fail:
+            lines.append("  if (call.RethrowFastCallFailure()) return;")
         ordered = ([p for p in op.js_params if not p.type.bytes] +
                    [p for p in op.js_params if p.type.bytes])
         for i, p in enumerate(ordered):
@@ -233,9 +234,10 @@ class _OpView:
                 params.append(f"{leaf.fast_param} {self.fast_in[p.name]}")
             else:
                 params.append(f"{leaf.fast_param} {self.local[p.name]}")
-        params.append("v8::FastApiCallbackOptions& options")
+        if op.fast_needs_options:
+            params.append("v8::FastApiCallbackOptions& options")
         lines = wrap_call("", f"{ret} {self.fast}", params, " {", call=False)
-        lines.append("  kiln::FastOpCall call(options);")
+        lines.append(f"  kiln::CountCall({self.counters}.fast_calls);")
         for p in op.js_params:
             leaf = p.type.leaf
             if not leaf.fast_convert:
@@ -243,13 +245,13 @@ class _OpView:
             local = self.local[p.name]
             lines.append(f"  {leaf.cpp} {local};")
             lines += if_return("  ", "!kiln::FastConvert", [self.fast_in[p.name], f"&{local}"],
-                               f"return call.Fallback<{ret}>();")
+                               f"return kiln::FastArgumentRejected<{ret}>();")
         args = []
         for p in op.params:
             if p.type.kind == "opstate":
-                args.append("call.state()")
+                args.append("kiln::FastOpState(options)")
             elif p.type.kind == "isolate":
-                args.append("call.isolate()")
+                args.append("kiln::FastOpIsolate(options)")
             else:
                 args.append(self.local[p.name])
         kind = op.result.kind
@@ -258,7 +260,7 @@ class _OpView:
         elif kind in ("status", "statusor"):
             lines += wrap_call("  ", f"{op.result.cpp()} result = {op.callee}", args, ";")
             status = "std::move(result)" if kind == "status" else "result.status()"
-            lines += [f"  if (!result.ok()) return call.Fail<{ret}>({status});"]
+            lines += [f"  if (!result.ok()) return kiln::FastOpFailed<{ret}>({status});"]
             if kind == "statusor":
                 lines.append("  return *result;")
         else:
@@ -369,7 +371,9 @@ def generate(header: str, text: str) -> Dict[str, str]:
     for v in ops:
         fast = f"&{v.cfunction}" if v.op.fast else "nullptr"
         descriptors += wrap_call("    ", "", [f'"{v.name}"', f"&{v.slow}", fast,
-                                             str(v.op.arity)], ",", "{}")
+                                             str(v.op.arity),
+                                             "true" if v.op.fast_may_fail else "false",
+                                             f"&{v.counters}"], ",", "{}")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              keep_trailing_newline=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined,

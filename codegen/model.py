@@ -27,7 +27,9 @@ class Leaf:
     ts_out: Optional[str] = None
     move: bool = False  # passed to the op with std::move
     bytes: bool = False  # converted after every other argument (see gen.py)
-    # Fast API: the C type V8 passes, and whether kiln::FastConvert narrows it.
+    # Fast API: the C type V8 passes, and whether kiln::FastConvert narrows it (and so can
+    # reject a value V8 passed). Integers arrive as int64_t: V8 10.2 deoptimises to the
+    # slow callback for anything but an integral Number there, so only the range is left.
     fast_param: Optional[str] = None
     fast_convert: bool = False
     fast_result: Optional[str] = None
@@ -38,13 +40,12 @@ class Leaf:
 LEAVES: Dict[str, Leaf] = {
     "bool": Leaf("bool", "boolean", True, True, True, fast_param="v8::Local<v8::Value>",
                  fast_convert=True, fast_result="bool"),
-    "int32": Leaf("int32_t", "number", True, True, True, fast_param="double",
+    "int32": Leaf("int32_t", "number", True, True, True, fast_param="int64_t",
                   fast_convert=True, fast_result="int32_t"),
-    "uint32": Leaf("uint32_t", "number", True, True, True, fast_param="double",
+    "uint32": Leaf("uint32_t", "number", True, True, True, fast_param="int64_t",
                    fast_convert=True, fast_result="uint32_t"),
-    "int64": Leaf("int64_t", "number | bigint", True, True, True, fast_param="double",
-                  fast_convert=True),
-    "uint64": Leaf("uint64_t", "number | bigint", True, True, True, fast_param="double",
+    "int64": Leaf("int64_t", "number | bigint", True, True, True, fast_param="int64_t"),
+    "uint64": Leaf("uint64_t", "number | bigint", True, True, True, fast_param="int64_t",
                    fast_convert=True),
     "double": Leaf("double", "number", True, True, True, fast_param="double",
                    fast_result="double"),
@@ -62,7 +63,7 @@ LEAVES: Dict[str, Leaf] = {
     "byte_buffer": Leaf("kiln::ByteBuffer", "Uint8Array", False, True, True,
                         ts_out="Uint8Array", move=True,
                         wrong_place="take kiln::SharedBytes or kiln::ByteView"),
-    "resource_id": Leaf("kiln::ResourceId", "number", True, True, True, fast_param="double",
+    "resource_id": Leaf("kiln::ResourceId", "number", True, True, True, fast_param="int64_t",
                         fast_convert=True),
     "value": Leaf("v8::Local<v8::Value>", "unknown", True, True, False, borrowed=True,
                   fast_param="v8::Local<v8::Value>",
@@ -238,6 +239,18 @@ class OpModel:
     @property
     def js_params(self) -> List[ParamModel]:
         return [p for p in self.params if not p.injected]
+
+    @property
+    def fast_may_fail(self) -> bool:
+        """The fast function can reject an argument or return an error, so the runtime
+        wraps it in JS that checks the failure flag (core/op_support.h)."""
+        return self.fast and (self.result.kind in ("status", "statusor") or any(
+            p.type.leaf.fast_convert for p in self.js_params))
+
+    @property
+    def fast_needs_options(self) -> bool:
+        """The fast function takes FastApiCallbackOptions (for OpState& / v8::Isolate*)."""
+        return any(p.type.kind in ("opstate", "isolate") for p in self.params)
 
     @property
     def arity(self) -> int:

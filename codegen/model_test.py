@@ -234,11 +234,31 @@ class ModelTest(unittest.TestCase):
 
     def test_fast_signature_widens_strict_types(self):
         o = op("KILN_OP(fast) uint32_t op_x(int32_t a, bool b, double c, float d, "
-               "v8::Local<v8::Value> e, kiln::ResourceId f, uint64_t g);")
+               "v8::Local<v8::Value> e, kiln::ResourceId f, uint64_t g, int64_t h);")
         signature = " ".join(gen._OpView(o, "x.h").fast_lines[:4])
-        for piece in ["double a_in", "v8::Local<v8::Value> b_in", "double c", "float d",
-                      "v8::Local<v8::Value> e", "double f_in", "double g_in"]:
+        for piece in ["int64_t a_in", "v8::Local<v8::Value> b_in", "double c", "float d",
+                      "v8::Local<v8::Value> e", "int64_t f_in", "int64_t g_in", "int64_t h)"]:
             self.assertIn(piece, signature)
+        self.assertNotIn("options", signature)
+        self.assertTrue(o.fast_may_fail)
+
+    def test_fast_may_fail_and_options(self):
+        cases = {
+            # (declaration, fast_may_fail, fast_needs_options)
+            "double op_x(double a, int64_t b, v8::Local<v8::Value> c)": (False, False),
+            "void op_x(float a)": (False, False),
+            "int32_t op_x(int32_t a)": (True, False),
+            "bool op_x(bool a)": (True, False),
+            "absl::Status op_x(double a)": (True, False),
+            "absl::StatusOr<double> op_x(double a)": (True, False),
+            "double op_x(kiln::OpState& state, double a)": (False, True),
+            "double op_x(v8::Isolate* isolate)": (False, True),
+            "int32_t op_x(std::string a)": (False, False),  # no fast path at all
+        }
+        for declaration, (may_fail, options) in cases.items():
+            o = op(f"KILN_OP() {declaration};")
+            self.assertEqual(o.fast_may_fail, may_fail, declaration)
+            self.assertEqual(o.fast_needs_options, options, declaration)
 
     def test_typescript_types(self):
         cases = {

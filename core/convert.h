@@ -116,12 +116,26 @@ const char* IntegerRangeText() {
 }
 
 // --- fast-path conversions (no allocation, no JS) ---
+//
+// Integer parameters reach a fast function as int64_t: V8 10.2 passes only integral
+// Numbers in int64 range there (-0 as 0) and deoptimises to the slow callback for
+// everything else (1.5, NaN, ±Infinity, 2^63, strings, BigInts, ...), whose conversion
+// reports it. What is left for the fast path is the target type's range.
 
 template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int>>>
-inline bool FastConvert(double in, Int* out) {
-  return DoubleToInteger(in, out) == IntegerCheck::kOk;
+inline bool FastConvert(int64_t in, Int* out) {
+  if constexpr (std::is_same_v<Int, uint64_t>) {
+    if (in < 0) return false;
+  } else if constexpr (!std::is_same_v<Int, int64_t>) {
+    if (in < static_cast<int64_t>(std::numeric_limits<Int>::min()) ||
+        in > static_cast<int64_t>(std::numeric_limits<Int>::max())) {
+      return false;
+    }
+  }
+  *out = static_cast<Int>(in);
+  return true;
 }
-inline bool FastConvert(double in, ResourceId* out) { return FastConvert(in, &out->value); }
+inline bool FastConvert(int64_t in, ResourceId* out) { return FastConvert(in, &out->value); }
 inline bool FastConvert(v8::Local<v8::Value> in, bool* out) {
   if (!in->IsBoolean()) return false;
   *out = in->IsTrue();

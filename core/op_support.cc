@@ -58,13 +58,25 @@ v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::S
                        JsCodeOf(status));
 }
 
-bool OpCall::RethrowStashedFastError() {
-  absl::Status& stashed = context_->state->stashed_fast_error();
-  if (stashed.ok()) return false;
-  absl::Status status = std::move(stashed);
-  stashed = absl::OkStatus();
-  ThrowStatus(status);
+bool OpCall::RethrowFastCallFailure() {
+  OpState::FastCallFailure& failure = context_->state->fast_call_failure();
+  if (failure.flag == nullptr || *failure.flag == 0) return false;
+  *failure.flag = 0;
+  if (failure.error.ok()) return false;
+  absl::Status error = std::move(failure.error);
+  failure.error = absl::OkStatus();
+  ThrowStatus(error);
   return true;
+}
+
+OpState& FastOpStateOfCurrentIsolate() {
+  return *static_cast<OpState*>(v8::Isolate::GetCurrent()->GetData(kIsolateSlotOpState));
+}
+
+void SignalFastCallFailure(absl::Status error) {
+  OpState::FastCallFailure& failure = FastOpStateOfCurrentIsolate().fast_call_failure();
+  failure.error = std::move(error);
+  *failure.flag = 1;
 }
 
 void OpCall::ThrowStatus(const absl::Status& status) {

@@ -5,6 +5,7 @@
 // of the slow (FunctionCallback) and fast (V8 Fast API) paths, and argument slots. Only
 // generated code and core/ use this header; extension authors write against ops/.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -31,12 +32,34 @@ v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_cla
 // The JS error an op's failed status maps to (ops/errors.h).
 v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::Status& status);
 
+// Isolate data slot holding the runtime's OpState*, so the failure path of a fast call
+// (which has no FastApiCallbackOptions) can find the runtime through
+// v8::Isolate::GetCurrent().
+inline constexpr uint32_t kIsolateSlotOpState = 1;
+
+// How often an op's fast function and slow callback ran, process-wide (every runtime of
+// the process adds to the same counters). Exact while one thread calls the op; updates
+// from concurrent runtimes may be lost (relaxed load + store, no locked add on the fast
+// path).
+struct OpCounters {
+  std::atomic<uint64_t> fast_calls{0};
+  std::atomic<uint64_t> slow_calls{0};
+};
+inline void CountCall(std::atomic<uint64_t>& counter) {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
 // One op as the generator describes it.
 struct OpDescriptor {
   const char* name;              // "op_add": the property on kiln.ops
   v8::FunctionCallback slow;     // Op_add_Slow
   const v8::CFunction* fast;     // &kOp_add_CFunction, or nullptr without a fast path
   int arity;                     // JavaScript parameters (Function.length)
+  // The fast function can fail (an argument it rejects, or an absl::Status result): the
+  // runtime installs a JS wrapper that checks OpState::FastCallFailure::flag after the
+  // call. Without it the fast function is installed as is.
+  bool fast_may_fail;
+  OpCounters* counters;          // &kOp_add_Counters
 };
 
 // All ops of one op header, plus the addresses a V8 snapshot must know (every slow
@@ -48,13 +71,12 @@ struct OpTable {
   const intptr_t* external_references;
 };
 
-// Per-runtime, per-op data, reachable from both tiers through the function's data
-// (a v8::External). The counters are always on (one increment per call).
+// Per-runtime, per-op data: the function's data (a v8::External) on both tiers.
 struct OpContext {
   OpState* state;
   const OpDescriptor* op;
-  uint64_t fast_calls = 0;
-  uint64_t slow_calls = 0;
+  uint64_t fast_calls() const { return op->counters->fast_calls.load(); }
+  uint64_t slow_calls() const { return op->counters->slow_calls.load(); }
 };
 
 // An argument on its way from JavaScript to an op: the converted value, plus storage a
@@ -76,7 +98,7 @@ struct Arg<std::string_view> {
 //
 //   void Op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 //     kiln::OpCall call(info);
-//     if (call.RethrowStashedFastError()) return;
+//     if (call.RethrowFastCallFailure()) return;   // only when fast_may_fail
 //     kiln::Arg<int32_t> a;
 //     if (!call.Convert(0, "a", &a)) return;
 //     kiln::Arg<int32_t> b;
@@ -87,12 +109,14 @@ class OpCall {
  public:
   explicit OpCall(const v8::FunctionCallbackInfo<v8::Value>& info)
       : info_(info), context_(static_cast<OpContext*>(info.Data().As<v8::External>()->Value())) {
-    ++context_->slow_calls;
+    CountCall(context_->op->counters->slow_calls);
   }
 
-  // If this slow call is V8's fallback after a fast call whose op failed, throws that
-  // op's error (the op does not run a second time) and returns true.
-  bool RethrowStashedFastError();
+  // After a failed fast call (OpState::FastCallFailure): clears the flag; if the op ran
+  // and failed, throws its error (the op does not run a second time) and returns true.
+  // Returns false when the fast path rejected an argument: the slow path converts again
+  // and throws that argument's error.
+  bool RethrowFastCallFailure();
 
   // Converts argument `index` (0-based; a missing argument is undefined) into `*slot`.
   // On failure throws "<op>: argument <index+1> (<name>): expected X, received Y" as a
@@ -148,57 +172,50 @@ void OpCall::Return(T&& result) {
   }
 }
 
-// The fast path of one call.
+// The fast path of one call: helpers of generated fast functions.
 //
-//   int32_t Op_add_Fast(v8::Local<v8::Object> receiver, double a_in, double b_in,
-//                       v8::FastApiCallbackOptions& options) {
-//     kiln::FastOpCall call(options);
+//   int32_t Op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+//     kiln::CountCall(kOp_add_Counters.fast_calls);
 //     int32_t a;
-//     if (!kiln::FastConvert(a_in, &a)) return call.Fallback<int32_t>();
+//     if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
 //     int32_t b;
-//     if (!kiln::FastConvert(b_in, &b)) return call.Fallback<int32_t>();
+//     if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
 //     return op_add(a, b);
 //   }
 //
 // For an op returning absl::Status / StatusOr<T>:
 //     absl::StatusOr<int32_t> result = op_checked(a);
-//     if (!result.ok()) return call.Fail<int32_t>(result.status());
+//     if (!result.ok()) return kiln::FastOpFailed<int32_t>(result.status());
 //     return *result;
 //
-// A fast function must not allocate on the JS heap, call JavaScript or throw: it either
-// returns the op's result or asks V8 (options.fallback) to call the slow callback with
-// the same arguments. Fallback<T>() is for arguments the fast path cannot accept (the op
-// has not run; the slow path converts again and reports the error). Fail<T>() stashes the
-// error of an op that ran, so the slow callback throws it without running the op again.
-class FastOpCall {
- public:
-  explicit FastOpCall(v8::FastApiCallbackOptions& options)
-      : options_(options),
-        // In V8 10.2 `options.data` is the slot holding the function's data (our External).
-        context_(static_cast<OpContext*>(v8::External::Cast(&options.data)->Value())) {
-    ++context_->fast_calls;
-  }
+// A fast function must not allocate on the JS heap, call JavaScript or throw. The
+// FastApiCallbackOptions argument is only there for ops that take OpState& or
+// v8::Isolate* (FastOpState / FastOpIsolate read its data).
+inline OpState& FastOpState(v8::FastApiCallbackOptions& options) {
+  // In V8 10.2 `options.data` is the slot holding the function's data (our External).
+  return *static_cast<OpContext*>(v8::External::Cast(&options.data)->Value())->state;
+}
+inline v8::Isolate* FastOpIsolate(v8::FastApiCallbackOptions& options) {
+  return FastOpState(options).isolate();
+}
 
-  template <typename T>
-  T Fallback() {
-    options_.fallback = true;
-    return T();
-  }
+// Marks the call failed (the JS wrapper then calls the slow callback); see
+// OpState::FastCallFailure. Cold paths, out of line.
+void SignalFastCallFailure(absl::Status error);
 
-  template <typename T>
-  T Fail(absl::Status status) {
-    context_->state->stashed_fast_error() = std::move(status);
-    options_.fallback = true;
-    return T();
-  }
+// An argument the fast path does not accept: the op has not run.
+template <typename T>
+T FastArgumentRejected() {
+  SignalFastCallFailure(absl::OkStatus());
+  return T();
+}
 
-  OpState& state() const { return *context_->state; }
-  v8::Isolate* isolate() const { return context_->state->isolate(); }
-
- private:
-  v8::FastApiCallbackOptions& options_;
-  OpContext* context_;
-};
+// The op ran and failed: its error is thrown by the slow callback.
+template <typename T>
+T FastOpFailed(absl::Status error) {
+  SignalFastCallFailure(std::move(error));
+  return T();
+}
 
 }  // namespace kiln
 

@@ -159,8 +159,52 @@ absl::Status Runtime::Bootstrap() {
   return absl::OkStatus();
 }
 
+// The JS face of an op whose fast function can fail (OpState::FastCallFailure): calls
+// the fast binding, and after a failed fast call the slow-only copy, which throws. One
+// function literal per op (its own source), so every wrapper has its own feedback and
+// the call inside stays monomorphic.
+absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapFastOp(const OpDescriptor& op,
+                                                           v8::Local<v8::Function> fast_binding,
+                                                           v8::Local<v8::Function> slow_only,
+                                                           v8::Local<v8::Int32Array> failed) {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  std::vector<std::string> params;
+  for (int i = 0; i < op.arity; ++i) params.push_back(absl::StrCat("a", i));
+  std::string args = absl::StrJoin(params, ", ");
+  std::string source = absl::StrCat(
+      "(function (fastCall, slowCall, failed) {\n"
+      "  return { ", op.name, "(", args, ") {\n",
+      "    const result = fastCall(", args, ");\n",
+      "    if (failed[0] !== 0) return slowCall(", args, ");\n",
+      "    return result;\n"
+      "  } }.", op.name, ";\n"
+      "})");
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:ops/", op.name)));
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> factory;
+  v8::Local<v8::Value> wrapper;
+  v8::Local<v8::Value> argv[] = {fast_binding, slow_only, failed};
+  if (!v8::Script::Compile(context, Utf8String(isolate_, source), &origin).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
+      !factory.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 3, argv)
+           .ToLocal(&wrapper) ||
+      !wrapper->IsFunction()) {
+    return absl::InternalError(absl::StrCat("op '", op.name, "': building its JS wrapper failed: ",
+                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  }
+  return wrapper.As<v8::Function>();
+}
+
 absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  // The fast-call failure flag every op wrapper reads (OpState::FastCallFailure).
+  fast_call_failure_flag_ = v8::ArrayBuffer::NewBackingStore(isolate_, sizeof(int32_t));
+  op_state_->fast_call_failure().flag = static_cast<int32_t*>(fast_call_failure_flag_->Data());
+  *op_state_->fast_call_failure().flag = 0;
+  isolate_->SetData(kIsolateSlotOpState, op_state_.get());
+  v8::Local<v8::Int32Array> failed =
+      v8::Int32Array::New(v8::ArrayBuffer::New(isolate_, fast_call_failure_flag_), 0, 1);
   std::vector<const Extension*> extensions = {&CoreExtension()};
   extensions.insert(extensions.end(), options_.extensions.begin(), options_.extensions.end());
   absl::flat_hash_map<std::string, std::string> owner_of;  // op name -> extension
@@ -177,12 +221,27 @@ absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
         OpContext& op_context = op_contexts_.emplace_back();
         op_context.state = op_state_.get();
         op_context.op = &op;
-        v8::Local<v8::FunctionTemplate> function_template = v8::FunctionTemplate::New(
-            isolate_, op.slow, v8::External::New(isolate_, &op_context), {}, op.arity,
-            v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, op.fast);
+        v8::Local<v8::External> data = v8::External::New(isolate_, &op_context);
         v8::Local<v8::String> name = OneByteString(isolate_, op.name);
-        v8::Local<v8::Function> function = function_template->GetFunction(context).ToLocalChecked();
+        v8::Local<v8::Function> function =
+            v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
+                                      v8::ConstructorBehavior::kThrow,
+                                      v8::SideEffectType::kHasSideEffect, op.fast)
+                ->GetFunction(context)
+                .ToLocalChecked();
         function->SetName(name);
+        if (op.fast != nullptr && op.fast_may_fail) {
+          v8::Local<v8::Function> slow_only =
+              v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
+                                        v8::ConstructorBehavior::kThrow)
+                  ->GetFunction(context)
+                  .ToLocalChecked();
+          slow_only->SetName(name);
+          absl::StatusOr<v8::Local<v8::Function>> wrapper =
+              WrapFastOp(op, function, slow_only, failed);
+          if (!wrapper.ok()) return wrapper.status();
+          function = *wrapper;
+        }
         ops->DefineOwnProperty(context, name, function, v8::ReadOnly).Check();
       }
     }

@@ -103,6 +103,10 @@ class Runtime {
   absl::Status Initialize();
   absl::Status Bootstrap();
   absl::Status InstallOps(v8::Local<v8::Object> ops);
+  absl::StatusOr<v8::Local<v8::Function>> WrapFastOp(const OpDescriptor& op,
+                                                     v8::Local<v8::Function> fast_binding,
+                                                     v8::Local<v8::Function> slow_only,
+                                                     v8::Local<v8::Int32Array> failed);
   Result<void> TakePendingError();
   void ForgetUnhandledRejection(v8::Local<v8::Promise> promise);
   static void OnPromiseReject(v8::PromiseRejectMessage message);
@@ -118,6 +122,7 @@ class Runtime {
   std::unique_ptr<OpState> op_state_;
   // Stable addresses: each op's FunctionTemplate data points at its OpContext.
   std::deque<OpContext> op_contexts_;
+  std::shared_ptr<v8::BackingStore> fast_call_failure_flag_;
 
   uv_loop_t owned_loop_;
   uv_loop_t* loop_ = nullptr;

@@ -1,6 +1,7 @@
 #ifndef KILN_OPS_OP_STATE_H_
 #define KILN_OPS_OP_STATE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <typeindex>
@@ -66,9 +67,17 @@ class OpState {
   ResourceTable& resources() { return resources_; }
   v8::Isolate* isolate() const { return isolate_; }
 
-  // The error a fast op call failed with, kept until the slow callback V8 calls next
-  // (FastApiCallbackOptions::fallback) throws it. Used by generated code only.
-  absl::Status& stashed_fast_error() { return stashed_fast_error_; }
+  // A failed fast op call (generated code only). V8 10.2 cannot throw from a fast call,
+  // and an exception from its `fallback` slow call skips the optimised caller's
+  // try/catch, so a fast call that cannot complete sets `*flag`; the op's JS wrapper
+  // (core/runtime.cc) sees it and calls the slow callback, which clears the flag and
+  // throws `error` (the op ran and failed) or converts again and throws the argument
+  // error (the op did not run). Either way the op body runs once per JS call.
+  struct FastCallFailure {
+    absl::Status error;
+    int32_t* flag = nullptr;  // one int32 the wrappers read through an Int32Array
+  };
+  FastCallFailure& fast_call_failure() { return fast_call_failure_; }
 
  private:
   // Values are type-erased owners, so move-only types (std::unique_ptr) can be stored.
@@ -82,7 +91,7 @@ class OpState {
   v8::Isolate* isolate_;
   std::unordered_map<std::type_index, Holder> values_;
   ResourceTable resources_;
-  absl::Status stashed_fast_error_;
+  FastCallFailure fast_call_failure_;
 };
 
 }  // namespace kiln

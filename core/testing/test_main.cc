@@ -1,11 +1,13 @@
-// GoogleTest main for kiln's C++ tests: sets the V8 flags tests rely on (gc() and
-// %-natives for optimisation tests) before V8 is initialised, once per process.
+// GoogleTest main for kiln's C++ tests: sets the V8 flags tests rely on before V8 is
+// initialised, once per process: gc(), %-natives for optimisation tests, and feedback
+// vectors from the first call, so a function called twice has the feedback TurboFan needs
+// to inline what it calls (an op's JS wrapper, and the fast call inside it).
 #include "core/v8_platform.h"
 #include "gtest/gtest.h"
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  kiln::AddV8Flags("--expose-gc --allow-natives-syntax").IgnoreError();
+  kiln::AddV8Flags("--expose-gc --allow-natives-syntax --no-lazy-feedback-allocation").IgnoreError();
   kiln::InitializeV8();
   return RUN_ALL_TESTS();
 }

@@ -80,63 +80,68 @@ namespace kiln::generated {
 namespace {
 
 // op_bool (codegen/testdata/all_types/input.h:40)
+kiln::OpCounters kOp_op_bool_Counters;
+
 void Op_op_bool_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_bool(*value));
 }
 
-bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in,
-                     v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in) {
+  kiln::CountCall(kOp_op_bool_Counters.fast_calls);
   bool value;
-  if (!kiln::FastConvert(value_in, &value)) return call.Fallback<bool>();
+  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<bool>();
   return ::all_types::op_bool(value);
 }
 
 const v8::CFunction kOp_op_bool_CFunction = v8::CFunction::Make(Op_op_bool_Fast);
 
 // op_int32 (codegen/testdata/all_types/input.h:41)
+kiln::OpCounters kOp_op_int32_Counters;
+
 void Op_op_int32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_int32(*value));
 }
 
-int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, double value_in,
-                         v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
+  kiln::CountCall(kOp_op_int32_Counters.fast_calls);
   int32_t value;
-  if (!kiln::FastConvert(value_in, &value)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
   return ::all_types::op_int32(value);
 }
 
 const v8::CFunction kOp_op_int32_CFunction = v8::CFunction::Make(Op_op_int32_Fast);
 
 // op_uint32 (codegen/testdata/all_types/input.h:42)
+kiln::OpCounters kOp_op_uint32_Counters;
+
 void Op_op_uint32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_uint32(*value));
 }
 
-uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, double value_in,
-                           v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
+  kiln::CountCall(kOp_op_uint32_Counters.fast_calls);
   uint32_t value;
-  if (!kiln::FastConvert(value_in, &value)) return call.Fallback<uint32_t>();
+  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<uint32_t>();
   return ::all_types::op_uint32(value);
 }
 
 const v8::CFunction kOp_op_uint32_CFunction = v8::CFunction::Make(Op_op_uint32_Fast);
 
 // op_int64 (codegen/testdata/all_types/input.h:43). No fast path: its result has type int64_t.
+kiln::OpCounters kOp_op_int64_Counters;
+
 void Op_op_int64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<int64_t> value;
@@ -145,6 +150,8 @@ void Op_op_int64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_uint64 (codegen/testdata/all_types/input.h:44). No fast path: its result has type uint64_t.
+kiln::OpCounters kOp_op_uint64_Counters;
+
 void Op_op_uint64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<uint64_t> value;
@@ -153,40 +160,42 @@ void Op_op_uint64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_double (codegen/testdata/all_types/input.h:45)
+kiln::OpCounters kOp_op_double_Counters;
+
 void Op_op_double_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   kiln::Arg<double> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_double(*value));
 }
 
-double Op_op_double_Fast(v8::Local<v8::Object> receiver, double value,
-                         v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+double Op_op_double_Fast(v8::Local<v8::Object> receiver, double value) {
+  kiln::CountCall(kOp_op_double_Counters.fast_calls);
   return ::all_types::op_double(value);
 }
 
 const v8::CFunction kOp_op_double_CFunction = v8::CFunction::Make(Op_op_double_Fast);
 
 // op_float (codegen/testdata/all_types/input.h:46)
+kiln::OpCounters kOp_op_float_Counters;
+
 void Op_op_float_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   kiln::Arg<float> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_float(*value));
 }
 
-float Op_op_float_Fast(v8::Local<v8::Object> receiver, float value,
-                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+float Op_op_float_Fast(v8::Local<v8::Object> receiver, float value) {
+  kiln::CountCall(kOp_op_float_Counters.fast_calls);
   return ::all_types::op_float(value);
 }
 
 const v8::CFunction kOp_op_float_CFunction = v8::CFunction::Make(Op_op_float_Fast);
 
 // op_string (codegen/testdata/all_types/input.h:47). No fast path: its result has type std::string.
+kiln::OpCounters kOp_op_string_Counters;
+
 void Op_op_string_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string> value;
@@ -196,6 +205,8 @@ void Op_op_string_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_string_view (codegen/testdata/all_types/input.h:48). No fast path: parameter 1 (value) has
 // type std::string_view.
+kiln::OpCounters kOp_op_string_view_Counters;
+
 void Op_op_string_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string_view> value;
@@ -205,6 +216,8 @@ void Op_op_string_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_byte_view (codegen/testdata/all_types/input.h:49). No fast path: parameter 1 (bytes) has type
 // kiln::ByteView.
+kiln::OpCounters kOp_op_byte_view_Counters;
+
 void Op_op_byte_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<kiln::ByteView> bytes;
@@ -214,6 +227,8 @@ void Op_op_byte_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_shared_bytes (codegen/testdata/all_types/input.h:50). No fast path: parameter 1 (bytes) has
 // type kiln::SharedBytes.
+kiln::OpCounters kOp_op_shared_bytes_Counters;
+
 void Op_op_shared_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<kiln::SharedBytes> bytes;
@@ -223,6 +238,8 @@ void Op_op_shared_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_byte_buffer (codegen/testdata/all_types/input.h:51). No fast path: its result has type
 // kiln::ByteBuffer.
+kiln::OpCounters kOp_op_byte_buffer_Counters;
+
 void Op_op_byte_buffer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<uint32_t> size;
@@ -232,6 +249,8 @@ void Op_op_byte_buffer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_optional (codegen/testdata/all_types/input.h:52). No fast path: its result has type
 // std::optional<std::string>.
+kiln::OpCounters kOp_op_optional_Counters;
+
 void Op_op_optional_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::optional<std::string>> value;
@@ -241,6 +260,8 @@ void Op_op_optional_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_vector (codegen/testdata/all_types/input.h:53). No fast path: its result has type
 // std::vector<std::string>.
+kiln::OpCounters kOp_op_vector_Counters;
+
 void Op_op_vector_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::vector<std::string>> values;
@@ -250,6 +271,8 @@ void Op_op_vector_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_struct (codegen/testdata/all_types/input.h:54). No fast path: its result has type
 // all_types::Everything.
+kiln::OpCounters kOp_op_struct_Counters;
+
 void Op_op_struct_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::all_types::Everything> value;
@@ -259,6 +282,8 @@ void Op_op_struct_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_resource (codegen/testdata/all_types/input.h:55). No fast path: its result has type
 // kiln::ResourceId.
+kiln::OpCounters kOp_op_resource_Counters;
+
 void Op_op_resource_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<kiln::ResourceId> rid;
@@ -268,6 +293,8 @@ void Op_op_resource_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_value (codegen/testdata/all_types/input.h:56). No fast path: its result has type
 // v8::Local<v8::Value>.
+kiln::OpCounters kOp_op_value_Counters;
+
 void Op_op_value_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<v8::Local<v8::Value>> value;
@@ -276,41 +303,45 @@ void Op_op_value_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_void (codegen/testdata/all_types/input.h:57)
+kiln::OpCounters kOp_op_void_Counters;
+
 void Op_op_void_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   ::all_types::op_void();
 }
 
-void Op_op_void_Fast(v8::Local<v8::Object> receiver, v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+void Op_op_void_Fast(v8::Local<v8::Object> receiver) {
+  kiln::CountCall(kOp_op_void_Counters.fast_calls);
   ::all_types::op_void();
 }
 
 const v8::CFunction kOp_op_void_CFunction = v8::CFunction::Make(Op_op_void_Fast);
 
 // op_status (codegen/testdata/all_types/input.h:58)
+kiln::OpCounters kOp_op_status_Counters;
+
 void Op_op_status_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> code;
   if (!call.Convert(0, "code", &code)) return;
   call.Return(::all_types::op_status(*code));
 }
 
-void Op_op_status_Fast(v8::Local<v8::Object> receiver, double code_in,
-                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+void Op_op_status_Fast(v8::Local<v8::Object> receiver, int64_t code_in) {
+  kiln::CountCall(kOp_op_status_Counters.fast_calls);
   int32_t code;
-  if (!kiln::FastConvert(code_in, &code)) return call.Fallback<void>();
+  if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
   absl::Status result = ::all_types::op_status(code);
-  if (!result.ok()) return call.Fail<void>(std::move(result));
+  if (!result.ok()) return kiln::FastOpFailed<void>(std::move(result));
 }
 
 const v8::CFunction kOp_op_status_CFunction = v8::CFunction::Make(Op_op_status_Fast);
 
 // op_status_or (codegen/testdata/all_types/input.h:59). No fast path: its result has type
 // absl::StatusOr<std::string>.
+kiln::OpCounters kOp_op_status_or_Counters;
+
 void Op_op_status_or_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string> value;
@@ -319,21 +350,24 @@ void Op_op_status_or_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_injected (codegen/testdata/all_types/input.h:60)
+kiln::OpCounters kOp_op_injected_Counters;
+
 void Op_op_injected_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   ::all_types::op_injected(call.state(), call.isolate());
 }
 
 void Op_op_injected_Fast(v8::Local<v8::Object> receiver, v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
-  ::all_types::op_injected(call.state(), call.isolate());
+  kiln::CountCall(kOp_op_injected_Counters.fast_calls);
+  ::all_types::op_injected(kiln::FastOpState(options), kiln::FastOpIsolate(options));
 }
 
 const v8::CFunction kOp_op_injected_CFunction = v8::CFunction::Make(Op_op_injected_Fast);
 
 // op_mixed (codegen/testdata/all_types/input.h:64). No fast path: its result has type
 // std::vector<std::optional<int64_t>>.
+kiln::OpCounters kOp_op_mixed_Counters;
+
 void Op_op_mixed_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string> name;
@@ -355,6 +389,8 @@ void Op_op_mixed_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_points (codegen/testdata/all_types/input.h:70). No fast path: its result has type
 // absl::StatusOr<std::vector<all_types::Point>>.
+kiln::OpCounters kOp_op_points_Counters;
+
 void Op_op_points_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::vector<std::vector<double>>> xy;
@@ -364,6 +400,8 @@ void Op_op_points_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_find (codegen/testdata/all_types/input.h:71). No fast path: its result has type
 // std::optional<all_types::Everything>.
+kiln::OpCounters kOp_op_find_Counters;
+
 void Op_op_find_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::optional<kiln::ResourceId>> rid;
@@ -373,6 +411,8 @@ void Op_op_find_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_chunks (codegen/testdata/all_types/input.h:72). No fast path: its result has type
 // std::vector<kiln::ByteBuffer>.
+kiln::OpCounters kOp_op_chunks_Counters;
+
 void Op_op_chunks_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::vector<kiln::SharedBytes>> parts;
@@ -382,6 +422,8 @@ void Op_op_chunks_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_read (codegen/testdata/all_types/input.h:73). No fast path: its result has type
 // absl::StatusOr<kiln::ByteBuffer>.
+kiln::OpCounters kOp_op_read_Counters;
+
 void Op_op_read_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<kiln::ResourceId> rid;
@@ -393,6 +435,8 @@ void Op_op_read_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_parse (codegen/testdata/all_types/input.h:75). No fast path: its result has type
 // absl::StatusOr<v8::Local<v8::Value>>.
+kiln::OpCounters kOp_op_parse_Counters;
+
 void Op_op_parse_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string_view> json;
@@ -401,33 +445,34 @@ void Op_op_parse_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, 1},
-    {"op_int32", &Op_op_int32_Slow, &kOp_op_int32_CFunction, 1},
-    {"op_uint32", &Op_op_uint32_Slow, &kOp_op_uint32_CFunction, 1},
-    {"op_int64", &Op_op_int64_Slow, nullptr, 1},
-    {"op_uint64", &Op_op_uint64_Slow, nullptr, 1},
-    {"op_double", &Op_op_double_Slow, &kOp_op_double_CFunction, 1},
-    {"op_float", &Op_op_float_Slow, &kOp_op_float_CFunction, 1},
-    {"op_string", &Op_op_string_Slow, nullptr, 1},
-    {"op_string_view", &Op_op_string_view_Slow, nullptr, 1},
-    {"op_byte_view", &Op_op_byte_view_Slow, nullptr, 1},
-    {"op_shared_bytes", &Op_op_shared_bytes_Slow, nullptr, 1},
-    {"op_byte_buffer", &Op_op_byte_buffer_Slow, nullptr, 1},
-    {"op_optional", &Op_op_optional_Slow, nullptr, 1},
-    {"op_vector", &Op_op_vector_Slow, nullptr, 1},
-    {"op_struct", &Op_op_struct_Slow, nullptr, 1},
-    {"op_resource", &Op_op_resource_Slow, nullptr, 1},
-    {"op_value", &Op_op_value_Slow, nullptr, 1},
-    {"op_void", &Op_op_void_Slow, &kOp_op_void_CFunction, 0},
-    {"op_status", &Op_op_status_Slow, &kOp_op_status_CFunction, 1},
-    {"op_status_or", &Op_op_status_or_Slow, nullptr, 1},
-    {"op_injected", &Op_op_injected_Slow, &kOp_op_injected_CFunction, 0},
-    {"op_mixed", &Op_op_mixed_Slow, nullptr, 6},
-    {"op_points", &Op_op_points_Slow, nullptr, 1},
-    {"op_find", &Op_op_find_Slow, nullptr, 1},
-    {"op_chunks", &Op_op_chunks_Slow, nullptr, 1},
-    {"op_read", &Op_op_read_Slow, nullptr, 2},
-    {"op_parse", &Op_op_parse_Slow, nullptr, 1},
+    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, 1, true, &kOp_op_bool_Counters},
+    {"op_int32", &Op_op_int32_Slow, &kOp_op_int32_CFunction, 1, true, &kOp_op_int32_Counters},
+    {"op_uint32", &Op_op_uint32_Slow, &kOp_op_uint32_CFunction, 1, true, &kOp_op_uint32_Counters},
+    {"op_int64", &Op_op_int64_Slow, nullptr, 1, false, &kOp_op_int64_Counters},
+    {"op_uint64", &Op_op_uint64_Slow, nullptr, 1, false, &kOp_op_uint64_Counters},
+    {"op_double", &Op_op_double_Slow, &kOp_op_double_CFunction, 1, false, &kOp_op_double_Counters},
+    {"op_float", &Op_op_float_Slow, &kOp_op_float_CFunction, 1, false, &kOp_op_float_Counters},
+    {"op_string", &Op_op_string_Slow, nullptr, 1, false, &kOp_op_string_Counters},
+    {"op_string_view", &Op_op_string_view_Slow, nullptr, 1, false, &kOp_op_string_view_Counters},
+    {"op_byte_view", &Op_op_byte_view_Slow, nullptr, 1, false, &kOp_op_byte_view_Counters},
+    {"op_shared_bytes", &Op_op_shared_bytes_Slow, nullptr, 1, false, &kOp_op_shared_bytes_Counters},
+    {"op_byte_buffer", &Op_op_byte_buffer_Slow, nullptr, 1, false, &kOp_op_byte_buffer_Counters},
+    {"op_optional", &Op_op_optional_Slow, nullptr, 1, false, &kOp_op_optional_Counters},
+    {"op_vector", &Op_op_vector_Slow, nullptr, 1, false, &kOp_op_vector_Counters},
+    {"op_struct", &Op_op_struct_Slow, nullptr, 1, false, &kOp_op_struct_Counters},
+    {"op_resource", &Op_op_resource_Slow, nullptr, 1, false, &kOp_op_resource_Counters},
+    {"op_value", &Op_op_value_Slow, nullptr, 1, false, &kOp_op_value_Counters},
+    {"op_void", &Op_op_void_Slow, &kOp_op_void_CFunction, 0, false, &kOp_op_void_Counters},
+    {"op_status", &Op_op_status_Slow, &kOp_op_status_CFunction, 1, true, &kOp_op_status_Counters},
+    {"op_status_or", &Op_op_status_or_Slow, nullptr, 1, false, &kOp_op_status_or_Counters},
+    {"op_injected", &Op_op_injected_Slow, &kOp_op_injected_CFunction, 0, false,
+     &kOp_op_injected_Counters},
+    {"op_mixed", &Op_op_mixed_Slow, nullptr, 6, false, &kOp_op_mixed_Counters},
+    {"op_points", &Op_op_points_Slow, nullptr, 1, false, &kOp_op_points_Counters},
+    {"op_find", &Op_op_find_Slow, nullptr, 1, false, &kOp_op_find_Counters},
+    {"op_chunks", &Op_op_chunks_Slow, nullptr, 1, false, &kOp_op_chunks_Counters},
+    {"op_read", &Op_op_read_Slow, nullptr, 2, false, &kOp_op_read_Counters},
+    {"op_parse", &Op_op_parse_Slow, nullptr, 1, false, &kOp_op_parse_Counters},
 };
 
 const intptr_t kInputExternalReferences[] = {

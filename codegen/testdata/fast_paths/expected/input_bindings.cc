@@ -11,9 +11,11 @@ namespace kiln::generated {
 namespace {
 
 // op_add (codegen/testdata/fast_paths/input.h:13)
+kiln::OpCounters kOp_op_add_Counters;
+
 void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   kiln::Arg<int32_t> b;
@@ -21,22 +23,23 @@ void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_add(*a, *b));
 }
 
-int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, double a_in, double b_in,
-                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::CountCall(kOp_op_add_Counters.fast_calls);
   int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   int32_t b;
-  if (!kiln::FastConvert(b_in, &b)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
   return ::fast::op_add(a, b);
 }
 
 const v8::CFunction kOp_op_add_CFunction = v8::CFunction::Make(Op_op_add_Fast);
 
 // op_touch (codegen/testdata/fast_paths/input.h:14)
+kiln::OpCounters kOp_op_touch_Counters;
+
 void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   kiln::Arg<bool> flag;
@@ -44,22 +47,24 @@ void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ::fast::op_touch(call.state(), *rid, *flag);
 }
 
-void Op_op_touch_Fast(v8::Local<v8::Object> receiver, double rid_in, v8::Local<v8::Value> flag_in,
+void Op_op_touch_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, v8::Local<v8::Value> flag_in,
                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+  kiln::CountCall(kOp_op_touch_Counters.fast_calls);
   kiln::ResourceId rid;
-  if (!kiln::FastConvert(rid_in, &rid)) return call.Fallback<void>();
+  if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<void>();
   bool flag;
-  if (!kiln::FastConvert(flag_in, &flag)) return call.Fallback<void>();
-  ::fast::op_touch(call.state(), rid, flag);
+  if (!kiln::FastConvert(flag_in, &flag)) return kiln::FastArgumentRejected<void>();
+  ::fast::op_touch(kiln::FastOpState(options), rid, flag);
 }
 
 const v8::CFunction kOp_op_touch_CFunction = v8::CFunction::Make(Op_op_touch_Fast);
 
 // op_scale (codegen/testdata/fast_paths/input.h:15)
+kiln::OpCounters kOp_op_scale_Counters;
+
 void Op_op_scale_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
   kiln::Arg<float> y;
@@ -71,90 +76,93 @@ void Op_op_scale_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_scale(*x, *y, *n, *m));
 }
 
-double Op_op_scale_Fast(v8::Local<v8::Object> receiver, double x, float y, double n_in, double m_in,
-                        v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
-  int64_t n;
-  if (!kiln::FastConvert(n_in, &n)) return call.Fallback<double>();
+double Op_op_scale_Fast(v8::Local<v8::Object> receiver, double x, float y, int64_t n,
+                        int64_t m_in) {
+  kiln::CountCall(kOp_op_scale_Counters.fast_calls);
   uint64_t m;
-  if (!kiln::FastConvert(m_in, &m)) return call.Fallback<double>();
+  if (!kiln::FastConvert(m_in, &m)) return kiln::FastArgumentRejected<double>();
   return ::fast::op_scale(x, y, n, m);
 }
 
 const v8::CFunction kOp_op_scale_CFunction = v8::CFunction::Make(Op_op_scale_Fast);
 
 // op_half (codegen/testdata/fast_paths/input.h:16)
+kiln::OpCounters kOp_op_half_Counters;
+
 void Op_op_half_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   kiln::Arg<float> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::fast::op_half(*x));
 }
 
-float Op_op_half_Fast(v8::Local<v8::Object> receiver, float x,
-                      v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+float Op_op_half_Fast(v8::Local<v8::Object> receiver, float x) {
+  kiln::CountCall(kOp_op_half_Counters.fast_calls);
   return ::fast::op_half(x);
 }
 
 const v8::CFunction kOp_op_half_CFunction = v8::CFunction::Make(Op_op_half_Fast);
 
 // op_is_object (codegen/testdata/fast_paths/input.h:17)
+kiln::OpCounters kOp_op_is_object_Counters;
+
 void Op_op_is_object_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::fast::op_is_object(*value));
 }
 
-bool Op_op_is_object_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value,
-                          v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+bool Op_op_is_object_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value) {
+  kiln::CountCall(kOp_op_is_object_Counters.fast_calls);
   return ::fast::op_is_object(value);
 }
 
 const v8::CFunction kOp_op_is_object_CFunction = v8::CFunction::Make(Op_op_is_object_Fast);
 
 // op_no_args (codegen/testdata/fast_paths/input.h:18)
+kiln::OpCounters kOp_op_no_args_Counters;
+
 void Op_op_no_args_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
   ::fast::op_no_args();
 }
 
-void Op_op_no_args_Fast(v8::Local<v8::Object> receiver, v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+void Op_op_no_args_Fast(v8::Local<v8::Object> receiver) {
+  kiln::CountCall(kOp_op_no_args_Counters.fast_calls);
   ::fast::op_no_args();
 }
 
 const v8::CFunction kOp_op_no_args_CFunction = v8::CFunction::Make(Op_op_no_args_Fast);
 
 // op_check (codegen/testdata/fast_paths/input.h:21)
+kiln::OpCounters kOp_op_check_Counters;
+
 void Op_op_check_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> code;
   if (!call.Convert(0, "code", &code)) return;
   call.Return(::fast::op_check(call.state(), *code));
 }
 
-void Op_op_check_Fast(v8::Local<v8::Object> receiver, double code_in,
+void Op_op_check_Fast(v8::Local<v8::Object> receiver, int64_t code_in,
                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+  kiln::CountCall(kOp_op_check_Counters.fast_calls);
   uint32_t code;
-  if (!kiln::FastConvert(code_in, &code)) return call.Fallback<void>();
-  absl::Status result = ::fast::op_check(call.state(), code);
-  if (!result.ok()) return call.Fail<void>(std::move(result));
+  if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
+  absl::Status result = ::fast::op_check(kiln::FastOpState(options), code);
+  if (!result.ok()) return kiln::FastOpFailed<void>(std::move(result));
 }
 
 const v8::CFunction kOp_op_check_CFunction = v8::CFunction::Make(Op_op_check_Fast);
 
 // op_try (codegen/testdata/fast_paths/input.h:22)
+kiln::OpCounters kOp_op_try_Counters;
+
 void Op_op_try_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::fast::op_try(call.isolate(), *value));
@@ -162,39 +170,43 @@ void Op_op_try_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 bool Op_op_try_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value,
                     v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
-  absl::StatusOr<bool> result = ::fast::op_try(call.isolate(), value);
-  if (!result.ok()) return call.Fail<bool>(result.status());
+  kiln::CountCall(kOp_op_try_Counters.fast_calls);
+  absl::StatusOr<bool> result = ::fast::op_try(kiln::FastOpIsolate(options), value);
+  if (!result.ok()) return kiln::FastOpFailed<bool>(result.status());
   return *result;
 }
 
 const v8::CFunction kOp_op_try_CFunction = v8::CFunction::Make(Op_op_try_Fast);
 
 // op_next (codegen/testdata/fast_paths/input.h:23)
+kiln::OpCounters kOp_op_next_Counters;
+
 void Op_op_next_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   call.Return(::fast::op_next(call.state(), *rid));
 }
 
-uint32_t Op_op_next_Fast(v8::Local<v8::Object> receiver, double rid_in,
+uint32_t Op_op_next_Fast(v8::Local<v8::Object> receiver, int64_t rid_in,
                          v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+  kiln::CountCall(kOp_op_next_Counters.fast_calls);
   kiln::ResourceId rid;
-  if (!kiln::FastConvert(rid_in, &rid)) return call.Fallback<uint32_t>();
-  absl::StatusOr<uint32_t> result = ::fast::op_next(call.state(), rid);
-  if (!result.ok()) return call.Fail<uint32_t>(result.status());
+  if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<uint32_t>();
+  absl::StatusOr<uint32_t> result = ::fast::op_next(kiln::FastOpState(options), rid);
+  if (!result.ok()) return kiln::FastOpFailed<uint32_t>(result.status());
   return *result;
 }
 
 const v8::CFunction kOp_op_next_CFunction = v8::CFunction::Make(Op_op_next_Fast);
 
 // op_ratio (codegen/testdata/fast_paths/input.h:24)
+kiln::OpCounters kOp_op_ratio_Counters;
+
 void Op_op_ratio_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> a;
   if (!call.Convert(0, "a", &a)) return;
   kiln::Arg<double> b;
@@ -202,20 +214,21 @@ void Op_op_ratio_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_ratio(*a, *b));
 }
 
-double Op_op_ratio_Fast(v8::Local<v8::Object> receiver, double a, double b,
-                        v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+double Op_op_ratio_Fast(v8::Local<v8::Object> receiver, double a, double b) {
+  kiln::CountCall(kOp_op_ratio_Counters.fast_calls);
   absl::StatusOr<double> result = ::fast::op_ratio(a, b);
-  if (!result.ok()) return call.Fail<double>(result.status());
+  if (!result.ok()) return kiln::FastOpFailed<double>(result.status());
   return *result;
 }
 
 const v8::CFunction kOp_op_ratio_CFunction = v8::CFunction::Make(Op_op_ratio_Fast);
 
 // op_sum (codegen/testdata/fast_paths/input.h:25)
+kiln::OpCounters kOp_op_sum_Counters;
+
 void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   kiln::Arg<int32_t> b;
@@ -223,59 +236,62 @@ void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_sum(*a, *b));
 }
 
-int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, double a_in, double b_in,
-                       v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::CountCall(kOp_op_sum_Counters.fast_calls);
   int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   int32_t b;
-  if (!kiln::FastConvert(b_in, &b)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
   absl::StatusOr<int32_t> result = ::fast::op_sum(a, b);
-  if (!result.ok()) return call.Fail<int32_t>(result.status());
+  if (!result.ok()) return kiln::FastOpFailed<int32_t>(result.status());
   return *result;
 }
 
 const v8::CFunction kOp_op_sum_CFunction = v8::CFunction::Make(Op_op_sum_Fast);
 
 // op_narrow (codegen/testdata/fast_paths/input.h:26)
+kiln::OpCounters kOp_op_narrow_Counters;
+
 void Op_op_narrow_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::fast::op_narrow(*x));
 }
 
-float Op_op_narrow_Fast(v8::Local<v8::Object> receiver, double x,
-                        v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+float Op_op_narrow_Fast(v8::Local<v8::Object> receiver, double x) {
+  kiln::CountCall(kOp_op_narrow_Counters.fast_calls);
   absl::StatusOr<float> result = ::fast::op_narrow(x);
-  if (!result.ok()) return call.Fail<float>(result.status());
+  if (!result.ok()) return kiln::FastOpFailed<float>(result.status());
   return *result;
 }
 
 const v8::CFunction kOp_op_narrow_CFunction = v8::CFunction::Make(Op_op_narrow_Fast);
 
 // op_auto (codegen/testdata/fast_paths/input.h:29)
+kiln::OpCounters kOp_op_auto_Counters;
+
 void Op_op_auto_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_auto(*a));
 }
 
-int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, double a_in,
-                        v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, int64_t a_in) {
+  kiln::CountCall(kOp_op_auto_Counters.fast_calls);
   int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   return ::fast::op_auto(a);
 }
 
 const v8::CFunction kOp_op_auto_CFunction = v8::CFunction::Make(Op_op_auto_Fast);
 
 // op_wide (codegen/testdata/fast_paths/input.h:30). No fast path: its result has type int64_t.
+kiln::OpCounters kOp_op_wide_Counters;
+
 void Op_op_wide_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<int32_t> a;
@@ -284,6 +300,8 @@ void Op_op_wide_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_slow_only (codegen/testdata/fast_paths/input.h:32). No fast path: nofast.
+kiln::OpCounters kOp_op_slow_only_Counters;
+
 void Op_op_slow_only_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<int32_t> a;
@@ -292,9 +310,11 @@ void Op_op_slow_only_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_locals (codegen/testdata/fast_paths/input.h:35)
+kiln::OpCounters kOp_op_locals_Counters;
+
 void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> call_;
   if (!call.Convert(0, "call", &call_)) return;
   kiln::Arg<int32_t> result_;
@@ -310,31 +330,33 @@ void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_locals(*call_, *result_, *call_in, *options_, *info_, *receiver_));
 }
 
-int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, double call__in, double result__in,
-                          double call_in_in, double options__in, double info__in,
-                          double receiver__in, v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, int64_t call__in, int64_t result__in,
+                          int64_t call_in_in, int64_t options__in, int64_t info__in,
+                          int64_t receiver__in) {
+  kiln::CountCall(kOp_op_locals_Counters.fast_calls);
   int32_t call_;
-  if (!kiln::FastConvert(call__in, &call_)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(call__in, &call_)) return kiln::FastArgumentRejected<int32_t>();
   int32_t result_;
-  if (!kiln::FastConvert(result__in, &result_)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(result__in, &result_)) return kiln::FastArgumentRejected<int32_t>();
   int32_t call_in;
-  if (!kiln::FastConvert(call_in_in, &call_in)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(call_in_in, &call_in)) return kiln::FastArgumentRejected<int32_t>();
   int32_t options_;
-  if (!kiln::FastConvert(options__in, &options_)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(options__in, &options_)) return kiln::FastArgumentRejected<int32_t>();
   int32_t info_;
-  if (!kiln::FastConvert(info__in, &info_)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(info__in, &info_)) return kiln::FastArgumentRejected<int32_t>();
   int32_t receiver_;
-  if (!kiln::FastConvert(receiver__in, &receiver_)) return call.Fallback<int32_t>();
+  if (!kiln::FastConvert(receiver__in, &receiver_)) return kiln::FastArgumentRejected<int32_t>();
   return ::fast::op_locals(call_, result_, call_in, options_, info_, receiver_);
 }
 
 const v8::CFunction kOp_op_locals_CFunction = v8::CFunction::Make(Op_op_locals_Fast);
 
 // op_ts_names (codegen/testdata/fast_paths/input.h:38)
+kiln::OpCounters kOp_op_ts_names_Counters;
+
 void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> in;
   if (!call.Convert(0, "in", &in)) return;
   kiln::Arg<bool> function;
@@ -342,23 +364,25 @@ void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ::fast::op_ts_names(*in, *function);
 }
 
-void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, double in_in,
-                         v8::Local<v8::Value> function_in, v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, int64_t in_in,
+                         v8::Local<v8::Value> function_in) {
+  kiln::CountCall(kOp_op_ts_names_Counters.fast_calls);
   int32_t in;
-  if (!kiln::FastConvert(in_in, &in)) return call.Fallback<void>();
+  if (!kiln::FastConvert(in_in, &in)) return kiln::FastArgumentRejected<void>();
   bool function;
-  if (!kiln::FastConvert(function_in, &function)) return call.Fallback<void>();
+  if (!kiln::FastConvert(function_in, &function)) return kiln::FastArgumentRejected<void>();
   ::fast::op_ts_names(in, function);
 }
 
 const v8::CFunction kOp_op_ts_names_CFunction = v8::CFunction::Make(Op_op_ts_names_Fast);
 
 // op_with_a_rather_long_name_for_wrapping (codegen/testdata/fast_paths/input.h:41)
+kiln::OpCounters kOp_op_with_a_rather_long_name_for_wrapping_Counters;
+
 void Op_op_with_a_rather_long_name_for_wrapping_Slow(
     const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> first_long_parameter_name;
   if (!call.Convert(0, "first_long_parameter_name", &first_long_parameter_name)) return;
   kiln::Arg<uint32_t> second_long_parameter_name;
@@ -373,21 +397,20 @@ void Op_op_with_a_rather_long_name_for_wrapping_Slow(
 }
 
 uint32_t Op_op_with_a_rather_long_name_for_wrapping_Fast(v8::Local<v8::Object> receiver,
-                                                         double first_long_parameter_name_in,
-                                                         double second_long_parameter_name_in,
+                                                         int64_t first_long_parameter_name_in,
+                                                         int64_t second_long_parameter_name_in,
                                                          double third_long_parameter_name,
-                                                         double fourth_long_parameter_name_in,
-                                                         v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+                                                         int64_t fourth_long_parameter_name_in) {
+  kiln::CountCall(kOp_op_with_a_rather_long_name_for_wrapping_Counters.fast_calls);
   int32_t first_long_parameter_name;
   if (!kiln::FastConvert(first_long_parameter_name_in, &first_long_parameter_name))
-    return call.Fallback<uint32_t>();
+    return kiln::FastArgumentRejected<uint32_t>();
   uint32_t second_long_parameter_name;
   if (!kiln::FastConvert(second_long_parameter_name_in, &second_long_parameter_name))
-    return call.Fallback<uint32_t>();
+    return kiln::FastArgumentRejected<uint32_t>();
   kiln::ResourceId fourth_long_parameter_name;
   if (!kiln::FastConvert(fourth_long_parameter_name_in, &fourth_long_parameter_name))
-    return call.Fallback<uint32_t>();
+    return kiln::FastArgumentRejected<uint32_t>();
   return ::fast::op_with_a_rather_long_name_for_wrapping(
       first_long_parameter_name, second_long_parameter_name, third_long_parameter_name,
       fourth_long_parameter_name);
@@ -397,25 +420,29 @@ const v8::CFunction kOp_op_with_a_rather_long_name_for_wrapping_CFunction =
     v8::CFunction::Make(Op_op_with_a_rather_long_name_for_wrapping_Fast);
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, 2},
-    {"op_touch", &Op_op_touch_Slow, &kOp_op_touch_CFunction, 2},
-    {"op_scale", &Op_op_scale_Slow, &kOp_op_scale_CFunction, 4},
-    {"op_half", &Op_op_half_Slow, &kOp_op_half_CFunction, 1},
-    {"op_is_object", &Op_op_is_object_Slow, &kOp_op_is_object_CFunction, 1},
-    {"op_no_args", &Op_op_no_args_Slow, &kOp_op_no_args_CFunction, 0},
-    {"op_check", &Op_op_check_Slow, &kOp_op_check_CFunction, 1},
-    {"op_try", &Op_op_try_Slow, &kOp_op_try_CFunction, 1},
-    {"op_next", &Op_op_next_Slow, &kOp_op_next_CFunction, 1},
-    {"op_ratio", &Op_op_ratio_Slow, &kOp_op_ratio_CFunction, 2},
-    {"op_sum", &Op_op_sum_Slow, &kOp_op_sum_CFunction, 2},
-    {"op_narrow", &Op_op_narrow_Slow, &kOp_op_narrow_CFunction, 1},
-    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, 1},
-    {"op_wide", &Op_op_wide_Slow, nullptr, 1},
-    {"op_slow_only", &Op_op_slow_only_Slow, nullptr, 1},
-    {"op_locals", &Op_op_locals_Slow, &kOp_op_locals_CFunction, 6},
-    {"op_ts_names", &Op_op_ts_names_Slow, &kOp_op_ts_names_CFunction, 2},
+    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, 2, true, &kOp_op_add_Counters},
+    {"op_touch", &Op_op_touch_Slow, &kOp_op_touch_CFunction, 2, true, &kOp_op_touch_Counters},
+    {"op_scale", &Op_op_scale_Slow, &kOp_op_scale_CFunction, 4, true, &kOp_op_scale_Counters},
+    {"op_half", &Op_op_half_Slow, &kOp_op_half_CFunction, 1, false, &kOp_op_half_Counters},
+    {"op_is_object", &Op_op_is_object_Slow, &kOp_op_is_object_CFunction, 1, false,
+     &kOp_op_is_object_Counters},
+    {"op_no_args", &Op_op_no_args_Slow, &kOp_op_no_args_CFunction, 0, false,
+     &kOp_op_no_args_Counters},
+    {"op_check", &Op_op_check_Slow, &kOp_op_check_CFunction, 1, true, &kOp_op_check_Counters},
+    {"op_try", &Op_op_try_Slow, &kOp_op_try_CFunction, 1, true, &kOp_op_try_Counters},
+    {"op_next", &Op_op_next_Slow, &kOp_op_next_CFunction, 1, true, &kOp_op_next_Counters},
+    {"op_ratio", &Op_op_ratio_Slow, &kOp_op_ratio_CFunction, 2, true, &kOp_op_ratio_Counters},
+    {"op_sum", &Op_op_sum_Slow, &kOp_op_sum_CFunction, 2, true, &kOp_op_sum_Counters},
+    {"op_narrow", &Op_op_narrow_Slow, &kOp_op_narrow_CFunction, 1, true, &kOp_op_narrow_Counters},
+    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, 1, true, &kOp_op_auto_Counters},
+    {"op_wide", &Op_op_wide_Slow, nullptr, 1, false, &kOp_op_wide_Counters},
+    {"op_slow_only", &Op_op_slow_only_Slow, nullptr, 1, false, &kOp_op_slow_only_Counters},
+    {"op_locals", &Op_op_locals_Slow, &kOp_op_locals_CFunction, 6, true, &kOp_op_locals_Counters},
+    {"op_ts_names", &Op_op_ts_names_Slow, &kOp_op_ts_names_CFunction, 2, true,
+     &kOp_op_ts_names_Counters},
     {"op_with_a_rather_long_name_for_wrapping", &Op_op_with_a_rather_long_name_for_wrapping_Slow,
-     &kOp_op_with_a_rather_long_name_for_wrapping_CFunction, 4},
+     &kOp_op_with_a_rather_long_name_for_wrapping_CFunction, 4, true,
+     &kOp_op_with_a_rather_long_name_for_wrapping_Counters},
 };
 
 const intptr_t kInputExternalReferences[] = {

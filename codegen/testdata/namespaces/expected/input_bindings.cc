@@ -40,6 +40,8 @@ namespace {
 
 // op_config (codegen/testdata/namespaces/input.h:39). No fast path: its result has type
 // outer::inner::deep::Config.
+kiln::OpCounters kOp_op_config_Counters;
+
 void Op_op_config_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::outer::inner::deep::Config> config;
@@ -51,6 +53,8 @@ void Op_op_config_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_outer (codegen/testdata/namespaces/input.h:48). No fast path: parameter 1 (config) has type
 // outer::inner::deep::Config.
+kiln::OpCounters kOp_op_outer_Counters;
+
 void Op_op_outer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::outer::inner::deep::Config> config;
@@ -59,28 +63,31 @@ void Op_op_outer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_versioned (codegen/testdata/namespaces/input.h:51)
+kiln::OpCounters kOp_op_versioned_Counters;
+
 void Op_op_versioned_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::outer::v1::op_versioned(*x));
 }
 
-uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, double x_in,
-                              v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, int64_t x_in) {
+  kiln::CountCall(kOp_op_versioned_Counters.fast_calls);
   uint32_t x;
-  if (!kiln::FastConvert(x_in, &x)) return call.Fallback<uint32_t>();
+  if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<uint32_t>();
   return ::outer::v1::op_versioned(x);
 }
 
 const v8::CFunction kOp_op_versioned_CFunction = v8::CFunction::Make(Op_op_versioned_Fast);
 
 // op_kiln (codegen/testdata/namespaces/input.h:60)
+kiln::OpCounters kOp_op_kiln_Counters;
+
 void Op_op_kiln_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
-  if (call.RethrowStashedFastError()) return;
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   kiln::Arg<kiln::ResourceId> other;
@@ -88,20 +95,22 @@ void Op_op_kiln_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(kiln::ext::op_kiln(call.state(), *rid, *other));
 }
 
-uint32_t Op_op_kiln_Fast(v8::Local<v8::Object> receiver, double rid_in, double other_in,
+uint32_t Op_op_kiln_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, int64_t other_in,
                          v8::FastApiCallbackOptions& options) {
-  kiln::FastOpCall call(options);
+  kiln::CountCall(kOp_op_kiln_Counters.fast_calls);
   kiln::ResourceId rid;
-  if (!kiln::FastConvert(rid_in, &rid)) return call.Fallback<uint32_t>();
+  if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<uint32_t>();
   kiln::ResourceId other;
-  if (!kiln::FastConvert(other_in, &other)) return call.Fallback<uint32_t>();
-  return kiln::ext::op_kiln(call.state(), rid, other);
+  if (!kiln::FastConvert(other_in, &other)) return kiln::FastArgumentRejected<uint32_t>();
+  return kiln::ext::op_kiln(kiln::FastOpState(options), rid, other);
 }
 
 const v8::CFunction kOp_op_kiln_CFunction = v8::CFunction::Make(Op_op_kiln_Fast);
 
 // op_kiln_bytes (codegen/testdata/namespaces/input.h:61). No fast path: its result has type
 // kiln::ByteBuffer.
+kiln::OpCounters kOp_op_kiln_bytes_Counters;
+
 void Op_op_kiln_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<kiln::ByteView> view;
@@ -113,6 +122,8 @@ void Op_op_kiln_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_global (codegen/testdata/namespaces/input.h:67). No fast path: parameter 2 (all) has type
 // std::vector<outer::inner::deep::Config>.
+kiln::OpCounters kOp_op_global_Counters;
+
 void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<int32_t> x;
@@ -123,12 +134,13 @@ void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_config", &Op_op_config_Slow, nullptr, 2},
-    {"op_outer", &Op_op_outer_Slow, nullptr, 1},
-    {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction, 1},
-    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, 2},
-    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, 2},
-    {"op_global", &Op_op_global_Slow, nullptr, 2},
+    {"op_config", &Op_op_config_Slow, nullptr, 2, false, &kOp_op_config_Counters},
+    {"op_outer", &Op_op_outer_Slow, nullptr, 1, false, &kOp_op_outer_Counters},
+    {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction, 1, true,
+     &kOp_op_versioned_Counters},
+    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, 2, true, &kOp_op_kiln_Counters},
+    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, 2, false, &kOp_op_kiln_bytes_Counters},
+    {"op_global", &Op_op_global_Slow, nullptr, 2, false, &kOp_op_global_Counters},
 };
 
 const intptr_t kInputExternalReferences[] = {

@@ -39,6 +39,8 @@ namespace {
 
 // op_chunk (codegen/testdata/struct_bytes_fields/input.h:14). No fast path: its result has type
 // Chunk.
+kiln::OpCounters kOp_op_chunk_Counters;
+
 void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::Chunk> chunk;
@@ -47,7 +49,7 @@ void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_chunk", &Op_op_chunk_Slow, nullptr, 1},
+    {"op_chunk", &Op_op_chunk_Slow, nullptr, 1, false, &kOp_op_chunk_Counters},
 };
 
 const intptr_t kInputExternalReferences[] = {

@@ -102,6 +102,8 @@ namespace kiln::generated {
 namespace {
 
 // op_route (codegen/testdata/structs/input.h:45). No fast path: its result has type net::Route.
+kiln::OpCounters kOp_op_route_Counters;
+
 void Op_op_route_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::net::Endpoint> from;
@@ -113,6 +115,8 @@ void Op_op_route_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_lookup (codegen/testdata/structs/input.h:46). No fast path: its result has type
 // std::optional<net::Endpoint>.
+kiln::OpCounters kOp_op_lookup_Counters;
+
 void Op_op_lookup_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::string> host;
@@ -122,6 +126,8 @@ void Op_op_lookup_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_routes (codegen/testdata/structs/input.h:47). No fast path: its result has type
 // absl::StatusOr<std::vector<net::Route>>.
+kiln::OpCounters kOp_op_routes_Counters;
+
 void Op_op_routes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<::net::Empty> filter;
@@ -130,6 +136,8 @@ void Op_op_routes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // op_tree (codegen/testdata/structs/input.h:48). No fast path: its result has type net::tree::Node.
+kiln::OpCounters kOp_op_tree_Counters;
+
 void Op_op_tree_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::Arg<std::optional<::net::tree::Node>> root;
@@ -138,10 +146,10 @@ void Op_op_tree_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_route", &Op_op_route_Slow, nullptr, 2},
-    {"op_lookup", &Op_op_lookup_Slow, nullptr, 1},
-    {"op_routes", &Op_op_routes_Slow, nullptr, 1},
-    {"op_tree", &Op_op_tree_Slow, nullptr, 1},
+    {"op_route", &Op_op_route_Slow, nullptr, 2, false, &kOp_op_route_Counters},
+    {"op_lookup", &Op_op_lookup_Slow, nullptr, 1, false, &kOp_op_lookup_Counters},
+    {"op_routes", &Op_op_routes_Slow, nullptr, 1, false, &kOp_op_routes_Counters},
+    {"op_tree", &Op_op_tree_Slow, nullptr, 1, false, &kOp_op_tree_Counters},
 };
 
 const intptr_t kInputExternalReferences[] = {
