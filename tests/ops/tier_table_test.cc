@@ -1,0 +1,198 @@
+// The tier table: every integer type and bool, called with 14 awkward values from the
+// interpreter and from TurboFan-optimised code, must give the same value or the same
+// exception, caught by a try/catch in the calling function, and run the op exactly once
+// when it accepts the value and never when it rejects it.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/extension.h"
+#include "core/op_support.h"
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "gtest/gtest.h"
+#include "tests/ops/tier_ops.h"
+#include "tests/ops/tier_ops_table.h"
+
+namespace kiln::tier {
+namespace {
+
+const Extension kTierExtension{"tier", {&generated::tier_ops}};
+
+// The table's values, as JavaScript expressions.
+const std::vector<std::string> kValues = {
+    "1.5",  "-1",      "-0",          "NaN", "Infinity",  "-Infinity", "2 ** 31",
+    "2 ** 40", "2 ** 53 + 2", "'3'", "true", "undefined", "null",      "5n"};
+
+// render(result) or `${name}: ${message}` of what the call threw.
+constexpr char kPrelude[] = R"js(
+  globalThis.render = (r) => Object.is(r, -0) ? '-0' : typeof r === 'bigint' ? `${r}n` : String(r);
+  globalThis.interpreted = function (name, v) {
+    try { return render(kiln.ops[name](v)); } catch (e) { return `${e.name}: ${e.message}`; }
+  };
+  %NeverOptimizeFunction(interpreted);
+  globalThis.optimizedCaller = function (name, warm, id) {
+    // Own source per case: own feedback, so every case starts from a clean optimisation.
+    const f = new Function('v', `/* case ${id} */
+        try { return render(kiln.ops.${name}(v)); } catch (e) { return e.name + ': ' + e.message; }`);
+    %PrepareFunctionForOptimization(f);
+    f(warm);
+    f(warm);
+    %OptimizeFunctionOnNextCall(f);
+    f(warm);
+    return f;
+  };
+  globalThis.isOptimized = (f) => (%GetOptimizationStatus(f) & 16) !== 0;
+)js";
+
+struct TierRow {
+  const char* op;
+  const char* warm;                    // a value the op accepts, to optimise with
+  std::vector<std::string> expected;   // one per kValues entry
+};
+
+std::string Arg(const char* op) { return absl::StrCat(op, ": argument 1 (value): "); }
+std::string TypeErr(const char* op, const std::string& what) {
+  return absl::StrCat("TypeError: ", Arg(op), what);
+}
+std::string RangeErr(const char* op, const char* range, const std::string& received) {
+  return absl::StrCat("RangeError: ", Arg(op), "expected integer in ", range, ", received ",
+                      received);
+}
+
+// The rows for the four Number-only integer conversions share everything but the range.
+std::vector<std::string> Int32Row(const char* op) {
+  const char* range = "[-2147483648, 2147483647]";
+  return {TypeErr(op, "expected integer, received 1.5"), "-1", "0",
+          TypeErr(op, "expected integer, received NaN"),
+          TypeErr(op, "expected integer, received Infinity"),
+          TypeErr(op, "expected integer, received -Infinity"),
+          RangeErr(op, range, "2147483648"), RangeErr(op, range, "1099511627776"),
+          RangeErr(op, range, "9007199254740994"),
+          TypeErr(op, "expected number, received string"),
+          TypeErr(op, "expected number, received boolean"),
+          TypeErr(op, "expected number, received undefined"),
+          TypeErr(op, "expected number, received null"),
+          TypeErr(op, "expected number, received bigint")};
+}
+std::vector<std::string> Uint32Row(const char* op) {
+  const char* range = "[0, 4294967295]";
+  std::vector<std::string> row = Int32Row(op);
+  row[1] = RangeErr(op, range, "-1");
+  row[6] = "2147483648";
+  row[7] = RangeErr(op, range, "1099511627776");
+  row[8] = RangeErr(op, range, "9007199254740994");
+  return row;
+}
+std::vector<std::string> Int64Row(const char* op) {
+  std::vector<std::string> row = Int32Row(op);
+  row[6] = "2147483648";
+  row[7] = "1099511627776";
+  row[8] = "9007199254740994";
+  for (int i : {9, 10, 11, 12}) {
+    row[i] = TypeErr(op, absl::StrCat("expected number or bigint, received ",
+                                      std::vector<const char*>{"string", "boolean", "undefined",
+                                                               "null"}[i - 9]));
+  }
+  row[13] = "5";
+  return row;
+}
+std::vector<std::string> Uint64Row(const char* op) {
+  std::vector<std::string> row = Int64Row(op);
+  row[1] = RangeErr(op, "[0, 18446744073709551615]", "-1");
+  return row;
+}
+std::vector<std::string> BoolRow(const char* op) {
+  std::vector<std::string> row;
+  for (const char* received : {"number", "number", "number", "number", "number", "number",
+                               "number", "number", "number", "string", "", "undefined", "null",
+                               "bigint"}) {
+    row.push_back(*received ? TypeErr(op, absl::StrCat("expected boolean, received ", received))
+                            : "true");
+  }
+  return row;
+}
+
+class TierTableTest : public testing::RuntimeTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = {&kTierExtension};
+    return options;
+  }
+  void SetUp() override {
+    RuntimeTest::SetUp();
+    ASSERT_TRUE(runtime().Eval(kPrelude).ok());
+  }
+  std::string Eval(const std::string& code) {
+    Result<std::string> result = runtime().EvalToString(code);
+    if (!result.ok()) return "<eval failed: " + result.error().Report() + ">";
+    return result.value();
+  }
+  static std::string Quoted(const std::string& text) { return "'" + text + "'"; }
+
+  void CheckRow(const TierRow& row) {
+    const OpContext* op = runtime().FindOp(row.op);
+    ASSERT_NE(op, nullptr);
+    ASSERT_NE(op->op->fast, nullptr) << row.op << " has no fast path";
+    for (size_t i = 0; i < kValues.size(); ++i) {
+      const std::string& value = kValues[i];
+      const std::string& expected = row.expected[i];
+      bool accepted = expected.find("Error: ") == std::string::npos;
+      SCOPED_TRACE(absl::StrCat(row.op, "(", value, ")"));
+
+      // Interpreter.
+      int64_t runs = TierOpRuns();
+      EXPECT_EQ(Eval(absl::StrCat("interpreted('", row.op, "', ", value, ")")), Quoted(expected));
+      EXPECT_EQ(TierOpRuns() - runs, accepted ? 1 : 0);
+
+      // Optimised: a caller TurboFan has compiled, whose warm-up calls took the fast path.
+      uint64_t fast_before_warm = op->fast_calls();
+      EXPECT_EQ(Eval(absl::StrCat("globalThis.f = optimizedCaller('", row.op, "', ", row.warm,
+                                  ", ", i, "); isOptimized(f)")),
+                "true");
+      EXPECT_GT(op->fast_calls(), fast_before_warm) << "the optimised warm-up call was not fast";
+      uint64_t fast = op->fast_calls();
+      uint64_t slow = op->slow_calls();
+      runs = TierOpRuns();
+      EXPECT_EQ(Eval(absl::StrCat("f(", value, ")")), Quoted(expected));
+      EXPECT_EQ(TierOpRuns() - runs, accepted ? 1 : 0);
+      std::string path = op->fast_calls() > fast ? (op->slow_calls() > slow ? "fast+slow" : "fast")
+                                                 : (op->slow_calls() > slow ? "slow" : "none");
+      std::printf("%-22s %-12s %-10s %s\n", row.op, value.c_str(), path.c_str(),
+                  expected.c_str());
+      EXPECT_NE(path, "none");
+      // A value the fast path takes runs there alone; only a rejection adds the slow call.
+      if (accepted) EXPECT_NE(path, "fast+slow");
+    }
+  }
+};
+
+TEST_F(TierTableTest, Int32) { CheckRow({"op_tier_int32", "7", Int32Row("op_tier_int32")}); }
+TEST_F(TierTableTest, Uint32) { CheckRow({"op_tier_uint32", "7", Uint32Row("op_tier_uint32")}); }
+TEST_F(TierTableTest, Int64) { CheckRow({"op_tier_int64", "7", Int64Row("op_tier_int64")}); }
+TEST_F(TierTableTest, Uint64) { CheckRow({"op_tier_uint64", "7", Uint64Row("op_tier_uint64")}); }
+TEST_F(TierTableTest, ResourceId) {
+  CheckRow({"op_tier_resource_id", "7", Uint32Row("op_tier_resource_id")});
+}
+TEST_F(TierTableTest, Bool) { CheckRow({"op_tier_bool", "true", BoolRow("op_tier_bool")}); }
+
+// In-range integers on the optimised tier never leave the fast path.
+TEST_F(TierTableTest, InRangeIntegersStayOnTheFastPath) {
+  const OpContext* op = runtime().FindOp("op_tier_int32");
+  ASSERT_EQ(Eval("globalThis.g = optimizedCaller('op_tier_int32', 1, 'range'); "
+                 "isOptimized(g)"),
+            "true");
+  uint64_t fast = op->fast_calls();
+  uint64_t slow = op->slow_calls();
+  EXPECT_EQ(Eval("let sum = 0; for (const v of [-2147483648, -1, 0, 2147483647]) "
+                 "sum += Number(g(v)); sum"),
+            "-2");
+  EXPECT_EQ(op->fast_calls() - fast, 4u);
+  EXPECT_EQ(op->slow_calls(), slow);
+  EXPECT_EQ(Eval("isOptimized(g)"), "true");
+}
+
+}  // namespace
+}  // namespace kiln::tier
