@@ -15,7 +15,15 @@ bool ConversionContext::Fail(ErrorKind kind, const char* expected, v8::Local<v8:
 
 bool ConversionContext::FailWith(ErrorKind kind, std::string message) {
   kind_ = kind;
-  message_ = absl::StrCat(absl::StrJoin(path_, ""), message);
+  message_.clear();
+  for (const PathEntry& entry : path_) {
+    if (entry.field != nullptr) {
+      absl::StrAppend(&message_, "field '", entry.field, "': ");
+    } else {
+      absl::StrAppend(&message_, "element ", entry.index, ": ");
+    }
+  }
+  message_ += message;
   return false;
 }
 
@@ -24,12 +32,24 @@ bool ConversionContext::FailWithPendingException() {
   return false;
 }
 
-void ConversionContext::PushField(const char* name) {
-  path_.push_back(absl::StrCat("field '", name, "': "));
+void ConversionContext::PushField(const char* name) { path_.push_back({name, 0}); }
+
+void ConversionContext::PushElement(uint32_t index) { path_.push_back({nullptr, index}); }
+
+v8::Local<v8::String> PropertyKeyCache::Get(v8::Isolate* isolate, const char* name) {
+  auto it = keys_.find(name);
+  if (it != keys_.end()) return it->second.Get(isolate);
+  v8::Local<v8::String> key =
+      v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked();
+  keys_.emplace(name, v8::Eternal<v8::String>(isolate, key));
+  return key;
 }
 
-void ConversionContext::PushElement(uint32_t index) {
-  path_.push_back(absl::StrCat("element ", index, ": "));
+v8::Local<v8::String> PropertyKey(v8::Isolate* isolate, const char* name) {
+  auto* cache = static_cast<PropertyKeyCache*>(isolate->GetData(kIsolateSlotPropertyKeys));
+  if (cache != nullptr) return cache->Get(isolate, name);
+  return v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized)
+      .ToLocalChecked();
 }
 
 void ConversionContext::Pop() { path_.pop_back(); }

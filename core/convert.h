@@ -28,6 +28,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "ops/bytes.h"
 #include "ops/resource.h"
@@ -63,12 +65,32 @@ class ConversionContext {
   bool exception_pending() const { return exception_pending_; }
 
  private:
+  // Where in a nested value the conversion is: a field name or an element index. Kept
+  // as plain entries (no strings, no heap below 8 levels) and rendered only on failure.
+  struct PathEntry {
+    const char* field;  // nullptr for an element
+    uint32_t index;
+  };
   v8::Isolate* isolate_;
-  std::vector<std::string> path_;
+  absl::InlinedVector<PathEntry, 8> path_;
   ErrorKind kind_ = ErrorKind::kType;
   std::string message_;
   bool exception_pending_ = false;
 };
+
+// Internalized strings for property names that are C string literals (struct fields),
+// created once per isolate and kept as v8::Eternal handles. A runtime owns one and puts it
+// in isolate data slot kIsolateSlotPropertyKeys; without one, PropertyKey internalizes
+// the name on every call.
+class PropertyKeyCache {
+ public:
+  v8::Local<v8::String> Get(v8::Isolate* isolate, const char* name);
+
+ private:
+  absl::flat_hash_map<const char*, v8::Eternal<v8::String>> keys_;  // by literal address
+};
+inline constexpr uint32_t kIsolateSlotPropertyKeys = 2;
+v8::Local<v8::String> PropertyKey(v8::Isolate* isolate, const char* name);
 
 // "string", "undefined", "null", "bigint", "object", "array", "function", "symbol",
 // "boolean", "number" (used in "received ...").
@@ -186,6 +208,18 @@ struct Converter<Int, std::enable_if_t<std::is_same_v<Int, int32_t> ||
                                        std::is_same_v<Int, uint32_t>>> {
   static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Int* out,
                      StringViewBuffer* = nullptr) {
+    // The common case first: a Smi (or int32 HeapNumber) needs no double arithmetic.
+    if constexpr (std::is_same_v<Int, int32_t>) {
+      if (value->IsInt32()) {
+        *out = value.As<v8::Int32>()->Value();
+        return true;
+      }
+    } else {
+      if (value->IsUint32()) {
+        *out = value.As<v8::Uint32>()->Value();
+        return true;
+      }
+    }
     if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
     return NumberToInteger(context, value, out);
   }
@@ -341,10 +375,7 @@ template <typename T>
 bool ReadField(ConversionContext& context, v8::Local<v8::Object> object, const char* name,
                T* out) {
   v8::Local<v8::Value> value;
-  if (!object->Get(context.context(), v8::String::NewFromUtf8(context.isolate(), name,
-                                                                  v8::NewStringType::kInternalized)
-                                              .ToLocalChecked())
-           .ToLocal(&value)) {
+  if (!object->Get(context.context(), PropertyKey(context.isolate(), name)).ToLocal(&value)) {
     return context.FailWithPendingException();
   }
   if constexpr (!IsOptional<T>::value) {
@@ -365,10 +396,7 @@ bool WriteField(v8::Isolate* isolate, v8::Local<v8::Object> object, const char* 
   v8::Local<v8::Value> converted;
   if (!Converter<T>::ToV8(isolate, value).ToLocal(&converted)) return false;
   return object
-      ->CreateDataProperty(isolate->GetCurrentContext(),
-                           v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized)
-                               .ToLocalChecked(),
-                           converted)
+      ->CreateDataProperty(isolate->GetCurrentContext(), PropertyKey(isolate, name), converted)
       .FromMaybe(false);
 }
 

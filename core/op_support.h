@@ -164,6 +164,9 @@ void OpCall::Return(T&& result) {
       return;
     }
     Return(*std::forward<T>(result));
+  } else if constexpr (std::is_same_v<Plain, bool> || std::is_same_v<Plain, int32_t> ||
+                       std::is_same_v<Plain, uint32_t> || std::is_same_v<Plain, double>) {
+    info_.GetReturnValue().Set(result);  // no handle: Smi or number set in place
   } else {
     v8::Local<v8::Value> value;
     if (Converter<Plain>::ToV8(isolate(), std::forward<T>(result)).ToLocal(&value)) {

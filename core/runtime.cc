@@ -89,6 +89,7 @@ absl::Status Runtime::Initialize() {
   params.array_buffer_allocator = allocator_.get();
   v8::Isolate::Initialize(isolate_, params);
   isolate_->SetData(kRuntimeSlot, this);
+  isolate_->SetData(kIsolateSlotPropertyKeys, &property_keys_);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->SetPromiseRejectCallback(&Runtime::OnPromiseReject);
   isolate_->AddMessageListenerWithErrorLevel(&Runtime::OnUncaughtMessage,

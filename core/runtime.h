@@ -123,6 +123,7 @@ class Runtime {
   // Stable addresses: each op's FunctionTemplate data points at its OpContext.
   std::deque<OpContext> op_contexts_;
   std::shared_ptr<v8::BackingStore> fast_call_failure_flag_;
+  PropertyKeyCache property_keys_;  // isolate data slot kIsolateSlotPropertyKeys
 
   uv_loop_t owned_loop_;
   uv_loop_t* loop_ = nullptr;

@@ -1,0 +1,31 @@
+// The generated side of //bench:ops_bench: one op per benchmark case.
+#ifndef KILN_BENCH_BENCH_OPS_H_
+#define KILN_BENCH_BENCH_OPS_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "ops/bytes.h"
+#include "ops/op.h"
+
+namespace kiln::bench {
+
+KILN_STRUCT() struct BenchPoint {
+  int32_t x;
+  int32_t y;
+  double weight;
+};
+
+// int32 add, with a fast path (compared with a raw Fast API binding) ...
+KILN_OP(fast) int32_t op_bench_add(int32_t a, int32_t b);
+// ... and without one (compared with a raw FunctionCallback).
+KILN_OP(nofast) int32_t op_bench_add_slow(int32_t a, int32_t b);
+// Arguments and results without a fast path on V8 10.2.
+KILN_OP() uint32_t op_bench_string_length(std::string_view text);
+KILN_OP() uint32_t op_bench_byte_view_sum(kiln::ByteView bytes);
+KILN_OP() int32_t op_bench_struct(BenchPoint point);
+KILN_OP() kiln::ByteBuffer op_bench_owned_bytes(uint32_t size);
+
+}  // namespace kiln::bench
+
+#endif  // KILN_BENCH_BENCH_OPS_H_
