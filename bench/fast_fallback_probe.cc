@@ -1,9 +1,12 @@
-// Probe for two V8 10.2 Fast API facts kiln's op design depends on:
+// Probe for the V8 10.2 Fast API facts kiln's op design rests on (codegen/README.md,
+// "Fast paths": kiln uses the int64 parameters and a failure flag read by a JS wrapper,
+// the `current_flag_wrapper` shape below, not `options.fallback`):
 //  1. An exception thrown by the slow callback that V8 runs after a fast call set
 //     `options.fallback` skips the try/catch of the optimised function that made the call
 //     (it propagates to the caller's frame instead).
 //  2. What a JS wrapper that checks a failure flag (instead of using `fallback`) costs
-//     next to a raw fast call.
+//     next to a raw fast call, and what each ingredient costs (double vs int64
+//     parameters, the options argument, the check after the call).
 //
 //   bazel run -c opt //bench:fast_fallback_probe
 #include <chrono>
