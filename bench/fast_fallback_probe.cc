@@ -232,6 +232,12 @@ int main() {
       if (plainFlag !== 0) throw 0;
       return result;
     }
+    function throwFailure() { flag[0] = 0; throw new TypeError('failed'); }
+    function wrapped_noargs_add(a, b) {
+      const result = int64_current_flag_add(a, b);
+      if (flag[0] !== 0) throwFailure();
+      return result;
+    }
     function wrapped_nocheck_add(a, b) { return int64_add(a, b); }
     function wrapped_int_sentinel_add(a, b) {
       const result = int64_current_flag_add(a, b);
@@ -273,7 +279,7 @@ int main() {
         ['wrapper_options', wrapped_options_add], ['int64_plain', int64_add],
         ['int64_fallback', int64_fallback_add], ['int64_wrapper', wrapped_int64_add],
         ['sentinel_wrapper', wrapped_sentinel_add], ['current_flag_wrapper', wrapped_current_add],
-        ['nocheck_wrapper', wrapped_nocheck_add], ['loadthrow', wrapped_loadthrow_add], ['cmpthrow', wrapped_cmpthrow_add], ['varthrow', wrapped_varthrow_add], ['throwonly_wrapper', wrapped_throwonly_add], ['int_sentinel_wrapper', wrapped_int_sentinel_add], ['raw_fast_again', raw_add], ['raw_slow', slow_add]]) {
+        ['nocheck_wrapper', wrapped_nocheck_add], ['noargs_throw_wrapper', wrapped_noargs_add], ['loadthrow', wrapped_loadthrow_add], ['cmpthrow', wrapped_cmpthrow_add], ['varthrow', wrapped_varthrow_add], ['throwonly_wrapper', wrapped_throwonly_add], ['int_sentinel_wrapper', wrapped_int_sentinel_add], ['raw_fast_again', raw_add], ['raw_slow', slow_add]]) {
       // A separate loop function per case (distinct source, so distinct feedback): the
       // call site stays monomorphic.
       const loop = new Function('add', 'n', `/* ${name} */ let s = 0;

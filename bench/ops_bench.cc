@@ -39,10 +39,10 @@ constexpr int kWarmupCalls = 200'000;
 kiln::OpCounters raw_fast_counters;
 kiln::OpCounters raw_slow_counters;
 
+template <kiln::OpCounters* counters>
 void RawAddSlow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::CountCall(static_cast<kiln::OpCounters*>(info.Data().As<v8::External>()->Value())
-                      ->slow_calls);
-  if (!info[0]->IsInt32() || !info[1]->IsInt32()) {
+  kiln::CountCall(counters->slow_calls);
+  if (!info[0]->IsInt32() || !info[1]->IsInt32()) {  // the same check kiln makes first
     info.GetIsolate()->ThrowException(v8::Exception::TypeError(
         kiln::OneByteString(info.GetIsolate(), "raw_add: expected two int32 arguments")));
     return;
@@ -56,12 +56,12 @@ int32_t RawAddFast(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
 }
 const v8::CFunction kRawAddFast = v8::CFunction::Make(RawAddFast);
 
+// Both raw bindings count into process-wide counters, as generated ops do.
 void InstallRaw(v8::Isolate* isolate, v8::Local<v8::Object> ops, const char* name,
-                kiln::OpCounters* counters, const v8::CFunction* fast) {
+                v8::FunctionCallback slow, const v8::CFunction* fast) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::Function> function =
-      v8::FunctionTemplate::New(isolate, RawAddSlow, v8::External::New(isolate, counters), {},
-                                2, v8::ConstructorBehavior::kThrow,
+      v8::FunctionTemplate::New(isolate, slow, {}, {}, 2, v8::ConstructorBehavior::kThrow,
                                 v8::SideEffectType::kHasSideEffect, fast)
           ->GetFunction(context)
           .ToLocalChecked();
@@ -239,8 +239,9 @@ int main(int argc, char** argv) {
     auto ops = runtime->Eval("kiln.ops");
     if (!ops.ok()) return 1;
     v8::Local<v8::Object> ops_object = ops.value().Get(isolate).As<v8::Object>();
-    InstallRaw(isolate, ops_object, "raw_add_fast", &raw_fast_counters, &kRawAddFast);
-    InstallRaw(isolate, ops_object, "raw_add_slow", &raw_slow_counters, nullptr);
+    InstallRaw(isolate, ops_object, "raw_add_fast", RawAddSlow<&raw_fast_counters>,
+               &kRawAddFast);
+    InstallRaw(isolate, ops_object, "raw_add_slow", RawAddSlow<&raw_slow_counters>, nullptr);
     context->Global()
         ->Set(context, kiln::OneByteString(isolate, "benchNowNs"),
               v8::Function::New(context, NowNs).ToLocalChecked())
@@ -250,12 +251,14 @@ int main(int argc, char** argv) {
   const char* kAdd = "op(sink & 1023, i & 1023)";
   Case raw_fast{"raw_fast", "raw_add_fast", Path::kFast, "", kAdd, &raw_fast_counters};
   Case generated_fast{"generated_fast", "op_bench_add", Path::kFast, "", kAdd};
+  Case generated_fast_int64{"generated_fast_int64_params", "op_bench_add_int64", Path::kFast, "",
+                            kAdd};
   Case raw_slow{"raw_slow", "raw_add_slow", Path::kSlow, "", kAdd, &raw_slow_counters};
   Case generated_slow{"generated_slow", "op_bench_add_slow", Path::kSlow, "", kAdd};
   Case string_short{"string_short", "op_bench_string_length", Path::kSlow,
                     "const text = 'hello, kiln';", "op(text)"};
   Case string_1k{"string_1k", "op_bench_string_length", Path::kSlow,
-                 "const text = 'k'.repeat(1024);", "op(text)"};
+                 "const text = Array(1024).fill('k').join('');", "op(text)"};
   Case byte_view_1k{"byte_view_1k", "op_bench_byte_view_sum", Path::kSlow,
                     "const bytes = new Uint8Array(1024).fill(1);", "op(bytes)"};
   Case struct_arg{"struct_arg", "op_bench_struct", Path::kSlow,
@@ -273,7 +276,7 @@ int main(int argc, char** argv) {
   }
 
   Bench bench(runtime.get());
-  std::vector<Case*> all = {&raw_fast, &generated_fast, &raw_slow,   &generated_slow,
+  std::vector<Case*> all = {&raw_fast, &generated_fast, &generated_fast_int64, &raw_slow,   &generated_slow,
                             &string_short, &string_1k,  &byte_view_1k, &struct_arg,
                             &owned_bytes_1k, &js_uint8array_1k};
   for (Case* c : all) {
@@ -298,8 +301,8 @@ int main(int argc, char** argv) {
     Print(*pairs[p].second, samples[1]);
     ratios[p] = samples[1].Median() / samples[0].Median();
   }
-  for (Case* c : {&string_short, &string_1k, &byte_view_1k, &struct_arg, &owned_bytes_1k,
-                  &js_uint8array_1k}) {
+  for (Case* c : {&generated_fast_int64, &string_short, &string_1k, &byte_view_1k, &struct_arg,
+                  &owned_bytes_1k, &js_uint8array_1k}) {
     std::vector<Samples> samples = Measure(bench, {c});
     if (samples.empty()) return 1;
     Print(*c, samples[0]);

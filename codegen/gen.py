@@ -195,7 +195,8 @@ class _OpView:
 
     def _slow_body(self) -> List[str]:
         op = self.op
-        lines = ["  kiln::OpCall call(info);"]
+        lines = ["  kiln::OpCall call(info);",
+                 f"  kiln::CountCall({self.counters}.slow_calls);"]
         if op.fast_may_fail:
             lines.append("  if (call.RethrowFastCallFailure()) return;")
         ordered = ([p for p in op.js_params if not p.type.bytes] +

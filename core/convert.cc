@@ -127,12 +127,40 @@ size_t WriteUtf8(v8::Isolate* isolate, v8::Local<v8::String> string, char* out, 
       v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8));
 }
 
+// The common case of a short or medium one-byte string that is all ASCII: one copy, no
+// UTF-8 measuring pass. Writes `string` into `out` (room for `capacity` bytes) and
+// returns true with its size, or returns false (not one-byte, too long, or a byte above
+// 0x7f, which UTF-8 encodes in two) and the caller converts the general way.
+bool TryWriteAscii(v8::Isolate* isolate, v8::Local<v8::String> string, char* out,
+                   size_t capacity, size_t* size) {
+  size_t length = static_cast<size_t>(string->Length());
+  if (length > capacity || !string->IsOneByte()) return false;
+  auto* bytes = reinterpret_cast<uint8_t*>(out);
+  string->WriteOneByte(isolate, bytes, 0, static_cast<int>(length),
+                       v8::String::NO_NULL_TERMINATION);
+  // ASCII check eight bytes at a time.
+  uint64_t high_bits = 0;
+  size_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes + i, 8);
+    high_bits |= word;
+  }
+  for (; i < length; ++i) high_bits |= bytes[i];
+  if (high_bits & 0x8080808080808080ull) return false;
+  *size = length;
+  return true;
+}
+
 }  // namespace
 
 bool Converter<std::string>::FromV8(ConversionContext& context, v8::Local<v8::Value> value,
                                     std::string* out, StringViewBuffer*) {
   if (!value->IsString()) return context.Fail(ErrorKind::kType, "string", value);
   v8::Local<v8::String> string = value.As<v8::String>();
+  size_t size = 0;
+  out->resize(static_cast<size_t>(string->Length()));
+  if (TryWriteAscii(context.isolate(), string, out->data(), out->size(), &size)) return true;
   out->resize(static_cast<size_t>(string->Utf8Length(context.isolate())));
   WriteUtf8(context.isolate(), string, out->data(), out->size());
   return true;
@@ -148,6 +176,12 @@ bool Converter<std::string_view>::FromV8(ConversionContext& context, v8::Local<v
   if (!value->IsString()) return context.Fail(ErrorKind::kType, "string", value);
   v8::Local<v8::String> string = value.As<v8::String>();
   v8::Isolate* isolate = context.isolate();
+  size_t ascii_size = 0;
+  if (TryWriteAscii(isolate, string, storage->inline_bytes, StringViewBuffer::kInlineSize,
+                    &ascii_size)) {
+    *out = std::string_view(storage->inline_bytes, ascii_size);
+    return true;
+  }
   // Each UTF-16 unit becomes at most 3 UTF-8 bytes; short strings skip measuring.
   size_t worst_case = static_cast<size_t>(string->Length()) * 3;
   if (worst_case <= StringViewBuffer::kInlineSize) {

@@ -172,6 +172,15 @@ inline bool FastConvert(v8::Local<v8::Value> in, bool* out) {
 template <typename T, typename Enable = void>
 struct Converter;
 
+// Converters may also have `static bool TryFromV8(v8::Local<v8::Value>, T* out)`: a quick
+// success-only check the slow path tries before setting up a ConversionContext.
+template <typename T, typename = void>
+struct HasTryFromV8 : std::false_type {};
+template <typename T>
+struct HasTryFromV8<T, std::void_t<decltype(Converter<T>::TryFromV8(
+                           std::declval<v8::Local<v8::Value>>(), std::declval<T*>()))>>
+    : std::true_type {};
+
 template <>
 struct Converter<bool> {
   static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, bool* out,
@@ -206,20 +215,20 @@ bool NumberToInteger(ConversionContext& context, v8::Local<v8::Value> value, Int
 template <typename Int>
 struct Converter<Int, std::enable_if_t<std::is_same_v<Int, int32_t> ||
                                        std::is_same_v<Int, uint32_t>>> {
+  // The common case, without a ConversionContext: a Smi (or an int32 HeapNumber).
+  static bool TryFromV8(v8::Local<v8::Value> value, Int* out) {
+    if constexpr (std::is_same_v<Int, int32_t>) {
+      if (!value->IsInt32()) return false;
+      *out = value.As<v8::Int32>()->Value();
+    } else {
+      if (!value->IsUint32()) return false;
+      *out = value.As<v8::Uint32>()->Value();
+    }
+    return true;
+  }
   static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Int* out,
                      StringViewBuffer* = nullptr) {
-    // The common case first: a Smi (or int32 HeapNumber) needs no double arithmetic.
-    if constexpr (std::is_same_v<Int, int32_t>) {
-      if (value->IsInt32()) {
-        *out = value.As<v8::Int32>()->Value();
-        return true;
-      }
-    } else {
-      if (value->IsUint32()) {
-        *out = value.As<v8::Uint32>()->Value();
-        return true;
-      }
-    }
+    if (TryFromV8(value, out)) return true;
     if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
     return NumberToInteger(context, value, out);
   }

@@ -59,7 +59,7 @@ v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::S
 }
 
 bool OpCall::RethrowFastCallFailure() {
-  OpState::FastCallFailure& failure = context_->state->fast_call_failure();
+  OpState::FastCallFailure& failure = context()->state->fast_call_failure();
   if (failure.flag == nullptr || *failure.flag == 0) return false;
   *failure.flag = 0;
   if (failure.error.ok()) return false;

@@ -98,6 +98,7 @@ struct Arg<std::string_view> {
 //
 //   void Op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 //     kiln::OpCall call(info);
+//     kiln::CountCall(kOp_add_Counters.slow_calls);
 //     if (call.RethrowFastCallFailure()) return;   // only when fast_may_fail
 //     kiln::Arg<int32_t> a;
 //     if (!call.Convert(0, "a", &a)) return;
@@ -107,10 +108,8 @@ struct Arg<std::string_view> {
 //   }
 class OpCall {
  public:
-  explicit OpCall(const v8::FunctionCallbackInfo<v8::Value>& info)
-      : info_(info), context_(static_cast<OpContext*>(info.Data().As<v8::External>()->Value())) {
-    CountCall(context_->op->counters->slow_calls);
-  }
+  // Generated code counts the call itself (kiln::CountCall on the op's counters).
+  explicit OpCall(const v8::FunctionCallbackInfo<v8::Value>& info) : info_(info) {}
 
   // After a failed fast call (OpState::FastCallFailure): clears the flag; if the op ran
   // and failed, throws its error (the op does not run a second time) and returns true.
@@ -123,6 +122,16 @@ class OpCall {
   // TypeError (or RangeError for out-of-range numbers) and returns false.
   template <typename T>
   bool Convert(int index, const char* name, Arg<T>* slot) {
+    if constexpr (HasTryFromV8<T>::value) {
+      if (Converter<T>::TryFromV8(info_[index], &slot->value)) return true;
+    }
+    return ConvertWithContext(index, name, slot);
+  }
+
+  // The full conversion, with error reporting: out of line, so Convert stays small enough
+  // to inline into the generated callback.
+  template <typename T>
+  [[gnu::noinline]] bool ConvertWithContext(int index, const char* name, Arg<T>* slot) {
     ConversionContext conversion(info_.GetIsolate());
     if (Converter<T>::FromV8(conversion, info_[index], &slot->value, ExtraStorage(slot))) {
       return true;
@@ -136,9 +145,9 @@ class OpCall {
   template <typename T>
   void Return(T&& result);
 
-  OpState& state() const { return *context_->state; }
+  OpState& state() const { return *context()->state; }
   v8::Isolate* isolate() const { return info_.GetIsolate(); }
-  const char* op_name() const { return context_->op->name; }
+  const char* op_name() const { return context()->op->name; }
 
   // Throws `status` as the JS error it maps to, with the op's name in front.
   void ThrowStatus(const absl::Status& status);
@@ -149,8 +158,12 @@ class OpCall {
   static StringViewBuffer* ExtraStorage(Arg<std::string_view>* slot) { return &slot->buffer; }
   void ThrowArgumentError(int index, const char* name, const ConversionContext& conversion);
 
+  // The op's per-runtime data, read only when needed (state, errors, fast failures).
+  OpContext* context() const {
+    return static_cast<OpContext*>(info_.Data().As<v8::External>()->Value());
+  }
+
   const v8::FunctionCallbackInfo<v8::Value>& info_;
-  OpContext* context_;
 };
 
 template <typename T>

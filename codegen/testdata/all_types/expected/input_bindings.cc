@@ -84,6 +84,7 @@ kiln::OpCounters kOp_op_bool_Counters;
 
 void Op_op_bool_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_bool_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -104,6 +105,7 @@ kiln::OpCounters kOp_op_int32_Counters;
 
 void Op_op_int32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_int32_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -124,6 +126,7 @@ kiln::OpCounters kOp_op_uint32_Counters;
 
 void Op_op_uint32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_uint32_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -144,6 +147,7 @@ kiln::OpCounters kOp_op_int64_Counters;
 
 void Op_op_int64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_int64_Counters.slow_calls);
   kiln::Arg<int64_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_int64(*value));
@@ -154,6 +158,7 @@ kiln::OpCounters kOp_op_uint64_Counters;
 
 void Op_op_uint64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_uint64_Counters.slow_calls);
   kiln::Arg<uint64_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_uint64(*value));
@@ -164,6 +169,7 @@ kiln::OpCounters kOp_op_double_Counters;
 
 void Op_op_double_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_double_Counters.slow_calls);
   kiln::Arg<double> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_double(*value));
@@ -181,6 +187,7 @@ kiln::OpCounters kOp_op_float_Counters;
 
 void Op_op_float_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_float_Counters.slow_calls);
   kiln::Arg<float> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_float(*value));
@@ -198,6 +205,7 @@ kiln::OpCounters kOp_op_string_Counters;
 
 void Op_op_string_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_string_Counters.slow_calls);
   kiln::Arg<std::string> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_string(std::move(*value)));
@@ -209,6 +217,7 @@ kiln::OpCounters kOp_op_string_view_Counters;
 
 void Op_op_string_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_string_view_Counters.slow_calls);
   kiln::Arg<std::string_view> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_string_view(*value));
@@ -220,6 +229,7 @@ kiln::OpCounters kOp_op_byte_view_Counters;
 
 void Op_op_byte_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_byte_view_Counters.slow_calls);
   kiln::Arg<kiln::ByteView> bytes;
   if (!call.Convert(0, "bytes", &bytes)) return;
   call.Return(::all_types::op_byte_view(*bytes));
@@ -231,6 +241,7 @@ kiln::OpCounters kOp_op_shared_bytes_Counters;
 
 void Op_op_shared_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_shared_bytes_Counters.slow_calls);
   kiln::Arg<kiln::SharedBytes> bytes;
   if (!call.Convert(0, "bytes", &bytes)) return;
   call.Return(::all_types::op_shared_bytes(std::move(*bytes)));
@@ -242,6 +253,7 @@ kiln::OpCounters kOp_op_byte_buffer_Counters;
 
 void Op_op_byte_buffer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_byte_buffer_Counters.slow_calls);
   kiln::Arg<uint32_t> size;
   if (!call.Convert(0, "size", &size)) return;
   call.Return(::all_types::op_byte_buffer(*size));
@@ -253,6 +265,7 @@ kiln::OpCounters kOp_op_optional_Counters;
 
 void Op_op_optional_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_optional_Counters.slow_calls);
   kiln::Arg<std::optional<std::string>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_optional(std::move(*value)));
@@ -264,6 +277,7 @@ kiln::OpCounters kOp_op_vector_Counters;
 
 void Op_op_vector_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_vector_Counters.slow_calls);
   kiln::Arg<std::vector<std::string>> values;
   if (!call.Convert(0, "values", &values)) return;
   call.Return(::all_types::op_vector(std::move(*values)));
@@ -275,6 +289,7 @@ kiln::OpCounters kOp_op_struct_Counters;
 
 void Op_op_struct_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_struct_Counters.slow_calls);
   kiln::Arg<::all_types::Everything> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_struct(std::move(*value)));
@@ -286,6 +301,7 @@ kiln::OpCounters kOp_op_resource_Counters;
 
 void Op_op_resource_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_resource_Counters.slow_calls);
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   call.Return(::all_types::op_resource(*rid));
@@ -297,6 +313,7 @@ kiln::OpCounters kOp_op_value_Counters;
 
 void Op_op_value_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_value_Counters.slow_calls);
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_value(*value));
@@ -307,6 +324,7 @@ kiln::OpCounters kOp_op_void_Counters;
 
 void Op_op_void_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_void_Counters.slow_calls);
   ::all_types::op_void();
 }
 
@@ -322,6 +340,7 @@ kiln::OpCounters kOp_op_status_Counters;
 
 void Op_op_status_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_status_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> code;
   if (!call.Convert(0, "code", &code)) return;
@@ -344,6 +363,7 @@ kiln::OpCounters kOp_op_status_or_Counters;
 
 void Op_op_status_or_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_status_or_Counters.slow_calls);
   kiln::Arg<std::string> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_status_or(std::move(*value)));
@@ -354,6 +374,7 @@ kiln::OpCounters kOp_op_injected_Counters;
 
 void Op_op_injected_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_injected_Counters.slow_calls);
   ::all_types::op_injected(call.state(), call.isolate());
 }
 
@@ -370,6 +391,7 @@ kiln::OpCounters kOp_op_mixed_Counters;
 
 void Op_op_mixed_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_mixed_Counters.slow_calls);
   kiln::Arg<std::string> name;
   if (!call.Convert(1, "name", &name)) return;
   kiln::Arg<std::vector<::all_types::Point>> points;
@@ -393,6 +415,7 @@ kiln::OpCounters kOp_op_points_Counters;
 
 void Op_op_points_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_points_Counters.slow_calls);
   kiln::Arg<std::vector<std::vector<double>>> xy;
   if (!call.Convert(0, "xy", &xy)) return;
   call.Return(::all_types::op_points(std::move(*xy)));
@@ -404,6 +427,7 @@ kiln::OpCounters kOp_op_find_Counters;
 
 void Op_op_find_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_find_Counters.slow_calls);
   kiln::Arg<std::optional<kiln::ResourceId>> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   call.Return(::all_types::op_find(*rid));
@@ -415,6 +439,7 @@ kiln::OpCounters kOp_op_chunks_Counters;
 
 void Op_op_chunks_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_chunks_Counters.slow_calls);
   kiln::Arg<std::vector<kiln::SharedBytes>> parts;
   if (!call.Convert(0, "parts", &parts)) return;
   call.Return(::all_types::op_chunks(std::move(*parts)));
@@ -426,6 +451,7 @@ kiln::OpCounters kOp_op_read_Counters;
 
 void Op_op_read_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_read_Counters.slow_calls);
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   kiln::Arg<uint32_t> size;
@@ -439,6 +465,7 @@ kiln::OpCounters kOp_op_parse_Counters;
 
 void Op_op_parse_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_parse_Counters.slow_calls);
   kiln::Arg<std::string_view> json;
   if (!call.Convert(0, "json", &json)) return;
   call.Return(::all_types::op_parse(call.isolate(), *json));

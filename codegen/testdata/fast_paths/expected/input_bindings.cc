@@ -15,6 +15,7 @@ kiln::OpCounters kOp_op_add_Counters;
 
 void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_add_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -39,6 +40,7 @@ kiln::OpCounters kOp_op_touch_Counters;
 
 void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_touch_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -64,6 +66,7 @@ kiln::OpCounters kOp_op_scale_Counters;
 
 void Op_op_scale_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_scale_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -91,6 +94,7 @@ kiln::OpCounters kOp_op_half_Counters;
 
 void Op_op_half_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_half_Counters.slow_calls);
   kiln::Arg<float> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::fast::op_half(*x));
@@ -108,6 +112,7 @@ kiln::OpCounters kOp_op_is_object_Counters;
 
 void Op_op_is_object_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_is_object_Counters.slow_calls);
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::fast::op_is_object(*value));
@@ -125,6 +130,7 @@ kiln::OpCounters kOp_op_no_args_Counters;
 
 void Op_op_no_args_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_no_args_Counters.slow_calls);
   ::fast::op_no_args();
 }
 
@@ -140,6 +146,7 @@ kiln::OpCounters kOp_op_check_Counters;
 
 void Op_op_check_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_check_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> code;
   if (!call.Convert(0, "code", &code)) return;
@@ -162,6 +169,7 @@ kiln::OpCounters kOp_op_try_Counters;
 
 void Op_op_try_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_try_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -183,6 +191,7 @@ kiln::OpCounters kOp_op_next_Counters;
 
 void Op_op_next_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_next_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -206,6 +215,7 @@ kiln::OpCounters kOp_op_ratio_Counters;
 
 void Op_op_ratio_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_ratio_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -228,6 +238,7 @@ kiln::OpCounters kOp_op_sum_Counters;
 
 void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_sum_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -254,6 +265,7 @@ kiln::OpCounters kOp_op_narrow_Counters;
 
 void Op_op_narrow_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_narrow_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -274,6 +286,7 @@ kiln::OpCounters kOp_op_auto_Counters;
 
 void Op_op_auto_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_auto_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -294,6 +307,7 @@ kiln::OpCounters kOp_op_wide_Counters;
 
 void Op_op_wide_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_wide_Counters.slow_calls);
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_wide(*a));
@@ -304,6 +318,7 @@ kiln::OpCounters kOp_op_slow_only_Counters;
 
 void Op_op_slow_only_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_slow_only_Counters.slow_calls);
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_slow_only(*a));
@@ -314,6 +329,7 @@ kiln::OpCounters kOp_op_locals_Counters;
 
 void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_locals_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> call_;
   if (!call.Convert(0, "call", &call_)) return;
@@ -356,6 +372,7 @@ kiln::OpCounters kOp_op_ts_names_Counters;
 
 void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_ts_names_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> in;
   if (!call.Convert(0, "in", &in)) return;
@@ -382,6 +399,7 @@ kiln::OpCounters kOp_op_with_a_rather_long_name_for_wrapping_Counters;
 void Op_op_with_a_rather_long_name_for_wrapping_Slow(
     const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_with_a_rather_long_name_for_wrapping_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> first_long_parameter_name;
   if (!call.Convert(0, "first_long_parameter_name", &first_long_parameter_name)) return;

@@ -44,6 +44,7 @@ kiln::OpCounters kOp_op_config_Counters;
 
 void Op_op_config_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_config_Counters.slow_calls);
   kiln::Arg<::outer::inner::deep::Config> config;
   if (!call.Convert(0, "config", &config)) return;
   kiln::Arg<std::optional<int32_t>> retries;
@@ -57,6 +58,7 @@ kiln::OpCounters kOp_op_outer_Counters;
 
 void Op_op_outer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_outer_Counters.slow_calls);
   kiln::Arg<::outer::inner::deep::Config> config;
   if (!call.Convert(0, "config", &config)) return;
   call.Return(::outer::op_outer(std::move(*config)));
@@ -67,6 +69,7 @@ kiln::OpCounters kOp_op_versioned_Counters;
 
 void Op_op_versioned_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_versioned_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -87,6 +90,7 @@ kiln::OpCounters kOp_op_kiln_Counters;
 
 void Op_op_kiln_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_kiln_Counters.slow_calls);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -113,6 +117,7 @@ kiln::OpCounters kOp_op_kiln_bytes_Counters;
 
 void Op_op_kiln_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_kiln_bytes_Counters.slow_calls);
   kiln::Arg<kiln::ByteView> view;
   if (!call.Convert(0, "view", &view)) return;
   kiln::Arg<kiln::SharedBytes> shared;
@@ -126,6 +131,7 @@ kiln::OpCounters kOp_op_global_Counters;
 
 void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_global_Counters.slow_calls);
   kiln::Arg<int32_t> x;
   if (!call.Convert(0, "x", &x)) return;
   kiln::Arg<std::vector<::outer::inner::deep::Config>> all;

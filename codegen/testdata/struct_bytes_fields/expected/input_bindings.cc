@@ -43,6 +43,7 @@ kiln::OpCounters kOp_op_chunk_Counters;
 
 void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_chunk_Counters.slow_calls);
   kiln::Arg<::Chunk> chunk;
   if (!call.Convert(0, "chunk", &chunk)) return;
   call.Return(::op_chunk(std::move(*chunk)));

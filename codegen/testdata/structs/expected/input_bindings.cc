@@ -106,6 +106,7 @@ kiln::OpCounters kOp_op_route_Counters;
 
 void Op_op_route_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_route_Counters.slow_calls);
   kiln::Arg<::net::Endpoint> from;
   if (!call.Convert(0, "from", &from)) return;
   kiln::Arg<std::vector<::net::Endpoint>> to;
@@ -119,6 +120,7 @@ kiln::OpCounters kOp_op_lookup_Counters;
 
 void Op_op_lookup_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_lookup_Counters.slow_calls);
   kiln::Arg<std::string> host;
   if (!call.Convert(0, "host", &host)) return;
   call.Return(::net::op_lookup(std::move(*host)));
@@ -130,6 +132,7 @@ kiln::OpCounters kOp_op_routes_Counters;
 
 void Op_op_routes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_routes_Counters.slow_calls);
   kiln::Arg<::net::Empty> filter;
   if (!call.Convert(0, "filter", &filter)) return;
   call.Return(::net::op_routes(call.state(), std::move(*filter)));
@@ -140,6 +143,7 @@ kiln::OpCounters kOp_op_tree_Counters;
 
 void Op_op_tree_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
+  kiln::CountCall(kOp_op_tree_Counters.slow_calls);
   kiln::Arg<std::optional<::net::tree::Node>> root;
   if (!call.Convert(0, "root", &root)) return;
   call.Return(::net::op_tree(std::move(*root)));
