@@ -65,6 +65,28 @@ TEST_F(AllTypesTest, StringsAndBytes) {
   ExpectEval("kiln.ops.op_string('héllo')", "'héllo'");
   ExpectEval("kiln.ops.op_string_view('abc')", "3");
   ExpectEval("kiln.ops.op_string_view('x'.repeat(5000))", "5000");
+  // ASCII strings take a one-copy path; a Latin-1 byte (one byte in V8, two in UTF-8)
+  // anywhere, including both sides of an 8-byte word and the 1 KiB edge, must not.
+  ExpectEval(R"js((() => {
+    const utf8Length = (s) => unescape(encodeURIComponent(s)).length;
+    const wrong = [];
+    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 1023, 1024, 1025, 3000]) {
+      for (const pos of [-1, 0, 7, 8, n - 1]) {
+        for (const ch of ['\xe9', '\x80', '\xff', '\u20ac']) {
+          if (pos >= n) continue;
+          let s = 'a'.repeat(n);
+          if (pos >= 0) s = s.slice(0, pos) + ch + s.slice(pos + 1);
+          for (const t of [s, 'x' + s, [...s].join('')]) {
+            if (kiln.ops.op_string(t) !== t || kiln.ops.op_string_view(t) !== utf8Length(t)) {
+              wrong.push(`${n}/${pos}/${ch.charCodeAt(0)}`);
+            }
+          }
+        }
+      }
+    }
+    return wrong;
+  })())js",
+             "[]");
   ExpectEval("kiln.ops.op_byte_view(new Uint8Array(5))", "5");
   ExpectEval("kiln.ops.op_byte_view(new DataView(new ArrayBuffer(9), 2))", "7");
   ExpectEval("kiln.ops.op_shared_bytes(new ArrayBuffer(6))", "6");
