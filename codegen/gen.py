@@ -30,7 +30,7 @@ COLUMNS = 100
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 # Names generated code declares itself in the slow and fast functions.
-_RESERVED_LOCALS = frozenset(["info", "call", "options", "receiver", "result"])
+_RESERVED_LOCALS = frozenset(["info", "call", "async", "options", "receiver", "result"])
 
 # TypeScript reserved words a C++ parameter name could be (renamed with a trailing _).
 _TS_RESERVED = frozenset([
@@ -197,6 +197,8 @@ class _OpView:
         op = self.op
         lines = ["  kiln::OpCall call(info);",
                  f"  kiln::CountCall({self.counters}.slow_calls);"]
+        if op.is_async:
+            lines.append("  kiln::AsyncOpCall async(call);")
         if op.fast_may_fail:
             lines.append("  if (call.RethrowFastCallFailure()) return;")
         ordered = ([p for p in op.js_params if not p.type.bytes] +
@@ -219,7 +221,9 @@ class _OpView:
                 args.append(f"std::move(*{self.local[p.name]})")
             else:
                 args.append(f"*{self.local[p.name]}")
-        if op.result.kind == "void":
+        if op.is_async:
+            lines += wrap_call("  ", f"async.Return({op.callee}", args, ");")
+        elif op.result.kind == "void":
             lines += wrap_call("  ", op.callee, args, ";")
         else:
             lines += wrap_call("  ", f"call.Return({op.callee}", args, ");")
@@ -374,7 +378,8 @@ def generate(header: str, text: str) -> Dict[str, str]:
         descriptors += wrap_call("    ", "", [f'"{v.name}"', f"&{v.slow}", fast,
                                              str(v.op.arity),
                                              "true" if v.op.fast_may_fail else "false",
-                                             f"&{v.counters}"], ",", "{}")
+                                             f"&{v.counters}",
+                                             "true" if v.op.is_async else "false"], ",", "{}")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              keep_trailing_newline=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined,

@@ -181,6 +181,8 @@ class Type:
             return "void"
         if k == "statusor":
             return self.arg.ts(out)
+        if k == "future":
+            return f"Promise<{self.arg.ts(out)}>"
         raise AssertionError(k)
 
     @property
@@ -239,6 +241,11 @@ class OpModel:
     @property
     def js_params(self) -> List[ParamModel]:
         return [p for p in self.params if not p.injected]
+
+    @property
+    def is_async(self) -> bool:
+        """Returns kiln::Future<T>: JS gets a promise (core/async_ops.h)."""
+        return self.result.kind == "future"
 
     @property
     def fast_may_fail(self) -> bool:
@@ -517,6 +524,9 @@ def _build_op(resolver: _Resolver, decl: OpDecl) -> OpModel:
     value = result.arg if is_async else result
     if value.kind == "future":
         raise DslError(ref.line, f"{where}: nested kiln::Future is not supported")
+    if is_async and value.kind in ("status", "statusor"):
+        raise DslError(ref.line, f"{where}: kiln::Future<{value.display()}> is not supported; "
+                       "use kiln::Future<T> (a Future carries its error)")
     if value.kind == "statusor":
         inner = value.arg
         if inner.kind in ("void", "status", "statusor", "opstate", "isolate"):
@@ -567,10 +577,8 @@ def _build_op(resolver: _Resolver, decl: OpDecl) -> OpModel:
         params.append(ParamModel(p.name, t, p.position, p.line, js_index))
         js_index += 1
 
-    if is_async:
-        raise DslError(decl.line, f"{name}: async ops are not supported yet")
-
-    blocker = _fast_blocker(name, result, params, ref.line)
+    blocker = ((ref.line, "it is async (returns kiln::Future)") if is_async else
+               _fast_blocker(name, result, params, ref.line))
     if "fast" in decl.flags and blocker:
         raise DslError(blocker[0], f"{name} is marked fast but {blocker[1]}, which has no "
                        f"fast path on {TARGET}")

@@ -370,8 +370,16 @@ class ModelTest(unittest.TestCase):
             self.assertEqual(error(text), expected, text)
 
     def test_async_ops(self):
-        self.assertEqual(error("KILN_OP() kiln::Future<void> op_x(int32_t a);"),
-                         "1: op_x: async ops are not supported yet")
+        o = op("KILN_OP() kiln::Future<int32_t> op_x(kiln::OpState& state, int32_t a);")
+        self.assertTrue(o.is_async)
+        self.assertFalse(o.fast)
+        self.assertEqual(o.result.ts(out=True), "Promise<number>")
+        self.assertEqual(error("KILN_OP(fast) kiln::Future<void> op_x(int32_t a);"),
+                         "1: op_x is marked fast but it is async (returns kiln::Future), which "
+                         "has no fast path on V8 10.2")
+        self.assertEqual(error("KILN_OP() kiln::Future<absl::Status> op_x();"),
+                         "1: op_x: result: kiln::Future<absl::Status> is not supported; use "
+                         "kiln::Future<T> (a Future carries its error)")
         # A borrowed parameter is reported first, with the async-specific advice.
         self.assertEqual(
             error("KILN_OP() Future<int32_t> op_x(int32_t a,\n kiln::ByteView data);"),

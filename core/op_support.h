@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/async_ops.h"
 #include "core/convert.h"
 #include "ops/op_state.h"
 #include "v8-fast-api-calls.h"
@@ -60,6 +61,8 @@ struct OpDescriptor {
   // call. Without it the fast function is installed as is.
   bool fast_may_fail;
   OpCounters* counters;          // &kOp_add_Counters
+  // Returns kiln::Future<T>: exposed through a JS stub that always returns a promise.
+  bool is_async = false;
 };
 
 // All ops of one op header, plus the addresses a V8 snapshot must know (every slow
@@ -123,7 +126,7 @@ class OpCall {
   template <typename T>
   bool Convert(int index, const char* name, Arg<T>* slot) {
     if constexpr (HasTryFromV8<T>::value) {
-      if (Converter<T>::TryFromV8(info_[index], &slot->value)) return true;
+      if (Converter<T>::TryFromV8(info_[index + argument_offset_], &slot->value)) return true;
     }
     return ConvertWithContext(index, name, slot);
   }
@@ -133,7 +136,8 @@ class OpCall {
   template <typename T>
   [[gnu::noinline]] bool ConvertWithContext(int index, const char* name, Arg<T>* slot) {
     ConversionContext conversion(info_.GetIsolate());
-    if (Converter<T>::FromV8(conversion, info_[index], &slot->value, ExtraStorage(slot))) {
+    if (Converter<T>::FromV8(conversion, info_[index + argument_offset_], &slot->value,
+                             ExtraStorage(slot))) {
       return true;
     }
     ThrowArgumentError(index, name, conversion);
@@ -146,6 +150,9 @@ class OpCall {
   void Return(T&& result);
 
   OpState& state() const { return *context()->state; }
+  const v8::FunctionCallbackInfo<v8::Value>& info() const { return info_; }
+  // Async ops: JS argument 0 is the promise id the stub passes; op arguments follow.
+  void SkipLeadingArguments(int count) { argument_offset_ = count; }
   v8::Isolate* isolate() const { return info_.GetIsolate(); }
   const char* op_name() const { return context()->op->name; }
 
@@ -164,6 +171,7 @@ class OpCall {
   }
 
   const v8::FunctionCallbackInfo<v8::Value>& info_;
+  int argument_offset_ = 0;
 };
 
 template <typename T>
@@ -187,6 +195,62 @@ void OpCall::Return(T&& result) {
     }
   }
 }
+
+// A completion's value as JS: how a pending Future<T>'s result is converted at delivery.
+template <typename T>
+v8::MaybeLocal<v8::Value> ConvertCompletion(v8::Isolate* isolate, Completion& completion) {
+  if constexpr (std::is_void_v<T>) {
+    return v8::Undefined(isolate);
+  } else if constexpr (kStoredAsNumber<T>) {
+    return Converter<T>::ToV8(isolate, static_cast<T>(completion.number));
+  } else {
+    return Converter<T>::ToV8(isolate, std::move(*static_cast<T*>(completion.boxed)));
+  }
+}
+
+// The slow callback of an async op (ops/future.h, core/async_ops.h):
+//
+//   void Op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
+//     kiln::OpCall call(info);
+//     kiln::CountCall(kOp_sleep_Counters.slow_calls);
+//     kiln::AsyncOpCall async(call);
+//     kiln::Arg<double> ms;
+//     if (!call.Convert(0, "ms", &ms)) return;      // the stub turns throws into rejections
+//     async.Return(op_sleep(call.state(), *ms));
+//   }
+class AsyncOpCall {
+ public:
+  explicit AsyncOpCall(OpCall& call)
+      : call_(call), ops_(static_cast<AsyncOps*>(call.state().async_host())) {
+    call.SkipLeadingArguments(1);
+    // The id comes from js/async.js, never from user code: a uint32.
+    uint32_t id = call.info()[0]->Uint32Value(call.isolate()->GetCurrentContext()).FromMaybe(0);
+    ops_->BeginCall(id, call.op_name());
+  }
+  ~AsyncOpCall() { ops_->EndCall(); }
+  AsyncOpCall(const AsyncOpCall&) = delete;
+  AsyncOpCall& operator=(const AsyncOpCall&) = delete;
+
+  template <typename T>
+  void Return(Future<T> future) {
+    switch (future.state()) {
+      case Future<T>::State::kReady:
+        if constexpr (!std::is_void_v<T>) call_.Return(std::move(future.value()));
+        return;
+      case Future<T>::State::kFailed:
+        call_.ThrowStatus(future.error());
+        return;
+      case Future<T>::State::kPending:
+        ops_->SetConverter(future.pending_id(), &ConvertCompletion<T>);
+        call_.info().GetReturnValue().Set(ops_->pending_marker());
+        return;
+    }
+  }
+
+ private:
+  OpCall& call_;
+  AsyncOps* ops_;
+};
 
 // The fast path of one call: helpers of generated fast functions.
 //

@@ -97,6 +97,9 @@ absl::Status Runtime::Initialize() {
   ModuleLoader::InstallIsolateCallbacks(isolate_);
   modules_ = std::make_unique<ModuleLoader>(isolate_);
   op_state_ = std::make_unique<OpState>(isolate_);
+  async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
+  op_state_->set_async_host(async_ops_.get());
+  op_state_->set_loop(loop_);
 
   uv_check_init(loop_, &turn_end_);
   turn_end_.data = this;
@@ -117,6 +120,21 @@ absl::Status Runtime::Bootstrap() {
 
   v8::Local<v8::Object> native = v8::Object::New(isolate_);
   InstallInternalNatives(isolate_, native);
+  // setAsyncOpRef(id, refed): kiln.refOp / kiln.unrefOp (js/kiln.js).
+  native
+      ->Set(context, OneByteString(isolate_, "setAsyncOpRef"),
+            v8::Function::New(context,
+                              [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+                                Runtime* runtime = Runtime::From(info.GetIsolate());
+                                v8::Local<v8::Context> context =
+                                    info.GetIsolate()->GetCurrentContext();
+                                uint32_t id = info[0]->Uint32Value(context).FromMaybe(0);
+                                bool known = info[1]->IsTrue() ? runtime->async_ops_->Ref(id)
+                                                               : runtime->async_ops_->Unref(id);
+                                info.GetReturnValue().Set(known);
+                              })
+                .ToLocalChecked())
+      .Check();
   internals->Set(context, OneByteString(isolate_, "native"), native).Check();
 
   std::vector<v8::Local<v8::Value>> args;
@@ -131,9 +149,8 @@ absl::Status Runtime::Bootstrap() {
       .Check();
   internals->Set(context, OneByteString(isolate_, "versions"), versions).Check();
 
+  // Filled after the bootstrap files ran: async op stubs need js/async.js.
   v8::Local<v8::Object> ops = v8::Object::New(isolate_);
-  absl::Status installed = InstallOps(ops);
-  if (!installed.ok()) return installed;
   internals->Set(context, OneByteString(isolate_, "ops"), ops).Check();
 
   v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
@@ -156,8 +173,81 @@ absl::Status Runtime::Bootstrap() {
       error_classes->IsObject()) {
     context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
   }
+  v8::Local<v8::Value> async_support;
+  v8::Local<v8::Value> pending_marker;
+  v8::Local<v8::Value> settle;
+  if (!internals->Get(context, OneByteString(isolate_, "async")).ToLocal(&async_support) ||
+      !async_support->IsObject() ||
+      !async_support.As<v8::Object>()
+           ->Get(context, OneByteString(isolate_, "pending"))
+           .ToLocal(&pending_marker) ||
+      !internals->Get(context, OneByteString(isolate_, "settleAsyncOps")).ToLocal(&settle) ||
+      !settle->IsFunction()) {
+    return absl::InternalError("bootstrap: js/async.js did not set up internals.async");
+  }
+  async_ops_->SetJsSide(pending_marker, settle.As<v8::Function>());
+  absl::Status installed = InstallOps(ops);
+  if (!installed.ok()) return installed;
   isolate_->PerformMicrotaskCheckpoint();
   return absl::OkStatus();
+}
+
+// Compiles `source` (a function expression of the op's JS face, named by the op) and
+// calls it with `argv`; the result is the op's function on kiln.ops.
+absl::StatusOr<v8::Local<v8::Function>> Runtime::CompileOpWrapper(
+    const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv) {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:ops/", op.name)));
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> factory;
+  v8::Local<v8::Value> wrapper;
+  if (!v8::Script::Compile(context, Utf8String(isolate_, source), &origin).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
+      !factory.As<v8::Function>()
+           ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
+           .ToLocal(&wrapper) ||
+      !wrapper->IsFunction()) {
+    return absl::InternalError(absl::StrCat("op '", op.name, "': building its JS function failed: ",
+                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  }
+  return wrapper.As<v8::Function>();
+}
+
+namespace {
+std::string WrapperParams(int arity) {
+  std::vector<std::string> params;
+  for (int i = 0; i < arity; ++i) params.push_back(absl::StrCat("a", i));
+  return absl::StrJoin(params, ", ");
+}
+}  // namespace
+
+// An async op's JS face: always returns a promise (js/async.js, core/async_ops.h). The
+// binding takes the promise id first; a synchronous throw (an argument error, a ready
+// failure) becomes a rejected promise.
+absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor& op,
+                                                            v8::Local<v8::Function> binding) {
+  v8::Local<v8::Value> async_support;
+  if (!internals()->Get(isolate_->GetCurrentContext(), OneByteString(isolate_, "async"))
+           .ToLocal(&async_support)) {
+    return absl::InternalError("internals.async is missing");
+  }
+  std::string args = WrapperParams(op.arity);
+  std::string id_and_args = op.arity == 0 ? "id" : absl::StrCat("id, ", args);
+  std::string source = absl::StrCat(
+      "(function (binding, async) {\n"
+      "  return { ", op.name, "(", args, ") {\n",
+      "    const id = async.nextId;\n"
+      "    let result;\n"
+      "    try {\n"
+      "      result = binding(", id_and_args, ");\n",
+      "    } catch (error) {\n"
+      "      return async.reject(error);\n"
+      "    }\n"
+      "    return result === async.pending ? async.track(id) : async.resolve(result);\n"
+      "  } }.", op.name, ";\n"
+      "})");
+  return CompileOpWrapper(op, source, {binding, async_support});
 }
 
 // The JS face of an op whose fast function can fail (OpState::FastCallFailure): calls
@@ -168,10 +258,7 @@ absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapFastOp(const OpDescriptor& 
                                                            v8::Local<v8::Function> fast_binding,
                                                            v8::Local<v8::Function> slow_only,
                                                            v8::Local<v8::Int32Array> failed) {
-  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  std::vector<std::string> params;
-  for (int i = 0; i < op.arity; ++i) params.push_back(absl::StrCat("a", i));
-  std::string args = absl::StrJoin(params, ", ");
+  std::string args = WrapperParams(op.arity);
   std::string source = absl::StrCat(
       "(function (fastCall, slowCall, failed) {\n"
       "  return { ", op.name, "(", args, ") {\n",
@@ -180,21 +267,7 @@ absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapFastOp(const OpDescriptor& 
       "    return result;\n"
       "  } }.", op.name, ";\n"
       "})");
-  v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:ops/", op.name)));
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> factory;
-  v8::Local<v8::Value> wrapper;
-  v8::Local<v8::Value> argv[] = {fast_binding, slow_only, failed};
-  if (!v8::Script::Compile(context, Utf8String(isolate_, source), &origin).ToLocal(&script) ||
-      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
-      !factory.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 3, argv)
-           .ToLocal(&wrapper) ||
-      !wrapper->IsFunction()) {
-    return absl::InternalError(absl::StrCat("op '", op.name, "': building its JS wrapper failed: ",
-                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
-  }
-  return wrapper.As<v8::Function>();
+  return CompileOpWrapper(op, source, {fast_binding, slow_only, failed});
 }
 
 absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
@@ -231,7 +304,11 @@ absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
                 ->GetFunction(context)
                 .ToLocalChecked();
         function->SetName(name);
-        if (op.fast != nullptr && op.fast_may_fail) {
+        if (op.is_async) {
+          absl::StatusOr<v8::Local<v8::Function>> stub = WrapAsyncOp(op, function);
+          if (!stub.ok()) return stub.status();
+          function = *stub;
+        } else if (op.fast != nullptr && op.fast_may_fail) {
           v8::Local<v8::Function> slow_only =
               v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
                                         v8::ConstructorBehavior::kThrow)
@@ -266,8 +343,10 @@ absl::Status Runtime::Shutdown() {
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
     modules_->Clear();
-    // Resources may hold V8 handles: close them while the isolate is alive.
+    // Resources may hold V8 handles: close them while the isolate is alive. Closing them
+    // may complete pending ops; then nothing more is delivered.
     op_state_.reset();
+    async_ops_->Close();
     unhandled_rejections_.clear();
     module_evaluations_.clear();
     main_module_evaluation_.Reset();
@@ -415,6 +494,71 @@ Result<void> Runtime::RunEventLoop() {
   return TakePendingError();
 }
 
+Result<bool> Runtime::RunEventLoopOnce(bool wait) {
+  if (pending_error_) return TakePendingError().error();
+  RuntimeScope scope(this);
+  uv_run(loop_, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  // uv_run's iteration ended with the turn-end check (completions, microtasks) unless
+  // it had nothing to do; do that part anyway.
+  DeliverAsyncCompletions();
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) {
+    Result<void> error = TakePendingError();
+    return error.error();
+  }
+  return HasPendingWork();
+}
+
+bool Runtime::HasPendingWork() {
+  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
+}
+
+void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Value> async_support =
+      internals()->Get(context, OneByteString(isolate_, "async")).ToLocalChecked();
+  async_support.As<v8::Object>()
+      ->Set(context, OneByteString(isolate_, "nextId"), v8::Integer::NewFromUnsigned(isolate_, id))
+      .Check();
+}
+
+Runtime::AsyncOpCounts Runtime::CountAsyncOpsForTesting() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  AsyncOpCounts counts;
+  counts.native = async_ops_->pending_count();
+  v8::Local<v8::Object> async_support = internals()
+                                            ->Get(context, OneByteString(isolate_, "async"))
+                                            .ToLocalChecked()
+                                            .As<v8::Object>();
+  v8::Local<v8::Value> count_fn =
+      async_support->Get(context, OneByteString(isolate_, "counts")).ToLocalChecked();
+  v8::Local<v8::Object> result = count_fn.As<v8::Function>()
+                                     ->Call(context, async_support, 0, nullptr)
+                                     .ToLocalChecked()
+                                     .As<v8::Object>();
+  counts.ring = result->Get(context, OneByteString(isolate_, "ring"))
+                    .ToLocalChecked()
+                    ->Uint32Value(context)
+                    .FromJust();
+  counts.overflow = result->Get(context, OneByteString(isolate_, "overflow"))
+                        .ToLocalChecked()
+                        ->Uint32Value(context)
+                        .FromJust();
+  return counts;
+}
+
+void Runtime::DeliverAsyncCompletions() {
+  if (pending_error_) return;  // the loop is stopping: no further callbacks run
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate_);
+  if (!async_ops_->Deliver(context) && try_catch.HasCaught()) {
+    RecordUncaughtError(ErrorFromTryCatch(isolate_, context, try_catch));
+  }
+}
+
 void Runtime::PerformMicrotaskCheckpoint() {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
@@ -497,6 +641,7 @@ void Runtime::OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Va
 void Runtime::OnTurnEnd(uv_check_t* handle) {
   auto* runtime = static_cast<Runtime*>(handle->data);
   if (uv_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return;
+  runtime->DeliverAsyncCompletions();
   runtime->PerformMicrotaskCheckpoint();
 }
 

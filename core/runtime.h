@@ -77,6 +77,16 @@ class Runtime {
   // at the first uncaught error or unhandled rejection and returns it.
   Result<void> RunEventLoop();
 
+  // For embedders that drive the loop themselves: one libuv iteration (blocking for I/O
+  // and timers when `wait` and something is pending, like UV_RUN_ONCE; never blocking
+  // otherwise), then the end-of-turn work (async op completions, microtasks, unhandled
+  // rejections). Returns whether work remains (HasPendingWork), or the first uncaught
+  // error.
+  Result<bool> RunEventLoopOnce(bool wait = true);
+  // Something would still happen: a ref'd handle or timer, a pending ref'd async op, or
+  // completions waiting to be delivered.
+  bool HasPendingWork();
+
   // Formats a value like console.log would.
   std::string Inspect(v8::Local<v8::Value> value);
 
@@ -97,12 +107,28 @@ class Runtime {
   const OpContext* FindOp(std::string_view name) const;
   // The object the bootstrap JavaScript (js/) shares with the core.
   v8::Local<v8::Object> internals() const;
+  AsyncOps& async_ops() { return *async_ops_; }
+
+  // Tests: start async op ids at `id` (to cross 2^31 and 2^32 quickly), and how many ops
+  // are pending in the JS ring, its overflow map, and C++.
+  void SetNextAsyncOpIdForTesting(uint32_t id);
+  struct AsyncOpCounts {
+    uint32_t ring = 0;
+    uint32_t overflow = 0;
+    size_t native = 0;
+  };
+  AsyncOpCounts CountAsyncOpsForTesting();
 
  private:
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize();
   absl::Status Bootstrap();
   absl::Status InstallOps(v8::Local<v8::Object> ops);
+  absl::StatusOr<v8::Local<v8::Function>> CompileOpWrapper(
+      const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv);
+  absl::StatusOr<v8::Local<v8::Function>> WrapAsyncOp(const OpDescriptor& op,
+                                                      v8::Local<v8::Function> binding);
+  void DeliverAsyncCompletions();
   absl::StatusOr<v8::Local<v8::Function>> WrapFastOp(const OpDescriptor& op,
                                                      v8::Local<v8::Function> fast_binding,
                                                      v8::Local<v8::Function> slow_only,
@@ -120,6 +146,7 @@ class Runtime {
   v8::Global<v8::Object> internals_;
   std::unique_ptr<ModuleLoader> modules_;
   std::unique_ptr<OpState> op_state_;
+  std::unique_ptr<AsyncOps> async_ops_;
   // Stable addresses: each op's FunctionTemplate data points at its OpContext.
   std::deque<OpContext> op_contexts_;
   std::shared_ptr<v8::BackingStore> fast_call_failure_flag_;

@@ -13,6 +13,15 @@ const kiln = {
 };
 if (typeof internals.inspect === 'function') kiln.inspect = internals.inspect;
 
+// kiln.unrefOp(promise): the pending async op behind `promise` no longer keeps the event
+// loop alive (kiln.refOp undoes it). False if `promise` is not a pending op's promise.
+function setOpRef(promise, refed) {
+  const id = internals.async.idOf(promise);
+  return id >= 0 && internals.native.setAsyncOpRef(id, refed);
+}
+kiln.refOp = (promise) => setOpRef(promise, true);
+kiln.unrefOp = (promise) => setOpRef(promise, false);
+
 Object.defineProperty(globalThis, 'kiln', {
   value: kiln, writable: false, enumerable: false, configurable: false,
 });

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "ops/bytes.h"
 #include "ops/errors.h"
+#include "ops/future.h"
 #include "ops/op_state.h"
 #include "ops/resource.h"
 

@@ -16,7 +16,11 @@ namespace v8 {
 class Isolate;
 }
 
+struct uv_loop_s;  // uv.h's uv_loop_t
+
 namespace kiln {
+
+class AsyncOpHost;  // ops/future.h
 
 // Per-runtime state for ops: at most one value per C++ type, plus the runtime's
 // ResourceTable. Ops receive it by declaring an `OpState&` parameter (injected, never
@@ -65,6 +69,14 @@ class OpState {
   }
 
   ResourceTable& resources() { return resources_; }
+
+  // The runtime's libuv loop (for ops that start timers or I/O); set by the runtime.
+  uv_loop_s* loop() const { return loop_; }
+  void set_loop(uv_loop_s* loop) { loop_ = loop; }
+
+  // The runtime's async op support (ops/future.h); set by the runtime.
+  AsyncOpHost* async_host() const { return async_host_; }
+  void set_async_host(AsyncOpHost* host) { async_host_ = host; }
   v8::Isolate* isolate() const { return isolate_; }
 
   // A failed fast op call (generated code only). V8 10.2 cannot throw from a fast call,
@@ -92,6 +104,8 @@ class OpState {
   std::unordered_map<std::type_index, Holder> values_;
   ResourceTable resources_;
   FastCallFailure fast_call_failure_;
+  AsyncOpHost* async_host_ = nullptr;
+  uv_loop_s* loop_ = nullptr;
 };
 
 }  // namespace kiln

@@ -140,13 +140,14 @@ void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_config", &Op_op_config_Slow, nullptr, 2, false, &kOp_op_config_Counters},
-    {"op_outer", &Op_op_outer_Slow, nullptr, 1, false, &kOp_op_outer_Counters},
+    {"op_config", &Op_op_config_Slow, nullptr, 2, false, &kOp_op_config_Counters, false},
+    {"op_outer", &Op_op_outer_Slow, nullptr, 1, false, &kOp_op_outer_Counters, false},
     {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction, 1, true,
-     &kOp_op_versioned_Counters},
-    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, 2, true, &kOp_op_kiln_Counters},
-    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, 2, false, &kOp_op_kiln_bytes_Counters},
-    {"op_global", &Op_op_global_Slow, nullptr, 2, false, &kOp_op_global_Counters},
+     &kOp_op_versioned_Counters, false},
+    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, 2, true, &kOp_op_kiln_Counters, false},
+    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, 2, false, &kOp_op_kiln_bytes_Counters,
+     false},
+    {"op_global", &Op_op_global_Slow, nullptr, 2, false, &kOp_op_global_Counters, false},
 };
 
 const intptr_t kInputExternalReferences[] = {

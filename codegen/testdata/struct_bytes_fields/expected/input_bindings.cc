@@ -50,7 +50,7 @@ void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_chunk", &Op_op_chunk_Slow, nullptr, 1, false, &kOp_op_chunk_Counters},
+    {"op_chunk", &Op_op_chunk_Slow, nullptr, 1, false, &kOp_op_chunk_Counters, false},
 };
 
 const intptr_t kInputExternalReferences[] = {

@@ -150,10 +150,10 @@ void Op_op_tree_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_route", &Op_op_route_Slow, nullptr, 2, false, &kOp_op_route_Counters},
-    {"op_lookup", &Op_op_lookup_Slow, nullptr, 1, false, &kOp_op_lookup_Counters},
-    {"op_routes", &Op_op_routes_Slow, nullptr, 1, false, &kOp_op_routes_Counters},
-    {"op_tree", &Op_op_tree_Slow, nullptr, 1, false, &kOp_op_tree_Counters},
+    {"op_route", &Op_op_route_Slow, nullptr, 2, false, &kOp_op_route_Counters, false},
+    {"op_lookup", &Op_op_lookup_Slow, nullptr, 1, false, &kOp_op_lookup_Counters, false},
+    {"op_routes", &Op_op_routes_Slow, nullptr, 1, false, &kOp_op_routes_Counters, false},
+    {"op_tree", &Op_op_tree_Slow, nullptr, 1, false, &kOp_op_tree_Counters, false},
 };
 
 const intptr_t kInputExternalReferences[] = {

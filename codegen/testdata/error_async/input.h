@@ -1,3 +1,0 @@
-#include "ops/op.h"
-
-KILN_OP() Future<void> op_sleep(double ms);

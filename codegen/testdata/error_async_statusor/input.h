@@ -1,0 +1,3 @@
+#include "ops/op.h"
+
+KILN_OP() kiln::Future<absl::StatusOr<int32_t>> op_read(kiln::OpState& state);

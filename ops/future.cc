@@ -1,0 +1,56 @@
+#include "ops/future.h"
+
+namespace kiln {
+
+Completion& Completion::operator=(Completion&& other) noexcept {
+  if (this != &other) {
+    if (boxed != nullptr) destroy(boxed);
+    id = other.id;
+    kind = other.kind;
+    number = other.number;
+    boxed = other.boxed;
+    destroy = other.destroy;
+    error = std::move(other.error);
+    other.boxed = nullptr;
+    other.destroy = nullptr;
+  }
+  return *this;
+}
+
+Completion::~Completion() {
+  if (boxed != nullptr) destroy(boxed);
+}
+
+bool CompletionChannel::Push(Completion completion) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (waker_ != nullptr) {
+      queue_.push_back(std::move(completion));
+      // uv_async_send coalesces: many pushes before the loop wakes are one wake-up.
+      waker_->Wake();
+      return true;
+    }
+  }
+  return false;  // closed: `completion` (and its value) is destroyed outside the lock
+}
+
+std::vector<Completion> CompletionChannel::Drain() {
+  std::vector<Completion> taken;
+  std::lock_guard<std::mutex> lock(mutex_);
+  taken.swap(queue_);
+  return taken;
+}
+
+bool CompletionChannel::HasQueued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !queue_.empty();
+}
+
+void CompletionChannel::Close() {
+  std::vector<Completion> dropped;
+  std::lock_guard<std::mutex> lock(mutex_);
+  waker_ = nullptr;
+  dropped.swap(queue_);
+}
+
+}  // namespace kiln

@@ -1,0 +1,223 @@
+#ifndef KILN_OPS_FUTURE_H_
+#define KILN_OPS_FUTURE_H_
+
+// Async ops. An op declared as returning kiln::Future<T> always gives JavaScript a native
+// Promise. The op either answers now (a ready Future: an already settled promise, no
+// bookkeeping) or later, through the Completer that MakeFuture hands out with a pending
+// Future:
+//
+//   KILN_OP() kiln::Future<int32_t> op_delayed_double(kiln::OpState& state, int32_t x);
+//
+//   kiln::Future<int32_t> op_delayed_double(kiln::OpState& state, int32_t x) {
+//     if (x < 0) return absl::InvalidArgumentError("negative");    // rejects now
+//     if (x == 0) return 0;                                          // resolves now
+//     auto [future, completer] = kiln::MakeFuture<int32_t>(state);
+//     std::thread([x, completer = std::move(completer)]() mutable {
+//       completer.Complete(2 * x);                                   // any thread
+//     }).detach();
+//     return std::move(future);
+//   }
+//
+// A Completer can be moved to and completed from any thread. Completing wakes the
+// runtime's loop (one coalesced uv_async for any number of completions); the results
+// reach JavaScript in one call at the end of a loop turn. Completing after the op was
+// canceled or after the runtime was destroyed does nothing. A Completer destroyed without
+// completing rejects its promise (`Interrupted: <op>: operation dropped without a result`),
+// so a forgotten completion is an error, not a promise that never settles.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "ops/op_state.h"
+
+namespace kiln {
+
+// One result on its way from a Completer to the runtime's thread.
+struct Completion {
+  enum class Kind : uint8_t { kValue, kError, kDropped };
+  uint32_t id = 0;
+  Kind kind = Kind::kValue;
+  double number = 0;  // bool, int32_t, uint32_t, float, double results: no allocation
+  // Any other result type: heap-allocated, freed by `destroy` (on whichever thread drops
+  // the completion).
+  void* boxed = nullptr;
+  void (*destroy)(void*) = nullptr;
+  absl::Status error;
+
+  Completion() = default;
+  Completion(Completion&& other) noexcept { *this = std::move(other); }
+  Completion& operator=(Completion&& other) noexcept;
+  ~Completion();
+};
+
+// Wakes the runtime's loop; implemented by the runtime (a uv_async_send).
+class LoopWaker {
+ public:
+  virtual ~LoopWaker() = default;
+  virtual void Wake() = 0;
+};
+
+// The thread-safe queue completers push into. Shared by the runtime and every Completer;
+// after Close (the runtime going away) pushes are dropped.
+class CompletionChannel {
+ public:
+  explicit CompletionChannel(LoopWaker* waker) : waker_(waker) {}
+
+  // Queues `completion` and wakes the loop; returns false (and drops it) once closed.
+  bool Push(Completion completion);
+  // Takes everything queued so far (the runtime's thread).
+  std::vector<Completion> Drain();
+  bool HasQueued();
+  // No more pushes reach the runtime; what is queued is dropped.
+  void Close();
+
+ private:
+  std::mutex mutex_;
+  std::vector<Completion> queue_;
+  LoopWaker* waker_;  // null once closed
+};
+
+// What MakeFuture needs from the runtime: implemented by core/async_ops.h, reachable
+// from OpState.
+class AsyncOpHost {
+ public:
+  virtual ~AsyncOpHost() = default;
+  // Registers a pending op for the op call in progress; returns its id.
+  virtual uint32_t BeginPending() = 0;
+  virtual const std::shared_ptr<CompletionChannel>& channel() = 0;
+};
+
+template <typename T>
+inline constexpr bool kStoredAsNumber =
+    std::is_same_v<T, bool> || std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+// Completes one pending op, once, from any thread. Move-only.
+template <typename T>
+class Completer {
+ public:
+  Completer() = default;
+  Completer(std::shared_ptr<CompletionChannel> channel, uint32_t id)
+      : channel_(std::move(channel)), id_(id) {}
+  Completer(Completer&& other) noexcept
+      : channel_(std::move(other.channel_)), id_(other.id_) {}
+  Completer& operator=(Completer&& other) noexcept {
+    if (this != &other) {
+      Drop();
+      channel_ = std::move(other.channel_);
+      id_ = other.id_;
+    }
+    return *this;
+  }
+  Completer(const Completer&) = delete;
+  Completer& operator=(const Completer&) = delete;
+  ~Completer() { Drop(); }
+
+  // Resolves the promise with `value` (Complete() for Future<void>). Returns false if the
+  // completer was already used or the runtime no longer takes completions.
+  template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
+  bool Complete(U value) {
+    if (!channel_) return false;
+    Completion completion;
+    completion.id = id_;
+    if constexpr (kStoredAsNumber<U>) {
+      completion.number = static_cast<double>(value);
+    } else {
+      completion.boxed = new U(std::move(value));
+      completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
+    }
+    return Send(std::move(completion));
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_void_v<U>>>
+  bool Complete() {
+    if (!channel_) return false;
+    Completion completion;
+    completion.id = id_;
+    return Send(std::move(completion));
+  }
+  // Rejects the promise with the JS error `error` maps to (ops/errors.h). An OK status
+  // is turned into an Internal error.
+  bool Fail(absl::Status error) {
+    if (!channel_) return false;
+    Completion completion;
+    completion.id = id_;
+    completion.kind = Completion::Kind::kError;
+    completion.error =
+        error.ok() ? absl::InternalError("Completer::Fail called with an OK status") : error;
+    return Send(std::move(completion));
+  }
+
+  bool valid() const { return channel_ != nullptr; }
+  uint32_t id() const { return id_; }
+
+ private:
+  bool Send(Completion completion) {
+    std::shared_ptr<CompletionChannel> channel = std::move(channel_);
+    return channel->Push(std::move(completion));
+  }
+  void Drop() {
+    if (!channel_) return;
+    Completion completion;
+    completion.id = id_;
+    completion.kind = Completion::Kind::kDropped;
+    Send(std::move(completion));
+  }
+
+  std::shared_ptr<CompletionChannel> channel_;
+  uint32_t id_ = 0;
+};
+
+// An async op's result: ready now (a value, or an error) or pending (its Completer
+// settles it later).
+template <typename T>
+class Future {
+ public:
+  enum class State : uint8_t { kReady, kFailed, kPending };
+
+  template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
+  Future(U value) : state_(State::kReady), value_(std::move(value)) {}  // NOLINT: implicit
+  // A failed status rejects now; an OK status is a ready Future<void> (and an Internal
+  // error for any other T).
+  Future(absl::Status status)  // NOLINT: implicit, like absl::StatusOr
+      : state_(status.ok() && std::is_void_v<T> ? State::kReady : State::kFailed),
+        error_(status.ok() && !std::is_void_v<T>
+                   ? absl::InternalError("Future<T> made from an OK status")
+                   : std::move(status)) {}
+
+  State state() const { return state_; }
+  // kReady (T != void): the value. kFailed: the error. kPending: the op id.
+  template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
+  U& value() { return value_; }
+  const absl::Status& error() const { return error_; }
+  uint32_t pending_id() const { return pending_id_; }
+
+ private:
+  template <typename U>
+  friend std::pair<Future<U>, Completer<U>> MakeFuture(OpState& state);
+  struct PendingTag {};
+  Future(PendingTag, uint32_t id) : state_(State::kPending), pending_id_(id) {}
+
+  using Stored = std::conditional_t<std::is_void_v<T>, char, T>;
+  State state_;
+  Stored value_{};
+  absl::Status error_;
+  uint32_t pending_id_ = 0;
+};
+
+// A pending Future for the op call in progress, and the Completer that settles it.
+// Only valid inside an async op's body (the runtime knows which call it belongs to).
+template <typename T>
+std::pair<Future<T>, Completer<T>> MakeFuture(OpState& state) {
+  AsyncOpHost* host = state.async_host();
+  uint32_t id = host->BeginPending();
+  return {Future<T>(typename Future<T>::PendingTag{}, id), Completer<T>(host->channel(), id)};
+}
+
+}  // namespace kiln
+
+#endif  // KILN_OPS_FUTURE_H_
