@@ -488,8 +488,10 @@ Result<void> Runtime::RunEventLoop() {
     // Waits for V8 worker tasks (for example a WebAssembly compile) and runs the
     // foreground tasks they post, which may settle promises and add loop work.
     Platform()->DrainTasks(isolate_);
+    // Completions of unref'd ops: queued, but nothing ref'd woke the loop for them.
+    DeliverAsyncCompletions();
     PerformMicrotaskCheckpoint();
-    if (pending_error_ || !uv_loop_alive(loop_)) break;
+    if (pending_error_ || !HasPendingWork()) break;
   }
   return TakePendingError();
 }

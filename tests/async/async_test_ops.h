@@ -1,0 +1,28 @@
+// Async ops for //tests/async: every way an async op can answer.
+#ifndef KILN_TESTS_ASYNC_ASYNC_TEST_OPS_H_
+#define KILN_TESTS_ASYNC_ASYNC_TEST_OPS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "ops/op.h"
+
+namespace kiln::async_test {
+
+// Ready now: `value`, or a RangeError for a negative value.
+KILN_OP() kiln::Future<int32_t> op_ready(int32_t value);
+// Pending: 2 * value on a later loop iteration (a RangeError there if value < 0).
+KILN_OP() kiln::Future<int32_t> op_next_turn(kiln::OpState& state, int32_t value);
+// Pending: `text` back, completed from a thread of its own.
+KILN_OP() kiln::Future<std::string> op_from_thread(kiln::OpState& state, std::string text);
+// Pending until the test completes it from C++ (ParkedCompleters below).
+KILN_OP() kiln::Future<int32_t> op_park(kiln::OpState& state);
+// Goes pending and drops its completer at once.
+KILN_OP() kiln::Future<void> op_dropped(kiln::OpState& state);
+// A resource whose pending waits are canceled when it is closed.
+KILN_OP() kiln::ResourceId op_waiter_open(kiln::OpState& state);
+KILN_OP() kiln::Future<void> op_waiter_wait(kiln::OpState& state, kiln::ResourceId rid);
+
+}  // namespace kiln::async_test
+
+#endif  // KILN_TESTS_ASYNC_ASYNC_TEST_OPS_H_
