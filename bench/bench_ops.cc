@@ -1,5 +1,9 @@
 #include "bench/bench_ops.h"
 
+#include <utility>
+
+#include "tests/async/next_turn_queue.h"
+
 namespace kiln::bench {
 
 int32_t op_bench_add(int32_t a, int32_t b) { return a + b; }
@@ -14,5 +18,12 @@ uint32_t op_bench_byte_view_sum(kiln::ByteView bytes) {
 }
 int32_t op_bench_struct(BenchPoint point) { return point.x + point.y; }
 kiln::ByteBuffer op_bench_owned_bytes(uint32_t size) { return kiln::ByteBuffer(size); }
+
+kiln::Future<int32_t> op_bench_ready(int32_t value) { return value; }
+kiln::Future<int32_t> op_bench_next_turn(kiln::OpState& state, int32_t value) {
+  auto [future, completer] = kiln::MakeFuture<int32_t>(state);
+  kiln::testing::NextTurnQueue::Of(state).Add(std::move(completer), value);
+  return std::move(future);
+}
 
 }  // namespace kiln::bench

@@ -29,6 +29,11 @@ KILN_OP() uint32_t op_bench_byte_view_sum(kiln::ByteView bytes);
 KILN_OP() int32_t op_bench_struct(BenchPoint point);
 KILN_OP() kiln::ByteBuffer op_bench_owned_bytes(uint32_t size);
 
+// bench/async_bench: an async op that answers now, and one that answers on a later loop
+// iteration.
+KILN_OP() kiln::Future<int32_t> op_bench_ready(int32_t value);
+KILN_OP() kiln::Future<int32_t> op_bench_next_turn(kiln::OpState& state, int32_t value);
+
 }  // namespace kiln::bench
 
 #endif  // KILN_BENCH_BENCH_OPS_H_

@@ -1,0 +1,186 @@
+// Async op cost against the plain `await` it replaces.
+//
+//   bazel run -c opt //bench:async_bench
+//
+// One process; each case runs N = 1,000,000 ops per sample, 2 warm-up samples, then the
+// median of 7:
+//   await_baseline   for (i < N) await Promise.resolve(i)        (one async function)
+//   eager            for (i < N) await kiln.ops.op_bench_ready(i) (ready now: no ring slot)
+//   pending_1k       rounds of 1,000 op_bench_next_turn(i), then await Promise.all(round)
+//   pending_1m       one round of 1,000,000
+// op_bench_next_turn completes every op on a later libuv iteration than the one that
+// started it; the run fails if any did not. Then the ratios and the JS heap held per
+// pending op (heap growth with 1,000,000 ops pending, after a full GC, / 1,000,000).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bench/bench_ops_table.h"
+#include "core/extension.h"
+#include "core/runtime.h"
+#include "core/v8_platform.h"
+#include "core/v8_util.h"
+#include "tests/async/next_turn_queue.h"
+#include "uv.h"
+#include "v8.h"
+
+namespace {
+
+constexpr int kOpsPerSample = 1'000'000;
+constexpr int kWarmups = 2;
+constexpr int kSamples = 7;
+
+const kiln::Extension kBenchExtension{"bench", {&kiln::generated::bench_ops}};
+
+void NowNs(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(static_cast<double>(uv_hrtime()));
+}
+
+constexpr char kCases[] = R"js(
+  globalThis.benchCases = {
+    async await_baseline(n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += await Promise.resolve(i & 1023);
+      return sum;
+    },
+    async eager(n) {
+      const op = kiln.ops.op_bench_ready;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += await op(i & 1023);
+      return sum;
+    },
+    async pending_1k(n) {
+      const op = kiln.ops.op_bench_next_turn;
+      let sum = 0;
+      for (let done = 0; done < n; done += 1000) {
+        const round = new Array(1000);
+        for (let i = 0; i < 1000; i++) round[i] = op(i);
+        const values = await Promise.all(round);
+        for (let i = 0; i < 1000; i++) sum += values[i];
+      }
+      return sum;
+    },
+    async pending_1m(n) {
+      const op = kiln.ops.op_bench_next_turn;
+      const round = new Array(n);
+      for (let i = 0; i < n; i++) round[i] = op(i & 1023);
+      const values = await Promise.all(round);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += values[i];
+      return sum;
+    },
+  };
+  globalThis.startCase = (name, n) => {
+    globalThis.caseDone = false;
+    const t0 = benchNowNs();
+    benchCases[name](n).then((sum) => {
+      globalThis.caseNs = benchNowNs() - t0;
+      globalThis.caseSum = sum;
+      globalThis.caseDone = true;
+    });
+  };
+)js";
+
+// Runs one sample of `name`; returns ns per op, or NaN on failure.
+double RunSample(kiln::Runtime& runtime, const std::string& name) {
+  auto started = runtime.Eval(absl::StrCat("startCase('", name, "', ", kOpsPerSample, ")"));
+  if (!started.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), started.error().Report().c_str());
+    return NAN;
+  }
+  kiln::Result<void> loop = runtime.RunEventLoop();
+  if (!loop.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), loop.error().Report().c_str());
+    return NAN;
+  }
+  auto done = runtime.EvalToString("caseDone ? caseNs / " + std::to_string(kOpsPerSample) +
+                                   " : -1");
+  if (!done.ok()) return NAN;
+  double ns = std::stod(done.value());
+  return ns < 0 ? NAN : ns;
+}
+
+double Median(std::vector<double> values) {
+  for (double v : values) {
+    if (std::isnan(v)) return NAN;
+  }
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
+  auto collected = runtime.Eval("gc(); gc();");
+  (void)collected;
+  v8::HeapStatistics stats;
+  runtime.isolate()->GetHeapStatistics(&stats);
+  return stats.used_heap_size();
+}
+
+}  // namespace
+
+int main() {
+  kiln::AddV8Flags("--expose-gc").IgnoreError();
+  kiln::RuntimeOptions options;
+  options.extensions = {&kBenchExtension};
+  auto created = kiln::Runtime::Create(options);
+  if (!created.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(created.status().message()).c_str());
+    return 1;
+  }
+  std::unique_ptr<kiln::Runtime> runtime = std::move(*created);
+  {
+    v8::Isolate* isolate = runtime->isolate();
+    v8::Isolate::Scope isolate_scope(isolate);
+    v8::HandleScope handle_scope(isolate);
+    v8::Local<v8::Context> context = runtime->context();
+    v8::Context::Scope context_scope(context);
+    context->Global()
+        ->Set(context, kiln::OneByteString(isolate, "benchNowNs"),
+              v8::Function::New(context, NowNs).ToLocalChecked())
+        .Check();
+  }
+  if (!runtime->Eval(kCases).ok()) return 1;
+
+  const std::vector<std::string> cases = {"await_baseline", "eager", "pending_1k", "pending_1m"};
+  std::vector<double> medians;
+  for (const std::string& name : cases) {
+    std::vector<double> samples;
+    for (int k = 0; k < kWarmups + kSamples; ++k) {
+      double ns = RunSample(*runtime, name);
+      if (k >= kWarmups) samples.push_back(ns);
+    }
+    medians.push_back(Median(samples));
+    std::printf("RESULT name=%s value=%.1f unit=ns\n", name.c_str(), medians.back());
+    std::fflush(stdout);
+  }
+  kiln::testing::NextTurnQueue& queue = kiln::testing::NextTurnQueue::Of(runtime->op_state());
+  std::printf("# next-turn ops completed: %llu, on the iteration that started them: %llu\n",
+              static_cast<unsigned long long>(queue.completed()),
+              static_cast<unsigned long long>(queue.same_iteration_completions()));
+  bool pending_ok = queue.same_iteration_completions() == 0;
+
+  // JS heap held by 1,000,000 pending ops.
+  size_t before = UsedHeapAfterGc(*runtime);
+  if (!runtime->Eval("globalThis.held = new Array(1000000); "
+                     "for (let i = 0; i < 1000000; i++) held[i] = kiln.ops.op_bench_next_turn(i & 1023);")
+           .ok()) {
+    return 1;
+  }
+  size_t with_pending = UsedHeapAfterGc(*runtime);
+  // The held array itself (8 bytes per element) is not per-op cost of kiln.
+  double per_op = (static_cast<double>(with_pending) - static_cast<double>(before)) / 1e6 - 8.0;
+  if (!runtime->RunEventLoop().ok()) return 1;
+  (void)runtime->Eval("globalThis.held = undefined;");
+
+  double await_ns = medians[0];
+  std::printf("RESULT name=eager_vs_await value=%.3f unit=x\n", medians[1] / await_ns);
+  std::printf("RESULT name=pending_vs_await value=%.3f unit=x\n",
+              pending_ok ? medians[2] / await_ns : NAN);
+  std::printf("RESULT name=pending_1m_vs_1k value=%.3f unit=x\n",
+              pending_ok ? medians[3] / medians[2] : NAN);
+  std::printf("RESULT name=heap_per_pending_op value=%.0f unit=B\n", per_op);
+  return 0;
+}
