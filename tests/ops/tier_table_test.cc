@@ -164,7 +164,9 @@ class TierTableTest : public testing::RuntimeTest {
                   expected.c_str());
       EXPECT_NE(path, "none");
       // A value the fast path takes runs there alone; only a rejection adds the slow call.
-      if (accepted) EXPECT_NE(path, "fast+slow");
+      if (accepted) {
+        EXPECT_NE(path, "fast+slow");
+      }
     }
   }
 };
