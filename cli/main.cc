@@ -13,6 +13,7 @@
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
+#include "ext/timers/timers.h"
 
 namespace kiln {
 namespace {
@@ -90,6 +91,7 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
+  options.extensions = {&timers::TimersExtension()};
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
     PrintTo(2, absl::StrCat("kiln: ", created.status().message(), "\n"));

@@ -153,20 +153,9 @@ absl::Status Runtime::Bootstrap() {
   v8::Local<v8::Object> ops = v8::Object::New(isolate_);
   internals->Set(context, OneByteString(isolate_, "ops"), ops).Check();
 
-  v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
   for (size_t i = 0; i < js::kBootstrapFileCount; ++i) {
-    const js::EmbeddedFile& file = js::kBootstrapFiles[i];
-    v8::TryCatch try_catch(isolate_);
-    v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:", file.name)));
-    v8::ScriptCompiler::Source source(Utf8String(isolate_, {file.source, file.size}), origin);
-    v8::Local<v8::Function> function;
-    v8::Local<v8::Value> argv[] = {internals};
-    if (!v8::ScriptCompiler::CompileFunction(context, &source, 1, &parameter)
-             .ToLocal(&function) ||
-        function->Call(context, v8::Undefined(isolate_), 1, argv).IsEmpty()) {
-      return absl::InternalError(absl::StrCat("bootstrap ", file.name, " failed: ",
-                                              ErrorFromTryCatch(isolate_, context, try_catch).Report()));
-    }
+    absl::Status ran = RunInternalScript(js::kBootstrapFiles[i]);
+    if (!ran.ok()) return ran;
   }
   v8::Local<v8::Value> error_classes;
   if (internals->Get(context, OneByteString(isolate_, "errorClasses")).ToLocal(&error_classes) &&
@@ -188,7 +177,31 @@ absl::Status Runtime::Bootstrap() {
   async_ops_->SetJsSide(pending_marker, settle.As<v8::Function>());
   absl::Status installed = InstallOps(ops);
   if (!installed.ok()) return installed;
+  for (const Extension* extension : options_.extensions) {
+    for (const js::EmbeddedFile& file : extension->js_files) {
+      absl::Status ran = RunInternalScript(file);
+      if (!ran.ok()) return ran;
+    }
+  }
   isolate_->PerformMicrotaskCheckpoint();
+  return absl::OkStatus();
+}
+
+// Runs one of the runtime's or an extension's own JavaScript files: a function body with
+// the parameter `internals`, named kiln:<file name> in stack traces.
+absl::Status Runtime::RunInternalScript(const js::EmbeddedFile& file) {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:", file.name)));
+  v8::ScriptCompiler::Source source(Utf8String(isolate_, {file.source, file.size}), origin);
+  v8::Local<v8::Function> function;
+  v8::Local<v8::Value> argv[] = {internals()};
+  if (!v8::ScriptCompiler::CompileFunction(context, &source, 1, &parameter).ToLocal(&function) ||
+      function->Call(context, v8::Undefined(isolate_), 1, argv).IsEmpty()) {
+    return absl::InternalError(absl::StrCat("bootstrap ", file.name, " failed: ",
+                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  }
   return absl::OkStatus();
 }
 
@@ -549,6 +562,27 @@ Runtime::AsyncOpCounts Runtime::CountAsyncOpsForTesting() {
                         ->Uint32Value(context)
                         .FromJust();
   return counts;
+}
+
+bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
+                            v8::Local<v8::Value>* argv, v8::Local<v8::Value>* result) {
+  if (pending_error_) return false;
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::EscapableHandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = this->context();
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> value;
+  bool ok;
+  {
+    v8::TryCatch try_catch(isolate_);
+    ok = function->Call(context, v8::Undefined(isolate_), argc, argv).ToLocal(&value);
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      RecordUncaughtError(ErrorFromTryCatch(isolate_, context, try_catch));
+    }
+  }
+  PerformMicrotaskCheckpoint();
+  if (ok) *result = handle_scope.Escape(value);
+  return ok && !pending_error_;
 }
 
 void Runtime::DeliverAsyncCompletions() {

@@ -98,6 +98,12 @@ class Runtime {
 
   // Runs microtasks, then turns the first still-unhandled rejection into the pending error.
   void PerformMicrotaskCheckpoint();
+  // Calls `function` as one macrotask (a timer callback, an I/O event): an exception it
+  // throws becomes the runtime's uncaught error (the loop stops), and a microtask
+  // checkpoint follows. Returns false if it threw (or an error was already pending);
+  // otherwise `*result` is what it returned.
+  bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
+                     v8::Local<v8::Value>* result);
   // Records the first uncaught error; the event loop stops at the end of the turn.
   void RecordUncaughtError(JsError error);
   bool has_pending_error() const { return pending_error_.has_value(); }
@@ -124,6 +130,7 @@ class Runtime {
   absl::Status Initialize();
   absl::Status Bootstrap();
   absl::Status InstallOps(v8::Local<v8::Object> ops);
+  absl::Status RunInternalScript(const js::EmbeddedFile& file);
   absl::StatusOr<v8::Local<v8::Function>> CompileOpWrapper(
       const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv);
   absl::StatusOr<v8::Local<v8::Function>> WrapAsyncOp(const OpDescriptor& op,

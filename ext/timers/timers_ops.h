@@ -1,0 +1,28 @@
+// The native half of kiln's timers (the JS half is timers.js): one libuv timer per
+// runtime, armed for the earliest JS timer; a fresh monotonic clock.
+#ifndef KILN_EXT_TIMERS_TIMERS_OPS_H_
+#define KILN_EXT_TIMERS_TIMERS_OPS_H_
+
+#include "ops/op.h"
+#include "v8.h"
+
+namespace kiln::timers {
+
+// Milliseconds since the runtime's time origin, read fresh from the monotonic clock
+// (not libuv's cached loop time). performance.now().
+KILN_OP(fast) double op_timers_now(kiln::OpState& state);
+// The time origin as wall-clock milliseconds since the epoch. performance.timeOrigin.
+KILN_OP() double op_timers_time_origin(kiln::OpState& state);
+// Arms the runtime's timer to call the handler at `deadline_ms` (op_timers_now's clock);
+// a negative deadline stops it. `refed`: whether the armed timer keeps the loop alive.
+KILN_OP() void op_timers_arm(kiln::OpState& state, double deadline_ms, bool refed);
+// The JS function the timer calls, as fire(now_ms) until it returns false: each call runs
+// at most one due timer, and a microtask checkpoint follows each call.
+KILN_OP() absl::Status op_timers_set_handler(kiln::OpState& state, v8::Isolate* isolate,
+                                             v8::Local<v8::Value> fire);
+// queueMicrotask(callback), for a callback timers.js has checked is a function.
+KILN_OP() void op_timers_queue_microtask(v8::Isolate* isolate, v8::Local<v8::Value> callback);
+
+}  // namespace kiln::timers
+
+#endif  // KILN_EXT_TIMERS_TIMERS_OPS_H_

@@ -1,0 +1,242 @@
+// Timers with HTML semantics: ordering by (deadline, sequence) even when many are
+// overdue, fresh deadlines, nesting clamp, intervals, microtasks between callbacks,
+// errors stopping the loop, delay conversion, ids, ref/unref, queueMicrotask,
+// performance, and teardown with timers pending.
+#include <string>
+
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "ext/timers/timers.h"
+#include "gtest/gtest.h"
+
+namespace kiln::timers {
+namespace {
+
+class TimersTest : public testing::RuntimeTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = {&TimersExtension()};
+    return options;
+  }
+  // Runs `code` and the loop; returns globalThis.result formatted (or what failed).
+  std::string Run(const std::string& code) {
+    Result<std::string> evaluated = runtime().EvalToString(code);
+    if (!evaluated.ok()) return "<eval: " + evaluated.error().Report() + ">";
+    Result<void> loop = runtime().RunEventLoop();
+    if (!loop.ok()) return "<loop: " + loop.error().class_name + ": " + loop.error().message + ">";
+    Result<std::string> result = runtime().EvalToString("globalThis.result");
+    return result.ok() ? result.value() : "<result: " + result.error().Report() + ">";
+  }
+};
+
+TEST_F(TimersTest, FireInDeadlineThenSchedulingOrder) {
+  EXPECT_EQ(Run(R"js(
+    const log = [];
+    setTimeout(() => log.push('a10'), 10);
+    setTimeout(() => log.push('b5'), 5);
+    setTimeout(() => log.push('c5'), 5);
+    setTimeout(() => log.push('d0'));
+    setTimeout(() => log.push('e0'), 0);
+    setTimeout(() => { globalThis.result = log.join(' '); }, 20);
+  )js"),
+            "'d0 e0 b5 c5 a10'");
+}
+
+TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
+  // Delays from a small set; timer j may only fire once every earlier timer i with
+  // delay_i <= delay_j (so deadline_i <= deadline_j, and i was scheduled first) has.
+  EXPECT_EQ(Run(R"js(
+    const delays = [0, 1, 5, 10, 30];
+    const count = 100000;
+    const delayOf = new Int32Array(count);
+    const cleared = new Uint8Array(count);
+    const fired = [];
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) >> 16);
+    const ids = new Array(count);
+    for (let i = 0; i < count; i++) {
+      delayOf[i] = delays[random() % delays.length];
+      ids[i] = setTimeout(() => fired.push(i), delayOf[i]);
+    }
+    for (let i = 0; i < count; i++) {
+      if (random() % 2 === 0) { clearTimeout(ids[i]); cleared[i] = 1; }
+    }
+    const end = performance.now() + 60;  // every timer overdue before the loop runs
+    while (performance.now() < end) {}
+    setTimeout(() => {
+      // Per delay class, the indices still scheduled, in creation order.
+      const byDelay = delays.map((d) => []);
+      let live = 0;
+      for (let i = 0; i < count; i++) {
+        if (!cleared[i]) { byDelay[delays.indexOf(delayOf[i])].push(i); live++; }
+      }
+      const next = delays.map(() => 0);
+      let violations = 0;
+      for (const j of fired) {
+        const k = delays.indexOf(delayOf[j]);
+        if (byDelay[k][next[k]] !== j) violations++;
+        next[k]++;
+        for (let c = 0; c < k; c++) {
+          // an earlier-created timer with a shorter delay must have fired already
+          if (next[c] < byDelay[c].length && byDelay[c][next[c]] < j) violations++;
+        }
+      }
+      globalThis.result = [fired.length === live, live > 45000 && live < 55000, violations];
+    }, 100);
+  )js"),
+            "[ true, true, 0 ]");
+}
+
+TEST_F(TimersTest, DeadlinesCountFromTheCallNotTheLoopsCachedTime) {
+  EXPECT_EQ(Run(R"js(
+    const spinUntil = performance.now() + 50;
+    while (performance.now() < spinUntil) {}
+    const called = performance.now();
+    setTimeout(() => { globalThis.result = performance.now() - called >= 20; }, 20);
+  )js"),
+            "true");
+}
+
+TEST_F(TimersTest, IntervalsRepeatAndCanBeClearedFromTheirOwnCallback) {
+  EXPECT_EQ(Run(R"js(
+    let runs = 0;
+    const id = setInterval((a, b) => {
+      runs += a + b;
+      if (runs === 9) clearInterval(id);
+    }, 1, 1, 2);
+    setTimeout(() => { globalThis.result = runs; }, 50);
+  )js"),
+            "9");
+}
+
+TEST_F(TimersTest, NestedTimersClampToFourMillisecondsAfterFiveLevels) {
+  EXPECT_EQ(Run(R"js(
+    const times = [];
+    function step() {
+      times.push(performance.now());
+      if (times.length < 10) setTimeout(step, 0);
+      else globalThis.result = times.slice(7).map((t, i) => t - times[6 + i] >= 4);
+    }
+    setTimeout(step, 0);
+  )js"),
+            "[ true, true, true ]");
+}
+
+TEST_F(TimersTest, MicrotasksRunBetweenTimerCallbacks) {
+  EXPECT_EQ(Run(R"js(
+    const log = [];
+    setTimeout(() => { log.push('a'); Promise.resolve().then(() => log.push('a-micro')); });
+    setTimeout(() => { log.push('b'); queueMicrotask(() => log.push('b-micro')); });
+    setTimeout(() => { globalThis.result = log.join(' '); }, 5);
+  )js"),
+            "'a a-micro b b-micro'");
+}
+
+TEST_F(TimersTest, AnUncaughtErrorInATimerStopsLaterTimers) {
+  EXPECT_EQ(Run(R"js(
+    setTimeout(() => { throw new RangeError('boom'); });
+    setTimeout(() => { globalThis.ran = true; });
+  )js"),
+            "<loop: RangeError: boom>");
+  ExpectEval("globalThis.ran", "undefined");
+}
+
+TEST_F(TimersTest, UnhandledRejectionsInTimersStopTheLoopHandledOnesDoNot) {
+  EXPECT_EQ(Run(R"js(
+    setTimeout(() => { const p = Promise.reject(new Error('handled')); p.catch(() => {}); });
+    setTimeout(() => { globalThis.result = 'still running'; }, 2);
+  )js"),
+            "'still running'");
+  EXPECT_EQ(Run("setTimeout(() => { Promise.reject(new TypeError('nobody')); });"),
+            "<loop: TypeError: nobody>");
+}
+
+TEST_F(TimersTest, DelaysConvertLikeWebIdlLong) {
+  // 2^31 wraps to -2^31 (then 0); 2^32 + 5 wraps to 5; NaN, negative and strings that are
+  // not numbers are 0; '5' is 5.
+  EXPECT_EQ(Run(R"js(
+    const log = [];
+    setTimeout(() => log.push('2^32+5'), 2 ** 32 + 5);
+    setTimeout(() => log.push('"5"'), '5');
+    setTimeout(() => log.push('2^31'), 2 ** 31);
+    setTimeout(() => log.push('NaN'), NaN);
+    setTimeout(() => log.push('-7'), -7);
+    setTimeout(() => log.push('abc'), 'abc');
+    setTimeout(() => { globalThis.result = log.join(' '); }, 20);
+  )js"),
+            "'2^31 NaN -7 abc 2^32+5 \"5\"'");
+}
+
+TEST_F(TimersTest, IdsArePositiveIntegersSharedByBothKinds) {
+  EXPECT_EQ(Run(R"js(
+    const log = [];
+    const a = setTimeout(() => log.push('timeout'), 1);
+    const b = setInterval(() => log.push('interval'), 1);
+    clearInterval(a);    // ids are shared: this clears the timeout
+    clearTimeout(b);
+    clearTimeout(12345); clearTimeout('x'); clearInterval(); clearTimeout(null);
+    setTimeout(() => log.push('extra', ...[1, 2]), 2);
+    setTimeout((x, y) => { log.push(x + y); globalThis.result = [a > 0, b === a + 1,
+        Number.isInteger(a), log.join(' ')]; }, 5, 3, 4);
+  )js"),
+            "[ true, true, true, 'extra 1 2 7' ]");
+}
+
+TEST_F(TimersTest, CallbacksMustBeFunctions) {
+  ExpectThrows("setTimeout('code', 1)",
+               "TypeError: setTimeout: the callback must be a function, received string");
+  ExpectThrows("setInterval(null)",
+               "TypeError: setInterval: the callback must be a function, received null");
+  ExpectThrows("queueMicrotask(1)",
+               "TypeError: queueMicrotask: the callback must be a function, received number");
+}
+
+TEST_F(TimersTest, UnrefdTimersDoNotKeepTheLoopAlive) {
+  EXPECT_EQ(Run(R"js(
+    globalThis.result = 'loop ended';
+    const id = setTimeout(() => { globalThis.result = 'fired'; }, 60000);
+    globalThis.unrefd = kiln.unrefTimer(id);
+  )js"),
+            "'loop ended'");
+  ExpectEval("[unrefd, kiln.unrefTimer(999999), kiln.refTimer('x')]", "[ true, false, false ]");
+  // Ref'd again, a short timer fires and keeps the loop until then.
+  EXPECT_EQ(Run(R"js({
+    const id = setTimeout(() => { globalThis.result = 'fired'; }, 5);
+    kiln.unrefTimer(id);
+    kiln.refTimer(id);
+  })js"),
+            "'fired'");
+}
+
+TEST_F(TimersTest, QueueMicrotaskErrorsAreUncaughtErrors) {
+  EXPECT_EQ(Run(R"js(
+    setTimeout(() => queueMicrotask(() => { throw new Error('in a microtask'); }));
+    setTimeout(() => { globalThis.ran = true; });
+  )js"),
+            "<loop: Error: in a microtask>");
+  ExpectEval("globalThis.ran", "undefined");
+}
+
+TEST_F(TimersTest, PerformanceNowAndTimeOrigin) {
+  ExpectEval(R"js(
+    const a = performance.now();
+    const b = performance.now();
+    [typeof a, b >= a, a >= 0, Math.abs(performance.timeOrigin + a - Date.now()) < 1000]
+  )js",
+             "[ 'number', true, true, true ]");
+}
+
+TEST(TimersTeardownTest, PendingTimersAndIntervalsAreReleased) {
+  RuntimeOptions options;
+  options.extensions = {&TimersExtension()};
+  auto runtime = std::move(*Runtime::Create(options));
+  ASSERT_TRUE(runtime
+                  ->Eval("for (let i = 0; i < 100; i++) { setTimeout(() => {}, 1000 + i); "
+                         "setInterval(() => {}, 5); }")
+                  .ok());
+  EXPECT_TRUE(runtime->Shutdown().ok());
+}
+
+}  // namespace
+}  // namespace kiln::timers
