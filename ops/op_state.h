@@ -34,7 +34,7 @@ class OpState {
   // Stores `value` as the T, replacing any earlier one.
   template <typename T>
   void Put(T value) {
-    values_.insert_or_assign(std::type_index(typeid(T)),
+    values_.insert_or_assign(KeyOf<T>(),
                              Holder(new T(std::move(value)), &Destroy<T>));
   }
 
@@ -49,19 +49,19 @@ class OpState {
   // The stored T, or nullptr.
   template <typename T>
   T* TryGet() {
-    auto it = values_.find(std::type_index(typeid(T)));
+    auto it = values_.find(KeyOf<T>());
     return it == values_.end() ? nullptr : static_cast<T*>(it->second.get());
   }
 
   template <typename T>
   bool Has() const {
-    return values_.count(std::type_index(typeid(T))) != 0;
+    return values_.count(KeyOf<T>()) != 0;
   }
 
   // Removes the T and returns it, or the same error as Get.
   template <typename T>
   absl::StatusOr<T> Take() {
-    auto it = values_.find(std::type_index(typeid(T)));
+    auto it = values_.find(KeyOf<T>());
     if (it == values_.end()) return MissingType(typeid(T));
     T value = std::move(*static_cast<T*>(it->second.get()));
     values_.erase(it);
@@ -94,6 +94,13 @@ class OpState {
  private:
   // Values are type-erased owners, so move-only types (std::unique_ptr) can be stored.
   using Holder = std::unique_ptr<void, void (*)(void*)>;
+  // One address per type, so a lookup hashes a pointer (std::type_index hashes the
+  // type's name on every lookup). An inline function's static is one object per program.
+  template <typename T>
+  static const void* KeyOf() {
+    static const char key = 0;
+    return &key;
+  }
   template <typename T>
   static void Destroy(void* value) {
     delete static_cast<T*>(value);
@@ -101,7 +108,7 @@ class OpState {
   static absl::Status MissingType(const std::type_info& type);
 
   v8::Isolate* isolate_;
-  std::unordered_map<std::type_index, Holder> values_;
+  std::unordered_map<const void*, Holder> values_;
   ResourceTable resources_;
   FastCallFailure fast_call_failure_;
   AsyncOpHost* async_host_ = nullptr;

@@ -2,9 +2,12 @@
 // kiln.refTimer / kiln.unrefTimer. An extension file: a function body with one parameter,
 // `internals` (internals.ops is kiln.ops).
 //
-// All timers live in one binary min-heap ordered by (deadline, scheduling sequence), so
-// timers that are overdue together still fire in that order; insert and cancel are
-// O(log n) (each timer knows its heap index). The native side (timers_ops.cc) keeps one
+// Timers are ordered by (deadline, scheduling sequence), so timers that are overdue
+// together still fire in that order. Two structures hold them: a FIFO run for timers
+// whose deadline is not earlier than the last one queued there (the common case:
+// setTimeout loops, equal delays), O(1) in and out, and a binary min-heap for the rest,
+// O(log n) insert and cancel (each heap timer knows its index). The next timer is the
+// earlier of the two heads. A timer canceled while in the run is marked and skipped. The native side (timers_ops.cc) keeps one
 // libuv timer armed for the heap's earliest deadline and calls fire(now) once per due
 // timer, with a microtask checkpoint after each.
 'use strict';
@@ -15,8 +18,15 @@ const {
   op_timers_arm: arm,
   op_timers_set_handler: setHandler,
   op_timers_queue_microtask: enqueueMicrotask,
+  op_timers_run_microtasks: runMicrotasks,
 } = internals.ops;
 const ReflectApply = Reflect.apply;
+const ArrayPrototypeSlice = Array.prototype.slice;
+const NO_ARGS = Object.freeze([]);
+// Extra arguments after (callback, delay), without allocating when there are none.
+function extraArgs(args) {
+  return args.length > 2 ? ReflectApply(ArrayPrototypeSlice, args, [2]) : NO_ARGS;
+}
 const NativeMap = Map;
 
 const heap = [];
@@ -63,14 +73,52 @@ function siftDown(index) {
   place(timer, index);
 }
 
+// The FIFO run: run[runHead..] in (deadline, sequence) order; canceled entries stay
+// until they reach the head.
+let run = [];
+let runHead = 0;
+const IN_RUN = -2;  // timer.index of a timer in the run
+
 function insert(timer) {
   timer.sequence = nextSequence++;
+  const runLength = run.length - runHead;
+  if (runLength === 0 || run[run.length - 1].deadline <= timer.deadline) {
+    timer.index = IN_RUN;
+    run.push(timer);
+    return;
+  }
   heap.push(timer);
   siftUp(heap.length - 1);
 }
 
+function runFront() {
+  while (runHead < run.length && run[runHead].index !== IN_RUN) runHead++;
+  if (runHead === run.length) {
+    if (run.length > 0) { run = []; runHead = 0; }
+    return undefined;
+  }
+  if (runHead > 4096 && runHead * 2 > run.length) {
+    run = run.slice(runHead);
+    runHead = 0;
+  }
+  return run[runHead];
+}
+
+// The timer that fires next, or undefined.
+function first() {
+  const fromRun = runFront();
+  const fromHeap = heap[0];
+  if (fromRun === undefined) return fromHeap;
+  if (fromHeap === undefined) return fromRun;
+  return before(fromHeap, fromRun) ? fromHeap : fromRun;
+}
+
 function remove(timer) {
   const index = timer.index;
+  if (index === IN_RUN) {
+    timer.index = -1;  // skipped (and dropped) when it reaches the run's head
+    return;
+  }
   if (index < 0) return;
   timer.index = -1;
   const last = heap.pop();
@@ -84,7 +132,8 @@ function remove(timer) {
 // Keeps the native timer armed for the earliest deadline (refed while any refed timer
 // is pending).
 function rearm(force) {
-  const deadline = heap.length > 0 ? heap[0].deadline : -1;
+  const next = first();
+  const deadline = next !== undefined ? next.deadline : -1;
   const refed = refedCount > 0;
   if (force || deadline !== armedDeadline || refed !== armedRef) {
     arm(deadline, refed);
@@ -141,32 +190,34 @@ function clearTimer(id) {
   rearm(false);
 }
 
-// Called by the native timer: runs the earliest timer if it is due at `now` and returns
-// true, or re-arms for the next deadline and returns false.
+// Called by the native timer with the time it fired: runs every timer due by `now`, in
+// order, with a microtask checkpoint after each, then re-arms for the next deadline.
+// Timers scheduled meanwhile are due later than `now` and wait for the next batch. An
+// exception from a callback propagates (the runtime stops: no further callback runs).
 function fire(now) {
-  const timer = heap[0];
-  if (timer === undefined || timer.deadline > now) {
-    rearm(true);  // the native timer fired, so it is no longer armed
-    return false;
+  while (true) {
+    const timer = first();
+    if (timer === undefined || timer.deadline > now) break;
+    remove(timer);
+    if (!timer.repeat) {
+      timersById.delete(timer.id);
+      if (timer.refed) refedCount--;
+    }
+    running = timer;
+    try {
+      ReflectApply(timer.callback, globalThis, timer.args);
+    } finally {
+      running = null;
+    }
+    if (timer.repeat && !timer.cleared) {
+      // The repetition is a new initialization with the interval's nesting level.
+      timer.deadline = monotonicNow() + clampedTimeout(timer.delay, timer.nesting);
+      timer.nesting++;
+      insert(timer);
+    }
+    if (!runMicrotasks()) return;
   }
-  remove(timer);
-  if (!timer.repeat) {
-    timersById.delete(timer.id);
-    if (timer.refed) refedCount--;
-  }
-  running = timer;
-  try {
-    ReflectApply(timer.callback, globalThis, timer.args);
-  } finally {
-    running = null;
-  }
-  if (timer.repeat && !timer.cleared) {
-    // The repetition is a new initialization with the interval's nesting level.
-    timer.deadline = monotonicNow() + clampedTimeout(timer.delay, timer.nesting);
-    timer.nesting++;
-    insert(timer);
-  }
-  return true;
+  rearm(true);  // the native timer fired, so it is no longer armed
 }
 setHandler(fire);
 
@@ -187,11 +238,11 @@ function defineGlobal(name, value) {
   });
 }
 
-defineGlobal('setTimeout', function setTimeout(callback, delay = 0, ...args) {
-  return startTimer(callback, delay, args, false);
+defineGlobal('setTimeout', function setTimeout(callback, delay = 0) {
+  return startTimer(callback, delay, extraArgs(arguments), false);
 });
-defineGlobal('setInterval', function setInterval(callback, delay = 0, ...args) {
-  return startTimer(callback, delay, args, true);
+defineGlobal('setInterval', function setInterval(callback, delay = 0) {
+  return startTimer(callback, delay, extraArgs(arguments), true);
 });
 defineGlobal('clearTimeout', function clearTimeout(id = undefined) {
   clearTimer(id);

@@ -65,20 +65,16 @@ class TimerState {
   void SetHandler(v8::Local<v8::Function> fire) { fire_.Reset(isolate_, fire); }
 
  private:
-  // Runs every timer due at the time the libuv timer fired, one JS call (and microtask
-  // checkpoint) each; timers.js re-arms for the next deadline when none is left.
+  // Runs the timers due when the libuv timer fired, in one call into timers.js (which
+  // checkpoints microtasks after each callback and re-arms for the next deadline).
   static void OnTimer(uv_timer_t* handle) {
     auto* self = static_cast<TimerState*>(handle->data);
     Runtime* runtime = Runtime::From(self->isolate_);
     if (runtime == nullptr || self->fire_.IsEmpty()) return;
-    double batch_now = self->Now();
-    while (!runtime->has_pending_error()) {
-      v8::HandleScope scope(self->isolate_);
-      v8::Local<v8::Value> argv[] = {v8::Number::New(self->isolate_, batch_now)};
-      v8::Local<v8::Value> ran;
-      if (!runtime->CallMacrotask(self->fire_.Get(self->isolate_), 1, argv, &ran)) break;
-      if (!ran->IsTrue()) break;
-    }
+    v8::HandleScope scope(self->isolate_);
+    v8::Local<v8::Value> argv[] = {v8::Number::New(self->isolate_, self->Now())};
+    v8::Local<v8::Value> ignored;
+    runtime->CallMacrotask(self->fire_.Get(self->isolate_), 1, argv, &ignored);
   }
 
   v8::Isolate* isolate_;
@@ -104,6 +100,12 @@ absl::Status op_timers_set_handler(OpState& state, v8::Isolate* isolate,
   if (!fire->IsFunction()) return absl::InvalidArgumentError("the timer handler must be a function");
   TimerState::Of(state).SetHandler(fire.As<v8::Function>());
   return absl::OkStatus();
+}
+
+bool op_timers_run_microtasks(v8::Isolate* isolate) {
+  Runtime* runtime = Runtime::From(isolate);
+  runtime->PerformMicrotaskCheckpoint();
+  return !runtime->has_pending_error();
 }
 
 void op_timers_queue_microtask(v8::Isolate* isolate, v8::Local<v8::Value> callback) {
