@@ -18,8 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "bench/bench_ops_table.h"
-#include "core/extension.h"
+#include "bench/bench_runtime.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/v8_util.h"
@@ -32,12 +31,6 @@ namespace {
 constexpr int kOpsPerSample = 1'000'000;
 constexpr int kWarmups = 2;
 constexpr int kSamples = 7;
-
-const kiln::Extension kBenchExtension{"bench", {&kiln::generated::bench_ops}};
-
-void NowNs(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(static_cast<double>(uv_hrtime()));
-}
 
 constexpr char kCases[] = R"js(
   globalThis.benchCases = {
@@ -123,25 +116,8 @@ size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
 
 int main() {
   kiln::AddV8Flags("--expose-gc").IgnoreError();
-  kiln::RuntimeOptions options;
-  options.extensions = {&kBenchExtension};
-  auto created = kiln::Runtime::Create(options);
-  if (!created.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(created.status().message()).c_str());
-    return 1;
-  }
-  std::unique_ptr<kiln::Runtime> runtime = std::move(*created);
-  {
-    v8::Isolate* isolate = runtime->isolate();
-    v8::Isolate::Scope isolate_scope(isolate);
-    v8::HandleScope handle_scope(isolate);
-    v8::Local<v8::Context> context = runtime->context();
-    v8::Context::Scope context_scope(context);
-    context->Global()
-        ->Set(context, kiln::OneByteString(isolate, "benchNowNs"),
-              v8::Function::New(context, NowNs).ToLocalChecked())
-        .Check();
-  }
+  std::unique_ptr<kiln::Runtime> runtime = kiln::bench::CreateBenchRuntime();
+  if (runtime == nullptr) return 1;
   if (!runtime->Eval(kCases).ok()) return 1;
 
   const std::vector<std::string> cases = {"await_baseline", "eager", "pending_1k", "pending_1m"};

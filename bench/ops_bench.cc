@@ -18,8 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/bench_ops.h"
-#include "bench/bench_ops_table.h"
-#include "core/extension.h"
+#include "bench/bench_runtime.h"
 #include "core/op_support.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
@@ -66,10 +65,6 @@ void InstallRaw(v8::Isolate* isolate, v8::Local<v8::Object> ops, const char* nam
           ->GetFunction(context)
           .ToLocalChecked();
   ops->Set(context, kiln::OneByteString(isolate, name), function).Check();
-}
-
-void NowNs(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(static_cast<double>(uv_hrtime()));
 }
 
 // --- cases ---
@@ -214,22 +209,14 @@ std::vector<Samples> Measure(Bench& bench, const std::vector<const Case*>& cases
   return samples;
 }
 
-const kiln::Extension kBenchExtension{"bench", {&kiln::generated::bench_ops}};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   kiln::AddV8Flags("--allow-natives-syntax").IgnoreError();
   // Extra V8 flags for investigating a result: ops_bench --trace-deopt
   for (int i = 1; i < argc; ++i) kiln::AddV8Flags(argv[i]).IgnoreError();
-  kiln::RuntimeOptions options;
-  options.extensions = {&kBenchExtension};
-  auto created = kiln::Runtime::Create(options);
-  if (!created.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(created.status().message()).c_str());
-    return 1;
-  }
-  std::unique_ptr<kiln::Runtime> runtime = std::move(*created);
+  std::unique_ptr<kiln::Runtime> runtime = kiln::bench::CreateBenchRuntime();
+  if (runtime == nullptr) return 1;
   {
     v8::Isolate* isolate = runtime->isolate();
     v8::Isolate::Scope isolate_scope(isolate);
@@ -242,10 +229,6 @@ int main(int argc, char** argv) {
     InstallRaw(isolate, ops_object, "raw_add_fast", RawAddSlow<&raw_fast_counters>,
                &kRawAddFast);
     InstallRaw(isolate, ops_object, "raw_add_slow", RawAddSlow<&raw_slow_counters>, nullptr);
-    context->Global()
-        ->Set(context, kiln::OneByteString(isolate, "benchNowNs"),
-              v8::Function::New(context, NowNs).ToLocalChecked())
-        .Check();
   }
 
   const char* kAdd = "op(sink & 1023, i & 1023)";
