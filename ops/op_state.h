@@ -53,6 +53,15 @@ class OpState {
     return it == values_.end() ? nullptr : static_cast<T*>(it->second.get());
   }
 
+  // The stored T, made with `make()` and stored first if there is none (for state an
+  // extension creates on first use; T may be a std::unique_ptr to a non-movable object).
+  template <typename T, typename Make>
+  T& GetOrPut(Make&& make) {
+    if (T* value = TryGet<T>()) return *value;
+    Put<T>(make());
+    return *TryGet<T>();
+  }
+
   template <typename T>
   bool Has() const {
     return values_.count(KeyOf<T>()) != 0;

@@ -45,6 +45,20 @@ TEST(OpStateTest, MoveOnlyValues) {
   EXPECT_EQ(**taken, 7);
 }
 
+TEST(OpStateTest, GetOrPutMakesOnlyWhenAbsent) {
+  OpState state(nullptr);
+  int made = 0;
+  auto make = [&] {
+    ++made;
+    return std::make_unique<int>(5);
+  };
+  std::unique_ptr<int>& first = state.GetOrPut<std::unique_ptr<int>>(make);
+  std::unique_ptr<int>& second = state.GetOrPut<std::unique_ptr<int>>(make);
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(&first, &second);
+  EXPECT_EQ(*second, 5);
+}
+
 TEST(OpStateTest, AbsentTypeIsAClearError) {
   OpState state(nullptr);
   absl::StatusOr<Counter*> missing = state.Get<Counter>();

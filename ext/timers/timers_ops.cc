@@ -36,9 +36,8 @@ class TimerState {
   TimerState& operator=(const TimerState&) = delete;
 
   static TimerState& Of(OpState& state) {
-    if (auto* existing = state.TryGet<std::unique_ptr<TimerState>>()) return **existing;
-    state.Put(std::make_unique<TimerState>(state.isolate(), state.loop()));
-    return **state.TryGet<std::unique_ptr<TimerState>>();
+    return *state.GetOrPut<std::unique_ptr<TimerState>>(
+        [&] { return std::make_unique<TimerState>(state.isolate(), state.loop()); });
   }
 
   double Now() const { return MonotonicMs() - origin_ms_; }

@@ -17,9 +17,8 @@ NextTurnQueue::~NextTurnQueue() {
 }
 
 NextTurnQueue& NextTurnQueue::Of(OpState& state) {
-  if (auto* existing = state.TryGet<std::unique_ptr<NextTurnQueue>>()) return **existing;
-  state.Put(std::make_unique<NextTurnQueue>(state.loop()));
-  return **state.TryGet<std::unique_ptr<NextTurnQueue>>();
+  return *state.GetOrPut<std::unique_ptr<NextTurnQueue>>(
+      [&] { return std::make_unique<NextTurnQueue>(state.loop()); });
 }
 
 void NextTurnQueue::Add(Completer<int32_t> completer, int32_t value, bool fail) {

@@ -15,9 +15,8 @@ namespace kiln::async_test {
 class ParkedCompleters {
  public:
   static ParkedCompleters& Of(OpState& state) {
-    if (auto* existing = state.TryGet<std::shared_ptr<ParkedCompleters>>()) return **existing;
-    state.Put(std::make_shared<ParkedCompleters>());
-    return **state.TryGet<std::shared_ptr<ParkedCompleters>>();
+    return *state.GetOrPut<std::shared_ptr<ParkedCompleters>>(
+        [] { return std::make_shared<ParkedCompleters>(); });
   }
   void Park(Completer<int32_t> completer) {
     std::lock_guard<std::mutex> lock(mutex_);
