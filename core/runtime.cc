@@ -175,7 +175,7 @@ absl::Status Runtime::Bootstrap() {
     return absl::InternalError("bootstrap: js/async.js did not set up internals.async");
   }
   async_ops_->SetJsSide(pending_marker, settle.As<v8::Function>());
-  absl::Status installed = InstallOps(ops);
+  absl::Status installed = InstallOps(ops, async_support.As<v8::Object>());
   if (!installed.ok()) return installed;
   for (const Extension* extension : options_.extensions) {
     for (const js::EmbeddedFile& file : extension->js_files) {
@@ -238,13 +238,8 @@ std::string WrapperParams(int arity) {
 // An async op's JS face: always returns a promise (js/async.js, core/async_ops.h). The
 // binding takes the promise id first; a synchronous throw (an argument error, a ready
 // failure) becomes a rejected promise.
-absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor& op,
-                                                            v8::Local<v8::Function> binding) {
-  v8::Local<v8::Value> async_support;
-  if (!internals()->Get(isolate_->GetCurrentContext(), OneByteString(isolate_, "async"))
-           .ToLocal(&async_support)) {
-    return absl::InternalError("internals.async is missing");
-  }
+absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(
+    const OpDescriptor& op, v8::Local<v8::Function> binding, v8::Local<v8::Object> async_support) {
   std::string args = WrapperParams(op.arity);
   std::string id_and_args = op.arity == 0 ? "id" : absl::StrCat("id, ", args);
   std::string source = absl::StrCat(
@@ -283,7 +278,8 @@ absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapFastOp(const OpDescriptor& 
   return CompileOpWrapper(op, source, {fast_binding, slow_only, failed});
 }
 
-absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
+absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops,
+                                 v8::Local<v8::Object> async_support) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   // The fast-call failure flag every op wrapper reads (OpState::FastCallFailure).
   fast_call_failure_flag_ = v8::ArrayBuffer::NewBackingStore(isolate_, sizeof(int32_t));
@@ -310,26 +306,25 @@ absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops) {
         op_context.op = &op;
         v8::Local<v8::External> data = v8::External::New(isolate_, &op_context);
         v8::Local<v8::String> name = OneByteString(isolate_, op.name);
-        v8::Local<v8::Function> function =
-            v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
-                                      v8::ConstructorBehavior::kThrow,
-                                      v8::SideEffectType::kHasSideEffect, op.fast)
-                ->GetFunction(context)
-                .ToLocalChecked();
-        function->SetName(name);
+        // The op's native function; `fast` null for the slow-only copy a wrapper needs.
+        auto make_binding = [&](const v8::CFunction* fast) {
+          v8::Local<v8::Function> binding =
+              v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
+                                        v8::ConstructorBehavior::kThrow,
+                                        v8::SideEffectType::kHasSideEffect, fast)
+                  ->GetFunction(context)
+                  .ToLocalChecked();
+          binding->SetName(name);
+          return binding;
+        };
+        v8::Local<v8::Function> function = make_binding(op.fast);
         if (op.is_async) {
-          absl::StatusOr<v8::Local<v8::Function>> stub = WrapAsyncOp(op, function);
+          absl::StatusOr<v8::Local<v8::Function>> stub = WrapAsyncOp(op, function, async_support);
           if (!stub.ok()) return stub.status();
           function = *stub;
         } else if (op.fast != nullptr && op.fast_may_fail) {
-          v8::Local<v8::Function> slow_only =
-              v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
-                                        v8::ConstructorBehavior::kThrow)
-                  ->GetFunction(context)
-                  .ToLocalChecked();
-          slow_only->SetName(name);
           absl::StatusOr<v8::Local<v8::Function>> wrapper =
-              WrapFastOp(op, function, slow_only, failed);
+              WrapFastOp(op, function, make_binding(nullptr), failed);
           if (!wrapper.ok()) return wrapper.status();
           function = *wrapper;
         }
@@ -528,12 +523,19 @@ bool Runtime::HasPendingWork() {
   return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
 }
 
+namespace {
+// A property of `object` that bootstrap JavaScript is known to have set.
+v8::Local<v8::Value> KnownProperty(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                                   const char* name) {
+  return object->Get(context, OneByteString(context->GetIsolate(), name)).ToLocalChecked();
+}
+}  // namespace
+
 void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Value> async_support =
-      internals()->Get(context, OneByteString(isolate_, "async")).ToLocalChecked();
-  async_support.As<v8::Object>()
+  KnownProperty(context, internals(), "async")
+      .As<v8::Object>()
       ->Set(context, OneByteString(isolate_, "nextId"), v8::Integer::NewFromUnsigned(isolate_, id))
       .Check();
 }
@@ -541,26 +543,16 @@ void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
 Runtime::AsyncOpCounts Runtime::CountAsyncOpsForTesting() {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> async_support = KnownProperty(context, internals(), "async").As<v8::Object>();
+  v8::Local<v8::Object> js_counts = KnownProperty(context, async_support, "counts")
+                                        .As<v8::Function>()
+                                        ->Call(context, async_support, 0, nullptr)
+                                        .ToLocalChecked()
+                                        .As<v8::Object>();
   AsyncOpCounts counts;
   counts.native = async_ops_->pending_count();
-  v8::Local<v8::Object> async_support = internals()
-                                            ->Get(context, OneByteString(isolate_, "async"))
-                                            .ToLocalChecked()
-                                            .As<v8::Object>();
-  v8::Local<v8::Value> count_fn =
-      async_support->Get(context, OneByteString(isolate_, "counts")).ToLocalChecked();
-  v8::Local<v8::Object> result = count_fn.As<v8::Function>()
-                                     ->Call(context, async_support, 0, nullptr)
-                                     .ToLocalChecked()
-                                     .As<v8::Object>();
-  counts.ring = result->Get(context, OneByteString(isolate_, "ring"))
-                    .ToLocalChecked()
-                    ->Uint32Value(context)
-                    .FromJust();
-  counts.overflow = result->Get(context, OneByteString(isolate_, "overflow"))
-                        .ToLocalChecked()
-                        ->Uint32Value(context)
-                        .FromJust();
+  counts.ring = KnownProperty(context, js_counts, "ring")->Uint32Value(context).FromJust();
+  counts.overflow = KnownProperty(context, js_counts, "overflow")->Uint32Value(context).FromJust();
   return counts;
 }
 

@@ -129,12 +129,13 @@ class Runtime {
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize();
   absl::Status Bootstrap();
-  absl::Status InstallOps(v8::Local<v8::Object> ops);
+  absl::Status InstallOps(v8::Local<v8::Object> ops, v8::Local<v8::Object> async_support);
   absl::Status RunInternalScript(const js::EmbeddedFile& file);
   absl::StatusOr<v8::Local<v8::Function>> CompileOpWrapper(
       const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv);
   absl::StatusOr<v8::Local<v8::Function>> WrapAsyncOp(const OpDescriptor& op,
-                                                      v8::Local<v8::Function> binding);
+                                                      v8::Local<v8::Function> binding,
+                                                      v8::Local<v8::Object> async_support);
   void DeliverAsyncCompletions();
   absl::StatusOr<v8::Local<v8::Function>> WrapFastOp(const OpDescriptor& op,
                                                      v8::Local<v8::Function> fast_binding,
