@@ -22,6 +22,19 @@ void RuntimeTest::TearDown() {
   runtime_.reset();
 }
 
+std::string RuntimeTest::EvalOrError(const std::string& code) {
+  Result<std::string> result = runtime_->EvalToString(code);
+  return result.ok() ? result.value() : "<eval: " + result.error().Report() + ">";
+}
+
+std::string RuntimeTest::RunLoopThenEval(const std::string& setup, const std::string& read) {
+  Result<std::string> evaluated = runtime_->EvalToString(setup);
+  if (!evaluated.ok()) return "<eval: " + evaluated.error().Report() + ">";
+  Result<void> loop = runtime_->RunEventLoop();
+  if (!loop.ok()) return "<loop: " + loop.error().class_name + ": " + loop.error().message + ">";
+  return EvalOrError(read);
+}
+
 void RuntimeTest::ExpectEval(const std::string& code, const std::string& expected) {
   Result<std::string> result = runtime_->EvalToString(code);
   ASSERT_TRUE(result.ok()) << "code: " << code << "\nthrew: " << result.error().Report();
@@ -45,8 +58,8 @@ JsError RuntimeTest::EvalError(const std::string& code) {
 std::string TempDir() {
   const char* base = std::getenv("TEST_TMPDIR");
   const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = absl::StrCat(base ? base : "/tmp", "/", test->test_suite_name(), ".",
-                                 test->name());
+  std::string dir =
+      absl::StrCat(base ? base : "/tmp", "/", test->test_suite_name(), ".", test->name());
   mkdir(dir.c_str(), 0755);
   return dir;
 }

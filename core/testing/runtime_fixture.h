@@ -27,6 +27,13 @@ class RuntimeTest : public ::testing::Test {
   void ExpectThrows(const std::string& code, const std::string& expected);
   // Evaluates `code` and returns the error it throws (fails the test if it does not).
   JsError EvalError(const std::string& code);
+  // Evaluates `code` and returns its value formatted like console.log, or
+  // "<eval: report>" if it throws.
+  std::string EvalOrError(const std::string& code);
+  // Evaluates `setup`, runs the event loop to the end, then returns EvalOrError(`read`);
+  // "<loop: Class: message>" if the loop stopped on an uncaught error.
+  std::string RunLoopThenEval(const std::string& setup,
+                              const std::string& read = "globalThis.result");
 
   std::unique_ptr<Runtime> runtime_;
 };

@@ -2,11 +2,12 @@
 // overdue, fresh deadlines, nesting clamp, intervals, microtasks between callbacks,
 // errors stopping the loop, delay conversion, ids, ref/unref, queueMicrotask,
 // performance, and teardown with timers pending.
+#include "ext/timers/timers.h"
+
 #include <string>
 
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
-#include "ext/timers/timers.h"
 #include "gtest/gtest.h"
 
 namespace kiln::timers {
@@ -19,19 +20,10 @@ class TimersTest : public testing::RuntimeTest {
     options.extensions = {&TimersExtension()};
     return options;
   }
-  // Runs `code` and the loop; returns globalThis.result formatted (or what failed).
-  std::string Run(const std::string& code) {
-    Result<std::string> evaluated = runtime().EvalToString(code);
-    if (!evaluated.ok()) return "<eval: " + evaluated.error().Report() + ">";
-    Result<void> loop = runtime().RunEventLoop();
-    if (!loop.ok()) return "<loop: " + loop.error().class_name + ": " + loop.error().message + ">";
-    Result<std::string> result = runtime().EvalToString("globalThis.result");
-    return result.ok() ? result.value() : "<result: " + result.error().Report() + ">";
-  }
 };
 
 TEST_F(TimersTest, FireInDeadlineThenSchedulingOrder) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
     setTimeout(() => log.push('a10'), 10);
     setTimeout(() => log.push('b5'), 5);
@@ -46,7 +38,7 @@ TEST_F(TimersTest, FireInDeadlineThenSchedulingOrder) {
 TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
   // Delays from a small set; timer j may only fire once every earlier timer i with
   // delay_i <= delay_j (so deadline_i <= deadline_j, and i was scheduled first) has.
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const delays = [0, 1, 5, 10, 30];
     const count = 100000;
     const delayOf = new Int32Array(count);
@@ -89,7 +81,7 @@ TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
 }
 
 TEST_F(TimersTest, DeadlinesCountFromTheCallNotTheLoopsCachedTime) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const spinUntil = performance.now() + 50;
     while (performance.now() < spinUntil) {}
     const called = performance.now();
@@ -99,7 +91,7 @@ TEST_F(TimersTest, DeadlinesCountFromTheCallNotTheLoopsCachedTime) {
 }
 
 TEST_F(TimersTest, IntervalsRepeatAndCanBeClearedFromTheirOwnCallback) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     let runs = 0;
     const id = setInterval((a, b) => {
       runs += a + b;
@@ -111,7 +103,7 @@ TEST_F(TimersTest, IntervalsRepeatAndCanBeClearedFromTheirOwnCallback) {
 }
 
 TEST_F(TimersTest, NestedTimersClampToFourMillisecondsAfterFiveLevels) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const times = [];
     function step() {
       times.push(performance.now());
@@ -124,7 +116,7 @@ TEST_F(TimersTest, NestedTimersClampToFourMillisecondsAfterFiveLevels) {
 }
 
 TEST_F(TimersTest, MicrotasksRunBetweenTimerCallbacks) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
     setTimeout(() => { log.push('a'); Promise.resolve().then(() => log.push('a-micro')); });
     setTimeout(() => { log.push('b'); queueMicrotask(() => log.push('b-micro')); });
@@ -134,7 +126,7 @@ TEST_F(TimersTest, MicrotasksRunBetweenTimerCallbacks) {
 }
 
 TEST_F(TimersTest, AnUncaughtErrorInATimerStopsLaterTimers) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     setTimeout(() => { throw new RangeError('boom'); });
     setTimeout(() => { globalThis.ran = true; });
   )js"),
@@ -143,19 +135,19 @@ TEST_F(TimersTest, AnUncaughtErrorInATimerStopsLaterTimers) {
 }
 
 TEST_F(TimersTest, UnhandledRejectionsInTimersStopTheLoopHandledOnesDoNot) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     setTimeout(() => { const p = Promise.reject(new Error('handled')); p.catch(() => {}); });
     setTimeout(() => { globalThis.result = 'still running'; }, 2);
   )js"),
             "'still running'");
-  EXPECT_EQ(Run("setTimeout(() => { Promise.reject(new TypeError('nobody')); });"),
+  EXPECT_EQ(RunLoopThenEval("setTimeout(() => { Promise.reject(new TypeError('nobody')); });"),
             "<loop: TypeError: nobody>");
 }
 
 TEST_F(TimersTest, DelaysConvertLikeWebIdlLong) {
   // 2^31 wraps to -2^31 (then 0); 2^32 + 5 wraps to 5; NaN, negative and strings that are
   // not numbers are 0; '5' is 5.
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
     setTimeout(() => log.push('2^32+5'), 2 ** 32 + 5);
     setTimeout(() => log.push('"5"'), '5');
@@ -169,7 +161,7 @@ TEST_F(TimersTest, DelaysConvertLikeWebIdlLong) {
 }
 
 TEST_F(TimersTest, IdsArePositiveIntegersSharedByBothKinds) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
     const a = setTimeout(() => log.push('timeout'), 1);
     const b = setInterval(() => log.push('interval'), 1);
@@ -193,7 +185,7 @@ TEST_F(TimersTest, CallbacksMustBeFunctions) {
 }
 
 TEST_F(TimersTest, UnrefdTimersDoNotKeepTheLoopAlive) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     globalThis.result = 'loop ended';
     const id = setTimeout(() => { globalThis.result = 'fired'; }, 60000);
     globalThis.unrefd = kiln.unrefTimer(id);
@@ -201,7 +193,7 @@ TEST_F(TimersTest, UnrefdTimersDoNotKeepTheLoopAlive) {
             "'loop ended'");
   ExpectEval("[unrefd, kiln.unrefTimer(999999), kiln.refTimer('x')]", "[ true, false, false ]");
   // Ref'd again, a short timer fires and keeps the loop until then.
-  EXPECT_EQ(Run(R"js({
+  EXPECT_EQ(RunLoopThenEval(R"js({
     const id = setTimeout(() => { globalThis.result = 'fired'; }, 5);
     kiln.unrefTimer(id);
     kiln.refTimer(id);
@@ -210,7 +202,7 @@ TEST_F(TimersTest, UnrefdTimersDoNotKeepTheLoopAlive) {
 }
 
 TEST_F(TimersTest, QueueMicrotaskErrorsAreUncaughtErrors) {
-  EXPECT_EQ(Run(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     setTimeout(() => queueMicrotask(() => { throw new Error('in a microtask'); }));
     setTimeout(() => { globalThis.ran = true; });
   )js"),

@@ -28,15 +28,6 @@ class AsyncOpsTest : public testing::RuntimeTest {
     options.extensions = {&kAsyncTestExtension};
     return options;
   }
-  // Runs `code`, then the loop; returns what `globalThis.result` is then (formatted).
-  std::string RunThenResult(const std::string& code) {
-    Result<std::string> evaluated = runtime().EvalToString(code);
-    if (!evaluated.ok()) return "<eval: " + evaluated.error().Report() + ">";
-    Result<void> loop = runtime().RunEventLoop();
-    if (!loop.ok()) return "<loop: " + loop.error().Report() + ">";
-    Result<std::string> result = runtime().EvalToString("globalThis.result");
-    return result.ok() ? result.value() : "<result: " + result.error().Report() + ">";
-  }
   void ExpectEmpty() {
     Runtime::AsyncOpCounts counts = runtime().CountAsyncOpsForTesting();
     EXPECT_EQ(counts.ring, 0u);
@@ -52,7 +43,7 @@ constexpr char kSettle[] = R"js(
 TEST_F(AsyncOpsTest, ReadyResultsAreSettledPromisesWithoutARingSlot) {
   ExpectEval("kiln.ops.op_ready(5) instanceof Promise", "true");
   EXPECT_EQ(runtime().CountAsyncOpsForTesting().ring, 0u);
-  EXPECT_EQ(RunThenResult(std::string(kSettle) + R"js(
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
     Promise.all([settle(kiln.ops.op_ready(5)), settle(kiln.ops.op_ready(-1))])
         .then((r) => { globalThis.result = r; });
   )js"),
@@ -61,7 +52,7 @@ TEST_F(AsyncOpsTest, ReadyResultsAreSettledPromisesWithoutARingSlot) {
 }
 
 TEST_F(AsyncOpsTest, ArgumentErrorsRejectInsteadOfThrowing) {
-  EXPECT_EQ(RunThenResult(std::string(kSettle) + R"js(
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
     let threw = false;
     let promises;
     try {
@@ -85,7 +76,7 @@ TEST_F(AsyncOpsTest, ArgumentErrorsRejectInsteadOfThrowing) {
 }
 
 TEST_F(AsyncOpsTest, PendingOpsCompleteOnALaterIterationInOneBatch) {
-  EXPECT_EQ(RunThenResult(std::string(kSettle) + R"js(
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
     const promises = [];
     for (let i = 0; i < 1000; i++) promises.push(kiln.ops.op_next_turn(i));
     promises.push(settle(kiln.ops.op_next_turn(-3)));
@@ -103,7 +94,7 @@ TEST_F(AsyncOpsTest, PendingOpsCompleteOnALaterIterationInOneBatch) {
 }
 
 TEST_F(AsyncOpsTest, AwaitChainsAcrossTurns) {
-  EXPECT_EQ(RunThenResult(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     (async () => {
       let v = 1;
       for (let i = 0; i < 10; i++) v = await kiln.ops.op_next_turn(v);
@@ -115,7 +106,7 @@ TEST_F(AsyncOpsTest, AwaitChainsAcrossTurns) {
 }
 
 TEST_F(AsyncOpsTest, CompletionsFromOtherThreads) {
-  EXPECT_EQ(RunThenResult(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     Promise.all([kiln.ops.op_from_thread('a'), kiln.ops.op_from_thread('é€')])
         .then((r) => { globalThis.result = r; });
   )js"),
@@ -126,18 +117,18 @@ TEST_F(AsyncOpsTest, CompletionsFromOtherThreads) {
 TEST_F(AsyncOpsTest, EightThreadsTimesTenThousandCompletions) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 10000;
-  ASSERT_TRUE(runtime()
-                  .Eval(absl::StrCat(R"js(
+  ASSERT_TRUE(
+      runtime()
+          .Eval(absl::StrCat(R"js(
     globalThis.parked = [];
     for (let i = 0; i < )js",
-                                     kThreads * kPerThread, R"js(; i++) parked.push(kiln.ops.op_park());
+                             kThreads * kPerThread, R"js(; i++) parked.push(kiln.ops.op_park());
     Promise.all(parked).then((r) => {
       globalThis.result = [r.length, r.reduce((a, b) => a + b, 0)];
     });
   )js"))
-                  .ok());
-  std::vector<Completer<int32_t>> completers =
-      ParkedCompleters::Of(runtime().op_state()).TakeAll();
+          .ok());
+  std::vector<Completer<int32_t>> completers = ParkedCompleters::Of(runtime().op_state()).TakeAll();
   ASSERT_EQ(completers.size(), static_cast<size_t>(kThreads * kPerThread));
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -150,19 +141,21 @@ TEST_F(AsyncOpsTest, EightThreadsTimesTenThousandCompletions) {
   for (std::thread& thread : threads) thread.join();
   ASSERT_TRUE(loop.ok()) << loop.error().Report();
   constexpr int64_t kCount = kThreads * kPerThread;
-  ExpectEval("globalThis.result", absl::StrCat("[ ", kCount, ", ", kCount * (kCount - 1) / 2, " ]"));
+  ExpectEval("globalThis.result",
+             absl::StrCat("[ ", kCount, ", ", kCount * (kCount - 1) / 2, " ]"));
   ExpectEmpty();
 }
 
 TEST_F(AsyncOpsTest, DroppedCompleterRejects) {
-  EXPECT_EQ(RunThenResult(std::string(kSettle) +
-                          "settle(kiln.ops.op_dropped()).then((r) => { globalThis.result = r; });"),
-            "[\n  'err',\n  'Interrupted: op_dropped: operation dropped without a result'\n]");
+  EXPECT_EQ(
+      RunLoopThenEval(std::string(kSettle) +
+                      "settle(kiln.ops.op_dropped()).then((r) => { globalThis.result = r; });"),
+      "[\n  'err',\n  'Interrupted: op_dropped: operation dropped without a result'\n]");
   ExpectEmpty();
 }
 
 TEST_F(AsyncOpsTest, ClosingTheResourceCancelsItsWaits) {
-  EXPECT_EQ(RunThenResult(std::string(kSettle) + R"js(
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
     const rid = kiln.ops.op_waiter_open();
     const waits = [settle(kiln.ops.op_waiter_wait(rid)), settle(kiln.ops.op_waiter_wait(rid))];
     kiln.ops.op_close(rid);
@@ -181,10 +174,9 @@ TEST_F(AsyncOpsTest, IdsWrapAt2To31And2To32) {
     // An op parked at an id the counter will come back to, once the ids wrap.
     runtime().SetNextAsyncOpIdForTesting(start + 7);  // 2^31 + 2, or 2 after the wrap
     // (unref'd, so the loop below can end while it waits)
-    ASSERT_TRUE(
-        runtime().Eval("globalThis.early = kiln.ops.op_park(); kiln.unrefOp(early);").ok());
+    ASSERT_TRUE(runtime().Eval("globalThis.early = kiln.ops.op_park(); kiln.unrefOp(early);").ok());
     runtime().SetNextAsyncOpIdForTesting(start);
-    EXPECT_EQ(RunThenResult(R"js({
+    EXPECT_EQ(RunLoopThenEval(R"js({
       const ops = [];
       for (let i = 0; i < 20; i++) ops.push(kiln.ops.op_next_turn(i));
       Promise.all(ops).then((r) => { globalThis.result = r.join(','); });
@@ -194,13 +186,13 @@ TEST_F(AsyncOpsTest, IdsWrapAt2To31And2To32) {
     std::vector<Completer<int32_t>> parked = ParkedCompleters::Of(runtime().op_state()).TakeAll();
     ASSERT_EQ(parked.size(), 1u);
     parked[0].Complete(77);
-    EXPECT_EQ(RunThenResult("early.then((v) => { globalThis.result = v; });"), "77");
+    EXPECT_EQ(RunLoopThenEval("early.then((v) => { globalThis.result = v; });"), "77");
     ExpectEmpty();
   }
 }
 
 TEST_F(AsyncOpsTest, AMillionPendingOpsLeaveTheRingAndOverflowEmpty) {
-  EXPECT_EQ(RunThenResult(R"js(
+  EXPECT_EQ(RunLoopThenEval(R"js(
     const ops = new Array(1000000);
     let expected = 0;
     for (let i = 0; i < 1000000; i++) {
@@ -228,7 +220,7 @@ TEST_F(AsyncOpsTest, UnrefdOpsDoNotKeepTheLoopAlive) {
   EXPECT_TRUE(runtime().HasPendingWork());
   ExpectEval("kiln.unrefOp(Promise.resolve(1))", "false");
   ParkedCompleters::Of(runtime().op_state()).TakeAll()[0].Complete(5);
-  EXPECT_EQ(RunThenResult("p.then((v) => { globalThis.result = v; });"), "5");
+  EXPECT_EQ(RunLoopThenEval("p.then((v) => { globalThis.result = v; });"), "5");
 }
 
 TEST_F(AsyncOpsTest, RunEventLoopOnceStepsTheLoop) {

@@ -22,7 +22,7 @@ const Extension kTierExtension{"tier", {&generated::tier_ops}};
 
 // The table's values, as JavaScript expressions.
 const std::vector<std::string> kValues = {
-    "1.5",  "-1",      "-0",          "NaN", "Infinity",  "-Infinity", "2 ** 31",
+    "1.5",     "-1",          "-0",  "NaN",  "Infinity",  "-Infinity", "2 ** 31",
     "2 ** 40", "2 ** 53 + 2", "'3'", "true", "undefined", "null",      "5n"};
 
 // render(result) or `${name}: ${message}` of what the call threw.
@@ -48,8 +48,8 @@ constexpr char kPrelude[] = R"js(
 
 struct TierRow {
   const char* op;
-  const char* warm;                    // a value the op accepts, to optimise with
-  std::vector<std::string> expected;   // one per kValues entry
+  const char* warm;                   // a value the op accepts, to optimise with
+  std::vector<std::string> expected;  // one per kValues entry
 };
 
 std::string Arg(const char* op) { return absl::StrCat(op, ": argument 1 (value): "); }
@@ -64,11 +64,14 @@ std::string RangeErr(const char* op, const char* range, const std::string& recei
 // The rows for the four Number-only integer conversions share everything but the range.
 std::vector<std::string> Int32Row(const char* op) {
   const char* range = "[-2147483648, 2147483647]";
-  return {TypeErr(op, "expected integer, received 1.5"), "-1", "0",
+  return {TypeErr(op, "expected integer, received 1.5"),
+          "-1",
+          "0",
           TypeErr(op, "expected integer, received NaN"),
           TypeErr(op, "expected integer, received Infinity"),
           TypeErr(op, "expected integer, received -Infinity"),
-          RangeErr(op, range, "2147483648"), RangeErr(op, range, "1099511627776"),
+          RangeErr(op, range, "2147483648"),
+          RangeErr(op, range, "1099511627776"),
           RangeErr(op, range, "9007199254740994"),
           TypeErr(op, "expected number, received string"),
           TypeErr(op, "expected number, received boolean"),
@@ -105,9 +108,8 @@ std::vector<std::string> Uint64Row(const char* op) {
 }
 std::vector<std::string> BoolRow(const char* op) {
   std::vector<std::string> row;
-  for (const char* received : {"number", "number", "number", "number", "number", "number",
-                               "number", "number", "number", "string", "", "undefined", "null",
-                               "bigint"}) {
+  for (const char* received : {"number", "number", "number", "number", "number", "number", "number",
+                               "number", "number", "string", "", "undefined", "null", "bigint"}) {
     row.push_back(*received ? TypeErr(op, absl::StrCat("expected boolean, received ", received))
                             : "true");
   }
@@ -125,11 +127,6 @@ class TierTableTest : public testing::RuntimeTest {
     RuntimeTest::SetUp();
     ASSERT_TRUE(runtime().Eval(kPrelude).ok());
   }
-  std::string Eval(const std::string& code) {
-    Result<std::string> result = runtime().EvalToString(code);
-    if (!result.ok()) return "<eval failed: " + result.error().Report() + ">";
-    return result.value();
-  }
   static std::string Quoted(const std::string& text) { return "'" + text + "'"; }
 
   void CheckRow(const TierRow& row) {
@@ -144,24 +141,24 @@ class TierTableTest : public testing::RuntimeTest {
 
       // Interpreter.
       int64_t runs = TierOpRuns();
-      EXPECT_EQ(Eval(absl::StrCat("interpreted('", row.op, "', ", value, ")")), Quoted(expected));
+      EXPECT_EQ(EvalOrError(absl::StrCat("interpreted('", row.op, "', ", value, ")")),
+                Quoted(expected));
       EXPECT_EQ(TierOpRuns() - runs, accepted ? 1 : 0);
 
       // Optimised: a caller TurboFan has compiled, whose warm-up calls took the fast path.
       uint64_t fast_before_warm = op->fast_calls();
-      EXPECT_EQ(Eval(absl::StrCat("globalThis.f = optimizedCaller('", row.op, "', ", row.warm,
-                                  ", ", i, "); isOptimized(f)")),
+      EXPECT_EQ(EvalOrError(absl::StrCat("globalThis.f = optimizedCaller('", row.op, "', ",
+                                         row.warm, ", ", i, "); isOptimized(f)")),
                 "true");
       EXPECT_GT(op->fast_calls(), fast_before_warm) << "the optimised warm-up call was not fast";
       uint64_t fast = op->fast_calls();
       uint64_t slow = op->slow_calls();
       runs = TierOpRuns();
-      EXPECT_EQ(Eval(absl::StrCat("f(", value, ")")), Quoted(expected));
+      EXPECT_EQ(EvalOrError(absl::StrCat("f(", value, ")")), Quoted(expected));
       EXPECT_EQ(TierOpRuns() - runs, accepted ? 1 : 0);
       std::string path = op->fast_calls() > fast ? (op->slow_calls() > slow ? "fast+slow" : "fast")
                                                  : (op->slow_calls() > slow ? "slow" : "none");
-      std::printf("%-22s %-12s %-10s %s\n", row.op, value.c_str(), path.c_str(),
-                  expected.c_str());
+      std::printf("%-22s %-12s %-10s %s\n", row.op, value.c_str(), path.c_str(), expected.c_str());
       EXPECT_NE(path, "none");
       // A value the fast path takes runs there alone; only a rejection adds the slow call.
       if (accepted) {
@@ -183,17 +180,17 @@ TEST_F(TierTableTest, Bool) { CheckRow({"op_tier_bool", "true", BoolRow("op_tier
 // In-range integers on the optimised tier never leave the fast path.
 TEST_F(TierTableTest, InRangeIntegersStayOnTheFastPath) {
   const OpContext* op = runtime().FindOp("op_tier_int32");
-  ASSERT_EQ(Eval("globalThis.g = optimizedCaller('op_tier_int32', 1, 'range'); "
-                 "isOptimized(g)"),
+  ASSERT_EQ(EvalOrError("globalThis.g = optimizedCaller('op_tier_int32', 1, 'range'); "
+                        "isOptimized(g)"),
             "true");
   uint64_t fast = op->fast_calls();
   uint64_t slow = op->slow_calls();
-  EXPECT_EQ(Eval("let sum = 0; for (const v of [-2147483648, -1, 0, 2147483647]) "
-                 "sum += Number(g(v)); sum"),
+  EXPECT_EQ(EvalOrError("let sum = 0; for (const v of [-2147483648, -1, 0, 2147483647]) "
+                        "sum += Number(g(v)); sum"),
             "-2");
   EXPECT_EQ(op->fast_calls() - fast, 4u);
   EXPECT_EQ(op->slow_calls(), slow);
-  EXPECT_EQ(Eval("isOptimized(g)"), "true");
+  EXPECT_EQ(EvalOrError("isOptimized(g)"), "true");
 }
 
 }  // namespace
