@@ -11,7 +11,6 @@
 // op_bench_next_turn completes every op on a later libuv iteration than the one that
 // started it; the run fails if any did not. Then the ratios and the JS heap held per
 // pending op (heap growth with 1,000,000 ops pending, after a full GC, / 1,000,000).
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -96,14 +95,6 @@ double RunSample(kiln::Runtime& runtime, const std::string& name) {
   return ns < 0 ? NAN : ns;
 }
 
-double Median(std::vector<double> values) {
-  for (double v : values) {
-    if (std::isnan(v)) return NAN;
-  }
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
 size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
   auto collected = runtime.Eval("gc(); gc();");
   (void)collected;
@@ -128,7 +119,7 @@ int main() {
       double ns = RunSample(*runtime, name);
       if (k >= kWarmups) samples.push_back(ns);
     }
-    medians.push_back(Median(samples));
+    medians.push_back(kiln::bench::MedianOrNaN(samples));
     std::printf("RESULT name=%s value=%.1f unit=ns\n", name.c_str(), medians.back());
     std::fflush(stdout);
   }

@@ -1,5 +1,7 @@
 #include "bench/bench_runtime.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -40,6 +42,14 @@ std::unique_ptr<Runtime> CreateBenchRuntime() {
             v8::Function::New(context, NowNs).ToLocalChecked())
       .Check();
   return runtime;
+}
+
+double MedianOrNaN(std::vector<double> samples) {
+  for (double sample : samples) {
+    if (std::isnan(sample)) return NAN;
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
 }
 
 }  // namespace kiln::bench

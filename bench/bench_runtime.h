@@ -2,9 +2,11 @@
 #define KILN_BENCH_BENCH_RUNTIME_H_
 
 // What every op benchmark starts with: a runtime with the bench ops installed and a
-// `benchNowNs()` global (uv_hrtime as a double) for timing inside JavaScript.
+// `benchNowNs()` global (uv_hrtime as a double) for timing inside JavaScript; and how
+// they summarise samples.
 
 #include <memory>
+#include <vector>
 
 #include "core/runtime.h"
 
@@ -12,6 +14,10 @@ namespace kiln::bench {
 
 // Null (after printing why) if the runtime cannot be created.
 std::unique_ptr<Runtime> CreateBenchRuntime();
+
+// The median of `samples` (the upper one for an even count), or NaN if any sample is NaN
+// (a sample that failed or left the intended path).
+double MedianOrNaN(std::vector<double> samples);
 
 }  // namespace kiln::bench
 

@@ -9,7 +9,6 @@
 // owned-bytes cases; raw and generated alternate, sample by sample). A sample with any call off the intended path makes the case's value NaN.
 // Output: RESULT name=<case> value=<median ns per call> unit=ns fast_calls=<n> slow_calls=<n>,
 // then the two ratios, generated over raw.
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -176,14 +175,7 @@ struct Samples {
   std::vector<double> values;
   uint64_t fast_calls = 0;
   uint64_t slow_calls = 0;
-  double Median() const {
-    std::vector<double> sorted = values;
-    for (double v : sorted) {
-      if (std::isnan(v)) return NAN;
-    }
-    std::sort(sorted.begin(), sorted.end());
-    return sorted[sorted.size() / 2];
-  }
+  double Median() const { return kiln::bench::MedianOrNaN(values); }
 };
 
 void Print(const Case& c, const Samples& samples) {
