@@ -105,13 +105,27 @@ size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
 
 }  // namespace
 
-int main() {
+// Optional arguments: the cases to run (default: all, plus the ratios and the heap line)
+// and V8 flags (--name).
+int main(int argc, char** argv) {
   kiln::AddV8Flags("--expose-gc").IgnoreError();
+  const std::vector<std::string> all_cases = {"await_baseline", "eager", "pending_1k",
+                                              "pending_1m"};
+  std::vector<std::string> cases;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0) {
+      kiln::AddV8Flags(arg).IgnoreError();  // e.g. --perf-basic-prof for perf
+    } else {
+      cases.push_back(arg);
+    }
+  }
+  const bool only_some = !cases.empty();
+  if (!only_some) cases = all_cases;
   std::unique_ptr<kiln::Runtime> runtime = kiln::bench::CreateBenchRuntime();
   if (runtime == nullptr) return 1;
   if (!runtime->Eval(kCases).ok()) return 1;
 
-  const std::vector<std::string> cases = {"await_baseline", "eager", "pending_1k", "pending_1m"};
   std::vector<double> medians;
   for (const std::string& name : cases) {
     std::vector<double> samples;
@@ -123,6 +137,7 @@ int main() {
     std::printf("RESULT name=%s value=%.1f unit=ns\n", name.c_str(), medians.back());
     std::fflush(stdout);
   }
+  if (only_some) return 0;
   kiln::testing::NextTurnQueue& queue = kiln::testing::NextTurnQueue::Of(runtime->op_state());
   std::printf("# next-turn ops completed: %llu, on the iteration that started them: %llu\n",
               static_cast<unsigned long long>(queue.completed()),

@@ -30,7 +30,8 @@ COLUMNS = 100
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 # Names generated code declares itself in the slow and fast functions.
-_RESERVED_LOCALS = frozenset(["info", "call", "async", "options", "receiver", "result"])
+_RESERVED_LOCALS = frozenset(["info", "call", "async", "options", "receiver", "result",
+                              "promise_id"])
 
 # TypeScript reserved words a C++ parameter name could be (renamed with a trailing _).
 _TS_RESERVED = frozenset([
@@ -198,7 +199,8 @@ class _OpView:
         lines = ["  kiln::OpCall call(info);",
                  f"  kiln::CountCall({self.counters}.slow_calls);"]
         if op.is_async:
-            lines.append("  kiln::AsyncOpCall async(call);")
+            lines += wrap_call("  ", "kiln::AsyncOpCall async", [
+                "call", f"&kiln::ConvertCompletion<{op.async_value.cpp()}>"], ";", call=False)
         if op.fast_may_fail:
             lines.append("  if (call.RethrowFastCallFailure()) return;")
         ordered = ([p for p in op.js_params if not p.type.bytes] +
@@ -231,8 +233,10 @@ class _OpView:
 
     def _fast_function(self) -> List[str]:
         op = self.op
-        ret = model.fast_result_type(op.result)
+        ret = model.fast_result_type(op.async_value if op.is_async else op.result)
         params = ["v8::Local<v8::Object> receiver"]
+        if op.is_async:
+            params.append("int64_t promise_id")
         for p in op.js_params:
             leaf = p.type.leaf
             if leaf.fast_convert:
@@ -260,7 +264,12 @@ class _OpView:
             else:
                 args.append(self.local[p.name])
         kind = op.result.kind
-        if kind == "void":
+        if op.is_async:
+            lines += wrap_call("  ", "kiln::FastAsyncOpCall async", [
+                "promise_id", f'"{op.name}"',
+                f"&kiln::ConvertCompletion<{op.async_value.cpp()}>"], ";", call=False)
+            lines += wrap_call("  ", f"return async.Return({op.callee}", args, ");")
+        elif kind == "void":
             lines += wrap_call("  ", op.callee, args, ";")
         elif kind in ("status", "statusor"):
             lines += wrap_call("  ", f"{op.result.cpp()} result = {op.callee}", args, ";")

@@ -248,11 +248,17 @@ class OpModel:
         return self.result.kind == "future"
 
     @property
+    def async_value(self) -> "Type":
+        """An async op's settled value type: Future<T> -> T."""
+        return self.result.arg
+
+    @property
     def fast_may_fail(self) -> bool:
         """The fast function can reject an argument or return an error, so the runtime
-        wraps it in JS that checks the failure flag (core/op_support.h)."""
-        return self.fast and (self.result.kind in ("status", "statusor") or any(
-            p.type.leaf.fast_convert for p in self.js_params))
+        wraps it in JS that checks the failure flag (core/op_support.h). A Future can
+        always fail."""
+        return self.fast and (self.is_async or self.result.kind in ("status", "statusor") or
+                              any(p.type.leaf.fast_convert for p in self.js_params))
 
     @property
     def fast_needs_options(self) -> bool:
@@ -577,8 +583,9 @@ def _build_op(resolver: _Resolver, decl: OpDecl) -> OpModel:
         params.append(ParamModel(p.name, t, p.position, p.line, js_index))
         js_index += 1
 
-    blocker = ((ref.line, "it is async (returns kiln::Future)") if is_async else
-               _fast_blocker(name, result, params, ref.line))
+    blocker = _fast_blocker(name, value if is_async else result, params, ref.line)
+    if is_async and blocker and blocker[0] == ref.line and blocker[1].startswith("its result"):
+        blocker = (ref.line, f"it resolves to {value.display()}")
     if "fast" in decl.flags and blocker:
         raise DslError(blocker[0], f"{name} is marked fast but {blocker[1]}, which has no "
                        f"fast path on {TARGET}")

@@ -372,10 +372,20 @@ class ModelTest(unittest.TestCase):
     def test_async_ops(self):
         o = op("KILN_OP() kiln::Future<int32_t> op_x(kiln::OpState& state, int32_t a);")
         self.assertTrue(o.is_async)
-        self.assertFalse(o.fast)
+        # Numbers, bool and void resolve through a fast path, which can always fail.
+        self.assertTrue(o.fast)
+        self.assertTrue(o.fast_may_fail)
         self.assertEqual(o.result.ts(out=True), "Promise<number>")
-        self.assertEqual(error("KILN_OP(fast) kiln::Future<void> op_x(int32_t a);"),
-                         "1: op_x is marked fast but it is async (returns kiln::Future), which "
+        self.assertTrue(op("KILN_OP() kiln::Future<void> op_x(double a);").fast)
+        self.assertFalse(op("KILN_OP(nofast) kiln::Future<void> op_x(double a);").fast)
+        o = op("KILN_OP() kiln::Future<std::string> op_x(int32_t a);")
+        self.assertFalse(o.fast)
+        self.assertEqual(o.fast_blocker, (1, "it resolves to std::string"))
+        self.assertEqual(error("KILN_OP(fast) kiln::Future<std::string> op_x(int32_t a);"),
+                         "1: op_x is marked fast but it resolves to std::string, which has no "
+                         "fast path on V8 10.2")
+        self.assertEqual(error("KILN_OP(fast) kiln::Future<void> op_x(std::string a);"),
+                         "1: op_x is marked fast but parameter 1 (a) has type std::string, which "
                          "has no fast path on V8 10.2")
         self.assertEqual(error("KILN_OP() kiln::Future<absl::Status> op_x();"),
                          "1: op_x: result: kiln::Future<absl::Status> is not supported; use "

@@ -1,12 +1,18 @@
 #include "core/async_ops.h"
 
+#include <algorithm>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/op_support.h"
 
 namespace kiln {
+
+namespace {
+// Batch buffers start this big, and go back to it after a turn that needed far more.
+constexpr size_t kInitialBatchCapacity = 1024;
+constexpr size_t kRetainedBatchCapacity = 64 * 1024;
+}  // namespace
 
 AsyncOps::AsyncOps(v8::Isolate* isolate, uv_loop_t* loop)
     : isolate_(isolate), channel_(std::make_shared<CompletionChannel>(this)) {
@@ -18,118 +24,136 @@ AsyncOps::AsyncOps(v8::Isolate* isolate, uv_loop_t* loop)
 
 AsyncOps::~AsyncOps() { Close(); }
 
-void AsyncOps::SetJsSide(v8::Local<v8::Value> pending_marker, v8::Local<v8::Function> settle) {
-  pending_marker_.Reset(isolate_, pending_marker);
-  settle_.Reset(isolate_, settle);
+void AsyncOps::SetJsSide(v8::Local<v8::Function> settle) { settle_.Reset(isolate_, settle); }
+
+PendingRegistration AsyncOps::BeginPending() {
+  // Outside an async op's call there is no promise to settle; a second MakeFuture in one
+  // call has none either.
+  if (!in_call_ || call_registered_ || closed_) return {};
+  call_registered_ = true;
+  return Register();
 }
 
-v8::Local<v8::Value> AsyncOps::pending_marker() const { return pending_marker_.Get(isolate_); }
-
-void AsyncOps::BeginCall(uint32_t id, const char* op_name) {
-  in_call_ = true;
-  call_id_ = id;
-  call_op_name_ = op_name;
+PendingRegistration AsyncOps::Register() {
+  ++pending_count_;
+  UpdateLoopRef();
+  return {true, call_id_, call_op_name_, call_convert_};
 }
 
-void AsyncOps::EndCall() { in_call_ = false; }
-
-uint32_t AsyncOps::BeginPending() {
-  // Outside an async op's call there is no promise to settle: the id is then unknown to
-  // the ring and its completion is dropped.
-  if (!in_call_ || closed_) return call_id_;
-  auto [it, inserted] = pending_.try_emplace(call_id_, PendingOp{call_op_name_});
-  if (inserted) {
-    ++refed_count_;
-    UpdateLoopRef();
-  }
-  return call_id_;
-}
-
-void AsyncOps::SetConverter(uint32_t id, ValueConverter converter) {
-  auto it = pending_.find(id);
-  if (it != pending_.end()) it->second.converter = converter;
+PendingRegistration AsyncOps::RegisterReadyResult() {
+  if (closed_) return {};
+  return Register();
 }
 
 bool AsyncOps::has_queued_completions() { return channel_->HasQueued(); }
 
+void AsyncOps::EnsureBatchCapacity(size_t count) {
+  size_t wanted = std::max(count, kInitialBatchCapacity);
+  if (batch_.capacity >= wanted &&
+      !(batch_.capacity > kRetainedBatchCapacity && count <= kInitialBatchCapacity)) {
+    return;
+  }
+  if (count > batch_.capacity) wanted = std::max(wanted, batch_.capacity * 2);
+  // Layout: numbers (8-byte aligned) first, then ids, then kinds.
+  size_t bytes = wanted * (sizeof(double) + sizeof(uint32_t) + sizeof(uint8_t));
+  batch_.store = v8::ArrayBuffer::NewBackingStore(isolate_, bytes);
+  batch_.capacity = wanted;
+  auto* base = static_cast<uint8_t*>(batch_.store->Data());
+  batch_.numbers = reinterpret_cast<double*>(base);
+  batch_.ids = reinterpret_cast<uint32_t*>(base + wanted * sizeof(double));
+  batch_.kinds = base + wanted * (sizeof(double) + sizeof(uint32_t));
+  v8::HandleScope scope(isolate_);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate_, batch_.store);
+  batch_.numbers_view.Reset(isolate_, v8::Float64Array::New(buffer, 0, wanted));
+  batch_.ids_view.Reset(isolate_, v8::Uint32Array::New(buffer, wanted * sizeof(double), wanted));
+  batch_.kinds_view.Reset(
+      isolate_, v8::Uint8Array::New(buffer, wanted * (sizeof(double) + sizeof(uint32_t)), wanted));
+}
+
+// The JS value (or error) of a completion that is not a plain number, boolean or
+// undefined. Turns a failed conversion into an error completion.
+v8::Local<v8::Value> AsyncOps::ConvertToJs(Completion& completion) {
+  switch (completion.kind) {
+    case Completion::Kind::kConverted: {
+      v8::TryCatch try_catch(isolate_);
+      v8::Local<v8::Value> value;
+      if (completion.convert != nullptr &&
+          completion.convert(isolate_, completion).ToLocal(&value)) {
+        return value;
+      }
+      completion.kind = Completion::Kind::kError;
+      if (try_catch.HasCaught()) return try_catch.Exception();
+      return CreateJsError(isolate_, "Error",
+                           absl::StrCat(completion.op_name, ": result could not be converted"));
+    }
+    case Completion::Kind::kError:
+      return CreateJsErrorFromStatus(isolate_, completion.error);
+    case Completion::Kind::kDropped:
+      return CreateJsError(isolate_, "Interrupted",
+                           absl::StrCat(completion.op_name,
+                                        ": operation dropped without a result"));
+    default:
+      return v8::Undefined(isolate_);
+  }
+}
+
 bool AsyncOps::Deliver(v8::Local<v8::Context> context) {
   if (closed_) return true;
-  std::vector<Completion> batch = channel_->Drain();
-  if (batch.empty()) return true;
+  channel_->Drain(&draining_);
+  if (draining_.empty()) return true;
   v8::HandleScope scope(isolate_);
-  std::vector<v8::Local<v8::Value>> ids;
-  std::vector<v8::Local<v8::Value>> values;
-  ids.reserve(batch.size());
-  values.reserve(batch.size());
-  for (Completion& completion : batch) {
-    auto it = pending_.find(completion.id);
-    if (it == pending_.end()) continue;  // canceled, or settled already
-    PendingOp op = it->second;
-    pending_.erase(it);
-    if (op.refed) --refed_count_;
-    v8::Local<v8::Value> value;
-    bool ok = false;
+  const size_t count = draining_.size();
+  EnsureBatchCapacity(count);
+  std::vector<v8::Local<v8::Value>> objects;
+  for (size_t i = 0; i < count; ++i) {
+    Completion& completion = draining_[i];
+    if (pending_count_ > 0) --pending_count_;
+    if (!unrefed_.empty()) unrefed_.erase(completion.id);
+    batch_.ids[i] = completion.id;
     switch (completion.kind) {
-      case Completion::Kind::kValue: {
-        v8::TryCatch try_catch(isolate_);
-        if (op.converter != nullptr && op.converter(isolate_, completion).ToLocal(&value)) {
-          ok = true;
-        } else if (try_catch.HasCaught()) {
-          value = try_catch.Exception();
-        } else {
-          value = CreateJsError(isolate_, "Error",
-                                absl::StrCat(op.op_name, ": result could not be converted"));
-        }
+      case Completion::Kind::kNumber:
+      case Completion::Kind::kBoolean:
+      case Completion::Kind::kUndefined:
+        batch_.numbers[i] = completion.number;
         break;
-      }
-      case Completion::Kind::kError:
-        value = CreateJsErrorFromStatus(isolate_, completion.error);
-        break;
-      case Completion::Kind::kDropped:
-        value = CreateJsError(isolate_, "Interrupted",
-                              absl::StrCat(op.op_name, ": operation dropped without a result"));
+      default:
+        objects.push_back(ConvertToJs(completion));
+        batch_.numbers[i] = static_cast<double>(objects.size() - 1);
         break;
     }
-    if (ok) {
-      ids.push_back(v8::Integer::NewFromUnsigned(isolate_, completion.id));
-    } else {
-      ids.push_back(v8::Number::New(isolate_, -static_cast<double>(completion.id) - 1));
-    }
-    values.push_back(value);
+    batch_.kinds[i] = static_cast<uint8_t>(completion.kind);
   }
+  draining_.clear();  // frees boxed values; keeps the capacity for the next turn
   UpdateLoopRef();
-  if (ids.empty()) return true;
-  v8::Local<v8::Value> argv[] = {v8::Array::New(isolate_, ids.data(), ids.size()),
-                                 v8::Array::New(isolate_, values.data(), values.size())};
-  return !settle_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 2, argv).IsEmpty();
+  v8::Local<v8::Value> argv[] = {
+      v8::Integer::NewFromUnsigned(isolate_, static_cast<uint32_t>(count)),
+      batch_.ids_view.Get(isolate_),
+      batch_.kinds_view.Get(isolate_),
+      batch_.numbers_view.Get(isolate_),
+      objects.empty() ? v8::Local<v8::Value>(v8::Undefined(isolate_))
+                      : v8::Local<v8::Value>(v8::Array::New(isolate_, objects.data(),
+                                                            objects.size())),
+  };
+  return !settle_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 5, argv).IsEmpty();
 }
 
-bool AsyncOps::Unref(uint32_t id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return false;
-  if (it->second.refed) {
-    it->second.refed = false;
-    --refed_count_;
-    UpdateLoopRef();
-  }
-  return true;
+void AsyncOps::Unref(uint32_t id) {
+  unrefed_.insert(id);
+  UpdateLoopRef();
 }
 
-bool AsyncOps::Ref(uint32_t id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return false;
-  if (!it->second.refed) {
-    it->second.refed = true;
-    ++refed_count_;
-    UpdateLoopRef();
-  }
-  return true;
+void AsyncOps::Ref(uint32_t id) {
+  unrefed_.erase(id);
+  UpdateLoopRef();
 }
 
 void AsyncOps::UpdateLoopRef() {
   if (closed_) return;
+  bool want = has_refed_pending();
+  if (want == loop_refed_) return;
+  loop_refed_ = want;
   auto* handle = reinterpret_cast<uv_handle_t*>(&wake_);
-  if (refed_count_ > 0) {
+  if (want) {
     uv_ref(handle);
   } else {
     uv_unref(handle);
@@ -140,10 +164,14 @@ void AsyncOps::Close() {
   if (closed_) return;
   closed_ = true;
   channel_->Close();
-  pending_.clear();
-  refed_count_ = 0;
-  pending_marker_.Reset();
+  draining_.clear();
+  pending_count_ = 0;
+  unrefed_.clear();
   settle_.Reset();
+  batch_.ids_view.Reset();
+  batch_.kinds_view.Reset();
+  batch_.numbers_view.Reset();
+  batch_.store.reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
 }
 

@@ -3,24 +3,31 @@
 
 // The C++ half of async ops (ops/future.h; the JS half is js/async.js). One per runtime.
 //
-//   JS stub: id = async.nextId; r = binding(id, ...args)      (throw -> rejected promise)
-//   binding: AsyncCallScope(id) -> op body -> Future<T>
+//   JS stub: id = async.nextId; r = binding(id, ...args)   (a throw -> rejected promise)
+//   binding (fast or slow): BeginCall(id, op, converter) -> op body -> Future<T>
 //     ready:   returns the value (the stub makes a resolved promise; no bookkeeping)
-//     failed:  throws (the stub makes a rejected promise)
-//     pending: MakeFuture registered `id`; the binding records how to convert T and
-//              returns async.pending; the stub puts a promise in the ring under `id`
+//     failed:  throws, or on the fast path stores the error and sets the signal to 1
+//              (the stub calls the slow-only binding, which throws it)
+//     pending: MakeFuture registered the call (BeginPending); the binding sets the
+//              signal to 2 and the stub puts a promise in the ring under `id`
 //   Completer<T> (any thread) -> CompletionChannel -> uv_async wakes the loop
-//   end of the loop turn: Deliver() drains the channel, converts every result and calls
-//     internals.settleAsyncOps(ids, values) once
+//   end of the loop turn: Deliver() drains the channel, writes every result into typed
+//     arrays (numbers, booleans and undefined need no JS allocation) and calls
+//     internals.settleAsyncOps(count, ids, kinds, numbers, objects) once
+//
+// The signal is the runtime's Int32Array shared with fast calls (OpState::FastCallFailure):
+// 0 = a value, 1 = a fast call failed, 2 = pending.
 //
 // Pending ops keep the loop alive: the uv_async handle is ref'd while any ref'd op is
-// pending (Unref exempts one). Everything here runs on the runtime's thread except
-// CompletionChannel::Push.
+// pending (Unref exempts one). Every registered op gets exactly one completion (a
+// Completer completes, fails or drops once), so pending ops are counted, not stored.
+// Everything here runs on the runtime's thread except CompletionChannel::Push.
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "ops/future.h"
 #include "uv.h"
@@ -30,38 +37,48 @@ namespace kiln {
 
 class AsyncOps : public AsyncOpHost, public LoopWaker {
  public:
-  // Converts a completion's value to JS (generated per result type: ConvertCompletion<T>).
-  using ValueConverter = v8::MaybeLocal<v8::Value> (*)(v8::Isolate*, Completion&);
+  // Signal values (see above).
+  static constexpr int32_t kSignalPending = 2;
 
   AsyncOps(v8::Isolate* isolate, uv_loop_t* loop);
   ~AsyncOps() override;
   AsyncOps(const AsyncOps&) = delete;
   AsyncOps& operator=(const AsyncOps&) = delete;
 
-  // The JS side: the object a binding returns for "pending" and the settle function.
-  void SetJsSide(v8::Local<v8::Value> pending_marker, v8::Local<v8::Function> settle);
-  v8::Local<v8::Value> pending_marker() const;
+  // The JS function that settles a turn's completions (js/async.js).
+  void SetJsSide(v8::Local<v8::Function> settle);
 
-  // Around one async op call (generated code): the id the stub assigned, and the op's
-  // name for errors.
-  void BeginCall(uint32_t id, const char* op_name);
-  void EndCall();
-  // MakeFuture inside the op body: registers the call's id as pending.
-  uint32_t BeginPending() override;
+  // Around one async op call (generated code): the id the stub assigned, the op's name
+  // for errors and how to convert its result type.
+  void BeginCall(uint32_t id, const char* op_name, CompletionConverter convert) {
+    in_call_ = true;
+    call_registered_ = false;
+    call_id_ = id;
+    call_op_name_ = op_name;
+    call_convert_ = convert;
+  }
+  void EndCall() { in_call_ = false; }
+  // MakeFuture inside the op body: registers the call as pending.
+  PendingRegistration BeginPending() override;
+  // The op made a Future pending (MakeFuture) but returned another result: that result
+  // is delivered through the ring like a completion (so the id stays reserved until the
+  // made Completer's own, then ignored, completion arrives). Registers it.
+  bool call_registered() const { return call_registered_; }
+  PendingRegistration RegisterReadyResult();
   const std::shared_ptr<CompletionChannel>& channel() override { return channel_; }
-  // After the op returned a pending Future<T>: how to convert its value.
-  void SetConverter(uint32_t id, ValueConverter converter);
 
   // Delivers every completion queued so far in one call into JS. Returns false if that
   // call threw (the exception is left in `try_catch` of the caller).
   bool Deliver(v8::Local<v8::Context> context);
 
-  // The op of `id` no longer keeps the loop alive (or again does). Unknown ids: false.
-  bool Unref(uint32_t id);
-  bool Ref(uint32_t id);
+  // The pending op `id` no longer keeps the loop alive (or again does). js/async.js only
+  // passes ids it holds as pending.
+  void Unref(uint32_t id);
+  void Ref(uint32_t id);
 
-  size_t pending_count() const { return pending_.size(); }
-  bool has_refed_pending() const { return refed_count_ > 0; }
+  // Ops registered and not yet delivered.
+  size_t pending_count() const { return pending_count_; }
+  bool has_refed_pending() const { return pending_count_ > unrefed_.size(); }
   // Completions are queued (a Deliver would do something).
   bool has_queued_completions();
 
@@ -74,24 +91,39 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   void Wake() override;
 
  private:
-  struct PendingOp {
-    const char* op_name;
-    ValueConverter converter = nullptr;
-    bool refed = true;
+  // Typed arrays over one buffer that Deliver writes a batch into: ids (Uint32Array),
+  // kinds (Uint8Array, Completion::Kind), numbers (Float64Array: the value, or for
+  // kConverted / kError / kDropped the index into the batch's `objects` array).
+  struct Batch {
+    std::shared_ptr<v8::BackingStore> store;
+    size_t capacity = 0;
+    uint32_t* ids = nullptr;
+    uint8_t* kinds = nullptr;
+    double* numbers = nullptr;
+    v8::Global<v8::Uint32Array> ids_view;
+    v8::Global<v8::Uint8Array> kinds_view;
+    v8::Global<v8::Float64Array> numbers_view;
   };
+  PendingRegistration Register();
+  void EnsureBatchCapacity(size_t count);
+  v8::Local<v8::Value> ConvertToJs(Completion& completion);
   void UpdateLoopRef();
 
   v8::Isolate* isolate_;
   uv_async_t wake_;
   bool closed_ = false;
+  bool loop_refed_ = false;
   std::shared_ptr<CompletionChannel> channel_;
-  absl::flat_hash_map<uint32_t, PendingOp> pending_;
-  size_t refed_count_ = 0;
+  std::vector<Completion> draining_;  // reused between turns (keeps its capacity)
+  Batch batch_;
+  size_t pending_count_ = 0;
+  absl::flat_hash_set<uint32_t> unrefed_;  // pending ops that do not keep the loop alive
   // The call in progress (BeginCall..EndCall).
   bool in_call_ = false;
+  bool call_registered_ = false;
   uint32_t call_id_ = 0;
   const char* call_op_name_ = "";
-  v8::Global<v8::Value> pending_marker_;
+  CompletionConverter call_convert_ = nullptr;
   v8::Global<v8::Function> settle_;
 };
 

@@ -208,24 +208,43 @@ v8::MaybeLocal<v8::Value> ConvertCompletion(v8::Isolate* isolate, Completion& co
   }
 }
 
+namespace internal {
+// The op made a pending Future (MakeFuture) but returned another result: that result
+// settles the promise through the ring like a completion, so the made Completer's own
+// (later, ignored) completion can never settle a promise that reuses the id.
+template <typename T>
+void QueueReadyResult(AsyncOps* ops, Future<T>& future) {
+  PendingRegistration registration = ops->RegisterReadyResult();
+  if (!registration.registered) return;
+  Completer<T> completer(ops->channel(), registration);
+  if (future.state() == Future<T>::State::kFailed) {
+    completer.Fail(future.error());
+  } else if constexpr (std::is_void_v<T>) {
+    completer.Complete();
+  } else {
+    completer.Complete(std::move(future.value()));
+  }
+}
+}  // namespace internal
+
 // The slow callback of an async op (ops/future.h, core/async_ops.h):
 //
 //   void Op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 //     kiln::OpCall call(info);
 //     kiln::CountCall(kOp_sleep_Counters.slow_calls);
-//     kiln::AsyncOpCall async(call);
+//     kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<void>);
 //     kiln::Arg<double> ms;
 //     if (!call.Convert(0, "ms", &ms)) return;      // the stub turns throws into rejections
 //     async.Return(op_sleep(call.state(), *ms));
 //   }
 class AsyncOpCall {
  public:
-  explicit AsyncOpCall(OpCall& call)
+  AsyncOpCall(OpCall& call, CompletionConverter convert)
       : call_(call), ops_(static_cast<AsyncOps*>(call.state().async_host())) {
     call.SkipLeadingArguments(1);
     // The id comes from js/async.js, never from user code: a uint32.
     uint32_t id = call.info()[0]->Uint32Value(call.isolate()->GetCurrentContext()).FromMaybe(0);
-    ops_->BeginCall(id, call.op_name());
+    ops_->BeginCall(id, call.op_name(), convert);
   }
   ~AsyncOpCall() { ops_->EndCall(); }
   AsyncOpCall(const AsyncOpCall&) = delete;
@@ -233,6 +252,11 @@ class AsyncOpCall {
 
   template <typename T>
   void Return(Future<T> future) {
+    if (future.state() != Future<T>::State::kPending && ops_->call_registered()) {
+      internal::QueueReadyResult(ops_, future);
+      SignalPending();
+      return;
+    }
     switch (future.state()) {
       case Future<T>::State::kReady:
         if constexpr (!std::is_void_v<T>) call_.Return(std::move(future.value()));
@@ -241,13 +265,14 @@ class AsyncOpCall {
         call_.ThrowStatus(future.error());
         return;
       case Future<T>::State::kPending:
-        ops_->SetConverter(future.pending_id(), &ConvertCompletion<T>);
-        call_.info().GetReturnValue().Set(ops_->pending_marker());
+        SignalPending();
         return;
     }
   }
 
  private:
+  void SignalPending() { *call_.state().fast_call_failure().flag = AsyncOps::kSignalPending; }
+
   OpCall& call_;
   AsyncOps* ops_;
 };
@@ -296,6 +321,63 @@ T FastOpFailed(absl::Status error) {
   SignalFastCallFailure(std::move(error));
   return T();
 }
+
+// The fast function of an async op whose arguments and result V8 passes directly:
+//
+//   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int64_t x_in) {
+//     kiln::CountCall(kOp_double_Counters.fast_calls);
+//     int32_t x;
+//     if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<int32_t>();
+//     kiln::FastAsyncOpCall async(promise_id, "op_double", &kiln::ConvertCompletion<int32_t>);
+//     return async.Return(op_double(x));
+//   }
+//
+// A ready value is returned as is; a failure is stored for the slow-only binding to throw
+// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h).
+// The OpState of the runtime whose op is running (isolate data slot kIsolateSlotOpState).
+OpState& FastOpStateOfCurrentIsolate();
+
+class FastAsyncOpCall {
+ public:
+  FastAsyncOpCall(int64_t promise_id, const char* op_name, CompletionConverter convert)
+      : state_(FastOpStateOfCurrentIsolate()), ops_(static_cast<AsyncOps*>(state_.async_host())) {
+    ops_->BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
+  }
+  ~FastAsyncOpCall() { ops_->EndCall(); }
+  FastAsyncOpCall(const FastAsyncOpCall&) = delete;
+  FastAsyncOpCall& operator=(const FastAsyncOpCall&) = delete;
+
+  template <typename T>
+  T Return(Future<T> future) {
+    if (future.state() != Future<T>::State::kPending && ops_->call_registered()) {
+      internal::QueueReadyResult(ops_, future);
+      return Pending<T>();
+    }
+    switch (future.state()) {
+      case Future<T>::State::kReady:
+        if constexpr (std::is_void_v<T>) {
+          return;
+        } else {
+          return future.value();
+        }
+      case Future<T>::State::kFailed:
+        return FastOpFailed<T>(future.error());
+      case Future<T>::State::kPending:
+        break;
+    }
+    return Pending<T>();
+  }
+
+ private:
+  template <typename T>
+  T Pending() {
+    *state_.fast_call_failure().flag = AsyncOps::kSignalPending;
+    return T();
+  }
+
+  OpState& state_;
+  AsyncOps* ops_;
+};
 
 }  // namespace kiln
 

@@ -129,9 +129,12 @@ absl::Status Runtime::Bootstrap() {
                                 v8::Local<v8::Context> context =
                                     info.GetIsolate()->GetCurrentContext();
                                 uint32_t id = info[0]->Uint32Value(context).FromMaybe(0);
-                                bool known = info[1]->IsTrue() ? runtime->async_ops_->Ref(id)
-                                                               : runtime->async_ops_->Unref(id);
-                                info.GetReturnValue().Set(known);
+                                if (info[1]->IsTrue()) {
+                                  runtime->async_ops_->Ref(id);
+                                } else {
+                                  runtime->async_ops_->Unref(id);
+                                }
+                                info.GetReturnValue().Set(true);
                               })
                 .ToLocalChecked())
       .Check();
@@ -163,18 +166,14 @@ absl::Status Runtime::Bootstrap() {
     context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
   }
   v8::Local<v8::Value> async_support;
-  v8::Local<v8::Value> pending_marker;
   v8::Local<v8::Value> settle;
   if (!internals->Get(context, OneByteString(isolate_, "async")).ToLocal(&async_support) ||
       !async_support->IsObject() ||
-      !async_support.As<v8::Object>()
-           ->Get(context, OneByteString(isolate_, "pending"))
-           .ToLocal(&pending_marker) ||
       !internals->Get(context, OneByteString(isolate_, "settleAsyncOps")).ToLocal(&settle) ||
       !settle->IsFunction()) {
     return absl::InternalError("bootstrap: js/async.js did not set up internals.async");
   }
-  async_ops_->SetJsSide(pending_marker, settle.As<v8::Function>());
+  async_ops_->SetJsSide(settle.As<v8::Function>());
   absl::Status installed = InstallOps(ops, async_support.As<v8::Object>());
   if (!installed.ok()) return installed;
   for (const Extension* extension : options_.extensions) {
@@ -236,26 +235,38 @@ std::string WrapperParams(int arity) {
 }  // namespace
 
 // An async op's JS face: always returns a promise (js/async.js, core/async_ops.h). The
-// binding takes the promise id first; a synchronous throw (an argument error, a ready
-// failure) becomes a rejected promise.
-absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(
-    const OpDescriptor& op, v8::Local<v8::Function> binding, v8::Local<v8::Object> async_support) {
+// binding takes the promise id first and reports through `signal` (0 = `result` is the
+// value, 1 = its fast call failed, 2 = pending). A synchronous throw (an argument error, a
+// ready failure) becomes a rejected promise. After a failed fast call the slow-only
+// binding throws the failure (or, if the arguments convert after all, runs the op).
+absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor& op,
+                                                            v8::Local<v8::Function> binding,
+                                                            v8::Local<v8::Function> slow_only,
+                                                            v8::Local<v8::Int32Array> signal,
+                                                            v8::Local<v8::Object> async_support) {
   std::string args = WrapperParams(op.arity);
   std::string id_and_args = op.arity == 0 ? "id" : absl::StrCat("id, ", args);
+  std::string after_fast_failure =
+      op.fast == nullptr
+          ? ""
+          : absl::StrCat("      if (signal[0] === 1) result = slowOnly(", id_and_args, ");\n");
   std::string source = absl::StrCat(
-      "(function (binding, async) {\n"
+      "(function (binding, slowOnly, signal, async) {\n"
       "  return { ", op.name, "(", args, ") {\n",
       "    const id = async.nextId;\n"
       "    let result;\n"
       "    try {\n"
       "      result = binding(", id_and_args, ");\n",
+      after_fast_failure,
       "    } catch (error) {\n"
       "      return async.reject(error);\n"
       "    }\n"
-      "    return result === async.pending ? async.track(id) : async.resolve(result);\n"
+      "    if (signal[0] === 0) return async.resolve(result);\n"
+      "    signal[0] = 0;\n"
+      "    return async.track(id);\n"
       "  } }.", op.name, ";\n"
       "})");
-  return CompileOpWrapper(op, source, {binding, async_support});
+  return CompileOpWrapper(op, source, {binding, slow_only, signal, async_support});
 }
 
 // The JS face of an op whose fast function can fail (OpState::FastCallFailure): calls
@@ -319,7 +330,9 @@ absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops,
         };
         v8::Local<v8::Function> function = make_binding(op.fast);
         if (op.is_async) {
-          absl::StatusOr<v8::Local<v8::Function>> stub = WrapAsyncOp(op, function, async_support);
+          absl::StatusOr<v8::Local<v8::Function>> stub =
+              WrapAsyncOp(op, function, op.fast == nullptr ? function : make_binding(nullptr),
+                          failed, async_support);
           if (!stub.ok()) return stub.status();
           function = *stub;
         } else if (op.fast != nullptr && op.fast_may_fail) {

@@ -135,6 +135,8 @@ class Runtime {
       const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv);
   absl::StatusOr<v8::Local<v8::Function>> WrapAsyncOp(const OpDescriptor& op,
                                                       v8::Local<v8::Function> binding,
+                                                      v8::Local<v8::Function> slow_only,
+                                                      v8::Local<v8::Int32Array> signal,
                                                       v8::Local<v8::Object> async_support);
   void DeliverAsyncCompletions();
   absl::StatusOr<v8::Local<v8::Function>> WrapFastOp(const OpDescriptor& op,

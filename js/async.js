@@ -33,15 +33,12 @@ function executor(resolve, reject) {
 }
 
 function isPending(id) {
-  return ringIds[id & RING_MASK] === id || overflow.has(id);
+  return ringIds[id & RING_MASK] === id || (overflow.size !== 0 && overflow.has(id));
 }
 
 const async = {
   // The id the next pending op gets (the stub passes it to the binding).
   nextId: 0,
-  // What a binding returns when its op went pending (never a value an op can return).
-  pending: Object.freeze({ __proto__: null }),
-
   resolve(value) {
     return NativePromise.resolve(value);
   },
@@ -89,27 +86,46 @@ const async = {
   },
 };
 
-// One turn's completions: ids[i] >= 0 resolves op ids[i] with values[i]; ids[i] < 0
-// rejects op -ids[i] - 1 with values[i]. Unknown ids are ignored.
-function settleAsyncOps(ids, values) {
-  const count = ids.length;
+// How a completion settles its promise (ops/future.h Completion::Kind).
+const KIND_NUMBER = 0;     // resolve with numbers[i]
+const KIND_BOOLEAN = 1;    // resolve with numbers[i] !== 0
+const KIND_UNDEFINED = 2;  // resolve with undefined
+const KIND_CONVERTED = 3;  // resolve with objects[numbers[i]]
+// 4 (an error) and 5 (a dropped completer): reject with objects[numbers[i]]
+
+// One turn's completions, written by core/async_ops.cc into typed arrays over one
+// buffer: the first `count` entries of ids, kinds and numbers; `objects` holds the values
+// that are not numbers, booleans or undefined. Unknown ids are ignored.
+function settleAsyncOps(count, ids, kinds, numbers, objects) {
   for (let i = 0; i < count; i++) {
-    let id = ids[i];
-    const failed = id < 0;
-    if (failed) id = -id - 1;
+    const id = ids[i];
+    const kind = kinds[i];
     const slot = id & RING_MASK;
-    let settle;
+    let resolve;
+    let reject;
     if (ringIds[slot] === id) {
-      settle = failed ? ringReject[slot] : ringResolve[slot];
+      resolve = ringResolve[slot];
+      reject = ringReject[slot];
       ringIds[slot] = EMPTY;
       ringResolve[slot] = ringReject[slot] = ringPromise[slot] = undefined;
     } else {
       const entry = overflow.get(id);
       if (entry === undefined) continue;
       overflow.delete(id);
-      settle = failed ? entry.reject : entry.resolve;
+      resolve = entry.resolve;
+      reject = entry.reject;
     }
-    settle(values[i]);
+    if (kind === KIND_NUMBER) {
+      resolve(numbers[i]);
+    } else if (kind === KIND_BOOLEAN) {
+      resolve(numbers[i] !== 0);
+    } else if (kind === KIND_UNDEFINED) {
+      resolve(undefined);
+    } else if (kind === KIND_CONVERTED) {
+      resolve(objects[numbers[i]]);
+    } else {
+      reject(objects[numbers[i]]);
+    }
   }
 }
 

@@ -10,6 +10,8 @@ Completion& Completion::operator=(Completion&& other) noexcept {
     number = other.number;
     boxed = other.boxed;
     destroy = other.destroy;
+    convert = other.convert;
+    op_name = other.op_name;
     error = std::move(other.error);
     other.boxed = nullptr;
     other.destroy = nullptr;
@@ -34,11 +36,9 @@ bool CompletionChannel::Push(Completion completion) {
   return false;  // closed: `completion` (and its value) is destroyed outside the lock
 }
 
-std::vector<Completion> CompletionChannel::Drain() {
-  std::vector<Completion> taken;
+void CompletionChannel::Drain(std::vector<Completion>* taken) {
   std::lock_guard<std::mutex> lock(mutex_);
-  taken.swap(queue_);
-  return taken;
+  taken->swap(queue_);
 }
 
 bool CompletionChannel::HasQueued() {

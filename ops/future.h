@@ -34,19 +34,35 @@
 
 #include "absl/status/status.h"
 #include "ops/op_state.h"
+#include "v8.h"
 
 namespace kiln {
 
+struct Completion;
+
+// Converts a completed value to JS on the runtime's thread (core/op_support.h generates
+// one per result type: ConvertCompletion<T>).
+using CompletionConverter = v8::MaybeLocal<v8::Value> (*)(v8::Isolate*, Completion&);
+
 // One result on its way from a Completer to the runtime's thread.
 struct Completion {
-  enum class Kind : uint8_t { kValue, kError, kDropped };
+  enum class Kind : uint8_t {
+    kNumber,     // resolves with `number` (int32_t, uint32_t, float, double results)
+    kBoolean,    // resolves with `number != 0` (bool results)
+    kUndefined,  // resolves with undefined (Future<void>)
+    kConverted,  // resolves with `convert(boxed)` (every other result type)
+    kError,      // rejects with the JS error `error` maps to (ops/errors.h)
+    kDropped,    // rejects: the Completer was destroyed without a result
+  };
   uint32_t id = 0;
-  Kind kind = Kind::kValue;
-  double number = 0;  // bool, int32_t, uint32_t, float, double results: no allocation
-  // Any other result type: heap-allocated, freed by `destroy` (on whichever thread drops
-  // the completion).
+  Kind kind = Kind::kUndefined;
+  double number = 0;
+  // kConverted: the heap-allocated value, freed by `destroy` (on whichever thread drops
+  // the completion), and how to convert it.
   void* boxed = nullptr;
   void (*destroy)(void*) = nullptr;
+  CompletionConverter convert = nullptr;
+  const char* op_name = "";  // for errors about this completion
   absl::Status error;
 
   Completion() = default;
@@ -70,8 +86,9 @@ class CompletionChannel {
 
   // Queues `completion` and wakes the loop; returns false (and drops it) once closed.
   bool Push(Completion completion);
-  // Takes everything queued so far (the runtime's thread).
-  std::vector<Completion> Drain();
+  // Swaps everything queued so far into `*taken` (the runtime's thread). Pass an empty
+  // vector with the capacity you want the queue to have next (it is swapped in).
+  void Drain(std::vector<Completion>* taken);
   bool HasQueued();
   // No more pushes reach the runtime; what is queued is dropped.
   void Close();
@@ -82,35 +99,47 @@ class CompletionChannel {
   LoopWaker* waker_;  // null once closed
 };
 
+// The op call a MakeFuture belongs to, as the runtime registered it.
+struct PendingRegistration {
+  bool registered = false;  // false: no async op call in progress, or already pending
+  uint32_t id = 0;
+  const char* op_name = "";
+  CompletionConverter convert = nullptr;
+};
+
 // What MakeFuture needs from the runtime: implemented by core/async_ops.h, reachable
 // from OpState.
 class AsyncOpHost {
  public:
   virtual ~AsyncOpHost() = default;
-  // Registers a pending op for the op call in progress; returns its id.
-  virtual uint32_t BeginPending() = 0;
+  // Registers the op call in progress as pending (once per call).
+  virtual PendingRegistration BeginPending() = 0;
   virtual const std::shared_ptr<CompletionChannel>& channel() = 0;
 };
 
 template <typename T>
 inline constexpr bool kStoredAsNumber =
-    std::is_same_v<T, bool> || std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t> ||
-    std::is_same_v<T, float> || std::is_same_v<T, double>;
+    std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t> || std::is_same_v<T, float> ||
+    std::is_same_v<T, double>;
 
 // Completes one pending op, once, from any thread. Move-only.
 template <typename T>
 class Completer {
  public:
   Completer() = default;
-  Completer(std::shared_ptr<CompletionChannel> channel, uint32_t id)
-      : channel_(std::move(channel)), id_(id) {}
-  Completer(Completer&& other) noexcept
-      : channel_(std::move(other.channel_)), id_(other.id_) {}
+  Completer(std::shared_ptr<CompletionChannel> channel, const PendingRegistration& registration)
+      : channel_(std::move(channel)),
+        id_(registration.id),
+        op_name_(registration.op_name),
+        convert_(registration.convert) {}
+  Completer(Completer&& other) noexcept { *this = std::move(other); }
   Completer& operator=(Completer&& other) noexcept {
     if (this != &other) {
       Drop();
       channel_ = std::move(other.channel_);
       id_ = other.id_;
+      op_name_ = other.op_name_;
+      convert_ = other.convert_;
     }
     return *this;
   }
@@ -123,29 +152,33 @@ class Completer {
   template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
   bool Complete(U value) {
     if (!channel_) return false;
-    Completion completion;
-    completion.id = id_;
-    if constexpr (kStoredAsNumber<U>) {
+    Completion completion = Start();
+    if constexpr (std::is_same_v<U, bool>) {
+      completion.kind = Completion::Kind::kBoolean;
+      completion.number = value ? 1 : 0;
+    } else if constexpr (kStoredAsNumber<U>) {
+      completion.kind = Completion::Kind::kNumber;
       completion.number = static_cast<double>(value);
     } else {
+      completion.kind = Completion::Kind::kConverted;
       completion.boxed = new U(std::move(value));
       completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
+      completion.convert = convert_;
     }
     return Send(std::move(completion));
   }
   template <typename U = T, typename = std::enable_if_t<std::is_void_v<U>>>
   bool Complete() {
     if (!channel_) return false;
-    Completion completion;
-    completion.id = id_;
+    Completion completion = Start();
+    completion.kind = Completion::Kind::kUndefined;
     return Send(std::move(completion));
   }
   // Rejects the promise with the JS error `error` maps to (ops/errors.h). An OK status
   // is turned into an Internal error.
   bool Fail(absl::Status error) {
     if (!channel_) return false;
-    Completion completion;
-    completion.id = id_;
+    Completion completion = Start();
     completion.kind = Completion::Kind::kError;
     completion.error =
         error.ok() ? absl::InternalError("Completer::Fail called with an OK status") : error;
@@ -156,20 +189,27 @@ class Completer {
   uint32_t id() const { return id_; }
 
  private:
+  Completion Start() const {
+    Completion completion;
+    completion.id = id_;
+    completion.op_name = op_name_;
+    return completion;
+  }
   bool Send(Completion completion) {
     std::shared_ptr<CompletionChannel> channel = std::move(channel_);
     return channel->Push(std::move(completion));
   }
   void Drop() {
     if (!channel_) return;
-    Completion completion;
-    completion.id = id_;
+    Completion completion = Start();
     completion.kind = Completion::Kind::kDropped;
     Send(std::move(completion));
   }
 
   std::shared_ptr<CompletionChannel> channel_;
   uint32_t id_ = 0;
+  const char* op_name_ = "";
+  CompletionConverter convert_ = nullptr;
 };
 
 // An async op's result: ready now (a value, or an error) or pending (its Completer
@@ -211,11 +251,15 @@ class Future {
 
 // A pending Future for the op call in progress, and the Completer that settles it.
 // Only valid inside an async op's body (the runtime knows which call it belongs to).
+// A second MakeFuture in the same call gets a Completer that does nothing (valid() is
+// false): an op call settles one promise.
 template <typename T>
 std::pair<Future<T>, Completer<T>> MakeFuture(OpState& state) {
   AsyncOpHost* host = state.async_host();
-  uint32_t id = host->BeginPending();
-  return {Future<T>(typename Future<T>::PendingTag{}, id), Completer<T>(host->channel(), id)};
+  PendingRegistration registration = host->BeginPending();
+  Completer<T> completer;
+  if (registration.registered) completer = Completer<T>(host->channel(), registration);
+  return {Future<T>(typename Future<T>::PendingTag{}, registration.id), std::move(completer)};
 }
 
 }  // namespace kiln

@@ -10,100 +10,136 @@
 namespace kiln::generated {
 namespace {
 
-// op_sleep (codegen/testdata/async_ops/input.h:14). No fast path: it is async (returns
-// kiln::Future).
+// op_sleep (codegen/testdata/async_ops/input.h:14)
 kiln::OpCounters kOp_op_sleep_Counters;
 
 void Op_op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_sleep_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<void>);
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> ms;
   if (!call.Convert(0, "ms", &ms)) return;
   async.Return(::asyncops::op_sleep(call.state(), *ms));
 }
 
-// op_double_later (codegen/testdata/async_ops/input.h:15). No fast path: it is async (returns
-// kiln::Future).
+void Op_op_sleep_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, double ms,
+                      v8::FastApiCallbackOptions& options) {
+  kiln::CountCall(kOp_op_sleep_Counters.fast_calls);
+  kiln::FastAsyncOpCall async(promise_id, "op_sleep", &kiln::ConvertCompletion<void>);
+  return async.Return(::asyncops::op_sleep(kiln::FastOpState(options), ms));
+}
+
+const v8::CFunction kOp_op_sleep_CFunction = v8::CFunction::Make(Op_op_sleep_Fast);
+
+// op_double_later (codegen/testdata/async_ops/input.h:15)
 kiln::OpCounters kOp_op_double_later_Counters;
 
 void Op_op_double_later_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_double_later_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<int32_t>);
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
   if (!call.Convert(0, "value", &value)) return;
   async.Return(::asyncops::op_double_later(call.state(), *value));
 }
 
-// op_echo (codegen/testdata/async_ops/input.h:16). No fast path: it is async (returns
-// kiln::Future).
+int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
+                                int64_t value_in, v8::FastApiCallbackOptions& options) {
+  kiln::CountCall(kOp_op_double_later_Counters.fast_calls);
+  int32_t value;
+  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
+  kiln::FastAsyncOpCall async(promise_id, "op_double_later", &kiln::ConvertCompletion<int32_t>);
+  return async.Return(::asyncops::op_double_later(kiln::FastOpState(options), value));
+}
+
+const v8::CFunction kOp_op_double_later_CFunction = v8::CFunction::Make(Op_op_double_later_Fast);
+
+// op_echo (codegen/testdata/async_ops/input.h:16). No fast path: it resolves to std::string.
 kiln::OpCounters kOp_op_echo_Counters;
 
 void Op_op_echo_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_echo_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<std::string>);
   kiln::Arg<std::string> text;
   if (!call.Convert(0, "text", &text)) return;
   async.Return(::asyncops::op_echo(call.state(), std::move(*text)));
 }
 
-// op_read_all (codegen/testdata/async_ops/input.h:17). No fast path: it is async (returns
-// kiln::Future).
+// op_read_all (codegen/testdata/async_ops/input.h:17). No fast path: it resolves to
+// kiln::ByteBuffer.
 kiln::OpCounters kOp_op_read_all_Counters;
 
 void Op_op_read_all_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_read_all_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<kiln::ByteBuffer>);
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   async.Return(::asyncops::op_read_all(call.state(), *rid));
 }
 
-// op_no_state (codegen/testdata/async_ops/input.h:18). No fast path: it is async (returns
-// kiln::Future).
+// op_no_state (codegen/testdata/async_ops/input.h:18). No fast path: it resolves to
+// std::vector<int64_t>.
 kiln::OpCounters kOp_op_no_state_Counters;
 
 void Op_op_no_state_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_no_state_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<std::vector<int64_t>>);
   async.Return(::asyncops::op_no_state());
 }
 
-// op_named_async (codegen/testdata/async_ops/input.h:20). No fast path: it is async (returns
-// kiln::Future).
+// op_named_async (codegen/testdata/async_ops/input.h:20)
 kiln::OpCounters kOp_op_named_async_Counters;
 
 void Op_op_named_async_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info);
   kiln::CountCall(kOp_op_named_async_Counters.slow_calls);
-  kiln::AsyncOpCall async(call);
+  kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<bool>);
+  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> async_;
   if (!call.Convert(0, "async", &async_)) return;
   async.Return(::asyncops::op_named_async(*async_));
 }
 
+bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
+                            v8::Local<v8::Value> async__in) {
+  kiln::CountCall(kOp_op_named_async_Counters.fast_calls);
+  bool async_;
+  if (!kiln::FastConvert(async__in, &async_)) return kiln::FastArgumentRejected<bool>();
+  kiln::FastAsyncOpCall async(promise_id, "op_named_async", &kiln::ConvertCompletion<bool>);
+  return async.Return(::asyncops::op_named_async(async_));
+}
+
+const v8::CFunction kOp_op_named_async_CFunction = v8::CFunction::Make(Op_op_named_async_Fast);
+
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_sleep", &Op_op_sleep_Slow, nullptr, 1, false, &kOp_op_sleep_Counters, true},
-    {"op_double_later", &Op_op_double_later_Slow, nullptr, 1, false, &kOp_op_double_later_Counters,
-     true},
+    {"op_sleep", &Op_op_sleep_Slow, &kOp_op_sleep_CFunction, 1, true, &kOp_op_sleep_Counters, true},
+    {"op_double_later", &Op_op_double_later_Slow, &kOp_op_double_later_CFunction, 1, true,
+     &kOp_op_double_later_Counters, true},
     {"op_echo", &Op_op_echo_Slow, nullptr, 1, false, &kOp_op_echo_Counters, true},
     {"op_read_all", &Op_op_read_all_Slow, nullptr, 1, false, &kOp_op_read_all_Counters, true},
     {"op_no_state", &Op_op_no_state_Slow, nullptr, 0, false, &kOp_op_no_state_Counters, true},
-    {"op_named_async", &Op_op_named_async_Slow, nullptr, 1, false, &kOp_op_named_async_Counters,
-     true},
+    {"op_named_async", &Op_op_named_async_Slow, &kOp_op_named_async_CFunction, 1, true,
+     &kOp_op_named_async_Counters, true},
 };
 
 const intptr_t kInputExternalReferences[] = {
     reinterpret_cast<intptr_t>(&Op_op_sleep_Slow),
+    reinterpret_cast<intptr_t>(kOp_op_sleep_CFunction.GetAddress()),
+    reinterpret_cast<intptr_t>(kOp_op_sleep_CFunction.GetTypeInfo()),
     reinterpret_cast<intptr_t>(&Op_op_double_later_Slow),
+    reinterpret_cast<intptr_t>(kOp_op_double_later_CFunction.GetAddress()),
+    reinterpret_cast<intptr_t>(kOp_op_double_later_CFunction.GetTypeInfo()),
     reinterpret_cast<intptr_t>(&Op_op_echo_Slow),
     reinterpret_cast<intptr_t>(&Op_op_read_all_Slow),
     reinterpret_cast<intptr_t>(&Op_op_no_state_Slow),
     reinterpret_cast<intptr_t>(&Op_op_named_async_Slow),
+    reinterpret_cast<intptr_t>(kOp_op_named_async_CFunction.GetAddress()),
+    reinterpret_cast<intptr_t>(kOp_op_named_async_CFunction.GetTypeInfo()),
     0,
 };
 
