@@ -264,11 +264,15 @@ class _OpView:
             else:
                 args.append(self.local[p.name])
         kind = op.result.kind
-        if op.is_async:
+        if op.is_async and op.takes_state:
             lines += wrap_call("  ", "kiln::FastAsyncOpCall async", [
-                "promise_id", f'"{op.name}"',
+                "kiln::FastOpState(options)", "promise_id", f'"{op.name}"',
                 f"&kiln::ConvertCompletion<{op.async_value.cpp()}>"], ";", call=False)
             lines += wrap_call("  ", f"return async.Return({op.callee}", args, ");")
+        elif op.is_async:
+            # No OpState&: the op cannot go pending (MakeFuture needs the state).
+            lines += wrap_call("  ", f'return kiln::FastReadyResult("{op.name}", {op.callee}',
+                               args, ");")
         elif kind == "void":
             lines += wrap_call("  ", op.callee, args, ";")
         elif kind in ("status", "statusor"):

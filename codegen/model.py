@@ -261,6 +261,10 @@ class OpModel:
                               any(p.type.leaf.fast_convert for p in self.js_params))
 
     @property
+    def takes_state(self) -> bool:
+        return any(p.type.kind == "opstate" for p in self.params)
+
+    @property
     def fast_needs_options(self) -> bool:
         """The fast function takes FastApiCallbackOptions (for OpState& / v8::Isolate*)."""
         return any(p.type.kind in ("opstate", "isolate") for p in self.params)

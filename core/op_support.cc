@@ -73,6 +73,12 @@ OpState& FastOpStateOfCurrentIsolate() {
   return *static_cast<OpState*>(v8::Isolate::GetCurrent()->GetData(kIsolateSlotOpState));
 }
 
+absl::Status UnregisteredPendingError(const char* op_name) {
+  return absl::InternalError(absl::StrCat(
+      op_name, ": returned a pending kiln::Future that kiln::MakeFuture did not make for this "
+               "call (an op that completes later takes kiln::OpState& and calls MakeFuture once)"));
+}
+
 void SignalFastCallFailure(absl::Status error) {
   OpState::FastCallFailure& failure = FastOpStateOfCurrentIsolate().fast_call_failure();
   failure.error = std::move(error);

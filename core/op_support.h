@@ -208,6 +208,10 @@ v8::MaybeLocal<v8::Value> ConvertCompletion(v8::Isolate* isolate, Completion& co
   }
 }
 
+// An op returned a pending Future that MakeFuture did not register for its call (an op
+// without kiln::OpState&, or the runtime shutting down): it could never settle.
+absl::Status UnregisteredPendingError(const char* op_name);
+
 namespace internal {
 // The op made a pending Future (MakeFuture) but returned another result: that result
 // settles the promise through the ring like a completion, so the made Completer's own
@@ -265,6 +269,10 @@ class AsyncOpCall {
         call_.ThrowStatus(future.error());
         return;
       case Future<T>::State::kPending:
+        if (!ops_->call_registered()) {
+          call_.ThrowStatus(UnregisteredPendingError(call_.op_name()));
+          return;
+        }
         SignalPending();
         return;
     }
@@ -333,14 +341,14 @@ T FastOpFailed(absl::Status error) {
 //   }
 //
 // A ready value is returned as is; a failure is stored for the slow-only binding to throw
-// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h).
-// The OpState of the runtime whose op is running (isolate data slot kIsolateSlotOpState).
-OpState& FastOpStateOfCurrentIsolate();
-
+// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h). An op without an
+// OpState& parameter cannot make a pending Future (MakeFuture needs the state), so its
+// fast function skips the call bookkeeping: `return kiln::FastReadyResult(op(x));`.
 class FastAsyncOpCall {
  public:
-  FastAsyncOpCall(int64_t promise_id, const char* op_name, CompletionConverter convert)
-      : state_(FastOpStateOfCurrentIsolate()), ops_(static_cast<AsyncOps*>(state_.async_host())) {
+  FastAsyncOpCall(OpState& state, int64_t promise_id, const char* op_name,
+                  CompletionConverter convert)
+      : state_(state), ops_(static_cast<AsyncOps*>(state_.async_host())), op_name_(op_name) {
     ops_->BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
   }
   ~FastAsyncOpCall() { ops_->EndCall(); }
@@ -363,6 +371,7 @@ class FastAsyncOpCall {
       case Future<T>::State::kFailed:
         return FastOpFailed<T>(future.error());
       case Future<T>::State::kPending:
+        if (!ops_->call_registered()) return FastOpFailed<T>(UnregisteredPendingError(op_name_));
         break;
     }
     return Pending<T>();
@@ -377,7 +386,26 @@ class FastAsyncOpCall {
 
   OpState& state_;
   AsyncOps* ops_;
+  const char* op_name_;
 };
+
+// The result of an async op that takes no OpState& (see FastAsyncOpCall).
+template <typename T>
+T FastReadyResult(const char* op_name, Future<T> future) {
+  switch (future.state()) {
+    case Future<T>::State::kReady:
+      if constexpr (std::is_void_v<T>) {
+        return;
+      } else {
+        return future.value();
+      }
+    case Future<T>::State::kFailed:
+      return FastOpFailed<T>(future.error());
+    case Future<T>::State::kPending:
+      break;
+  }
+  return FastOpFailed<T>(UnregisteredPendingError(op_name));
+}
 
 }  // namespace kiln
 

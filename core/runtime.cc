@@ -246,10 +246,18 @@ absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor&
                                                             v8::Local<v8::Object> async_support) {
   std::string args = WrapperParams(op.arity);
   std::string id_and_args = op.arity == 0 ? "id" : absl::StrCat("id, ", args);
+  // After a failed fast call (signal 1), the slow-only binding throws the failure.
   std::string after_fast_failure =
       op.fast == nullptr
           ? ""
-          : absl::StrCat("      if (signal[0] === 1) result = slowOnly(", id_and_args, ");\n");
+          : absl::StrCat("    if (signal[0] === 1) {\n"
+                         "      try {\n"
+                         "        result = slowOnly(", id_and_args, ");\n",
+                         "      } catch (error) {\n"
+                         "        return async.reject(error);\n"
+                         "      }\n"
+                         "      if (signal[0] === 0) return async.resolve(result);\n"
+                         "    }\n");
   std::string source = absl::StrCat(
       "(function (binding, slowOnly, signal, async) {\n"
       "  return { ", op.name, "(", args, ") {\n",
@@ -257,11 +265,11 @@ absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor&
       "    let result;\n"
       "    try {\n"
       "      result = binding(", id_and_args, ");\n",
-      after_fast_failure,
       "    } catch (error) {\n"
       "      return async.reject(error);\n"
       "    }\n"
-      "    if (signal[0] === 0) return async.resolve(result);\n"
+      "    if (signal[0] === 0) return async.resolve(result);\n",
+      after_fast_failure,
       "    signal[0] = 0;\n"
       "    return async.track(id);\n"
       "  } }.", op.name, ";\n"

@@ -20,16 +20,20 @@ const EMPTY = -1;
 // a newer id needs its slot moves to `overflow` (id -> entry).
 const ringIds = new Array(RING_SIZE).fill(EMPTY);
 const ringResolve = new Array(RING_SIZE).fill(undefined);
-const ringReject = new Array(RING_SIZE).fill(undefined);
 const ringPromise = new Array(RING_SIZE).fill(undefined);
 const overflow = new NativeMap();
 
-// One shared executor: no closure per op beyond V8's own resolving functions.
-let executorResolve;
-let executorReject;
-function executor(resolve, reject) {
-  executorResolve = resolve;
-  executorReject = reject;
+// One shared executor: no closure per op beyond V8's own resolving functions. It writes
+// the resolve function straight into the slot `track` is filling: each store of a new
+// object into the long-lived ring costs a write barrier, so only what settling needs is
+// kept. A rejection resolves with a thenable that rejects (one microtask later than a
+// direct reject, and only on the error path).
+let executorSlot = 0;
+function executor(resolve) {
+  ringResolve[executorSlot] = resolve;
+}
+function rejecting(error) {
+  return { then(onFulfilled, onRejected) { onRejected(error); } };
 }
 
 function isPending(id) {
@@ -54,16 +58,12 @@ const async = {
     const slot = id & RING_MASK;
     const occupant = ringIds[slot];
     if (occupant !== EMPTY) {
-      overflow.set(occupant, {
-        resolve: ringResolve[slot], reject: ringReject[slot], promise: ringPromise[slot],
-      });
+      overflow.set(occupant, { resolve: ringResolve[slot], promise: ringPromise[slot] });
     }
+    executorSlot = slot;
     const promise = new NativePromise(executor);
     ringIds[slot] = id;
-    ringResolve[slot] = executorResolve;
-    ringReject[slot] = executorReject;
     ringPromise[slot] = promise;
-    executorResolve = executorReject = undefined;
     return promise;
   },
 
@@ -102,18 +102,15 @@ function settleAsyncOps(count, ids, kinds, numbers, objects) {
     const kind = kinds[i];
     const slot = id & RING_MASK;
     let resolve;
-    let reject;
     if (ringIds[slot] === id) {
       resolve = ringResolve[slot];
-      reject = ringReject[slot];
       ringIds[slot] = EMPTY;
-      ringResolve[slot] = ringReject[slot] = ringPromise[slot] = undefined;
+      ringResolve[slot] = ringPromise[slot] = undefined;
     } else {
       const entry = overflow.get(id);
       if (entry === undefined) continue;
       overflow.delete(id);
       resolve = entry.resolve;
-      reject = entry.reject;
     }
     if (kind === KIND_NUMBER) {
       resolve(numbers[i]);
@@ -124,7 +121,7 @@ function settleAsyncOps(count, ids, kinds, numbers, objects) {
     } else if (kind === KIND_CONVERTED) {
       resolve(objects[numbers[i]]);
     } else {
-      reject(objects[numbers[i]]);
+      resolve(rejecting(objects[numbers[i]]));
     }
   }
 }

@@ -86,6 +86,8 @@ class CompletionChannel {
 
   // Queues `completion` and wakes the loop; returns false (and drops it) once closed.
   bool Push(Completion completion);
+  // The same for many (moved out of `*completions`, which is left empty).
+  bool PushAll(std::vector<Completion>* completions);
   // Swaps everything queued so far into `*taken` (the runtime's thread). Pass an empty
   // vector with the capacity you want the queue to have next (it is swapped in).
   void Drain(std::vector<Completion>* taken);
@@ -152,36 +154,20 @@ class Completer {
   template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
   bool Complete(U value) {
     if (!channel_) return false;
-    Completion completion = Start();
-    if constexpr (std::is_same_v<U, bool>) {
-      completion.kind = Completion::Kind::kBoolean;
-      completion.number = value ? 1 : 0;
-    } else if constexpr (kStoredAsNumber<U>) {
-      completion.kind = Completion::Kind::kNumber;
-      completion.number = static_cast<double>(value);
-    } else {
-      completion.kind = Completion::Kind::kConverted;
-      completion.boxed = new U(std::move(value));
-      completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
-      completion.convert = convert_;
-    }
+    Completion completion = ValueCompletion(std::move(value));
     return Send(std::move(completion));
   }
   template <typename U = T, typename = std::enable_if_t<std::is_void_v<U>>>
   bool Complete() {
     if (!channel_) return false;
-    Completion completion = Start();
-    completion.kind = Completion::Kind::kUndefined;
+    Completion completion = Start(Completion::Kind::kUndefined);
     return Send(std::move(completion));
   }
   // Rejects the promise with the JS error `error` maps to (ops/errors.h). An OK status
   // is turned into an Internal error.
   bool Fail(absl::Status error) {
     if (!channel_) return false;
-    Completion completion = Start();
-    completion.kind = Completion::Kind::kError;
-    completion.error =
-        error.ok() ? absl::InternalError("Completer::Fail called with an OK status") : error;
+    Completion completion = ErrorCompletion(std::move(error));
     return Send(std::move(completion));
   }
 
@@ -189,10 +175,37 @@ class Completer {
   uint32_t id() const { return id_; }
 
  private:
-  Completion Start() const {
+  friend class CompletionBatch;
+
+  Completion Start(Completion::Kind kind) const {
     Completion completion;
     completion.id = id_;
+    completion.kind = kind;
     completion.op_name = op_name_;
+    return completion;
+  }
+  template <typename U>
+  Completion ValueCompletion(U value) const {
+    Completion completion;
+    if constexpr (std::is_same_v<U, bool>) {
+      completion = Start(Completion::Kind::kBoolean);
+      completion.number = value ? 1 : 0;
+    } else if constexpr (kStoredAsNumber<U>) {
+      completion = Start(Completion::Kind::kNumber);
+      completion.number = static_cast<double>(value);
+    } else {
+      completion = Start(Completion::Kind::kConverted);
+      completion.boxed = new U(std::move(value));
+      completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
+      completion.convert = convert_;
+    }
+    return completion;
+  }
+  Completion ErrorCompletion(absl::Status error) const {
+    Completion completion = Start(Completion::Kind::kError);
+    completion.error = error.ok()
+                           ? absl::InternalError("Completer::Fail called with an OK status")
+                           : std::move(error);
     return completion;
   }
   bool Send(Completion completion) {
@@ -201,15 +214,58 @@ class Completer {
   }
   void Drop() {
     if (!channel_) return;
-    Completion completion = Start();
-    completion.kind = Completion::Kind::kDropped;
-    Send(std::move(completion));
+    Send(Start(Completion::Kind::kDropped));
   }
 
   std::shared_ptr<CompletionChannel> channel_;
   uint32_t id_ = 0;
   const char* op_name_ = "";
   CompletionConverter convert_ = nullptr;
+};
+
+// Completes many ops with one lock of the channel: for code that completes a batch at
+// once (a libuv callback that finishes many requests). Completions are queued in the
+// batch and sent on Send() or destruction, in the order they were added. Completers of
+// different runtimes may be mixed (each run of one runtime's completers is one push).
+class CompletionBatch {
+ public:
+  CompletionBatch() = default;
+  CompletionBatch(const CompletionBatch&) = delete;
+  CompletionBatch& operator=(const CompletionBatch&) = delete;
+  ~CompletionBatch() { Send(); }
+
+  // Like completer.Complete(value) / completer.Complete() / completer.Fail(error); the
+  // completer is used up. False if it was already used.
+  template <typename T, typename U>
+  bool Complete(Completer<T>& completer, U value) {
+    return Add(completer, [&] { return completer.ValueCompletion(T(std::move(value))); });
+  }
+  bool Complete(Completer<void>& completer) {
+    return Add(completer, [&] { return completer.Start(Completion::Kind::kUndefined); });
+  }
+  template <typename T>
+  bool Fail(Completer<T>& completer, absl::Status error) {
+    return Add(completer, [&] { return completer.ErrorCompletion(std::move(error)); });
+  }
+
+  // Pushes what was added so far.
+  void Send();
+
+ private:
+  template <typename T, typename Make>
+  bool Add(Completer<T>& completer, Make make) {
+    if (!completer.channel_) return false;
+    if (channel_ != completer.channel_) {
+      Send();
+      channel_ = completer.channel_;
+    }
+    queued_.push_back(make());
+    completer.channel_.reset();
+    return true;
+  }
+
+  std::shared_ptr<CompletionChannel> channel_;
+  std::vector<Completion> queued_;
 };
 
 // An async op's result: ready now (a value, or an error) or pending (its Completer

@@ -29,18 +29,21 @@ void NextTurnQueue::Add(Completer<int32_t> completer, int32_t value, bool fail) 
 void NextTurnQueue::OnIdle(uv_idle_t* handle) {
   auto* queue = static_cast<NextTurnQueue*>(handle->data);
   ++queue->iteration_;
-  std::vector<Waiting> due = std::move(queue->waiting_);
-  queue->waiting_.clear();
+  std::vector<Waiting>& due = queue->due_;
+  due.swap(queue->waiting_);  // both keep their capacity from turn to turn
   uv_idle_stop(handle);
+  CompletionBatch batch;
   for (Waiting& waiting : due) {
     if (waiting.iteration >= queue->iteration_) ++queue->same_iteration_;
     if (waiting.fail) {
-      waiting.completer.Fail(absl::OutOfRangeError("next turn: asked to fail"));
+      batch.Fail(waiting.completer, absl::OutOfRangeError("next turn: asked to fail"));
     } else {
-      waiting.completer.Complete(waiting.value);
+      batch.Complete(waiting.completer, waiting.value);
     }
     ++queue->completed_;
   }
+  batch.Send();
+  due.clear();
 }
 
 }  // namespace kiln::testing

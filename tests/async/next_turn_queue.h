@@ -43,6 +43,7 @@ class NextTurnQueue {
 
   uv_idle_t* idle_;  // heap: freed by its close callback, after this object is gone
   std::vector<Waiting> waiting_;
+  std::vector<Waiting> due_;  // being completed (OnIdle)
   uint64_t iteration_ = 0;  // idle callbacks run so far (one per loop iteration)
   uint64_t completed_ = 0;
   uint64_t same_iteration_ = 0;

@@ -26,7 +26,8 @@ void Op_op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Op_op_sleep_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, double ms,
                       v8::FastApiCallbackOptions& options) {
   kiln::CountCall(kOp_op_sleep_Counters.fast_calls);
-  kiln::FastAsyncOpCall async(promise_id, "op_sleep", &kiln::ConvertCompletion<void>);
+  kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_sleep",
+                              &kiln::ConvertCompletion<void>);
   return async.Return(::asyncops::op_sleep(kiln::FastOpState(options), ms));
 }
 
@@ -50,7 +51,8 @@ int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_
   kiln::CountCall(kOp_op_double_later_Counters.fast_calls);
   int32_t value;
   if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
-  kiln::FastAsyncOpCall async(promise_id, "op_double_later", &kiln::ConvertCompletion<int32_t>);
+  kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double_later",
+                              &kiln::ConvertCompletion<int32_t>);
   return async.Return(::asyncops::op_double_later(kiln::FastOpState(options), value));
 }
 
@@ -110,8 +112,7 @@ bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
   kiln::CountCall(kOp_op_named_async_Counters.fast_calls);
   bool async_;
   if (!kiln::FastConvert(async__in, &async_)) return kiln::FastArgumentRejected<bool>();
-  kiln::FastAsyncOpCall async(promise_id, "op_named_async", &kiln::ConvertCompletion<bool>);
-  return async.Return(::asyncops::op_named_async(async_));
+  return kiln::FastReadyResult("op_named_async", ::asyncops::op_named_async(async_));
 }
 
 const v8::CFunction kOp_op_named_async_CFunction = v8::CFunction::Make(Op_op_named_async_Fast);
