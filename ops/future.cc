@@ -19,9 +19,6 @@ Completion& Completion::operator=(Completion&& other) noexcept {
   return *this;
 }
 
-Completion::~Completion() {
-  if (boxed != nullptr) destroy(boxed);
-}
 
 bool CompletionChannel::Push(Completion completion) {
   {

@@ -66,9 +66,20 @@ struct Completion {
   absl::Status error;
 
   Completion() = default;
-  Completion(Completion&& other) noexcept { *this = std::move(other); }
+  Completion(uint32_t id, Kind kind, const char* op_name) : id(id), kind(kind), op_name(op_name) {}
+  Completion(Completion&& other) noexcept
+      : id(other.id),
+        kind(other.kind),
+        number(other.number),
+        boxed(std::exchange(other.boxed, nullptr)),
+        destroy(other.destroy),
+        convert(other.convert),
+        op_name(other.op_name),
+        error(std::move(other.error)) {}
   Completion& operator=(Completion&& other) noexcept;
-  ~Completion();
+  ~Completion() {
+    if (boxed != nullptr) destroy(boxed);
+  }
 };
 
 // Wakes the runtime's loop; implemented by the runtime (a uv_async_send).
@@ -177,29 +188,24 @@ class Completer {
  private:
   friend class CompletionBatch;
 
-  Completion Start(Completion::Kind kind) const {
-    Completion completion;
-    completion.id = id_;
-    completion.kind = kind;
-    completion.op_name = op_name_;
-    return completion;
-  }
+  Completion Start(Completion::Kind kind) const { return Completion(id_, kind, op_name_); }
   template <typename U>
   Completion ValueCompletion(U value) const {
-    Completion completion;
     if constexpr (std::is_same_v<U, bool>) {
-      completion = Start(Completion::Kind::kBoolean);
+      Completion completion = Start(Completion::Kind::kBoolean);
       completion.number = value ? 1 : 0;
+      return completion;
     } else if constexpr (kStoredAsNumber<U>) {
-      completion = Start(Completion::Kind::kNumber);
+      Completion completion = Start(Completion::Kind::kNumber);
       completion.number = static_cast<double>(value);
+      return completion;
     } else {
-      completion = Start(Completion::Kind::kConverted);
+      Completion completion = Start(Completion::Kind::kConverted);
       completion.boxed = new U(std::move(value));
       completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
       completion.convert = convert_;
+      return completion;
     }
-    return completion;
   }
   Completion ErrorCompletion(absl::Status error) const {
     Completion completion = Start(Completion::Kind::kError);
@@ -248,6 +254,8 @@ class CompletionBatch {
     return Add(completer, [&] { return completer.ErrorCompletion(std::move(error)); });
   }
 
+  // Room for `count` completions (optional).
+  void Reserve(size_t count) { queued_.reserve(count); }
   // Pushes what was added so far.
   void Send();
 

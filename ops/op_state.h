@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 #include <typeindex>
-#include <unordered_map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ops/resource.h"
@@ -117,7 +117,7 @@ class OpState {
   static absl::Status MissingType(const std::type_info& type);
 
   v8::Isolate* isolate_;
-  std::unordered_map<const void*, Holder> values_;
+  absl::flat_hash_map<const void*, Holder> values_;
   ResourceTable resources_;
   FastCallFailure fast_call_failure_;
   AsyncOpHost* async_host_ = nullptr;

@@ -33,6 +33,7 @@ void NextTurnQueue::OnIdle(uv_idle_t* handle) {
   due.swap(queue->waiting_);  // both keep their capacity from turn to turn
   uv_idle_stop(handle);
   CompletionBatch batch;
+  batch.Reserve(due.size());
   for (Waiting& waiting : due) {
     if (waiting.iteration >= queue->iteration_) ++queue->same_iteration_;
     if (waiting.fail) {
