@@ -30,7 +30,6 @@ function extraArgs(args) {
 const NativeMap = Map;
 
 const heap = [];
-const timersById = new NativeMap();
 let nextId = 1;
 let nextSequence = 0;
 let refedCount = 0;
@@ -78,6 +77,52 @@ function siftDown(index) {
 let run = [];
 let runHead = 0;
 const IN_RUN = -2;  // timer.index of a timer in the run
+
+// Timers by id. Ids are handed out in increasing order and most timers end in about that
+// order, so an array window holds the ids from `windowBase` on (a Map insert and delete
+// per timer would cost more than the rest of scheduling). When the window is empty it
+// restarts at the next id; when it is large and mostly dead, its few live timers move
+// to `longLived` and it restarts. Each timer is copied at most once: O(1) amortized.
+let idWindow = [];
+let windowBase = 1;  // the id of idWindow[0]
+let liveInWindow = 0;
+const longLived = new NativeMap();
+const WINDOW_COMPACT_MIN = 8192;
+
+function registerTimer(timer) {
+  // timer.id === windowBase + idWindow.length: ids come from nextId, in order.
+  idWindow.push(timer);
+  liveInWindow++;
+}
+
+function timerOf(id) {
+  const index = id - windowBase;
+  if (index >= 0) return index < idWindow.length ? idWindow[index] : undefined;
+  return longLived.size === 0 ? undefined : longLived.get(id);
+}
+
+function unregisterTimer(id) {
+  const index = id - windowBase;
+  if (index < 0) {
+    longLived.delete(id);
+    return;
+  }
+  if (index >= idWindow.length || idWindow[index] === undefined) return;
+  idWindow[index] = undefined;
+  liveInWindow--;
+  if (liveInWindow === 0) {
+    windowBase = nextId;
+    idWindow = [];
+  } else if (idWindow.length >= WINDOW_COMPACT_MIN && liveInWindow * 4 < idWindow.length) {
+    for (let i = 0; i < idWindow.length; i++) {
+      const timer = idWindow[i];
+      if (timer !== undefined) longLived.set(timer.id, timer);
+    }
+    windowBase = nextId;
+    idWindow = [];
+    liveInWindow = 0;
+  }
+}
 
 function insert(timer) {
   timer.sequence = nextSequence++;
@@ -173,7 +218,7 @@ function startTimer(callback, delay, args, repeat) {
     cleared: false,
   };
   refedCount++;
-  timersById.set(timer.id, timer);
+  registerTimer(timer);
   insert(timer);
   rearm(false);
   return timer.id;
@@ -181,9 +226,9 @@ function startTimer(callback, delay, args, repeat) {
 
 function clearTimer(id) {
   if (typeof id !== 'number') return;
-  const timer = timersById.get(id);
+  const timer = timerOf(id);
   if (timer === undefined) return;
-  timersById.delete(id);
+  unregisterTimer(id);
   timer.cleared = true;
   if (timer.refed) refedCount--;
   remove(timer);
@@ -200,7 +245,7 @@ function fire(now) {
     if (timer === undefined || timer.deadline > now) break;
     remove(timer);
     if (!timer.repeat) {
-      timersById.delete(timer.id);
+      unregisterTimer(timer.id);
       if (timer.refed) refedCount--;
     }
     running = timer;
@@ -222,7 +267,7 @@ function fire(now) {
 setHandler(fire);
 
 function setRef(id, refed) {
-  const timer = typeof id === 'number' ? timersById.get(id) : undefined;
+  const timer = typeof id === 'number' ? timerOf(id) : undefined;
   if (timer === undefined) return false;
   if (timer.refed !== refed) {
     timer.refed = refed;

@@ -18,14 +18,15 @@ KILN_OP() double op_timers_time_origin(kiln::OpState& state);
 KILN_OP() void op_timers_arm(kiln::OpState& state, double deadline_ms, bool refed);
 // The JS function the timer calls, as fire(now_ms): it runs the timers due at now_ms, with
 // a microtask checkpoint (op_timers_run_microtasks) after each.
-KILN_OP() absl::Status op_timers_set_handler(kiln::OpState& state, v8::Isolate* isolate,
-                                             v8::Local<v8::Value> fire);
+KILN_OP(nofast) absl::Status op_timers_set_handler(kiln::OpState& state, v8::Isolate* isolate,
+                                                   v8::Local<v8::Value> fire);
 // A microtask checkpoint between two timer callbacks of one batch (with the runtime's
 // unhandled-rejection check). False when the runtime now has an uncaught error: no more
 // callbacks may run.
 KILN_OP(nofast) bool op_timers_run_microtasks(v8::Isolate* isolate);
-// queueMicrotask(callback), for a callback timers.js has checked is a function.
-KILN_OP() void op_timers_queue_microtask(v8::Isolate* isolate, v8::Local<v8::Value> callback);
+// queueMicrotask(callback), for a callback timers.js has checked is a function. Not fast:
+// enqueueing allocates on the JS heap, which a fast call must not do.
+KILN_OP(nofast) void op_timers_queue_microtask(v8::Isolate* isolate, v8::Local<v8::Value> callback);
 
 }  // namespace kiln::timers
 
