@@ -3,13 +3,15 @@
 // `internals` (internals.ops is kiln.ops).
 //
 // Timers are ordered by (deadline, scheduling sequence), so timers that are overdue
-// together still fire in that order. Two structures hold them: a FIFO run for timers
-// whose deadline is not earlier than the last one queued there (the common case:
-// setTimeout loops, equal delays), O(1) in and out, and a binary min-heap for the rest,
-// O(log n) insert and cancel (each heap timer knows its index). The next timer is the
-// earlier of the two heads. A timer canceled while in the run is marked and skipped. The native side (timers_ops.cc) keeps one
-// libuv timer armed for the heap's earliest deadline and calls fire(now) once per due
-// timer, with a microtask checkpoint after each.
+// together still fire in that order. Pending timers are kept in runs, one per timeout value
+// (the delay after clamping): timers with the same timeout are scheduled with
+// non-decreasing fresh clock readings, so each run is already in (deadline, sequence)
+// order and is a FIFO, O(1) in and out. A binary min-heap orders the runs by their first
+// timer, O(log r) for r distinct timeouts (usually a handful). Cancel is O(1): the timer
+// is marked and skipped when it reaches its run's front (a run mostly made of canceled
+// timers is compacted). The native side (timers_ops.cc) keeps one libuv timer armed for
+// the earliest deadline and calls fire(now), which runs every due timer with a microtask
+// checkpoint after each.
 'use strict';
 
 const {
@@ -29,7 +31,6 @@ function extraArgs(args) {
 }
 const NativeMap = Map;
 
-const heap = [];
 let nextId = 1;
 let nextSequence = 0;
 let refedCount = 0;
@@ -40,43 +41,6 @@ let armedRef = false;
 function before(a, b) {
   return a.deadline < b.deadline || (a.deadline === b.deadline && a.sequence < b.sequence);
 }
-
-function place(timer, index) {
-  heap[index] = timer;
-  timer.index = index;
-}
-
-function siftUp(index) {
-  const timer = heap[index];
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (!before(timer, heap[parent])) break;
-    place(heap[parent], index);
-    index = parent;
-  }
-  place(timer, index);
-}
-
-function siftDown(index) {
-  const timer = heap[index];
-  const length = heap.length;
-  while (true) {
-    const left = 2 * index + 1;
-    if (left >= length) break;
-    const right = left + 1;
-    const child = right < length && before(heap[right], heap[left]) ? right : left;
-    if (!before(heap[child], timer)) break;
-    place(heap[child], index);
-    index = child;
-  }
-  place(timer, index);
-}
-
-// The FIFO run: run[runHead..] in (deadline, sequence) order; canceled entries stay
-// until they reach the head.
-let run = [];
-let runHead = 0;
-const IN_RUN = -2;  // timer.index of a timer in the run
 
 // Timers by id. Ids are handed out in increasing order and most timers end in about that
 // order, so an array window holds the ids from `windowBase` on (a Map insert and delete
@@ -124,53 +88,131 @@ function unregisterTimer(id) {
   }
 }
 
-function insert(timer) {
+// A run: { timeout, timers, head, dead, heapIndex }. timers[head..] are the run's pending
+// timers in (deadline, sequence) order, with `dead` canceled ones among them; a timer is
+// pending in a run while timer.run is that run. heapIndex is the run's place in runHeap.
+const runsByTimeout = new NativeMap();
+const runHeap = [];
+let lastRun = null;  // the run of the last insert (a cache for loops of one delay)
+const RUN_TRIM_MIN = 4096;
+const RUN_COMPACT_MIN = 1024;
+
+function runBefore(a, b) {
+  return before(a.timers[a.head], b.timers[b.head]);
+}
+
+function placeRun(run, index) {
+  runHeap[index] = run;
+  run.heapIndex = index;
+}
+
+function siftUpRun(index) {
+  const run = runHeap[index];
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!runBefore(run, runHeap[parent])) break;
+    placeRun(runHeap[parent], index);
+    index = parent;
+  }
+  placeRun(run, index);
+}
+
+function siftDownRun(index) {
+  const run = runHeap[index];
+  const length = runHeap.length;
+  while (true) {
+    const left = 2 * index + 1;
+    if (left >= length) break;
+    const right = left + 1;
+    const child = right < length && runBefore(runHeap[right], runHeap[left]) ? right : left;
+    if (!runBefore(runHeap[child], run)) break;
+    placeRun(runHeap[child], index);
+    index = child;
+  }
+  placeRun(run, index);
+}
+
+function dropRun(run) {
+  const index = run.heapIndex;
+  const last = runHeap.pop();
+  if (last !== run) {
+    placeRun(last, index);
+    siftUpRun(index);
+    siftDownRun(last.heapIndex);
+  }
+  run.heapIndex = -1;
+  runsByTimeout.delete(run.timeout);
+  if (lastRun === run) lastRun = null;
+}
+
+function insert(timer, timeout) {
   timer.sequence = nextSequence++;
-  const runLength = run.length - runHead;
-  if (runLength === 0 || run[run.length - 1].deadline <= timer.deadline) {
-    timer.index = IN_RUN;
-    run.push(timer);
+  let run = lastRun;
+  if (run === null || run.timeout !== timeout) {
+    run = runsByTimeout.get(timeout);
+    if (run === undefined) {
+      run = { timeout, timers: [], head: 0, dead: 0, heapIndex: -1 };
+      runsByTimeout.set(timeout, run);
+    }
+    lastRun = run;
+  }
+  run.timers.push(timer);
+  timer.run = run;
+  if (run.heapIndex < 0) {
+    runHeap.push(run);
+    siftUpRun(runHeap.length - 1);
+  }
+}
+
+// After run.head moved forward (or the run was compacted): drop an empty run, let go of
+// a long consumed prefix, and move the run down the heap (its first timer is now later).
+function headMoved(run) {
+  if (run.head === run.timers.length) {
+    dropRun(run);
     return;
   }
-  heap.push(timer);
-  siftUp(heap.length - 1);
+  if (run.head > RUN_TRIM_MIN && run.head * 2 > run.timers.length) {
+    run.timers = run.timers.slice(run.head);
+    run.head = 0;
+  }
+  siftDownRun(run.heapIndex);
 }
 
-function runFront() {
-  while (runHead < run.length && run[runHead].index !== IN_RUN) runHead++;
-  if (runHead === run.length) {
-    if (run.length > 0) { run = []; runHead = 0; }
-    return undefined;
-  }
-  if (runHead > 4096 && runHead * 2 > run.length) {
-    run = run.slice(runHead);
-    runHead = 0;
-  }
-  return run[runHead];
-}
-
-// The timer that fires next, or undefined.
+// The timer that fires next, or undefined. Skips canceled timers at the runs' fronts.
 function first() {
-  const fromRun = runFront();
-  const fromHeap = heap[0];
-  if (fromRun === undefined) return fromHeap;
-  if (fromHeap === undefined) return fromRun;
-  return before(fromHeap, fromRun) ? fromHeap : fromRun;
+  while (runHeap.length > 0) {
+    const run = runHeap[0];
+    const timer = run.timers[run.head];
+    if (timer.run === run) return timer;
+    run.head++;
+    run.dead--;
+    headMoved(run);
+  }
+  return undefined;
 }
 
-function remove(timer) {
-  const index = timer.index;
-  if (index === IN_RUN) {
-    timer.index = -1;  // skipped (and dropped) when it reaches the run's head
-    return;
-  }
-  if (index < 0) return;
-  timer.index = -1;
-  const last = heap.pop();
-  if (index < heap.length) {
-    place(last, index);
-    siftUp(index);
-    siftDown(last.index);
+// Takes the timer first() returned out of its run.
+function takeFirst(timer) {
+  const run = timer.run;
+  timer.run = null;
+  run.head++;
+  headMoved(run);
+}
+
+function cancel(timer) {
+  const run = timer.run;
+  if (run === null) return;
+  timer.run = null;
+  run.dead++;
+  if (run.dead > RUN_COMPACT_MIN && run.dead * 2 > run.timers.length - run.head) {
+    const live = [];
+    for (let i = run.head; i < run.timers.length; i++) {
+      if (run.timers[i].run === run) live.push(run.timers[i]);
+    }
+    run.timers = live;
+    run.head = 0;
+    run.dead = 0;
+    headMoved(run);
   }
 }
 
@@ -213,13 +255,13 @@ function startTimer(callback, delay, args, repeat) {
     nesting: nesting + 1,
     deadline: monotonicNow() + timeout,
     sequence: 0,
-    index: -1,
+    run: null,
     refed: true,
     cleared: false,
   };
   refedCount++;
   registerTimer(timer);
-  insert(timer);
+  insert(timer, timeout);
   rearm(false);
   return timer.id;
 }
@@ -231,7 +273,7 @@ function clearTimer(id) {
   unregisterTimer(id);
   timer.cleared = true;
   if (timer.refed) refedCount--;
-  remove(timer);
+  cancel(timer);
   rearm(false);
 }
 
@@ -243,7 +285,7 @@ function fire(now) {
   while (true) {
     const timer = first();
     if (timer === undefined || timer.deadline > now) break;
-    remove(timer);
+    takeFirst(timer);
     if (!timer.repeat) {
       unregisterTimer(timer.id);
       if (timer.refed) refedCount--;
@@ -256,9 +298,10 @@ function fire(now) {
     }
     if (timer.repeat && !timer.cleared) {
       // The repetition is a new initialization with the interval's nesting level.
-      timer.deadline = monotonicNow() + clampedTimeout(timer.delay, timer.nesting);
+      const timeout = clampedTimeout(timer.delay, timer.nesting);
+      timer.deadline = monotonicNow() + timeout;
       timer.nesting++;
-      insert(timer);
+      insert(timer, timeout);
     }
     if (!runMicrotasks()) return;
   }
