@@ -42,7 +42,10 @@ PendingRegistration AsyncOps::Register() {
 
 PendingRegistration AsyncOps::RegisterReadyResult() {
   if (closed_) return {};
-  return Register();
+  orphaned_.insert(call_id_);
+  PendingRegistration registration = Register();
+  registration.ready_result = true;
+  return registration;
 }
 
 bool AsyncOps::has_queued_completions() { return channel_->HasQueued(); }
@@ -105,10 +108,14 @@ bool AsyncOps::Deliver(v8::Local<v8::Context> context) {
   const size_t count = draining_.size();
   EnsureBatchCapacity(count);
   std::vector<v8::Local<v8::Value>> objects;
-  for (size_t i = 0; i < count; ++i) {
-    Completion& completion = draining_[i];
+  size_t delivered = 0;
+  for (Completion& completion : draining_) {
     if (pending_count_ > 0) --pending_count_;
+    if (!orphaned_.empty() && !completion.ready_result && orphaned_.erase(completion.id) > 0) {
+      continue;  // superseded by the ready result the op returned
+    }
     if (!unrefed_.empty()) unrefed_.erase(completion.id);
+    const size_t i = delivered++;
     batch_.ids[i] = completion.id;
     switch (completion.kind) {
       case Completion::Kind::kNumber:
@@ -125,8 +132,9 @@ bool AsyncOps::Deliver(v8::Local<v8::Context> context) {
   }
   draining_.clear();  // frees boxed values; keeps the capacity for the next turn
   UpdateLoopRef();
+  if (delivered == 0) return true;
   v8::Local<v8::Value> argv[] = {
-      v8::Integer::NewFromUnsigned(isolate_, static_cast<uint32_t>(count)),
+      v8::Integer::NewFromUnsigned(isolate_, static_cast<uint32_t>(delivered)),
       batch_.ids_view.Get(isolate_),
       batch_.kinds_view.Get(isolate_),
       batch_.numbers_view.Get(isolate_),
@@ -167,6 +175,7 @@ void AsyncOps::Close() {
   draining_.clear();
   pending_count_ = 0;
   unrefed_.clear();
+  orphaned_.clear();
   settle_.Reset();
   batch_.ids_view.Reset();
   batch_.kinds_view.Reset();

@@ -61,8 +61,9 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   // MakeFuture inside the op body: registers the call as pending.
   PendingRegistration BeginPending() override;
   // The op made a Future pending (MakeFuture) but returned another result: that result
-  // is delivered through the ring like a completion (so the id stays reserved until the
-  // made Completer's own, then ignored, completion arrives). Registers it.
+  // is delivered through the ring like a completion, and the made Completer's own
+  // completion is dropped when it arrives (it no longer keeps the loop alive either).
+  // Registers the result.
   bool call_registered() const { return call_registered_; }
   PendingRegistration RegisterReadyResult();
   const std::shared_ptr<CompletionChannel>& channel() override { return channel_; }
@@ -78,7 +79,9 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
 
   // Ops registered and not yet delivered.
   size_t pending_count() const { return pending_count_; }
-  bool has_refed_pending() const { return pending_count_ > unrefed_.size(); }
+  bool has_refed_pending() const {
+    return pending_count_ > unrefed_.size() + orphaned_.size();
+  }
   // Completions are queued (a Deliver would do something).
   bool has_queued_completions();
 
@@ -118,6 +121,8 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   Batch batch_;
   size_t pending_count_ = 0;
   absl::flat_hash_set<uint32_t> unrefed_;  // pending ops that do not keep the loop alive
+  // Ids whose made Completer was superseded by a ready result (RegisterReadyResult).
+  absl::flat_hash_set<uint32_t> orphaned_;
   // The call in progress (BeginCall..EndCall).
   bool in_call_ = false;
   bool call_registered_ = false;

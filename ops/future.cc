@@ -12,6 +12,7 @@ Completion& Completion::operator=(Completion&& other) noexcept {
     destroy = other.destroy;
     convert = other.convert;
     op_name = other.op_name;
+    ready_result = other.ready_result;
     error = std::move(other.error);
     other.boxed = nullptr;
     other.destroy = nullptr;

@@ -63,6 +63,9 @@ struct Completion {
   void (*destroy)(void*) = nullptr;
   CompletionConverter convert = nullptr;
   const char* op_name = "";  // for errors about this completion
+  // The result an op returned ready after making a pending Future for the same call
+  // (that Future's own Completer is then ignored; core/async_ops.h).
+  bool ready_result = false;
   absl::Status error;
 
   Completion() = default;
@@ -75,6 +78,7 @@ struct Completion {
         destroy(other.destroy),
         convert(other.convert),
         op_name(other.op_name),
+        ready_result(other.ready_result),
         error(std::move(other.error)) {}
   Completion& operator=(Completion&& other) noexcept;
   ~Completion() {
@@ -118,6 +122,7 @@ struct PendingRegistration {
   uint32_t id = 0;
   const char* op_name = "";
   CompletionConverter convert = nullptr;
+  bool ready_result = false;  // see Completion::ready_result
 };
 
 // What MakeFuture needs from the runtime: implemented by core/async_ops.h, reachable
@@ -144,7 +149,8 @@ class Completer {
       : channel_(std::move(channel)),
         id_(registration.id),
         op_name_(registration.op_name),
-        convert_(registration.convert) {}
+        convert_(registration.convert),
+        ready_result_(registration.ready_result) {}
   Completer(Completer&& other) noexcept { *this = std::move(other); }
   Completer& operator=(Completer&& other) noexcept {
     if (this != &other) {
@@ -153,6 +159,7 @@ class Completer {
       id_ = other.id_;
       op_name_ = other.op_name_;
       convert_ = other.convert_;
+      ready_result_ = other.ready_result_;
     }
     return *this;
   }
@@ -188,7 +195,11 @@ class Completer {
  private:
   friend class CompletionBatch;
 
-  Completion Start(Completion::Kind kind) const { return Completion(id_, kind, op_name_); }
+  Completion Start(Completion::Kind kind) const {
+    Completion completion(id_, kind, op_name_);
+    completion.ready_result = ready_result_;
+    return completion;
+  }
   template <typename U>
   Completion ValueCompletion(U value) const {
     if constexpr (std::is_same_v<U, bool>) {
@@ -227,6 +238,7 @@ class Completer {
   uint32_t id_ = 0;
   const char* op_name_ = "";
   CompletionConverter convert_ = nullptr;
+  bool ready_result_ = false;
 };
 
 // Completes many ops with one lock of the channel: for code that completes a batch at

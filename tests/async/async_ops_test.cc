@@ -146,6 +146,66 @@ TEST_F(AsyncOpsTest, EightThreadsTimesTenThousandCompletions) {
   ExpectEmpty();
 }
 
+// Async ops resolving to numbers take V8's fast path from optimised code: ready values,
+// ready errors, argument errors and pending results all reach the promise as they do on
+// the slow path.
+TEST_F(AsyncOpsTest, FastPathFromOptimizedCode) {
+  const OpContext* ready = runtime().FindOp("op_ready");
+  const OpContext* next_turn = runtime().FindOp("op_next_turn");
+  ASSERT_NE(ready, nullptr);
+  ASSERT_NE(next_turn, nullptr);
+  ASSERT_TRUE(runtime().Eval(std::string(kSettle) + R"js(
+    globalThis.callReady = (x) => kiln.ops.op_ready(x);
+    globalThis.callNextTurn = (x) => kiln.ops.op_next_turn(x);
+    %PrepareFunctionForOptimization(callReady);
+    %PrepareFunctionForOptimization(callNextTurn);
+    callReady(1); callReady(2); callNextTurn(1); callNextTurn(2);
+    %OptimizeFunctionOnNextCall(callReady);
+    %OptimizeFunctionOnNextCall(callNextTurn);
+    callReady(3); callNextTurn(3);
+  )js").ok());
+  ExpectEval("%GetOptimizationStatus(callReady) & 16 ? 'optimized' : 'not'", "'optimized'");
+  RunLoopThenEval("globalThis.result = 0");
+  uint64_t ready_fast = ready->fast_calls();
+  uint64_t next_turn_fast = next_turn->fast_calls();
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    Promise.all([settle(callReady(7)), settle(callReady(-1)), settle(callNextTurn(21)),
+                 settle(callNextTurn(-4))])
+        .then((r) => { globalThis.result = r; });
+  )js"),
+            "[\n  [ 'ok', 7 ],\n  [ 'err', 'RangeError: negative' ],\n  [ 'ok', 42 ],\n"
+            "  [ 'err', 'RangeError: next turn: asked to fail' ]\n]");
+  EXPECT_EQ(ready->fast_calls() - ready_fast, 2u);
+  EXPECT_EQ(next_turn->fast_calls() - next_turn_fast, 2u);
+  // Out of int32 range: rejected by the fast function, thrown by the slow-only binding,
+  // and still a rejection, not a throw.
+  EXPECT_EQ(RunLoopThenEval("settle(callReady(2 ** 31)).then((r) => { globalThis.result = r; });"),
+            "[\n  'err',\n  'RangeError: op_ready: argument 1 (value): expected integer in "
+            "[-2147483648, 2147483647], received 2147483648'\n]");
+  ExpectEmpty();
+}
+
+// An op that made a pending Future but returned a ready result: the result settles the
+// promise (through the ring); the made Completer neither keeps the loop alive nor
+// settles anything when it completes later.
+TEST_F(AsyncOpsTest, ReadyResultAfterMakeFutureGoesThroughTheRing) {
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
+    Promise.all([settle(kiln.ops.op_made_then_ready(5)),
+                 settle(kiln.ops.op_made_then_ready(-1))])
+        .then((r) => { globalThis.result = r; });
+  )js"),
+            "[ [ 'ok', 5 ], [ 'err', 'RangeError: negative' ] ]");
+  std::vector<Completer<int32_t>> parked = ParkedCompleters::Of(runtime().op_state()).TakeAll();
+  ASSERT_EQ(parked.size(), 2u);
+  // A later op gets a new id; the parked completers' ids are never reused meanwhile.
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) +
+                            "settle(kiln.ops.op_next_turn(8)).then((r) => { globalThis.result = r; });"),
+            "[ 'ok', 16 ]");
+  for (Completer<int32_t>& completer : parked) EXPECT_TRUE(completer.Complete(99));
+  EXPECT_EQ(RunLoopThenEval("globalThis.result = 'loop ended'"), "'loop ended'");
+  ExpectEmpty();
+}
+
 TEST_F(AsyncOpsTest, DroppedCompleterRejects) {
   EXPECT_EQ(
       RunLoopThenEval(std::string(kSettle) +

@@ -56,6 +56,13 @@ Future<void> op_dropped(OpState& state) {
   return std::move(future);  // `completer` goes out of scope uncompleted
 }
 
+Future<int32_t> op_made_then_ready(OpState& state, int32_t value) {
+  auto [future, completer] = MakeFuture<int32_t>(state);
+  ParkedCompleters::Of(state).Park(std::move(completer));
+  if (value < 0) return absl::OutOfRangeError("negative");
+  return value;
+}
+
 ResourceId op_waiter_open(OpState& state) {
   return state.resources().Add(std::make_unique<Waiter>());
 }

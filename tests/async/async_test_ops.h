@@ -19,6 +19,9 @@ KILN_OP() kiln::Future<std::string> op_from_thread(kiln::OpState& state, std::st
 KILN_OP() kiln::Future<int32_t> op_park(kiln::OpState& state);
 // Goes pending and drops its completer at once.
 KILN_OP() kiln::Future<void> op_dropped(kiln::OpState& state);
+// Makes a pending Future and parks its Completer, but returns `value` ready (or, when
+// `value` < 0, a RangeError): the result still goes through the ring.
+KILN_OP() kiln::Future<int32_t> op_made_then_ready(kiln::OpState& state, int32_t value);
 // A resource whose pending waits are canceled when it is closed.
 KILN_OP() kiln::ResourceId op_waiter_open(kiln::OpState& state);
 KILN_OP() kiln::Future<void> op_waiter_wait(kiln::OpState& state, kiln::ResourceId rid);
