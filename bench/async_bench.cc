@@ -6,6 +6,9 @@
 // median of 7:
 //   await_baseline   for (i < N) await Promise.resolve(i)        (one async function)
 //   eager            for (i < N) await kiln.ops.op_bench_ready(i) (ready now: no ring slot)
+//   js_function      for (i < N) await f(i), f = (x) => Promise.resolve(x): what calling any
+//                    JS function that returns a promise costs in this loop (the floor of
+//                    a stub-based design; TurboFan does not inline the call here)
 //   pending_1k       rounds of 1,000 op_bench_next_turn(i), then await Promise.all(round)
 //   pending_1m       one round of 1,000,000
 // op_bench_next_turn completes every op on a later libuv iteration than the one that
@@ -42,6 +45,12 @@ constexpr char kCases[] = R"js(
       const op = kiln.ops.op_bench_ready;
       let sum = 0;
       for (let i = 0; i < n; i++) sum += await op(i & 1023);
+      return sum;
+    },
+    async js_function(n) {
+      const f = (x) => Promise.resolve(x);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += await f(i & 1023);
       return sum;
     },
     async pending_1k(n) {
@@ -109,8 +118,8 @@ size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
 // and V8 flags (--name).
 int main(int argc, char** argv) {
   kiln::AddV8Flags("--expose-gc").IgnoreError();
-  const std::vector<std::string> all_cases = {"await_baseline", "eager", "pending_1k",
-                                              "pending_1m"};
+  const std::vector<std::string> all_cases = {"await_baseline", "eager", "js_function",
+                                              "pending_1k", "pending_1m"};
   std::vector<std::string> cases;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -159,10 +168,11 @@ int main(int argc, char** argv) {
 
   double await_ns = medians[0];
   std::printf("RESULT name=eager_vs_await value=%.3f unit=x\n", medians[1] / await_ns);
+  std::printf("RESULT name=eager_vs_js_function value=%.3f unit=x\n", medians[1] / medians[2]);
   std::printf("RESULT name=pending_vs_await value=%.3f unit=x\n",
-              pending_ok ? medians[2] / await_ns : NAN);
+              pending_ok ? medians[3] / await_ns : NAN);
   std::printf("RESULT name=pending_1m_vs_1k value=%.3f unit=x\n",
-              pending_ok ? medians[3] / medians[2] : NAN);
+              pending_ok ? medians[4] / medians[3] : NAN);
   std::printf("RESULT name=heap_per_pending_op value=%.0f unit=B\n", per_op);
   return 0;
 }
