@@ -330,66 +330,8 @@ T FastOpFailed(absl::Status error) {
   return T();
 }
 
-// The fast function of an async op whose arguments and result V8 passes directly:
-//
-//   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int64_t x_in) {
-//     kiln::CountCall(kOp_double_Counters.fast_calls);
-//     int32_t x;
-//     if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<int32_t>();
-//     kiln::FastAsyncOpCall async(promise_id, "op_double", &kiln::ConvertCompletion<int32_t>);
-//     return async.Return(op_double(x));
-//   }
-//
-// A ready value is returned as is; a failure is stored for the slow-only binding to throw
-// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h). An op without an
-// OpState& parameter cannot make a pending Future (MakeFuture needs the state), so its
-// fast function skips the call bookkeeping: `return kiln::FastReadyResult(op(x));`.
-class FastAsyncOpCall {
- public:
-  FastAsyncOpCall(OpState& state, int64_t promise_id, const char* op_name,
-                  CompletionConverter convert)
-      : state_(state), ops_(static_cast<AsyncOps*>(state_.async_host())), op_name_(op_name) {
-    ops_->BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
-  }
-  ~FastAsyncOpCall() { ops_->EndCall(); }
-  FastAsyncOpCall(const FastAsyncOpCall&) = delete;
-  FastAsyncOpCall& operator=(const FastAsyncOpCall&) = delete;
-
-  template <typename T>
-  T Return(Future<T> future) {
-    if (future.state() != Future<T>::State::kPending && ops_->call_registered()) {
-      internal::QueueReadyResult(ops_, future);
-      return Pending<T>();
-    }
-    switch (future.state()) {
-      case Future<T>::State::kReady:
-        if constexpr (std::is_void_v<T>) {
-          return;
-        } else {
-          return future.value();
-        }
-      case Future<T>::State::kFailed:
-        return FastOpFailed<T>(future.error());
-      case Future<T>::State::kPending:
-        if (!ops_->call_registered()) return FastOpFailed<T>(UnregisteredPendingError(op_name_));
-        break;
-    }
-    return Pending<T>();
-  }
-
- private:
-  template <typename T>
-  T Pending() {
-    *state_.fast_call_failure().flag = AsyncOps::kSignalPending;
-    return T();
-  }
-
-  OpState& state_;
-  AsyncOps* ops_;
-  const char* op_name_;
-};
-
-// The result of an async op that takes no OpState& (see FastAsyncOpCall).
+// The result of an async op that takes no OpState& (see FastAsyncOpCall), and of one
+// whose call did not register a pending Future.
 template <typename T>
 T FastReadyResult(const char* op_name, Future<T> future) {
   switch (future.state()) {
@@ -406,6 +348,48 @@ T FastReadyResult(const char* op_name, Future<T> future) {
   }
   return FastOpFailed<T>(UnregisteredPendingError(op_name));
 }
+
+// The fast function of an async op whose arguments and result V8 passes directly:
+//
+//   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int64_t x_in,
+//                          v8::FastApiCallbackOptions& options) {
+//     kiln::CountCall(kOp_double_Counters.fast_calls);
+//     int32_t x;
+//     if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<int32_t>();
+//     kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double",
+//                                 &kiln::ConvertCompletion<int32_t>);
+//     return async.Return(op_double(kiln::FastOpState(options), x));
+//   }
+//
+// A ready value is returned as is; a failure is stored for the slow-only binding to throw
+// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h). An op without an
+// OpState& parameter cannot make a pending Future (MakeFuture needs the state), so its
+// fast function skips the call bookkeeping: `return kiln::FastReadyResult("op", op(x));`.
+class FastAsyncOpCall {
+ public:
+  FastAsyncOpCall(OpState& state, int64_t promise_id, const char* op_name,
+                  CompletionConverter convert)
+      : state_(state), ops_(static_cast<AsyncOps*>(state_.async_host())), op_name_(op_name) {
+    ops_->BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
+  }
+  ~FastAsyncOpCall() { ops_->EndCall(); }
+  FastAsyncOpCall(const FastAsyncOpCall&) = delete;
+  FastAsyncOpCall& operator=(const FastAsyncOpCall&) = delete;
+
+  template <typename T>
+  T Return(Future<T> future) {
+    if (!ops_->call_registered()) return FastReadyResult(op_name_, std::move(future));
+    // Pending, or a ready result after MakeFuture: either way it settles through the ring.
+    if (future.state() != Future<T>::State::kPending) internal::QueueReadyResult(ops_, future);
+    *state_.fast_call_failure().flag = AsyncOps::kSignalPending;
+    return T();
+  }
+
+ private:
+  OpState& state_;
+  AsyncOps* ops_;
+  const char* op_name_;
+};
 
 }  // namespace kiln
 
