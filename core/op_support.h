@@ -204,7 +204,7 @@ v8::MaybeLocal<v8::Value> ConvertCompletion(v8::Isolate* isolate, Completion& co
   } else if constexpr (kStoredAsNumber<T>) {
     return Converter<T>::ToV8(isolate, static_cast<T>(completion.number));
   } else {
-    return Converter<T>::ToV8(isolate, std::move(*static_cast<T*>(completion.boxed)));
+    return Converter<T>::ToV8(isolate, std::move(*static_cast<T*>(completion.boxed.get())));
   }
 }
 

@@ -2,25 +2,6 @@
 
 namespace kiln {
 
-Completion& Completion::operator=(Completion&& other) noexcept {
-  if (this != &other) {
-    if (boxed != nullptr) destroy(boxed);
-    id = other.id;
-    kind = other.kind;
-    number = other.number;
-    boxed = other.boxed;
-    destroy = other.destroy;
-    convert = other.convert;
-    op_name = other.op_name;
-    ready_result = other.ready_result;
-    error = std::move(other.error);
-    other.boxed = nullptr;
-    other.destroy = nullptr;
-  }
-  return *this;
-}
-
-
 bool CompletionChannel::Push(Completion completion) {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -57,10 +57,9 @@ struct Completion {
   uint32_t id = 0;
   Kind kind = Kind::kUndefined;
   double number = 0;
-  // kConverted: the heap-allocated value, freed by `destroy` (on whichever thread drops
-  // the completion), and how to convert it.
-  void* boxed = nullptr;
-  void (*destroy)(void*) = nullptr;
+  // kConverted: the heap-allocated value (freed on whichever thread drops the
+  // completion) and how to convert it.
+  std::unique_ptr<void, void (*)(void*)> boxed{nullptr, nullptr};
   CompletionConverter convert = nullptr;
   const char* op_name = "";  // for errors about this completion
   // The result an op returned ready after making a pending Future for the same call
@@ -70,20 +69,6 @@ struct Completion {
 
   Completion() = default;
   Completion(uint32_t id, Kind kind, const char* op_name) : id(id), kind(kind), op_name(op_name) {}
-  Completion(Completion&& other) noexcept
-      : id(other.id),
-        kind(other.kind),
-        number(other.number),
-        boxed(std::exchange(other.boxed, nullptr)),
-        destroy(other.destroy),
-        convert(other.convert),
-        op_name(other.op_name),
-        ready_result(other.ready_result),
-        error(std::move(other.error)) {}
-  Completion& operator=(Completion&& other) noexcept;
-  ~Completion() {
-    if (boxed != nullptr) destroy(boxed);
-  }
 };
 
 // Wakes the runtime's loop; implemented by the runtime (a uv_async_send).
@@ -212,8 +197,8 @@ class Completer {
       return completion;
     } else {
       Completion completion = Start(Completion::Kind::kConverted);
-      completion.boxed = new U(std::move(value));
-      completion.destroy = [](void* boxed) { delete static_cast<U*>(boxed); };
+      completion.boxed = {new U(std::move(value)),
+                          [](void* boxed) { delete static_cast<U*>(boxed); }};
       completion.convert = convert_;
       return completion;
     }
