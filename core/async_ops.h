@@ -60,11 +60,12 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   void EndCall() { in_call_ = false; }
   // MakeFuture inside the op body: registers the call as pending.
   PendingRegistration BeginPending() override;
+  // MakeFuture registered the call in progress.
+  bool call_registered() const { return call_registered_; }
   // The op made a Future pending (MakeFuture) but returned another result: that result
   // is delivered through the ring like a completion, and the made Completer's own
   // completion is dropped when it arrives (it no longer keeps the loop alive either).
   // Registers the result.
-  bool call_registered() const { return call_registered_; }
   PendingRegistration RegisterReadyResult();
   const std::shared_ptr<CompletionChannel>& channel() override { return channel_; }
 

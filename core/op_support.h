@@ -229,6 +229,15 @@ void QueueReadyResult(AsyncOps* ops, Future<T>& future) {
     completer.Complete(std::move(future.value()));
   }
 }
+
+// A call that registered a pending Future: the promise settles through the ring, with
+// the op's completion (pending) or with the result it returned instead (see above). The
+// signal tells the stub to put the promise in the ring (core/async_ops.h).
+template <typename T>
+void SettleThroughRing(AsyncOps* ops, OpState& state, Future<T>& future) {
+  if (future.state() != Future<T>::State::kPending) QueueReadyResult(ops, future);
+  *state.fast_call_failure().flag = AsyncOps::kSignalPending;
+}
 }  // namespace internal
 
 // The slow callback of an async op (ops/future.h, core/async_ops.h):
@@ -256,9 +265,8 @@ class AsyncOpCall {
 
   template <typename T>
   void Return(Future<T> future) {
-    if (future.state() != Future<T>::State::kPending && ops_->call_registered()) {
-      internal::QueueReadyResult(ops_, future);
-      SignalPending();
+    if (ops_->call_registered()) {
+      internal::SettleThroughRing(ops_, call_.state(), future);
       return;
     }
     switch (future.state()) {
@@ -269,18 +277,12 @@ class AsyncOpCall {
         call_.ThrowStatus(future.error());
         return;
       case Future<T>::State::kPending:
-        if (!ops_->call_registered()) {
-          call_.ThrowStatus(UnregisteredPendingError(call_.op_name()));
-          return;
-        }
-        SignalPending();
+        call_.ThrowStatus(UnregisteredPendingError(call_.op_name()));
         return;
     }
   }
 
  private:
-  void SignalPending() { *call_.state().fast_call_failure().flag = AsyncOps::kSignalPending; }
-
   OpCall& call_;
   AsyncOps* ops_;
 };
@@ -379,9 +381,7 @@ class FastAsyncOpCall {
   template <typename T>
   T Return(Future<T> future) {
     if (!ops_->call_registered()) return FastReadyResult(op_name_, std::move(future));
-    // Pending, or a ready result after MakeFuture: either way it settles through the ring.
-    if (future.state() != Future<T>::State::kPending) internal::QueueReadyResult(ops_, future);
-    *state_.fast_call_failure().flag = AsyncOps::kSignalPending;
+    internal::SettleThroughRing(ops_, state_, future);
     return T();
   }
 
