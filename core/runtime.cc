@@ -609,9 +609,15 @@ void Runtime::DeliverAsyncCompletions() {
 }
 
 void Runtime::PerformMicrotaskCheckpoint() {
+  {
+    // Most checkpoints (one after every timer callback) find nothing to report: they
+    // skip the handle and context scopes the reporting below needs.
+    v8::Isolate::Scope isolate_scope(isolate_);
+    isolate_->PerformMicrotaskCheckpoint();
+  }
+  if (module_evaluations_.empty() && unhandled_rejections_.empty()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
-  isolate_->PerformMicrotaskCheckpoint();
 
   // Modules whose top-level await settled since the last checkpoint.
   for (auto it = module_evaluations_.begin(); it != module_evaluations_.end();) {

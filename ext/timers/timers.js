@@ -12,10 +12,12 @@
 // timers is compacted). The native side (timers_ops.cc) keeps one libuv timer armed for
 // the earliest deadline and calls fire(now), which runs every due timer with a microtask
 // checkpoint after each.
+//
 'use strict';
 
 const {
-  op_timers_now: monotonicNow,
+  op_timers_clock: monotonicNow,
+  op_timers_clock_origin: clockOrigin,
   op_timers_time_origin: timeOrigin,
   op_timers_arm: arm,
   op_timers_set_handler: setHandler,
@@ -25,80 +27,115 @@ const {
 const ReflectApply = Reflect.apply;
 const ArrayPrototypeSlice = Array.prototype.slice;
 const NO_ARGS = Object.freeze([]);
-// Extra arguments after (callback, delay), without allocating when there are none.
-function extraArgs(args) {
-  return args.length > 2 ? ReflectApply(ArrayPrototypeSlice, args, [2]) : NO_ARGS;
-}
 const NativeMap = Map;
+const NativeSet = Set;
 
 let nextId = 1;
 let nextSequence = 0;
-let refedCount = 0;
-let running = null;  // the timer whose callback is running
+let refedCount = 0;  // pending timers (and an interval whose callback runs) that are ref'd
+const unrefedIds = new NativeSet();
+let runningNesting = 0;  // the nesting level of the timer whose callback runs, else 0
 let armedDeadline = -1;
 let armedRef = false;
 
-function before(a, b) {
-  return a.deadline < b.deadline || (a.deadline === b.deadline && a.sequence < b.sequence);
-}
-
-// Timers by id. Ids are handed out in increasing order and most timers end in about that
-// order, so an array window holds the ids from `windowBase` on (a Map insert and delete
-// per timer would cost more than the rest of scheduling). When the window is empty it
-// restarts at the next id; when it is large and mostly dead, its few live timers move
-// to `longLived` and it restarts. Each timer is copied at most once: O(1) amortized.
-let idWindow = [];
-let windowBase = 1;  // the id of idWindow[0]
-let liveInWindow = 0;
-const longLived = new NativeMap();
-const WINDOW_COMPACT_MIN = 8192;
-
-function registerTimer(timer) {
-  // timer.id === windowBase + idWindow.length: ids come from nextId, in order.
-  idWindow.push(timer);
-  liveInWindow++;
-}
-
-function timerOf(id) {
-  const index = id - windowBase;
-  if (index >= 0) return index < idWindow.length ? idWindow[index] : undefined;
-  return longLived.size === 0 ? undefined : longLived.get(id);
-}
-
-function unregisterTimer(id) {
-  const index = id - windowBase;
-  if (index < 0) {
-    longLived.delete(id);
-    return;
-  }
-  if (index >= idWindow.length || idWindow[index] === undefined) return;
-  idWindow[index] = undefined;
-  liveInWindow--;
-  if (liveInWindow === 0) {
-    windowBase = nextId;
-    idWindow = [];
-  } else if (idWindow.length >= WINDOW_COMPACT_MIN && liveInWindow * 4 < idWindow.length) {
-    for (let i = 0; i < idWindow.length; i++) {
-      const timer = idWindow[i];
-      if (timer !== undefined) longLived.set(timer.id, timer);
-    }
-    windowBase = nextId;
-    idWindow = [];
-    liveInWindow = 0;
-  }
-}
-
-// A run: { timeout, timers, head, dead, heapIndex }. timers[head..] are the run's pending
-// timers in (deadline, sequence) order, with `dead` canceled ones among them; a timer is
-// pending in a run while timer.run is that run. heapIndex is the run's place in runHeap.
+// ---- Runs ----
+// A run: { timeout, slots, times, mask, head, tail, dead, heapIndex }, a ring buffer of
+// the pending timers with one timeout. Positions count up from 0 (head..tail are pending,
+// `dead` of them canceled); position p lives at index p & mask (capacity mask + 1, a power
+// of two):
+//   slots[4 * index + ID/CALLBACK/ARGS/INFO]: the id (0 once canceled or fired), callback,
+//     arguments and INFO = nesting level (capped at 6: only "more than 5" matters) + 8 for
+//     an interval (its delay is in intervalDelays);
+//   times[2 * index], times[2 * index + 1] (a Float64Array): deadline and scheduling
+//     sequence.
+// Growing keeps positions (an index only gains a bit); compacting out canceled timers
+// renumbers them and tells their ids. heapIndex is the run's place in runHeap, -1 while
+// the run is empty. Runs hold no object per timer: hundreds of thousands of pending
+// timers cost the garbage collector one array, not an object each.
+const SLOTS = 4;
+const ID = 0;
+const CALLBACK = 1;
+const ARGS = 2;
+const INFO = 3;
+const INFO_INTERVAL = 8;
+const MAX_NESTING = 6;
+const intervalDelays = new NativeMap();  // id -> the interval's converted delay
 const runsByTimeout = new NativeMap();
 const runHeap = [];
 let lastRun = null;  // the run of the last insert (a cache for loops of one delay)
-const RUN_TRIM_MIN = 4096;
+let spareRun = null;  // the last emptied run, its arrays kept for the next new run
+const RUN_MIN_CAPACITY = 16;
+const RUN_SPARE_MAX_CAPACITY = 1 << 18;
+const RUN_SHRINK_MIN_CAPACITY = 1 << 18;  // smaller runs keep their capacity for the next burst
 const RUN_COMPACT_MIN = 1024;
 
+function newSlots(capacity) {
+  return new Array(capacity * SLOTS).fill(undefined);
+}
+
+function newRun(timeout) {
+  const spare = spareRun;
+  if (spare !== null) {
+    spareRun = null;
+    spare.timeout = timeout;
+    return spare;
+  }
+  return {
+    timeout, slots: newSlots(RUN_MIN_CAPACITY),
+    times: new Float64Array(2 * RUN_MIN_CAPACITY), mask: RUN_MIN_CAPACITY - 1,
+    head: 0, tail: 0, dead: 0, heapIndex: -1,
+  };
+}
+
+// Moves the pending timers to arrays of `capacity` (a power of two above their count).
+function resizeRun(run, capacity) {
+  const slots = run.slots, times = run.times, mask = run.mask;
+  const newMask = capacity - 1;
+  const movedSlots = newSlots(capacity);
+  const movedTimes = new Float64Array(2 * capacity);
+  for (let position = run.head; position < run.tail; position++) {
+    const from = position & mask, to = position & newMask;
+    for (let k = 0; k < SLOTS; k++) movedSlots[SLOTS * to + k] = slots[SLOTS * from + k];
+    movedTimes[2 * to] = times[2 * from];
+    movedTimes[2 * to + 1] = times[2 * from + 1];
+  }
+  run.slots = movedSlots;
+  run.times = movedTimes;
+  run.mask = newMask;
+}
+
+// Drops canceled timers from the middle of a run, renumbering the live ones from 0.
+function compactRun(run) {
+  const slots = run.slots, times = run.times, mask = run.mask;
+  const live = run.tail - run.head - run.dead;
+  let capacity = RUN_MIN_CAPACITY;
+  while (capacity < live) capacity *= 2;
+  const movedSlots = newSlots(capacity);
+  const movedTimes = new Float64Array(2 * capacity);
+  let to = 0;
+  for (let position = run.head; position < run.tail; position++) {
+    const from = position & mask;
+    const id = slots[SLOTS * from + ID];
+    if (id === 0) continue;
+    setPlace(id, run, to);
+    for (let k = 0; k < SLOTS; k++) movedSlots[SLOTS * to + k] = slots[SLOTS * from + k];
+    movedTimes[2 * to] = times[2 * from];
+    movedTimes[2 * to + 1] = times[2 * from + 1];
+    to++;
+  }
+  run.slots = movedSlots;
+  run.times = movedTimes;
+  run.mask = capacity - 1;
+  run.head = 0;
+  run.tail = to;
+  run.dead = 0;
+}
+
 function runBefore(a, b) {
-  return before(a.timers[a.head], b.timers[b.head]);
+  const ta = a.times, tb = b.times;
+  const ia = 2 * (a.head & a.mask), ib = 2 * (b.head & b.mask);
+  const da = ta[ia], db = tb[ib];
+  return da < db || (da === db && ta[ia + 1] < tb[ib + 1]);
 }
 
 function placeRun(run, index) {
@@ -132,6 +169,7 @@ function siftDownRun(index) {
   placeRun(run, index);
 }
 
+// Takes an emptied run out of the heap and the map; keeps its arrays as the spare.
 function dropRun(run) {
   const index = run.heapIndex;
   const last = runHeap.pop();
@@ -141,98 +179,212 @@ function dropRun(run) {
     siftDownRun(last.heapIndex);
   }
   run.heapIndex = -1;
+  run.head = 0;
+  run.tail = 0;
+  run.dead = 0;
   runsByTimeout.delete(run.timeout);
   if (lastRun === run) lastRun = null;
+  if (run.mask < RUN_SPARE_MAX_CAPACITY) spareRun = run;
 }
 
-function insert(timer, timeout) {
-  timer.sequence = nextSequence++;
+// Appends a timer to the run of `timeout` and returns that run (the timer is at tail - 1).
+function insert(id, callback, args, info, timeout, deadline) {
   let run = lastRun;
   if (run === null || run.timeout !== timeout) {
     run = runsByTimeout.get(timeout);
     if (run === undefined) {
-      run = { timeout, timers: [], head: 0, dead: 0, heapIndex: -1 };
+      run = newRun(timeout);
       runsByTimeout.set(timeout, run);
     }
     lastRun = run;
   }
-  run.timers.push(timer);
-  timer.run = run;
+  const position = run.tail;
+  if (position - run.head > run.mask) resizeRun(run, 2 * (run.mask + 1));
+  const index = position & run.mask;
+  const slots = run.slots;
+  slots[SLOTS * index + ID] = id;
+  slots[SLOTS * index + CALLBACK] = callback;
+  slots[SLOTS * index + ARGS] = args;
+  slots[SLOTS * index + INFO] = info;
+  run.times[2 * index] = deadline;
+  run.times[2 * index + 1] = nextSequence++;
+  run.tail = position + 1;
   if (run.heapIndex < 0) {
     runHeap.push(run);
     siftUpRun(runHeap.length - 1);
   }
+  return run;
 }
 
-// After run.head moved forward (or the run was compacted): drop an empty run, let go of
-// a long consumed prefix, and move the run down the heap (its first timer is now later).
-function headMoved(run) {
-  if (run.head === run.timers.length) {
+// Takes the timer at the head of a run (fired or canceled): drops an emptied run, shrinks
+// a very large one that is almost empty, and moves the run down the heap (its first timer is later).
+function advanceHead(run) {
+  const slot = SLOTS * (run.head & run.mask);
+  run.slots[slot + CALLBACK] = undefined;
+  run.slots[slot + ARGS] = undefined;
+  run.head++;
+  const pending = run.tail - run.head;
+  if (pending === 0) {
     dropRun(run);
     return;
   }
-  if (run.head > RUN_TRIM_MIN && run.head * 2 > run.timers.length) {
-    run.timers = run.timers.slice(run.head);
-    run.head = 0;
+  if (run.mask >= RUN_SHRINK_MIN_CAPACITY && pending * 32 < run.mask) {
+    resizeRun(run, (run.mask + 1) >> 2);
   }
   siftDownRun(run.heapIndex);
 }
 
-// The timer that fires next, or undefined. Skips canceled timers at the runs' fronts.
-function first() {
+// The run whose first timer fires next, or null. Skips canceled timers at the fronts.
+function firstRun() {
   while (runHeap.length > 0) {
     const run = runHeap[0];
-    const timer = run.timers[run.head];
-    if (timer.run === run) return timer;
-    run.head++;
+    if (run.slots[SLOTS * (run.head & run.mask) + ID] !== 0) return run;
     run.dead--;
-    headMoved(run);
+    advanceHead(run);
   }
-  return undefined;
+  return null;
 }
 
-// Takes the timer first() returned out of its run.
-function takeFirst(timer) {
-  const run = timer.run;
-  timer.run = null;
-  run.head++;
-  headMoved(run);
-}
-
-function cancel(timer) {
-  const run = timer.run;
-  if (run === null) return;
-  timer.run = null;
+function cancelAt(run, position) {
+  const slot = SLOTS * (position & run.mask);
+  run.slots[slot + ID] = 0;
+  run.slots[slot + CALLBACK] = undefined;
+  run.slots[slot + ARGS] = undefined;
   run.dead++;
-  if (run.dead > RUN_COMPACT_MIN && run.dead * 2 > run.timers.length - run.head) {
-    const live = [];
-    for (let i = run.head; i < run.timers.length; i++) {
-      if (run.timers[i].run === run) live.push(run.timers[i]);
+  if (run.dead > RUN_COMPACT_MIN && run.dead * 2 > run.tail - run.head) {
+    compactRun(run);
+    if (run.tail === 0) {
+      dropRun(run);
+    } else {
+      siftDownRun(run.heapIndex);
     }
-    run.timers = live;
-    run.head = 0;
-    run.dead = 0;
-    headMoved(run);
   }
 }
 
-// Keeps the native timer armed for the earliest deadline (refed while any refed timer
-// is pending).
-function rearm(force) {
-  const next = first();
-  const deadline = next !== undefined ? next.deadline : -1;
+// ---- Ids ----
+// Each live id maps to its timer's run and position, or to FIRING for an interval whose
+// callback is running. Ids are handed out in increasing order and most timers end in
+// about that order, so the ids from `windowBase` to nextId sit in a ring buffer (id & mask)
+// instead of a Map (whose insert and delete per timer would cost more than the rest of
+// scheduling). windowBase moves past ended ids as they end at the front. When the window
+// is large and mostly ended, the live ids at its front move to `longLived`
+// ({ run, position } each) until it is dense again. Every id is passed over once by
+// windowBase and moves at most once: O(1) amortized.
+const FIRING = { firing: true };
+const WINDOW_MIN_CAPACITY = 1024;
+const WINDOW_SPARSE_MIN = 8192;
+const WINDOW_KEEP_MAX_CAPACITY = 1 << 18;
+let windowRuns = new Array(WINDOW_MIN_CAPACITY).fill(undefined);  // undefined: ended
+let windowPositions = new Array(WINDOW_MIN_CAPACITY).fill(0);
+let windowMask = WINDOW_MIN_CAPACITY - 1;
+let windowBase = 1;  // the oldest id in the window; nextId is one past the newest
+let liveInWindow = 0;
+const longLived = new NativeMap();
+
+function resizeWindow(capacity) {
+  const runs = new Array(capacity).fill(undefined);
+  const positions = new Array(capacity).fill(0);
+  const mask = capacity - 1;
+  for (let id = windowBase; id < nextId; id++) {
+    runs[id & mask] = windowRuns[id & windowMask];
+    positions[id & mask] = windowPositions[id & windowMask];
+  }
+  windowRuns = runs;
+  windowPositions = positions;
+  windowMask = mask;
+}
+
+// For the id nextId is about to hand out.
+function registerId(id, run, position) {
+  if (id - windowBase > windowMask) resizeWindow(2 * (windowMask + 1));
+  windowRuns[id & windowMask] = run;
+  windowPositions[id & windowMask] = position;
+  liveInWindow++;
+}
+
+// The run of a live id, FIRING, or undefined for any other value.
+function runOf(id) {
+  if (id >= windowBase) {
+    return id < nextId && Math.floor(id) === id ? windowRuns[id & windowMask] : undefined;
+  }
+  if (longLived.size === 0) return undefined;
+  const place = longLived.get(id);
+  return place === undefined ? undefined : place.run;
+}
+
+// For a live id.
+function positionOf(id) {
+  return id >= windowBase ? windowPositions[id & windowMask] : longLived.get(id).position;
+}
+
+// For a live id.
+function setPlace(id, run, position) {
+  if (id >= windowBase) {
+    windowRuns[id & windowMask] = run;
+    windowPositions[id & windowMask] = position;
+  } else {
+    const place = longLived.get(id);
+    place.run = run;
+    place.position = position;
+  }
+}
+
+// Moves windowBase past ended ids, and past live ones (into longLived) while the window
+// is large and mostly ended.
+function advanceWindow() {
+  while (windowBase < nextId) {
+    const index = windowBase & windowMask;
+    const run = windowRuns[index];
+    if (run !== undefined) {
+      const length = nextId - windowBase;
+      if (length < WINDOW_SPARSE_MIN || liveInWindow * 4 >= length) break;
+      longLived.set(windowBase, { run, position: windowPositions[index] });
+      windowRuns[index] = undefined;
+      liveInWindow--;
+    }
+    windowBase++;
+  }
+  if (liveInWindow === 0 && windowMask >= WINDOW_KEEP_MAX_CAPACITY) {
+    resizeWindow(WINDOW_MIN_CAPACITY);
+  }
+}
+
+// Ends a live id: it no longer names a timer.
+function unregisterId(id) {
+  if (unrefedIds.size === 0 || !unrefedIds.delete(id)) refedCount--;
+  if (id < windowBase) {
+    longLived.delete(id);
+    return;
+  }
+  windowRuns[id & windowMask] = undefined;
+  liveInWindow--;
+  if (id === windowBase || liveInWindow * 4 < nextId - windowBase) advanceWindow();
+}
+
+// ---- Scheduling and firing ----
+
+// Keeps the native timer armed no later than the earliest deadline, and ref'd while a
+// ref'd timer is pending. `fired`: the native timer just fired, so it is not armed. A
+// deadline that moved later (its timer was cleared) leaves the native timer as it is: it
+// fires early, fire() finds nothing due and re-arms. So clearing the first of many timers
+// costs no native call.
+function rearm(fired) {
+  const run = firstRun();
+  const deadline = run !== null ? run.times[2 * (run.head & run.mask)] : -1;
   const refed = refedCount > 0;
-  if (force || deadline !== armedDeadline || refed !== armedRef) {
-    arm(deadline, refed);
-    armedDeadline = deadline;
+  let target = armedDeadline;
+  if (fired || deadline < 0 || armedDeadline < 0 || deadline < armedDeadline) target = deadline;
+  if (fired || target !== armedDeadline || refed !== armedRef) {
+    arm(target, refed);
+    armedDeadline = target;
     armedRef = refed;
   }
 }
 
-// HTML "timer initialization steps": WebIDL `long` conversion of the delay, negative to
-// 0, and a 4 ms clamp once timers nest more than 5 levels deep.
+// HTML "timer initialization steps": WebIDL `long` conversion of the delay (done by the
+// caller, once), negative to 0, and a 4 ms clamp once timers nest more than 5 levels deep.
 function clampedTimeout(delay, nesting) {
-  let timeout = delay | 0;
+  let timeout = delay;
   if (timeout < 0) timeout = 0;
   if (nesting > 5 && timeout < 4) timeout = 4;
   return timeout;
@@ -244,36 +396,34 @@ function startTimer(callback, delay, args, repeat) {
                         `function, received ${callback === null ? 'null' : typeof callback}`);
   }
   const delayMs = delay | 0;  // WebIDL `long`, converted once
-  const nesting = running !== null ? running.nesting : 0;
+  const nesting = runningNesting;
   const timeout = clampedTimeout(delayMs, nesting);
-  const timer = {
-    id: nextId++,
-    callback,
-    args,
-    repeat,
-    delay: delayMs,
-    nesting: nesting + 1,
-    deadline: monotonicNow() + timeout,
-    sequence: 0,
-    run: null,
-    refed: true,
-    cleared: false,
-  };
+  const id = nextId++;
+  let info = nesting < MAX_NESTING ? nesting + 1 : MAX_NESTING;
+  if (repeat) {
+    info += INFO_INTERVAL;
+    intervalDelays.set(id, delayMs);
+  }
+  const deadline = monotonicNow() + timeout;
+  const run = insert(id, callback, args, info, timeout, deadline);
   refedCount++;
-  registerTimer(timer);
-  insert(timer, timeout);
-  rearm(false);
-  return timer.id;
+  registerId(id, run, run.tail - 1);
+  if (deadline < armedDeadline || armedDeadline < 0 || !armedRef) rearm(false);
+  return id;
+}
+
+// Ends a live id: cancels its pending timer, or stops an interval whose callback runs.
+function endTimer(id, run) {
+  if (run !== FIRING) cancelAt(run, positionOf(id));
+  if (intervalDelays.size !== 0) intervalDelays.delete(id);
+  unregisterId(id);
 }
 
 function clearTimer(id) {
   if (typeof id !== 'number') return;
-  const timer = timerOf(id);
-  if (timer === undefined) return;
-  unregisterTimer(id);
-  timer.cleared = true;
-  if (timer.refed) refedCount--;
-  cancel(timer);
+  const run = runOf(id);
+  if (run === undefined) return;
+  endTimer(id, run);
   rearm(false);
 }
 
@@ -283,25 +433,37 @@ function clearTimer(id) {
 // exception from a callback propagates (the runtime stops: no further callback runs).
 function fire(now) {
   while (true) {
-    const timer = first();
-    if (timer === undefined || timer.deadline > now) break;
-    takeFirst(timer);
-    if (!timer.repeat) {
-      unregisterTimer(timer.id);
-      if (timer.refed) refedCount--;
+    const run = firstRun();
+    if (run === null) break;
+    const index = run.head & run.mask;
+    if (run.times[2 * index] > now) break;
+    const slots = run.slots;
+    const slot = SLOTS * index;
+    const id = slots[slot + ID];
+    const callback = slots[slot + CALLBACK];
+    const args = slots[slot + ARGS];
+    const info = slots[slot + INFO];
+    slots[slot + ID] = 0;
+    advanceHead(run);
+    const repeat = info >= INFO_INTERVAL;
+    if (repeat) {
+      setPlace(id, FIRING, 0);
+    } else {
+      unregisterId(id);
     }
-    running = timer;
+    const nesting = repeat ? info - INFO_INTERVAL : info;
+    runningNesting = nesting;
     try {
-      ReflectApply(timer.callback, globalThis, timer.args);
+      ReflectApply(callback, globalThis, args);
     } finally {
-      running = null;
+      runningNesting = 0;
     }
-    if (timer.repeat && !timer.cleared) {
+    if (repeat && runOf(id) === FIRING) {
       // The repetition is a new initialization with the interval's nesting level.
-      const timeout = clampedTimeout(timer.delay, timer.nesting);
-      timer.deadline = monotonicNow() + timeout;
-      timer.nesting++;
-      insert(timer, timeout);
+      const timeout = clampedTimeout(intervalDelays.get(id), nesting);
+      const nextInfo = INFO_INTERVAL + (nesting < MAX_NESTING ? nesting + 1 : MAX_NESTING);
+      const next = insert(id, callback, args, nextInfo, timeout, monotonicNow() + timeout);
+      setPlace(id, next, next.tail - 1);
     }
     if (!runMicrotasks()) return;
   }
@@ -310,11 +472,17 @@ function fire(now) {
 setHandler(fire);
 
 function setRef(id, refed) {
-  const timer = typeof id === 'number' ? timerOf(id) : undefined;
-  if (timer === undefined) return false;
-  if (timer.refed !== refed) {
-    timer.refed = refed;
-    refedCount += refed ? 1 : -1;
+  const run = typeof id === 'number' ? runOf(id) : undefined;
+  if (run === undefined) return false;
+  const wasRefed = unrefedIds.size === 0 || !unrefedIds.has(id);
+  if (wasRefed !== refed) {
+    if (refed) {
+      unrefedIds.delete(id);
+      refedCount++;
+    } else {
+      unrefedIds.add(id);
+      refedCount--;
+    }
     rearm(false);
   }
   return true;
@@ -326,11 +494,14 @@ function defineGlobal(name, value) {
   });
 }
 
+// Extra arguments after (callback, delay), without allocating when there are none.
 defineGlobal('setTimeout', function setTimeout(callback, delay = 0) {
-  return startTimer(callback, delay, extraArgs(arguments), false);
+  const args = arguments.length > 2 ? ReflectApply(ArrayPrototypeSlice, arguments, [2]) : NO_ARGS;
+  return startTimer(callback, delay, args, false);
 });
 defineGlobal('setInterval', function setInterval(callback, delay = 0) {
-  return startTimer(callback, delay, extraArgs(arguments), true);
+  const args = arguments.length > 2 ? ReflectApply(ArrayPrototypeSlice, arguments, [2]) : NO_ARGS;
+  return startTimer(callback, delay, args, true);
 });
 defineGlobal('clearTimeout', function clearTimeout(id = undefined) {
   clearTimer(id);
@@ -347,9 +518,10 @@ defineGlobal('queueMicrotask', function queueMicrotask(callback) {
 });
 
 const origin = timeOrigin();
+const performanceOrigin = clockOrigin();
 const performance = {
   now() {
-    return monotonicNow();
+    return monotonicNow() - performanceOrigin;
   },
   get timeOrigin() {
     return origin;

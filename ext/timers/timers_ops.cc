@@ -40,7 +40,7 @@ class TimerState {
         [&] { return std::make_unique<TimerState>(state.isolate(), state.loop()); });
   }
 
-  double Now() const { return MonotonicMs() - origin_ms_; }
+  double origin_ms() const { return origin_ms_; }
   double origin_wall_ms() const { return origin_wall_ms_; }
 
   void Arm(double deadline_ms, bool refed) {
@@ -50,7 +50,7 @@ class TimerState {
     }
     // libuv counts from its cached loop time; refresh it so the delay is measured from now.
     uv_update_time(loop_);
-    double remaining = deadline_ms - Now();
+    double remaining = deadline_ms - MonotonicMs();
     uint64_t timeout = remaining <= 0 ? 0 : static_cast<uint64_t>(remaining + 0.999999);
     uv_timer_start(timer_, &TimerState::OnTimer, timeout, 0);
     auto* handle = reinterpret_cast<uv_handle_t*>(timer_);
@@ -71,7 +71,7 @@ class TimerState {
     Runtime* runtime = Runtime::From(self->isolate_);
     if (runtime == nullptr || self->fire_.IsEmpty()) return;
     v8::HandleScope scope(self->isolate_);
-    v8::Local<v8::Value> argv[] = {v8::Number::New(self->isolate_, self->Now())};
+    v8::Local<v8::Value> argv[] = {v8::Number::New(self->isolate_, MonotonicMs())};
     v8::Local<v8::Value> ignored;
     runtime->CallMacrotask(self->fire_.Get(self->isolate_), 1, argv, &ignored);
   }
@@ -86,7 +86,9 @@ class TimerState {
 
 }  // namespace
 
-double op_timers_now(OpState& state) { return TimerState::Of(state).Now(); }
+double op_timers_clock() { return MonotonicMs(); }
+
+double op_timers_clock_origin(OpState& state) { return TimerState::Of(state).origin_ms(); }
 
 double op_timers_time_origin(OpState& state) { return TimerState::Of(state).origin_wall_ms(); }
 

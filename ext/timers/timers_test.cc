@@ -4,6 +4,7 @@
 // performance, and teardown with timers pending.
 #include "ext/timers/timers.h"
 
+#include <chrono>
 #include <string>
 
 #include "core/runtime.h"
@@ -78,6 +79,64 @@ TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
     }, 100);
   )js"),
             "[ true, true, 0 ]");
+}
+
+TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
+  // One run (delay 1) of 5,000 timers; the 3,000th adds 4,000 more (the ring wraps), then
+  // clears two thirds of the pending ones (the run is compacted and renumbered), then half
+  // of the rest. Two long timers hold the front of the id window until it is mostly
+  // ended, so their ids move out of it; one is cleared from there, the other fires.
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const fired = [];
+    const ids = [];
+    const longCleared = setTimeout(() => fired.push('long-cleared'), 200);
+    const longKept = setTimeout(() => fired.push('long-kept'), 200);
+    const add = (i) => { ids[i] = setTimeout(() => { fired.push(i); if (i === 3000) grow(); }, 1); };
+    for (let i = 0; i < 5000; i++) add(i);
+    function grow() {
+      for (let i = 5000; i < 9000; i++) add(i);
+      for (let i = 3001; i < 9000; i++) if (i % 3 !== 0) clearTimeout(ids[i]);
+      for (let i = 3001; i < 9000; i++) if (i % 6 === 0) clearInterval(ids[i]);
+    }
+    setTimeout(() => clearTimeout(longCleared), 30);
+    setTimeout(() => {
+      const expected = [];
+      for (let i = 0; i < 9000; i++) if (i <= 3000 || (i % 3 === 0 && i % 6 !== 0)) expected.push(i);
+      expected.push('long-kept');
+      const k = expected.findIndex((value, k) => fired[k] !== value);
+      globalThis.result = k < 0 && fired.length === expected.length ? 'in order' :
+          `fired ${fired.length} of ${expected.length}; at ${k}: ${fired[k]} not ${expected[k]}`;
+    }, 300);
+  )js"),
+            "'in order'");
+}
+
+TEST_F(TimersTest, ClearingTheEarliestTimerNeitherFiresItNorKeepsTheLoop) {
+  // The native timer stays armed for a cleared timer's deadline; waking for it runs
+  // nothing, and once nothing is pending the loop ends at once.
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const early = setTimeout(() => log.push('early'), 5);
+    setTimeout(() => { log.push('late'); globalThis.result = log.join(' '); }, 20);
+    clearTimeout(early);
+  )js"),
+            "'late'");
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    globalThis.result = 'ended';
+    clearTimeout(setTimeout(() => { globalThis.result = 'fired'; }, 60000));
+  )js"),
+            "'ended'");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(TimersTest, UnrefdIntervalsStopKeepingTheLoopEvenFromTheirOwnCallback) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    let runs = 0;
+    const id = setInterval(() => { if (++runs === 3) kiln.unrefTimer(id); }, 1);
+    globalThis.runsSoFar = () => runs;
+  )js", "runsSoFar()"),
+            "3");
 }
 
 TEST_F(TimersTest, DeadlinesCountFromTheCallNotTheLoopsCachedTime) {
