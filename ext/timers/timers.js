@@ -87,14 +87,25 @@ function newRun(timeout) {
   };
 }
 
-// Moves the pending timers to arrays of `capacity` (a power of two above their count).
-function resizeRun(run, capacity) {
+// Moves a run's pending timers to new arrays of `capacity` (a power of two above their
+// count). Growing and shrinking keep every position (its index only gains or loses high
+// bits). Compacting drops canceled timers and renumbers the live ones from 0, telling
+// their ids.
+function moveRun(run, capacity, compact) {
   const slots = run.slots, times = run.times, mask = run.mask;
   const newMask = capacity - 1;
   const movedSlots = newSlots(capacity);
   const movedTimes = new Float64Array(2 * capacity);
+  let renumbered = 0;
   for (let position = run.head; position < run.tail; position++) {
-    const from = position & mask, to = position & newMask;
+    const from = position & mask;
+    let to = position & newMask;
+    if (compact) {
+      const id = slots[SLOTS * from + ID];
+      if (id === 0) continue;
+      setPlace(id, run, renumbered);
+      to = renumbered++;
+    }
     for (let k = 0; k < SLOTS; k++) movedSlots[SLOTS * to + k] = slots[SLOTS * from + k];
     movedTimes[2 * to] = times[2 * from];
     movedTimes[2 * to + 1] = times[2 * from + 1];
@@ -102,33 +113,23 @@ function resizeRun(run, capacity) {
   run.slots = movedSlots;
   run.times = movedTimes;
   run.mask = newMask;
+  if (compact) {
+    run.head = 0;
+    run.tail = renumbered;
+    run.dead = 0;
+  }
 }
 
-// Drops canceled timers from the middle of a run, renumbering the live ones from 0.
+function resizeRun(run, capacity) {
+  moveRun(run, capacity, false);
+}
+
+// Drops canceled timers from the middle of a run.
 function compactRun(run) {
-  const slots = run.slots, times = run.times, mask = run.mask;
   const live = run.tail - run.head - run.dead;
   let capacity = RUN_MIN_CAPACITY;
   while (capacity < live) capacity *= 2;
-  const movedSlots = newSlots(capacity);
-  const movedTimes = new Float64Array(2 * capacity);
-  let to = 0;
-  for (let position = run.head; position < run.tail; position++) {
-    const from = position & mask;
-    const id = slots[SLOTS * from + ID];
-    if (id === 0) continue;
-    setPlace(id, run, to);
-    for (let k = 0; k < SLOTS; k++) movedSlots[SLOTS * to + k] = slots[SLOTS * from + k];
-    movedTimes[2 * to] = times[2 * from];
-    movedTimes[2 * to + 1] = times[2 * from + 1];
-    to++;
-  }
-  run.slots = movedSlots;
-  run.times = movedTimes;
-  run.mask = capacity - 1;
-  run.head = 0;
-  run.tail = to;
-  run.dead = 0;
+  moveRun(run, capacity, true);
 }
 
 function runBefore(a, b) {
