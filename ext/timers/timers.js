@@ -218,7 +218,8 @@ function insert(id, callback, args, info, timeout, deadline) {
 }
 
 // Takes the timer at the head of a run (fired or canceled): drops an emptied run, shrinks
-// a very large one that is almost empty, and moves the run down the heap (its first timer is later).
+// a very large one that is almost empty, and moves the run down the heap (its first timer
+// is later).
 function advanceHead(run) {
   const slot = SLOTS * (run.head & run.mask);
   run.slots[slot + CALLBACK] = undefined;
@@ -391,6 +392,14 @@ function clampedTimeout(delay, nesting) {
   return timeout;
 }
 
+// INFO for a timer made while a timer of nesting level `nesting` runs: its own level, one
+// deeper but capped at MAX_NESTING (the clamp only asks for "more than 5"), + INFO_INTERVAL
+// for an interval.
+function timerInfo(nesting, repeat) {
+  const level = nesting < MAX_NESTING ? nesting + 1 : MAX_NESTING;
+  return repeat ? level + INFO_INTERVAL : level;
+}
+
 function startTimer(callback, delay, args, repeat) {
   if (typeof callback !== 'function') {
     throw new TypeError(`${repeat ? 'setInterval' : 'setTimeout'}: the callback must be a ` +
@@ -400,13 +409,9 @@ function startTimer(callback, delay, args, repeat) {
   const nesting = runningNesting;
   const timeout = clampedTimeout(delayMs, nesting);
   const id = nextId++;
-  let info = nesting < MAX_NESTING ? nesting + 1 : MAX_NESTING;
-  if (repeat) {
-    info += INFO_INTERVAL;
-    intervalDelays.set(id, delayMs);
-  }
+  if (repeat) intervalDelays.set(id, delayMs);
   const deadline = monotonicNow() + timeout;
-  const run = insert(id, callback, args, info, timeout, deadline);
+  const run = insert(id, callback, args, timerInfo(nesting, repeat), timeout, deadline);
   refedCount++;
   registerId(id, run, run.tail - 1);
   if (deadline < armedDeadline || armedDeadline < 0 || !armedRef) rearm(false);
@@ -462,8 +467,8 @@ function fire(now) {
     if (repeat && runOf(id) === FIRING) {
       // The repetition is a new initialization with the interval's nesting level.
       const timeout = clampedTimeout(intervalDelays.get(id), nesting);
-      const nextInfo = INFO_INTERVAL + (nesting < MAX_NESTING ? nesting + 1 : MAX_NESTING);
-      const next = insert(id, callback, args, nextInfo, timeout, monotonicNow() + timeout);
+      const next = insert(id, callback, args, timerInfo(nesting, true), timeout,
+                          monotonicNow() + timeout);
       setPlace(id, next, next.tail - 1);
     }
     if (!runMicrotasks()) return;
