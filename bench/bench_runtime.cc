@@ -23,9 +23,11 @@ void NowNs(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-std::unique_ptr<Runtime> CreateBenchRuntime() {
+std::unique_ptr<Runtime> CreateBenchRuntime(bool op_metrics) {
   RuntimeOptions options;
   options.extensions = {&kBenchExtension};
+  options.expose_ops = true;
+  options.op_metrics = op_metrics;
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(options);
   if (!created.ok()) {
     std::fprintf(stderr, "%s\n", std::string(created.status().message()).c_str());

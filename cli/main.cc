@@ -9,11 +9,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/internal_natives.h"
+#include "core/core_ops.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
-#include "ext/timers/timers.h"
+#include "ext/timers/timers_extension.h"
+#include "ext/web/web_extension.h"
+#include "kiln_snapshot.h"
 
 namespace kiln {
 namespace {
@@ -91,7 +93,8 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
-  options.extensions = {&timers::TimersExtension()};
+  options.extensions = {&extensions::web(), &extensions::timers()};
+  options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
     PrintTo(2, absl::StrCat("kiln: ", created.status().message(), "\n"));

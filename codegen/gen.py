@@ -2,17 +2,19 @@
 """kiln op binding generator.
 
     gen.py --header ext/fs/fs_ops.h --out-dir <dir>
-    gen.py --header ext/fs/fs_ops.h [--input <file>] --out-cc <f> --out-h <f> --out-dts <f>
+    gen.py --header ext/fs/fs_ops.h [--input <file>] --out-cc <f> --out-h <f> --out-dts <f> \
+        --out-js <f>
 
 --header is the op header's path as seen from the repository root: it is what the
 generated code #includes, what the banner and error messages name, and (without --input)
-the file that is read. Writes <stem>_bindings.cc, <stem>_table.h and <stem>.d.ts. On an
-invalid declaration prints `<header>:<line>: <message>` on stderr and exits with status 1.
+the file that is read. Writes <stem>_bindings.cc, <stem>_table.h, <stem>.d.ts and
+<stem>_glue.js (the table's JS glue, also embedded in the bindings). On an invalid
+declaration prints `<header>:<line>: <message>` on stderr and exits with status 1.
 
 The pieces: parser.py (declarations as written), model.py (what the types mean, fast-path
 eligibility, TypeScript types), this file (turns the model into lines of code, wrapped at
-100 columns the way clang-format's Google style would) and templates/*.j2 (the layout of
-each output file).
+100 columns the way clang-format's Google style would, and writes the JS glue) and
+templates/*.j2 (the layout of the C++ and TypeScript files).
 """
 
 import argparse
@@ -33,12 +35,22 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"
 _RESERVED_LOCALS = frozenset(["info", "call", "async", "options", "receiver", "result",
                               "promise_id"])
 
-# TypeScript reserved words a C++ parameter name could be (renamed with a trailing _).
-_TS_RESERVED = frozenset([
+# JavaScript (and so TypeScript) reserved words, strict mode and modules included, that a
+# C++ parameter name could be: renamed with a trailing _ in the .d.ts and the JS glue.
+_JS_RESERVED = frozenset([
     "arguments", "await", "debugger", "eval", "export", "extends", "finally", "function",
     "implements", "import", "in", "instanceof", "interface", "let", "null", "package",
     "super", "typeof", "var", "with", "yield",
 ])
+
+# Names the JS glue declares itself and a wrapper can see: the glue function's parameters
+# and the wrappers' locals (an op parameter with one of these names gets a trailing _).
+# The bindings a wrapper calls are consts named `native$op_x` / `slowOnly$op_x`: no C++
+# name contains a `$`, so they cannot collide with anything.
+_GLUE_NAMES = frozenset(["native", "slowOnly", "signal", "async", "id", "result", "error"])
+
+# Ends the C++ raw string literal holding the JS glue in the bindings.
+_GLUE_DELIMITER = "kiln_js"
 
 
 # --- line wrapping (what clang-format --style=Google with ColumnLimit 100 produces) ---
@@ -167,7 +179,8 @@ class _OpView:
         self.slow = f"Op_{op.name}_Slow"
         self.fast = f"Op_{op.name}_Fast"
         self.cfunction = f"kOp_{op.name}_CFunction"
-        self.counters = f"kOp_{op.name}_Counters"
+        self.fast_counted = f"Op_{op.name}_FastCounted"
+        self.cfunction_counted = f"kOp_{op.name}_CFunctionCounted"
         where = f"{op.name} ({header}:{op.line})"
         if op.fast:
             self.comment = comment("", where)
@@ -193,11 +206,14 @@ class _OpView:
         self.fast_lines = self._fast_function() if op.fast else []
         self.cfunction_lines = assignment("", f"const v8::CFunction {self.cfunction}",
                                           f"v8::CFunction::Make({self.fast})")
+        self.counted_lines = self._fast_counted() if op.fast else []
+        self.cfunction_counted_lines = assignment(
+            "", f"const v8::CFunction {self.cfunction_counted}",
+            f"v8::CFunction::Make({self.fast_counted})")
 
     def _slow_body(self) -> List[str]:
         op = self.op
-        lines = ["  kiln::OpCall call(info);",
-                 f"  kiln::CountCall({self.counters}.slow_calls);"]
+        lines = wrap_call("  ", "kiln::OpCall call", ["info", f'"{op.name}"'], ";", call=False)
         if op.is_async:
             lines += wrap_call("  ", "kiln::AsyncOpCall async", [
                 "call", f"&kiln::ConvertCompletion<{op.async_value.cpp()}>"], ";", call=False)
@@ -231,22 +247,43 @@ class _OpView:
             lines += wrap_call("  ", f"call.Return({op.callee}", args, ");")
         return lines
 
-    def _fast_function(self) -> List[str]:
+    def _fast_params(self) -> List[tuple]:
+        """The fast function's parameters: (C type, name)."""
         op = self.op
-        ret = model.fast_result_type(op.async_value if op.is_async else op.result)
-        params = ["v8::Local<v8::Object> receiver"]
+        params = [("v8::Local<v8::Object>", "receiver")]
         if op.is_async:
-            params.append("int64_t promise_id")
+            params.append(("int64_t", "promise_id"))
         for p in op.js_params:
             leaf = p.type.leaf
             if leaf.fast_convert:
-                params.append(f"{leaf.fast_param} {self.fast_in[p.name]}")
+                params.append((leaf.fast_param, self.fast_in[p.name]))
             else:
-                params.append(f"{leaf.fast_param} {self.local[p.name]}")
+                params.append((leaf.fast_param, self.local[p.name]))
         if op.fast_needs_options:
-            params.append("v8::FastApiCallbackOptions& options")
+            params.append(("v8::FastApiCallbackOptions&", "options"))
+        return params
+
+    def _fast_return_type(self) -> str:
+        op = self.op
+        return model.fast_result_type(op.async_value if op.is_async else op.result)
+
+    def _fast_counted(self) -> List[str]:
+        """The fast function behind a call counter (for runtimes with op metrics on)."""
+        ret = self._fast_return_type()
+        params = self._fast_params()
+        lines = wrap_call("", f"{ret} {self.fast_counted}", [f"{t} {n}" for t, n in params],
+                          " {", call=False)
+        lines.append(f'  kiln::CountFastCall("{self.op.name}");')
+        forward = "" if ret == "void" else "return "
+        lines += wrap_call("  ", f"{forward}{self.fast}", [n for _, n in params], ";")
+        lines.append("}")
+        return lines
+
+    def _fast_function(self) -> List[str]:
+        op = self.op
+        ret = self._fast_return_type()
+        params = [f"{t} {n}" for t, n in self._fast_params()]
         lines = wrap_call("", f"{ret} {self.fast}", params, " {", call=False)
-        lines.append(f"  kiln::CountCall({self.counters}.fast_calls);")
         for p in op.js_params:
             leaf = p.type.leaf
             if not leaf.fast_convert:
@@ -284,6 +321,9 @@ class _OpView:
         else:
             lines += wrap_call("  ", f"return {op.callee}", args, ";")
         lines.append("}")
+        # A one-statement function that fits on a line is one line (as clang-format has it).
+        if len(lines) == 3 and len(f"{lines[0]} {lines[1].strip()} }}") <= COLUMNS:
+            lines = [f"{lines[0]} {lines[1].strip()} }}"]
         return lines
 
 
@@ -318,11 +358,116 @@ def _struct_view(struct: model.Struct, header: str) -> dict:
     }
 
 
+# --- JavaScript names ---
+
+
+def js_param_names(op: model.OpModel, taken=frozenset()) -> List[str]:
+    """The op's JS parameter names, as the .d.ts and the JS glue spell them: the C++ name,
+    with a trailing _ for a JavaScript reserved word, and more until it is unique among
+    the parameters and not in `taken`."""
+    used = set(taken)
+    return [_unique(p.name + "_" if p.name in _JS_RESERVED else p.name, used)
+            for p in op.js_params]
+
+
+# --- JS glue ---
+
+_GLUE_HEAD = """\
+(function (native, slowOnly, signal, async) {
+  // Evaluated and called once per runtime (or at snapshot build time) with:
+  //   native    op name -> the op's native function (with its fast path, if it has one)
+  //   slowOnly  op name -> a copy of the native function without the fast path, for the
+  //             ops with a fast path that are async or whose fast call can fail
+  //   signal    Int32Array(1), the outcome of the last fast call: 0 ok (the result is the
+  //             value), 1 the fast call failed (the slow-only copy throws the failure),
+  //             2 an async op is pending
+  //   async     the promise ring: nextId, resolve(value), reject(error), track(id)
+  // Returns op name -> the function JavaScript calls.
+"""
+
+
+def _js_call(indent: str, head: str, args: List[str], tail: str) -> List[str]:
+    """`head(args)tail` on one line if it fits, else one argument per line."""
+    one = f"{indent}{head}({', '.join(args)}){tail}"
+    if len(one) <= COLUMNS or not args:
+        return [one]
+    return [f"{indent}{head}("] + [f"{indent}  {a}," for a in args[:-1]] + [
+        f"{indent}  {args[-1]}", f"{indent}){tail}"]
+
+
+def _js_const(indent: str, name: str, value: str) -> List[str]:
+    """`const name = value;`, broken after the `=` when too long."""
+    one = f"{indent}const {name} = {value};"
+    if len(one) <= COLUMNS:
+        return [one]
+    return [f"{indent}const {name} =", f"{indent}  {value};"]
+
+
+def _js_if_return(indent: str, condition: str, callee: str, args: List[str]) -> List[str]:
+    """`if (condition) return callee(args);`, in braces when it does not fit a line."""
+    one = f"{indent}if ({condition}) return {callee}({', '.join(args)});"
+    if len(one) <= COLUMNS:
+        return [one]
+    return ([f"{indent}if ({condition}) {{"] +
+            _js_call(indent + "  ", f"return {callee}", args, ";") + [f"{indent}}}"])
+
+
+def _glue_op(op: model.OpModel) -> tuple:
+    """(consts, members) of one op in the glue: the bindings it captures and its entry in
+    the returned object."""
+    name = op.name
+    if not op.is_async and not (op.fast and op.fast_may_fail):
+        return [], [f"    {name}: native.{name},"]
+    native = f"native${name}"
+    slow_only = f"slowOnly${name}"
+    consts = _js_const("  ", native, f"native.{name}")
+    if op.fast:
+        consts += _js_const("  ", slow_only, f"slowOnly.{name}")
+    params = js_param_names(op, _GLUE_NAMES)
+    members = _js_call("    ", name, params, " {")
+    if not op.is_async:
+        # The fast call, and after a failed one (signal 1) the slow-only copy, which
+        # throws the stored failure (core/op_support.h, OpCall::RethrowFastCallFailure).
+        members += _js_call("      ", f"const result = {native}", params, ";")
+        members += _js_if_return("      ", "signal[0] !== 0", slow_only, params)
+        members += ["      return result;", "    },"]
+        return consts, members
+    args = ["id"] + params
+    members += ["      const id = async.nextId;", "      let result;", "      try {"]
+    members += _js_call("        ", f"result = {native}", args, ";")
+    members += ["      } catch (error) {",
+                "        return async.reject(error);",
+                "      }",
+                "      if (signal[0] === 0) return async.resolve(result);"]
+    if op.fast:
+        members += ["      if (signal[0] === 1) {", "        try {"]
+        members += _js_call("          ", f"result = {slow_only}", args, ";")
+        members += ["        } catch (error) {",
+                    "          return async.reject(error);",
+                    "        }",
+                    "        if (signal[0] === 0) return async.resolve(result);",
+                    "      }"]
+    members += ["      signal[0] = 0;", "      return async.track(id);", "    },"]
+    return consts, members
+
+
+def glue(header: str, ops: List[model.OpModel]) -> str:
+    """The JS glue of a table: one function expression (see README.md) after a banner."""
+    consts: List[str] = []
+    members: List[str] = []
+    for op in ops:
+        c, m = _glue_op(op)
+        consts += c
+        members += m
+    lines = [f"// generated by codegen/gen.py from {header}; do not edit"]
+    lines += _GLUE_HEAD.splitlines()
+    if consts:
+        lines += ["", "  // The bindings the wrappers call, read once."] + consts
+    lines += ["", "  return {", "    __proto__: null,"] + members + ["  };", "})"]
+    return "\n".join(lines) + "\n"
+
+
 # --- TypeScript ---
-
-
-def _ts_name(name: str) -> str:
-    return name + "_" if name in _TS_RESERVED else name
 
 
 def _ts_op(op: model.OpModel) -> List[str]:
@@ -333,24 +478,24 @@ def _ts_op(op: model.OpModel) -> List[str]:
     while trailing > 0 and js[trailing - 1].type.kind == "optional":
         trailing -= 1
     params = []
-    for i, p in enumerate(js):
+    for i, (p, name) in enumerate(zip(js, js_param_names(op))):
         if i >= trailing:
-            params.append(f"{_ts_name(p.name)}?: {p.type.ts(out=False)}")
+            params.append(f"{name}?: {p.type.ts(out=False)}")
         elif p.type.kind == "optional":
-            params.append(f"{_ts_name(p.name)}: {p.type.arg.ts(out=False)} | undefined | null")
+            params.append(f"{name}: {p.type.arg.ts(out=False)} | undefined | null")
         else:
-            params.append(f"{_ts_name(p.name)}: {p.type.ts(out=False)}")
+            params.append(f"{name}: {p.type.ts(out=False)}")
     result = op.result.ts(out=True)
-    one = f"function {op.name}({', '.join(params)}): {result};"
-    if len(one) + 4 <= COLUMNS:  # the template indents declarations by 4
+    one = f"export function {op.name}({', '.join(params)}): {result};"
+    if len(one) + 2 <= COLUMNS:  # the template indents declarations by 2
         return [one]
-    return [f"function {op.name}("] + [f"  {p}," for p in params] + [f"): {result};"]
+    return [f"export function {op.name}("] + [f"  {p}," for p in params] + [f"): {result};"]
 
 
 def _ts_struct(struct: model.Struct) -> List[str]:
     if not struct.fields:
-        return [f"interface {struct.name} {{}}"]
-    lines = [f"interface {struct.name} {{"]
+        return [f"export interface {struct.name} {{}}"]
+    lines = [f"export interface {struct.name} {{"]
     for f in struct.fields:
         if f.type.kind == "optional":
             lines.append(f"  {f.name}?: {f.type.ts(out=False)};")
@@ -364,17 +509,24 @@ def _ts_struct(struct: model.Struct) -> List[str]:
 
 
 class GenError(Exception):
-    def __init__(self, header: str, error: parser.DslError):
-        super().__init__(f"{header}:{error.line}: {error.message}")
+    """`file:line: message` for an invalid declaration, or `file: message`."""
+
+    def __init__(self, header: str, error: parser.DslError = None, message: str = ""):
+        super().__init__(f"{header}:{error.line}: {error.message}" if error else
+                         f"{header}: {message}")
 
 
 def generate(header: str, text: str) -> Dict[str, str]:
-    """Returns {"bindings": ..., "table": ..., "dts": ...} for the op header `header`
-    (repository path) whose contents are `text`; raises GenError."""
+    """Returns {"bindings": ..., "table": ..., "dts": ..., "js": ...} for the op header
+    `header` (repository path) whose contents are `text`; raises GenError."""
     try:
         header_model = model.build(parser.parse(text))
     except parser.DslError as e:
         raise GenError(header, e) from None
+    js_glue = glue(header, header_model.ops)
+    if f"){_GLUE_DELIMITER}\"" in js_glue:
+        raise GenError(header, message=f"the JS glue contains ){_GLUE_DELIMITER}\", which "
+                       "would end the C++ raw string literal that embeds it")
     stem = stem_of(header)
     base = os.path.splitext(header)[0]
     table = identifier(stem)
@@ -388,10 +540,10 @@ def generate(header: str, text: str) -> Dict[str, str]:
     descriptors = []
     for v in ops:
         fast = f"&{v.cfunction}" if v.op.fast else "nullptr"
-        descriptors += wrap_call("    ", "", [f'"{v.name}"', f"&{v.slow}", fast,
+        fast_counted = f"&{v.cfunction_counted}" if v.op.fast else "nullptr"
+        descriptors += wrap_call("    ", "", [f'"{v.name}"', f"&{v.slow}", fast, fast_counted,
                                              str(v.op.arity),
                                              "true" if v.op.fast_may_fail else "false",
-                                             f"&{v.counters}",
                                              "true" if v.op.is_async else "false"], ",", "{}")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              keep_trailing_newline=True, trim_blocks=True,
@@ -409,9 +561,14 @@ def generate(header: str, text: str) -> Dict[str, str]:
         "descriptors": descriptors,
         "refs_array": f"{prefix}ExternalReferences",
         "refs": [f"reinterpret_cast<intptr_t>({r})," for r in refs],
+        "glue_array": f"{prefix}JsGlue",
+        "glue_file": output_names(header)["js"],
+        "glue_open": f'R"{_GLUE_DELIMITER}(',
+        "glue_lines": js_glue.splitlines(),
+        "glue_close": f'){_GLUE_DELIMITER}";',
         "table_init": wrap_call("", f"const kiln::OpTable {table} = ", [
-            f'"{header}"', ops_array, str(len(ops)), f"{prefix}ExternalReferences"], ";",
-            "{}"),
+            f'"{header}"', ops_array, str(len(ops)), f"{prefix}ExternalReferences",
+            f"{prefix}JsGlue"], ";", "{}"),
         "ts_structs": [_ts_struct(s) for s in header_model.structs],
         "ts_ops": [_ts_op(v.op) for v in ops],
     }
@@ -419,13 +576,14 @@ def generate(header: str, text: str) -> Dict[str, str]:
         "bindings": env.get_template("bindings.cc.j2").render(values),
         "table": env.get_template("table.h.j2").render(values),
         "dts": env.get_template("ops.d.ts.j2").render(values),
+        "js": js_glue,
     }
 
 
 def output_names(header: str) -> Dict[str, str]:
     stem = stem_of(header)
     return {"bindings": f"{stem}_bindings.cc", "table": f"{stem}_table.h",
-            "dts": f"{stem}.d.ts"}
+            "dts": f"{stem}.d.ts", "js": f"{stem}_glue.js"}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -433,18 +591,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     flags.add_argument("--header", required=True,
                        help="the op header's path from the repository root")
     flags.add_argument("--input", help="file to read (default: --header)")
-    flags.add_argument("--out-dir", help="write <stem>_bindings.cc, <stem>_table.h and "
-                       "<stem>.d.ts here")
+    flags.add_argument("--out-dir", help="write <stem>_bindings.cc, <stem>_table.h, "
+                       "<stem>.d.ts and <stem>_glue.js here")
     flags.add_argument("--out-cc", help="the bindings .cc")
     flags.add_argument("--out-h", help="the table header")
     flags.add_argument("--out-dts", help="the TypeScript declarations")
+    flags.add_argument("--out-js", help="the JS glue (also embedded in the bindings)")
     args = flags.parse_args(argv)
-    paths = {"bindings": args.out_cc, "table": args.out_h, "dts": args.out_dts}
+    paths = {"bindings": args.out_cc, "table": args.out_h, "dts": args.out_dts,
+             "js": args.out_js}
     if args.out_dir:
         for key, name in output_names(args.header).items():
             paths[key] = paths[key] or os.path.join(args.out_dir, name)
     if not all(paths.values()):
-        flags.error("give --out-dir, or all of --out-cc, --out-h and --out-dts")
+        flags.error("give --out-dir, or all of --out-cc, --out-h, --out-dts and --out-js")
     try:
         with open(args.input or args.header, encoding="utf-8") as f:
             text = f.read()

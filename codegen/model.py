@@ -488,8 +488,8 @@ def build(header: Header) -> HeaderModel:
         else:
             if decl.name in op_lines:
                 raise DslError(decl.line, f"duplicate op {decl.name} (first declared on line "
-                               f"{op_lines[decl.name]}); op names are the properties of "
-                               "kiln.ops and must be unique")
+                               f"{op_lines[decl.name]}); op names are the exports of "
+                               "ext:core/ops and must be unique")
             ops.append(_build_op(resolver, decl))
             op_lines[decl.name] = decl.line
     return HeaderModel(ops=ops, structs=_struct_order(list(by_simple_name.values())))

@@ -287,12 +287,13 @@ class ModelTest(unittest.TestCase):
                "std::optional<bool> c, std::optional<std::string> d);")
         # Longer than 100 columns (with the template's indent): one parameter per line.
         self.assertEqual(gen._ts_op(o), [
-            "function op_x(", "  a: number | undefined | null,", "  b: number,",
+            "export function op_x(", "  a: number | undefined | null,", "  b: number,",
             "  c?: boolean | null,", "  d?: string | null,", "): void;"])
         o = op("KILN_OP() void op_x(std::optional<int32_t> a, int32_t b, "
                "std::optional<bool> c);")
         self.assertEqual(gen._ts_op(o), [
-            "function op_x(a: number | undefined | null, b: number, c?: boolean | null): void;"])
+            "export function op_x(a: number | undefined | null, b: number, c?: boolean | null): "
+            "void;"])
 
     def test_type_errors(self):
         cases = {
@@ -440,7 +441,192 @@ class FormattingTest(unittest.TestCase):
         self.assertEqual(gen.identifier("9-lives"), "_9_lives")
         self.assertEqual(gen.identifier("default"), "default_")
         self.assertEqual(gen.output_names("ext/fs/fs_ops.h"), {
-            "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h", "dts": "fs_ops.d.ts"})
+            "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h", "dts": "fs_ops.d.ts",
+            "js": "fs_ops_glue.js"})
+
+
+# Every ECMAScript reserved word (strict mode and modules included) and the names a
+# parameter cannot have in strict code.
+_JS_RESERVED_WORDS = frozenset("""
+    await break case catch class const continue debugger default delete do else enum export
+    extends false finally for function if implements import in instanceof interface let new
+    null package private protected public return static super switch this throw true try
+    typeof var void while with yield arguments eval
+""".split())
+
+
+def glue_of(text: str) -> str:
+    return gen.glue("x.h", build(text).ops)
+
+
+def member(glue: str, name: str) -> str:
+    """The lines of op `name`'s entry in the glue's returned object."""
+    lines = glue.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith(f"    {name}(") or line.startswith(f"    {name}:"))
+    if lines[start].endswith(","):
+        return lines[start] + "\n"
+    end = lines.index("    },", start)
+    return "\n".join(lines[start:end + 1]) + "\n"
+
+
+class GlueTest(unittest.TestCase):
+    """The JS glue (README.md, "JS glue"); golden_test.py runs the goldens' glue in node."""
+
+    def test_async_op_with_fast_path_falls_back_to_the_slow_only_copy(self):
+        glue = glue_of("KILN_OP() kiln::Future<int32_t> op_x(kiln::OpState& state, int32_t a);")
+        self.assertIn("  const native$op_x = native.op_x;\n"
+                      "  const slowOnly$op_x = slowOnly.op_x;\n", glue)
+        self.assertEqual(member(glue, "op_x"), """\
+    op_x(a) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_x(id, a);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      if (signal[0] === 1) {
+        try {
+          result = slowOnly$op_x(id, a);
+        } catch (error) {
+          return async.reject(error);
+        }
+        if (signal[0] === 0) return async.resolve(result);
+      }
+      signal[0] = 0;
+      return async.track(id);
+    },
+""")
+
+    def test_async_op_without_fast_path_has_no_fallback(self):
+        for declaration in ["kiln::Future<std::string> op_x(kiln::OpState& state, int32_t a)",
+                            "kiln::Future<int32_t> op_x(kiln::OpState& state, std::string a)"]:
+            glue = glue_of(f"KILN_OP() {declaration};")
+            self.assertNotIn("slowOnly.op_x", glue, declaration)
+            self.assertNotIn("signal[0] === 1", glue, declaration)
+            self.assertIn("        result = native$op_x(id, a);\n", glue, declaration)
+            self.assertIn("      signal[0] = 0;\n      return async.track(id);\n", glue)
+        glue = glue_of("KILN_OP(nofast) kiln::Future<void> op_x(double a);")
+        self.assertNotIn("signal[0] === 1", glue)
+
+    def test_sync_op_whose_fast_call_can_fail_is_wrapped(self):
+        for declaration in ["int32_t op_x(int32_t a, double b)", "absl::Status op_x(double a, "
+                            "double b)", "absl::StatusOr<bool> op_x(bool a, bool b)"]:
+            o = op(f"KILN_OP() {declaration};")
+            self.assertTrue(o.fast_may_fail, declaration)
+            glue = gen.glue("x.h", [o])
+            self.assertIn("  const native$op_x = native.op_x;\n"
+                          "  const slowOnly$op_x = slowOnly.op_x;\n", glue)
+            self.assertEqual(member(glue, "op_x"), """\
+    op_x(a, b) {
+      const result = native$op_x(a, b);
+      if (signal[0] !== 0) return slowOnly$op_x(a, b);
+      return result;
+    },
+""".replace("(a, b)", "({})".format(", ".join(p.name for p in o.js_params))), declaration)
+
+    def test_other_ops_are_the_native_function(self):
+        for declaration in ["double op_x(double a, int64_t b)",   # fast, cannot fail
+                            "int32_t op_x(std::string a)",        # no fast path
+                            "int64_t op_x(int32_t a)",            # no fast path
+                            "void op_x(v8::Local<v8::Value> a)"]:
+            glue = glue_of(f"KILN_OP() {declaration};")
+            self.assertEqual(member(glue, "op_x"), "    op_x: native.op_x,\n", declaration)
+            self.assertNotIn("const ", glue, declaration)
+            self.assertNotIn("slowOnly.", glue, declaration)
+
+    def test_glue_layout(self):
+        glue = glue_of("KILN_OP() int32_t op_b(int32_t a);\nKILN_OP() void op_a();")
+        lines = glue.splitlines()
+        self.assertEqual(lines[0], "// generated by codegen/gen.py from x.h; do not edit")
+        self.assertEqual(lines[1], "(function (native, slowOnly, signal, async) {")
+        self.assertEqual(lines[-1], "})")
+        self.assertTrue(glue.endswith("})\n"))
+        self.assertIn("  return {\n    __proto__: null,\n    op_b(a) {", glue)
+        self.assertIn("    },\n    op_a: native.op_a,\n  };\n})\n", glue)
+        self.assertEqual(glue_of("namespace x {}").splitlines()[-4:],
+                         ["  return {", "    __proto__: null,", "  };", "})"])
+
+    def test_parameter_names_are_valid_and_do_not_capture_glue_names(self):
+        names = ["in", "in_", "function", "async", "result", "signal", "id", "error", "native",
+                 "slowOnly", "eval", "arguments", "yield", "let", "await", "interface", "x"]
+        params = ", ".join(f"int32_t {n}" for n in names)
+        o = op(f"KILN_OP() void op_x({params});")
+        self.assertTrue(o.fast_may_fail)
+        js = gen.js_param_names(o, gen._GLUE_NAMES)
+        self.assertEqual(len(set(js)), len(js))
+        for name in js:
+            self.assertRegex(name, r"^[A-Za-z_][A-Za-z0-9_]*$")
+            self.assertNotIn(name, _JS_RESERVED_WORDS)
+            self.assertNotIn(name, gen._GLUE_NAMES)
+        self.assertEqual(js[:3], ["in_", "in__", "function_"])
+        self.assertEqual(js[-1], "x")
+        glue = gen.glue("x.h", [o])
+        self.assertIn("    op_x(\n" + "".join(f"      {n},\n" for n in js[:-1]) +
+                      f"      {js[-1]}\n    ) {{\n", glue)
+        # The .d.ts renames reserved words the same way (glue names are fine there).
+        self.assertEqual(gen.js_param_names(o)[:5], ["in_", "in__", "function_", "async",
+                                                     "result"])
+        dts = "\n".join(gen._ts_op(o))
+        self.assertIn("  in_: number,\n  in__: number,\n  function_: number,\n", dts)
+        self.assertIn("  async: number,\n", dts)
+
+    def test_long_lines_wrap(self):
+        long = "a_rather_long_parameter_name_"
+        o = op(f"KILN_OP() int32_t op_{'x' * 40}(int32_t {long}1, int32_t {long}2, "
+               f"int32_t {long}3);")
+        for line in gen.glue("x.h", [o]).splitlines():
+            self.assertLessEqual(len(line), gen.COLUMNS, line)
+
+    def test_raw_string_delimiter_in_the_glue_is_an_error(self):
+        with self.assertRaises(gen.GenError) as e:
+            gen.generate('a)kiln_js".h', "")
+        self.assertEqual(str(e.exception), 'a)kiln_js".h: the JS glue contains )kiln_js", '
+                         "which would end the C++ raw string literal that embeds it")
+        outputs = gen.generate("a/b.h", "KILN_OP() int32_t op_x(int32_t a);")
+        self.assertIn('    R"kiln_js(' + outputs["js"] + ')kiln_js";\n', outputs["bindings"])
+
+
+class BindingsTest(unittest.TestCase):
+    def test_slow_callback_names_its_op(self):
+        v = gen._OpView(op("KILN_OP() void op_x(std::string a);"), "x.h")
+        self.assertEqual(v.slow_lines[0], '  kiln::OpCall call(info, "op_x");')
+        self.assertFalse(any("Count" in line for line in v.slow_lines))
+
+    def test_counted_fast_function_forwards_to_the_fast_function(self):
+        v = gen._OpView(op("KILN_OP() void op_x(kiln::OpState& state, int32_t a);"), "x.h")
+        self.assertFalse(any("Count" in line for line in v.fast_lines))
+        self.assertEqual(v.counted_lines, [
+            "void Op_op_x_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in,",
+            "                         v8::FastApiCallbackOptions& options) {",
+            '  kiln::CountFastCall("op_x");',
+            "  Op_op_x_Fast(receiver, a_in, options);",
+            "}"])
+        self.assertEqual(v.cfunction_counted_lines, [
+            "const v8::CFunction kOp_op_x_CFunctionCounted = "
+            "v8::CFunction::Make(Op_op_x_FastCounted);"])
+        v = gen._OpView(op("KILN_OP() kiln::Future<double> op_x(double a);"), "x.h")
+        self.assertEqual(v.counted_lines, [
+            "double Op_op_x_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id, "
+            "double a) {",
+            '  kiln::CountFastCall("op_x");',
+            "  return Op_op_x_Fast(receiver, promise_id, a);",
+            "}"])
+        self.assertEqual(gen._OpView(op("KILN_OP() void op_x(std::string a);"), "x.h")
+                         .counted_lines, [])
+
+    def test_descriptors_and_table(self):
+        bindings = gen.generate("a/b.h", "KILN_OP() int32_t op_x(int32_t a);\n"
+                                "KILN_OP() std::string op_y();")["bindings"]
+        self.assertIn('    {"op_x", &Op_op_x_Slow, &kOp_op_x_CFunction, '
+                      "&kOp_op_x_CFunctionCounted, 1, true, false},\n", bindings)
+        self.assertIn('    {"op_y", &Op_op_y_Slow, nullptr, nullptr, 0, false, false},\n',
+                      bindings)
+        self.assertIn('const kiln::OpTable b = {"a/b.h", kBOps, 2, kBExternalReferences, '
+                      "kBJsGlue};", bindings)
+        self.assertNotIn("Counted.Get", bindings)  # external references: uncounted only
 
 
 if __name__ == "__main__":

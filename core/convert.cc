@@ -41,7 +41,7 @@ v8::Local<v8::String> PropertyKeyCache::Get(v8::Isolate* isolate, const char* na
   if (it != keys_.end()) return it->second.Get(isolate);
   v8::Local<v8::String> key =
       v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked();
-  keys_.emplace(name, v8::Eternal<v8::String>(isolate, key));
+  keys_.emplace(name, v8::Global<v8::String>(isolate, key));
   return key;
 }
 

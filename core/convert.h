@@ -85,9 +85,13 @@ class ConversionContext {
 class PropertyKeyCache {
  public:
   v8::Local<v8::String> Get(v8::Isolate* isolate, const char* name);
+  // Drops every key (before the isolate goes away, or a snapshot is made of it).
+  void Clear() { keys_.clear(); }
 
  private:
-  absl::flat_hash_map<const char*, v8::Eternal<v8::String>> keys_;  // by literal address
+  // By literal address. Globals, not Eternals: a snapshot cannot be made while any
+  // Eternal handle exists.
+  absl::flat_hash_map<const char*, v8::Global<v8::String>> keys_;
 };
 inline constexpr uint32_t kIsolateSlotPropertyKeys = 2;
 v8::Local<v8::String> PropertyKey(v8::Isolate* isolate, const char* name);

@@ -2,6 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/file_util.h"
 #include "core/runtime.h"
 #include "core/v8_util.h"
@@ -20,6 +22,21 @@ void ThrowError(v8::Isolate* isolate, const std::string& message, const char* co
   isolate->ThrowException(error);
 }
 
+// "./b.js" against "ext:web/a/x.js" is "ext:web/a/b.js"; ".." stops at the extension.
+std::string ResolveBuiltin(const std::string& specifier, const std::string& referrer) {
+  std::vector<std::string> parts = absl::StrSplit(referrer.substr(4), '/');
+  parts.pop_back();
+  for (absl::string_view part : absl::StrSplit(specifier, '/')) {
+    if (part == ".") continue;
+    if (part == "..") {
+      if (parts.size() > 1) parts.pop_back();
+      continue;
+    }
+    parts.emplace_back(part);
+  }
+  return absl::StrCat("ext:", absl::StrJoin(parts, "/"));
+}
+
 ModuleLoader* LoaderOf(v8::Isolate* isolate) {
   Runtime* runtime = Runtime::From(isolate);
   return runtime ? runtime->module_loader() : nullptr;
@@ -30,6 +47,58 @@ ModuleLoader* LoaderOf(v8::Isolate* isolate) {
 ModuleLoader::ModuleLoader(v8::Isolate* isolate) : isolate_(isolate) {}
 
 ModuleLoader::~ModuleLoader() { Clear(); }
+
+void ModuleLoader::AddBuiltinSource(std::string specifier, const char* source, size_t size) {
+  builtin_sources_[std::move(specifier)] = {source, size};
+}
+
+void ModuleLoader::AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module) {
+  auto found = by_path_.find(specifier);
+  if (found != by_path_.end()) by_path_.erase(found);
+  AddRecord(specifier, module);
+  builtin_order_.push_back(specifier);
+}
+
+void ModuleLoader::Publish(const std::string& specifier, const std::string& module) {
+  published_[specifier] = module;
+}
+
+bool ModuleLoader::HasBuiltin(const std::string& specifier) const {
+  return builtin_sources_.count(specifier) != 0 || by_path_.count(specifier) != 0;
+}
+
+std::vector<std::pair<std::string, v8::Local<v8::Module>>> ModuleLoader::BuiltinModules() const {
+  std::vector<std::pair<std::string, v8::Local<v8::Module>>> modules;
+  for (const std::string& specifier : builtin_order_) {
+    auto found = by_path_.find(specifier);
+    if (found == by_path_.end()) continue;
+    v8::Local<v8::Module> module = found->second->module.Get(isolate_);
+    bool replaced = false;
+    for (const auto& [earlier, earlier_module] : modules) replaced |= earlier == specifier;
+    if (!replaced) modules.emplace_back(specifier, module);
+  }
+  return modules;
+}
+
+v8::MaybeLocal<v8::Module> ModuleLoader::LoadBuiltinAndLink(v8::Local<v8::Context> context,
+                                                            const std::string& specifier) {
+  v8::Local<v8::Module> module;
+  if (!LoadSpecifier(context, specifier, "ext:").ToLocal(&module)) return {};
+  if (module->GetStatus() == v8::Module::kUninstantiated &&
+      !module->InstantiateModule(context, &ModuleLoader::ResolveForLink).FromMaybe(false)) {
+    return {};
+  }
+  return module;
+}
+
+void ModuleLoader::AddRecord(const std::string& path, v8::Local<v8::Module> module) {
+  auto record = std::make_unique<Record>();
+  record->module.Reset(isolate_, module);
+  record->path = path;
+  by_path_[path] = record.get();
+  by_hash_.emplace(module->GetIdentityHash(), record.get());
+  records_.push_back(std::move(record));
+}
 
 void ModuleLoader::Clear() {
   by_hash_.clear();
@@ -80,25 +149,36 @@ v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,
                                               const std::string& path) {
   auto found = by_path_.find(path);
   if (found != by_path_.end()) return found->second->module.Get(isolate_);
-
+  if (absl::StartsWith(path, "ext:")) {
+    auto builtin = builtin_sources_.find(path);
+    if (builtin == builtin_sources_.end()) {
+      ThrowError(isolate_, absl::StrCat("Cannot find module '", path, "'"),
+                 "ERR_MODULE_NOT_FOUND");
+      return {};
+    }
+    builtin_order_.push_back(path);
+    return Compile(context, path,
+                   Utf8String(isolate_, {builtin->second.source, builtin->second.size}));
+  }
   absl::StatusOr<std::string> source = ReadFile(path);
   if (!source.ok()) {
     ThrowError(isolate_, std::string(source.status().message()));
     return {};
   }
+  return Compile(context, path, Utf8String(isolate_, *source));
+}
+
+v8::MaybeLocal<v8::Module> ModuleLoader::Compile(v8::Local<v8::Context> context,
+                                                 const std::string& path,
+                                                 v8::Local<v8::String> source) {
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, path), 0, 0, false, -1, {}, false,
                           false, /*is_module=*/true);
-  v8::ScriptCompiler::Source compiler_source(Utf8String(isolate_, *source), origin);
+  v8::ScriptCompiler::Source compiler_source(source, origin);
   v8::Local<v8::Module> module;
   if (!v8::ScriptCompiler::CompileModule(isolate_, &compiler_source).ToLocal(&module)) return {};
 
   // Register before loading dependencies, so cycles find this module instead of looping.
-  auto record = std::make_unique<Record>();
-  record->module.Reset(isolate_, module);
-  record->path = path;
-  by_path_[path] = record.get();
-  by_hash_.emplace(module->GetIdentityHash(), record.get());
-  records_.push_back(std::move(record));
+  AddRecord(path, module);
 
   v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
   for (int i = 0; i < requests->Length(); ++i) {
@@ -112,6 +192,32 @@ v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,
 v8::MaybeLocal<v8::Module> ModuleLoader::LoadSpecifier(v8::Local<v8::Context> context,
                                                        const std::string& specifier,
                                                        const std::string& referrer_path) {
+  if (absl::StartsWith(referrer_path, "ext:") &&
+      (absl::StartsWith(specifier, "./") || absl::StartsWith(specifier, "../"))) {
+    return LoadSpecifier(context, ResolveBuiltin(specifier, referrer_path), referrer_path);
+  }
+  if (absl::StartsWith(specifier, "ext:")) {
+    if (!absl::StartsWith(referrer_path, "ext:")) {
+      ThrowError(isolate_,
+                 absl::StrCat("Cannot find module '", specifier, "'",
+                              referrer_path.empty() ? "" : " imported from ", referrer_path,
+                              ": ext: modules are internal to kiln's extensions"),
+                 "ERR_MODULE_NOT_FOUND");
+      return {};
+    }
+    return Load(context, specifier);
+  }
+  if (absl::StartsWith(specifier, "kiln:")) {
+    auto published = published_.find(specifier);
+    if (published == published_.end()) {
+      ThrowError(isolate_,
+                 absl::StrCat("Cannot find module '", specifier, "'",
+                              referrer_path.empty() ? "" : " imported from ", referrer_path),
+                 "ERR_MODULE_NOT_FOUND");
+      return {};
+    }
+    return Load(context, published->second);
+  }
   std::string error;
   std::string path = Resolve(specifier, referrer_path, &error);
   if (path.empty()) {
@@ -203,6 +309,10 @@ void ModuleLoader::InitializeImportMeta(v8::Local<v8::Context> context,
   auto set = [&](const char* key, v8::Local<v8::Value> value) {
     meta->CreateDataProperty(context, OneByteString(isolate, key), value).Check();
   };
+  if (absl::StartsWith(path, "ext:")) {
+    set("url", Utf8String(isolate, path));
+    return;
+  }
   set("url", Utf8String(isolate, PathToFileUrl(path)));
   set("filename", Utf8String(isolate, path));
   set("dirname", Utf8String(isolate, DirName(path)));

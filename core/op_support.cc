@@ -59,7 +59,7 @@ v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::S
 }
 
 bool OpCall::RethrowFastCallFailure() {
-  OpState::FastCallFailure& failure = context()->state->fast_call_failure();
+  OpState::FastCallFailure& failure = state().fast_call_failure();
   if (failure.flag == nullptr || *failure.flag == 0) return false;
   *failure.flag = 0;
   if (failure.error.ok()) return false;
@@ -69,8 +69,10 @@ bool OpCall::RethrowFastCallFailure() {
   return true;
 }
 
-OpState& FastOpStateOfCurrentIsolate() {
-  return *static_cast<OpState*>(v8::Isolate::GetCurrent()->GetData(kIsolateSlotOpState));
+void CountFastCall(const char* op_name) {
+  auto* metrics =
+      static_cast<OpMetrics*>(v8::Isolate::GetCurrent()->GetData(kIsolateSlotOpMetrics));
+  if (metrics != nullptr) ++metrics->Of(op_name).fast_calls;
 }
 
 absl::Status UnregisteredPendingError(const char* op_name) {
@@ -80,7 +82,7 @@ absl::Status UnregisteredPendingError(const char* op_name) {
 }
 
 void SignalFastCallFailure(absl::Status error) {
-  OpState::FastCallFailure& failure = FastOpStateOfCurrentIsolate().fast_call_failure();
+  OpState::FastCallFailure& failure = OpStateOf(v8::Isolate::GetCurrent()).fast_call_failure();
   failure.error = std::move(error);
   *failure.flag = 1;
 }

@@ -5,13 +5,13 @@
 // of the slow (FunctionCallback) and fast (V8 Fast API) paths, and argument slots. Only
 // generated code and core/ use this header; extension authors write against ops/.
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/async_ops.h"
@@ -33,54 +33,65 @@ v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_cla
 // The JS error an op's failed status maps to (ops/errors.h).
 v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::Status& status);
 
-// Isolate data slot holding the runtime's OpState*, so the failure path of a fast call
-// (which has no FastApiCallbackOptions) can find the runtime through
-// v8::Isolate::GetCurrent().
+// Isolate data slots: the runtime's OpState* (how a binding finds its runtime: function
+// data cannot hold per-runtime pointers, since a snapshot shares the functions), and the
+// runtime's OpMetrics* (null unless RuntimeOptions::op_metrics).
 inline constexpr uint32_t kIsolateSlotOpState = 1;
+inline constexpr uint32_t kIsolateSlotOpMetrics = 3;
 
-// How often an op's fast function and slow callback ran, process-wide (every runtime of
-// the process adds to the same counters). Exact while one thread calls the op; updates
-// from concurrent runtimes may be lost (relaxed load + store, no locked add on the fast
-// path).
-struct OpCounters {
-  std::atomic<uint64_t> fast_calls{0};
-  std::atomic<uint64_t> slow_calls{0};
-};
-inline void CountCall(std::atomic<uint64_t>& counter) {
-  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+inline OpState& OpStateOf(v8::Isolate* isolate) {
+  return *static_cast<OpState*>(isolate->GetData(kIsolateSlotOpState));
 }
 
 // One op as the generator describes it.
 struct OpDescriptor {
-  const char* name;              // "op_add": the property on kiln.ops
+  const char* name;              // "op_add": its export name in ext:core/ops
   v8::FunctionCallback slow;     // Op_add_Slow
   const v8::CFunction* fast;     // &kOp_add_CFunction, or nullptr without a fast path
+  // The same fast function counting its calls (CountFastCall), installed instead of
+  // `fast` when the runtime keeps op metrics; nullptr without a fast path.
+  const v8::CFunction* fast_counted;
   int arity;                     // JavaScript parameters (Function.length)
   // The fast function can fail (an argument it rejects, or an absl::Status result): the
-  // runtime installs a JS wrapper that checks OpState::FastCallFailure::flag after the
-  // call. Without it the fast function is installed as is.
+  // op's JS glue checks the fast-call signal after the call. Without it the fast function
+  // is exported as is.
   bool fast_may_fail;
-  OpCounters* counters;          // &kOp_add_Counters
   // Returns kiln::Future<T>: exposed through a JS stub that always returns a promise.
-  bool is_async = false;
+  bool is_async;
 };
 
 // All ops of one op header, plus the addresses a V8 snapshot must know (every slow
-// callback, fast function and CFunctionInfo), terminated by 0 as V8 expects.
+// callback, fast function and CFunctionInfo, terminated by 0 as V8 expects), and the
+// generated JavaScript glue (codegen/README.md) that turns the natives into the functions
+// ext:core/ops exports.
 struct OpTable {
   const char* header;            // "ext/timers/timers_ops.h"
   const OpDescriptor* ops;
   size_t op_count;
   const intptr_t* external_references;
+  const char* js_glue;
 };
 
-// Per-runtime, per-op data: the function's data (a v8::External) on both tiers.
-struct OpContext {
-  OpState* state;
-  const OpDescriptor* op;
-  uint64_t fast_calls() const { return op->counters->fast_calls.load(); }
-  uint64_t slow_calls() const { return op->counters->slow_calls.load(); }
+// Per-runtime op call counts, kept only when RuntimeOptions::op_metrics is set (the
+// bindings are then counting copies; without it no op path holds counting code).
+struct OpCallCounts {
+  uint64_t fast_calls = 0;
+  uint64_t slow_calls = 0;
 };
+class OpMetrics {
+ public:
+  OpCallCounts& Of(std::string_view op_name) { return counts_[std::string(op_name)]; }
+  const OpCallCounts* Find(std::string_view op_name) const {
+    auto it = counts_.find(std::string(op_name));
+    return it == counts_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  absl::node_hash_map<std::string, OpCallCounts> counts_;  // stable addresses
+};
+
+// The counted fast functions (OpDescriptor::fast_counted) call this first.
+void CountFastCall(const char* op_name);
 
 // An argument on its way from JavaScript to an op: the converted value, plus storage a
 // borrowed type needs (std::string_view decodes into `buffer`, heap only beyond 1 KiB).
@@ -100,8 +111,7 @@ struct Arg<std::string_view> {
 // The slow path of one call: a FunctionCallback's view of the op.
 //
 //   void Op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-//     kiln::OpCall call(info);
-//     kiln::CountCall(kOp_add_Counters.slow_calls);
+//     kiln::OpCall call(info, "op_add");
 //     if (call.RethrowFastCallFailure()) return;   // only when fast_may_fail
 //     kiln::Arg<int32_t> a;
 //     if (!call.Convert(0, "a", &a)) return;
@@ -111,8 +121,8 @@ struct Arg<std::string_view> {
 //   }
 class OpCall {
  public:
-  // Generated code counts the call itself (kiln::CountCall on the op's counters).
-  explicit OpCall(const v8::FunctionCallbackInfo<v8::Value>& info) : info_(info) {}
+  OpCall(const v8::FunctionCallbackInfo<v8::Value>& info, const char* op_name)
+      : info_(info), op_name_(op_name) {}
 
   // After a failed fast call (OpState::FastCallFailure): clears the flag; if the op ran
   // and failed, throws its error (the op does not run a second time) and returns true.
@@ -149,12 +159,12 @@ class OpCall {
   template <typename T>
   void Return(T&& result);
 
-  OpState& state() const { return *context()->state; }
+  OpState& state() const { return OpStateOf(info_.GetIsolate()); }
   const v8::FunctionCallbackInfo<v8::Value>& info() const { return info_; }
   // Async ops: JS argument 0 is the promise id the stub passes; op arguments follow.
   void SkipLeadingArguments(int count) { argument_offset_ = count; }
   v8::Isolate* isolate() const { return info_.GetIsolate(); }
-  const char* op_name() const { return context()->op->name; }
+  const char* op_name() const { return op_name_; }
 
   // Throws `status` as the JS error it maps to, with the op's name in front.
   void ThrowStatus(const absl::Status& status);
@@ -165,12 +175,8 @@ class OpCall {
   static StringViewBuffer* ExtraStorage(Arg<std::string_view>* slot) { return &slot->buffer; }
   void ThrowArgumentError(int index, const char* name, const ConversionContext& conversion);
 
-  // The op's per-runtime data, read only when needed (state, errors, fast failures).
-  OpContext* context() const {
-    return static_cast<OpContext*>(info_.Data().As<v8::External>()->Value());
-  }
-
   const v8::FunctionCallbackInfo<v8::Value>& info_;
+  const char* op_name_;
   int argument_offset_ = 0;
 };
 
@@ -243,8 +249,7 @@ void SettleThroughRing(AsyncOps* ops, OpState& state, Future<T>& future) {
 // The slow callback of an async op (ops/future.h, core/async_ops.h):
 //
 //   void Op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-//     kiln::OpCall call(info);
-//     kiln::CountCall(kOp_sleep_Counters.slow_calls);
+//     kiln::OpCall call(info, "op_sleep");
 //     kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<void>);
 //     kiln::Arg<double> ms;
 //     if (!call.Convert(0, "ms", &ms)) return;      // the stub turns throws into rejections
@@ -290,7 +295,6 @@ class AsyncOpCall {
 // The fast path of one call: helpers of generated fast functions.
 //
 //   int32_t Op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-//     kiln::CountCall(kOp_add_Counters.fast_calls);
 //     int32_t a;
 //     if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
 //     int32_t b;
@@ -305,10 +309,10 @@ class AsyncOpCall {
 //
 // A fast function must not allocate on the JS heap, call JavaScript or throw. The
 // FastApiCallbackOptions argument is only there for ops that take OpState& or
-// v8::Isolate* (FastOpState / FastOpIsolate read its data).
+// v8::Isolate*; V8 10.2 passes no isolate in it, so the current isolate (a thread-local
+// read) leads to the runtime.
 inline OpState& FastOpState(v8::FastApiCallbackOptions& options) {
-  // In V8 10.2 `options.data` is the slot holding the function's data (our External).
-  return *static_cast<OpContext*>(v8::External::Cast(&options.data)->Value())->state;
+  return OpStateOf(v8::Isolate::GetCurrent());
 }
 inline v8::Isolate* FastOpIsolate(v8::FastApiCallbackOptions& options) {
   return FastOpState(options).isolate();
@@ -355,7 +359,6 @@ T FastReadyResult(const char* op_name, Future<T> future) {
 //
 //   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int64_t x_in,
 //                          v8::FastApiCallbackOptions& options) {
-//     kiln::CountCall(kOp_double_Counters.fast_calls);
 //     int32_t x;
 //     if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<int32_t>();
 //     kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double",

@@ -1,25 +1,45 @@
 #include "core/runtime.h"
 
+#include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
-#include "core/internal_natives.h"
 #include "core/module_loader.h"
 #include "core/v8_platform.h"
 #include "core/v8_util.h"
 #include "core/version.h"
 #include "js/embedded_js.h"
 
+namespace v8::internal {
+// libnode exports these; a module namespace object in a snapshot refers to them, so they
+// must be among the external references (V8 declares them in an internal header).
+class Accessors {
+ public:
+  static void ModuleNamespaceEntryGetter(v8::Local<v8::Name> name,
+                                         const v8::PropertyCallbackInfo<v8::Value>& info);
+  static void ModuleNamespaceEntrySetter(v8::Local<v8::Name> name, v8::Local<v8::Value> value,
+                                         const v8::PropertyCallbackInfo<v8::Boolean>& info);
+};
+}  // namespace v8::internal
+
 namespace kiln {
 namespace {
 
 // Isolate data slot holding the owning Runtime*.
 constexpr uint32_t kRuntimeSlot = 0;
+// Context embedder data slot holding `internals`, the object kiln's JavaScript shares with
+// the runtime (ext:core/internals). Context data is part of a snapshot.
+constexpr int kContextSlotInternals = 3;
+
+constexpr char kSnapshotMagic[] = "kiln-snapshot 1\n";
 
 // Enters a runtime's isolate and context for the length of a public call.
 class RuntimeScope {
@@ -53,6 +73,190 @@ JsError FileError(const std::string& path, const absl::Status& status) {
 
 const char* HandleTypeName(uv_handle_t* handle) { return uv_handle_type_name(handle->type); }
 
+v8::Local<v8::Object> InternalsOf(v8::Local<v8::Context> context) {
+  return context->GetEmbedderData(kContextSlotInternals).As<v8::Object>();
+}
+
+v8::Local<v8::Value> Property(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                              const char* name) {
+  v8::Local<v8::Value> value;
+  if (!object->Get(context, OneByteString(context->GetIsolate(), name)).ToLocal(&value)) {
+    return v8::Undefined(context->GetIsolate());
+  }
+  return value;
+}
+
+// ext:core/internals exports `internals`; ext:core/ops exports every installed op.
+v8::MaybeLocal<v8::Value> InternalsModuleSteps(v8::Local<v8::Context> context,
+                                               v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  if (module->SetSyntheticModuleExport(isolate, OneByteString(isolate, "internals"),
+                                       InternalsOf(context))
+          .IsNothing()) {
+    return {};
+  }
+  return v8::Undefined(isolate);
+}
+
+v8::MaybeLocal<v8::Value> OpsModuleSteps(v8::Local<v8::Context> context,
+                                         v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Object> ops = Property(context, InternalsOf(context), "ops").As<v8::Object>();
+  v8::Local<v8::Array> names;
+  if (!ops->GetOwnPropertyNames(context).ToLocal(&names)) return {};
+  for (uint32_t i = 0; i < names->Length(); ++i) {
+    v8::Local<v8::Value> name = names->Get(context, i).ToLocalChecked();
+    v8::Local<v8::Value> op = ops->Get(context, name).ToLocalChecked();
+    if (module->SetSyntheticModuleExport(isolate, name.As<v8::String>(), op).IsNothing()) {
+      return {};
+    }
+  }
+  return v8::Undefined(isolate);
+}
+
+v8::MaybeLocal<v8::Module> NoImports(v8::Local<v8::Context> context,
+                                     v8::Local<v8::String> specifier,
+                                     v8::Local<v8::FixedArray> assertions,
+                                     v8::Local<v8::Module> referrer) {
+  return {};
+}
+
+// The slow callback of an op whose calls are counted (RuntimeOptions::op_metrics).
+void CountedSlowCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* counted =
+      static_cast<std::pair<const OpDescriptor*, OpCallCounts*>*>(info.Data().As<v8::External>()->Value());
+  ++counted->second->slow_calls;
+  counted->first->slow(info);
+}
+
+// The runtime's own natives that V8 may find in a snapshot, before the op tables'.
+void AppendCoreReferences(std::vector<intptr_t>* references) {
+  references->push_back(reinterpret_cast<intptr_t>(&InternalsModuleSteps));
+  references->push_back(reinterpret_cast<intptr_t>(&OpsModuleSteps));
+  references->push_back(
+      reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntryGetter));
+  references->push_back(
+      reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntrySetter));
+}
+
+// The external references of a snapshot holding `extensions`, terminated by 0, and a
+// fingerprint of what they are (op names and kinds in order: addresses change between
+// processes, the order must not).
+std::vector<intptr_t> ExternalReferences(const std::vector<const Extension*>& extensions,
+                                         uint64_t* fingerprint) {
+  std::vector<intptr_t> references;
+  AppendCoreReferences(&references);
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&hash](absl::string_view text) {
+    for (char c : text) hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+    hash = (hash ^ 0xff) * 1099511628211ull;
+  };
+  mix(absl::StrCat("core references ", references.size()));
+  for (const Extension* extension : extensions) {
+    mix(extension->name);
+    for (const OpTable* table : extension->op_tables) {
+      mix(table->header);
+      for (size_t i = 0; i < table->op_count; ++i) {
+        const OpDescriptor& op = table->ops[i];
+        mix(absl::StrCat(op.name, op.fast != nullptr ? " fast" : " slow", op.arity));
+      }
+      for (const intptr_t* ref = table->external_references; *ref != 0; ++ref) {
+        references.push_back(*ref);
+      }
+      mix(table->js_glue);
+    }
+  }
+  references.push_back(0);
+  *fingerprint = hash;
+  return references;
+}
+
+// `requested` plus the core extension, in load order: each after its dependencies, and
+// otherwise in the order given.
+absl::StatusOr<std::vector<const Extension*>> OrderExtensions(
+    const std::vector<const Extension*>& requested) {
+  std::vector<const Extension*> all = {&CoreExtension()};
+  for (const Extension* extension : requested) {
+    if (extension != &CoreExtension()) all.push_back(extension);
+  }
+  absl::flat_hash_map<std::string, const Extension*> by_name;
+  for (const Extension* extension : all) {
+    auto [existing, inserted] = by_name.emplace(extension->name, extension);
+    if (!inserted) {
+      return absl::AlreadyExistsError(
+          existing->second == extension
+              ? absl::StrCat("extension '", extension->name, "' is installed twice")
+              : absl::StrCat("two different extensions are named '", extension->name, "'"));
+    }
+  }
+  for (const Extension* extension : all) {
+    for (const std::string& dep : extension->deps) {
+      if (!by_name.contains(dep)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "extension '", extension->name, "' depends on extension '", dep,
+            "', which is not installed (add it to RuntimeOptions::extensions)"));
+      }
+    }
+  }
+  std::vector<const Extension*> ordered;
+  absl::flat_hash_map<const Extension*, int> state;  // 1 visiting, 2 done
+  std::vector<std::string> path;
+  std::function<absl::Status(const Extension*)> visit = [&](const Extension* extension) {
+    int& mark = state[extension];
+    if (mark == 2) return absl::OkStatus();
+    if (mark == 1) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("extensions depend on each other in a cycle: ", absl::StrJoin(path, " -> "),
+                       " -> ", extension->name));
+    }
+    mark = 1;
+    path.push_back(extension->name);
+    for (const std::string& dep : extension->deps) {
+      absl::Status status = visit(by_name[dep]);
+      if (!status.ok()) return status;
+    }
+    path.pop_back();
+    state[extension] = 2;
+    ordered.push_back(extension);
+    return absl::OkStatus();
+  };
+  for (const Extension* extension : all) {
+    absl::Status status = visit(extension);
+    if (!status.ok()) return status;
+  }
+  return ordered;
+}
+
+struct SnapshotHeader {
+  uint64_t fingerprint = 0;
+  std::vector<std::string> extensions;
+  const char* blob = nullptr;
+  size_t blob_size = 0;
+};
+
+absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
+  absl::string_view bytes(snapshot.data, snapshot.size);
+  if (!absl::StartsWith(bytes, kSnapshotMagic)) {
+    return absl::InvalidArgumentError("not a kiln snapshot (or of another format version)");
+  }
+  bytes.remove_prefix(sizeof(kSnapshotMagic) - 1);
+  SnapshotHeader header;
+  size_t end = bytes.find("\n\n");
+  if (end == absl::string_view::npos) return absl::InvalidArgumentError("truncated snapshot");
+  for (absl::string_view line : absl::StrSplit(bytes.substr(0, end), '\n')) {
+    if (absl::ConsumePrefix(&line, "fingerprint ")) {
+      if (!absl::SimpleHexAtoi(line, &header.fingerprint)) {
+        return absl::InvalidArgumentError("bad snapshot fingerprint");
+      }
+    } else if (absl::ConsumePrefix(&line, "extensions ")) {
+      header.extensions = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    }
+  }
+  header.blob = bytes.data() + end + 2;
+  header.blob_size = bytes.size() - end - 2;
+  return header;
+}
+
 }  // namespace
 
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -63,17 +267,73 @@ Runtime* Runtime::From(v8::Isolate* isolate) {
 
 v8::Local<v8::Context> Runtime::context() const { return context_.Get(isolate_); }
 
-v8::Local<v8::Object> Runtime::internals() const { return internals_.Get(isolate_); }
+v8::Local<v8::Object> Runtime::internals() const { return InternalsOf(context()); }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options) {
   std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
-  absl::Status status = runtime->Initialize();
+  absl::Status status = runtime->Initialize(/*for_snapshot=*/false);
   if (!status.ok()) return status;
   return runtime;
 }
 
-absl::Status Runtime::Initialize() {
+absl::Status Runtime::Initialize(bool for_snapshot) {
   InitializeV8();
+  absl::StatusOr<std::vector<const Extension*>> ordered = OrderExtensions(options_.extensions);
+  if (!ordered.ok()) return ordered.status();
+  extensions_ = std::move(*ordered);
+
+  // Which extensions come from the snapshot: it must hold only installed extensions and
+  // have been made with the same op tables (V8 matches external references by position).
+  v8::StartupData* blob = nullptr;
+  v8::StartupData startup_data;
+  if (options_.snapshot != nullptr && !options_.op_metrics && !for_snapshot) {
+    absl::StatusOr<SnapshotHeader> header = ParseSnapshot(*options_.snapshot);
+    std::string problem;
+    std::vector<const Extension*> in_snapshot;
+    if (!header.ok()) {
+      problem = std::string(header.status().message());
+    } else {
+      for (const std::string& name : header->extensions) {
+        auto it = std::find_if(extensions_.begin(), extensions_.end(),
+                               [&](const Extension* e) { return e->name == name; });
+        if (it == extensions_.end()) {
+          problem = absl::StrCat("it holds extension '", name, "', which is not installed");
+          break;
+        }
+        in_snapshot.push_back(*it);
+      }
+    }
+    uint64_t fingerprint = 0;
+    std::vector<intptr_t> references;
+    if (problem.empty()) {
+      references = ExternalReferences(in_snapshot, &fingerprint);
+      if (fingerprint != header->fingerprint) {
+        problem = "it was made with other op tables than this binary links";
+      }
+    }
+    if (problem.empty()) {
+      std::vector<const Extension*> reordered = in_snapshot;
+      for (const Extension* extension : extensions_) {
+        if (std::find(in_snapshot.begin(), in_snapshot.end(), extension) == in_snapshot.end()) {
+          reordered.push_back(extension);
+        }
+      }
+      extensions_ = std::move(reordered);
+      snapshot_extension_count_ = in_snapshot.size();
+      external_references_ = std::move(references);
+      startup_data = {header->blob, static_cast<int>(header->blob_size)};
+      blob = &startup_data;
+      from_snapshot_ = true;
+    } else {
+      std::string note =
+          absl::StrCat("kiln: not using the startup snapshot (", problem, "); loading from source\n");
+      WriteAll(2, note.data(), note.size());
+    }
+  }
+  if (for_snapshot) {
+    external_references_ = ExternalReferences(extensions_, &snapshot_fingerprint_);
+  }
+
   if (options_.loop != nullptr) {
     loop_ = options_.loop;
   } else {
@@ -85,9 +345,17 @@ absl::Status Runtime::Initialize() {
   isolate_ = v8::Isolate::Allocate();
   // Registering before Initialize lets V8 post tasks from the start; they run on loop_.
   Platform()->RegisterIsolate(isolate_, loop_);
-  v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = allocator_.get();
-  v8::Isolate::Initialize(isolate_, params);
+  if (for_snapshot) {
+    snapshot_creator_ = std::make_unique<v8::SnapshotCreator>(isolate_, external_references_.data());
+  } else {
+    v8::Isolate::CreateParams params;
+    params.array_buffer_allocator = allocator_.get();
+    if (blob != nullptr) {
+      params.snapshot_blob = blob;
+      params.external_references = external_references_.data();
+    }
+    v8::Isolate::Initialize(isolate_, params);
+  }
   isolate_->SetData(kRuntimeSlot, this);
   isolate_->SetData(kIsolateSlotPropertyKeys, &property_keys_);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -96,271 +364,294 @@ absl::Status Runtime::Initialize() {
                                              v8::Isolate::kMessageError);
   ModuleLoader::InstallIsolateCallbacks(isolate_);
   modules_ = std::make_unique<ModuleLoader>(isolate_);
-  op_state_ = std::make_unique<OpState>(isolate_);
+  op_state_ = std::make_unique<OpState>(isolate_, loop_, static_cast<OpHost*>(this));
   async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
   op_state_->set_async_host(async_ops_.get());
-  op_state_->set_loop(loop_);
+  isolate_->SetData(kIsolateSlotOpState, op_state_.get());
+  if (options_.op_metrics) {
+    op_metrics_ = std::make_unique<OpMetrics>();
+    isolate_->SetData(kIsolateSlotOpMetrics, op_metrics_.get());
+  }
 
   uv_check_init(loop_, &turn_end_);
   turn_end_.data = this;
   uv_check_start(&turn_end_, &Runtime::OnTurnEnd);
   uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));
 
+  // Extension state exists before any JavaScript (an entry module may call its ops).
+  for (const Extension* extension : extensions_) {
+    for (const ExtensionStateType& type : extension->state) {
+      op_state_->AddExtensionState(type.slot(), type.create(*op_state_), type.destroy);
+    }
+  }
+
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
   context_.Reset(isolate_, v8::Context::New(isolate_));
-  return Bootstrap();
+  absl::Status booted = from_snapshot_ ? AttachToSnapshot() : Bootstrap(extensions_);
+  if (!booted.ok() || for_snapshot) return booted;
+  return AttachRuntime();
 }
 
-absl::Status Runtime::Bootstrap() {
+// Loads the extensions from source: the internals and async modules, the ops, then each
+// extension's entry module in load order.
+absl::Status Runtime::Bootstrap(const std::vector<const Extension*>& extensions) {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Object> internals = v8::Object::New(isolate_);
-  internals_.Reset(isolate_, internals);
+  internals->SetPrototype(context, v8::Null(isolate_)).Check();
+  context->SetEmbedderData(kContextSlotInternals, internals);
 
-  v8::Local<v8::Object> native = v8::Object::New(isolate_);
-  InstallInternalNatives(isolate_, native);
-  // setAsyncOpRef(id, refed): kiln.refOp / kiln.unrefOp (js/kiln.js).
-  native
-      ->Set(context, OneByteString(isolate_, "setAsyncOpRef"),
-            v8::Function::New(context,
-                              [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-                                Runtime* runtime = Runtime::From(info.GetIsolate());
-                                v8::Local<v8::Context> context =
-                                    info.GetIsolate()->GetCurrentContext();
-                                uint32_t id = info[0]->Uint32Value(context).FromMaybe(0);
-                                if (info[1]->IsTrue()) {
-                                  runtime->async_ops_->Ref(id);
-                                } else {
-                                  runtime->async_ops_->Unref(id);
-                                }
-                                info.GetReturnValue().Set(true);
-                              })
-                .ToLocalChecked())
-      .Check();
-  internals->Set(context, OneByteString(isolate_, "native"), native).Check();
+  std::vector<v8::Local<v8::String>> exports = {OneByteString(isolate_, "internals")};
+  v8::Local<v8::Module> internals_module = v8::Module::CreateSyntheticModule(
+      isolate_, OneByteString(isolate_, "ext:core/internals"), exports, InternalsModuleSteps);
+  modules_->AddBuiltinModule("ext:core/internals", internals_module);
+  for (const Extension* extension : extensions) {
+    for (const js::EmbeddedFile& file : extension->esm) {
+      modules_->AddBuiltinSource(file.name, file.source, file.size);
+    }
+    for (const PublishedModule& published : extension->published) {
+      modules_->Publish(published.specifier, published.module);
+    }
+  }
+  // The promise ring comes first: the glue of async ops is built around it.
+  absl::Status status = EvaluateExtensionModule("ext:core/async.js");
+  if (status.ok()) status = InstallOps(extensions);
+  if (status.ok()) status = MakeOpsModule();
+  for (const Extension* extension : extensions) {
+    if (!status.ok()) break;
+    if (!extension->esm.empty()) status = EvaluateExtensionModule(extension->esm[0].name);
+  }
+  if (!status.ok()) return status;
+  v8::Local<v8::Value> error_classes = Property(context, internals, "errorClasses");
+  if (error_classes->IsObject()) context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
+  return absl::OkStatus();
+}
+
+// A runtime from a snapshot: finds the snapshot's modules, then loads the extensions the
+// snapshot does not hold on top of it.
+absl::Status Runtime::AttachToSnapshot() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> internals = this->internals();
+  v8::Local<v8::Value> specifiers = Property(context, internals, "snapshotModules");
+  if (!specifiers->IsArray()) return absl::InternalError("snapshot: no module list");
+  v8::Local<v8::Array> list = specifiers.As<v8::Array>();
+  for (uint32_t i = 0; i < list->Length(); ++i) {
+    v8::Local<v8::Module> module;
+    if (!context->GetDataFromSnapshotOnce<v8::Module>(i).ToLocal(&module)) {
+      return absl::InternalError("snapshot: a module is missing");
+    }
+    modules_->AddBuiltinModule(ToStdString(isolate_, list->Get(context, i).ToLocalChecked()),
+                               module);
+  }
+  for (const Extension* extension : extensions_) {
+    for (const js::EmbeddedFile& file : extension->esm) {
+      if (!modules_->HasBuiltin(file.name)) {
+        modules_->AddBuiltinSource(file.name, file.source, file.size);
+      }
+    }
+    for (const PublishedModule& published : extension->published) {
+      modules_->Publish(published.specifier, published.module);
+    }
+  }
+  std::vector<const Extension*> late(extensions_.begin() + snapshot_extension_count_,
+                                     extensions_.end());
+  if (late.empty()) return absl::OkStatus();
+  absl::Status status = InstallOps(late);
+  if (status.ok()) status = MakeOpsModule();
+  for (const Extension* extension : late) {
+    if (!status.ok()) break;
+    if (!extension->esm.empty()) status = EvaluateExtensionModule(extension->esm[0].name);
+  }
+  return status;
+}
+
+// The per-runtime facts, on a runtime made from source or from a snapshot alike.
+absl::Status Runtime::AttachRuntime() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> internals = this->internals();
+  v8::Local<v8::Value> settle = Property(context, internals, "settleAsyncOps");
+  v8::Local<v8::Value> signal = Property(context, internals, "opSignal");
+  v8::Local<v8::Value> attach = Property(context, internals, "attachRuntime");
+  if (!settle->IsFunction() || !signal->IsInt32Array() || !attach->IsFunction()) {
+    return absl::InternalError("bootstrap: the core extension did not set up internals");
+  }
+  async_ops_->SetJsSide(settle.As<v8::Function>());
+  fast_call_signal_ = signal.As<v8::Int32Array>()->Buffer()->GetBackingStore();
+  op_state_->fast_call_failure().flag = static_cast<int32_t*>(fast_call_signal_->Data());
+  *op_state_->fast_call_failure().flag = 0;
 
   std::vector<v8::Local<v8::Value>> args;
   for (const std::string& arg : options_.args) args.push_back(Utf8String(isolate_, arg));
-  internals->Set(context, OneByteString(isolate_, "args"),
-                 v8::Array::New(isolate_, args.data(), args.size()))
-      .Check();
-  v8::Local<v8::Object> versions = v8::Object::New(isolate_);
-  versions->Set(context, OneByteString(isolate_, "kiln"), OneByteString(isolate_, kKilnVersion))
-      .Check();
-  versions->Set(context, OneByteString(isolate_, "v8"), OneByteString(isolate_, v8::V8::GetVersion()))
-      .Check();
-  internals->Set(context, OneByteString(isolate_, "versions"), versions).Check();
-
-  // Filled after the bootstrap files ran: async op stubs need js/async.js.
-  v8::Local<v8::Object> ops = v8::Object::New(isolate_);
-  internals->Set(context, OneByteString(isolate_, "ops"), ops).Check();
-
-  for (size_t i = 0; i < js::kBootstrapFileCount; ++i) {
-    absl::Status ran = RunInternalScript(js::kBootstrapFiles[i]);
-    if (!ran.ok()) return ran;
-  }
-  v8::Local<v8::Value> error_classes;
-  if (internals->Get(context, OneByteString(isolate_, "errorClasses")).ToLocal(&error_classes) &&
-      error_classes->IsObject()) {
-    context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
-  }
-  v8::Local<v8::Value> async_support;
-  v8::Local<v8::Value> settle;
-  if (!internals->Get(context, OneByteString(isolate_, "async")).ToLocal(&async_support) ||
-      !async_support->IsObject() ||
-      !internals->Get(context, OneByteString(isolate_, "settleAsyncOps")).ToLocal(&settle) ||
-      !settle->IsFunction()) {
-    return absl::InternalError("bootstrap: js/async.js did not set up internals.async");
-  }
-  async_ops_->SetJsSide(settle.As<v8::Function>());
-  absl::Status installed = InstallOps(ops, async_support.As<v8::Object>());
-  if (!installed.ok()) return installed;
-  for (const Extension* extension : options_.extensions) {
-    for (const js::EmbeddedFile& file : extension->js_files) {
-      absl::Status ran = RunInternalScript(file);
-      if (!ran.ok()) return ran;
-    }
+  v8::Local<v8::Value> argv[] = {
+      v8::Array::New(isolate_, args.data(), args.size()),
+      options_.expose_ops ? Property(context, internals, "ops")
+                          : v8::Local<v8::Value>(v8::Undefined(isolate_))};
+  v8::TryCatch try_catch(isolate_);
+  if (attach.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 2, argv).IsEmpty()) {
+    return absl::InternalError(absl::StrCat(
+        "bootstrap: ", ErrorFromTryCatch(isolate_, context, try_catch).Report()));
   }
   isolate_->PerformMicrotaskCheckpoint();
   return absl::OkStatus();
 }
 
-// Runs one of the runtime's or an extension's own JavaScript files: a function body with
-// the parameter `internals`, named kiln:<file name> in stack traces.
-absl::Status Runtime::RunInternalScript(const js::EmbeddedFile& file) {
+// Loads, links and evaluates an extension module; its top-level await must settle now.
+absl::Status Runtime::EvaluateExtensionModule(const std::string& specifier) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  v8::Local<v8::String> parameter = OneByteString(isolate_, "internals");
   v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:", file.name)));
-  v8::ScriptCompiler::Source source(Utf8String(isolate_, {file.source, file.size}), origin);
-  v8::Local<v8::Function> function;
-  v8::Local<v8::Value> argv[] = {internals()};
-  if (!v8::ScriptCompiler::CompileFunction(context, &source, 1, &parameter).ToLocal(&function) ||
-      function->Call(context, v8::Undefined(isolate_), 1, argv).IsEmpty()) {
-    return absl::InternalError(absl::StrCat("bootstrap ", file.name, " failed: ",
-                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  v8::Local<v8::Module> module;
+  v8::Local<v8::Value> evaluation;
+  if (!modules_->LoadBuiltinAndLink(context, specifier).ToLocal(&module) ||
+      !module->Evaluate(context).ToLocal(&evaluation)) {
+    return absl::InternalError(absl::StrCat(
+        "bootstrap: ", specifier, " failed: ",
+        ErrorFromTryCatch(isolate_, context, try_catch).Report()));
   }
+  isolate_->PerformMicrotaskCheckpoint();
+  v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
+  if (promise->State() == v8::Promise::kRejected) {
+    v8::Local<v8::Value> reason = promise->Result();
+    return absl::InternalError(absl::StrCat(
+        "bootstrap: ", specifier, " failed: ",
+        JsErrorFromException(isolate_, context, reason,
+                             v8::Exception::CreateMessage(isolate_, reason))
+            .Report()));
+  }
+  if (promise->State() == v8::Promise::kPending) {
+    return absl::InternalError(
+        absl::StrCat("bootstrap: ", specifier, ": its top-level await did not settle"));
+  }
+  ForgetUnhandledRejection(promise);
+  unhandled_rejections_.clear();
   return absl::OkStatus();
 }
 
-// Compiles `source` (a function expression of the op's JS face, named by the op) and
-// calls it with `argv`; the result is the op's function on kiln.ops.
-absl::StatusOr<v8::Local<v8::Function>> Runtime::CompileOpWrapper(
-    const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv) {
+// Adds the ops of `extensions` to internals.ops: each table's natives, turned into the
+// functions JavaScript calls by the table's generated glue (codegen/README.md).
+absl::Status Runtime::InstallOps(const std::vector<const Extension*>& extensions) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, absl::StrCat("kiln:ops/", op.name)));
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> factory;
-  v8::Local<v8::Value> wrapper;
-  if (!v8::Script::Compile(context, Utf8String(isolate_, source), &origin).ToLocal(&script) ||
-      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
-      !factory.As<v8::Function>()
-           ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
-           .ToLocal(&wrapper) ||
-      !wrapper->IsFunction()) {
-    return absl::InternalError(absl::StrCat("op '", op.name, "': building its JS function failed: ",
-                                            ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  v8::Local<v8::Object> internals = this->internals();
+  v8::Local<v8::Value> signal = Property(context, internals, "opSignal");
+  if (!signal->IsInt32Array()) {
+    signal = v8::Int32Array::New(v8::ArrayBuffer::New(isolate_, sizeof(int32_t)), 0, 1);
+    internals->Set(context, OneByteString(isolate_, "opSignal"), signal).Check();
   }
-  return wrapper.As<v8::Function>();
-}
+  v8::Local<v8::Value> ops = Property(context, internals, "ops");
+  if (!ops->IsObject()) {
+    v8::Local<v8::Object> object = v8::Object::New(isolate_);
+    object->SetPrototype(context, v8::Null(isolate_)).Check();
+    internals->Set(context, OneByteString(isolate_, "ops"), object).Check();
+    ops = object;
+  }
+  v8::Local<v8::Value> async_support = Property(context, internals, "async");
 
-namespace {
-std::string WrapperParams(int arity) {
-  std::vector<std::string> params;
-  for (int i = 0; i < arity; ++i) params.push_back(absl::StrCat("a", i));
-  return absl::StrJoin(params, ", ");
-}
-}  // namespace
-
-// An async op's JS face: always returns a promise (js/async.js, core/async_ops.h). The
-// binding takes the promise id first and reports through `signal` (0 = `result` is the
-// value, 1 = its fast call failed, 2 = pending). A synchronous throw (an argument error, a
-// ready failure) becomes a rejected promise. After a failed fast call the slow-only
-// binding throws the failure (or, if the arguments convert after all, runs the op).
-absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapAsyncOp(const OpDescriptor& op,
-                                                            v8::Local<v8::Function> binding,
-                                                            v8::Local<v8::Function> slow_only,
-                                                            v8::Local<v8::Int32Array> signal,
-                                                            v8::Local<v8::Object> async_support) {
-  std::string args = WrapperParams(op.arity);
-  std::string id_and_args = op.arity == 0 ? "id" : absl::StrCat("id, ", args);
-  // After a failed fast call (signal 1), the slow-only binding throws the failure.
-  std::string after_fast_failure =
-      op.fast == nullptr
-          ? ""
-          : absl::StrCat("    if (signal[0] === 1) {\n"
-                         "      try {\n"
-                         "        result = slowOnly(", id_and_args, ");\n",
-                         "      } catch (error) {\n"
-                         "        return async.reject(error);\n"
-                         "      }\n"
-                         "      if (signal[0] === 0) return async.resolve(result);\n"
-                         "    }\n");
-  std::string source = absl::StrCat(
-      "(function (binding, slowOnly, signal, async) {\n"
-      "  return { ", op.name, "(", args, ") {\n",
-      "    const id = async.nextId;\n"
-      "    let result;\n"
-      "    try {\n"
-      "      result = binding(", id_and_args, ");\n",
-      "    } catch (error) {\n"
-      "      return async.reject(error);\n"
-      "    }\n"
-      "    if (signal[0] === 0) return async.resolve(result);\n",
-      after_fast_failure,
-      "    signal[0] = 0;\n"
-      "    return async.track(id);\n"
-      "  } }.", op.name, ";\n"
-      "})");
-  return CompileOpWrapper(op, source, {binding, slow_only, signal, async_support});
-}
-
-// The JS face of an op whose fast function can fail (OpState::FastCallFailure): calls
-// the fast binding, and after a failed fast call the slow-only copy, which throws. One
-// function literal per op (its own source), so every wrapper has its own feedback and
-// the call inside stays monomorphic.
-absl::StatusOr<v8::Local<v8::Function>> Runtime::WrapFastOp(const OpDescriptor& op,
-                                                           v8::Local<v8::Function> fast_binding,
-                                                           v8::Local<v8::Function> slow_only,
-                                                           v8::Local<v8::Int32Array> failed) {
-  std::string args = WrapperParams(op.arity);
-  std::string source = absl::StrCat(
-      "(function (fastCall, slowCall, failed) {\n"
-      "  return { ", op.name, "(", args, ") {\n",
-      "    const result = fastCall(", args, ");\n",
-      "    if (failed[0] !== 0) return slowCall(", args, ");\n",
-      "    return result;\n"
-      "  } }.", op.name, ";\n"
-      "})");
-  return CompileOpWrapper(op, source, {fast_binding, slow_only, failed});
-}
-
-absl::Status Runtime::InstallOps(v8::Local<v8::Object> ops,
-                                 v8::Local<v8::Object> async_support) {
-  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  // The fast-call failure flag every op wrapper reads (OpState::FastCallFailure).
-  fast_call_failure_flag_ = v8::ArrayBuffer::NewBackingStore(isolate_, sizeof(int32_t));
-  op_state_->fast_call_failure().flag = static_cast<int32_t*>(fast_call_failure_flag_->Data());
-  *op_state_->fast_call_failure().flag = 0;
-  isolate_->SetData(kIsolateSlotOpState, op_state_.get());
-  v8::Local<v8::Int32Array> failed =
-      v8::Int32Array::New(v8::ArrayBuffer::New(isolate_, fast_call_failure_flag_), 0, 1);
-  std::vector<const Extension*> extensions = {&CoreExtension()};
-  extensions.insert(extensions.end(), options_.extensions.begin(), options_.extensions.end());
-  absl::flat_hash_map<std::string, std::string> owner_of;  // op name -> extension
-  for (const Extension* extension : extensions) {
+  // Op names are unique across every installed extension.
+  absl::flat_hash_map<std::string, std::string> owner_of;
+  for (const Extension* extension : extensions_) {
     for (const OpTable* table : extension->op_tables) {
       for (size_t i = 0; i < table->op_count; ++i) {
-        const OpDescriptor& op = table->ops[i];
-        auto [existing, inserted] = owner_of.emplace(op.name, extension->name);
+        auto [existing, inserted] = owner_of.emplace(table->ops[i].name, extension->name);
         if (!inserted) {
-          return absl::AlreadyExistsError(absl::StrCat("op '", op.name, "' is defined by both extension '",
-                                                       existing->second, "' and extension '",
-                                                       extension->name, "'"));
+          return absl::AlreadyExistsError(absl::StrCat(
+              "op '", table->ops[i].name, "' is defined by both extension '", existing->second,
+              "' and extension '", extension->name, "'"));
         }
-        OpContext& op_context = op_contexts_.emplace_back();
-        op_context.state = op_state_.get();
-        op_context.op = &op;
-        v8::Local<v8::External> data = v8::External::New(isolate_, &op_context);
+      }
+    }
+  }
+
+  for (const Extension* extension : extensions) {
+    for (const OpTable* table : extension->op_tables) {
+      v8::Local<v8::Object> native = v8::Object::New(isolate_);
+      v8::Local<v8::Object> slow_only = v8::Object::New(isolate_);
+      for (size_t i = 0; i < table->op_count; ++i) {
+        const OpDescriptor& op = table->ops[i];
         v8::Local<v8::String> name = OneByteString(isolate_, op.name);
-        // The op's native function; `fast` null for the slow-only copy a wrapper needs.
-        auto make_binding = [&](const v8::CFunction* fast) {
+        v8::FunctionCallback slow = op.slow;
+        v8::Local<v8::Value> data;
+        const v8::CFunction* fast = op.fast;
+        if (op_metrics_) {
+          counted_ops_.emplace_back(&op, &op_metrics_->Of(op.name));
+          slow = &CountedSlowCallback;
+          data = v8::External::New(isolate_, &counted_ops_.back());
+          fast = op.fast_counted;
+        }
+        // The op's native function; `with_fast` false for the slow-only copy glue needs.
+        auto make_binding = [&](bool with_fast) {
           v8::Local<v8::Function> binding =
-              v8::FunctionTemplate::New(isolate_, op.slow, data, {}, op.arity,
+              v8::FunctionTemplate::New(isolate_, slow, data, {}, op.arity,
                                         v8::ConstructorBehavior::kThrow,
-                                        v8::SideEffectType::kHasSideEffect, fast)
+                                        v8::SideEffectType::kHasSideEffect,
+                                        with_fast ? fast : nullptr)
                   ->GetFunction(context)
                   .ToLocalChecked();
           binding->SetName(name);
           return binding;
         };
-        v8::Local<v8::Function> function = make_binding(op.fast);
-        if (op.is_async) {
-          absl::StatusOr<v8::Local<v8::Function>> stub =
-              WrapAsyncOp(op, function, op.fast == nullptr ? function : make_binding(nullptr),
-                          failed, async_support);
-          if (!stub.ok()) return stub.status();
-          function = *stub;
-        } else if (op.fast != nullptr && op.fast_may_fail) {
-          absl::StatusOr<v8::Local<v8::Function>> wrapper =
-              WrapFastOp(op, function, make_binding(nullptr), failed);
-          if (!wrapper.ok()) return wrapper.status();
-          function = *wrapper;
+        native->Set(context, name, make_binding(true)).Check();
+        if (op.fast != nullptr && (op.is_async || op.fast_may_fail)) {
+          slow_only->Set(context, name, make_binding(false)).Check();
         }
-        ops->DefineOwnProperty(context, name, function, v8::ReadOnly).Check();
+      }
+      v8::TryCatch try_catch(isolate_);
+      v8::ScriptOrigin origin(isolate_,
+                              Utf8String(isolate_, absl::StrCat("ext:core/ops/", table->header)));
+      v8::Local<v8::Script> script;
+      v8::Local<v8::Value> glue;
+      v8::Local<v8::Value> functions;
+      v8::Local<v8::Value> argv[] = {native, slow_only, signal, async_support};
+      v8::Local<v8::Array> names;
+      if (!v8::Script::Compile(context, OneByteString(isolate_, table->js_glue), &origin)
+               .ToLocal(&script) ||
+          !script->Run(context).ToLocal(&glue) || !glue->IsFunction() ||
+          !glue.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 4, argv)
+               .ToLocal(&functions) ||
+          !functions->IsObject() ||
+          !functions.As<v8::Object>()->GetOwnPropertyNames(context).ToLocal(&names)) {
+        return absl::InternalError(
+            absl::StrCat("the op glue of ", table->header, " failed: ",
+                         ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+      }
+      for (uint32_t i = 0; i < names->Length(); ++i) {
+        v8::Local<v8::Value> name = names->Get(context, i).ToLocalChecked();
+        ops.As<v8::Object>()
+            ->DefineOwnProperty(context, name.As<v8::String>(),
+                                functions.As<v8::Object>()->Get(context, name).ToLocalChecked(),
+                                v8::ReadOnly)
+            .Check();
       }
     }
   }
   return absl::OkStatus();
 }
 
-const OpContext* Runtime::FindOp(std::string_view name) const {
-  for (const OpContext& op_context : op_contexts_) {
-    if (name == op_context.op->name) return &op_context;
+// ext:core/ops: a synthetic module exporting every op in internals.ops. Made again when
+// extensions are loaded on top of a snapshot (later imports see the new one).
+absl::Status Runtime::MakeOpsModule() {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  v8::Local<v8::Object> ops = Property(context, internals(), "ops").As<v8::Object>();
+  v8::Local<v8::Array> names = ops->GetOwnPropertyNames(context).ToLocalChecked();
+  std::vector<v8::Local<v8::String>> exports;
+  for (uint32_t i = 0; i < names->Length(); ++i) {
+    exports.push_back(names->Get(context, i).ToLocalChecked().As<v8::String>());
   }
-  return nullptr;
+  v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
+      isolate_, OneByteString(isolate_, "ext:core/ops"), exports, OpsModuleSteps);
+  v8::TryCatch try_catch(isolate_);
+  if (!module->InstantiateModule(context, NoImports).FromMaybe(false) ||
+      module->Evaluate(context).IsEmpty()) {
+    return absl::InternalError(absl::StrCat(
+        "ext:core/ops: ", ErrorFromTryCatch(isolate_, context, try_catch).Report()));
+  }
+  modules_->AddBuiltinModule("ext:core/ops", module);
+  return absl::OkStatus();
+}
+
+const OpCallCounts* Runtime::op_metrics(std::string_view name) const {
+  return op_metrics_ ? op_metrics_->Find(name) : nullptr;
 }
 
 Runtime::~Runtime() { Shutdown().IgnoreError(); }
@@ -379,9 +670,13 @@ absl::Status Runtime::Shutdown() {
     unhandled_rejections_.clear();
     module_evaluations_.clear();
     main_module_evaluation_.Reset();
-    internals_.Reset();
+    property_keys_.Clear();
     context_.Reset();
   }
+  return CloseLoopAndIsolate();
+}
+
+absl::Status Runtime::CloseLoopAndIsolate() {
   uv_close(reinterpret_cast<uv_handle_t*>(&turn_end_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
@@ -390,8 +685,13 @@ absl::Status Runtime::Shutdown() {
   Platform()->AddIsolateFinishedCallback(
       isolate_, [](void* finished) { *static_cast<bool*>(finished) = true; },
       &platform_finished);
+  // A snapshot creator owns its isolate and disposes it first.
+  if (snapshot_creator_ != nullptr) {
+    snapshot_creator_.reset();
+  } else {
+    isolate_->Dispose();
+  }
   Platform()->UnregisterIsolate(isolate_);
-  isolate_->Dispose();
   isolate_ = nullptr;
   while (!platform_finished) uv_run(loop_, UV_RUN_ONCE);
   uv_run(loop_, UV_RUN_NOWAIT);  // turn_end_'s close callback
@@ -577,6 +877,92 @@ Runtime::AsyncOpCounts Runtime::CountAsyncOpsForTesting() {
   return counts;
 }
 
+bool Runtime::RunMicrotasks() {
+  PerformMicrotaskCheckpoint();
+  return !pending_error_.has_value();
+}
+
+void Runtime::ReportUncaughtError(v8::Local<v8::Value> exception) {
+  v8::HandleScope scope(isolate_);
+  v8::Local<v8::Context> context = this->context();
+  RecordUncaughtError(JsErrorFromException(isolate_, context, exception,
+                                           v8::Exception::CreateMessage(isolate_, exception)));
+}
+
+v8::MaybeLocal<v8::Value> Runtime::GetInternal(std::string_view name) {
+  v8::EscapableHandleScope scope(isolate_);
+  v8::Local<v8::Context> context = this->context();
+  v8::Local<v8::Value> value;
+  if (!internals()->Get(context, Utf8String(isolate_, name)).ToLocal(&value) ||
+      value->IsUndefined()) {
+    return {};
+  }
+  return scope.Escape(value);
+}
+
+// Records the snapshot's modules (V8 gives them back by index) and drops every handle
+// the runtime holds, as SnapshotCreator requires; the context becomes the default one.
+absl::Status Runtime::SerializeInto(v8::SnapshotCreator* creator) {
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = this->context();
+  v8::Context::Scope context_scope(context);
+  std::vector<std::pair<std::string, v8::Local<v8::Module>>> modules = modules_->BuiltinModules();
+  std::vector<v8::Local<v8::Value>> specifiers;
+  for (size_t i = 0; i < modules.size(); ++i) {
+    specifiers.push_back(Utf8String(isolate_, modules[i].first));
+    if (creator->AddData(context, modules[i].second) != i) {
+      return absl::InternalError("snapshot: unexpected data index");
+    }
+  }
+  internals()
+      ->Set(context, OneByteString(isolate_, "snapshotModules"),
+            v8::Array::New(isolate_, specifiers.data(), specifiers.size()))
+      .Check();
+  if (!unhandled_rejections_.empty() || pending_error_) {
+    return absl::InternalError("snapshot: the extensions left an error behind");
+  }
+  // The message listener lives in the heap; every runtime adds its own.
+  isolate_->RemoveMessageListeners(&Runtime::OnUncaughtMessage);
+  modules_->Clear();
+  op_state_.reset();
+  async_ops_->Close();
+  property_keys_.Clear();
+  module_evaluations_.clear();
+  main_module_evaluation_.Reset();
+  context_.Reset();
+  creator->SetDefaultContext(context);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions) {
+  RuntimeOptions options;
+  options.extensions = std::move(extensions);
+  std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
+  absl::Status status = runtime->Initialize(/*for_snapshot=*/true);
+  v8::StartupData blob{nullptr, 0};
+  if (status.ok()) {
+    v8::Isolate::Scope isolate_scope(runtime->isolate_);
+    status = runtime->SerializeInto(runtime->snapshot_creator_.get());
+  }
+  if (status.ok()) {
+    blob = runtime->snapshot_creator_->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
+  }
+  runtime->shut_down_ = true;
+  absl::Status closed = runtime->CloseLoopAndIsolate();
+  if (!status.ok()) return status;
+  if (!closed.ok()) return closed;
+  if (blob.data == nullptr) return absl::InternalError("snapshot: V8 made no blob");
+  std::string names;
+  for (const Extension* extension : runtime->extensions_) {
+    absl::StrAppend(&names, names.empty() ? "" : " ", extension->name);
+  }
+  std::string bytes = absl::StrCat(kSnapshotMagic, "fingerprint ",
+                                   absl::Hex(runtime->snapshot_fingerprint_), "\nextensions ",
+                                   names, "\n\n", absl::string_view(blob.data, blob.raw_size));
+  delete[] blob.data;
+  return bytes;
+}
+
 bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
                             v8::Local<v8::Value>* argv, v8::Local<v8::Value>* result) {
   if (pending_error_) return false;
@@ -594,7 +980,7 @@ bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
     }
   }
   PerformMicrotaskCheckpoint();
-  if (ok) *result = handle_scope.Escape(value);
+  if (ok && result != nullptr) *result = handle_scope.Escape(value);
   return ok && !pending_error_;
 }
 

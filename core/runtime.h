@@ -13,6 +13,8 @@
 #include "core/extension.h"
 #include "core/js_error.h"
 #include "core/op_support.h"
+#include "core/snapshot.h"
+#include "ops/op_host.h"
 #include "ops/op_state.h"
 #include "uv.h"
 #include "v8.h"
@@ -27,9 +29,23 @@ struct RuntimeOptions {
   // An event loop owned by the embedder. When null the runtime creates and owns one. An
   // embedder's loop must outlive the runtime and is never closed by it.
   uv_loop_t* loop = nullptr;
-  // Extensions whose ops appear on `kiln.ops`, after kiln's built-in ones. Not owned;
-  // they must outlive the runtime (typically static).
+  // Extensions to install besides the core one (core/extension.h), in any order: they
+  // are loaded in the order their dependencies give. Not owned; they must outlive the
+  // runtime (typically static).
   std::vector<const Extension*> extensions;
+  // A startup snapshot (kiln_snapshot() in //:defs.bzl) holding the core extension and
+  // some of `extensions` already evaluated. Extensions it does not hold are loaded from
+  // source on top of it. Not used (with a one-line note on stderr) when it cannot serve
+  // these extensions: it was made with a different set of op tables, or it holds an
+  // extension not listed here. Null: everything is loaded from source.
+  const Snapshot* snapshot = nullptr;
+  // Tests of an embedder's own ops: `kiln.ops` holds every installed op. Off by
+  // default: user code cannot reach ops (they are imported from "ext:core/ops", which
+  // only extension modules can import).
+  bool expose_ops = false;
+  // Counts the fast and slow calls of every op (Runtime::op_metrics). Bindings are then
+  // counting copies; such a runtime loads everything from source.
+  bool op_metrics = false;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -39,7 +55,7 @@ struct RuntimeOptions {
 //
 // Errors never escape as C++ exceptions: JavaScript exceptions (and host failures such as
 // a missing file) come back as JsError values, and the runtime stays usable.
-class Runtime {
+class Runtime : private OpHost {
  public:
   // Fails only if the bootstrap JavaScript fails, which is a bug in kiln.
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(RuntimeOptions options = {});
@@ -94,26 +110,12 @@ class Runtime {
   // error naming any uv handle that was still open. Called by the destructor if needed.
   absl::Status Shutdown();
 
-  // --- for core/ and extensions ---
-
-  // Runs microtasks, then turns the first still-unhandled rejection into the pending error.
-  void PerformMicrotaskCheckpoint();
-  // Calls `function` as one macrotask (a timer callback, an I/O event): an exception it
-  // throws becomes the runtime's uncaught error (the loop stops), and a microtask
-  // checkpoint follows. Returns false if it threw (or an error was already pending);
-  // otherwise `*result` is what it returned.
-  bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
-                     v8::Local<v8::Value>* result);
-  // Records the first uncaught error; the event loop stops at the end of the turn.
-  void RecordUncaughtError(JsError error);
-  bool has_pending_error() const { return pending_error_.has_value(); }
   ModuleLoader* module_loader() const { return modules_.get(); }
   OpState& op_state() { return *op_state_; }
-  // The per-op data of an installed op (its fast/slow call counters), or nullptr.
-  const OpContext* FindOp(std::string_view name) const;
-  // The object the bootstrap JavaScript (js/) shares with the core.
-  v8::Local<v8::Object> internals() const;
-  AsyncOps& async_ops() { return *async_ops_; }
+  // Whether this runtime was deserialised from RuntimeOptions::snapshot.
+  bool from_snapshot() const { return from_snapshot_; }
+  // How often op `name` ran on each tier (RuntimeOptions::op_metrics), or null.
+  const OpCallCounts* op_metrics(std::string_view name) const;
 
   // Tests: start async op ids at `id` (to cross 2^31 and 2^32 quickly), and how many ops
   // are pending in the JS ring, its overflow map, and C++.
@@ -126,24 +128,30 @@ class Runtime {
   AsyncOpCounts CountAsyncOpsForTesting();
 
  private:
+  friend absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions);
+
   explicit Runtime(RuntimeOptions options);
-  absl::Status Initialize();
-  absl::Status Bootstrap();
-  absl::Status InstallOps(v8::Local<v8::Object> ops, v8::Local<v8::Object> async_support);
-  absl::Status RunInternalScript(const js::EmbeddedFile& file);
-  absl::StatusOr<v8::Local<v8::Function>> CompileOpWrapper(
-      const OpDescriptor& op, const std::string& source, std::vector<v8::Local<v8::Value>> argv);
-  absl::StatusOr<v8::Local<v8::Function>> WrapAsyncOp(const OpDescriptor& op,
-                                                      v8::Local<v8::Function> binding,
-                                                      v8::Local<v8::Function> slow_only,
-                                                      v8::Local<v8::Int32Array> signal,
-                                                      v8::Local<v8::Object> async_support);
+  absl::Status Initialize(bool for_snapshot);
+  absl::Status CloseLoopAndIsolate();
+  absl::Status Bootstrap(const std::vector<const Extension*>& extensions);
+  absl::Status AttachToSnapshot();
+  absl::Status InstallOps(const std::vector<const Extension*>& extensions);
+  absl::Status EvaluateExtensionModule(const std::string& specifier);
+  absl::Status MakeOpsModule();
+  absl::Status AttachRuntime();
+  absl::Status SerializeInto(v8::SnapshotCreator* creator);
+  v8::Local<v8::Object> internals() const;
   void DeliverAsyncCompletions();
-  absl::StatusOr<v8::Local<v8::Function>> WrapFastOp(const OpDescriptor& op,
-                                                     v8::Local<v8::Function> fast_binding,
-                                                     v8::Local<v8::Function> slow_only,
-                                                     v8::Local<v8::Int32Array> failed);
+  void PerformMicrotaskCheckpoint();
+  void RecordUncaughtError(JsError error);
   Result<void> TakePendingError();
+
+  // OpHost
+  bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
+                     v8::Local<v8::Value>* result) override;
+  bool RunMicrotasks() override;
+  void ReportUncaughtError(v8::Local<v8::Value> exception) override;
+  v8::MaybeLocal<v8::Value> GetInternal(std::string_view name) override;
   void ForgetUnhandledRejection(v8::Local<v8::Promise> promise);
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static void OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
@@ -153,14 +161,23 @@ class Runtime {
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
-  v8::Global<v8::Object> internals_;
   std::unique_ptr<ModuleLoader> modules_;
   std::unique_ptr<OpState> op_state_;
   std::unique_ptr<AsyncOps> async_ops_;
-  // Stable addresses: each op's FunctionTemplate data points at its OpContext.
-  std::deque<OpContext> op_contexts_;
-  std::shared_ptr<v8::BackingStore> fast_call_failure_flag_;
+  // The fast-call signal's buffer (an Int32Array the op glue reads).
+  std::shared_ptr<v8::BackingStore> fast_call_signal_;
   PropertyKeyCache property_keys_;  // isolate data slot kIsolateSlotPropertyKeys
+  // Installed extensions (core first) in load order, and which of them the snapshot held.
+  std::vector<const Extension*> extensions_;
+  size_t snapshot_extension_count_ = 0;
+  bool from_snapshot_ = false;
+  std::unique_ptr<v8::SnapshotCreator> snapshot_creator_;  // CreateSnapshot only
+  uint64_t snapshot_fingerprint_ = 0;
+  // V8 keeps a pointer to the external references for the isolate's lifetime.
+  std::vector<intptr_t> external_references_;
+  std::unique_ptr<OpMetrics> op_metrics_;
+  // Counting bindings: (op, counts) pairs their function data points at.
+  std::deque<std::pair<const OpDescriptor*, OpCallCounts*>> counted_ops_;
 
   uv_loop_t owned_loop_;
   uv_loop_t* loop_ = nullptr;

@@ -1,8 +1,8 @@
 // The JavaScript half of async ops: promise ids, the promise ring, and settling a turn's
-// completions in one call. A bootstrap file (a function body with one parameter,
-// `internals`); the runtime builds each async op's stub around `internals.async` and
-// calls `internals.settleAsyncOps` once per loop turn (core/async_ops.h).
-'use strict';
+// completions in one call. The runtime evaluates this module before any op exists: the
+// generated glue of async ops (codegen/README.md) is built around `internals.async`, and
+// core/async_ops.cc calls `internals.settleAsyncOps` once per loop turn.
+import { internals } from 'ext:core/internals';
 
 const NativePromise = Promise;
 const NativeMap = Map;
@@ -18,10 +18,17 @@ const EMPTY = -1;
 
 // Slot i holds the pending op whose id & RING_MASK === i, if any. An op still pending when
 // a newer id needs its slot moves to `overflow` (id -> entry).
-const ringIds = new Array(RING_SIZE).fill(EMPTY);
-const ringResolve = new Array(RING_SIZE).fill(undefined);
-const ringPromise = new Array(RING_SIZE).fill(undefined);
+// The ring is made on first use, so a runtime (and a startup snapshot) that never waits
+// for an op does not carry it.
+let ringIds;
+let ringResolve;
+let ringPromise;
 const overflow = new NativeMap();
+function makeRing() {
+  ringIds = new Array(RING_SIZE).fill(EMPTY);
+  ringResolve = new Array(RING_SIZE).fill(undefined);
+  ringPromise = new Array(RING_SIZE).fill(undefined);
+}
 
 // One shared executor: no closure per op beyond V8's own resolving functions. It writes
 // the resolve function straight into the slot `track` is filling: each store of a new
@@ -40,7 +47,7 @@ function isPending(id) {
   return ringIds[id & RING_MASK] === id || (overflow.size !== 0 && overflow.has(id));
 }
 
-const async = {
+export const async = {
   // The id the next pending op gets (the stub passes it to the binding).
   nextId: 0,
   resolve(value) {
@@ -52,6 +59,7 @@ const async = {
 
   // The binding registered `id` as pending: make its promise and advance the counter.
   track(id) {
+    if (ringIds === undefined) makeRing();
     let next = (id + 1) >>> 0;
     while (isPending(next)) next = (next + 1) >>> 0;
     this.nextId = next;
@@ -69,6 +77,7 @@ const async = {
 
   // The id of a pending op's promise, or -1 (a scan: meant for rare calls like unref).
   idOf(promise) {
+    if (ringIds === undefined) return -1;
     for (let slot = 0; slot < RING_SIZE; slot++) {
       if (ringPromise[slot] === promise && ringIds[slot] !== EMPTY) return ringIds[slot];
     }
@@ -80,6 +89,7 @@ const async = {
 
   // For tests: how many ops are pending in the ring and in the overflow map.
   counts() {
+    if (ringIds === undefined) return { ring: 0, overflow: 0 };
     let inRing = 0;
     for (let slot = 0; slot < RING_SIZE; slot++) if (ringIds[slot] !== EMPTY) inRing++;
     return { ring: inRing, overflow: overflow.size };
@@ -97,6 +107,7 @@ const KIND_CONVERTED = 3;  // resolve with objects[numbers[i]]
 // buffer: the first `count` entries of ids, kinds and numbers; `objects` holds the values
 // that are not numbers, booleans or undefined. Unknown ids are ignored.
 function settleAsyncOps(count, ids, kinds, numbers, objects) {
+  if (ringIds === undefined) makeRing();
   for (let i = 0; i < count; i++) {
     const id = ids[i];
     const kind = kinds[i];

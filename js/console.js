@@ -1,19 +1,17 @@
-'use strict';
 // kiln: the global `console`, compatible with Node's output.
 //
-// Compiled by the runtime as the body of `function (internals) { ... }` and
-// run after js/inspect.js, before any user code. Uses internals.inspect,
-// internals.formatWithOptions and internals.getStringWidth (set by
-// js/inspect.js) and the natives print, hrtimeMs, previewEntries and types.
-// Defines `globalThis.console`.
+// The module ext:core/console.js. Uses inspect, formatWithOptions and
+// getStringWidth (from js/inspect.js) and the natives print, hrtimeMs,
+// previewEntries and types. Defines `globalThis.console`.
 //
 // Output goes to fd 1 (log, info, debug, dir, dirxml, table, count,
 // time*) or fd 2 (warn, error, trace, assert), one line per call, indented
 // by 2 spaces per open group. Colors are never used.
 
-const native = internals.native;
+import { native } from 'ext:core/natives.js';
+import { inspect, formatWithOptions, getStringWidth, describeType } from 'ext:core/inspect.js';
+
 const types = native.types;
-const { inspect, formatWithOptions, getStringWidth, describeType } = internals;
 
 const kStdout = 1;
 const kStderr = 2;

@@ -5,15 +5,16 @@
 
 namespace kiln::js {
 
+// A JavaScript file compiled into the binary (tools/embed_js.py).
 struct EmbeddedFile {
-  const char* name;    // "js/console.js"
+  const char* name;    // its module specifier: "ext:core/console.js"
   const char* source;  // UTF-8
   size_t size;
 };
 
-// The bootstrap files in the order the runtime runs them (see js/README.md).
-extern const EmbeddedFile kBootstrapFiles[];
-extern const size_t kBootstrapFileCount;
+// The core extension's modules (js/BUILD.bazel); the first is its entry module.
+extern const EmbeddedFile kCoreModules[];
+extern const size_t kCoreModulesCount;
 
 }  // namespace kiln::js
 

@@ -1,9 +1,9 @@
 // kiln's error classes, the JavaScript side of ops/errors.h: an op failing with
-// absl::NotFoundError(...) throws `new kiln.errors.NotFound(message)`. Runs as a function
-// body with one parameter, `internals` (see README.md).
-'use strict';
+// absl::NotFoundError(...) throws `new kiln.errors.NotFound(message)`. The runtime finds
+// them through `internals.errorClasses`.
+import { internals } from 'ext:core/internals';
 
-const errorClasses = {};
+export const errorClasses = {};
 for (const name of [
   'NotFound', 'AlreadyExists', 'PermissionDenied', 'BadResource', 'Interrupted', 'TimedOut',
   'NotSupported', 'Unavailable',

@@ -1,22 +1,22 @@
-'use strict';
 // kiln: util.inspect / util.format, compatible with Node's output.
 //
-// Compiled by the runtime as the body of `function (internals) { ... }` and
-// run before any user code. It publishes on `internals`:
-//   internals.inspect            util.inspect (with .custom, .defaultOptions,
-//                                .colors, .styles)
-//   internals.format             util.format
-//   internals.formatWithOptions  util.formatWithOptions
-//   internals.getStringWidth     column width of a string (console.table)
-//   internals.stripVTControlCharacters, internals.describeType  (helpers)
-// It relies only on standard ECMAScript globals and on `internals.native`
-// (see js/README.md for the exact contract of each native).
+// The module ext:core/inspect.js. It exports:
+//   inspect            util.inspect (with .custom, .defaultOptions, .colors, .styles)
+//   format             util.format
+//   formatWithOptions  util.formatWithOptions
+//   getStringWidth     column width of a string (console.table)
+//   stripVTControlCharacters, describeType  (helpers)
+// and gives the runtime `internals.inspect` (Runtime::Inspect). It relies only on
+// standard ECMAScript globals and on the natives of ext:core/natives.js (see
+// js/README.md for the exact contract of each native).
 //
 // Node's lib/internal/util/inspect.js is the reference for the behaviour;
 // the output must match it byte for byte, so the layout rules below (line
 // widths, grouping heuristics, quoting) are deliberately exact.
 
-const native = internals.native;
+import { internals } from 'ext:core/internals';
+import { native } from 'ext:core/natives.js';
+
 const types = native.types;
 
 // ---------------------------------------------------------------------------
@@ -2052,8 +2052,6 @@ function formatWithOptions(inspectOptions, ...args) {
 }
 
 internals.inspect = inspect;
-internals.format = format;
-internals.formatWithOptions = formatWithOptions;
-internals.getStringWidth = getStringWidth;
-internals.stripVTControlCharacters = stripVTControlCharacters;
-internals.describeType = describeType;
+export {
+  inspect, format, formatWithOptions, getStringWidth, stripVTControlCharacters, describeType,
+};

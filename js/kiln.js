@@ -1,23 +1,30 @@
-// The `kiln` global and the small web globals that need nothing else. Runs last among the
-// bootstrap files, as a function body with one parameter, `internals` (see README.md).
-'use strict';
+// The entry module of the core extension (ext:core/kiln.js): loads the console and the
+// error classes, and defines the `kiln` global and `self`. The runtime has evaluated
+// ext:core/async.js before any op existed; ext:core/internals is the object the runtime
+// shares with kiln's JavaScript (never reachable from user code).
+import { internals } from 'ext:core/internals';
+import { async } from 'ext:core/async.js';
+import { errorClasses } from 'ext:core/errors.js';
+import { inspect } from 'ext:core/inspect.js';
+import 'ext:core/console.js';
+import { op_set_async_op_ref, op_versions } from 'ext:core/ops';
 
+const versions = op_versions();
 const kiln = {
-  // Script arguments: `kiln run script.js a b` gives ['a', 'b'].
-  args: Object.freeze([...internals.args]),
-  version: Object.freeze({ kiln: internals.versions.kiln, v8: internals.versions.v8 }),
-  // Native functions of the runtime and its extensions (generated from KILN_OP headers).
-  ops: internals.ops,
+  // Script arguments: `kiln run script.js a b` gives ['a', 'b']. Set per runtime by
+  // internals.attachRuntime (a startup snapshot is shared by every runtime).
+  args: Object.freeze([]),
+  version: Object.freeze({ kiln: versions.kiln, v8: versions.v8 }),
   // Error classes ops throw: kiln.errors.NotFound, BadResource, ...
-  errors: internals.errorClasses,
+  errors: errorClasses,
+  inspect,
 };
-if (typeof internals.inspect === 'function') kiln.inspect = internals.inspect;
 
 // kiln.unrefOp(promise): the pending async op behind `promise` no longer keeps the event
 // loop alive (kiln.refOp undoes it). False if `promise` is not a pending op's promise.
 function setOpRef(promise, refed) {
-  const id = internals.async.idOf(promise);
-  return id >= 0 && internals.native.setAsyncOpRef(id, refed);
+  const id = async.idOf(promise);
+  return id >= 0 && op_set_async_op_ref(id, refed);
 }
 kiln.refOp = (promise) => setOpRef(promise, true);
 kiln.unrefOp = (promise) => setOpRef(promise, false);
@@ -28,3 +35,12 @@ Object.defineProperty(globalThis, 'kiln', {
 Object.defineProperty(globalThis, 'self', {
   value: globalThis, writable: true, enumerable: false, configurable: true,
 });
+
+// Called by the runtime once per runtime, after its bootstrap (or after a snapshot was
+// deserialised): the facts that differ between runtimes.
+internals.attachRuntime = (args, exposedOps) => {
+  kiln.args = Object.freeze(args);
+  if (exposedOps !== undefined) {
+    Object.defineProperty(kiln, 'ops', { value: exposedOps, enumerable: false });
+  }
+};

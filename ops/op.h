@@ -27,6 +27,7 @@
 #include "ops/bytes.h"
 #include "ops/errors.h"
 #include "ops/future.h"
+#include "ops/op_host.h"
 #include "ops/op_state.h"
 #include "ops/resource.h"
 

@@ -2,12 +2,31 @@
 
 #include <cxxabi.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 
 namespace kiln {
+
+namespace internal {
+size_t NextExtensionStateSlot() {
+  static std::atomic<size_t> next{0};
+  return next.fetch_add(1);
+}
+}  // namespace internal
+
+OpState::~OpState() {
+  resources_.CloseAll();
+  for (auto it = owned_states_.rbegin(); it != owned_states_.rend(); ++it) it->second(it->first);
+}
+
+void OpState::AddExtensionState(size_t slot, void* state, void (*destroy)(void*)) {
+  if (extension_states_.size() <= slot) extension_states_.resize(slot + 1, nullptr);
+  extension_states_[slot] = state;
+  owned_states_.emplace_back(state, destroy);
+}
 
 absl::Status OpState::MissingType(const std::type_info& type) {
   int status = 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <typeindex>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -21,15 +22,42 @@ struct uv_loop_s;  // uv.h's uv_loop_t
 namespace kiln {
 
 class AsyncOpHost;  // ops/future.h
+class OpHost;       // ops/op_host.h
+
+namespace internal {
+size_t NextExtensionStateSlot();
+}  // namespace internal
+
+// The slot of extension state type T in every OpState (one per type, process-wide).
+template <typename T>
+size_t ExtensionStateSlot() {
+  static const size_t slot = internal::NextExtensionStateSlot();
+  return slot;
+}
 
 // Per-runtime state for ops: at most one value per C++ type, plus the runtime's
 // ResourceTable. Ops receive it by declaring an `OpState&` parameter (injected, never
 // passed from JS). Not thread-safe: touch it only on the runtime's thread.
 class OpState {
  public:
-  explicit OpState(v8::Isolate* isolate) : isolate_(isolate) {}
+  OpState(v8::Isolate* isolate, uv_loop_s* loop, OpHost* host)
+      : isolate_(isolate), loop_(loop), host_(host) {}
   OpState(const OpState&) = delete;
   OpState& operator=(const OpState&) = delete;
+  // Closes the resources (newest first), then destroys the extension states in the
+  // reverse order of their creation.
+  ~OpState();
+
+  // The state of type T that an extension declared (core/extension.h), made when the
+  // runtime was created. An index, not a lookup; nullptr if no installed extension
+  // declares a T.
+  template <typename T>
+  T* extension_state() {
+    size_t slot = ExtensionStateSlot<T>();
+    return slot < extension_states_.size() ? static_cast<T*>(extension_states_[slot]) : nullptr;
+  }
+  // Runtime::Create: installs an extension's state object (owned from then on).
+  void AddExtensionState(size_t slot, void* state, void (*destroy)(void*));
 
   // Stores `value` as the T, replacing any earlier one.
   template <typename T>
@@ -79,9 +107,10 @@ class OpState {
 
   ResourceTable& resources() { return resources_; }
 
-  // The runtime's libuv loop (for ops that start timers or I/O); set by the runtime.
+  // The runtime's libuv loop (for ops that start timers or I/O).
   uv_loop_s* loop() const { return loop_; }
-  void set_loop(uv_loop_s* loop) { loop_ = loop; }
+  // Calls back into the runtime (ops/op_host.h).
+  OpHost& host() const { return *host_; }
 
   // The runtime's async op support (ops/future.h); set by the runtime.
   AsyncOpHost* async_host() const { return async_host_; }
@@ -121,7 +150,12 @@ class OpState {
   ResourceTable resources_;
   FastCallFailure fast_call_failure_;
   AsyncOpHost* async_host_ = nullptr;
-  uv_loop_s* loop_ = nullptr;
+  uv_loop_s* loop_;
+  OpHost* host_;
+  // Indexed by ExtensionStateSlot<T>(); null where no extension declared a T.
+  std::vector<void*> extension_states_;
+  // (state, destroy) in creation order.
+  std::vector<std::pair<void*, void (*)(void*)>> owned_states_;
 };
 
 }  // namespace kiln

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "ops/errors.h"
@@ -14,7 +15,7 @@ struct Counter {
 };
 
 TEST(OpStateTest, PutGetTakeByType) {
-  OpState state(nullptr);
+  OpState state(nullptr, nullptr, nullptr);
   EXPECT_FALSE(state.Has<Counter>());
   EXPECT_EQ(state.TryGet<Counter>(), nullptr);
   state.Put(Counter{3});
@@ -30,14 +31,14 @@ TEST(OpStateTest, PutGetTakeByType) {
 }
 
 TEST(OpStateTest, PutReplaces) {
-  OpState state(nullptr);
+  OpState state(nullptr, nullptr, nullptr);
   state.Put(Counter{1});
   state.Put(Counter{2});
   EXPECT_EQ(state.TryGet<Counter>()->value, 2);
 }
 
 TEST(OpStateTest, MoveOnlyValues) {
-  OpState state(nullptr);
+  OpState state(nullptr, nullptr, nullptr);
   state.Put(std::make_unique<int>(7));
   EXPECT_EQ(**state.TryGet<std::unique_ptr<int>>(), 7);
   absl::StatusOr<std::unique_ptr<int>> taken = state.Take<std::unique_ptr<int>>();
@@ -46,7 +47,7 @@ TEST(OpStateTest, MoveOnlyValues) {
 }
 
 TEST(OpStateTest, GetOrPutMakesOnlyWhenAbsent) {
-  OpState state(nullptr);
+  OpState state(nullptr, nullptr, nullptr);
   int made = 0;
   auto make = [&] {
     ++made;
@@ -60,12 +61,46 @@ TEST(OpStateTest, GetOrPutMakesOnlyWhenAbsent) {
 }
 
 TEST(OpStateTest, AbsentTypeIsAClearError) {
-  OpState state(nullptr);
+  OpState state(nullptr, nullptr, nullptr);
   absl::StatusOr<Counter*> missing = state.Get<Counter>();
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(missing.status().message(), "OpState has no value of type kiln::(anonymous namespace)::Counter");
   EXPECT_FALSE(state.Take<Counter>().ok());
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+struct FirstState {
+  std::vector<std::string>* log;
+  ~FirstState() { log->push_back("first"); }
+};
+struct SecondState {
+  std::vector<std::string>* log;
+  ~SecondState() { log->push_back("second"); }
+};
+struct UndeclaredState {};
+
+TEST(OpStateTest, ExtensionStatesAreFoundBySlotAndDestroyedInReverseOrder) {
+  std::vector<std::string> log;
+  {
+    OpState state(nullptr, nullptr, nullptr);
+    EXPECT_EQ(state.extension_state<FirstState>(), nullptr);
+    state.AddExtensionState(ExtensionStateSlot<FirstState>(), new FirstState{&log},
+                            [](void* p) { delete static_cast<FirstState*>(p); });
+    state.AddExtensionState(ExtensionStateSlot<SecondState>(), new SecondState{&log},
+                            [](void* p) { delete static_cast<SecondState*>(p); });
+    ASSERT_NE(state.extension_state<FirstState>(), nullptr);
+    EXPECT_EQ(state.extension_state<FirstState>()->log, &log);
+    EXPECT_EQ(state.extension_state<SecondState>()->log, &log);
+    EXPECT_EQ(state.extension_state<UndeclaredState>(), nullptr);
+    EXPECT_NE(ExtensionStateSlot<FirstState>(), ExtensionStateSlot<SecondState>());
+  }
+  EXPECT_EQ(log, (std::vector<std::string>{"second", "first"}));
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 namespace kiln {
 
-ResourceTable::~ResourceTable() {
+ResourceTable::~ResourceTable() { CloseAll(); }
+
+void ResourceTable::CloseAll() {
   while (!resources_.empty()) {
     auto newest = std::prev(resources_.end());
     std::unique_ptr<Resource> resource = std::move(newest->second);

@@ -43,6 +43,8 @@ class ResourceTable {
   ResourceTable& operator=(const ResourceTable&) = delete;
   // Closes every resource still open, newest first.
   ~ResourceTable();
+  // Closes every resource open now, newest first (the table stays usable).
+  void CloseAll();
 
   ResourceId Add(std::unique_ptr<Resource> resource);
 

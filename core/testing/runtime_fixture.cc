@@ -6,13 +6,36 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/testing/core_snapshot.h"
+#include "kiln_snapshot.h"
 
 namespace kiln::testing {
 
+namespace {
+bool use_snapshots = false;
+
+// The snapshot of the `kiln` command's extensions fits a runtime that installs them all.
+const Snapshot* SnapshotFor(const RuntimeOptions& options) {
+  int kiln_extensions = 0;
+  for (const Extension* extension : options.extensions) {
+    if (extension->name == "timers" || extension->name == "web") ++kiln_extensions;
+  }
+  return kiln_extensions == 2 ? &snapshots::kiln_snapshot() : &snapshots::core_snapshot();
+}
+}  // namespace
+
+void UseSnapshots(bool use) { use_snapshots = use; }
+bool UsingSnapshots() { return use_snapshots; }
+
 void RuntimeTest::SetUp() {
-  absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(MakeOptions());
+  RuntimeOptions options = MakeOptions();
+  if (expose_ops_) options.expose_ops = true;
+  bool want_snapshot = use_snapshots && options.snapshot == nullptr && !options.op_metrics;
+  if (want_snapshot) options.snapshot = SnapshotFor(options);
+  absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   ASSERT_TRUE(created.ok()) << created.status();
   runtime_ = std::move(*created);
+  if (want_snapshot) ASSERT_TRUE(runtime_->from_snapshot());
 }
 
 void RuntimeTest::TearDown() {

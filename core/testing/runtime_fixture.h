@@ -9,9 +9,16 @@
 
 namespace kiln::testing {
 
+// Whether RuntimeTest runtimes come from a startup snapshot (the test main's
+// --kiln_snapshot): the snapshot of the `kiln` command's extensions when the test installs
+// them all, else one of the core extension alone (the test's extensions load on top).
+void UseSnapshots(bool use);
+bool UsingSnapshots();
+
 // Owns one Runtime per test (V8 itself is initialised once per process by the test main)
 // and checks at teardown that the runtime shuts down clean: isolate disposed and the uv
-// loop closed with no handle left open.
+// loop closed with no handle left open. Its runtimes expose ops as `kiln.ops`
+// (RuntimeOptions::expose_ops) unless a test clears `expose_ops_`.
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -36,6 +43,7 @@ class RuntimeTest : public ::testing::Test {
                               const std::string& read = "globalThis.result");
 
   std::unique_ptr<Runtime> runtime_;
+  bool expose_ops_ = true;
 };
 
 // Writes `content` to `name` under a fresh per-test directory and returns the path.

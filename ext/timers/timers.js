@@ -1,6 +1,5 @@
-// setTimeout / setInterval / clearTimeout / clearInterval, queueMicrotask, performance,
-// kiln.refTimer / kiln.unrefTimer. An extension file: a function body with one parameter,
-// `internals` (internals.ops is kiln.ops).
+// setTimeout / setInterval / clearTimeout / clearInterval, kiln.refTimer /
+// kiln.unrefTimer: the entry module of the timers extension (ext:timers/timers.js).
 //
 // Timers are ordered by (deadline, scheduling sequence), so timers that are overdue
 // together still fire in that order. Pending timers are kept in runs, one per timeout value
@@ -13,17 +12,13 @@
 // the earliest deadline and calls fire(now), which runs every due timer with a microtask
 // checkpoint after each.
 //
-'use strict';
+import { internals } from 'ext:core/internals';
+import {
+  op_timers_clock as monotonicNow,
+  op_timers_arm as arm,
+  op_timers_run_microtasks as runMicrotasks,
+} from 'ext:core/ops';
 
-const {
-  op_timers_clock: monotonicNow,
-  op_timers_clock_origin: clockOrigin,
-  op_timers_time_origin: timeOrigin,
-  op_timers_arm: arm,
-  op_timers_set_handler: setHandler,
-  op_timers_queue_microtask: enqueueMicrotask,
-  op_timers_run_microtasks: runMicrotasks,
-} = internals.ops;
 const ReflectApply = Reflect.apply;
 const ArrayPrototypeSlice = Array.prototype.slice;
 const NO_ARGS = Object.freeze([]);
@@ -475,7 +470,8 @@ function fire(now) {
   }
   rearm(true);  // the native timer fired, so it is no longer armed
 }
-setHandler(fire);
+// The native timer calls it (timers_ops.cc finds it here, in every runtime).
+internals.timersFire = fire;
 
 function setRef(id, refed) {
   const run = typeof id === 'number' ? runOf(id) : undefined;
@@ -515,29 +511,6 @@ defineGlobal('clearTimeout', function clearTimeout(id = undefined) {
 defineGlobal('clearInterval', function clearInterval(id = undefined) {
   clearTimer(id);
 });
-defineGlobal('queueMicrotask', function queueMicrotask(callback) {
-  if (typeof callback !== 'function') {
-    throw new TypeError('queueMicrotask: the callback must be a function, received ' +
-                        (callback === null ? 'null' : typeof callback));
-  }
-  enqueueMicrotask(callback);
-});
-
-const origin = timeOrigin();
-const performanceOrigin = clockOrigin();
-const performance = {
-  now() {
-    return monotonicNow() - performanceOrigin;
-  },
-  get timeOrigin() {
-    return origin;
-  },
-  toJSON() {
-    return { timeOrigin: origin };
-  },
-};
-defineGlobal('performance', performance);
-
 // kiln.refTimer(id) / kiln.unrefTimer(id): whether a timer keeps the event loop alive.
 // False for an unknown id.
 const kiln = globalThis.kiln;

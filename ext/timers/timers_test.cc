@@ -2,7 +2,8 @@
 // overdue, fresh deadlines, nesting clamp, intervals, microtasks between callbacks,
 // errors stopping the loop, delay conversion, ids, ref/unref, queueMicrotask,
 // performance, and teardown with timers pending.
-#include "ext/timers/timers.h"
+#include "ext/timers/timers_extension.h"
+#include "ext/web/web_extension.h"
 
 #include <chrono>
 #include <string>
@@ -18,7 +19,7 @@ class TimersTest : public testing::RuntimeTest {
  protected:
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
-    options.extensions = {&TimersExtension()};
+    options.extensions = {&extensions::timers(), &extensions::web()};
     return options;
   }
 };
@@ -280,7 +281,7 @@ TEST_F(TimersTest, PerformanceNowAndTimeOrigin) {
 
 TEST(TimersTeardownTest, PendingTimersAndIntervalsAreReleased) {
   RuntimeOptions options;
-  options.extensions = {&TimersExtension()};
+  options.extensions = {&extensions::timers(), &extensions::web()};
   auto runtime = std::move(*Runtime::Create(options));
   ASSERT_TRUE(runtime
                   ->Eval("for (let i = 0; i < 100; i++) { setTimeout(() => {}, 1000 + i); "

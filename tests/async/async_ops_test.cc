@@ -149,9 +149,18 @@ TEST_F(AsyncOpsTest, EightThreadsTimesTenThousandCompletions) {
 // Async ops resolving to numbers take V8's fast path from optimised code: ready values,
 // ready errors, argument errors and pending results all reach the promise as they do on
 // the slow path.
-TEST_F(AsyncOpsTest, FastPathFromOptimizedCode) {
-  const OpContext* ready = runtime().FindOp("op_ready");
-  const OpContext* next_turn = runtime().FindOp("op_next_turn");
+class AsyncOpsMetricsTest : public AsyncOpsTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options = AsyncOpsTest::MakeOptions();
+    options.op_metrics = true;
+    return options;
+  }
+};
+
+TEST_F(AsyncOpsMetricsTest, FastPathFromOptimizedCode) {
+  const OpCallCounts* ready = runtime().op_metrics("op_ready");
+  const OpCallCounts* next_turn = runtime().op_metrics("op_next_turn");
   ASSERT_NE(ready, nullptr);
   ASSERT_NE(next_turn, nullptr);
   ASSERT_TRUE(runtime().Eval(std::string(kSettle) + R"js(
@@ -166,8 +175,8 @@ TEST_F(AsyncOpsTest, FastPathFromOptimizedCode) {
   )js").ok());
   ExpectEval("%GetOptimizationStatus(callReady) & 16 ? 'optimized' : 'not'", "'optimized'");
   RunLoopThenEval("globalThis.result = 0");
-  uint64_t ready_fast = ready->fast_calls();
-  uint64_t next_turn_fast = next_turn->fast_calls();
+  uint64_t ready_fast = ready->fast_calls;
+  uint64_t next_turn_fast = next_turn->fast_calls;
   EXPECT_EQ(RunLoopThenEval(R"js(
     Promise.all([settle(callReady(7)), settle(callReady(-1)), settle(callNextTurn(21)),
                  settle(callNextTurn(-4))])
@@ -175,8 +184,8 @@ TEST_F(AsyncOpsTest, FastPathFromOptimizedCode) {
   )js"),
             "[\n  [ 'ok', 7 ],\n  [ 'err', 'RangeError: negative' ],\n  [ 'ok', 42 ],\n"
             "  [ 'err', 'RangeError: next turn: asked to fail' ]\n]");
-  EXPECT_EQ(ready->fast_calls() - ready_fast, 2u);
-  EXPECT_EQ(next_turn->fast_calls() - next_turn_fast, 2u);
+  EXPECT_EQ(ready->fast_calls - ready_fast, 2u);
+  EXPECT_EQ(next_turn->fast_calls - next_turn_fast, 2u);
   // Out of int32 range: rejected by the fast function, thrown by the slow-only binding,
   // and still a rejection, not a throw.
   EXPECT_EQ(RunLoopThenEval("settle(callReady(2 ** 31)).then((r) => { globalThis.result = r; });"),
@@ -315,6 +324,7 @@ TEST(AsyncOpsTeardownTest, PendingOpsAndLateCompletersAreSafe) {
   {
     RuntimeOptions options;
     options.extensions = {&kAsyncTestExtension};
+    options.expose_ops = true;
     auto runtime = std::move(*Runtime::Create(options));
     ASSERT_TRUE(runtime
                     ->Eval("for (let i = 0; i < 100; i++) { kiln.ops.op_park(); "

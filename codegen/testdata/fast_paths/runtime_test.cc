@@ -36,14 +36,15 @@ class FastPathsTest : public kiln::testing::RuntimeTest {
   kiln::RuntimeOptions MakeOptions() override {
     kiln::RuntimeOptions options;
     options.extensions = {&kExtension};
+    options.op_metrics = true;
     return options;
   }
   void SetUp() override {
     RuntimeTest::SetUp();
     ASSERT_TRUE(runtime().Eval(kPrelude).ok());
   }
-  uint64_t FastCalls(const char* op) { return runtime().FindOp(op)->fast_calls(); }
-  uint64_t SlowCalls(const char* op) { return runtime().FindOp(op)->slow_calls(); }
+  uint64_t FastCalls(const char* op) { return runtime().op_metrics(op)->fast_calls; }
+  uint64_t SlowCalls(const char* op) { return runtime().op_metrics(op)->slow_calls; }
 };
 
 TEST_F(FastPathsTest, TableHasFastFunctionsForEligibleOps) {

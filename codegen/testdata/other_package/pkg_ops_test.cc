@@ -29,13 +29,24 @@ TEST_F(PkgOpsTest, TableAndCalls) {
   ExpectEval("kiln.ops.op_pkg_name()", "'pkg'");
 }
 
-TEST(PkgOpsDts, FilegroupHoldsTheDeclarations) {
-  std::ifstream file("codegen/testdata/other_package/pkg_ops.d.ts");
-  ASSERT_TRUE(file.good());
+std::string ReadRunfile(const char* path) {
+  std::ifstream file(path);
+  EXPECT_TRUE(file.good()) << path;
   std::stringstream text;
   text << file.rdbuf();
-  EXPECT_NE(text.str().find("function op_pkg_twice(x: number): number;"), std::string::npos)
-      << text.str();
+  return text.str();
+}
+
+TEST(PkgOpsDts, FilegroupHoldsTheDeclarations) {
+  std::string text = ReadRunfile("codegen/testdata/other_package/pkg_ops.d.ts");
+  EXPECT_NE(text.find("declare module \"ext:core/ops\" {"), std::string::npos) << text;
+  EXPECT_NE(text.find("export function op_pkg_twice(x: number): number;"), std::string::npos)
+      << text;
+}
+
+TEST(PkgOpsJs, FilegroupHoldsTheGlueTheTableEmbeds) {
+  std::string text = ReadRunfile("codegen/testdata/other_package/pkg_ops_glue.js");
+  EXPECT_EQ(text, kiln::generated::pkg_ops.js_glue);
 }
 
 }  // namespace

@@ -80,11 +80,8 @@ namespace kiln::generated {
 namespace {
 
 // op_bool (codegen/testdata/all_types/input.h:40)
-kiln::OpCounters kOp_op_bool_Counters;
-
 void Op_op_bool_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_bool_Counters.slow_calls);
+  kiln::OpCall call(info, "op_bool");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -92,7 +89,6 @@ void Op_op_bool_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in) {
-  kiln::CountCall(kOp_op_bool_Counters.fast_calls);
   bool value;
   if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<bool>();
   return ::all_types::op_bool(value);
@@ -100,12 +96,17 @@ bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_
 
 const v8::CFunction kOp_op_bool_CFunction = v8::CFunction::Make(Op_op_bool_Fast);
 
-// op_int32 (codegen/testdata/all_types/input.h:41)
-kiln::OpCounters kOp_op_int32_Counters;
+// With a call counter, for runtimes with op metrics on.
+bool Op_op_bool_FastCounted(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in) {
+  kiln::CountFastCall("op_bool");
+  return Op_op_bool_Fast(receiver, value_in);
+}
 
+const v8::CFunction kOp_op_bool_CFunctionCounted = v8::CFunction::Make(Op_op_bool_FastCounted);
+
+// op_int32 (codegen/testdata/all_types/input.h:41)
 void Op_op_int32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_int32_Counters.slow_calls);
+  kiln::OpCall call(info, "op_int32");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -113,7 +114,6 @@ void Op_op_int32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
-  kiln::CountCall(kOp_op_int32_Counters.fast_calls);
   int32_t value;
   if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
   return ::all_types::op_int32(value);
@@ -121,12 +121,17 @@ int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
 
 const v8::CFunction kOp_op_int32_CFunction = v8::CFunction::Make(Op_op_int32_Fast);
 
-// op_uint32 (codegen/testdata/all_types/input.h:42)
-kiln::OpCounters kOp_op_uint32_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_int32_FastCounted(v8::Local<v8::Object> receiver, int64_t value_in) {
+  kiln::CountFastCall("op_int32");
+  return Op_op_int32_Fast(receiver, value_in);
+}
 
+const v8::CFunction kOp_op_int32_CFunctionCounted = v8::CFunction::Make(Op_op_int32_FastCounted);
+
+// op_uint32 (codegen/testdata/all_types/input.h:42)
 void Op_op_uint32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_uint32_Counters.slow_calls);
+  kiln::OpCall call(info, "op_uint32");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -134,7 +139,6 @@ void Op_op_uint32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
-  kiln::CountCall(kOp_op_uint32_Counters.fast_calls);
   uint32_t value;
   if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<uint32_t>();
   return ::all_types::op_uint32(value);
@@ -142,70 +146,77 @@ uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
 
 const v8::CFunction kOp_op_uint32_CFunction = v8::CFunction::Make(Op_op_uint32_Fast);
 
-// op_int64 (codegen/testdata/all_types/input.h:43). No fast path: its result has type int64_t.
-kiln::OpCounters kOp_op_int64_Counters;
+// With a call counter, for runtimes with op metrics on.
+uint32_t Op_op_uint32_FastCounted(v8::Local<v8::Object> receiver, int64_t value_in) {
+  kiln::CountFastCall("op_uint32");
+  return Op_op_uint32_Fast(receiver, value_in);
+}
 
+const v8::CFunction kOp_op_uint32_CFunctionCounted = v8::CFunction::Make(Op_op_uint32_FastCounted);
+
+// op_int64 (codegen/testdata/all_types/input.h:43). No fast path: its result has type int64_t.
 void Op_op_int64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_int64_Counters.slow_calls);
+  kiln::OpCall call(info, "op_int64");
   kiln::Arg<int64_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_int64(*value));
 }
 
 // op_uint64 (codegen/testdata/all_types/input.h:44). No fast path: its result has type uint64_t.
-kiln::OpCounters kOp_op_uint64_Counters;
-
 void Op_op_uint64_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_uint64_Counters.slow_calls);
+  kiln::OpCall call(info, "op_uint64");
   kiln::Arg<uint64_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_uint64(*value));
 }
 
 // op_double (codegen/testdata/all_types/input.h:45)
-kiln::OpCounters kOp_op_double_Counters;
-
 void Op_op_double_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_double_Counters.slow_calls);
+  kiln::OpCall call(info, "op_double");
   kiln::Arg<double> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_double(*value));
 }
 
 double Op_op_double_Fast(v8::Local<v8::Object> receiver, double value) {
-  kiln::CountCall(kOp_op_double_Counters.fast_calls);
   return ::all_types::op_double(value);
 }
 
 const v8::CFunction kOp_op_double_CFunction = v8::CFunction::Make(Op_op_double_Fast);
 
-// op_float (codegen/testdata/all_types/input.h:46)
-kiln::OpCounters kOp_op_float_Counters;
+// With a call counter, for runtimes with op metrics on.
+double Op_op_double_FastCounted(v8::Local<v8::Object> receiver, double value) {
+  kiln::CountFastCall("op_double");
+  return Op_op_double_Fast(receiver, value);
+}
 
+const v8::CFunction kOp_op_double_CFunctionCounted = v8::CFunction::Make(Op_op_double_FastCounted);
+
+// op_float (codegen/testdata/all_types/input.h:46)
 void Op_op_float_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_float_Counters.slow_calls);
+  kiln::OpCall call(info, "op_float");
   kiln::Arg<float> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_float(*value));
 }
 
 float Op_op_float_Fast(v8::Local<v8::Object> receiver, float value) {
-  kiln::CountCall(kOp_op_float_Counters.fast_calls);
   return ::all_types::op_float(value);
 }
 
 const v8::CFunction kOp_op_float_CFunction = v8::CFunction::Make(Op_op_float_Fast);
 
-// op_string (codegen/testdata/all_types/input.h:47). No fast path: its result has type std::string.
-kiln::OpCounters kOp_op_string_Counters;
+// With a call counter, for runtimes with op metrics on.
+float Op_op_float_FastCounted(v8::Local<v8::Object> receiver, float value) {
+  kiln::CountFastCall("op_float");
+  return Op_op_float_Fast(receiver, value);
+}
 
+const v8::CFunction kOp_op_float_CFunctionCounted = v8::CFunction::Make(Op_op_float_FastCounted);
+
+// op_string (codegen/testdata/all_types/input.h:47). No fast path: its result has type std::string.
 void Op_op_string_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_string_Counters.slow_calls);
+  kiln::OpCall call(info, "op_string");
   kiln::Arg<std::string> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_string(std::move(*value)));
@@ -213,11 +224,8 @@ void Op_op_string_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_string_view (codegen/testdata/all_types/input.h:48). No fast path: parameter 1 (value) has
 // type std::string_view.
-kiln::OpCounters kOp_op_string_view_Counters;
-
 void Op_op_string_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_string_view_Counters.slow_calls);
+  kiln::OpCall call(info, "op_string_view");
   kiln::Arg<std::string_view> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_string_view(*value));
@@ -225,11 +233,8 @@ void Op_op_string_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_byte_view (codegen/testdata/all_types/input.h:49). No fast path: parameter 1 (bytes) has type
 // kiln::ByteView.
-kiln::OpCounters kOp_op_byte_view_Counters;
-
 void Op_op_byte_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_byte_view_Counters.slow_calls);
+  kiln::OpCall call(info, "op_byte_view");
   kiln::Arg<kiln::ByteView> bytes;
   if (!call.Convert(0, "bytes", &bytes)) return;
   call.Return(::all_types::op_byte_view(*bytes));
@@ -237,11 +242,8 @@ void Op_op_byte_view_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_shared_bytes (codegen/testdata/all_types/input.h:50). No fast path: parameter 1 (bytes) has
 // type kiln::SharedBytes.
-kiln::OpCounters kOp_op_shared_bytes_Counters;
-
 void Op_op_shared_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_shared_bytes_Counters.slow_calls);
+  kiln::OpCall call(info, "op_shared_bytes");
   kiln::Arg<kiln::SharedBytes> bytes;
   if (!call.Convert(0, "bytes", &bytes)) return;
   call.Return(::all_types::op_shared_bytes(std::move(*bytes)));
@@ -249,11 +251,8 @@ void Op_op_shared_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_byte_buffer (codegen/testdata/all_types/input.h:51). No fast path: its result has type
 // kiln::ByteBuffer.
-kiln::OpCounters kOp_op_byte_buffer_Counters;
-
 void Op_op_byte_buffer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_byte_buffer_Counters.slow_calls);
+  kiln::OpCall call(info, "op_byte_buffer");
   kiln::Arg<uint32_t> size;
   if (!call.Convert(0, "size", &size)) return;
   call.Return(::all_types::op_byte_buffer(*size));
@@ -261,11 +260,8 @@ void Op_op_byte_buffer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_optional (codegen/testdata/all_types/input.h:52). No fast path: its result has type
 // std::optional<std::string>.
-kiln::OpCounters kOp_op_optional_Counters;
-
 void Op_op_optional_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_optional_Counters.slow_calls);
+  kiln::OpCall call(info, "op_optional");
   kiln::Arg<std::optional<std::string>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_optional(std::move(*value)));
@@ -273,11 +269,8 @@ void Op_op_optional_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_vector (codegen/testdata/all_types/input.h:53). No fast path: its result has type
 // std::vector<std::string>.
-kiln::OpCounters kOp_op_vector_Counters;
-
 void Op_op_vector_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_vector_Counters.slow_calls);
+  kiln::OpCall call(info, "op_vector");
   kiln::Arg<std::vector<std::string>> values;
   if (!call.Convert(0, "values", &values)) return;
   call.Return(::all_types::op_vector(std::move(*values)));
@@ -285,11 +278,8 @@ void Op_op_vector_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_struct (codegen/testdata/all_types/input.h:54). No fast path: its result has type
 // all_types::Everything.
-kiln::OpCounters kOp_op_struct_Counters;
-
 void Op_op_struct_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_struct_Counters.slow_calls);
+  kiln::OpCall call(info, "op_struct");
   kiln::Arg<::all_types::Everything> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_struct(std::move(*value)));
@@ -297,11 +287,8 @@ void Op_op_struct_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_resource (codegen/testdata/all_types/input.h:55). No fast path: its result has type
 // kiln::ResourceId.
-kiln::OpCounters kOp_op_resource_Counters;
-
 void Op_op_resource_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_resource_Counters.slow_calls);
+  kiln::OpCall call(info, "op_resource");
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   call.Return(::all_types::op_resource(*rid));
@@ -309,38 +296,34 @@ void Op_op_resource_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_value (codegen/testdata/all_types/input.h:56). No fast path: its result has type
 // v8::Local<v8::Value>.
-kiln::OpCounters kOp_op_value_Counters;
-
 void Op_op_value_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_value_Counters.slow_calls);
+  kiln::OpCall call(info, "op_value");
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_value(*value));
 }
 
 // op_void (codegen/testdata/all_types/input.h:57)
-kiln::OpCounters kOp_op_void_Counters;
-
 void Op_op_void_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_void_Counters.slow_calls);
+  kiln::OpCall call(info, "op_void");
   ::all_types::op_void();
 }
 
-void Op_op_void_Fast(v8::Local<v8::Object> receiver) {
-  kiln::CountCall(kOp_op_void_Counters.fast_calls);
-  ::all_types::op_void();
-}
+void Op_op_void_Fast(v8::Local<v8::Object> receiver) { ::all_types::op_void(); }
 
 const v8::CFunction kOp_op_void_CFunction = v8::CFunction::Make(Op_op_void_Fast);
 
-// op_status (codegen/testdata/all_types/input.h:58)
-kiln::OpCounters kOp_op_status_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_void_FastCounted(v8::Local<v8::Object> receiver) {
+  kiln::CountFastCall("op_void");
+  Op_op_void_Fast(receiver);
+}
 
+const v8::CFunction kOp_op_void_CFunctionCounted = v8::CFunction::Make(Op_op_void_FastCounted);
+
+// op_status (codegen/testdata/all_types/input.h:58)
 void Op_op_status_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_status_Counters.slow_calls);
+  kiln::OpCall call(info, "op_status");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> code;
   if (!call.Convert(0, "code", &code)) return;
@@ -348,7 +331,6 @@ void Op_op_status_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 void Op_op_status_Fast(v8::Local<v8::Object> receiver, int64_t code_in) {
-  kiln::CountCall(kOp_op_status_Counters.fast_calls);
   int32_t code;
   if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
   absl::Status result = ::all_types::op_status(code);
@@ -357,41 +339,49 @@ void Op_op_status_Fast(v8::Local<v8::Object> receiver, int64_t code_in) {
 
 const v8::CFunction kOp_op_status_CFunction = v8::CFunction::Make(Op_op_status_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+void Op_op_status_FastCounted(v8::Local<v8::Object> receiver, int64_t code_in) {
+  kiln::CountFastCall("op_status");
+  Op_op_status_Fast(receiver, code_in);
+}
+
+const v8::CFunction kOp_op_status_CFunctionCounted = v8::CFunction::Make(Op_op_status_FastCounted);
+
 // op_status_or (codegen/testdata/all_types/input.h:59). No fast path: its result has type
 // absl::StatusOr<std::string>.
-kiln::OpCounters kOp_op_status_or_Counters;
-
 void Op_op_status_or_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_status_or_Counters.slow_calls);
+  kiln::OpCall call(info, "op_status_or");
   kiln::Arg<std::string> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_status_or(std::move(*value)));
 }
 
 // op_injected (codegen/testdata/all_types/input.h:60)
-kiln::OpCounters kOp_op_injected_Counters;
-
 void Op_op_injected_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_injected_Counters.slow_calls);
+  kiln::OpCall call(info, "op_injected");
   ::all_types::op_injected(call.state(), call.isolate());
 }
 
 void Op_op_injected_Fast(v8::Local<v8::Object> receiver, v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_injected_Counters.fast_calls);
   ::all_types::op_injected(kiln::FastOpState(options), kiln::FastOpIsolate(options));
 }
 
 const v8::CFunction kOp_op_injected_CFunction = v8::CFunction::Make(Op_op_injected_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+void Op_op_injected_FastCounted(v8::Local<v8::Object> receiver,
+                                v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_injected");
+  Op_op_injected_Fast(receiver, options);
+}
+
+const v8::CFunction kOp_op_injected_CFunctionCounted =
+    v8::CFunction::Make(Op_op_injected_FastCounted);
+
 // op_mixed (codegen/testdata/all_types/input.h:64). No fast path: its result has type
 // std::vector<std::optional<int64_t>>.
-kiln::OpCounters kOp_op_mixed_Counters;
-
 void Op_op_mixed_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_mixed_Counters.slow_calls);
+  kiln::OpCall call(info, "op_mixed");
   kiln::Arg<std::string> name;
   if (!call.Convert(1, "name", &name)) return;
   kiln::Arg<std::vector<::all_types::Point>> points;
@@ -411,11 +401,8 @@ void Op_op_mixed_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_points (codegen/testdata/all_types/input.h:70). No fast path: its result has type
 // absl::StatusOr<std::vector<all_types::Point>>.
-kiln::OpCounters kOp_op_points_Counters;
-
 void Op_op_points_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_points_Counters.slow_calls);
+  kiln::OpCall call(info, "op_points");
   kiln::Arg<std::vector<std::vector<double>>> xy;
   if (!call.Convert(0, "xy", &xy)) return;
   call.Return(::all_types::op_points(std::move(*xy)));
@@ -423,11 +410,8 @@ void Op_op_points_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_find (codegen/testdata/all_types/input.h:71). No fast path: its result has type
 // std::optional<all_types::Everything>.
-kiln::OpCounters kOp_op_find_Counters;
-
 void Op_op_find_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_find_Counters.slow_calls);
+  kiln::OpCall call(info, "op_find");
   kiln::Arg<std::optional<kiln::ResourceId>> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   call.Return(::all_types::op_find(*rid));
@@ -435,11 +419,8 @@ void Op_op_find_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_chunks (codegen/testdata/all_types/input.h:72). No fast path: its result has type
 // std::vector<kiln::ByteBuffer>.
-kiln::OpCounters kOp_op_chunks_Counters;
-
 void Op_op_chunks_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_chunks_Counters.slow_calls);
+  kiln::OpCall call(info, "op_chunks");
   kiln::Arg<std::vector<kiln::SharedBytes>> parts;
   if (!call.Convert(0, "parts", &parts)) return;
   call.Return(::all_types::op_chunks(std::move(*parts)));
@@ -447,11 +428,8 @@ void Op_op_chunks_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_read (codegen/testdata/all_types/input.h:73). No fast path: its result has type
 // absl::StatusOr<kiln::ByteBuffer>.
-kiln::OpCounters kOp_op_read_Counters;
-
 void Op_op_read_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_read_Counters.slow_calls);
+  kiln::OpCall call(info, "op_read");
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
   kiln::Arg<uint32_t> size;
@@ -461,53 +439,49 @@ void Op_op_read_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_parse (codegen/testdata/all_types/input.h:75). No fast path: its result has type
 // absl::StatusOr<v8::Local<v8::Value>>.
-kiln::OpCounters kOp_op_parse_Counters;
-
 void Op_op_parse_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_parse_Counters.slow_calls);
+  kiln::OpCall call(info, "op_parse");
   kiln::Arg<std::string_view> json;
   if (!call.Convert(0, "json", &json)) return;
   call.Return(::all_types::op_parse(call.isolate(), *json));
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, 1, true, &kOp_op_bool_Counters, false},
-    {"op_int32", &Op_op_int32_Slow, &kOp_op_int32_CFunction, 1, true, &kOp_op_int32_Counters,
+    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, &kOp_op_bool_CFunctionCounted, 1, true,
      false},
-    {"op_uint32", &Op_op_uint32_Slow, &kOp_op_uint32_CFunction, 1, true, &kOp_op_uint32_Counters,
+    {"op_int32", &Op_op_int32_Slow, &kOp_op_int32_CFunction, &kOp_op_int32_CFunctionCounted, 1,
+     true, false},
+    {"op_uint32", &Op_op_uint32_Slow, &kOp_op_uint32_CFunction, &kOp_op_uint32_CFunctionCounted, 1,
+     true, false},
+    {"op_int64", &Op_op_int64_Slow, nullptr, nullptr, 1, false, false},
+    {"op_uint64", &Op_op_uint64_Slow, nullptr, nullptr, 1, false, false},
+    {"op_double", &Op_op_double_Slow, &kOp_op_double_CFunction, &kOp_op_double_CFunctionCounted, 1,
+     false, false},
+    {"op_float", &Op_op_float_Slow, &kOp_op_float_CFunction, &kOp_op_float_CFunctionCounted, 1,
+     false, false},
+    {"op_string", &Op_op_string_Slow, nullptr, nullptr, 1, false, false},
+    {"op_string_view", &Op_op_string_view_Slow, nullptr, nullptr, 1, false, false},
+    {"op_byte_view", &Op_op_byte_view_Slow, nullptr, nullptr, 1, false, false},
+    {"op_shared_bytes", &Op_op_shared_bytes_Slow, nullptr, nullptr, 1, false, false},
+    {"op_byte_buffer", &Op_op_byte_buffer_Slow, nullptr, nullptr, 1, false, false},
+    {"op_optional", &Op_op_optional_Slow, nullptr, nullptr, 1, false, false},
+    {"op_vector", &Op_op_vector_Slow, nullptr, nullptr, 1, false, false},
+    {"op_struct", &Op_op_struct_Slow, nullptr, nullptr, 1, false, false},
+    {"op_resource", &Op_op_resource_Slow, nullptr, nullptr, 1, false, false},
+    {"op_value", &Op_op_value_Slow, nullptr, nullptr, 1, false, false},
+    {"op_void", &Op_op_void_Slow, &kOp_op_void_CFunction, &kOp_op_void_CFunctionCounted, 0, false,
      false},
-    {"op_int64", &Op_op_int64_Slow, nullptr, 1, false, &kOp_op_int64_Counters, false},
-    {"op_uint64", &Op_op_uint64_Slow, nullptr, 1, false, &kOp_op_uint64_Counters, false},
-    {"op_double", &Op_op_double_Slow, &kOp_op_double_CFunction, 1, false, &kOp_op_double_Counters,
-     false},
-    {"op_float", &Op_op_float_Slow, &kOp_op_float_CFunction, 1, false, &kOp_op_float_Counters,
-     false},
-    {"op_string", &Op_op_string_Slow, nullptr, 1, false, &kOp_op_string_Counters, false},
-    {"op_string_view", &Op_op_string_view_Slow, nullptr, 1, false, &kOp_op_string_view_Counters,
-     false},
-    {"op_byte_view", &Op_op_byte_view_Slow, nullptr, 1, false, &kOp_op_byte_view_Counters, false},
-    {"op_shared_bytes", &Op_op_shared_bytes_Slow, nullptr, 1, false, &kOp_op_shared_bytes_Counters,
-     false},
-    {"op_byte_buffer", &Op_op_byte_buffer_Slow, nullptr, 1, false, &kOp_op_byte_buffer_Counters,
-     false},
-    {"op_optional", &Op_op_optional_Slow, nullptr, 1, false, &kOp_op_optional_Counters, false},
-    {"op_vector", &Op_op_vector_Slow, nullptr, 1, false, &kOp_op_vector_Counters, false},
-    {"op_struct", &Op_op_struct_Slow, nullptr, 1, false, &kOp_op_struct_Counters, false},
-    {"op_resource", &Op_op_resource_Slow, nullptr, 1, false, &kOp_op_resource_Counters, false},
-    {"op_value", &Op_op_value_Slow, nullptr, 1, false, &kOp_op_value_Counters, false},
-    {"op_void", &Op_op_void_Slow, &kOp_op_void_CFunction, 0, false, &kOp_op_void_Counters, false},
-    {"op_status", &Op_op_status_Slow, &kOp_op_status_CFunction, 1, true, &kOp_op_status_Counters,
-     false},
-    {"op_status_or", &Op_op_status_or_Slow, nullptr, 1, false, &kOp_op_status_or_Counters, false},
-    {"op_injected", &Op_op_injected_Slow, &kOp_op_injected_CFunction, 0, false,
-     &kOp_op_injected_Counters, false},
-    {"op_mixed", &Op_op_mixed_Slow, nullptr, 6, false, &kOp_op_mixed_Counters, false},
-    {"op_points", &Op_op_points_Slow, nullptr, 1, false, &kOp_op_points_Counters, false},
-    {"op_find", &Op_op_find_Slow, nullptr, 1, false, &kOp_op_find_Counters, false},
-    {"op_chunks", &Op_op_chunks_Slow, nullptr, 1, false, &kOp_op_chunks_Counters, false},
-    {"op_read", &Op_op_read_Slow, nullptr, 2, false, &kOp_op_read_Counters, false},
-    {"op_parse", &Op_op_parse_Slow, nullptr, 1, false, &kOp_op_parse_Counters, false},
+    {"op_status", &Op_op_status_Slow, &kOp_op_status_CFunction, &kOp_op_status_CFunctionCounted, 1,
+     true, false},
+    {"op_status_or", &Op_op_status_or_Slow, nullptr, nullptr, 1, false, false},
+    {"op_injected", &Op_op_injected_Slow, &kOp_op_injected_CFunction,
+     &kOp_op_injected_CFunctionCounted, 0, false, false},
+    {"op_mixed", &Op_op_mixed_Slow, nullptr, nullptr, 6, false, false},
+    {"op_points", &Op_op_points_Slow, nullptr, nullptr, 1, false, false},
+    {"op_find", &Op_op_find_Slow, nullptr, nullptr, 1, false, false},
+    {"op_chunks", &Op_op_chunks_Slow, nullptr, nullptr, 1, false, false},
+    {"op_read", &Op_op_read_Slow, nullptr, nullptr, 2, false, false},
+    {"op_parse", &Op_op_parse_Slow, nullptr, nullptr, 1, false, false},
 };
 
 const intptr_t kInputExternalReferences[] = {
@@ -557,9 +531,82 @@ const intptr_t kInputExternalReferences[] = {
     0,
 };
 
+// The table's JS glue, input_glue.js (codegen/README.md, "JS glue").
+constexpr char kInputJsGlue[] =
+    R"kiln_js(// generated by codegen/gen.py from codegen/testdata/all_types/input.h; do not edit
+(function (native, slowOnly, signal, async) {
+  // Evaluated and called once per runtime (or at snapshot build time) with:
+  //   native    op name -> the op's native function (with its fast path, if it has one)
+  //   slowOnly  op name -> a copy of the native function without the fast path, for the
+  //             ops with a fast path that are async or whose fast call can fail
+  //   signal    Int32Array(1), the outcome of the last fast call: 0 ok (the result is the
+  //             value), 1 the fast call failed (the slow-only copy throws the failure),
+  //             2 an async op is pending
+  //   async     the promise ring: nextId, resolve(value), reject(error), track(id)
+  // Returns op name -> the function JavaScript calls.
+
+  // The bindings the wrappers call, read once.
+  const native$op_bool = native.op_bool;
+  const slowOnly$op_bool = slowOnly.op_bool;
+  const native$op_int32 = native.op_int32;
+  const slowOnly$op_int32 = slowOnly.op_int32;
+  const native$op_uint32 = native.op_uint32;
+  const slowOnly$op_uint32 = slowOnly.op_uint32;
+  const native$op_status = native.op_status;
+  const slowOnly$op_status = slowOnly.op_status;
+
+  return {
+    __proto__: null,
+    op_bool(value) {
+      const result = native$op_bool(value);
+      if (signal[0] !== 0) return slowOnly$op_bool(value);
+      return result;
+    },
+    op_int32(value) {
+      const result = native$op_int32(value);
+      if (signal[0] !== 0) return slowOnly$op_int32(value);
+      return result;
+    },
+    op_uint32(value) {
+      const result = native$op_uint32(value);
+      if (signal[0] !== 0) return slowOnly$op_uint32(value);
+      return result;
+    },
+    op_int64: native.op_int64,
+    op_uint64: native.op_uint64,
+    op_double: native.op_double,
+    op_float: native.op_float,
+    op_string: native.op_string,
+    op_string_view: native.op_string_view,
+    op_byte_view: native.op_byte_view,
+    op_shared_bytes: native.op_shared_bytes,
+    op_byte_buffer: native.op_byte_buffer,
+    op_optional: native.op_optional,
+    op_vector: native.op_vector,
+    op_struct: native.op_struct,
+    op_resource: native.op_resource,
+    op_value: native.op_value,
+    op_void: native.op_void,
+    op_status(code) {
+      const result = native$op_status(code);
+      if (signal[0] !== 0) return slowOnly$op_status(code);
+      return result;
+    },
+    op_status_or: native.op_status_or,
+    op_injected: native.op_injected,
+    op_mixed: native.op_mixed,
+    op_points: native.op_points,
+    op_find: native.op_find,
+    op_chunks: native.op_chunks,
+    op_read: native.op_read,
+    op_parse: native.op_parse,
+  };
+})
+)kiln_js";
+
 }  // namespace
 
 const kiln::OpTable input = {"codegen/testdata/all_types/input.h", kInputOps, 27,
-                             kInputExternalReferences};
+                             kInputExternalReferences, kInputJsGlue};
 
 }  // namespace kiln::generated

@@ -11,11 +11,8 @@ namespace kiln::generated {
 namespace {
 
 // op_sleep (codegen/testdata/async_ops/input.h:14)
-kiln::OpCounters kOp_op_sleep_Counters;
-
 void Op_op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_sleep_Counters.slow_calls);
+  kiln::OpCall call(info, "op_sleep");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<void>);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> ms;
@@ -25,7 +22,6 @@ void Op_op_sleep_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void Op_op_sleep_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, double ms,
                       v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_sleep_Counters.fast_calls);
   kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_sleep",
                               &kiln::ConvertCompletion<void>);
   return async.Return(::asyncops::op_sleep(kiln::FastOpState(options), ms));
@@ -33,12 +29,18 @@ void Op_op_sleep_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, double
 
 const v8::CFunction kOp_op_sleep_CFunction = v8::CFunction::Make(Op_op_sleep_Fast);
 
-// op_double_later (codegen/testdata/async_ops/input.h:15)
-kiln::OpCounters kOp_op_double_later_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_sleep_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id, double ms,
+                             v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_sleep");
+  Op_op_sleep_Fast(receiver, promise_id, ms, options);
+}
 
+const v8::CFunction kOp_op_sleep_CFunctionCounted = v8::CFunction::Make(Op_op_sleep_FastCounted);
+
+// op_double_later (codegen/testdata/async_ops/input.h:15)
 void Op_op_double_later_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_double_later_Counters.slow_calls);
+  kiln::OpCall call(info, "op_double_later");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<int32_t>);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
@@ -48,7 +50,6 @@ void Op_op_double_later_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
                                 int64_t value_in, v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_double_later_Counters.fast_calls);
   int32_t value;
   if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
   kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double_later",
@@ -58,12 +59,19 @@ int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_
 
 const v8::CFunction kOp_op_double_later_CFunction = v8::CFunction::Make(Op_op_double_later_Fast);
 
-// op_echo (codegen/testdata/async_ops/input.h:16). No fast path: it resolves to std::string.
-kiln::OpCounters kOp_op_echo_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_double_later_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id,
+                                       int64_t value_in, v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_double_later");
+  return Op_op_double_later_Fast(receiver, promise_id, value_in, options);
+}
 
+const v8::CFunction kOp_op_double_later_CFunctionCounted =
+    v8::CFunction::Make(Op_op_double_later_FastCounted);
+
+// op_echo (codegen/testdata/async_ops/input.h:16). No fast path: it resolves to std::string.
 void Op_op_echo_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_echo_Counters.slow_calls);
+  kiln::OpCall call(info, "op_echo");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<std::string>);
   kiln::Arg<std::string> text;
   if (!call.Convert(0, "text", &text)) return;
@@ -72,11 +80,8 @@ void Op_op_echo_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_read_all (codegen/testdata/async_ops/input.h:17). No fast path: it resolves to
 // kiln::ByteBuffer.
-kiln::OpCounters kOp_op_read_all_Counters;
-
 void Op_op_read_all_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_read_all_Counters.slow_calls);
+  kiln::OpCall call(info, "op_read_all");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<kiln::ByteBuffer>);
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -85,21 +90,15 @@ void Op_op_read_all_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_no_state (codegen/testdata/async_ops/input.h:18). No fast path: it resolves to
 // std::vector<int64_t>.
-kiln::OpCounters kOp_op_no_state_Counters;
-
 void Op_op_no_state_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_no_state_Counters.slow_calls);
+  kiln::OpCall call(info, "op_no_state");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<std::vector<int64_t>>);
   async.Return(::asyncops::op_no_state());
 }
 
 // op_named_async (codegen/testdata/async_ops/input.h:20)
-kiln::OpCounters kOp_op_named_async_Counters;
-
 void Op_op_named_async_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_named_async_Counters.slow_calls);
+  kiln::OpCall call(info, "op_named_async");
   kiln::AsyncOpCall async(call, &kiln::ConvertCompletion<bool>);
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> async_;
@@ -109,7 +108,6 @@ void Op_op_named_async_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
                             v8::Local<v8::Value> async__in) {
-  kiln::CountCall(kOp_op_named_async_Counters.fast_calls);
   bool async_;
   if (!kiln::FastConvert(async__in, &async_)) return kiln::FastArgumentRejected<bool>();
   return kiln::FastReadyResult("op_named_async", ::asyncops::op_named_async(async_));
@@ -117,15 +115,26 @@ bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
 
 const v8::CFunction kOp_op_named_async_CFunction = v8::CFunction::Make(Op_op_named_async_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+bool Op_op_named_async_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id,
+                                   v8::Local<v8::Value> async__in) {
+  kiln::CountFastCall("op_named_async");
+  return Op_op_named_async_Fast(receiver, promise_id, async__in);
+}
+
+const v8::CFunction kOp_op_named_async_CFunctionCounted =
+    v8::CFunction::Make(Op_op_named_async_FastCounted);
+
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_sleep", &Op_op_sleep_Slow, &kOp_op_sleep_CFunction, 1, true, &kOp_op_sleep_Counters, true},
-    {"op_double_later", &Op_op_double_later_Slow, &kOp_op_double_later_CFunction, 1, true,
-     &kOp_op_double_later_Counters, true},
-    {"op_echo", &Op_op_echo_Slow, nullptr, 1, false, &kOp_op_echo_Counters, true},
-    {"op_read_all", &Op_op_read_all_Slow, nullptr, 1, false, &kOp_op_read_all_Counters, true},
-    {"op_no_state", &Op_op_no_state_Slow, nullptr, 0, false, &kOp_op_no_state_Counters, true},
-    {"op_named_async", &Op_op_named_async_Slow, &kOp_op_named_async_CFunction, 1, true,
-     &kOp_op_named_async_Counters, true},
+    {"op_sleep", &Op_op_sleep_Slow, &kOp_op_sleep_CFunction, &kOp_op_sleep_CFunctionCounted, 1,
+     true, true},
+    {"op_double_later", &Op_op_double_later_Slow, &kOp_op_double_later_CFunction,
+     &kOp_op_double_later_CFunctionCounted, 1, true, true},
+    {"op_echo", &Op_op_echo_Slow, nullptr, nullptr, 1, false, true},
+    {"op_read_all", &Op_op_read_all_Slow, nullptr, nullptr, 1, false, true},
+    {"op_no_state", &Op_op_no_state_Slow, nullptr, nullptr, 0, false, true},
+    {"op_named_async", &Op_op_named_async_Slow, &kOp_op_named_async_CFunction,
+     &kOp_op_named_async_CFunctionCounted, 1, true, true},
 };
 
 const intptr_t kInputExternalReferences[] = {
@@ -144,9 +153,136 @@ const intptr_t kInputExternalReferences[] = {
     0,
 };
 
+// The table's JS glue, input_glue.js (codegen/README.md, "JS glue").
+constexpr char kInputJsGlue[] =
+    R"kiln_js(// generated by codegen/gen.py from codegen/testdata/async_ops/input.h; do not edit
+(function (native, slowOnly, signal, async) {
+  // Evaluated and called once per runtime (or at snapshot build time) with:
+  //   native    op name -> the op's native function (with its fast path, if it has one)
+  //   slowOnly  op name -> a copy of the native function without the fast path, for the
+  //             ops with a fast path that are async or whose fast call can fail
+  //   signal    Int32Array(1), the outcome of the last fast call: 0 ok (the result is the
+  //             value), 1 the fast call failed (the slow-only copy throws the failure),
+  //             2 an async op is pending
+  //   async     the promise ring: nextId, resolve(value), reject(error), track(id)
+  // Returns op name -> the function JavaScript calls.
+
+  // The bindings the wrappers call, read once.
+  const native$op_sleep = native.op_sleep;
+  const slowOnly$op_sleep = slowOnly.op_sleep;
+  const native$op_double_later = native.op_double_later;
+  const slowOnly$op_double_later = slowOnly.op_double_later;
+  const native$op_echo = native.op_echo;
+  const native$op_read_all = native.op_read_all;
+  const native$op_no_state = native.op_no_state;
+  const native$op_named_async = native.op_named_async;
+  const slowOnly$op_named_async = slowOnly.op_named_async;
+
+  return {
+    __proto__: null,
+    op_sleep(ms) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_sleep(id, ms);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      if (signal[0] === 1) {
+        try {
+          result = slowOnly$op_sleep(id, ms);
+        } catch (error) {
+          return async.reject(error);
+        }
+        if (signal[0] === 0) return async.resolve(result);
+      }
+      signal[0] = 0;
+      return async.track(id);
+    },
+    op_double_later(value) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_double_later(id, value);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      if (signal[0] === 1) {
+        try {
+          result = slowOnly$op_double_later(id, value);
+        } catch (error) {
+          return async.reject(error);
+        }
+        if (signal[0] === 0) return async.resolve(result);
+      }
+      signal[0] = 0;
+      return async.track(id);
+    },
+    op_echo(text) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_echo(id, text);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      signal[0] = 0;
+      return async.track(id);
+    },
+    op_read_all(rid) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_read_all(id, rid);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      signal[0] = 0;
+      return async.track(id);
+    },
+    op_no_state() {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_no_state(id);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      signal[0] = 0;
+      return async.track(id);
+    },
+    op_named_async(async_) {
+      const id = async.nextId;
+      let result;
+      try {
+        result = native$op_named_async(id, async_);
+      } catch (error) {
+        return async.reject(error);
+      }
+      if (signal[0] === 0) return async.resolve(result);
+      if (signal[0] === 1) {
+        try {
+          result = slowOnly$op_named_async(id, async_);
+        } catch (error) {
+          return async.reject(error);
+        }
+        if (signal[0] === 0) return async.resolve(result);
+      }
+      signal[0] = 0;
+      return async.track(id);
+    },
+  };
+})
+)kiln_js";
+
 }  // namespace
 
 const kiln::OpTable input = {"codegen/testdata/async_ops/input.h", kInputOps, 6,
-                             kInputExternalReferences};
+                             kInputExternalReferences, kInputJsGlue};
 
 }  // namespace kiln::generated

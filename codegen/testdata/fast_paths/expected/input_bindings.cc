@@ -11,11 +11,8 @@ namespace kiln::generated {
 namespace {
 
 // op_add (codegen/testdata/fast_paths/input.h:13)
-kiln::OpCounters kOp_op_add_Counters;
-
 void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_add_Counters.slow_calls);
+  kiln::OpCall call(info, "op_add");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -25,7 +22,6 @@ void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-  kiln::CountCall(kOp_op_add_Counters.fast_calls);
   int32_t a;
   if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   int32_t b;
@@ -35,12 +31,17 @@ int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_i
 
 const v8::CFunction kOp_op_add_CFunction = v8::CFunction::Make(Op_op_add_Fast);
 
-// op_touch (codegen/testdata/fast_paths/input.h:14)
-kiln::OpCounters kOp_op_touch_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_add_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::CountFastCall("op_add");
+  return Op_op_add_Fast(receiver, a_in, b_in);
+}
 
+const v8::CFunction kOp_op_add_CFunctionCounted = v8::CFunction::Make(Op_op_add_FastCounted);
+
+// op_touch (codegen/testdata/fast_paths/input.h:14)
 void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_touch_Counters.slow_calls);
+  kiln::OpCall call(info, "op_touch");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -51,7 +52,6 @@ void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void Op_op_touch_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, v8::Local<v8::Value> flag_in,
                       v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_touch_Counters.fast_calls);
   kiln::ResourceId rid;
   if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<void>();
   bool flag;
@@ -61,12 +61,18 @@ void Op_op_touch_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, v8::Local<
 
 const v8::CFunction kOp_op_touch_CFunction = v8::CFunction::Make(Op_op_touch_Fast);
 
-// op_scale (codegen/testdata/fast_paths/input.h:15)
-kiln::OpCounters kOp_op_scale_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_touch_FastCounted(v8::Local<v8::Object> receiver, int64_t rid_in,
+                             v8::Local<v8::Value> flag_in, v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_touch");
+  Op_op_touch_Fast(receiver, rid_in, flag_in, options);
+}
 
+const v8::CFunction kOp_op_touch_CFunctionCounted = v8::CFunction::Make(Op_op_touch_FastCounted);
+
+// op_scale (codegen/testdata/fast_paths/input.h:15)
 void Op_op_scale_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_scale_Counters.slow_calls);
+  kiln::OpCall call(info, "op_scale");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -81,7 +87,6 @@ void Op_op_scale_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 double Op_op_scale_Fast(v8::Local<v8::Object> receiver, double x, float y, int64_t n,
                         int64_t m_in) {
-  kiln::CountCall(kOp_op_scale_Counters.fast_calls);
   uint64_t m;
   if (!kiln::FastConvert(m_in, &m)) return kiln::FastArgumentRejected<double>();
   return ::fast::op_scale(x, y, n, m);
@@ -89,64 +94,80 @@ double Op_op_scale_Fast(v8::Local<v8::Object> receiver, double x, float y, int64
 
 const v8::CFunction kOp_op_scale_CFunction = v8::CFunction::Make(Op_op_scale_Fast);
 
-// op_half (codegen/testdata/fast_paths/input.h:16)
-kiln::OpCounters kOp_op_half_Counters;
+// With a call counter, for runtimes with op metrics on.
+double Op_op_scale_FastCounted(v8::Local<v8::Object> receiver, double x, float y, int64_t n,
+                               int64_t m_in) {
+  kiln::CountFastCall("op_scale");
+  return Op_op_scale_Fast(receiver, x, y, n, m_in);
+}
 
+const v8::CFunction kOp_op_scale_CFunctionCounted = v8::CFunction::Make(Op_op_scale_FastCounted);
+
+// op_half (codegen/testdata/fast_paths/input.h:16)
 void Op_op_half_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_half_Counters.slow_calls);
+  kiln::OpCall call(info, "op_half");
   kiln::Arg<float> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::fast::op_half(*x));
 }
 
-float Op_op_half_Fast(v8::Local<v8::Object> receiver, float x) {
-  kiln::CountCall(kOp_op_half_Counters.fast_calls);
-  return ::fast::op_half(x);
-}
+float Op_op_half_Fast(v8::Local<v8::Object> receiver, float x) { return ::fast::op_half(x); }
 
 const v8::CFunction kOp_op_half_CFunction = v8::CFunction::Make(Op_op_half_Fast);
 
-// op_is_object (codegen/testdata/fast_paths/input.h:17)
-kiln::OpCounters kOp_op_is_object_Counters;
+// With a call counter, for runtimes with op metrics on.
+float Op_op_half_FastCounted(v8::Local<v8::Object> receiver, float x) {
+  kiln::CountFastCall("op_half");
+  return Op_op_half_Fast(receiver, x);
+}
 
+const v8::CFunction kOp_op_half_CFunctionCounted = v8::CFunction::Make(Op_op_half_FastCounted);
+
+// op_is_object (codegen/testdata/fast_paths/input.h:17)
 void Op_op_is_object_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_is_object_Counters.slow_calls);
+  kiln::OpCall call(info, "op_is_object");
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::fast::op_is_object(*value));
 }
 
 bool Op_op_is_object_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value) {
-  kiln::CountCall(kOp_op_is_object_Counters.fast_calls);
   return ::fast::op_is_object(value);
 }
 
 const v8::CFunction kOp_op_is_object_CFunction = v8::CFunction::Make(Op_op_is_object_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+bool Op_op_is_object_FastCounted(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value) {
+  kiln::CountFastCall("op_is_object");
+  return Op_op_is_object_Fast(receiver, value);
+}
+
+const v8::CFunction kOp_op_is_object_CFunctionCounted =
+    v8::CFunction::Make(Op_op_is_object_FastCounted);
+
 // op_no_args (codegen/testdata/fast_paths/input.h:18)
-kiln::OpCounters kOp_op_no_args_Counters;
-
 void Op_op_no_args_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_no_args_Counters.slow_calls);
+  kiln::OpCall call(info, "op_no_args");
   ::fast::op_no_args();
 }
 
-void Op_op_no_args_Fast(v8::Local<v8::Object> receiver) {
-  kiln::CountCall(kOp_op_no_args_Counters.fast_calls);
-  ::fast::op_no_args();
-}
+void Op_op_no_args_Fast(v8::Local<v8::Object> receiver) { ::fast::op_no_args(); }
 
 const v8::CFunction kOp_op_no_args_CFunction = v8::CFunction::Make(Op_op_no_args_Fast);
 
-// op_check (codegen/testdata/fast_paths/input.h:21)
-kiln::OpCounters kOp_op_check_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_no_args_FastCounted(v8::Local<v8::Object> receiver) {
+  kiln::CountFastCall("op_no_args");
+  Op_op_no_args_Fast(receiver);
+}
 
+const v8::CFunction kOp_op_no_args_CFunctionCounted =
+    v8::CFunction::Make(Op_op_no_args_FastCounted);
+
+// op_check (codegen/testdata/fast_paths/input.h:21)
 void Op_op_check_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_check_Counters.slow_calls);
+  kiln::OpCall call(info, "op_check");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> code;
   if (!call.Convert(0, "code", &code)) return;
@@ -155,7 +176,6 @@ void Op_op_check_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void Op_op_check_Fast(v8::Local<v8::Object> receiver, int64_t code_in,
                       v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_check_Counters.fast_calls);
   uint32_t code;
   if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
   absl::Status result = ::fast::op_check(kiln::FastOpState(options), code);
@@ -164,12 +184,18 @@ void Op_op_check_Fast(v8::Local<v8::Object> receiver, int64_t code_in,
 
 const v8::CFunction kOp_op_check_CFunction = v8::CFunction::Make(Op_op_check_Fast);
 
-// op_try (codegen/testdata/fast_paths/input.h:22)
-kiln::OpCounters kOp_op_try_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_check_FastCounted(v8::Local<v8::Object> receiver, int64_t code_in,
+                             v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_check");
+  Op_op_check_Fast(receiver, code_in, options);
+}
 
+const v8::CFunction kOp_op_check_CFunctionCounted = v8::CFunction::Make(Op_op_check_FastCounted);
+
+// op_try (codegen/testdata/fast_paths/input.h:22)
 void Op_op_try_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_try_Counters.slow_calls);
+  kiln::OpCall call(info, "op_try");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<v8::Local<v8::Value>> value;
   if (!call.Convert(0, "value", &value)) return;
@@ -178,7 +204,6 @@ void Op_op_try_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 bool Op_op_try_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value,
                     v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_try_Counters.fast_calls);
   absl::StatusOr<bool> result = ::fast::op_try(kiln::FastOpIsolate(options), value);
   if (!result.ok()) return kiln::FastOpFailed<bool>(result.status());
   return *result;
@@ -186,12 +211,18 @@ bool Op_op_try_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value,
 
 const v8::CFunction kOp_op_try_CFunction = v8::CFunction::Make(Op_op_try_Fast);
 
-// op_next (codegen/testdata/fast_paths/input.h:23)
-kiln::OpCounters kOp_op_next_Counters;
+// With a call counter, for runtimes with op metrics on.
+bool Op_op_try_FastCounted(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value,
+                           v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_try");
+  return Op_op_try_Fast(receiver, value, options);
+}
 
+const v8::CFunction kOp_op_try_CFunctionCounted = v8::CFunction::Make(Op_op_try_FastCounted);
+
+// op_next (codegen/testdata/fast_paths/input.h:23)
 void Op_op_next_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_next_Counters.slow_calls);
+  kiln::OpCall call(info, "op_next");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -200,7 +231,6 @@ void Op_op_next_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 uint32_t Op_op_next_Fast(v8::Local<v8::Object> receiver, int64_t rid_in,
                          v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_next_Counters.fast_calls);
   kiln::ResourceId rid;
   if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<uint32_t>();
   absl::StatusOr<uint32_t> result = ::fast::op_next(kiln::FastOpState(options), rid);
@@ -210,12 +240,18 @@ uint32_t Op_op_next_Fast(v8::Local<v8::Object> receiver, int64_t rid_in,
 
 const v8::CFunction kOp_op_next_CFunction = v8::CFunction::Make(Op_op_next_Fast);
 
-// op_ratio (codegen/testdata/fast_paths/input.h:24)
-kiln::OpCounters kOp_op_ratio_Counters;
+// With a call counter, for runtimes with op metrics on.
+uint32_t Op_op_next_FastCounted(v8::Local<v8::Object> receiver, int64_t rid_in,
+                                v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_next");
+  return Op_op_next_Fast(receiver, rid_in, options);
+}
 
+const v8::CFunction kOp_op_next_CFunctionCounted = v8::CFunction::Make(Op_op_next_FastCounted);
+
+// op_ratio (codegen/testdata/fast_paths/input.h:24)
 void Op_op_ratio_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_ratio_Counters.slow_calls);
+  kiln::OpCall call(info, "op_ratio");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -225,7 +261,6 @@ void Op_op_ratio_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 double Op_op_ratio_Fast(v8::Local<v8::Object> receiver, double a, double b) {
-  kiln::CountCall(kOp_op_ratio_Counters.fast_calls);
   absl::StatusOr<double> result = ::fast::op_ratio(a, b);
   if (!result.ok()) return kiln::FastOpFailed<double>(result.status());
   return *result;
@@ -233,12 +268,17 @@ double Op_op_ratio_Fast(v8::Local<v8::Object> receiver, double a, double b) {
 
 const v8::CFunction kOp_op_ratio_CFunction = v8::CFunction::Make(Op_op_ratio_Fast);
 
-// op_sum (codegen/testdata/fast_paths/input.h:25)
-kiln::OpCounters kOp_op_sum_Counters;
+// With a call counter, for runtimes with op metrics on.
+double Op_op_ratio_FastCounted(v8::Local<v8::Object> receiver, double a, double b) {
+  kiln::CountFastCall("op_ratio");
+  return Op_op_ratio_Fast(receiver, a, b);
+}
 
+const v8::CFunction kOp_op_ratio_CFunctionCounted = v8::CFunction::Make(Op_op_ratio_FastCounted);
+
+// op_sum (codegen/testdata/fast_paths/input.h:25)
 void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_sum_Counters.slow_calls);
+  kiln::OpCall call(info, "op_sum");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -248,7 +288,6 @@ void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-  kiln::CountCall(kOp_op_sum_Counters.fast_calls);
   int32_t a;
   if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   int32_t b;
@@ -260,12 +299,17 @@ int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_i
 
 const v8::CFunction kOp_op_sum_CFunction = v8::CFunction::Make(Op_op_sum_Fast);
 
-// op_narrow (codegen/testdata/fast_paths/input.h:26)
-kiln::OpCounters kOp_op_narrow_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_sum_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::CountFastCall("op_sum");
+  return Op_op_sum_Fast(receiver, a_in, b_in);
+}
 
+const v8::CFunction kOp_op_sum_CFunctionCounted = v8::CFunction::Make(Op_op_sum_FastCounted);
+
+// op_narrow (codegen/testdata/fast_paths/input.h:26)
 void Op_op_narrow_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_narrow_Counters.slow_calls);
+  kiln::OpCall call(info, "op_narrow");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<double> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -273,7 +317,6 @@ void Op_op_narrow_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 float Op_op_narrow_Fast(v8::Local<v8::Object> receiver, double x) {
-  kiln::CountCall(kOp_op_narrow_Counters.fast_calls);
   absl::StatusOr<float> result = ::fast::op_narrow(x);
   if (!result.ok()) return kiln::FastOpFailed<float>(result.status());
   return *result;
@@ -281,12 +324,17 @@ float Op_op_narrow_Fast(v8::Local<v8::Object> receiver, double x) {
 
 const v8::CFunction kOp_op_narrow_CFunction = v8::CFunction::Make(Op_op_narrow_Fast);
 
-// op_auto (codegen/testdata/fast_paths/input.h:29)
-kiln::OpCounters kOp_op_auto_Counters;
+// With a call counter, for runtimes with op metrics on.
+float Op_op_narrow_FastCounted(v8::Local<v8::Object> receiver, double x) {
+  kiln::CountFastCall("op_narrow");
+  return Op_op_narrow_Fast(receiver, x);
+}
 
+const v8::CFunction kOp_op_narrow_CFunctionCounted = v8::CFunction::Make(Op_op_narrow_FastCounted);
+
+// op_auto (codegen/testdata/fast_paths/input.h:29)
 void Op_op_auto_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_auto_Counters.slow_calls);
+  kiln::OpCall call(info, "op_auto");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
@@ -294,7 +342,6 @@ void Op_op_auto_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, int64_t a_in) {
-  kiln::CountCall(kOp_op_auto_Counters.fast_calls);
   int32_t a;
   if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
   return ::fast::op_auto(a);
@@ -302,34 +349,33 @@ int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, int64_t a_in) {
 
 const v8::CFunction kOp_op_auto_CFunction = v8::CFunction::Make(Op_op_auto_Fast);
 
-// op_wide (codegen/testdata/fast_paths/input.h:30). No fast path: its result has type int64_t.
-kiln::OpCounters kOp_op_wide_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_auto_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in) {
+  kiln::CountFastCall("op_auto");
+  return Op_op_auto_Fast(receiver, a_in);
+}
 
+const v8::CFunction kOp_op_auto_CFunctionCounted = v8::CFunction::Make(Op_op_auto_FastCounted);
+
+// op_wide (codegen/testdata/fast_paths/input.h:30). No fast path: its result has type int64_t.
 void Op_op_wide_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_wide_Counters.slow_calls);
+  kiln::OpCall call(info, "op_wide");
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_wide(*a));
 }
 
 // op_slow_only (codegen/testdata/fast_paths/input.h:32). No fast path: nofast.
-kiln::OpCounters kOp_op_slow_only_Counters;
-
 void Op_op_slow_only_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_slow_only_Counters.slow_calls);
+  kiln::OpCall call(info, "op_slow_only");
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_slow_only(*a));
 }
 
 // op_locals (codegen/testdata/fast_paths/input.h:35)
-kiln::OpCounters kOp_op_locals_Counters;
-
 void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_locals_Counters.slow_calls);
+  kiln::OpCall call(info, "op_locals");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> call_;
   if (!call.Convert(0, "call", &call_)) return;
@@ -349,7 +395,6 @@ void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, int64_t call__in, int64_t result__in,
                           int64_t call_in_in, int64_t options__in, int64_t info__in,
                           int64_t receiver__in) {
-  kiln::CountCall(kOp_op_locals_Counters.fast_calls);
   int32_t call_;
   if (!kiln::FastConvert(call__in, &call_)) return kiln::FastArgumentRejected<int32_t>();
   int32_t result_;
@@ -367,12 +412,20 @@ int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, int64_t call__in, int6
 
 const v8::CFunction kOp_op_locals_CFunction = v8::CFunction::Make(Op_op_locals_Fast);
 
-// op_ts_names (codegen/testdata/fast_paths/input.h:38)
-kiln::OpCounters kOp_op_ts_names_Counters;
+// With a call counter, for runtimes with op metrics on.
+int32_t Op_op_locals_FastCounted(v8::Local<v8::Object> receiver, int64_t call__in,
+                                 int64_t result__in, int64_t call_in_in, int64_t options__in,
+                                 int64_t info__in, int64_t receiver__in) {
+  kiln::CountFastCall("op_locals");
+  return Op_op_locals_Fast(receiver, call__in, result__in, call_in_in, options__in, info__in,
+                           receiver__in);
+}
 
+const v8::CFunction kOp_op_locals_CFunctionCounted = v8::CFunction::Make(Op_op_locals_FastCounted);
+
+// op_ts_names (codegen/testdata/fast_paths/input.h:38)
 void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_ts_names_Counters.slow_calls);
+  kiln::OpCall call(info, "op_ts_names");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> in;
   if (!call.Convert(0, "in", &in)) return;
@@ -383,7 +436,6 @@ void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, int64_t in_in,
                          v8::Local<v8::Value> function_in) {
-  kiln::CountCall(kOp_op_ts_names_Counters.fast_calls);
   int32_t in;
   if (!kiln::FastConvert(in_in, &in)) return kiln::FastArgumentRejected<void>();
   bool function;
@@ -393,13 +445,20 @@ void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, int64_t in_in,
 
 const v8::CFunction kOp_op_ts_names_CFunction = v8::CFunction::Make(Op_op_ts_names_Fast);
 
-// op_with_a_rather_long_name_for_wrapping (codegen/testdata/fast_paths/input.h:41)
-kiln::OpCounters kOp_op_with_a_rather_long_name_for_wrapping_Counters;
+// With a call counter, for runtimes with op metrics on.
+void Op_op_ts_names_FastCounted(v8::Local<v8::Object> receiver, int64_t in_in,
+                                v8::Local<v8::Value> function_in) {
+  kiln::CountFastCall("op_ts_names");
+  Op_op_ts_names_Fast(receiver, in_in, function_in);
+}
 
+const v8::CFunction kOp_op_ts_names_CFunctionCounted =
+    v8::CFunction::Make(Op_op_ts_names_FastCounted);
+
+// op_with_a_rather_long_name_for_wrapping (codegen/testdata/fast_paths/input.h:41)
 void Op_op_with_a_rather_long_name_for_wrapping_Slow(
     const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_with_a_rather_long_name_for_wrapping_Counters.slow_calls);
+  kiln::OpCall call(info, "op_with_a_rather_long_name_for_wrapping");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> first_long_parameter_name;
   if (!call.Convert(0, "first_long_parameter_name", &first_long_parameter_name)) return;
@@ -419,7 +478,6 @@ uint32_t Op_op_with_a_rather_long_name_for_wrapping_Fast(v8::Local<v8::Object> r
                                                          int64_t second_long_parameter_name_in,
                                                          double third_long_parameter_name,
                                                          int64_t fourth_long_parameter_name_in) {
-  kiln::CountCall(kOp_op_with_a_rather_long_name_for_wrapping_Counters.fast_calls);
   int32_t first_long_parameter_name;
   if (!kiln::FastConvert(first_long_parameter_name_in, &first_long_parameter_name))
     return kiln::FastArgumentRejected<uint32_t>();
@@ -437,36 +495,56 @@ uint32_t Op_op_with_a_rather_long_name_for_wrapping_Fast(v8::Local<v8::Object> r
 const v8::CFunction kOp_op_with_a_rather_long_name_for_wrapping_CFunction =
     v8::CFunction::Make(Op_op_with_a_rather_long_name_for_wrapping_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+uint32_t Op_op_with_a_rather_long_name_for_wrapping_FastCounted(
+    v8::Local<v8::Object> receiver, int64_t first_long_parameter_name_in,
+    int64_t second_long_parameter_name_in, double third_long_parameter_name,
+    int64_t fourth_long_parameter_name_in) {
+  kiln::CountFastCall("op_with_a_rather_long_name_for_wrapping");
+  return Op_op_with_a_rather_long_name_for_wrapping_Fast(
+      receiver, first_long_parameter_name_in, second_long_parameter_name_in,
+      third_long_parameter_name, fourth_long_parameter_name_in);
+}
+
+const v8::CFunction kOp_op_with_a_rather_long_name_for_wrapping_CFunctionCounted =
+    v8::CFunction::Make(Op_op_with_a_rather_long_name_for_wrapping_FastCounted);
+
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, 2, true, &kOp_op_add_Counters, false},
-    {"op_touch", &Op_op_touch_Slow, &kOp_op_touch_CFunction, 2, true, &kOp_op_touch_Counters,
+    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, &kOp_op_add_CFunctionCounted, 2, true,
      false},
-    {"op_scale", &Op_op_scale_Slow, &kOp_op_scale_CFunction, 4, true, &kOp_op_scale_Counters,
+    {"op_touch", &Op_op_touch_Slow, &kOp_op_touch_CFunction, &kOp_op_touch_CFunctionCounted, 2,
+     true, false},
+    {"op_scale", &Op_op_scale_Slow, &kOp_op_scale_CFunction, &kOp_op_scale_CFunctionCounted, 4,
+     true, false},
+    {"op_half", &Op_op_half_Slow, &kOp_op_half_CFunction, &kOp_op_half_CFunctionCounted, 1, false,
      false},
-    {"op_half", &Op_op_half_Slow, &kOp_op_half_CFunction, 1, false, &kOp_op_half_Counters, false},
-    {"op_is_object", &Op_op_is_object_Slow, &kOp_op_is_object_CFunction, 1, false,
-     &kOp_op_is_object_Counters, false},
-    {"op_no_args", &Op_op_no_args_Slow, &kOp_op_no_args_CFunction, 0, false,
-     &kOp_op_no_args_Counters, false},
-    {"op_check", &Op_op_check_Slow, &kOp_op_check_CFunction, 1, true, &kOp_op_check_Counters,
+    {"op_is_object", &Op_op_is_object_Slow, &kOp_op_is_object_CFunction,
+     &kOp_op_is_object_CFunctionCounted, 1, false, false},
+    {"op_no_args", &Op_op_no_args_Slow, &kOp_op_no_args_CFunction, &kOp_op_no_args_CFunctionCounted,
+     0, false, false},
+    {"op_check", &Op_op_check_Slow, &kOp_op_check_CFunction, &kOp_op_check_CFunctionCounted, 1,
+     true, false},
+    {"op_try", &Op_op_try_Slow, &kOp_op_try_CFunction, &kOp_op_try_CFunctionCounted, 1, true,
      false},
-    {"op_try", &Op_op_try_Slow, &kOp_op_try_CFunction, 1, true, &kOp_op_try_Counters, false},
-    {"op_next", &Op_op_next_Slow, &kOp_op_next_CFunction, 1, true, &kOp_op_next_Counters, false},
-    {"op_ratio", &Op_op_ratio_Slow, &kOp_op_ratio_CFunction, 2, true, &kOp_op_ratio_Counters,
+    {"op_next", &Op_op_next_Slow, &kOp_op_next_CFunction, &kOp_op_next_CFunctionCounted, 1, true,
      false},
-    {"op_sum", &Op_op_sum_Slow, &kOp_op_sum_CFunction, 2, true, &kOp_op_sum_Counters, false},
-    {"op_narrow", &Op_op_narrow_Slow, &kOp_op_narrow_CFunction, 1, true, &kOp_op_narrow_Counters,
+    {"op_ratio", &Op_op_ratio_Slow, &kOp_op_ratio_CFunction, &kOp_op_ratio_CFunctionCounted, 2,
+     true, false},
+    {"op_sum", &Op_op_sum_Slow, &kOp_op_sum_CFunction, &kOp_op_sum_CFunctionCounted, 2, true,
      false},
-    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, 1, true, &kOp_op_auto_Counters, false},
-    {"op_wide", &Op_op_wide_Slow, nullptr, 1, false, &kOp_op_wide_Counters, false},
-    {"op_slow_only", &Op_op_slow_only_Slow, nullptr, 1, false, &kOp_op_slow_only_Counters, false},
-    {"op_locals", &Op_op_locals_Slow, &kOp_op_locals_CFunction, 6, true, &kOp_op_locals_Counters,
+    {"op_narrow", &Op_op_narrow_Slow, &kOp_op_narrow_CFunction, &kOp_op_narrow_CFunctionCounted, 1,
+     true, false},
+    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, &kOp_op_auto_CFunctionCounted, 1, true,
      false},
-    {"op_ts_names", &Op_op_ts_names_Slow, &kOp_op_ts_names_CFunction, 2, true,
-     &kOp_op_ts_names_Counters, false},
+    {"op_wide", &Op_op_wide_Slow, nullptr, nullptr, 1, false, false},
+    {"op_slow_only", &Op_op_slow_only_Slow, nullptr, nullptr, 1, false, false},
+    {"op_locals", &Op_op_locals_Slow, &kOp_op_locals_CFunction, &kOp_op_locals_CFunctionCounted, 6,
+     true, false},
+    {"op_ts_names", &Op_op_ts_names_Slow, &kOp_op_ts_names_CFunction,
+     &kOp_op_ts_names_CFunctionCounted, 2, true, false},
     {"op_with_a_rather_long_name_for_wrapping", &Op_op_with_a_rather_long_name_for_wrapping_Slow,
-     &kOp_op_with_a_rather_long_name_for_wrapping_CFunction, 4, true,
-     &kOp_op_with_a_rather_long_name_for_wrapping_Counters, false},
+     &kOp_op_with_a_rather_long_name_for_wrapping_CFunction,
+     &kOp_op_with_a_rather_long_name_for_wrapping_CFunctionCounted, 4, true, false},
 };
 
 const intptr_t kInputExternalReferences[] = {
@@ -523,9 +601,148 @@ const intptr_t kInputExternalReferences[] = {
     0,
 };
 
+// The table's JS glue, input_glue.js (codegen/README.md, "JS glue").
+constexpr char kInputJsGlue[] =
+    R"kiln_js(// generated by codegen/gen.py from codegen/testdata/fast_paths/input.h; do not edit
+(function (native, slowOnly, signal, async) {
+  // Evaluated and called once per runtime (or at snapshot build time) with:
+  //   native    op name -> the op's native function (with its fast path, if it has one)
+  //   slowOnly  op name -> a copy of the native function without the fast path, for the
+  //             ops with a fast path that are async or whose fast call can fail
+  //   signal    Int32Array(1), the outcome of the last fast call: 0 ok (the result is the
+  //             value), 1 the fast call failed (the slow-only copy throws the failure),
+  //             2 an async op is pending
+  //   async     the promise ring: nextId, resolve(value), reject(error), track(id)
+  // Returns op name -> the function JavaScript calls.
+
+  // The bindings the wrappers call, read once.
+  const native$op_add = native.op_add;
+  const slowOnly$op_add = slowOnly.op_add;
+  const native$op_touch = native.op_touch;
+  const slowOnly$op_touch = slowOnly.op_touch;
+  const native$op_scale = native.op_scale;
+  const slowOnly$op_scale = slowOnly.op_scale;
+  const native$op_check = native.op_check;
+  const slowOnly$op_check = slowOnly.op_check;
+  const native$op_try = native.op_try;
+  const slowOnly$op_try = slowOnly.op_try;
+  const native$op_next = native.op_next;
+  const slowOnly$op_next = slowOnly.op_next;
+  const native$op_ratio = native.op_ratio;
+  const slowOnly$op_ratio = slowOnly.op_ratio;
+  const native$op_sum = native.op_sum;
+  const slowOnly$op_sum = slowOnly.op_sum;
+  const native$op_narrow = native.op_narrow;
+  const slowOnly$op_narrow = slowOnly.op_narrow;
+  const native$op_auto = native.op_auto;
+  const slowOnly$op_auto = slowOnly.op_auto;
+  const native$op_locals = native.op_locals;
+  const slowOnly$op_locals = slowOnly.op_locals;
+  const native$op_ts_names = native.op_ts_names;
+  const slowOnly$op_ts_names = slowOnly.op_ts_names;
+  const native$op_with_a_rather_long_name_for_wrapping =
+    native.op_with_a_rather_long_name_for_wrapping;
+  const slowOnly$op_with_a_rather_long_name_for_wrapping =
+    slowOnly.op_with_a_rather_long_name_for_wrapping;
+
+  return {
+    __proto__: null,
+    op_add(a, b) {
+      const result = native$op_add(a, b);
+      if (signal[0] !== 0) return slowOnly$op_add(a, b);
+      return result;
+    },
+    op_touch(rid, flag) {
+      const result = native$op_touch(rid, flag);
+      if (signal[0] !== 0) return slowOnly$op_touch(rid, flag);
+      return result;
+    },
+    op_scale(x, y, n, m) {
+      const result = native$op_scale(x, y, n, m);
+      if (signal[0] !== 0) return slowOnly$op_scale(x, y, n, m);
+      return result;
+    },
+    op_half: native.op_half,
+    op_is_object: native.op_is_object,
+    op_no_args: native.op_no_args,
+    op_check(code) {
+      const result = native$op_check(code);
+      if (signal[0] !== 0) return slowOnly$op_check(code);
+      return result;
+    },
+    op_try(value) {
+      const result = native$op_try(value);
+      if (signal[0] !== 0) return slowOnly$op_try(value);
+      return result;
+    },
+    op_next(rid) {
+      const result = native$op_next(rid);
+      if (signal[0] !== 0) return slowOnly$op_next(rid);
+      return result;
+    },
+    op_ratio(a, b) {
+      const result = native$op_ratio(a, b);
+      if (signal[0] !== 0) return slowOnly$op_ratio(a, b);
+      return result;
+    },
+    op_sum(a, b) {
+      const result = native$op_sum(a, b);
+      if (signal[0] !== 0) return slowOnly$op_sum(a, b);
+      return result;
+    },
+    op_narrow(x) {
+      const result = native$op_narrow(x);
+      if (signal[0] !== 0) return slowOnly$op_narrow(x);
+      return result;
+    },
+    op_auto(a) {
+      const result = native$op_auto(a);
+      if (signal[0] !== 0) return slowOnly$op_auto(a);
+      return result;
+    },
+    op_wide: native.op_wide,
+    op_slow_only: native.op_slow_only,
+    op_locals(call, result_, call_in, options, info, receiver) {
+      const result = native$op_locals(call, result_, call_in, options, info, receiver);
+      if (signal[0] !== 0) {
+        return slowOnly$op_locals(call, result_, call_in, options, info, receiver);
+      }
+      return result;
+    },
+    op_ts_names(in_, function_) {
+      const result = native$op_ts_names(in_, function_);
+      if (signal[0] !== 0) return slowOnly$op_ts_names(in_, function_);
+      return result;
+    },
+    op_with_a_rather_long_name_for_wrapping(
+      first_long_parameter_name,
+      second_long_parameter_name,
+      third_long_parameter_name,
+      fourth_long_parameter_name
+    ) {
+      const result = native$op_with_a_rather_long_name_for_wrapping(
+        first_long_parameter_name,
+        second_long_parameter_name,
+        third_long_parameter_name,
+        fourth_long_parameter_name
+      );
+      if (signal[0] !== 0) {
+        return slowOnly$op_with_a_rather_long_name_for_wrapping(
+          first_long_parameter_name,
+          second_long_parameter_name,
+          third_long_parameter_name,
+          fourth_long_parameter_name
+        );
+      }
+      return result;
+    },
+  };
+})
+)kiln_js";
+
 }  // namespace
 
 const kiln::OpTable input = {"codegen/testdata/fast_paths/input.h", kInputOps, 18,
-                             kInputExternalReferences};
+                             kInputExternalReferences, kInputJsGlue};
 
 }  // namespace kiln::generated

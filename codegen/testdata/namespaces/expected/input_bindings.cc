@@ -40,11 +40,8 @@ namespace {
 
 // op_config (codegen/testdata/namespaces/input.h:39). No fast path: its result has type
 // outer::inner::deep::Config.
-kiln::OpCounters kOp_op_config_Counters;
-
 void Op_op_config_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_config_Counters.slow_calls);
+  kiln::OpCall call(info, "op_config");
   kiln::Arg<::outer::inner::deep::Config> config;
   if (!call.Convert(0, "config", &config)) return;
   kiln::Arg<std::optional<int32_t>> retries;
@@ -54,22 +51,16 @@ void Op_op_config_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_outer (codegen/testdata/namespaces/input.h:48). No fast path: parameter 1 (config) has type
 // outer::inner::deep::Config.
-kiln::OpCounters kOp_op_outer_Counters;
-
 void Op_op_outer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_outer_Counters.slow_calls);
+  kiln::OpCall call(info, "op_outer");
   kiln::Arg<::outer::inner::deep::Config> config;
   if (!call.Convert(0, "config", &config)) return;
   call.Return(::outer::op_outer(std::move(*config)));
 }
 
 // op_versioned (codegen/testdata/namespaces/input.h:51)
-kiln::OpCounters kOp_op_versioned_Counters;
-
 void Op_op_versioned_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_versioned_Counters.slow_calls);
+  kiln::OpCall call(info, "op_versioned");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> x;
   if (!call.Convert(0, "x", &x)) return;
@@ -77,7 +68,6 @@ void Op_op_versioned_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, int64_t x_in) {
-  kiln::CountCall(kOp_op_versioned_Counters.fast_calls);
   uint32_t x;
   if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<uint32_t>();
   return ::outer::v1::op_versioned(x);
@@ -85,12 +75,18 @@ uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, int64_t x_in) {
 
 const v8::CFunction kOp_op_versioned_CFunction = v8::CFunction::Make(Op_op_versioned_Fast);
 
-// op_kiln (codegen/testdata/namespaces/input.h:60)
-kiln::OpCounters kOp_op_kiln_Counters;
+// With a call counter, for runtimes with op metrics on.
+uint32_t Op_op_versioned_FastCounted(v8::Local<v8::Object> receiver, int64_t x_in) {
+  kiln::CountFastCall("op_versioned");
+  return Op_op_versioned_Fast(receiver, x_in);
+}
 
+const v8::CFunction kOp_op_versioned_CFunctionCounted =
+    v8::CFunction::Make(Op_op_versioned_FastCounted);
+
+// op_kiln (codegen/testdata/namespaces/input.h:60)
 void Op_op_kiln_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_kiln_Counters.slow_calls);
+  kiln::OpCall call(info, "op_kiln");
   if (call.RethrowFastCallFailure()) return;
   kiln::Arg<kiln::ResourceId> rid;
   if (!call.Convert(0, "rid", &rid)) return;
@@ -101,7 +97,6 @@ void Op_op_kiln_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 uint32_t Op_op_kiln_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, int64_t other_in,
                          v8::FastApiCallbackOptions& options) {
-  kiln::CountCall(kOp_op_kiln_Counters.fast_calls);
   kiln::ResourceId rid;
   if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<uint32_t>();
   kiln::ResourceId other;
@@ -111,13 +106,19 @@ uint32_t Op_op_kiln_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, int64_t
 
 const v8::CFunction kOp_op_kiln_CFunction = v8::CFunction::Make(Op_op_kiln_Fast);
 
+// With a call counter, for runtimes with op metrics on.
+uint32_t Op_op_kiln_FastCounted(v8::Local<v8::Object> receiver, int64_t rid_in, int64_t other_in,
+                                v8::FastApiCallbackOptions& options) {
+  kiln::CountFastCall("op_kiln");
+  return Op_op_kiln_Fast(receiver, rid_in, other_in, options);
+}
+
+const v8::CFunction kOp_op_kiln_CFunctionCounted = v8::CFunction::Make(Op_op_kiln_FastCounted);
+
 // op_kiln_bytes (codegen/testdata/namespaces/input.h:61). No fast path: its result has type
 // kiln::ByteBuffer.
-kiln::OpCounters kOp_op_kiln_bytes_Counters;
-
 void Op_op_kiln_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_kiln_bytes_Counters.slow_calls);
+  kiln::OpCall call(info, "op_kiln_bytes");
   kiln::Arg<kiln::ByteView> view;
   if (!call.Convert(0, "view", &view)) return;
   kiln::Arg<kiln::SharedBytes> shared;
@@ -127,11 +128,8 @@ void Op_op_kiln_bytes_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // op_global (codegen/testdata/namespaces/input.h:67). No fast path: parameter 2 (all) has type
 // std::vector<outer::inner::deep::Config>.
-kiln::OpCounters kOp_op_global_Counters;
-
 void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  kiln::OpCall call(info);
-  kiln::CountCall(kOp_op_global_Counters.slow_calls);
+  kiln::OpCall call(info, "op_global");
   kiln::Arg<int32_t> x;
   if (!call.Convert(0, "x", &x)) return;
   kiln::Arg<std::vector<::outer::inner::deep::Config>> all;
@@ -140,14 +138,14 @@ void Op_op_global_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_config", &Op_op_config_Slow, nullptr, 2, false, &kOp_op_config_Counters, false},
-    {"op_outer", &Op_op_outer_Slow, nullptr, 1, false, &kOp_op_outer_Counters, false},
-    {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction, 1, true,
-     &kOp_op_versioned_Counters, false},
-    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, 2, true, &kOp_op_kiln_Counters, false},
-    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, 2, false, &kOp_op_kiln_bytes_Counters,
+    {"op_config", &Op_op_config_Slow, nullptr, nullptr, 2, false, false},
+    {"op_outer", &Op_op_outer_Slow, nullptr, nullptr, 1, false, false},
+    {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction,
+     &kOp_op_versioned_CFunctionCounted, 1, true, false},
+    {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, &kOp_op_kiln_CFunctionCounted, 2, true,
      false},
-    {"op_global", &Op_op_global_Slow, nullptr, 2, false, &kOp_op_global_Counters, false},
+    {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, nullptr, 2, false, false},
+    {"op_global", &Op_op_global_Slow, nullptr, nullptr, 2, false, false},
 };
 
 const intptr_t kInputExternalReferences[] = {
@@ -164,9 +162,49 @@ const intptr_t kInputExternalReferences[] = {
     0,
 };
 
+// The table's JS glue, input_glue.js (codegen/README.md, "JS glue").
+constexpr char kInputJsGlue[] =
+    R"kiln_js(// generated by codegen/gen.py from codegen/testdata/namespaces/input.h; do not edit
+(function (native, slowOnly, signal, async) {
+  // Evaluated and called once per runtime (or at snapshot build time) with:
+  //   native    op name -> the op's native function (with its fast path, if it has one)
+  //   slowOnly  op name -> a copy of the native function without the fast path, for the
+  //             ops with a fast path that are async or whose fast call can fail
+  //   signal    Int32Array(1), the outcome of the last fast call: 0 ok (the result is the
+  //             value), 1 the fast call failed (the slow-only copy throws the failure),
+  //             2 an async op is pending
+  //   async     the promise ring: nextId, resolve(value), reject(error), track(id)
+  // Returns op name -> the function JavaScript calls.
+
+  // The bindings the wrappers call, read once.
+  const native$op_versioned = native.op_versioned;
+  const slowOnly$op_versioned = slowOnly.op_versioned;
+  const native$op_kiln = native.op_kiln;
+  const slowOnly$op_kiln = slowOnly.op_kiln;
+
+  return {
+    __proto__: null,
+    op_config: native.op_config,
+    op_outer: native.op_outer,
+    op_versioned(x) {
+      const result = native$op_versioned(x);
+      if (signal[0] !== 0) return slowOnly$op_versioned(x);
+      return result;
+    },
+    op_kiln(rid, other) {
+      const result = native$op_kiln(rid, other);
+      if (signal[0] !== 0) return slowOnly$op_kiln(rid, other);
+      return result;
+    },
+    op_kiln_bytes: native.op_kiln_bytes,
+    op_global: native.op_global,
+  };
+})
+)kiln_js";
+
 }  // namespace
 
 const kiln::OpTable input = {"codegen/testdata/namespaces/input.h", kInputOps, 6,
-                             kInputExternalReferences};
+                             kInputExternalReferences, kInputJsGlue};
 
 }  // namespace kiln::generated
