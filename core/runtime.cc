@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -227,6 +228,41 @@ absl::StatusOr<std::vector<const Extension*>> OrderExtensions(
   return ordered;
 }
 
+// V8 shares one read-only heap among all isolates alive in a process, made from the blob
+// of the first of them; an isolate deserialised from another blob while it lives gets a
+// broken context. So a runtime uses a snapshot only when no runtime is alive or the live
+// ones came from the same blob (from-source runtimes may join any).
+class SharedHeapRegistry {
+ public:
+  // Whether a new runtime may use `blob` (nullptr: from source); if so, registers it.
+  static bool Join(const void* blob) {
+    std::lock_guard<std::mutex> lock(mutex());
+    State& state = Get();
+    if (blob != nullptr && state.live > 0 && state.blob != blob) return false;
+    if (state.live == 0) state.blob = blob;
+    ++state.live;
+    return true;
+  }
+  static void Leave() {
+    std::lock_guard<std::mutex> lock(mutex());
+    --Get().live;
+  }
+
+ private:
+  struct State {
+    const void* blob = nullptr;
+    int live = 0;
+  };
+  static State& Get() {
+    static State state;
+    return state;
+  }
+  static std::mutex& mutex() {
+    static std::mutex mutex;
+    return mutex;
+  }
+};
+
 struct SnapshotHeader {
   uint64_t fingerprint = 0;
   std::vector<std::string> extensions;
@@ -311,7 +347,13 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
         problem = "it was made with other op tables than this binary links";
       }
     }
+    if (problem.empty() && !SharedHeapRegistry::Join(options_.snapshot->data)) {
+      problem =
+          "another runtime of this process was made from another snapshot or from source, and "
+          "V8 shares one read-only heap among live isolates";
+    }
     if (problem.empty()) {
+      joined_shared_heap_ = true;
       std::vector<const Extension*> reordered = in_snapshot;
       for (const Extension* extension : extensions_) {
         if (std::find(in_snapshot.begin(), in_snapshot.end(), extension) == in_snapshot.end()) {
@@ -332,6 +374,10 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   }
   if (for_snapshot) {
     external_references_ = ExternalReferences(extensions_, &snapshot_fingerprint_);
+  }
+  if (!joined_shared_heap_) {
+    SharedHeapRegistry::Join(nullptr);
+    joined_shared_heap_ = true;
   }
 
   if (options_.loop != nullptr) {
@@ -657,7 +703,13 @@ const OpCallCounts* Runtime::op_metrics(std::string_view name) const {
 Runtime::~Runtime() { Shutdown().IgnoreError(); }
 
 absl::Status Runtime::Shutdown() {
-  if (shut_down_ || isolate_ == nullptr) return absl::OkStatus();
+  if (shut_down_ || isolate_ == nullptr) {
+    if (isolate_ == nullptr && joined_shared_heap_) {
+      SharedHeapRegistry::Leave();
+      joined_shared_heap_ = false;
+    }
+    return absl::OkStatus();
+  }
   shut_down_ = true;
   {
     v8::Isolate::Scope isolate_scope(isolate_);
@@ -693,6 +745,8 @@ absl::Status Runtime::CloseLoopAndIsolate() {
   }
   Platform()->UnregisterIsolate(isolate_);
   isolate_ = nullptr;
+  if (joined_shared_heap_) SharedHeapRegistry::Leave();
+  joined_shared_heap_ = false;
   while (!platform_finished) uv_run(loop_, UV_RUN_ONCE);
   uv_run(loop_, UV_RUN_NOWAIT);  // turn_end_'s close callback
   if (loop_ != &owned_loop_) return absl::OkStatus();

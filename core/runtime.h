@@ -171,6 +171,7 @@ class Runtime : private OpHost {
   std::vector<const Extension*> extensions_;
   size_t snapshot_extension_count_ = 0;
   bool from_snapshot_ = false;
+  bool joined_shared_heap_ = false;  // counted among the process's live isolates
   std::unique_ptr<v8::SnapshotCreator> snapshot_creator_;  // CreateSnapshot only
   uint64_t snapshot_fingerprint_ = 0;
   // V8 keeps a pointer to the external references for the isolate's lifetime.

@@ -1,0 +1,3 @@
+export function punctuate(text) {
+  return text + '!!';
+}
