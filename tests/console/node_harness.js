@@ -5,11 +5,11 @@
 //
 //   node --expose-internals tests/console/node_harness.js <script.js>
 //
-// It builds `internals.native` from Node's own bindings (the C++ core mirrors
-// exactly these functions), evaluates js/inspect.js and js/console.js as
-// function bodies with the single parameter `internals` (as the runtime
-// does), installs the resulting console as the global one, and runs the
-// script as a classic script in this context.
+// It builds `native` from Node's own bindings (kiln's core ops mirror exactly
+// these functions), evaluates the ES modules js/inspect.js and js/console.js
+// as function bodies (their `import` lines become parameters, inspect.js's
+// `export { ... }` becomes a return value), installs the resulting console as
+// the global one, and runs the script as a classic script in this context.
 
 const fs = require('fs');
 const path = require('path');
@@ -69,16 +69,30 @@ function makeNatives() {
   };
 }
 
+// An ES module of js/ as the body of function (internals, native, exported):
+// single-line imports are dropped (their names are those parameters or
+// properties of `exported`), and `export { a, b };` becomes a return value.
+function moduleAsFunction(source) {
+  const body = source
+    .replace(/^import \{ ([^}]+) \} from 'ext:core\/inspect\.js';$/m,
+             'const { $1 } = exported;')
+    .replace(/^import .* from '[^']+';$/gm, '')
+    .replace(/^export \{([^}]*)\};$/m, 'return {$1};');
+  // eslint-disable-next-line no-new-func
+  return new Function('internals', 'native', 'exported', `'use strict';\n${body}`);
+}
+
 function bootstrap() {
-  const internals = { native: makeNatives() };
+  const internals = {};
+  const native = makeNatives();
   const jsDir = path.join(__dirname, '..', '..', 'js');
+  let exported = {};
   for (const name of ['inspect.js', 'console.js']) {
     const file = path.join(jsDir, name);
     const source = fs.readFileSync(file, 'utf8');
-    // eslint-disable-next-line no-new-func
-    new Function('internals', source)(internals);
+    exported = { ...exported, ...moduleAsFunction(source)(internals, native, exported) };
   }
-  return internals;
+  return { ...internals, ...exported };
 }
 
 function main() {

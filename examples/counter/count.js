@@ -1,0 +1,3 @@
+counter.add();
+counter.add(41);
+counter.later(10).then((count) => console.log(`count after 10 ms: ${count}`));
