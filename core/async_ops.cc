@@ -15,7 +15,7 @@ constexpr size_t kRetainedBatchCapacity = 64 * 1024;
 }  // namespace
 
 AsyncOps::AsyncOps(v8::Isolate* isolate, uv_loop_t* loop)
-    : isolate_(isolate), channel_(std::make_shared<CompletionChannel>(this)) {
+    : isolate_(isolate), channel_(std::make_shared<CompletionChannel>(&wake_)) {
   // The wake-up itself does nothing: completions are delivered at the end of the turn
   // (the runtime's uv_check), which follows the poll phase this callback runs in.
   uv_async_init(loop, &wake_, [](uv_async_t*) {});
@@ -37,7 +37,7 @@ PendingRegistration AsyncOps::BeginPending() {
 PendingRegistration AsyncOps::Register() {
   ++pending_count_;
   UpdateLoopRef();
-  return {true, call_id_, call_op_name_, call_convert_};
+  return {channel_, call_id_, call_op_name_, call_convert_};
 }
 
 PendingRegistration AsyncOps::RegisterReadyResult() {
@@ -183,7 +183,5 @@ void AsyncOps::Close() {
   batch_.store.reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
 }
-
-void AsyncOps::Wake() { uv_async_send(&wake_); }
 
 }  // namespace kiln

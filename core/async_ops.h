@@ -6,22 +6,23 @@
 //   JS stub: id = async.nextId; r = binding(id, ...args)   (a throw -> rejected promise)
 //   binding (fast or slow): BeginCall(id, op, converter) -> op body -> Future<T>
 //     ready:   returns the value (the stub makes a resolved promise; no bookkeeping)
-//     failed:  throws, or on the fast path stores the error and sets the signal to 1
-//              (the stub calls the slow-only binding, which throws it)
+//     failed:  throws, or on the fast path stores the error and sets the fast-call
+//              outcome to kFailed (the stub calls the slow-only binding, which throws it)
 //     pending: MakeFuture registered the call (BeginPending); the binding sets the
-//              signal to 2 and the stub puts a promise in the ring under `id`
-//   Completer<T> (any thread) -> CompletionChannel -> uv_async wakes the loop
+//              outcome to kPending and the stub puts a promise in the ring under `id`
+//   Completer<T> (any thread) -> CompletionChannel (core/completion_channel.h) ->
+//     uv_async wakes the loop
 //   end of the loop turn: Deliver() drains the channel, writes every result into typed
 //     arrays (numbers, booleans and undefined need no JS allocation) and calls
 //     internals.settleAsyncOps(count, ids, kinds, numbers, objects) once
 //
-// The signal is the runtime's Int32Array shared with fast calls (OpState::FastCallFailure):
-// 0 = a value, 1 = a fast call failed, 2 = pending.
+// The outcome is the runtime's FastCallOutcome int32 (core/op_support.h), the Int32Array
+// the op glue reads: 0 = a value, 1 = a fast call failed, 2 = pending.
 //
 // Pending ops keep the loop alive: the uv_async handle is ref'd while any ref'd op is
 // pending (Unref exempts one). Every registered op gets exactly one completion (a
 // Completer completes, fails or drops once), so pending ops are counted, not stored.
-// Everything here runs on the runtime's thread except CompletionChannel::Push.
+// Everything here runs on the runtime's thread; completers push from any thread.
 
 #include <cstdint>
 #include <memory>
@@ -29,19 +30,17 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "core/completion_channel.h"
 #include "ops/future.h"
 #include "uv.h"
 #include "v8.h"
 
 namespace kiln {
 
-class AsyncOps : public AsyncOpHost, public LoopWaker {
+class AsyncOps final : public PendingRegistrar {
  public:
-  // Signal values (see above).
-  static constexpr int32_t kSignalPending = 2;
-
   AsyncOps(v8::Isolate* isolate, uv_loop_t* loop);
-  ~AsyncOps() override;
+  ~AsyncOps();
   AsyncOps(const AsyncOps&) = delete;
   AsyncOps& operator=(const AsyncOps&) = delete;
 
@@ -58,7 +57,7 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
     call_convert_ = convert;
   }
   void EndCall() { in_call_ = false; }
-  // MakeFuture inside the op body: registers the call as pending.
+  // MakeFuture inside the op body (through OpState): registers the call as pending.
   PendingRegistration BeginPending() override;
   // MakeFuture registered the call in progress.
   bool call_registered() const { return call_registered_; }
@@ -67,7 +66,6 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   // completion is dropped when it arrives (it no longer keeps the loop alive either).
   // Registers the result.
   PendingRegistration RegisterReadyResult();
-  const std::shared_ptr<CompletionChannel>& channel() override { return channel_; }
 
   // Delivers every completion queued so far in one call into JS. Returns false if that
   // call threw (the exception is left in `try_catch` of the caller).
@@ -90,9 +88,6 @@ class AsyncOps : public AsyncOpHost, public LoopWaker {
   // settle: the runtime is going away). Closes the uv handle; the loop must run once
   // more for the close to finish.
   void Close();
-
-  // LoopWaker (any thread).
-  void Wake() override;
 
  private:
   // Typed arrays over one buffer that Deliver writes a batch into: ids (Uint32Array),

@@ -7,6 +7,7 @@
 
 #include "core/async_ops.h"
 #include "core/core_ops_table.h"
+#include "core/op_support.h"
 #include "core/version.h"
 #include "js/embedded_js.h"
 #include "uv.h"
@@ -24,11 +25,11 @@ std::vector<ResourceEntry> op_resources(OpState& state) {
 Versions op_versions() { return {kKilnVersion, v8::V8::GetVersion()}; }
 
 bool op_set_async_op_ref(OpState& state, uint32_t id, bool refed) {
-  auto* async_ops = static_cast<AsyncOps*>(state.async_host());
+  AsyncOps& async_ops = RuntimeOpState::Of(state).async_ops();
   if (refed) {
-    async_ops->Ref(id);
+    async_ops.Ref(id);
   } else {
-    async_ops->Unref(id);
+    async_ops.Unref(id);
   }
   return true;
 }

@@ -5,21 +5,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/file_util.h"
+#include "core/op_support.h"
 #include "core/runtime.h"
 #include "core/v8_util.h"
 
 namespace kiln {
 namespace {
 
-void ThrowError(v8::Isolate* isolate, const std::string& message, const char* code = nullptr) {
-  v8::Local<v8::Value> error = v8::Exception::Error(Utf8String(isolate, message));
-  if (code != nullptr) {
-    error.As<v8::Object>()
-        ->Set(isolate->GetCurrentContext(), OneByteString(isolate, "code"),
-              OneByteString(isolate, code))
-        .Check();
-  }
-  isolate->ThrowException(error);
+void ThrowError(v8::Isolate* isolate, std::string_view message, std::string_view code = {}) {
+  isolate->ThrowException(CreateJsError(isolate, "Error", message, code));
 }
 
 // "./b.js" against "ext:web/a/x.js" is "ext:web/a/b.js"; ".." stops at the extension.

@@ -20,6 +20,8 @@ v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_cla
     error = v8::Exception::SyntaxError(text);
   } else if (js_class == "ReferenceError") {
     error = v8::Exception::ReferenceError(text);
+  } else if (js_class == "Error") {
+    error = v8::Exception::Error(text);
   } else {
     // kiln's own classes (kiln.errors.NotFound, ...) are constructed as themselves.
     v8::Local<v8::Value> classes;
@@ -36,12 +38,10 @@ v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_cla
     }
     if (error.IsEmpty()) {
       error = v8::Exception::Error(text);
-      if (js_class != "Error") {
-        error.As<v8::Object>()
-            ->DefineOwnProperty(context, OneByteString(isolate, "name"),
-                                Utf8String(isolate, js_class), v8::DontEnum)
-            .Check();
-      }
+      error.As<v8::Object>()
+          ->DefineOwnProperty(context, OneByteString(isolate, "name"),
+                              Utf8String(isolate, js_class), v8::DontEnum)
+          .Check();
     }
   }
   if (!code.empty()) {
@@ -59,12 +59,12 @@ v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::S
 }
 
 bool OpCall::RethrowFastCallFailure() {
-  OpState::FastCallFailure& failure = state().fast_call_failure();
-  if (failure.flag == nullptr || *failure.flag == 0) return false;
-  *failure.flag = 0;
-  if (failure.error.ok()) return false;
-  absl::Status error = std::move(failure.error);
-  failure.error = absl::OkStatus();
+  RuntimeOpState& state = this->state();
+  if (state.fast_call_outcome() == FastCallOutcome::kOk) return false;
+  state.set_fast_call_outcome(FastCallOutcome::kOk);
+  if (state.fast_call_error().ok()) return false;
+  absl::Status error = std::move(state.fast_call_error());
+  state.fast_call_error() = absl::OkStatus();
   ThrowStatus(error);
   return true;
 }
@@ -81,10 +81,10 @@ absl::Status UnregisteredPendingError(const char* op_name) {
                "call (an op that completes later takes kiln::OpState& and calls MakeFuture once)"));
 }
 
-void SignalFastCallFailure(absl::Status error) {
-  OpState::FastCallFailure& failure = OpStateOf(v8::Isolate::GetCurrent()).fast_call_failure();
-  failure.error = std::move(error);
-  *failure.flag = 1;
+void RecordFastCallFailure(absl::Status error) {
+  RuntimeOpState& state = OpStateOf(v8::Isolate::GetCurrent());
+  state.fast_call_error() = std::move(error);
+  state.set_fast_call_outcome(FastCallOutcome::kFailed);
 }
 
 void OpCall::ThrowStatus(const absl::Status& status) {

@@ -33,14 +33,65 @@ v8::Local<v8::Value> CreateJsError(v8::Isolate* isolate, std::string_view js_cla
 // The JS error an op's failed status maps to (ops/errors.h).
 v8::Local<v8::Value> CreateJsErrorFromStatus(v8::Isolate* isolate, const absl::Status& status);
 
-// Isolate data slots: the runtime's OpState* (how a binding finds its runtime: function
-// data cannot hold per-runtime pointers, since a snapshot shares the functions), and the
-// runtime's OpMetrics* (null unless RuntimeOptions::op_metrics).
+// The outcome of a runtime's last fast op call: one int32 the runtime owns, which the op
+// glue reads through an Int32Array (`signal`, codegen/README.md, with these values as
+// literals). V8 10.2 cannot throw from a fast call, and an exception from its `fallback`
+// slow call skips the optimised caller's try/catch, so a fast call that cannot complete
+// records kFailed (RecordFastCallFailure); the op's JS wrapper sees it and calls the
+// slow-only binding, which resets it and throws (RethrowFastCallFailure). Either way the
+// op body runs once per JS call. An async op that goes pending records kPending
+// (core/async_ops.h); its stub resets it.
+enum class FastCallOutcome : int32_t {
+  kOk = 0,       // the call's result is its value
+  kFailed = 1,   // the fast call failed: the slow-only binding throws
+  kPending = 2,  // an async op went pending: its promise goes in the ring
+};
+
+// The OpState of a runtime: what ops see (ops/op_state.h) plus the runtime-side data of
+// op calls, which only generated code and core/ use: the async op support and the
+// fast-call outcome. Every OpState an op receives from a runtime is one.
+class RuntimeOpState final : public OpState {
+ public:
+  RuntimeOpState(v8::Isolate* isolate, uv_loop_t* loop, OpHost* host, AsyncOps* async_ops)
+      : OpState(isolate, loop, host) {
+    pending_registrar_ = async_ops;
+  }
+
+  static RuntimeOpState& Of(OpState& state) { return static_cast<RuntimeOpState&>(state); }
+
+  AsyncOps& async_ops() const { return *static_cast<AsyncOps*>(pending_registrar_); }
+
+  // The runtime binds the outcome to the glue's Int32Array (and resets it to kOk).
+  void BindFastCallOutcome(int32_t* outcome) {
+    fast_call_outcome_ = outcome;
+    *outcome = static_cast<int32_t>(FastCallOutcome::kOk);
+  }
+  // kOk until the runtime bound it.
+  FastCallOutcome fast_call_outcome() const {
+    return fast_call_outcome_ == nullptr ? FastCallOutcome::kOk
+                                         : static_cast<FastCallOutcome>(*fast_call_outcome_);
+  }
+  // Only once bound (fast calls and pending async ops happen after that).
+  void set_fast_call_outcome(FastCallOutcome outcome) {
+    *fast_call_outcome_ = static_cast<int32_t>(outcome);
+  }
+  // With kFailed: the error the slow-only binding throws; OK when the fast path rejected
+  // an argument (the op did not run, the slow path converts again and throws).
+  absl::Status& fast_call_error() { return fast_call_error_; }
+
+ private:
+  int32_t* fast_call_outcome_ = nullptr;
+  absl::Status fast_call_error_;
+};
+
+// Isolate data slots: the runtime's RuntimeOpState* (how a binding finds its runtime:
+// function data cannot hold per-runtime pointers, since a snapshot shares the functions),
+// and the runtime's OpMetrics* (null unless RuntimeOptions::op_metrics).
 inline constexpr uint32_t kIsolateSlotOpState = 1;
 inline constexpr uint32_t kIsolateSlotOpMetrics = 3;
 
-inline OpState& OpStateOf(v8::Isolate* isolate) {
-  return *static_cast<OpState*>(isolate->GetData(kIsolateSlotOpState));
+inline RuntimeOpState& OpStateOf(v8::Isolate* isolate) {
+  return *static_cast<RuntimeOpState*>(isolate->GetData(kIsolateSlotOpState));
 }
 
 // One op as the generator describes it.
@@ -53,7 +104,7 @@ struct OpDescriptor {
   const v8::CFunction* fast_counted;
   int arity;                     // JavaScript parameters (Function.length)
   // The fast function can fail (an argument it rejects, or an absl::Status result): the
-  // op's JS glue checks the fast-call signal after the call. Without it the fast function
+  // op's JS glue checks the fast-call outcome after the call. Without it the fast function
   // is exported as is.
   bool fast_may_fail;
   // Returns kiln::Future<T>: exposed through a JS stub that always returns a promise.
@@ -124,7 +175,7 @@ class OpCall {
   OpCall(const v8::FunctionCallbackInfo<v8::Value>& info, const char* op_name)
       : info_(info), op_name_(op_name) {}
 
-  // After a failed fast call (OpState::FastCallFailure): clears the flag; if the op ran
+  // After a failed fast call (FastCallOutcome::kFailed): resets the outcome; if the op ran
   // and failed, throws its error (the op does not run a second time) and returns true.
   // Returns false when the fast path rejected an argument: the slow path converts again
   // and throws that argument's error.
@@ -159,7 +210,7 @@ class OpCall {
   template <typename T>
   void Return(T&& result);
 
-  OpState& state() const { return OpStateOf(info_.GetIsolate()); }
+  RuntimeOpState& state() const { return OpStateOf(info_.GetIsolate()); }
   const v8::FunctionCallbackInfo<v8::Value>& info() const { return info_; }
   // Async ops: JS argument 0 is the promise id the stub passes; op arguments follow.
   void SkipLeadingArguments(int count) { argument_offset_ = count; }
@@ -223,10 +274,10 @@ namespace internal {
 // settles the promise through the ring like a completion, so the made Completer's own
 // (later, ignored) completion can never settle a promise that reuses the id.
 template <typename T>
-void QueueReadyResult(AsyncOps* ops, Future<T>& future) {
-  PendingRegistration registration = ops->RegisterReadyResult();
-  if (!registration.registered) return;
-  Completer<T> completer(ops->channel(), registration);
+void QueueReadyResult(AsyncOps& ops, Future<T>& future) {
+  PendingRegistration registration = ops.RegisterReadyResult();
+  if (!registration.registered()) return;
+  Completer<T> completer(std::move(registration));
   if (future.state() == Future<T>::State::kFailed) {
     completer.Fail(future.error());
   } else if constexpr (std::is_void_v<T>) {
@@ -237,12 +288,12 @@ void QueueReadyResult(AsyncOps* ops, Future<T>& future) {
 }
 
 // A call that registered a pending Future: the promise settles through the ring, with
-// the op's completion (pending) or with the result it returned instead (see above). The
-// signal tells the stub to put the promise in the ring (core/async_ops.h).
+// the op's completion (pending) or with the result it returned instead (see above).
+// FastCallOutcome::kPending tells the stub to put the promise in the ring.
 template <typename T>
-void SettleThroughRing(AsyncOps* ops, OpState& state, Future<T>& future) {
+void SettleThroughRing(AsyncOps& ops, RuntimeOpState& state, Future<T>& future) {
   if (future.state() != Future<T>::State::kPending) QueueReadyResult(ops, future);
-  *state.fast_call_failure().flag = AsyncOps::kSignalPending;
+  state.set_fast_call_outcome(FastCallOutcome::kPending);
 }
 }  // namespace internal
 
@@ -258,19 +309,19 @@ void SettleThroughRing(AsyncOps* ops, OpState& state, Future<T>& future) {
 class AsyncOpCall {
  public:
   AsyncOpCall(OpCall& call, CompletionConverter convert)
-      : call_(call), ops_(static_cast<AsyncOps*>(call.state().async_host())) {
+      : call_(call), ops_(call.state().async_ops()) {
     call.SkipLeadingArguments(1);
     // The id comes from js/async.js, never from user code: a uint32.
     uint32_t id = call.info()[0]->Uint32Value(call.isolate()->GetCurrentContext()).FromMaybe(0);
-    ops_->BeginCall(id, call.op_name(), convert);
+    ops_.BeginCall(id, call.op_name(), convert);
   }
-  ~AsyncOpCall() { ops_->EndCall(); }
+  ~AsyncOpCall() { ops_.EndCall(); }
   AsyncOpCall(const AsyncOpCall&) = delete;
   AsyncOpCall& operator=(const AsyncOpCall&) = delete;
 
   template <typename T>
   void Return(Future<T> future) {
-    if (ops_->call_registered()) {
+    if (ops_.call_registered()) {
       internal::SettleThroughRing(ops_, call_.state(), future);
       return;
     }
@@ -289,7 +340,7 @@ class AsyncOpCall {
 
  private:
   OpCall& call_;
-  AsyncOps* ops_;
+  AsyncOps& ops_;
 };
 
 // The fast path of one call: helpers of generated fast functions.
@@ -311,28 +362,28 @@ class AsyncOpCall {
 // FastApiCallbackOptions argument is only there for ops that take OpState& or
 // v8::Isolate*; V8 10.2 passes no isolate in it, so the current isolate (a thread-local
 // read) leads to the runtime.
-inline OpState& FastOpState(v8::FastApiCallbackOptions& options) {
+inline RuntimeOpState& FastOpState(v8::FastApiCallbackOptions& options) {
   return OpStateOf(v8::Isolate::GetCurrent());
 }
 inline v8::Isolate* FastOpIsolate(v8::FastApiCallbackOptions& options) {
   return FastOpState(options).isolate();
 }
 
-// Marks the call failed (the JS wrapper then calls the slow callback); see
-// OpState::FastCallFailure. Cold paths, out of line.
-void SignalFastCallFailure(absl::Status error);
+// Records FastCallOutcome::kFailed and `error` (the JS wrapper then calls the slow-only
+// binding). Cold paths, out of line.
+void RecordFastCallFailure(absl::Status error);
 
 // An argument the fast path does not accept: the op has not run.
 template <typename T>
 T FastArgumentRejected() {
-  SignalFastCallFailure(absl::OkStatus());
+  RecordFastCallFailure(absl::OkStatus());
   return T();
 }
 
 // The op ran and failed: its error is thrown by the slow callback.
 template <typename T>
 T FastOpFailed(absl::Status error) {
-  SignalFastCallFailure(std::move(error));
+  RecordFastCallFailure(std::move(error));
   return T();
 }
 
@@ -367,30 +418,31 @@ T FastReadyResult(const char* op_name, Future<T> future) {
 //   }
 //
 // A ready value is returned as is; a failure is stored for the slow-only binding to throw
-// (FastOpFailed); pending sets the signal to 2 (core/async_ops.h). An op without an
-// OpState& parameter cannot make a pending Future (MakeFuture needs the state), so its
-// fast function skips the call bookkeeping: `return kiln::FastReadyResult("op", op(x));`.
+// (FastOpFailed); pending records FastCallOutcome::kPending (core/async_ops.h). An op
+// without an OpState& parameter cannot make a pending Future (MakeFuture needs the
+// state), so its fast function skips the call bookkeeping:
+// `return kiln::FastReadyResult("op", op(x));`.
 class FastAsyncOpCall {
  public:
-  FastAsyncOpCall(OpState& state, int64_t promise_id, const char* op_name,
+  FastAsyncOpCall(RuntimeOpState& state, int64_t promise_id, const char* op_name,
                   CompletionConverter convert)
-      : state_(state), ops_(static_cast<AsyncOps*>(state_.async_host())), op_name_(op_name) {
-    ops_->BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
+      : state_(state), ops_(state.async_ops()), op_name_(op_name) {
+    ops_.BeginCall(static_cast<uint32_t>(promise_id), op_name, convert);
   }
-  ~FastAsyncOpCall() { ops_->EndCall(); }
+  ~FastAsyncOpCall() { ops_.EndCall(); }
   FastAsyncOpCall(const FastAsyncOpCall&) = delete;
   FastAsyncOpCall& operator=(const FastAsyncOpCall&) = delete;
 
   template <typename T>
   T Return(Future<T> future) {
-    if (!ops_->call_registered()) return FastReadyResult(op_name_, std::move(future));
+    if (!ops_.call_registered()) return FastReadyResult(op_name_, std::move(future));
     internal::SettleThroughRing(ops_, state_, future);
     return T();
   }
 
  private:
-  OpState& state_;
-  AsyncOps* ops_;
+  RuntimeOpState& state_;
+  AsyncOps& ops_;
   const char* op_name_;
 };
 

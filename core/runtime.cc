@@ -410,9 +410,9 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
                                              v8::Isolate::kMessageError);
   ModuleLoader::InstallIsolateCallbacks(isolate_);
   modules_ = std::make_unique<ModuleLoader>(isolate_);
-  op_state_ = std::make_unique<OpState>(isolate_, loop_, static_cast<OpHost*>(this));
   async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
-  op_state_->set_async_host(async_ops_.get());
+  op_state_ = std::make_unique<RuntimeOpState>(isolate_, loop_, static_cast<OpHost*>(this),
+                                               async_ops_.get());
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
     op_metrics_ = std::make_unique<OpMetrics>();
@@ -519,15 +519,14 @@ absl::Status Runtime::AttachRuntime() {
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Object> internals = this->internals();
   v8::Local<v8::Value> settle = Property(context, internals, "settleAsyncOps");
-  v8::Local<v8::Value> signal = Property(context, internals, "opSignal");
+  v8::Local<v8::Value> outcome = Property(context, internals, "fastCallOutcome");
   v8::Local<v8::Value> attach = Property(context, internals, "attachRuntime");
-  if (!settle->IsFunction() || !signal->IsInt32Array() || !attach->IsFunction()) {
+  if (!settle->IsFunction() || !outcome->IsInt32Array() || !attach->IsFunction()) {
     return absl::InternalError("bootstrap: the core extension did not set up internals");
   }
   async_ops_->SetJsSide(settle.As<v8::Function>());
-  fast_call_signal_ = signal.As<v8::Int32Array>()->Buffer()->GetBackingStore();
-  op_state_->fast_call_failure().flag = static_cast<int32_t*>(fast_call_signal_->Data());
-  *op_state_->fast_call_failure().flag = 0;
+  fast_call_outcome_store_ = outcome.As<v8::Int32Array>()->Buffer()->GetBackingStore();
+  op_state_->BindFastCallOutcome(static_cast<int32_t*>(fast_call_outcome_store_->Data()));
 
   std::vector<v8::Local<v8::Value>> args;
   for (const std::string& arg : options_.args) args.push_back(Utf8String(isolate_, arg));
@@ -580,10 +579,11 @@ absl::Status Runtime::EvaluateExtensionModule(const std::string& specifier) {
 absl::Status Runtime::InstallOps(const std::vector<const Extension*>& extensions) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   v8::Local<v8::Object> internals = this->internals();
-  v8::Local<v8::Value> signal = Property(context, internals, "opSignal");
-  if (!signal->IsInt32Array()) {
-    signal = v8::Int32Array::New(v8::ArrayBuffer::New(isolate_, sizeof(int32_t)), 0, 1);
-    internals->Set(context, OneByteString(isolate_, "opSignal"), signal).Check();
+  // The fast-call outcome (FastCallOutcome), the glue's `signal`.
+  v8::Local<v8::Value> outcome = Property(context, internals, "fastCallOutcome");
+  if (!outcome->IsInt32Array()) {
+    outcome = v8::Int32Array::New(v8::ArrayBuffer::New(isolate_, sizeof(int32_t)), 0, 1);
+    internals->Set(context, OneByteString(isolate_, "fastCallOutcome"), outcome).Check();
   }
   v8::Local<v8::Value> ops = Property(context, internals, "ops");
   if (!ops->IsObject()) {
@@ -648,7 +648,7 @@ absl::Status Runtime::InstallOps(const std::vector<const Extension*>& extensions
       v8::Local<v8::Script> script;
       v8::Local<v8::Value> glue;
       v8::Local<v8::Value> functions;
-      v8::Local<v8::Value> argv[] = {native, slow_only, signal, async_support};
+      v8::Local<v8::Value> argv[] = {native, slow_only, outcome, async_support};
       v8::Local<v8::Array> names;
       if (!v8::Script::Compile(context, OneByteString(isolate_, table->js_glue), &origin)
                .ToLocal(&script) ||

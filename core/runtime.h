@@ -162,10 +162,10 @@ class Runtime : private OpHost {
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   std::unique_ptr<ModuleLoader> modules_;
-  std::unique_ptr<OpState> op_state_;
   std::unique_ptr<AsyncOps> async_ops_;
-  // The fast-call signal's buffer (an Int32Array the op glue reads).
-  std::shared_ptr<v8::BackingStore> fast_call_signal_;
+  std::unique_ptr<RuntimeOpState> op_state_;
+  // The fast-call outcome's buffer (FastCallOutcome; an Int32Array the op glue reads).
+  std::shared_ptr<v8::BackingStore> fast_call_outcome_store_;
   PropertyKeyCache property_keys_;  // isolate data slot kIsolateSlotPropertyKeys
   // Installed extensions (core first) in load order, and which of them the snapshot held.
   std::vector<const Extension*> extensions_;

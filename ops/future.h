@@ -27,14 +27,14 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "ops/op_state.h"
-#include "v8.h"
+#include "v8-forward.h"
+#include "v8-local-handle.h"
 
 namespace kiln {
 
@@ -71,53 +71,41 @@ struct Completion {
   Completion(uint32_t id, Kind kind, const char* op_name) : id(id), kind(kind), op_name(op_name) {}
 };
 
-// Wakes the runtime's loop; implemented by the runtime (a uv_async_send).
-class LoopWaker {
+// Where completers push their completions: the runtime's thread-safe queue
+// (core/completion_channel.h implements it). Shared by the runtime and every Completer of
+// one runtime; once the runtime is gone, pushes are dropped.
+class CompletionSink {
  public:
-  virtual ~LoopWaker() = default;
-  virtual void Wake() = 0;
-};
-
-// The thread-safe queue completers push into. Shared by the runtime and every Completer;
-// after Close (the runtime going away) pushes are dropped.
-class CompletionChannel {
- public:
-  explicit CompletionChannel(LoopWaker* waker) : waker_(waker) {}
-
-  // Queues `completion` and wakes the loop; returns false (and drops it) once closed.
-  bool Push(Completion completion);
+  virtual ~CompletionSink() = default;
+  // Queues `completion` and wakes the runtime's loop; returns false (and drops it) once
+  // the runtime no longer takes completions.
+  virtual bool Push(Completion completion) = 0;
   // The same for many (moved out of `*completions`, which is left empty).
-  bool PushAll(std::vector<Completion>* completions);
-  // Swaps everything queued so far into `*taken` (the runtime's thread). Pass an empty
-  // vector with the capacity you want the queue to have next (it is swapped in).
-  void Drain(std::vector<Completion>* taken);
-  bool HasQueued();
-  // No more pushes reach the runtime; what is queued is dropped.
-  void Close();
-
- private:
-  std::mutex mutex_;
-  std::vector<Completion> queue_;
-  LoopWaker* waker_;  // null once closed
+  virtual bool PushAll(std::vector<Completion>* completions) = 0;
 };
 
 // The op call a MakeFuture belongs to, as the runtime registered it.
 struct PendingRegistration {
-  bool registered = false;  // false: no async op call in progress, or already pending
+  // Where the call's Completer pushes; null when nothing was registered (no async op call
+  // in progress, the call is already pending, or the runtime is going away).
+  std::shared_ptr<CompletionSink> sink;
   uint32_t id = 0;
   const char* op_name = "";
   CompletionConverter convert = nullptr;
   bool ready_result = false;  // see Completion::ready_result
+
+  bool registered() const { return sink != nullptr; }
 };
 
-// What MakeFuture needs from the runtime: implemented by core/async_ops.h, reachable
-// from OpState.
-class AsyncOpHost {
+// The runtime's side of MakeFuture: registers the async op call in progress as pending
+// (core/async_ops.h implements it; OpState holds it). Runtime's thread only.
+class PendingRegistrar {
  public:
-  virtual ~AsyncOpHost() = default;
-  // Registers the op call in progress as pending (once per call).
+  // Once per call; later calls (and calls outside an async op) register nothing.
   virtual PendingRegistration BeginPending() = 0;
-  virtual const std::shared_ptr<CompletionChannel>& channel() = 0;
+
+ protected:
+  ~PendingRegistrar() = default;
 };
 
 template <typename T>
@@ -130,8 +118,9 @@ template <typename T>
 class Completer {
  public:
   Completer() = default;
-  Completer(std::shared_ptr<CompletionChannel> channel, const PendingRegistration& registration)
-      : channel_(std::move(channel)),
+  // A Completer for `registration` (one that does nothing if nothing was registered).
+  explicit Completer(PendingRegistration registration)
+      : sink_(std::move(registration.sink)),
         id_(registration.id),
         op_name_(registration.op_name),
         convert_(registration.convert),
@@ -140,7 +129,7 @@ class Completer {
   Completer& operator=(Completer&& other) noexcept {
     if (this != &other) {
       Drop();
-      channel_ = std::move(other.channel_);
+      sink_ = std::move(other.sink_);
       id_ = other.id_;
       op_name_ = other.op_name_;
       convert_ = other.convert_;
@@ -156,25 +145,25 @@ class Completer {
   // completer was already used or the runtime no longer takes completions.
   template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
   bool Complete(U value) {
-    if (!channel_) return false;
+    if (!sink_) return false;
     Completion completion = ValueCompletion(std::move(value));
     return Send(std::move(completion));
   }
   template <typename U = T, typename = std::enable_if_t<std::is_void_v<U>>>
   bool Complete() {
-    if (!channel_) return false;
+    if (!sink_) return false;
     Completion completion = Start(Completion::Kind::kUndefined);
     return Send(std::move(completion));
   }
   // Rejects the promise with the JS error `error` maps to (ops/errors.h). An OK status
   // is turned into an Internal error.
   bool Fail(absl::Status error) {
-    if (!channel_) return false;
+    if (!sink_) return false;
     Completion completion = ErrorCompletion(std::move(error));
     return Send(std::move(completion));
   }
 
-  bool valid() const { return channel_ != nullptr; }
+  bool valid() const { return sink_ != nullptr; }
   uint32_t id() const { return id_; }
 
  private:
@@ -211,25 +200,26 @@ class Completer {
     return completion;
   }
   bool Send(Completion completion) {
-    std::shared_ptr<CompletionChannel> channel = std::move(channel_);
-    return channel->Push(std::move(completion));
+    std::shared_ptr<CompletionSink> sink = std::move(sink_);
+    return sink->Push(std::move(completion));
   }
   void Drop() {
-    if (!channel_) return;
+    if (!sink_) return;
     Send(Start(Completion::Kind::kDropped));
   }
 
-  std::shared_ptr<CompletionChannel> channel_;
+  std::shared_ptr<CompletionSink> sink_;
   uint32_t id_ = 0;
   const char* op_name_ = "";
   CompletionConverter convert_ = nullptr;
   bool ready_result_ = false;
 };
 
-// Completes many ops with one lock of the channel: for code that completes a batch at
-// once (a libuv callback that finishes many requests). Completions are queued in the
-// batch and sent on Send() or destruction, in the order they were added. Completers of
-// different runtimes may be mixed (each run of one runtime's completers is one push).
+// Completes many ops with one push (one lock of the runtime's queue): for code that
+// completes a batch at once (a libuv callback that finishes many requests). Completions
+// are queued in the batch and sent on Send() or destruction, in the order they were
+// added. Completers of different runtimes may be mixed (each run of one runtime's
+// completers is one push).
 class CompletionBatch {
  public:
   CompletionBatch() = default;
@@ -259,17 +249,17 @@ class CompletionBatch {
  private:
   template <typename T, typename Make>
   bool Add(Completer<T>& completer, Make make) {
-    if (!completer.channel_) return false;
-    if (channel_ != completer.channel_) {
+    if (!completer.sink_) return false;
+    if (sink_ != completer.sink_) {
       Send();
-      channel_ = completer.channel_;
+      sink_ = completer.sink_;
     }
     queued_.push_back(make());
-    completer.channel_.reset();
+    completer.sink_.reset();
     return true;
   }
 
-  std::shared_ptr<CompletionChannel> channel_;
+  std::shared_ptr<CompletionSink> sink_;
   std::vector<Completion> queued_;
 };
 
@@ -316,11 +306,11 @@ class Future {
 // false): an op call settles one promise.
 template <typename T>
 std::pair<Future<T>, Completer<T>> MakeFuture(OpState& state) {
-  AsyncOpHost* host = state.async_host();
-  PendingRegistration registration = host->BeginPending();
-  Completer<T> completer;
-  if (registration.registered) completer = Completer<T>(host->channel(), registration);
-  return {Future<T>(typename Future<T>::PendingTag{}, registration.id), std::move(completer)};
+  PendingRegistrar* registrar = state.pending_registrar_;  // null outside a runtime
+  PendingRegistration registration =
+      registrar != nullptr ? registrar->BeginPending() : PendingRegistration{};
+  uint32_t id = registration.id;
+  return {Future<T>(typename Future<T>::PendingTag{}, id), Completer<T>(std::move(registration))};
 }
 
 }  // namespace kiln

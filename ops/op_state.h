@@ -21,8 +21,15 @@ struct uv_loop_s;  // uv.h's uv_loop_t
 
 namespace kiln {
 
-class AsyncOpHost;  // ops/future.h
-class OpHost;       // ops/op_host.h
+class OpHost;            // ops/op_host.h
+class OpState;
+class PendingRegistrar;  // ops/future.h
+template <typename T>
+class Future;  // ops/future.h
+template <typename T>
+class Completer;  // ops/future.h
+template <typename T>
+std::pair<Future<T>, Completer<T>> MakeFuture(OpState& state);  // ops/future.h
 
 namespace internal {
 size_t NextExtensionStateSlot();
@@ -111,25 +118,17 @@ class OpState {
   uv_loop_s* loop() const { return loop_; }
   // Calls back into the runtime (ops/op_host.h).
   OpHost& host() const { return *host_; }
-
-  // The runtime's async op support (ops/future.h); set by the runtime.
-  AsyncOpHost* async_host() const { return async_host_; }
-  void set_async_host(AsyncOpHost* host) { async_host_ = host; }
   v8::Isolate* isolate() const { return isolate_; }
 
-  // A failed fast op call (generated code only). V8 10.2 cannot throw from a fast call,
-  // and an exception from its `fallback` slow call skips the optimised caller's
-  // try/catch, so a fast call that cannot complete sets `*flag`; the op's JS wrapper
-  // (core/runtime.cc) sees it and calls the slow callback, which clears the flag and
-  // throws `error` (the op ran and failed) or converts again and throws the argument
-  // error (the op did not run). Either way the op body runs once per JS call.
-  struct FastCallFailure {
-    absl::Status error;
-    int32_t* flag = nullptr;  // one int32 the wrappers read through an Int32Array
-  };
-  FastCallFailure& fast_call_failure() { return fast_call_failure_; }
+ protected:
+  // Set by the runtime's OpState (core/op_support.h, RuntimeOpState): how MakeFuture
+  // (ops/future.h) registers a pending op call. Null outside a runtime.
+  PendingRegistrar* pending_registrar_ = nullptr;
 
  private:
+  template <typename T>
+  friend std::pair<Future<T>, Completer<T>> MakeFuture(OpState& state);
+
   // Values are type-erased owners, so move-only types (std::unique_ptr) can be stored.
   using Holder = std::unique_ptr<void, void (*)(void*)>;
   // One address per type, so a lookup hashes a pointer (std::type_index hashes the
@@ -148,8 +147,6 @@ class OpState {
   v8::Isolate* isolate_;
   absl::flat_hash_map<const void*, Holder> values_;
   ResourceTable resources_;
-  FastCallFailure fast_call_failure_;
-  AsyncOpHost* async_host_ = nullptr;
   uv_loop_s* loop_;
   OpHost* host_;
   // Indexed by ExtensionStateSlot<T>(); null where no extension declared a T.

@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "ops/errors.h"
+#include "ops/future.h"
 
 namespace kiln {
 namespace {
@@ -101,6 +102,15 @@ TEST(OpStateTest, ExtensionStatesAreFoundBySlotAndDestroyedInReverseOrder) {
     EXPECT_NE(ExtensionStateSlot<FirstState>(), ExtensionStateSlot<SecondState>());
   }
   EXPECT_EQ(log, (std::vector<std::string>{"second", "first"}));
+}
+
+// Outside a runtime nothing registers a pending call: the Completer does nothing.
+TEST(OpStateTest, MakeFutureOutsideARuntimeHasNoCompleter) {
+  OpState state(nullptr, nullptr, nullptr);
+  auto [future, completer] = MakeFuture<int32_t>(state);
+  EXPECT_EQ(future.state(), Future<int32_t>::State::kPending);
+  EXPECT_FALSE(completer.valid());
+  EXPECT_FALSE(completer.Complete(1));
 }
 
 }  // namespace
