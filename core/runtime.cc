@@ -513,20 +513,34 @@ absl::Status Runtime::AttachToSnapshot() {
   return status;
 }
 
-// The per-runtime facts, on a runtime made from source or from a snapshot alike.
-absl::Status Runtime::AttachRuntime() {
-  RuntimeScope scope(this);
-  v8::Local<v8::Context> context = scope.context();
+// Points the C++ side of ops at their JavaScript side: the fast-call outcome the glue
+// reads, and the function that settles async ops. Once ops exist (an entry module may
+// call them) and again on a runtime from a snapshot.
+absl::Status Runtime::BindOpSupport() {
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   v8::Local<v8::Object> internals = this->internals();
   v8::Local<v8::Value> settle = Property(context, internals, "settleAsyncOps");
   v8::Local<v8::Value> outcome = Property(context, internals, "fastCallOutcome");
-  v8::Local<v8::Value> attach = Property(context, internals, "attachRuntime");
-  if (!settle->IsFunction() || !outcome->IsInt32Array() || !attach->IsFunction()) {
+  if (!settle->IsFunction() || !outcome->IsInt32Array()) {
     return absl::InternalError("bootstrap: the core extension did not set up internals");
   }
   async_ops_->SetJsSide(settle.As<v8::Function>());
   fast_call_outcome_store_ = outcome.As<v8::Int32Array>()->Buffer()->GetBackingStore();
   op_state_->BindFastCallOutcome(static_cast<int32_t*>(fast_call_outcome_store_->Data()));
+  return absl::OkStatus();
+}
+
+// The per-runtime facts, on a runtime made from source or from a snapshot alike.
+absl::Status Runtime::AttachRuntime() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> internals = this->internals();
+  v8::Local<v8::Value> attach = Property(context, internals, "attachRuntime");
+  absl::Status bound = BindOpSupport();
+  if (!bound.ok()) return bound;
+  if (!attach->IsFunction()) {
+    return absl::InternalError("bootstrap: the core extension did not set internals.attachRuntime");
+  }
 
   std::vector<v8::Local<v8::Value>> args;
   for (const std::string& arg : options_.args) args.push_back(Utf8String(isolate_, arg));
@@ -671,7 +685,7 @@ absl::Status Runtime::InstallOps(const std::vector<const Extension*>& extensions
       }
     }
   }
-  return absl::OkStatus();
+  return BindOpSupport();
 }
 
 // ext:core/ops: a synthetic module exporting every op in internals.ops. Made again when
@@ -713,19 +727,26 @@ absl::Status Runtime::Shutdown() {
   shut_down_ = true;
   {
     v8::Isolate::Scope isolate_scope(isolate_);
-    v8::HandleScope handle_scope(isolate_);
-    modules_->Clear();
-    // Resources may hold V8 handles: close them while the isolate is alive. Closing them
-    // may complete pending ops; then nothing more is delivered.
-    op_state_.reset();
-    async_ops_->Close();
-    unhandled_rejections_.clear();
-    module_evaluations_.clear();
-    main_module_evaluation_.Reset();
-    property_keys_.Clear();
-    context_.Reset();
+    ReleaseHandles();
   }
   return CloseLoopAndIsolate();
+}
+
+// Drops everything that holds V8 handles, while the isolate is alive (before Dispose, or
+// before a snapshot is made).
+void Runtime::ReleaseHandles() {
+  v8::HandleScope handle_scope(isolate_);
+  modules_->Clear();
+  // Resources and extension state may hold V8 handles: close them while the isolate is
+  // alive. Closing them may complete pending ops; then nothing more is delivered.
+  op_state_.reset();
+  async_ops_->Close();
+  unhandled_rejections_.clear();
+  module_evaluations_.clear();
+  main_module_evaluation_.Reset();
+  property_keys_.Clear();
+  fast_call_outcome_store_.reset();
+  context_.Reset();
 }
 
 absl::Status Runtime::CloseLoopAndIsolate() {
@@ -975,15 +996,14 @@ absl::Status Runtime::SerializeInto(v8::SnapshotCreator* creator) {
   if (!unhandled_rejections_.empty() || pending_error_) {
     return absl::InternalError("snapshot: the extensions left an error behind");
   }
+  if (async_ops_->pending_count() != 0 || uv_loop_alive(loop_)) {
+    return absl::InternalError(
+        "snapshot: the extensions left work pending (an async op, a timer or a handle): "
+        "their modules must not start work while they are evaluated");
+  }
   // The message listener lives in the heap; every runtime adds its own.
   isolate_->RemoveMessageListeners(&Runtime::OnUncaughtMessage);
-  modules_->Clear();
-  op_state_.reset();
-  async_ops_->Close();
-  property_keys_.Clear();
-  module_evaluations_.clear();
-  main_module_evaluation_.Reset();
-  context_.Reset();
+  ReleaseHandles();
   creator->SetDefaultContext(context);
   return absl::OkStatus();
 }
@@ -1000,6 +1020,9 @@ absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensi
   }
   if (status.ok()) {
     blob = runtime->snapshot_creator_->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
+  } else if (runtime->isolate_ != nullptr) {
+    v8::Isolate::Scope isolate_scope(runtime->isolate_);
+    runtime->ReleaseHandles();
   }
   runtime->shut_down_ = true;
   absl::Status closed = runtime->CloseLoopAndIsolate();

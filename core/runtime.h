@@ -133,12 +133,14 @@ class Runtime : private OpHost {
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize(bool for_snapshot);
   absl::Status CloseLoopAndIsolate();
+  void ReleaseHandles();
   absl::Status Bootstrap(const std::vector<const Extension*>& extensions);
   absl::Status AttachToSnapshot();
   absl::Status InstallOps(const std::vector<const Extension*>& extensions);
   absl::Status EvaluateExtensionModule(const std::string& specifier);
   absl::Status MakeOpsModule();
   absl::Status AttachRuntime();
+  absl::Status BindOpSupport();
   absl::Status SerializeInto(v8::SnapshotCreator* creator);
   v8::Local<v8::Object> internals() const;
   void DeliverAsyncCompletions();

@@ -7,6 +7,8 @@
 #include "core/testing/runtime_fixture.h"
 #include "gtest/gtest.h"
 #include "core/testing/core_snapshot.h"
+#include "core/snapshot.h"
+#include "tests/extensions/eager_extension.h"
 #include "tests/extensions/greeter_extension.h"
 #include "tests/extensions/greeter_snapshot.h"
 #include "tests/extensions/greeter_state.h"
@@ -138,6 +140,25 @@ TEST(ExtensionErrorsTest, AFailingEntryModuleFailsCreate) {
   EXPECT_NE(created.status().message().find("ext:broken/broken.js failed"), std::string::npos)
       << created.status();
   EXPECT_NE(created.status().message().find("broken on purpose"), std::string::npos);
+}
+
+// An entry module may start async work; it settles once the loop runs.
+TEST(ExtensionAsyncTest, AnEntryModuleMayStartAnAsyncOp) {
+  RuntimeOptions options;
+  options.extensions = {&extensions::eager(), &extensions::greeter()};
+  auto created = Runtime::Create(options);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE((*created)->RunEventLoop().ok());
+  EXPECT_EQ((*created)->EvalToString("earlyResult").value(), "'Hello, boot!'");
+}
+
+// But such an extension cannot be put in a snapshot: the work would be lost.
+TEST(ExtensionAsyncTest, ASnapshotOfPendingWorkIsRefused) {
+  absl::StatusOr<std::string> snapshot =
+      CreateSnapshot({&extensions::eager(), &extensions::greeter()});
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_NE(snapshot.status().message().find("left work pending"), std::string::npos)
+      << snapshot.status();
 }
 
 // Everything a user script can reach from globalThis (properties, accessors, prototypes,

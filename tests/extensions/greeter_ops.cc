@@ -22,6 +22,12 @@ std::string op_greet(OpState& state, std::string name) {
   return absl::StrCat(greeter->greeting, ", ", name, "!");
 }
 
+Future<std::string> op_greet_soon(OpState& state, std::string name) {
+  auto [future, completer] = MakeFuture<std::string>(state);
+  completer.Complete(op_greet(state, name));
+  return std::move(future);
+}
+
 int32_t op_greet_count(OpState& state) { return state.extension_state<GreeterState>()->greeted; }
 
 }  // namespace kiln::testing
