@@ -452,22 +452,10 @@ absl::Status Runtime::Bootstrap(const std::vector<const Extension*>& extensions)
   v8::Local<v8::Module> internals_module = v8::Module::CreateSyntheticModule(
       isolate_, OneByteString(isolate_, "ext:core/internals"), exports, InternalsModuleSteps);
   modules_->AddBuiltinModule("ext:core/internals", internals_module);
-  for (const Extension* extension : extensions) {
-    for (const js::EmbeddedFile& file : extension->esm) {
-      modules_->AddBuiltinSource(file.name, file.source, file.size);
-    }
-    for (const PublishedModule& published : extension->published) {
-      modules_->Publish(published.specifier, published.module);
-    }
-  }
+  RegisterModules(extensions);
   // The promise ring comes first: the glue of async ops is built around it.
   absl::Status status = EvaluateExtensionModule("ext:core/async.js");
-  if (status.ok()) status = InstallOps(extensions);
-  if (status.ok()) status = MakeOpsModule();
-  for (const Extension* extension : extensions) {
-    if (!status.ok()) break;
-    if (!extension->esm.empty()) status = EvaluateExtensionModule(extension->esm[0].name);
-  }
+  if (status.ok()) status = LoadExtensions(extensions);
   if (!status.ok()) return status;
   v8::Local<v8::Value> error_classes = Property(context, internals, "errorClasses");
   if (error_classes->IsObject()) context->SetEmbedderData(kContextSlotErrorClasses, error_classes);
@@ -491,7 +479,17 @@ absl::Status Runtime::AttachToSnapshot() {
     modules_->AddBuiltinModule(ToStdString(isolate_, list->Get(context, i).ToLocalChecked()),
                                module);
   }
-  for (const Extension* extension : extensions_) {
+  RegisterModules(extensions_);
+  std::vector<const Extension*> late(extensions_.begin() + snapshot_extension_count_,
+                                     extensions_.end());
+  if (late.empty()) return absl::OkStatus();
+  return LoadExtensions(late);
+}
+
+// Makes the extensions' module sources and published names known to the module loader
+// (modules already compiled, from a snapshot, are kept).
+void Runtime::RegisterModules(const std::vector<const Extension*>& extensions) {
+  for (const Extension* extension : extensions) {
     for (const js::EmbeddedFile& file : extension->esm) {
       if (!modules_->HasBuiltin(file.name)) {
         modules_->AddBuiltinSource(file.name, file.source, file.size);
@@ -501,12 +499,14 @@ absl::Status Runtime::AttachToSnapshot() {
       modules_->Publish(published.specifier, published.module);
     }
   }
-  std::vector<const Extension*> late(extensions_.begin() + snapshot_extension_count_,
-                                     extensions_.end());
-  if (late.empty()) return absl::OkStatus();
-  absl::Status status = InstallOps(late);
+}
+
+// Installs the extensions' ops, (re)makes ext:core/ops, and evaluates their entry modules
+// in load order.
+absl::Status Runtime::LoadExtensions(const std::vector<const Extension*>& extensions) {
+  absl::Status status = InstallOps(extensions);
   if (status.ok()) status = MakeOpsModule();
-  for (const Extension* extension : late) {
+  for (const Extension* extension : extensions) {
     if (!status.ok()) break;
     if (!extension->esm.empty()) status = EvaluateExtensionModule(extension->esm[0].name);
   }

@@ -136,6 +136,8 @@ class Runtime : private OpHost {
   void ReleaseHandles();
   absl::Status Bootstrap(const std::vector<const Extension*>& extensions);
   absl::Status AttachToSnapshot();
+  void RegisterModules(const std::vector<const Extension*>& extensions);
+  absl::Status LoadExtensions(const std::vector<const Extension*>& extensions);
   absl::Status InstallOps(const std::vector<const Extension*>& extensions);
   absl::Status EvaluateExtensionModule(const std::string& specifier);
   absl::Status MakeOpsModule();
