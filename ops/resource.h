@@ -28,7 +28,7 @@ struct ResourceId {
 class Resource {
  public:
   virtual ~Resource() = default;
-  // Shown in leak reports and by kiln.ops.op_resources(): "fsFile", "timer", ...
+  // Shown in leak reports and by op_resources() (ext:core/ops): "fsFile", "timer", ...
   virtual std::string name() const = 0;
   // Called by ResourceTable::Close before the resource is destroyed: cancel pending work,
   // release OS handles. Not called by Take (the taker owns the resource then).
