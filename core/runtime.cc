@@ -584,7 +584,17 @@ absl::Status Runtime::EvaluateExtensionModule(const std::string& specifier) {
         absl::StrCat("bootstrap: ", specifier, ": its top-level await did not settle"));
   }
   ForgetUnhandledRejection(promise);
-  unhandled_rejections_.clear();
+  // A promise the module rejected and left unhandled is a bug in the extension: said at
+  // Runtime::Create, not reported later as if user code had made it.
+  if (!unhandled_rejections_.empty()) {
+    v8::Local<v8::Value> reason = unhandled_rejections_.front().second.Get(isolate_);
+    unhandled_rejections_.clear();
+    return absl::InternalError(absl::StrCat(
+        "bootstrap: ", specifier, " left a promise rejected with no handler: ",
+        JsErrorFromException(isolate_, context, reason,
+                             v8::Exception::CreateMessage(isolate_, reason))
+            .Report()));
+  }
   return absl::OkStatus();
 }
 

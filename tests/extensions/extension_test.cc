@@ -161,6 +161,22 @@ TEST(ExtensionAsyncTest, ASnapshotOfPendingWorkIsRefused) {
       << snapshot.status();
 }
 
+TEST(ExtensionErrorsTest, AnUnhandledRejectionInAnEntryModuleFailsCreate) {
+  static const char kSource[] = "Promise.reject(new TypeError('nobody handles this'));";
+  static const js::EmbeddedFile kRejecting[] = {
+      {"ext:rejecting/rejecting.js", kSource, sizeof(kSource) - 1}};
+  static const Extension rejecting{"rejecting", {}, {kRejecting[0]}};
+  RuntimeOptions options;
+  options.extensions = {&rejecting};
+  auto created = Runtime::Create(options);
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.status().message().find(
+                "ext:rejecting/rejecting.js left a promise rejected with no handler"),
+            std::string::npos)
+      << created.status();
+  EXPECT_NE(created.status().message().find("nobody handles this"), std::string::npos);
+}
+
 // Everything a user script can reach from globalThis (properties, accessors, prototypes,
 // function properties), and none of it is an op.
 class UnreachableOpsTest : public ExtensionTest {
