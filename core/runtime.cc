@@ -312,61 +312,57 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options)
   return runtime;
 }
 
+// Whether `snapshot` can serve this runtime: it must hold only installed extensions, have
+// been made with the same op tables (V8 matches external references by position) and
+// share its blob with the process's live runtimes. If so, sets up the runtime to
+// deserialise it (`*blob`, the external references, the extensions it holds first) and
+// returns ""; otherwise returns why not.
+std::string Runtime::UseSnapshot(const Snapshot& snapshot, v8::StartupData* blob) {
+  absl::StatusOr<SnapshotHeader> header = ParseSnapshot(snapshot);
+  if (!header.ok()) return std::string(header.status().message());
+  std::vector<const Extension*> in_snapshot;
+  for (const std::string& name : header->extensions) {
+    auto it = std::find_if(extensions_.begin(), extensions_.end(),
+                           [&](const Extension* e) { return e->name == name; });
+    if (it == extensions_.end()) {
+      return absl::StrCat("it holds extension '", name, "', which is not installed");
+    }
+    in_snapshot.push_back(*it);
+  }
+  uint64_t fingerprint = 0;
+  std::vector<intptr_t> references = ExternalReferences(in_snapshot, &fingerprint);
+  if (fingerprint != header->fingerprint) {
+    return "it was made with other op tables than this binary links";
+  }
+  if (!SharedHeapRegistry::Join(snapshot.data)) {
+    return "another runtime of this process was made from another snapshot or from source, "
+           "and V8 shares one read-only heap among live isolates";
+  }
+  joined_shared_heap_ = true;
+  std::vector<const Extension*> reordered = in_snapshot;
+  for (const Extension* extension : extensions_) {
+    if (std::find(in_snapshot.begin(), in_snapshot.end(), extension) == in_snapshot.end()) {
+      reordered.push_back(extension);
+    }
+  }
+  extensions_ = std::move(reordered);
+  snapshot_extension_count_ = in_snapshot.size();
+  external_references_ = std::move(references);
+  *blob = {header->blob, static_cast<int>(header->blob_size)};
+  from_snapshot_ = true;
+  return "";
+}
+
 absl::Status Runtime::Initialize(bool for_snapshot) {
   InitializeV8();
   absl::StatusOr<std::vector<const Extension*>> ordered = OrderExtensions(options_.extensions);
   if (!ordered.ok()) return ordered.status();
   extensions_ = std::move(*ordered);
 
-  // Which extensions come from the snapshot: it must hold only installed extensions and
-  // have been made with the same op tables (V8 matches external references by position).
-  v8::StartupData* blob = nullptr;
-  v8::StartupData startup_data;
+  v8::StartupData startup_data{nullptr, 0};
   if (options_.snapshot != nullptr && !options_.op_metrics && !for_snapshot) {
-    absl::StatusOr<SnapshotHeader> header = ParseSnapshot(*options_.snapshot);
-    std::string problem;
-    std::vector<const Extension*> in_snapshot;
-    if (!header.ok()) {
-      problem = std::string(header.status().message());
-    } else {
-      for (const std::string& name : header->extensions) {
-        auto it = std::find_if(extensions_.begin(), extensions_.end(),
-                               [&](const Extension* e) { return e->name == name; });
-        if (it == extensions_.end()) {
-          problem = absl::StrCat("it holds extension '", name, "', which is not installed");
-          break;
-        }
-        in_snapshot.push_back(*it);
-      }
-    }
-    uint64_t fingerprint = 0;
-    std::vector<intptr_t> references;
-    if (problem.empty()) {
-      references = ExternalReferences(in_snapshot, &fingerprint);
-      if (fingerprint != header->fingerprint) {
-        problem = "it was made with other op tables than this binary links";
-      }
-    }
-    if (problem.empty() && !SharedHeapRegistry::Join(options_.snapshot->data)) {
-      problem =
-          "another runtime of this process was made from another snapshot or from source, and "
-          "V8 shares one read-only heap among live isolates";
-    }
-    if (problem.empty()) {
-      joined_shared_heap_ = true;
-      std::vector<const Extension*> reordered = in_snapshot;
-      for (const Extension* extension : extensions_) {
-        if (std::find(in_snapshot.begin(), in_snapshot.end(), extension) == in_snapshot.end()) {
-          reordered.push_back(extension);
-        }
-      }
-      extensions_ = std::move(reordered);
-      snapshot_extension_count_ = in_snapshot.size();
-      external_references_ = std::move(references);
-      startup_data = {header->blob, static_cast<int>(header->blob_size)};
-      blob = &startup_data;
-      from_snapshot_ = true;
-    } else {
+    std::string problem = UseSnapshot(*options_.snapshot, &startup_data);
+    if (!problem.empty()) {
       std::string note =
           absl::StrCat("kiln: not using the startup snapshot (", problem, "); loading from source\n");
       WriteAll(2, note.data(), note.size());
@@ -396,8 +392,8 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   } else {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = allocator_.get();
-    if (blob != nullptr) {
-      params.snapshot_blob = blob;
+    if (from_snapshot_) {
+      params.snapshot_blob = &startup_data;
       params.external_references = external_references_.data();
     }
     v8::Isolate::Initialize(isolate_, params);

@@ -132,6 +132,7 @@ class Runtime : private OpHost {
 
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize(bool for_snapshot);
+  std::string UseSnapshot(const Snapshot& snapshot, v8::StartupData* blob);
   absl::Status CloseLoopAndIsolate();
   void ReleaseHandles();
   absl::Status Bootstrap(const std::vector<const Extension*>& extensions);
