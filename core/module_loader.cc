@@ -47,10 +47,9 @@ void ModuleLoader::AddBuiltinSource(std::string specifier, const char* source, s
 }
 
 void ModuleLoader::AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module) {
-  auto found = by_path_.find(specifier);
-  if (found != by_path_.end()) by_path_.erase(found);
+  // A replaced module keeps its record (modules linked to it still find their path).
+  if (by_path_.count(specifier) == 0) builtin_order_.push_back(specifier);
   AddRecord(specifier, module);
-  builtin_order_.push_back(specifier);
 }
 
 void ModuleLoader::Publish(const std::string& specifier, const std::string& module) {
@@ -64,12 +63,7 @@ bool ModuleLoader::HasBuiltin(const std::string& specifier) const {
 std::vector<std::pair<std::string, v8::Local<v8::Module>>> ModuleLoader::BuiltinModules() const {
   std::vector<std::pair<std::string, v8::Local<v8::Module>>> modules;
   for (const std::string& specifier : builtin_order_) {
-    auto found = by_path_.find(specifier);
-    if (found == by_path_.end()) continue;
-    v8::Local<v8::Module> module = found->second->module.Get(isolate_);
-    bool replaced = false;
-    for (const auto& [earlier, earlier_module] : modules) replaced |= earlier == specifier;
-    if (!replaced) modules.emplace_back(specifier, module);
+    modules.emplace_back(specifier, by_path_.at(specifier)->module.Get(isolate_));
   }
   return modules;
 }
@@ -95,6 +89,7 @@ void ModuleLoader::AddRecord(const std::string& path, v8::Local<v8::Module> modu
 }
 
 void ModuleLoader::Clear() {
+  builtin_order_.clear();
   by_hash_.clear();
   by_path_.clear();
   records_.clear();
@@ -150,9 +145,10 @@ v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,
                  "ERR_MODULE_NOT_FOUND");
       return {};
     }
-    builtin_order_.push_back(path);
-    return Compile(context, path,
-                   Utf8String(isolate_, {builtin->second.source, builtin->second.size}));
+    v8::MaybeLocal<v8::Module> module =
+        Compile(context, path, Utf8String(isolate_, {builtin->second.source, builtin->second.size}));
+    if (by_path_.count(path) != 0) builtin_order_.push_back(path);  // compiled
+    return module;
   }
   absl::StatusOr<std::string> source = ReadFile(path);
   if (!source.ok()) {

@@ -925,18 +925,10 @@ bool Runtime::HasPendingWork() {
   return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
 }
 
-namespace {
-// A property of `object` that bootstrap JavaScript is known to have set.
-v8::Local<v8::Value> KnownProperty(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
-                                   const char* name) {
-  return object->Get(context, OneByteString(context->GetIsolate(), name)).ToLocalChecked();
-}
-}  // namespace
-
 void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
-  KnownProperty(context, internals(), "async")
+  Property(context, internals(), "async")
       .As<v8::Object>()
       ->Set(context, OneByteString(isolate_, "nextId"), v8::Integer::NewFromUnsigned(isolate_, id))
       .Check();
@@ -945,16 +937,16 @@ void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
 Runtime::AsyncOpCounts Runtime::CountAsyncOpsForTesting() {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Object> async_support = KnownProperty(context, internals(), "async").As<v8::Object>();
-  v8::Local<v8::Object> js_counts = KnownProperty(context, async_support, "counts")
+  v8::Local<v8::Object> async_support = Property(context, internals(), "async").As<v8::Object>();
+  v8::Local<v8::Object> js_counts = Property(context, async_support, "counts")
                                         .As<v8::Function>()
                                         ->Call(context, async_support, 0, nullptr)
                                         .ToLocalChecked()
                                         .As<v8::Object>();
   AsyncOpCounts counts;
   counts.native = async_ops_->pending_count();
-  counts.ring = KnownProperty(context, js_counts, "ring")->Uint32Value(context).FromJust();
-  counts.overflow = KnownProperty(context, js_counts, "overflow")->Uint32Value(context).FromJust();
+  counts.ring = Property(context, js_counts, "ring")->Uint32Value(context).FromJust();
+  counts.overflow = Property(context, js_counts, "overflow")->Uint32Value(context).FromJust();
   return counts;
 }
 
