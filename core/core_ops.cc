@@ -24,6 +24,10 @@ std::vector<ResourceEntry> op_resources(OpState& state) {
 
 Versions op_versions() { return {kKilnVersion, v8::V8::GetVersion()}; }
 
+void op_report_exception(OpState& state, v8::Local<v8::Value> exception) {
+  state.host().ReportUncaughtError(exception);
+}
+
 bool op_set_async_op_ref(OpState& state, uint32_t id, bool refed) {
   AsyncOps& async_ops = RuntimeOpState::Of(state).async_ops();
   if (refed) {

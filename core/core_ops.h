@@ -33,6 +33,10 @@ KILN_STRUCT() struct Versions {
 // kiln.version.
 KILN_OP() Versions op_versions();
 
+// HTML's "report an exception" (reportError, a throwing timer callback or event
+// listener): OpHost::ReportUncaughtError.
+KILN_OP(nofast) void op_report_exception(OpState& state, v8::Local<v8::Value> exception);
+
 // kiln.refOp / kiln.unrefOp: whether the pending async op `id` keeps the loop alive.
 // js/async.js only passes ids it holds as pending.
 KILN_OP() bool op_set_async_op_ref(OpState& state, uint32_t id, bool refed);

@@ -958,8 +958,59 @@ bool Runtime::RunMicrotasks() {
 void Runtime::ReportUncaughtError(v8::Local<v8::Value> exception) {
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = this->context();
-  RecordUncaughtError(JsErrorFromException(isolate_, context, exception,
-                                           v8::Exception::CreateMessage(isolate_, exception)));
+  UncaughtException(context, exception, v8::Exception::CreateMessage(isolate_, exception));
+}
+
+void Runtime::UncaughtException(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                                v8::Local<v8::Message> message) {
+  if (pending_error_ || HandledByErrorEvent(context, exception, message)) return;
+  RecordUncaughtError(JsErrorFromException(isolate_, context, exception, message));
+}
+
+bool Runtime::HandledByErrorEvent(v8::Local<v8::Context> context,
+                                  v8::Local<v8::Value> exception,
+                                  v8::Local<v8::Message> message) {
+  v8::Local<v8::Value> argv[5] = {exception, v8::Undefined(isolate_), v8::Undefined(isolate_),
+                                  v8::Undefined(isolate_), v8::Undefined(isolate_)};
+  if (!message.IsEmpty()) {
+    argv[1] = message->Get();
+    argv[2] = message->GetScriptResourceName();
+    argv[3] = v8::Integer::New(isolate_, message->GetLineNumber(context).FromMaybe(0));
+    argv[4] = v8::Integer::New(isolate_, message->GetStartColumn(context).FromMaybe(-1) + 1);
+  }
+  return CallErrorHook(context, "onUncaughtError", 5, argv);
+}
+
+bool Runtime::HandledByRejectionEvent(v8::Local<v8::Context> context,
+                                      v8::Local<v8::Promise> promise,
+                                      v8::Local<v8::Value> reason) {
+  v8::Local<v8::Value> argv[2] = {promise, reason};
+  return CallErrorHook(context, "onUnhandledRejection", 2, argv);
+}
+
+bool Runtime::CallErrorHook(v8::Local<v8::Context> context, const char* name, int argc,
+                            v8::Local<v8::Value>* argv) {
+  // An error inside the hook's own dispatch (a throwing `error` listener) is reported
+  // plainly: the event is not dispatched again for it.
+  if (in_error_hook_) return false;
+  v8::Local<v8::Value> hook;
+  if (!InternalsOf(context)->Get(context, OneByteString(isolate_, name)).ToLocal(&hook) ||
+      !hook->IsFunction()) {
+    return false;
+  }
+  in_error_hook_ = true;
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> handled;
+  bool ok = hook.As<v8::Function>()->Call(context, v8::Undefined(isolate_), argc, argv)
+                .ToLocal(&handled);
+  in_error_hook_ = false;
+  if (!ok) {
+    if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      RecordUncaughtError(ErrorFromTryCatch(isolate_, context, try_catch));
+    }
+    return false;
+  }
+  return handled->IsTrue();
 }
 
 v8::MaybeLocal<v8::Value> Runtime::GetInternal(std::string_view name) {
@@ -1051,7 +1102,10 @@ bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
     v8::TryCatch try_catch(isolate_);
     ok = function->Call(context, v8::Undefined(isolate_), argc, argv).ToLocal(&value);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      RecordUncaughtError(ErrorFromTryCatch(isolate_, context, try_catch));
+      v8::Local<v8::Value> exception = try_catch.Exception();
+      v8::Local<v8::Message> message = try_catch.Message();
+      try_catch.Reset();
+      UncaughtException(context, exception, message);
     }
   }
   PerformMicrotaskCheckpoint();
@@ -1064,8 +1118,11 @@ void Runtime::DeliverAsyncCompletions() {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
-  if (!async_ops_->Deliver(context) && try_catch.HasCaught()) {
-    RecordUncaughtError(ErrorFromTryCatch(isolate_, context, try_catch));
+  if (!async_ops_->Deliver(context) && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    v8::Local<v8::Value> exception = try_catch.Exception();
+    v8::Local<v8::Message> message = try_catch.Message();
+    try_catch.Reset();
+    UncaughtException(context, exception, message);
   }
 }
 
@@ -1089,20 +1146,30 @@ void Runtime::PerformMicrotaskCheckpoint() {
     }
     if (promise->State() == v8::Promise::kRejected) {
       v8::Local<v8::Value> reason = promise->Result();
-      RecordUncaughtError(JsErrorFromException(isolate_, context, reason,
-                                               v8::Exception::CreateMessage(isolate_, reason)));
+      UncaughtException(context, reason, v8::Exception::CreateMessage(isolate_, reason));
     }
     it = module_evaluations_.erase(it);
   }
 
-  if (!unhandled_rejections_.empty()) {
-    v8::Local<v8::Value> reason = unhandled_rejections_.front().second.Get(isolate_);
-    JsError error = JsErrorFromException(isolate_, context, reason,
-                                         v8::Exception::CreateMessage(isolate_, reason));
-    error.from_rejection = true;
-    unhandled_rejections_.clear();
-    RecordUncaughtError(std::move(error));
+  // Each unhandled rejection, in order, gets its `unhandledrejection` event; the first
+  // that no listener handles becomes the uncaught error. Promises the listeners reject
+  // (and leave unhandled once their microtasks ran) get theirs in the next round.
+  while (!unhandled_rejections_.empty() && !pending_error_) {
+    std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> rejections;
+    rejections.swap(unhandled_rejections_);
+    for (auto& [promise_handle, reason_handle] : rejections) {
+      if (pending_error_) break;
+      v8::Local<v8::Promise> promise = promise_handle.Get(isolate_);
+      v8::Local<v8::Value> reason = reason_handle.Get(isolate_);
+      if (HandledByRejectionEvent(context, promise, reason)) continue;
+      JsError error = JsErrorFromException(isolate_, context, reason,
+                                           v8::Exception::CreateMessage(isolate_, reason));
+      error.from_rejection = true;
+      RecordUncaughtError(std::move(error));
+    }
+    isolate_->PerformMicrotaskCheckpoint();
   }
+  unhandled_rejections_.clear();
 }
 
 void Runtime::RecordUncaughtError(JsError error) {
@@ -1150,8 +1217,7 @@ void Runtime::OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Va
   v8::Isolate* isolate = message->GetIsolate();
   Runtime* runtime = From(isolate);
   if (runtime == nullptr) return;
-  runtime->RecordUncaughtError(
-      JsErrorFromException(isolate, isolate->GetCurrentContext(), exception, message));
+  runtime->UncaughtException(isolate->GetCurrentContext(), exception, message);
 }
 
 void Runtime::OnTurnEnd(uv_check_t* handle) {

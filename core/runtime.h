@@ -149,6 +149,19 @@ class Runtime : private OpHost {
   void DeliverAsyncCompletions();
   void PerformMicrotaskCheckpoint();
   void RecordUncaughtError(JsError error);
+  // The web platform's last word on an uncaught exception or an unhandled rejection: calls
+  // the hook an extension set on `internals` (`onUncaughtError(error, message, filename,
+  // lineno, colno)` / `onUnhandledRejection(promise, reason)`, which dispatch `error` /
+  // `unhandledrejection` on globalThis); true when a listener handled it.
+  bool HandledByErrorEvent(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                           v8::Local<v8::Message> message);
+  bool HandledByRejectionEvent(v8::Local<v8::Context> context, v8::Local<v8::Promise> promise,
+                               v8::Local<v8::Value> reason);
+  bool CallErrorHook(v8::Local<v8::Context> context, const char* name, int argc,
+                     v8::Local<v8::Value>* argv);
+  // An uncaught exception: the error event, then (unhandled) the runtime's uncaught error.
+  void UncaughtException(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                         v8::Local<v8::Message> message);
   Result<void> TakePendingError();
 
   // OpHost
@@ -198,6 +211,7 @@ class Runtime : private OpHost {
   // The last module run by ExecuteModuleFile: RunMainFile reports it if still pending.
   v8::Global<v8::Promise> main_module_evaluation_;
   std::optional<JsError> pending_error_;
+  bool in_error_hook_ = false;  // CallErrorHook is running a hook
 };
 
 }  // namespace kiln

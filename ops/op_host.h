@@ -21,8 +21,10 @@ class OpHost {
   // Runs a microtask checkpoint with the runtime's unhandled-rejection check. Returns
   // false when the runtime now has an uncaught error: no more callbacks may run.
   virtual bool RunMicrotasks() = 0;
-  // Makes `exception` the runtime's uncaught error (the event loop stops at the end of
-  // the turn), as if a macrotask had thrown it.
+  // HTML's "report an exception": `exception` is dispatched as an `error` event on the
+  // global (when an extension provides the event, ext/web); unless a listener handles it
+  // with preventDefault(), it becomes the runtime's uncaught error (the loop stops at the
+  // end of the turn). The run goes on either way until then.
   virtual void ReportUncaughtError(v8::Local<v8::Value> exception) = 0;
   // The value an extension's JavaScript registered with `internals[name] = value`
   // (`import { internals } from "ext:core/internals.js"`), or empty. This is how native

@@ -17,6 +17,7 @@ import {
   op_timers_clock as monotonicNow,
   op_timers_arm as arm,
   op_timers_run_microtasks as runMicrotasks,
+  op_report_exception,
 } from 'ext:core/ops';
 
 const ReflectApply = Reflect.apply;
@@ -456,6 +457,9 @@ function fire(now) {
     runningNesting = nesting;
     try {
       ReflectApply(callback, globalThis, args);
+    } catch (error) {
+      // Reported (the global `error` event may handle it); the other timers go on.
+      op_report_exception(error);
     } finally {
       runningNesting = 0;
     }
