@@ -317,6 +317,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(RuntimeOptions options)
 // share its blob with the process's live runtimes. If so, sets up the runtime to
 // deserialise it (`*blob`, the external references, the extensions it holds first) and
 // returns ""; otherwise returns why not.
+absl::StatusOr<std::vector<std::string>> SnapshotExtensions(const Snapshot& snapshot) {
+  absl::StatusOr<SnapshotHeader> header = ParseSnapshot(snapshot);
+  if (!header.ok()) return header.status();
+  return header->extensions;
+}
+
 std::string Runtime::UseSnapshot(const Snapshot& snapshot, v8::StartupData* blob) {
   absl::StatusOr<SnapshotHeader> header = ParseSnapshot(snapshot);
   if (!header.ok()) return std::string(header.status().message());

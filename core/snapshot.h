@@ -24,6 +24,11 @@ struct Snapshot {
 // extension state) are not in it: each runtime attaches its own after deserialising.
 absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions);
 
+// The names of the extensions `snapshot` holds (besides core), in load order. A runtime can
+// use the snapshot when it installs all of them (others load on top). InvalidArgument if
+// the bytes are not a kiln snapshot.
+absl::StatusOr<std::vector<std::string>> SnapshotExtensions(const Snapshot& snapshot);
+
 }  // namespace kiln
 
 #endif  // KILN_CORE_SNAPSHOT_H_

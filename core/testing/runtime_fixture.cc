@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/snapshot.h"
 #include "core/testing/core_snapshot.h"
 #include "kiln_snapshot.h"
 
@@ -16,11 +17,14 @@ bool use_snapshots = false;
 
 // The snapshot of the `kiln` command's extensions fits a runtime that installs them all.
 const Snapshot* SnapshotFor(const RuntimeOptions& options) {
-  int kiln_extensions = 0;
-  for (const Extension* extension : options.extensions) {
-    if (extension->name == "timers" || extension->name == "web") ++kiln_extensions;
+  absl::StatusOr<std::vector<std::string>> in_kiln = SnapshotExtensions(snapshots::kiln_snapshot());
+  if (!in_kiln.ok()) return &snapshots::core_snapshot();
+  for (const std::string& name : *in_kiln) {
+    bool installed = false;
+    for (const Extension* extension : options.extensions) installed |= extension->name == name;
+    if (!installed) return &snapshots::core_snapshot();
   }
-  return kiln_extensions == 2 ? &snapshots::kiln_snapshot() : &snapshots::core_snapshot();
+  return &snapshots::kiln_snapshot();
 }
 }  // namespace
 

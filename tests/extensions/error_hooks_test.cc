@@ -32,10 +32,12 @@ TEST_F(ErrorHooksTest, HandledErrorsLetTheRunGoOn) {
     });
     let ticks = 0;
     const interval = setInterval(() => {
-      if (++ticks === 2) clearInterval(interval);
+      if (++ticks === 2) {
+        clearInterval(interval);
+        setTimeout(() => { globalThis.result = hookCalls; });
+      }
       throw new Error(`interval ${ticks}`);
     }, 1);
-    setTimeout(() => { globalThis.result = hookCalls; }, 20);
   )js", "result.join(';')"),
             "'error from a timer | Uncaught Error: from a timer | string true true;"
             "error from a microtask | Uncaught Error: from a microtask | string true true;"
