@@ -25,16 +25,25 @@
     return value === undefined || value === null ? null : String(value);
   }
 
-  add_result_callback((test) => {
+  const reported = new Set();
+  function report(test) {
+    reported.add(test);
     print('@wpt ' + stringify({
       name: String(test.name),
       status: testStatuses[test.status] || `status ${test.status}`,
       message: text(test.message),
     }));
-  });
+  }
+
+  add_result_callback(report);
   const harnessTimer = setTimeout(() => timeout(), harnessTimeoutMs);
   add_completion_callback((tests, harnessStatus) => {
     clearTimeout(harnessTimer);
+    // After a harness timeout, the tests still waiting have had no result callback:
+    // started ones end as TIMEOUT, the others as NOTRUN.
+    for (const test of tests) {
+      if (!reported.has(test)) report(test);
+    }
     print('@wpt ' + stringify({
       done: true,
       status: harnessStatuses[harnessStatus.status] || `status ${harnessStatus.status}`,

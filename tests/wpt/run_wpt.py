@@ -153,6 +153,14 @@ def discover(wpt_root, areas, selected_areas, filters):
     return files
 
 
+def in_selection(path, areas, selected_areas, filters):
+    """Whether a test file path (existing or not) lies in the areas and filters run."""
+    if filters and not any(f in path for f in filters):
+        return False
+    return any(path == entry or path.startswith(entry.rstrip("/") + "/")
+               for area in selected_areas for entry in areas[area]["paths"])
+
+
 # --- bundles ----------------------------------------------------------------------------
 
 class Bundle:
@@ -299,7 +307,7 @@ def run_bundle(command, result, bundle, timeout, tmpdir):
     with tempfile.TemporaryFile(dir=tmpdir) as stderr_file:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr_file,
                                    stdin=subprocess.DEVNULL)
-        state = {"timed_out": False, "done_at": None}
+        state = {"timed_out": False, "done_at": None, "stopped_after_done": False}
 
         def watchdog():
             while process.poll() is None:
@@ -309,6 +317,7 @@ def run_bundle(command, result, bundle, timeout, tmpdir):
                     process.kill()
                     return
                 if state["done_at"] is not None and now - state["done_at"] > EXIT_GRACE_S:
+                    state["stopped_after_done"] = True
                     process.kill()
                     return
                 time.sleep(0.05)
@@ -334,8 +343,16 @@ def run_bundle(command, result, bundle, timeout, tmpdir):
         stderr_file.seek(0)
         stderr = stderr_file.read().decode("utf-8", errors="replace")
     result.seconds = time.monotonic() - start
-    if done is not None:
+    if done is not None and (exit_code == 0 or state["stopped_after_done"]):
         result.harness_status, result.harness_message = done["status"], done["message"]
+    elif done is not None and exit_code == 1 and done["status"] != "OK":
+        result.harness_status, result.harness_message = done["status"], done["message"]
+    elif exit_code == 1:
+        # kiln and node exit with 1 after reporting an uncaught exception or an unhandled
+        # rejection (while loading, or after the harness completed): a browser's harness
+        # reports either as ERROR.
+        result.harness_status = "ERROR"
+        result.harness_message = "uncaught: " + describe_stderr(stderr, bundle)
     elif state["timed_out"]:
         result.harness_status = "TIMEOUT"
         result.harness_message = f"stopped after {timeout:g} s: the harness did not complete"
@@ -343,11 +360,6 @@ def run_bundle(command, result, bundle, timeout, tmpdir):
         result.harness_status = "INCOMPLETE"
         result.harness_message = ("the event loop emptied while tests were still pending "
                                   "(a promise or callback that never came)")
-    elif exit_code == 1:
-        # kiln and node exit with 1 after reporting an uncaught exception or an unhandled
-        # rejection: what a browser's harness reports as ERROR.
-        result.harness_status = "ERROR"
-        result.harness_message = "uncaught: " + describe_stderr(stderr, bundle)
     else:
         result.harness_status = "CRASH"
         result.harness_message = f"exit status {exit_code}: " + describe_stderr(stderr, bundle)
@@ -433,7 +445,7 @@ def compare(result, entry):
     """Mismatches of one run with its expectations entry, as printable lines."""
     lines = []
     harness_ok = result.harness_status == "OK"
-    harness = f"harness {result.harness_status}: {one_line(result.harness_message, 600)}"
+    harness = f"harness {result.harness_status}: {one_line(result.harness_message or '', 600)}"
     file_reason = whole_file_reason(entry, FAIL_PREFIX)
     if file_reason is not None:
         passing = sorted(name for name, (status, _) in result.subtests.items()
@@ -518,6 +530,7 @@ def main(argv):
     parser.add_argument("--kiln", default=None, help="the kiln binary (default: //:kiln)")
     parser.add_argument("--node", default="/usr/bin/node", help="node, for --runtime=node")
     parser.add_argument("--wpt-root", default=None)
+    parser.add_argument("--areas-file", default=os.path.join(HERE, "areas.bzl"))
     parser.add_argument("--expectations", default=None)
     parser.add_argument("--update", action="store_true",
                         help="rewrite the expectations of the files run from the results")
@@ -534,7 +547,7 @@ def main(argv):
     # Subtest names may hold lone surrogates.
     sys.stdout.reconfigure(errors="backslashreplace")
 
-    areas = load_areas(os.path.join(HERE, "areas.bzl"))
+    areas = load_areas(args.areas_file)
     wpt_root = args.wpt_root or default_path("third_party/node_deps/wpt")
     for area in args.area:
         if area not in areas:
@@ -645,6 +658,8 @@ def main(argv):
         rows = []
         for area in selected:
             ran = [r for r in results if r.area == area and not r.skipped]
+            if not ran:
+                continue
             rows.append([area, len(ran), sum(len(r.subtests) for r in ran),
                          sum(r.passed for r in ran),
                          sum(1 for r in ran if r.harness_status != "OK")])
@@ -654,7 +669,7 @@ def main(argv):
 
     run_ids = {r.test_id for r in results}
     in_scope = {test_id for test_id in expectations
-                if any(test_id.split("?")[0] == t.path for t in tests)}
+                if in_selection(test_id.split("?")[0], areas, selected, args.filter)}
     problems = [] if args.update else check_expectations_format(
         {k: v for k, v in expectations.items() if k in in_scope}, run_ids)
     mismatches = []
@@ -665,6 +680,8 @@ def main(argv):
     rows = []
     for area in selected:
         mine = [r for r in results if r.area == area]
+        if not mine:
+            continue
         ran = [r for r in mine if not r.skipped]
         expected = sum(expected_failures(r, expectations.get(r.test_id)) for r in ran)
         rows.append([area, len(ran), len(mine) - len(ran), sum(len(r.subtests) for r in ran),
