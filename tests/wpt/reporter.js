@@ -3,7 +3,10 @@
 // It prints one line per finished subtest and one when the harness completes:
 //
 //   @wpt {"name": "...", "status": "PASS", "message": null}
-//   @wpt {"done": true, "status": "OK", "message": null}
+//   @wpt {"done": true, "status": "OK", "message": null, "loaded": true}
+//
+// `loaded` tells whether the whole bundle ran: the bundle ends with a call of the
+// function this returns, which a test throwing while loading never reaches.
 //
 // run_wpt.py reads the lines starting with '@wpt ' and ignores any other output.
 //
@@ -25,6 +28,7 @@
     return value === undefined || value === null ? null : String(value);
   }
 
+  let loaded = false;
   const reported = new Set();
   function report(test) {
     reported.add(test);
@@ -48,6 +52,10 @@
       done: true,
       status: harnessStatuses[harnessStatus.status] || `status ${harnessStatus.status}`,
       message: text(harnessStatus.message),
+      loaded,
     }));
   });
+  return function wptScriptLoaded() {
+    loaded = true;
+  };
 })

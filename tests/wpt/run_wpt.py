@@ -267,8 +267,8 @@ def build_bundle(wpt_root, test, variant, prelude, reporter, harness_timeout_s):
                "const fetch = " + prelude.strip() + "(" + json.dumps(config) + ");")
     with open(os.path.join(wpt_root, "resources/testharness.js"), encoding="utf-8") as f:
         bundle.add("resources/testharness.js", f.read())
-    bundle.add("reporter.js (tests/wpt)",
-               reporter.strip() + f"({int(harness_timeout_s * 1000)});")
+    bundle.add("reporter.js (tests/wpt)", "const wptScriptLoaded = " + reporter.strip() +
+               f"({int(harness_timeout_s * 1000)});")
     for path, text in scripts:
         bundle.add(path, text)
     if is_strict(test.source):
@@ -277,6 +277,7 @@ def build_bundle(wpt_root, test, variant, prelude, reporter, harness_timeout_s):
         bundle.add(test.path, "(function () {\n" + test.source + "\n}).call(self);")
     else:
         bundle.add(test.path, test.source)
+    bundle.add("end of the bundle (tests/wpt)", "wptScriptLoaded();")
     return bundle
 
 
@@ -290,6 +291,7 @@ class RunResult:
         self.harness_status = None  # OK ERROR TIMEOUT PRECONDITION_FAILED CRASH INCOMPLETE
         self.harness_message = None
         self.skipped = None         # reason, when not run
+        self.note = None            # what the log should tell besides the results
         self.seconds = 0.0
 
     def add_subtest(self, name, status, message):
@@ -343,14 +345,19 @@ def run_bundle(command, result, bundle, timeout, tmpdir):
         stderr_file.seek(0)
         stderr = stderr_file.read().decode("utf-8", errors="replace")
     result.seconds = time.monotonic() - start
-    if done is not None and (exit_code == 0 or state["stopped_after_done"]):
+    if done is not None and not done["loaded"]:
+        # An uncaught exception while the bundle ran: a browser's harness reports ERROR.
+        result.harness_status = "ERROR"
+        result.harness_message = "uncaught while loading: " + describe_stderr(stderr, bundle)
+    elif done is not None and exit_code in (0, 1) or state["stopped_after_done"]:
+        # An uncaught exception after the harness completed (exit status 1) changes no
+        # result, as in a browser; the log notes it.
         result.harness_status, result.harness_message = done["status"], done["message"]
-    elif done is not None and exit_code == 1 and done["status"] != "OK":
-        result.harness_status, result.harness_message = done["status"], done["message"]
+        if exit_code == 1:
+            result.note = "uncaught after completion: " + describe_stderr(stderr, bundle)
     elif exit_code == 1:
         # kiln and node exit with 1 after reporting an uncaught exception or an unhandled
-        # rejection (while loading, or after the harness completed): a browser's harness
-        # reports either as ERROR.
+        # rejection: a browser's harness reports ERROR.
         result.harness_status = "ERROR"
         result.harness_message = "uncaught: " + describe_stderr(stderr, bundle)
     elif state["timed_out"]:
@@ -634,6 +641,8 @@ def main(argv):
             print(f"[{counter[0]}/{len(jobs)}] {result.test_id}: {result.harness_status}, "
                   f"{result.passed}/{len(result.subtests)} passed ({result.seconds:.1f} s)",
                   flush=True)
+            if result.note:
+                print(f"    note: {one_line(result.note, 600)}", flush=True)
 
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

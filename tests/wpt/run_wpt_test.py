@@ -60,6 +60,10 @@ FIXTURES = {
         test(() => {}, "before the throw");
         throw new Error("thrown while loading");
         """,
+    "fixture/late-error.any.js": """\
+        test(() => {}, "passes before a late error");
+        setTimeout(() => { throw new Error("thrown after completion"); }, 50);
+        """,
     "fixture/strict.any.js": """\
         'use strict';
         test(() => assert_equals((function () { return this; })(), undefined),
@@ -116,7 +120,10 @@ class RunWptTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("all results as expected", result.stdout)
         self.assertIn("SKIP fixture/window-only.any.js: META global=window", result.stdout)
-        self.assertRegex(result.stdout, r"fixture\s+6\s+1\s+14\s+11\s+3\s+2")
+        self.assertRegex(result.stdout, r"fixture\s+7\s+1\s+15\s+12\s+3\s+2")
+        # As in a browser, an error after the harness completed changes no result.
+        self.assertIn("note: uncaught after completion: fixture/late-error.any.js:2:",
+                      result.stdout)
 
     def test_new_failures(self):
         result, _ = self.run_driver({})
@@ -125,7 +132,7 @@ class RunWptTest(unittest.TestCase):
                       "assert_true: always false expected true got false", result.stdout)
         self.assertIn("NEW FAILURE      fixture/variants.any.js?second: 'search is ?first'",
                       result.stdout)
-        self.assertIn("NEW FAILURE      fixture/throws.any.js: harness ERROR: uncaught: "
+        self.assertIn("NEW FAILURE      fixture/throws.any.js: harness ERROR: uncaught while loading: "
                       "fixture/throws.any.js:2:", result.stdout)
         self.assertIn("Error: thrown while loading", result.stdout)
         self.assertIn("NEW FAILURE      fixture/hangs.any.js: harness TIMEOUT", result.stdout)
