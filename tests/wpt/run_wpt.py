@@ -696,7 +696,8 @@ def main(argv):
         rows.append([area, len(ran), len(mine) - len(ran), sum(len(r.subtests) for r in ran),
                      sum(r.passed for r in ran), expected,
                      sum(1 for r in ran if r.harness_status != "OK")])
-    print(f"\nkiln: {os.path.abspath(kiln)} ({elapsed:.1f} s)")
+    print(f"\nkiln: {os.path.abspath(kiln)} ({elapsed:.1f} s; harness timeouts "
+          f"{NORMAL_TIMEOUT_S * multiplier:g} s, long {LONG_TIMEOUT_S * multiplier:g} s)")
     print_table(["area", "files", "skipped", "subtests", "passed", "expected failures",
                  "harness not OK"], rows)
 
