@@ -554,6 +554,8 @@ def main(argv):
     # Subtest names may hold lone surrogates.
     sys.stdout.reconfigure(errors="backslashreplace")
 
+    if args.update and args.runtime != "kiln":
+        parser.error("--update records kiln's results: it cannot go with --runtime=node")
     areas = load_areas(args.areas_file)
     wpt_root = args.wpt_root or default_path("third_party/node_deps/wpt")
     for area in args.area:
