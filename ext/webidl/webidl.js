@@ -522,7 +522,8 @@ export function createBranded(Type) {
   return object;
 }
 
-function implementsInterface(value, prototype) {
+// Whether `value` is a platform object implementing the interface of `prototype`.
+export function implementsInterface(value, prototype) {
   return isObject(value) && value[brand] === brand &&
       ReflectApply(ObjectPrototypeIsPrototypeOf, prototype, [value]);
 }
