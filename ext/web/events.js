@@ -4,7 +4,7 @@
 // every listener runs in the AT_TARGET phase, capture listeners first.
 import * as webidl from 'ext:webidl/webidl.js';
 import * as coreOps from 'ext:core/ops';
-import { op_web_now } from 'ext:core/ops';
+import { op_web_now, op_web_queue_microtask } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
 
 const ReflectApply = Reflect.apply;
@@ -665,11 +665,15 @@ export function dispatchRejectionEvent(promise, reason) {
 }
 
 // HTML's "report an exception": the global `error` event, and unless a listener handles
-// it, the runtime's uncaught error (the run stops at the end of the turn). The core op
-// that records it is used when the runtime has one: op_report_uncaught_error records
-// without any event (this module dispatched it), op_report_exception dispatches through
-// internals.onUncaughtError itself. Without either, the exception is rethrown from a
-// microtask, which makes it the runtime's uncaught error.
+// it, the runtime's uncaught error (the run stops at the end of the turn). An exception
+// thrown by an `error` listener meanwhile is not dispatched again. The core op that
+// records it is used when the runtime has one:
+// - op_report_uncaught_error(error) records it without any event (this module dispatched
+//   the event first);
+// - op_report_exception(error) dispatches through internals.onUncaughtError itself (and
+//   records an error thrown during that dispatch directly);
+// - with neither, the exception is thrown again from a microtask, which makes it the
+//   runtime's uncaught error.
 export function reportException(error) {
   const recordUncaught = coreOps.op_report_uncaught_error;
   if (typeof recordUncaught === 'function') {
@@ -677,21 +681,15 @@ export function reportException(error) {
     return;
   }
   const reportThroughHook = coreOps.op_report_exception;
-  if (typeof reportThroughHook === 'function' && !inErrorReporting) {
+  if (typeof reportThroughHook === 'function') {
     reportThroughHook(error);
     return;
   }
   if (!dispatchErrorEvent(error)) {
-    queueRethrow(error);
+    op_web_queue_microtask(() => {
+      throw error;
+    });
   }
-}
-
-const PromiseResolve = Promise.resolve.bind(Promise);
-const PromisePrototypeThen = Promise.prototype.then;
-function queueRethrow(error) {
-  ReflectApply(PromisePrototypeThen, PromiseResolve(), [() => {
-    throw error;
-  }]);
 }
 
 // ---- Event handler attributes (HTML) ----

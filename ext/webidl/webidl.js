@@ -552,18 +552,20 @@ export function createInterfaceConverter(name, prototype) {
 // class name, and its operations and attributes (string-keyed, but `constructor`) are
 // enumerable, as are the static ones.
 export function configureInterface(Class) {
-  configureProperties(Class.prototype);
-  configureProperties(Class);
+  configureProperties(Class.prototype, false);
+  configureProperties(Class, true);
   ObjectDefineProperty(Class.prototype, SymbolToStringTag, {
     value: Class.name, writable: false, enumerable: false, configurable: true,
   });
 }
 
-function configureProperties(object) {
+// `isInterfaceObject`: the class itself, whose own `length`, `name` and `prototype` stay
+// as they are.
+function configureProperties(object, isInterfaceObject) {
   const descriptors = ObjectGetOwnPropertyDescriptors(object);
   for (const key of ReflectOwnKeys(descriptors)) {
-    if (typeof key !== 'string') continue;
-    if (key === 'constructor' || key === 'prototype' || key === 'length' || key === 'name') {
+    if (typeof key !== 'string' || key === 'constructor') continue;
+    if (isInterfaceObject && (key === 'prototype' || key === 'length' || key === 'name')) {
       continue;
     }
     const descriptor = descriptors[key];
