@@ -186,7 +186,9 @@ int main() {
       {"", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
        &kiln::snapshots::kiln_snapshot()},
       {"_all_extensions", kKilnExtensions, &kiln::snapshots::kiln_snapshot()},
-      {"_no_snapshot", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()}, nullptr},
+      {"_no_snapshot",
+       {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
+       nullptr},
   };
 
   // The first runtime and the first raw isolate of the process (not counted below).

@@ -56,12 +56,37 @@ const eventInitMembers = [
 ];
 const convertEventInit = webidl.createDictionaryConverter('EventInit', eventInitMembers);
 
+// The arguments of Event's constructor as a subclass converted them (its dictionary
+// includes EventInit's members, each read once): only this module can make one.
+class ConvertedEventArguments {
+  constructor(type, init) {
+    this.type = type;
+    this.init = init;
+  }
+}
+
+// For the subclasses' constructors: their type and init dictionary converted, to pass to
+// super().
+function convertSubclassArguments(name, args, convertInit, required = 1) {
+  const prefix = `Failed to construct '${name}'`;
+  webidl.requiredArguments(args.length, required, prefix);
+  const type = webidl.converters.DOMString(args[0], prefix, 'Argument 1');
+  const init = convertInit(args[1], prefix, 'Argument 2');
+  return new ConvertedEventArguments(type, init);
+}
+
 export class Event {
   constructor(type, eventInitDict = undefined) {
-    const prefix = `Failed to construct '${new.target.name}'`;
-    webidl.requiredArguments(arguments.length, 1, prefix);
-    type = webidl.converters.DOMString(type, prefix, 'Argument 1');
-    const init = convertEventInit(eventInitDict, prefix, 'Argument 2');
+    let init;
+    if (type instanceof ConvertedEventArguments && arguments.length === 1) {
+      init = type.init;
+      type = type.type;
+    } else {
+      const prefix = `Failed to construct '${new.target.name}'`;
+      webidl.requiredArguments(arguments.length, 1, prefix);
+      type = webidl.converters.DOMString(type, prefix, 'Argument 1');
+      init = convertEventInit(eventInitDict, prefix, 'Argument 2');
+    }
     this[webidl.brand] = webidl.brand;
     ObjectDefineProperty(this, 'isTrusted', isTrustedDescriptor);
     this[_event] = {
@@ -232,11 +257,9 @@ const _detail = Symbol('[[detail]]');
 
 export class CustomEvent extends Event {
   constructor(type, eventInitDict = undefined) {
-    const prefix = "Failed to construct 'CustomEvent'";
-    webidl.requiredArguments(arguments.length, 1, prefix);
-    super(type, eventInitDict);
-    const init = convertCustomEventInit(eventInitDict, prefix, 'Argument 2');
-    this[_detail] = init.detail;
+    const converted = convertSubclassArguments('CustomEvent', arguments, convertCustomEventInit);
+    super(converted);
+    this[_detail] = converted.init.detail;
   }
 
   get detail() {
@@ -273,10 +296,9 @@ const _errorEvent = Symbol('[[errorEvent]]');
 
 export class ErrorEvent extends Event {
   constructor(type, eventInitDict = undefined) {
-    const prefix = "Failed to construct 'ErrorEvent'";
-    webidl.requiredArguments(arguments.length, 1, prefix);
-    super(type, eventInitDict);
-    const init = convertErrorEventInit(eventInitDict, prefix, 'Argument 2');
+    const converted = convertSubclassArguments('ErrorEvent', arguments, convertErrorEventInit);
+    super(converted);
+    const init = converted.init;
     this[_errorEvent] = {
       message: init.message,
       filename: init.filename,
@@ -324,11 +346,10 @@ const _rejection = Symbol('[[rejection]]');
 
 export class PromiseRejectionEvent extends Event {
   constructor(type, eventInitDict) {
-    const prefix = "Failed to construct 'PromiseRejectionEvent'";
-    webidl.requiredArguments(arguments.length, 2, prefix);
-    super(type, eventInitDict);
-    const init = convertPromiseRejectionEventInit(eventInitDict, prefix, 'Argument 2');
-    this[_rejection] = { promise: init.promise, reason: init.reason };
+    const converted = convertSubclassArguments(
+        'PromiseRejectionEvent', arguments, convertPromiseRejectionEventInit, 2);
+    super(converted);
+    this[_rejection] = { promise: converted.init.promise, reason: converted.init.reason };
   }
 
   get promise() {

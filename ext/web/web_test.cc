@@ -163,6 +163,11 @@ TEST_F(WebTest, EventSubclasses) {
          "[c.detail, c.cancelable, d.detail, c instanceof Event, CustomEvent.length,"
          " Object.prototype.toString.call(c)]",
          "[ { n: 1 }, true, null, true, 1, '[object CustomEvent]' ]");
+  Expect("const read = []; const init = {};"
+         "for (const key of ['bubbles', 'cancelable', 'composed', 'detail', 'message', 'lineno'])"
+         "  Object.defineProperty(init, key, { get() { read.push(key); } });"
+         "new CustomEvent('c', init); read.push('|'); new ErrorEvent('e', init); read.join(' ')",
+         "'bubbles cancelable composed detail | bubbles cancelable composed lineno message'");
   Expect("const c = new CustomEvent('c'); c.initCustomEvent('e', true, false, 7);"
          "[c.type, c.bubbles, c.detail]",
          "[ 'e', true, 7 ]");
