@@ -17,7 +17,6 @@ const StringPrototypeIndexOf = String.prototype.indexOf;
 const StringPrototypeSlice = String.prototype.slice;
 const StringPrototypeReplace = String.prototype.replace;
 const RegExpPrototypeTest = RegExp.prototype.test;
-const NativeDecodeURIComponent = decodeURIComponent;
 const NativeEncodeURIComponent = encodeURIComponent;
 const SymbolIterator = Symbol.iterator;
 const NativeTypeError = TypeError;
@@ -95,55 +94,48 @@ function hexValue(code) {
   return -1;
 }
 
-// Percent-decodes `text` (a string without lone surrogates) and UTF-8-decodes the result,
-// for input decodeURIComponent refuses (a '%' not followed by two hex digits, bytes that
-// are not UTF-8). Characters outside %XX triplets stand for their own UTF-8 bytes, which
-// are always whole sequences, so decoding each run of triplets on its own gives what
-// decoding the whole byte sequence at once would.
-function percentDecodeSlow(text) {
+// Percent-decodes `text` (a string without lone surrogates) and UTF-8-decodes the result.
+// Characters outside %XX triplets stand for their own UTF-8 bytes, which are always whole
+// sequences, so decoding each run of triplets on its own gives what decoding the whole
+// byte sequence at once would.
+function percentDecode(text) {
   let out = '';
   const length = text.length;
-  let runStart = 0;
-  let i = 0;
-  while (i < length) {
-    if (ReflectApply(StringPrototypeCharCodeAt, text, [i]) !== 0x25 /* % */) {
-      i++;
-      continue;
-    }
-    const bytes = [];
+  let copied = 0;  // text[copied, i) is still to be appended as it is
+  let i = ReflectApply(StringPrototypeIndexOf, text, ['%']);
+  while (i !== -1 && i + 2 < length) {
+    let bytes = null;
     let j = i;
     while (j + 2 < length && ReflectApply(StringPrototypeCharCodeAt, text, [j]) === 0x25) {
       const high = hexValue(ReflectApply(StringPrototypeCharCodeAt, text, [j + 1]));
       const low = hexValue(ReflectApply(StringPrototypeCharCodeAt, text, [j + 2]));
       if (high < 0 || low < 0) break;
+      if (bytes === null) bytes = [];
       bytes[bytes.length] = (high << 4) | low;
       j += 3;
     }
-    if (bytes.length === 0) {
-      i++;  // a '%' that starts no triplet stays as it is
+    if (bytes === null) {
+      // a '%' that starts no triplet stays as it is
+      i = ReflectApply(StringPrototypeIndexOf, text, ['%', i + 1]);
       continue;
     }
-    out += ReflectApply(StringPrototypeSlice, text, [runStart, i]) + decodeUtf8(bytes);
-    i = j;
-    runStart = j;
+    out += ReflectApply(StringPrototypeSlice, text, [copied, i]) + decodeUtf8(bytes);
+    copied = j;
+    i = ReflectApply(StringPrototypeIndexOf, text, ['%', j]);
   }
-  return out + ReflectApply(StringPrototypeSlice, text, [runStart]);
+  return out + ReflectApply(StringPrototypeSlice, text, [copied]);
 }
 
 const PLUS = /\+/g;
+const PLUS_OR_PERCENT = /[+%]/;
 
 // A name or value of the urlencoded parser: '+' is a space, then percent-decoding and
 // UTF-8 decoding.
 function decodeFormComponent(text) {
-  if (ReflectApply(StringPrototypeIndexOf, text, ['+']) !== -1) {
-    text = ReflectApply(StringPrototypeReplace, text, [PLUS, ' ']);
-  }
+  if (!ReflectApply(RegExpPrototypeTest, PLUS_OR_PERCENT, [text])) return text;
+  text = ReflectApply(StringPrototypeReplace, text, [PLUS, ' ']);
   if (ReflectApply(StringPrototypeIndexOf, text, ['%']) === -1) return text;
-  try {
-    return NativeDecodeURIComponent(text);
-  } catch {
-    return percentDecodeSlow(text);
-  }
+  return percentDecode(text);
 }
 
 // The application/x-www-form-urlencoded parser, over a string (a USVString, or a URL's
@@ -173,12 +165,11 @@ export function parseUrlencoded(input) {
   return list;
 }
 
-// Characters encodeURIComponent leaves alone but the urlencoded percent-encode set does
-// not, and the space (which the serializer writes as '+').
-const ENCODE_FIXUPS = /%20|[!'()~]/g;
+// Characters encodeURIComponent leaves alone that the urlencoded percent-encode set does
+// not.
+const ENCODE_FIXUPS = /[!'()~]/g;
 const FIXUP_REPLACEMENTS = {
   '__proto__': null,
-  '%20': '+',
   '!': '%21',
   '\'': '%27',
   '(': '%28',
@@ -189,13 +180,21 @@ function fixup(match) {
   return FIXUP_REPLACEMENTS[match];
 }
 const NEEDS_NO_ENCODING = /^[A-Za-z0-9*\-._]*$/;
+const NEEDS_FIXUP = /[!'()~]/;
+const ENCODED_SPACE = /%20/g;
 
 // The urlencoded byte serializer of a string without lone surrogates: UTF-8, every byte
 // but ASCII alphanumerics and *-._ percent-encoded (uppercase hex), space as '+'.
 function encodeFormComponent(text) {
   if (ReflectApply(RegExpPrototypeTest, NEEDS_NO_ENCODING, [text])) return text;
-  return ReflectApply(StringPrototypeReplace, NativeEncodeURIComponent(text),
-                      [ENCODE_FIXUPS, fixup]);
+  let encoded = NativeEncodeURIComponent(text);
+  if (ReflectApply(StringPrototypeIndexOf, encoded, ['%20']) !== -1) {
+    encoded = ReflectApply(StringPrototypeReplace, encoded, [ENCODED_SPACE, '+']);
+  }
+  if (ReflectApply(RegExpPrototypeTest, NEEDS_FIXUP, [encoded])) {
+    encoded = ReflectApply(StringPrototypeReplace, encoded, [ENCODE_FIXUPS, fixup]);
+  }
+  return encoded;
 }
 
 // The application/x-www-form-urlencoded serializer.
