@@ -271,7 +271,8 @@ class URLSearchParams {
       const method = init[SymbolIterator];
       if (method !== undefined && method !== null) {
         if (typeof method !== 'function') {
-          throw new NativeTypeError(`${prefix}: The provided value's @@iterator is not a function.`);
+          throw new NativeTypeError(
+              `${prefix}: The provided value's @@iterator is not a function.`);
         }
         const pairs = sequenceOfPairs(init, prefix, 'Argument 1');
         list = [];

@@ -332,10 +332,12 @@ TEST_F(UrlTest, UrlencodedParsingAndSerializing) {
     [...p]
   })js",
              "[\n  [ 'a b', 'c d' ],\n  [ '%zz', '%4' ],\n  [ 'é', '€' ],\n"
-             "  [ 'bad', '\xEF\xBF\xBD' ],\n  [ '😀', 'x' ],\n  [ 'eq', '=' ],\n  [ 'k', '' ]\n]");
+             "  [ 'bad', '\xEF\xBF\xBD' ],\n  [ '😀', 'x' ],\n  [ 'eq', '=' ],\n"
+             "  [ 'k', '' ]\n]");
   ExpectEval(R"js({
     const p = new URLSearchParams('x=%C3%28%E2%82&y=%ED%A0%80z&w=%C3é');
-    [p.get('x'), p.get('y'), p.get('w')].map((s) => [...s].map((c) => c.codePointAt(0).toString(16)))
+    const codes = (s) => [...s].map((c) => c.codePointAt(0).toString(16));
+    [codes(p.get('x')), codes(p.get('y')), codes(p.get('w'))]
   })js",
              "[\n  [ 'fffd', '28', 'fffd' ],\n  [ 'fffd', 'fffd', 'fffd', '7a' ],\n"
              "  [ 'fffd', 'e9' ]\n]");
@@ -391,8 +393,9 @@ TEST_F(UrlTest, SearchParamsIteration) {
   ExpectEval(R"js({
     const p = new URLSearchParams('a=1&b=2');
     const seen = [];
-    p.forEach(function (value, key, object) { seen.push(`${key}:${value}:${object === p}:${this.t}`); },
-              { t: 'this' });
+    p.forEach(function (value, key, object) {
+      seen.push(`${key}:${value}:${object === p}:${this.t}`);
+    }, { t: 'this' });
     const iterator = p.entries();
     const first = iterator.next().value;
     p.append('c', '3');  // iterators see entries added while iterating
@@ -450,7 +453,8 @@ TEST_F(UrlTest, OpsCheckTheirArguments) {
     const href = kiln.ops.op_url_parse(c, 'https://u:p@h.com:81/p?s#f');
     [href, Array.from(c)]
   })js",
-             "[\n  'https://u:p@h.com:81/p?s#f',\n  [\n     6,  9, 11, 17, 81,\n    20, 22, 24,  2\n  ]\n]");
+             "[\n  'https://u:p@h.com:81/p?s#f',\n"
+             "  [\n     6,  9, 11, 17, 81,\n    20, 22, 24,  2\n  ]\n]");
 }
 
 }  // namespace
