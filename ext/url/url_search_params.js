@@ -17,7 +17,6 @@ const StringPrototypeIndexOf = String.prototype.indexOf;
 const StringPrototypeSlice = String.prototype.slice;
 const StringPrototypeReplace = String.prototype.replace;
 const RegExpPrototypeTest = RegExp.prototype.test;
-const NativeEncodeURIComponent = encodeURIComponent;
 const SymbolIterator = Symbol.iterator;
 const NativeTypeError = TypeError;
 
@@ -165,36 +164,59 @@ export function parseUrlencoded(input) {
   return list;
 }
 
-// Characters encodeURIComponent leaves alone that the urlencoded percent-encode set does
-// not.
-const ENCODE_FIXUPS = /[!'()~]/g;
-const FIXUP_REPLACEMENTS = {
-  '__proto__': null,
-  '!': '%21',
-  '\'': '%27',
-  '(': '%28',
-  ')': '%29',
-  '~': '%7E',
-};
-function fixup(match) {
-  return FIXUP_REPLACEMENTS[match];
+// '%XX' for every byte value.
+const PERCENT_ENCODED_BYTES = [];
+for (let byte = 0; byte < 256; byte++) {
+  PERCENT_ENCODED_BYTES[byte] = (byte < 16 ? '%0' : '%') + byte.toString(16).toUpperCase();
 }
-const NEEDS_NO_ENCODING = /^[A-Za-z0-9*\-._]*$/;
-const NEEDS_FIXUP = /[!'()~]/;
-const ENCODED_SPACE = /%20/g;
+// For each ASCII code: null when the urlencoded serializer keeps it (alphanumerics and
+// *-._), else what it writes ('+' for the space).
+const ASCII_ENCODED = [];
+for (let code = 0; code < 128; code++) {
+  const keep = (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a) || code === 0x2a || code === 0x2d || code === 0x2e ||
+      code === 0x5f;
+  ASCII_ENCODED[code] = keep ? null : code === 0x20 ? '+' : PERCENT_ENCODED_BYTES[code];
+}
 
-// The urlencoded byte serializer of a string without lone surrogates: UTF-8, every byte
-// but ASCII alphanumerics and *-._ percent-encoded (uppercase hex), space as '+'.
+// The urlencoded byte serializer of a string: UTF-8 (a lone surrogate as U+FFFD), every
+// byte but ASCII alphanumerics and *-._ percent-encoded (uppercase hex), space as '+'.
 function encodeFormComponent(text) {
-  if (ReflectApply(RegExpPrototypeTest, NEEDS_NO_ENCODING, [text])) return text;
-  let encoded = NativeEncodeURIComponent(text);
-  if (ReflectApply(StringPrototypeIndexOf, encoded, ['%20']) !== -1) {
-    encoded = ReflectApply(StringPrototypeReplace, encoded, [ENCODED_SPACE, '+']);
+  const length = text.length;
+  let out = '';
+  let copied = 0;  // text[copied, i) is still to be appended as it is
+  for (let i = 0; i < length; i++) {
+    const code = ReflectApply(StringPrototypeCharCodeAt, text, [i]);
+    let encoded;
+    const start = i;
+    if (code < 0x80) {
+      encoded = ASCII_ENCODED[code];
+      if (encoded === null) continue;
+    } else if (code < 0x800) {
+      encoded = PERCENT_ENCODED_BYTES[0xc0 | (code >> 6)] +
+          PERCENT_ENCODED_BYTES[0x80 | (code & 0x3f)];
+    } else if (code < 0xd800 || code > 0xdfff) {
+      encoded = PERCENT_ENCODED_BYTES[0xe0 | (code >> 12)] +
+          PERCENT_ENCODED_BYTES[0x80 | ((code >> 6) & 0x3f)] +
+          PERCENT_ENCODED_BYTES[0x80 | (code & 0x3f)];
+    } else {
+      const next = i + 1 < length ? ReflectApply(StringPrototypeCharCodeAt, text, [i + 1]) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const codePoint = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        encoded = PERCENT_ENCODED_BYTES[0xf0 | (codePoint >> 18)] +
+            PERCENT_ENCODED_BYTES[0x80 | ((codePoint >> 12) & 0x3f)] +
+            PERCENT_ENCODED_BYTES[0x80 | ((codePoint >> 6) & 0x3f)] +
+            PERCENT_ENCODED_BYTES[0x80 | (codePoint & 0x3f)];
+        i++;
+      } else {
+        encoded = '%EF%BF%BD';
+      }
+    }
+    out += ReflectApply(StringPrototypeSlice, text, [copied, start]) + encoded;
+    copied = i + 1;
   }
-  if (ReflectApply(RegExpPrototypeTest, NEEDS_FIXUP, [encoded])) {
-    encoded = ReflectApply(StringPrototypeReplace, encoded, [ENCODE_FIXUPS, fixup]);
-  }
-  return encoded;
+  if (copied === 0) return text;
+  return out + ReflectApply(StringPrototypeSlice, text, [copied]);
 }
 
 // The application/x-www-form-urlencoded serializer.
