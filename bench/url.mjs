@@ -95,7 +95,10 @@ function main() {
 }
 
 // Every case of web-platform-tests' url/resources/urltestdata.json that parses, as
-// [input, base] (third_party/node_deps/wpt; regenerate with the command in bench/README.md).
+// [input, base], from third_party/node_deps/wpt. Made with:
+//   python3 -c 'import json; d = json.load(open("third_party/node_deps/wpt/url/resources/urltestdata.json"));
+//   print("\n".join("  " + json.dumps([c["input"], c["base"]]) + "," for c in d
+//                    if isinstance(c, dict) and not c.get("failure")))'
 // web-platform-tests: The 3-Clause BSD License, Copyright (c) web-platform-tests
 // contributors (third_party/node_deps/wpt/LICENSE.md).
 const CASES = [
