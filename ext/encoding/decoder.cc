@@ -5,9 +5,11 @@
 #include <unicode/ucnv_err.h>
 
 #include <cstring>
+#include <string_view>
 #include <string>
 #include <utility>
 
+#include "ext/encoding/multi_byte_decoders.h"
 #include "ext/encoding/single_byte_tables.h"
 #include "simdutf.h"
 
@@ -335,10 +337,45 @@ class SingleByteDecoder final : public Decoder {
 // ---------------------------------------------------------------------------------------
 // The legacy multi-byte encodings: an ICU converter, which keeps the stream's state between
 // calls. Errors substitute one U+FFFD each (IcuReplace) or stop the conversion (fatal).
+// What the to-Unicode callback needs to know.
+struct IcuCallbackOptions {
+  bool fatal;
+  // gb18030 and GBK: the standard decodes a lone 0x80 as U+20AC, which ICU's gb18030
+  // reports as illegal.
+  bool euro_for_0x80;
+};
+
+// The to-Unicode callback: one U+FFFD for each illegal, unassigned or truncated sequence
+// ICU reports, or (fatal) the error stays and stops the conversion.
+void IcuToUnicodeError(const void* context, UConverterToUnicodeArgs* args,
+                       const char* code_units, int32_t length,
+                       UConverterCallbackReason reason, UErrorCode* error) {
+  if (reason > UCNV_IRREGULAR) return;  // reset, close, clone: nothing to write
+  const auto* options = static_cast<const IcuCallbackOptions*>(context);
+  UChar replacement = kReplacement;
+  if (options->euro_for_0x80 && length == 1 && static_cast<uint8_t>(code_units[0]) == 0x80) {
+    replacement = 0x20AC;
+  } else if (options->fatal) {
+    return;
+  }
+  *error = U_ZERO_ERROR;
+  ucnv_cbToUWriteUChars(args, &replacement, 1, 0, error);
+}
+
 class IcuDecoder final : public Decoder {
  public:
   IcuDecoder(const Encoding& encoding, bool fatal, UConverter* converter)
-      : Decoder(encoding, fatal, /*ignore_bom=*/true), converter_(converter) {}
+      : Decoder(encoding, fatal, /*ignore_bom=*/true),
+        converter_(converter),
+        callback_options_{fatal, std::string_view(encoding.icu_name) == "gb18030"} {}
+
+  // Installs the to-Unicode callback (which points at this object: not movable).
+  bool Init() {
+    UErrorCode error = U_ZERO_ERROR;
+    ucnv_setToUCallBack(converter_, IcuToUnicodeError, &callback_options_, nullptr, nullptr,
+                        &error);
+    return U_SUCCESS(error);
+  }
   ~IcuDecoder() override { ucnv_close(converter_); }
 
  protected:
@@ -348,17 +385,8 @@ class IcuDecoder final : public Decoder {
 
  private:
   UConverter* converter_;
+  const IcuCallbackOptions callback_options_;
 };
-
-// The to-Unicode callback of replacement mode: one U+FFFD for each illegal, unassigned or
-// truncated sequence ICU reports.
-void IcuReplace(const void*, UConverterToUnicodeArgs* args, const char*, int32_t,
-                UConverterCallbackReason reason, UErrorCode* error) {
-  if (reason > UCNV_IRREGULAR) return;  // reset, close, clone: nothing to write
-  *error = U_ZERO_ERROR;
-  const UChar replacement = kReplacement;
-  ucnv_cbToUWriteUChars(args, &replacement, 1, 0, error);
-}
 
 bool IcuDecoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
                                std::u16string* out) {
@@ -410,18 +438,16 @@ std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
       UErrorCode error = U_ZERO_ERROR;
       UConverter* converter = ucnv_open(encoding.icu_name, &error);
       if (U_FAILURE(error)) return nullptr;
-      if (fatal) {
-        ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr,
-                            &error);
-      } else {
-        ucnv_setToUCallBack(converter, IcuReplace, nullptr, nullptr, nullptr, &error);
-      }
-      if (U_FAILURE(error)) {
-        ucnv_close(converter);
-        return nullptr;
-      }
-      return std::make_unique<IcuDecoder>(encoding, fatal, converter);
+      auto decoder = std::make_unique<IcuDecoder>(encoding, fatal, converter);
+      if (!decoder->Init()) return nullptr;
+      return decoder;
     }
+    case Family::kShiftJis:
+    case Family::kEucJp:
+    case Family::kIso2022Jp:
+    case Family::kEucKr:
+    case Family::kBig5:
+      return CreateMultiByteDecoder(encoding, fatal);
     case Family::kReplacement:
       return nullptr;
   }

@@ -32,14 +32,14 @@ v8::Local<v8::Value> EmptyUint8Array(v8::Isolate* isolate) {
 
 constexpr int kWriteFlags = v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8;
 
-// The bytes of a Uint8Array or other view JavaScript may write to, or of a buffer.
+// The bytes of a Uint8Array (on an ArrayBuffer or a SharedArrayBuffer), to write to.
 struct WritableBytes {
   uint8_t* data = nullptr;
   size_t size = 0;
 };
 
-bool ViewBytes(v8::Local<v8::Value> value, WritableBytes* out) {
-  if (!value->IsArrayBufferView()) return false;
+bool Uint8ArrayBytes(v8::Local<v8::Value> value, WritableBytes* out) {
+  if (!value->IsUint8Array()) return false;
   v8::Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
   // Buffer() moves a small on-heap typed array's bytes off the heap once, so they can be
   // written in place.
@@ -179,7 +179,7 @@ absl::StatusOr<EncodeIntoResult> op_encoding_encode_into(v8::Isolate* isolate,
                                                          v8::Local<v8::Value> source,
                                                          v8::Local<v8::Value> destination) {
   WritableBytes bytes;
-  if (!source->IsString() || !ViewBytes(destination, &bytes)) {
+  if (!source->IsString() || !Uint8ArrayBytes(destination, &bytes)) {
     return absl::InvalidArgumentError(
         "Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type "
         "'Uint8Array'.");

@@ -12,7 +12,7 @@ enum SingleByteTable {
 };
 
 // The standard's encodings (ids are indices). The multi-byte ones name the ICU converter
-// whose mapping is closest to the standard's index (README.md lists what still differs).
+// whose mapping is closest to the standard's indexes (README.md lists what still differs).
 constexpr Encoding kEncodings[] = {
     {0, "utf-8", Family::kUtf8, -1, nullptr},
 #define SINGLE_BYTE(identifier, name, icu_name) \
@@ -22,11 +22,12 @@ constexpr Encoding kEncodings[] = {
     // The standard's GBK decoder is its gb18030 decoder.
     {29, "gbk", Family::kIcu, -1, "gb18030"},
     {30, "gb18030", Family::kIcu, -1, "gb18030"},
-    {31, "big5", Family::kIcu, -1, "ibm-1375_P100-2008"},
-    {32, "euc-jp", Family::kIcu, -1, "ibm-33722_P12A_P12A-2009_U2"},
-    {33, "iso-2022-jp", Family::kIcu, -1, "ISO_2022,locale=ja,version=0"},
-    {34, "shift_jis", Family::kIcu, -1, "ibm-943_P15A-2003"},
-    {35, "euc-kr", Family::kIcu, -1, "windows-949-2000"},
+    {31, "big5", Family::kBig5, -1, "ibm-1375_P100-2008"},
+    // EUC-JP's jis0208 table comes from Shift_JIS's converter, its jis0212 from this one.
+    {32, "euc-jp", Family::kEucJp, -1, "ibm-33722_P12A_P12A-2009_U2"},
+    {33, "iso-2022-jp", Family::kIso2022Jp, -1, "ibm-943_P15A-2003"},
+    {34, "shift_jis", Family::kShiftJis, -1, "ibm-943_P15A-2003"},
+    {35, "euc-kr", Family::kEucKr, -1, "windows-949-2000"},
     {36, "replacement", Family::kReplacement, -1, nullptr},
     {37, "utf-16be", Family::kUtf16Be, -1, nullptr},
     {38, "utf-16le", Family::kUtf16Le, -1, nullptr},

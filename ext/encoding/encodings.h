@@ -13,7 +13,14 @@ enum class Family {
   kUtf16Be,
   kSingleByte,     // a 128-entry table for the bytes 0x80-0xFF (single_byte_tables.h)
   kXUserDefined,   // 0x80-0xFF -> U+F780-U+F7FF
-  kIcu,            // an ICU converter (Encoding::icu_name)
+  kIcu,            // an ICU converter (Encoding::icu_name) decodes
+  // The standard's decoder state machines over index tables read from ICU's converter
+  // Encoding::icu_name (multi_byte_decoders.cc).
+  kShiftJis,
+  kEucJp,
+  kIso2022Jp,
+  kEucKr,
+  kBig5,
   kReplacement,    // no decoder: TextDecoder refuses it
 };
 
@@ -23,7 +30,7 @@ struct Encoding {
   Family family;
   // kSingleByte: the index of the table in single_byte_tables.h; kIcu: unused.
   int table;
-  // kIcu: the ICU converter's name.
+  // kIcu and the index-table families: the ICU converter's name.
   const char* icu_name;
 };
 
