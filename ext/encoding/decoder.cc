@@ -90,8 +90,9 @@ bool Utf8Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_
   size_t tail = IncompleteTailLength(data, size);
   const char* body = reinterpret_cast<const char*>(data);
   size_t body_size = size - tail;
-  if (!simdutf::validate_utf8(body, body_size)) return false;
-  if (body_size >= 3 && ExpectingBom() && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
+  bool ascii = simdutf::validate_ascii(body, body_size);
+  if (!ascii && !simdutf::validate_utf8(body, body_size)) return false;
+  if (!ascii && body_size >= 3 && ExpectingBom() && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
     body += 3;
     body_size -= 3;
     SetBomSeen();
@@ -99,7 +100,7 @@ bool Utf8Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_
     SetBomSeen();
   }
   v8::MaybeLocal<v8::String> text;
-  if (simdutf::validate_ascii(body, body_size)) {
+  if (ascii) {
     if (!FitsInString(body_size)) {
       *out = {};
       return true;
@@ -112,9 +113,19 @@ bool Utf8Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_
       *out = {};
       return true;
     }
-    std::unique_ptr<char16_t[]> utf16(new char16_t[units]);
-    size_t written = simdutf::convert_valid_utf8_to_utf16le(body, body_size, utf16.get());
-    text = NewStringFromUtf16(isolate, utf16.get(), written);
+    // Text of Latin-1 characters becomes a one-byte string (half the memory): simdutf's
+    // conversion to Latin-1 fails at the first character above U+00FF.
+    std::unique_ptr<char[]> latin1(new char[units]);
+    size_t written = simdutf::convert_utf8_to_latin1(body, body_size, latin1.get());
+    if (written == units) {
+      text = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(latin1.get()),
+                                        v8::NewStringType::kNormal, static_cast<int>(units));
+    } else {
+      latin1.reset();
+      std::unique_ptr<char16_t[]> utf16(new char16_t[units]);
+      written = simdutf::convert_valid_utf8_to_utf16le(body, body_size, utf16.get());
+      text = NewStringFromUtf16(isolate, utf16.get(), written);
+    }
   }
   if (tail == 0 && !flush) {
     *out = text;
@@ -457,6 +468,23 @@ std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
 void Decoder::Reset() {
   ResetState();
   bom_seen_ = false;
+}
+
+DecodeStatus Decoder::DecodeOnce(v8::Isolate* isolate, const Encoding& encoding, bool fatal,
+                                 bool ignore_bom, const uint8_t* data, size_t size,
+                                 v8::Local<v8::String>* out) {
+  // The common encodings without a heap allocation.
+  if (encoding.family == Family::kUtf8) {
+    Utf8Decoder decoder(encoding, fatal, ignore_bom);
+    return decoder.Decode(isolate, data, size, /*flush=*/true, out);
+  }
+  if (encoding.family == Family::kSingleByte) {
+    SingleByteDecoder decoder(encoding, fatal, kSingleByteTables[encoding.table]);
+    return decoder.Decode(isolate, data, size, /*flush=*/true, out);
+  }
+  std::unique_ptr<Decoder> decoder = Create(encoding, fatal, ignore_bom);
+  if (decoder == nullptr) return DecodeStatus::kNoDecoder;
+  return decoder->Decode(isolate, data, size, /*flush=*/true, out);
 }
 
 DecodeStatus Decoder::Decode(v8::Isolate* isolate, const uint8_t* data, size_t size,

@@ -19,6 +19,7 @@ enum class DecodeStatus {
   kOk,
   kInvalid,  // fatal mode met invalid input (or input ended inside a sequence at a flush)
   kTooLong,  // the text exceeds V8's maximum string length
+  kNoDecoder,  // DecodeOnce: the encoding has no decoder (replacement, or ICU lacks it)
 };
 
 // One stream of the Encoding Standard's "decode" for one encoding: the decoder's state,
@@ -34,6 +35,12 @@ class Decoder {
   static std::unique_ptr<Decoder> Create(const Encoding& encoding, bool fatal,
                                          bool ignore_bom);
   virtual ~Decoder() = default;
+
+  // Decodes `size` bytes as a whole stream, with a decoder of its own (on the stack for
+  // UTF-8 and the single-byte encodings).
+  static DecodeStatus DecodeOnce(v8::Isolate* isolate, const Encoding& encoding, bool fatal,
+                                 bool ignore_bom, const uint8_t* data, size_t size,
+                                 v8::Local<v8::String>* out);
 
   // Decodes `size` bytes after what earlier calls left pending; with `flush`, the stream
   // ends here (an incomplete sequence is an error). On kOk, *out is the decoded text.

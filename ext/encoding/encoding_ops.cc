@@ -97,32 +97,21 @@ absl::Status NotABufferSource() {
       "'(ArrayBuffer or ArrayBufferView)'.");
 }
 
-absl::StatusOr<v8::Local<v8::Value>> RunDecoder(v8::Isolate* isolate, Decoder& decoder,
-                                                v8::Local<v8::Value> input, bool flush) {
-  InputBytes bytes;
-  if (!ReadBufferSource(input, &bytes)) return NotABufferSource();
-  v8::Local<v8::String> text;
-  switch (decoder.Decode(isolate, bytes.data, bytes.size, flush, &text)) {
+absl::StatusOr<v8::Local<v8::Value>> Result(DecodeStatus status, const Encoding& encoding,
+                                            v8::Local<v8::String> text) {
+  switch (status) {
     case DecodeStatus::kOk:
       return text;
     case DecodeStatus::kInvalid:
       return absl::InvalidArgumentError(absl::StrCat(
-          "The encoded data was not valid for encoding ", std::string(decoder.encoding().name)));
+          "The encoded data was not valid for encoding ", std::string(encoding.name)));
     case DecodeStatus::kTooLong:
+      return absl::OutOfRangeError("Invalid string length");
+    case DecodeStatus::kNoDecoder:
       break;
   }
-  return absl::OutOfRangeError("Invalid string length");
-}
-
-absl::StatusOr<std::unique_ptr<Decoder>> MakeDecoder(int32_t id, bool fatal,
-                                                     bool ignore_bom) {
-  const Encoding* encoding = EncodingById(id);
-  std::unique_ptr<Decoder> decoder;
-  if (encoding != nullptr) decoder = Decoder::Create(*encoding, fatal, ignore_bom);
-  if (decoder == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("no decoder for encoding id ", id));
-  }
-  return decoder;
+  return absl::InvalidArgumentError(
+      absl::StrCat("no decoder for encoding ", std::string(encoding.name)));
 }
 
 // A TextDecoder's stream between decode(input, { stream: true }) calls.
@@ -168,10 +157,28 @@ v8::Local<v8::Value> op_encoding_encode(v8::Isolate* isolate, v8::Local<v8::Valu
     std::free(latin1);
     return AdoptAsUint8Array(isolate, utf8, size);
   }
-  // Two-byte strings: V8 measures, then writes straight into the result's memory.
-  int size = string->Utf8Length(isolate);
-  char* utf8 = static_cast<char*>(std::malloc(size));
-  string->WriteUtf8(isolate, utf8, size, nullptr, kWriteFlags);
+  // Two-byte strings: their UTF-16 is copied out (on the stack when small) and simdutf
+  // transcodes it into the result's memory; V8 does it when there are lone surrogates.
+  std::unique_ptr<char16_t[]> heap_units;
+  char16_t stack_units[2048];
+  char16_t* units = stack_units;
+  if (length > 2048) {
+    heap_units.reset(new char16_t[length]);
+    units = heap_units.get();
+  }
+  string->Write(isolate, reinterpret_cast<uint16_t*>(units), 0, length,
+                v8::String::NO_NULL_TERMINATION);
+  size_t size;
+  char* utf8;
+  if (simdutf::validate_utf16le(units, length)) {
+    size = simdutf::utf8_length_from_utf16le(units, length);
+    utf8 = static_cast<char*>(std::malloc(size));
+    size = simdutf::convert_valid_utf16le_to_utf8(units, length, utf8);
+  } else {
+    size = string->Utf8Length(isolate);
+    utf8 = static_cast<char*>(std::malloc(size));
+    string->WriteUtf8(isolate, utf8, static_cast<int>(size), nullptr, kWriteFlags);
+  }
   return AdoptAsUint8Array(isolate, utf8, size);
 }
 
@@ -198,16 +205,23 @@ absl::StatusOr<v8::Local<v8::Value>> op_encoding_decode(v8::Isolate* isolate,
                                                         int32_t encoding, bool fatal,
                                                         bool ignore_bom,
                                                         v8::Local<v8::Value> input) {
-  absl::StatusOr<std::unique_ptr<Decoder>> decoder = MakeDecoder(encoding, fatal, ignore_bom);
-  if (!decoder.ok()) return decoder.status();
-  return RunDecoder(isolate, **decoder, input, /*flush=*/true);
+  const Encoding* found = EncodingById(encoding);
+  if (found == nullptr) return absl::InvalidArgumentError("no such encoding");
+  InputBytes bytes;
+  if (!ReadBufferSource(input, &bytes)) return NotABufferSource();
+  v8::Local<v8::String> text;
+  DecodeStatus status =
+      Decoder::DecodeOnce(isolate, *found, fatal, ignore_bom, bytes.data, bytes.size, &text);
+  return Result(status, *found, text);
 }
 
 absl::StatusOr<ResourceId> op_encoding_decoder_new(OpState& state, int32_t encoding,
                                                    bool fatal, bool ignore_bom) {
-  absl::StatusOr<std::unique_ptr<Decoder>> decoder = MakeDecoder(encoding, fatal, ignore_bom);
-  if (!decoder.ok()) return decoder.status();
-  return state.resources().Add(std::make_unique<StreamingDecoder>(std::move(*decoder)));
+  const Encoding* found = EncodingById(encoding);
+  std::unique_ptr<Decoder> decoder;
+  if (found != nullptr) decoder = Decoder::Create(*found, fatal, ignore_bom);
+  if (decoder == nullptr) return absl::InvalidArgumentError("no decoder for this encoding");
+  return state.resources().Add(std::make_unique<StreamingDecoder>(std::move(decoder)));
 }
 
 absl::StatusOr<v8::Local<v8::Value>> op_encoding_decoder_decode(OpState& state,
@@ -217,10 +231,16 @@ absl::StatusOr<v8::Local<v8::Value>> op_encoding_decoder_decode(OpState& state,
                                                                 bool stream) {
   absl::StatusOr<StreamingDecoder*> streaming = state.resources().Get<StreamingDecoder>(rid);
   if (!streaming.ok()) return streaming.status();
-  absl::StatusOr<v8::Local<v8::Value>> text =
-      RunDecoder(isolate, (*streaming)->decoder(), input, /*flush=*/!stream);
+  Decoder& decoder = (*streaming)->decoder();
+  InputBytes bytes;
+  v8::Local<v8::String> text;
+  DecodeStatus status = DecodeStatus::kOk;
+  bool is_buffer_source = ReadBufferSource(input, &bytes);
+  if (is_buffer_source) status = decoder.Decode(isolate, bytes.data, bytes.size, !stream, &text);
+  absl::StatusOr<v8::Local<v8::Value>> result =
+      is_buffer_source ? Result(status, decoder.encoding(), text) : NotABufferSource();
   if (!stream) state.resources().Close(rid).IgnoreError();
-  return text;
+  return result;
 }
 
 }  // namespace kiln::encoding
