@@ -352,7 +352,7 @@ class SingleByteDecoder final : public Decoder {
 struct IcuCallbackOptions {
   bool fatal;
   // gb18030 and GBK: the standard decodes a lone 0x80 as U+20AC, which ICU's gb18030
-  // reports as illegal.
+  // reports as illegal (and the decoder applies kGb18030Updates).
   bool euro_for_0x80;
 };
 
@@ -395,11 +395,48 @@ class IcuDecoder final : public Decoder {
   void ResetState() override { ucnv_resetToUnicode(converter_); }
 
  private:
+  // The conversion itself.
+  bool DecodeWithIcu(const uint8_t* data, size_t size, bool flush, std::u16string* out);
+
   UConverter* converter_;
   const IcuCallbackOptions callback_options_;
 };
 
+// gb18030's two-byte sequences that ICU 72 (GB18030-2005) decodes to private-use code
+// points and the standard's index (aligned with GB18030-2022) maps to these.
+struct Gb18030Update {
+  char16_t icu;
+  char16_t standard;
+};
+constexpr Gb18030Update kGb18030Updates[] = {
+    {0xE5E5, 0x3000}, {0xE78D, 0xFE10}, {0xE78E, 0xFE12}, {0xE78F, 0xFE11},
+    {0xE790, 0xFE13}, {0xE791, 0xFE14}, {0xE792, 0xFE15}, {0xE793, 0xFE16},
+    {0xE794, 0xFE17}, {0xE795, 0xFE18}, {0xE796, 0xFE19}, {0xE81E, 0x9FB4},
+    {0xE826, 0x9FB5}, {0xE82B, 0x9FB6}, {0xE82C, 0x9FB7}, {0xE832, 0x9FB8},
+    {0xE843, 0x9FB9}, {0xE854, 0x9FBA}, {0xE864, 0x9FBB},
+};
+
+void ApplyGb18030Updates(char16_t* text, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    char16_t unit = text[i];
+    if (unit < 0xE5E5 || unit > 0xE864) continue;
+    for (const Gb18030Update& update : kGb18030Updates) {
+      if (update.icu == unit) text[i] = update.standard;
+    }
+  }
+}
+
 bool IcuDecoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
+                               std::u16string* out) {
+  size_t first = out->size();
+  bool decoded = DecodeWithIcu(data, size, flush, out);
+  if (callback_options_.euro_for_0x80) {
+    ApplyGb18030Updates(out->data() + first, out->size() - first);
+  }
+  return decoded;
+}
+
+bool IcuDecoder::DecodeWithIcu(const uint8_t* data, size_t size, bool flush,
                                std::u16string* out) {
   const char* source = reinterpret_cast<const char*>(data);
   const char* source_end = source + size;

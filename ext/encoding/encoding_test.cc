@@ -391,6 +391,16 @@ TEST_F(EncodingTest, MultiByteEncodings) {
          "[ '%uFFFDA', '%uE000', '%CA%u0304', '%uFFFD', '%uFFFD%24', '%uFFFD' ]");
 }
 
+TEST_F(EncodingTest, Gb18030FollowsTheStandardsCurrentIndex) {
+  // Two-byte sequences ICU 72 decodes to private use (GB18030-2005) and the standard maps
+  // to GB18030-2022's code points; their four-byte forms decode to the same code points.
+  Expect("const d = (...b) => escape(new TextDecoder('gb18030').decode(new Uint8Array(b)));"
+         " [d(0xA3, 0xA0), d(0xA6, 0xD9), d(0xFE, 0x59), d(0xFE, 0xA0), d(0x84, 0x31, 0x82, 0x36),"
+         "  d(0xFE, 0x51), d(0x84, 0x31, 0xA4, 0x39), d(0xE3, 0x32, 0x9A, 0x35)]",
+         "[\n  '%u3000',\n  '%uFE10',\n  '%u9FB4',\n  '%u9FBB',\n  '%uFE10',\n  '%uE816',"
+         "\n  '%uFFFF',\n  '%uDBFF%uDFFF'\n]");
+}
+
 TEST_F(EncodingTest, AbandonedStreamsAreClosed) {
   Expect("const d = new TextDecoder('shift_jis'); d.decode(new Uint8Array([0x82]), { stream: true });"
          " const open = kiln.ops.op_resources().filter((r) => r.name === 'textDecoder').length;"
