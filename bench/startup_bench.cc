@@ -46,6 +46,7 @@
 #include "core/v8_platform.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
+#include "ext/webidl/webidl_extension.h"
 #include "kiln_snapshot.h"
 #include "uv.h"
 #include "v8.h"
@@ -179,13 +180,15 @@ int main() {
   std::printf("RESULT name=v8_initialize value=%.3f unit=ms\n", MsSince(start));
 
   // Every extension of the `kiln` binary (cli/main.cc); it grows with //:kiln.
-  const std::vector<const kiln::Extension*> kKilnExtensions = {&kiln::extensions::timers(),
-                                                               &kiln::extensions::web()};
+  const std::vector<const kiln::Extension*> kKilnExtensions = {
+      &kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()};
   const std::vector<Config> configs = {
-      {"", {&kiln::extensions::timers(), &kiln::extensions::web()},
+      {"", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
        &kiln::snapshots::kiln_snapshot()},
       {"_all_extensions", kKilnExtensions, &kiln::snapshots::kiln_snapshot()},
-      {"_no_snapshot", {&kiln::extensions::timers(), &kiln::extensions::web()}, nullptr},
+      {"_no_snapshot",
+       {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
+       nullptr},
   };
 
   // The first runtime and the first raw isolate of the process (not counted below).

@@ -15,6 +15,7 @@
 #include "core/version.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
+#include "ext/webidl/webidl_extension.h"
 #include "kiln_snapshot.h"
 
 namespace kiln {
@@ -93,7 +94,7 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
-  options.extensions = {&extensions::web(), &extensions::timers()};
+  options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl()};
   options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {

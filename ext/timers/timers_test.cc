@@ -4,6 +4,7 @@
 // performance, and teardown with timers pending.
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
+#include "ext/webidl/webidl_extension.h"
 
 #include <chrono>
 #include <string>
@@ -19,7 +20,7 @@ class TimersTest : public testing::RuntimeTest {
  protected:
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
-    options.extensions = {&extensions::timers(), &extensions::web()};
+    options.extensions = {&extensions::timers(), &extensions::web(), &extensions::webidl()};
     return options;
   }
 };
@@ -281,7 +282,7 @@ TEST_F(TimersTest, PerformanceNowAndTimeOrigin) {
 
 TEST(TimersTeardownTest, PendingTimersAndIntervalsAreReleased) {
   RuntimeOptions options;
-  options.extensions = {&extensions::timers(), &extensions::web()};
+  options.extensions = {&extensions::timers(), &extensions::web(), &extensions::webidl()};
   auto runtime = std::move(*Runtime::Create(options));
   ASSERT_TRUE(runtime
                   ->Eval("for (let i = 0; i < 100; i++) { setTimeout(() => {}, 1000 + i); "

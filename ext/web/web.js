@@ -1,10 +1,23 @@
 // The entry module of the web extension (ext:web/web.js): the web platform's globals.
-// So far queueMicrotask and performance; the web platform issues grow it.
 import { op_web_now, op_web_queue_microtask, op_web_time_origin } from 'ext:core/ops';
+import { DOMException } from './dom_exception.js';
+import {
+  CustomEvent, ErrorEvent, Event, EventTarget, PromiseRejectionEvent,
+} from './events.js';
+import { AbortController, AbortSignal } from './abort.js';
+import './global_events.js';
 
+// Operations: enumerable, as WebIDL puts them on the global.
 function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, {
     value, writable: true, enumerable: true, configurable: true,
+  });
+}
+
+// Interface objects: not enumerable.
+function defineInterface(value) {
+  Object.defineProperty(globalThis, value.name, {
+    value, writable: true, enumerable: false, configurable: true,
   });
 }
 
@@ -28,3 +41,10 @@ const performance = {
   },
 };
 defineGlobal('performance', performance);
+
+for (const Interface of [
+  DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
+  AbortController, AbortSignal,
+]) {
+  defineInterface(Interface);
+}
