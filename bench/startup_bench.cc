@@ -44,6 +44,7 @@
 
 #include "core/runtime.h"
 #include "core/v8_platform.h"
+#include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
@@ -181,7 +182,8 @@ int main() {
 
   // Every extension of the `kiln` binary (cli/main.cc); it grows with //:kiln.
   const std::vector<const kiln::Extension*> kKilnExtensions = {
-      &kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()};
+      &kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl(),
+      &kiln::extensions::streams()};
   const std::vector<Config> configs = {
       {"", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
        &kiln::snapshots::kiln_snapshot()},

@@ -13,6 +13,7 @@
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
+#include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
@@ -94,7 +95,8 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
-  options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl()};
+  options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl(),
+                        &extensions::streams()};
   options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
