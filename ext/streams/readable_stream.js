@@ -934,13 +934,14 @@ function readerClosedResolve(reader) {
 
 function readerClosedReject(reader, reason) {
   if (reader.closedPending) {
+    setPromiseIsHandled(reader.closedPromise);
     reader.closedReject(reason);
     reader.closedResolve = reader.closedReject = undefined;
     reader.closedPending = false;
   } else {
     reader.closedPromise = promiseRejectedWith(reason);
+    setPromiseIsHandled(reader.closedPromise);
   }
-  setPromiseIsHandled(reader.closedPromise);
 }
 
 function readableStreamReaderGenericInitialize(reader, stream) {
@@ -2166,7 +2167,7 @@ const asyncIteratorPrototype = {
                                                  : uponPromise(ongoing, nextSteps, nextSteps);
     return state.ongoingPromise;
   },
-  return(value = undefined) {
+  return(value) {
     const state = iteratorState(this);
     if (state === undefined) {
       return promiseRejectedWith(new NativeTypeError(
@@ -2218,23 +2219,21 @@ class Pipe {
       }
       addSignalAlgorithm(signal, this.abortAlgorithm);
     }
-    // Errors must be propagated forward.
-    if (source.state === 'errored') {
-      this.onSourceErrored(source.storedError);
-    } else {
-      uponRejection(reader.closedPromise, (error) => this.onSourceErrored(error));
-    }
-    // Errors must be propagated backward.
+    // Errors must be propagated forward, then backward; then closing forward and
+    // backward. (The source's two reactions are one: its closed promise does one or the
+    // other.)
+    const sourceErrored = source.state === 'errored';
+    const sourceClosed = source.state === 'closed';
+    if (sourceErrored) this.onSourceErrored(source.storedError);
     if (dest.state === 'errored') {
       this.onDestErrored(dest.storedError);
     } else {
-      uponRejection(writer.closedPromise, (error) => this.onDestErrored(error));
+      uponPromise(writer.closedPromise, returnUndefined, (error) => this.onDestErrored(error));
     }
-    // Closing must be propagated forward.
-    if (source.state === 'closed') {
-      this.onSourceClosed();
-    } else {
-      uponFulfillment(reader.closedPromise, () => this.onSourceClosed());
+    if (sourceClosed) this.onSourceClosed();
+    if (!sourceErrored && !sourceClosed) {
+      uponPromise(reader.closedPromise, () => this.onSourceClosed(),
+                  (error) => this.onSourceErrored(error));
     }
     // Closing must be propagated backward.
     if (writableStreamCloseQueuedOrInFlight(dest) || dest.state === 'closed') {
