@@ -15,6 +15,7 @@
 #include "core/version.h"
 #include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
+#include "ext/url/url_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
 #include "kiln_snapshot.h"
@@ -96,7 +97,7 @@ int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
   options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl(),
-                        &extensions::streams()};
+                        &extensions::url(), &extensions::streams()};
   options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {

@@ -3,8 +3,7 @@
 // and HTML's event handlers. kiln has no node tree: an event's path is its target alone, so
 // every listener runs in the AT_TARGET phase, capture listeners first.
 import * as webidl from 'ext:webidl/webidl.js';
-import * as coreOps from 'ext:core/ops';
-import { op_web_now, op_web_queue_microtask } from 'ext:core/ops';
+import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
 
 const ReflectApply = Reflect.apply;
@@ -685,32 +684,12 @@ export function dispatchRejectionEvent(promise, reason) {
   return !dispatch(globalThis, event);
 }
 
-// HTML's "report an exception": the global `error` event, and unless a listener handles
-// it, the runtime's uncaught error (the run stops at the end of the turn). An exception
-// thrown by an `error` listener meanwhile is not dispatched again. The core op that
-// records it is used when the runtime has one:
-// - op_report_uncaught_error(error) records it without any event (this module dispatched
-//   the event first);
-// - op_report_exception(error) dispatches through internals.onUncaughtError itself (and
-//   records an error thrown during that dispatch directly);
-// - with neither, the exception is thrown again from a microtask, which makes it the
-//   runtime's uncaught error.
+// HTML's "report an exception": the core op dispatches the global `error` event (through
+// internals.onUncaughtError, global_events.js) and, unless a listener handles it, makes it
+// the runtime's uncaught error (the run stops at the end of the turn). An exception thrown
+// by an `error` listener meanwhile is not dispatched again.
 export function reportException(error) {
-  const recordUncaught = coreOps.op_report_uncaught_error;
-  if (typeof recordUncaught === 'function') {
-    if (!dispatchErrorEvent(error)) recordUncaught(error);
-    return;
-  }
-  const reportThroughHook = coreOps.op_report_exception;
-  if (typeof reportThroughHook === 'function') {
-    reportThroughHook(error);
-    return;
-  }
-  if (!dispatchErrorEvent(error)) {
-    op_web_queue_microtask(() => {
-      throw error;
-    });
-  }
+  op_report_exception(error);
 }
 
 // ---- Event handler attributes (HTML) ----

@@ -1,0 +1,62 @@
+// The native half of the url extension (url.js): WHATWG URL parsing and the URL setters,
+// done by ada 2.7.8 (libnode.so.108's copy; third_party/README.md).
+//
+// A parsed URL crosses to JavaScript as its href plus the offsets of its components,
+// written into `components`, a Uint32Array of kUrlComponentCount entries that url.js
+// shares between all URLs (README.md, "Components"). The href of a valid URL is ASCII, so
+// the byte offsets ada reports are also UTF-16 offsets into the JavaScript string.
+#ifndef KILN_EXT_URL_URL_OPS_H_
+#define KILN_EXT_URL_URL_OPS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "ops/op.h"
+
+namespace kiln::url {
+
+// Entries of the components array, in order: protocol_end, username_end, host_start,
+// host_end, port, pathname_start, search_start, hash_start (ada::url_components; an
+// omitted port, search or hash is 0xffffffff), then the scheme type (ada::scheme::type).
+inline constexpr int kUrlComponentCount = 9;
+
+// What op_url_update sets (the URL setters other than href).
+enum class UrlSetter : int32_t {
+  kProtocol = 0,
+  kUsername = 1,
+  kPassword = 2,
+  kHost = 3,
+  kHostname = 4,
+  kPort = 5,
+  kPathname = 6,
+  kSearch = 7,
+  kHash = 8,
+};
+
+// Parses `input` as an absolute URL. Returns its href and writes its components, or
+// returns null (components untouched) when `input` is not a valid URL.
+KILN_OP()
+absl::StatusOr<std::optional<std::string>> op_url_parse(kiln::ByteView components,
+                                                        std::string_view input);
+// Parses `base`, then `input` against it. Null when either fails.
+KILN_OP()
+absl::StatusOr<std::optional<std::string>> op_url_parse_with_base(kiln::ByteView components,
+                                                                  std::string_view input,
+                                                                  std::string_view base);
+// URL.canParse(input) / URL.canParse(input, base): whether the constructor would succeed.
+KILN_OP() bool op_url_can_parse(std::string_view input);
+KILN_OP() bool op_url_can_parse_with_base(std::string_view input, std::string_view base);
+// Parses `href` (a URL's current href), applies the setter `setter` (a UrlSetter) with
+// `value` and returns the new href, writing its components. Null when the setter leaves
+// the URL unchanged because the value is not acceptable (the standard's "return" steps);
+// the search and hash setters always succeed.
+KILN_OP()
+absl::StatusOr<std::optional<std::string>> op_url_update(kiln::ByteView components,
+                                                         std::string_view href, int32_t setter,
+                                                         std::string_view value);
+
+}  // namespace kiln::url
+
+#endif  // KILN_EXT_URL_URL_OPS_H_
