@@ -44,6 +44,7 @@
 
 #include "core/runtime.h"
 #include "core/v8_platform.h"
+#include "ext/encoding/encoding_extension.h"
 #include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
@@ -183,7 +184,7 @@ int main() {
   // Every extension of the `kiln` binary (cli/main.cc); it grows with //:kiln.
   const std::vector<const kiln::Extension*> kKilnExtensions = {
       &kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl(),
-      &kiln::extensions::streams()};
+      &kiln::extensions::encoding(), &kiln::extensions::streams()};
   const std::vector<Config> configs = {
       {"", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
        &kiln::snapshots::kiln_snapshot()},

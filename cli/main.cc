@@ -13,6 +13,7 @@
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
+#include "ext/encoding/encoding_extension.h"
 #include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/url/url_extension.h"
@@ -97,7 +98,7 @@ int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
   options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl(),
-                        &extensions::url(), &extensions::streams()};
+                        &extensions::url(), &extensions::encoding(), &extensions::streams()};
   options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
