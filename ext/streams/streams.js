@@ -9,6 +9,7 @@ import {
 } from './writable_stream.js';
 import { TransformStream, TransformStreamDefaultController } from './transform_stream.js';
 import { ByteLengthQueuingStrategy, CountQueuingStrategy } from './queuing_strategies.js';
+import { TextDecoderStream, TextEncoderStream } from './text_streams.js';
 import './resource_streams.js';
 
 for (const Interface of [
@@ -16,7 +17,7 @@ for (const Interface of [
   ReadableStreamBYOBRequest, ReadableStreamDefaultController, ReadableByteStreamController,
   WritableStream, WritableStreamDefaultWriter, WritableStreamDefaultController,
   TransformStream, TransformStreamDefaultController,
-  ByteLengthQueuingStrategy, CountQueuingStrategy,
+  ByteLengthQueuingStrategy, CountQueuingStrategy, TextEncoderStream, TextDecoderStream,
 ]) {
   Object.defineProperty(globalThis, Interface.name, {
     value: Interface, writable: true, enumerable: false, configurable: true,

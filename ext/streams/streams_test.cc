@@ -6,6 +6,7 @@
 
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
+#include "ext/encoding/encoding_extension.h"
 #include "ext/streams/streams_testing_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
@@ -20,6 +21,7 @@ class StreamsTest : public kiln::testing::RuntimeTest {
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
     options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
+                          &extensions::encoding(),
                           &extensions::streams(), &extensions::streams_testing()};
     return options;
   }
