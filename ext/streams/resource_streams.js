@@ -5,9 +5,7 @@ import {
   op_close, op_stream_read, op_stream_shutdown, op_stream_write,
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
-import {
-  NativeTypeError, promiseResolvedWith, uponPromise,
-} from './common.js';
+import { promiseRejectedWith, promiseResolvedWith, uponPromise } from './common.js';
 import {
   createReadableByteStream, readableByteStreamControllerClose,
   readableByteStreamControllerEnqueue, readableByteStreamControllerError,
@@ -117,16 +115,23 @@ export function writableStreamForRid(rid, { highWaterMark = 1 } = {}) {
     closed = true;
     closeResource(rid);
   }
+  function onWriteFailed(error) {
+    release();
+    throw error;
+  }
   const stream = createWritableStream(
       () => undefined,
       (controller, chunk) => {
+        // A failed write errors the stream, which then never closes or aborts: the
+        // resource is closed here.
         try {
           chunk = webidl.converters.BufferSource(
               chunk, "Failed to execute 'write' on 'WritableStreamDefaultWriter'", 'Argument 1');
         } catch (error) {
-          return Promise.reject(error);
+          release();
+          return promiseRejectedWith(error);
         }
-        return op_stream_write(rid, chunk);
+        return uponPromise(op_stream_write(rid, chunk), undefined, onWriteFailed);
       },
       () => uponPromise(op_stream_shutdown(rid), release, (error) => {
         release();

@@ -8,7 +8,11 @@ import { readableStreamForRid, writableStreamForRid } from 'ext:streams/resource
 globalThis.streamsTesting = {
   readableStreamForRid,
   writableStreamForRid,
-  source: (options) => op_streams_test_source(options),
+  // Options: total_bytes, chunk_size (65536), deferred (true), stall_after (-1: never),
+  // fail (false).
+  source: (options) => op_streams_test_source({
+    total_bytes: 0, chunk_size: 65536, deferred: true, stall_after: -1, fail: false, ...options,
+  }),
   sink: (deferred = true) => op_streams_test_sink(deferred),
   stats: () => op_streams_test_stats(),
 };
