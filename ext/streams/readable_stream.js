@@ -2162,6 +2162,19 @@ const asyncIteratorPrototype = {
           "'next' called on an object that does not implement interface ReadableStream AsyncIterator"));
     }
     const ongoing = state.ongoingPromise;
+    // With nothing in flight and a chunk queued in a default controller, the result is
+    // known now: the same steps as a read whose chunk steps run at once.
+    if (ongoing === undefined && !state.isFinished) {
+      const stream = state.reader.stream;
+      if (stream !== undefined && stream.state === 'readable') {
+        const controller = stream.controller;
+        if (!controller.isByteController && controller.queue.length > 0) {
+          stream.disturbed = true;
+          const chunk = readableStreamDefaultControllerDequeue(controller);
+          return promiseResolvedWith({ value: chunk, done: false });
+        }
+      }
+    }
     const nextSteps = () => iteratorNextSteps(state);
     state.ongoingPromise = ongoing === undefined ? nextSteps()
                                                  : uponPromise(ongoing, nextSteps, nextSteps);

@@ -270,6 +270,15 @@ TEST_F(StreamsTest, FromAndAsyncIteration) {
       "  globalThis.result = [out, rest];"
       "})()",
       "[ [ 1, 2, 3, 'a' ], [ 'b', 'c' ] ]");
+  // next() calls made together settle in order, also when chunks are queued.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const rs = new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.close(); } });"
+      "  const it = rs[Symbol.asyncIterator]();"
+      "  const results = await Promise.all([it.next(), it.next(), it.next(), it.next()]);"
+      "  globalThis.result = [results.map((r) => r.done ? 'done' : r.value), rs.locked];"
+      "})()",
+      "[ [ 1, 2, 'done', 'done' ], false ]");
   Throws("ReadableStream.from(1)",
          "TypeError: ReadableStream.from: the argument is not async iterable");
 }

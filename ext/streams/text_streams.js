@@ -39,7 +39,8 @@ export class TextEncoderStream {
     };
     state.transform = createTransformStream((chunk, controller) => {
       // "Encode and enqueue a chunk": a high surrogate ending a chunk waits for the next.
-      let string = webidl.converters.DOMString(chunk);
+      let string = webidl.converters.DOMString(
+          chunk, "Failed to execute 'write' on 'TextEncoderStream'", 'The chunk');
       if (state.pendingHighSurrogate !== '') {
         string = state.pendingHighSurrogate + string;
         state.pendingHighSurrogate = '';
