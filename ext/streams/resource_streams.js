@@ -26,13 +26,25 @@ function closeResource(rid) {
   }
 }
 
+// Closes the resource of a stream that was garbage-collected while it was still open
+// (never read to the end, canceled or closed). Made on first use: a registry must not be
+// created while the startup snapshot is made.
+let abandonedStreams = null;
+function watchForAbandonment(stream, rid, token) {
+  if (abandonedStreams === null) abandonedStreams = new FinalizationRegistry(closeResource);
+  abandonedStreams.register(stream, rid, token);
+}
+function stopWatching(token) {
+  if (abandonedStreams !== null) abandonedStreams.unregister(token);
+}
+
 // A byte ReadableStream reading the resource `rid`. Each pull reads straight into the
 // pending BYOB request's view (the reader's own buffer, or a chunk of `chunkSize` bytes
 // allocated for a default reader), so the bytes the resource writes are the bytes the
 // reader gets. Read 0 = end of stream: the stream closes, and so does the resource when
 // `autoClose` (default true). cancel() closes the resource (a pending read fails inside
 // the resource, and that failure is ignored). A failed read errors the stream and closes
-// the resource.
+// the resource; so does a stream collected while open (with `autoClose`).
 export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE } = {}) {
   let closed = false;
   let controller;
@@ -40,37 +52,47 @@ export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAUL
   // allocated here (enqueue); one read at a time.
   let pendingView = null;
   let pendingFromRequest = false;
+  const token = {};
 
-  function finish() {
+  function release() {
     if (closed) return;
     closed = true;
-    if (autoClose) closeResource(rid);
+    stopWatching(token);
+    closeResource(rid);
   }
 
   function onRead(bytesRead) {
     const view = pendingView;
     pendingView = null;
     if (controller.stream.state !== 'readable') return;  // canceled meanwhile
-    if (bytesRead === 0) {
-      finish();
-      readableByteStreamControllerClose(controller);
-      if (pendingFromRequest && controller.pendingPullIntos.length > 0) {
-        readableByteStreamControllerRespond(controller, 0);
+    try {
+      if (bytesRead === 0) {
+        if (autoClose) {
+          release();
+        } else {
+          closed = true;
+        }
+        readableByteStreamControllerClose(controller);
+        if (pendingFromRequest && controller.pendingPullIntos.length > 0) {
+          readableByteStreamControllerRespond(controller, 0);
+        }
+      } else if (pendingFromRequest) {
+        readableByteStreamControllerRespond(controller, bytesRead);
+      } else {
+        readableByteStreamControllerEnqueue(
+            controller, ReflectApplySubarray(view, 0, bytesRead));
       }
-      return;
-    }
-    if (pendingFromRequest) {
-      readableByteStreamControllerRespond(controller, bytesRead);
-    } else {
-      readableByteStreamControllerEnqueue(
-          controller, ReflectApplySubarray(view, 0, bytesRead));
+    } catch (error) {
+      // The stream errors (the pull's promise rejects): release the resource with it.
+      release();
+      throw error;
     }
   }
 
   function onReadFailed(error) {
     pendingView = null;
     if (closed) return;  // canceled: the resource failed the read on close
-    finish();
+    release();
     readableByteStreamControllerError(controller, error);
     throw error;
   }
@@ -88,16 +110,14 @@ export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAUL
   }
 
   function cancelAlgorithm() {
-    if (!closed) {
-      closed = true;
-      closeResource(rid);
-    }
+    release();
     return promiseResolvedWith(undefined);
   }
 
   const stream = createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, 0,
                                           chunkSize);
   controller = stream.controller;
+  if (autoClose) watchForAbandonment(stream.pub, rid, token);
   return stream.pub;
 }
 
@@ -110,9 +130,11 @@ function ReflectApplySubarray(view, begin, end) {
 // closes the resource; abort() closes it at once. `highWaterMark` counts chunks (1).
 export function writableStreamForRid(rid, { highWaterMark = 1 } = {}) {
   let closed = false;
+  const token = {};
   function release() {
     if (closed) return;
     closed = true;
+    stopWatching(token);
     closeResource(rid);
   }
   function onWriteFailed(error) {
@@ -142,6 +164,7 @@ export function writableStreamForRid(rid, { highWaterMark = 1 } = {}) {
         return promiseResolvedWith(undefined);
       },
       highWaterMark);
+  watchForAbandonment(stream.pub, rid, token);
   return stream.pub;
 }
 

@@ -12,6 +12,7 @@
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
 #include "gtest/gtest.h"
+#include "v8.h"
 
 namespace kiln::streams {
 namespace {
@@ -403,6 +404,23 @@ TEST_F(StreamsTest, ResourceSinkIsClosedOnEveryPath) {
       "  globalThis.result = [s.sinks_closed, s.shutdowns, kiln.ops.op_resources().length];"
       "})()",
       "[ 3, 1, 0 ]");
+}
+
+TEST_F(StreamsTest, AbandonedResourceStreamsCloseTheirResources) {
+  ExpectAfterLoop(
+      "globalThis.t = streamsTesting;"
+      "(() => { t.readableStreamForRid(t.source({ total_bytes: 10 }));"
+      "         t.writableStreamForRid(t.sink()); })();"
+      "globalThis.result = kiln.ops.op_resources().length;",
+      "2");
+  {
+    v8::HandleScope scope(runtime().isolate());
+    runtime().isolate()->LowMemoryNotification();
+  }
+  // The registry's cleanup runs as a task of the loop.
+  EXPECT_EQ(RunLoopThenEval("0", "[t.stats().sources_closed, t.stats().sinks_closed,"
+                                 "  kiln.ops.op_resources().length]"),
+            "[ 1, 1, 0 ]");
 }
 
 }  // namespace
