@@ -87,16 +87,21 @@ export function setPromiseIsHandled(promise) {
   ReflectApply(PromisePrototypeThen, promise, [undefined, noop]);
 }
 
-// The promise of a callback's result: a throw becomes a rejection.
+// One promise resolved with undefined, for results that stay inside the streams modules
+// (algorithm results only ever get reactions): no allocation per chunk.
+export const resolvedPromise = promiseResolvedWith(undefined);
+
+// The promise of a callback's result, for the streams' own reactions (it never reaches
+// user code): a throw becomes a rejection; undefined (the usual result of pull() and
+// write()) is the shared resolved promise.
 export function invokeCallback(method, self, args) {
   try {
-    return promiseResolvedWith(ReflectApply(method, self, args));
+    const result = ReflectApply(method, self, args);
+    return result === undefined ? resolvedPromise : promiseResolvedWith(result);
   } catch (error) {
     return promiseRejectedWith(error);
   }
 }
-
-export const resolvedUndefined = () => promiseResolvedWith(undefined);
 
 // ---- Queue-with-sizes ----
 

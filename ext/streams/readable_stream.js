@@ -13,7 +13,7 @@ import {
   arrayBufferByteLength, arrayBufferSlice, checkChunkSize, cloneAsUint8Array,
   convertQueuingStrategy, copyDataBlockBytes, extractHighWaterMark, extractSizeAlgorithm,
   inspectAs, inspectCustom, invokeCallback, isArrayBufferView, isDataView, isDetachedBuffer,
-  kInternal, promiseRejectedWith, promiseResolvedWith, setPromiseIsHandled,
+  kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise, setPromiseIsHandled,
   transferArrayBuffer, uponFulfillment, uponPromise, uponRejection, viewBuffer, viewByteLength,
   viewByteOffset, viewConstructor, viewElementSize,
 } from './common.js';
@@ -33,7 +33,6 @@ const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectCreate = Object.create;
-const resolvedPromise = promiseResolvedWith(undefined);
 
 function queueMicrotask(callback) {
   uponFulfillment(resolvedPromise, callback);

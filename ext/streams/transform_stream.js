@@ -5,7 +5,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import {
   Deferred, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
-  kInternal, promiseRejectedWith, promiseResolvedWith, uponPromise,
+  kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise, uponPromise,
 } from './common.js';
 import {
   createReadableStream, readableStreamDefaultControllerCanCloseOrEnqueue,
@@ -229,7 +229,7 @@ function setUpTransformStreamDefaultControllerFromTransformer(stream, transforme
       } catch (error) {
         return promiseRejectedWith(error);
       }
-      return promiseResolvedWith(undefined);
+      return resolvedPromise;
     }
     : (chunk) => invokeCallback(transform, transformer, [chunk, controller.pub]);
   const flushAlgorithm = flush === undefined ? () => promiseResolvedWith(undefined)
@@ -254,7 +254,7 @@ export function createTransformStream(transformAlgorithm, flushAlgorithm,
         } catch (error) {
           return promiseRejectedWith(error);
         }
-        return promiseResolvedWith(undefined);
+        return resolvedPromise;
       },
       () => {
         try {

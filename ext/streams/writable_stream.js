@@ -9,8 +9,8 @@ import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
   Deferred, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue, checkChunkSize,
   convertQueuingStrategy, extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom,
-  invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, setPromiseIsHandled,
-  uponPromise,
+  invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
+  setPromiseIsHandled, uponPromise,
 } from './common.js';
 
 const closeSentinel = Symbol('close sentinel');
@@ -710,7 +710,7 @@ function setUpWritableStreamDefaultControllerFromUnderlyingSink(stream, underlyi
   const { start, write, close, abort } = sinkDict;
   const startAlgorithm = start === undefined ? () => undefined
       : (c) => ReflectApply(start, underlyingSink, [c.pub]);
-  const writeAlgorithm = write === undefined ? () => promiseResolvedWith(undefined)
+  const writeAlgorithm = write === undefined ? () => resolvedPromise
       : (c, chunk) => invokeCallback(write, underlyingSink, [chunk, c.pub]);
   const closeAlgorithm = close === undefined ? () => promiseResolvedWith(undefined)
       : () => invokeCallback(close, underlyingSink, []);
