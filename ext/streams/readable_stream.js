@@ -1704,7 +1704,18 @@ export function readableStreamTee(stream, cloneForBranch2) {
   return readableStreamDefaultTee(stream, cloneForBranch2);
 }
 
-function readableStreamDefaultTee(stream) {
+// The chunk for the second branch of a tee with cloneForBranch2 (fetch's "clone a body",
+// whose chunks are byte views): a view gets a copy of its bytes in a view of the same
+// type. Other values are passed as they are (StructuredClone of arbitrary values is the
+// structured-clone extension's, which streams do not depend on).
+function cloneChunkForBranch2(chunk) {
+  if (!isArrayBufferView(chunk)) return chunk;
+  const copy = cloneAsUint8Array(chunk);
+  const ViewConstructor = viewConstructor(chunk);
+  return new ViewConstructor(viewBuffer(copy), 0, viewByteLength(chunk) / viewElementSize(chunk));
+}
+
+function readableStreamDefaultTee(stream, cloneForBranch2) {
   const reader = acquireReadableStreamDefaultReader(stream);
   let reading = false;
   let readAgain = false;
@@ -1719,8 +1730,19 @@ function readableStreamDefaultTee(stream) {
   const readRequest = new CallbackReadRequest((chunk) => {
     queueMicrotask(() => {
       readAgain = false;
+      let chunk2 = chunk;
+      if (!canceled2 && cloneForBranch2) {
+        try {
+          chunk2 = cloneChunkForBranch2(chunk);
+        } catch (error) {
+          readableStreamDefaultControllerError(branch1.controller, error);
+          readableStreamDefaultControllerError(branch2.controller, error);
+          cancelDeferred.resolve(readableStreamCancel(stream, error));
+          return;
+        }
+      }
       if (!canceled1) readableStreamDefaultControllerEnqueue(branch1.controller, chunk);
-      if (!canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk);
+      if (!canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk2);
       reading = false;
       if (readAgain) pullAlgorithm();
     });

@@ -259,6 +259,20 @@ TEST_F(StreamsTest, TeeOfByteStreamClonesChunks) {
       "[ Uint8Array(2) [ 9, 2 ], Uint8Array(2) [ 1, 2 ], false ]");
 }
 
+TEST_F(StreamsTest, TeeCloningForBranch2CopiesViews) {
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const view = new Uint16Array([1, 2, 3]);"
+      "  const rs = new ReadableStream({ start(c) { c.enqueue(view); c.enqueue('s'); c.close(); } });"
+      "  const [a, b] = streamsTesting.teeCloning(rs);"
+      "  const ra = a.getReader(); const rb = b.getReader();"
+      "  const x = await ra.read(); const y = await rb.read();"
+      "  const s = await rb.read();"
+      "  globalThis.result = [x.value === view, y.value, y.value.buffer !== view.buffer, s.value];"
+      "})()",
+      "[ true, Uint16Array(3) [ 1, 2, 3 ], true, 's' ]");
+}
+
 TEST_F(StreamsTest, FromAndAsyncIteration) {
   ExpectAfterLoop(
       "(async () => {"

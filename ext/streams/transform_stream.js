@@ -14,7 +14,7 @@ import {
   readableStreamDefaultControllerHasBackpressure,
 } from './readable_stream.js';
 import {
-  createWritableStream, writableStreamDefaultControllerErrorIfNeededExported,
+  createWritableStream, writableStreamDefaultControllerErrorIfNeeded,
 } from './writable_stream.js';
 
 class TransformStreamState {
@@ -199,7 +199,7 @@ function transformStreamError(stream, e) {
 
 function transformStreamErrorWritableAndUnblockWrite(stream, e) {
   transformStreamDefaultControllerClearAlgorithms(stream.controller);
-  writableStreamDefaultControllerErrorIfNeededExported(stream.writable.controller, e);
+  writableStreamDefaultControllerErrorIfNeeded(stream.writable.controller, e);
   if (stream.backpressure) transformStreamSetBackpressure(stream, false);
 }
 

@@ -780,7 +780,7 @@ function writableStreamDefaultControllerAdvanceQueueIfNeeded(controller) {
   }
 }
 
-function writableStreamDefaultControllerErrorIfNeeded(controller, error) {
+export function writableStreamDefaultControllerErrorIfNeeded(controller, error) {
   if (controller.stream.state === 'writable') writableStreamDefaultControllerError(controller, error);
 }
 
@@ -824,9 +824,4 @@ export function writableStreamDefaultControllerError(controller, error) {
   const stream = controller.stream;
   writableStreamDefaultControllerClearAlgorithms(controller);
   writableStreamStartErroring(stream, error);
-}
-
-// For TransformStream: error the writable side if it is still writable.
-export function writableStreamDefaultControllerErrorIfNeededExported(controller, error) {
-  writableStreamDefaultControllerErrorIfNeeded(controller, error);
 }

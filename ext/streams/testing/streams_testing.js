@@ -4,6 +4,7 @@ import {
   op_streams_test_sink, op_streams_test_source, op_streams_test_stats,
 } from 'ext:core/ops';
 import { readableStreamForRid, writableStreamForRid } from 'ext:streams/resource_streams.js';
+import { readableStreamStateOf, readableStreamTee } from 'ext:streams/readable_stream.js';
 
 globalThis.streamsTesting = {
   readableStreamForRid,
@@ -15,4 +16,7 @@ globalThis.streamsTesting = {
   }),
   sink: (deferred = true) => op_streams_test_sink(deferred),
   stats: () => op_streams_test_stats(),
+  // ReadableStreamTee(stream, cloneForBranch2 = true), as fetch's "clone a body" calls it.
+  teeCloning: (stream) => readableStreamTee(readableStreamStateOf(stream), true)
+    .map((branch) => branch.pub),
 };
