@@ -14,7 +14,7 @@ const PromiseReject = Promise.reject;
 const PromisePrototypeThen = Promise.prototype.then;
 export const NativeTypeError = TypeError;
 export const NativeRangeError = RangeError;
-export const NumberIsNaN = Number.isNaN;
+const NumberIsNaN = Number.isNaN;
 export const NativeArrayBuffer = ArrayBuffer;
 const ArrayBufferPrototypeGetByteLength =
     Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
@@ -53,10 +53,6 @@ export class Deferred {
       this.reject = reject;
     });
   }
-}
-
-export function newPromise() {
-  return new Deferred();
 }
 
 export function promiseResolvedWith(value) {
@@ -184,7 +180,7 @@ export function extractSizeAlgorithm(strategy) {
   return strategy.size;
 }
 
-export const convertQueuingStrategySize = (value, prefix, context) =>
+const convertQueuingStrategySize = (value, prefix, context) =>
   webidl.converters.Function(value, prefix, context);
 
 export const convertQueuingStrategy = webidl.createDictionaryConverter('QueuingStrategy', [
@@ -229,9 +225,6 @@ const typedArrayConstructors = {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
   Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
 };
-export function elementSizeOf(constructor) {
-  return constructor === NativeDataView ? 1 : constructor.BYTES_PER_ELEMENT;
-}
 
 export function arrayBufferByteLength(buffer) {
   return ReflectApply(ArrayBufferPrototypeGetByteLength, buffer, []);
@@ -246,10 +239,6 @@ export function isDetachedBuffer(buffer) {
 // buffer that cannot be detached (a WebAssembly.Memory's, a SharedArrayBuffer).
 export function transferArrayBuffer(buffer) {
   return op_stream_transfer_array_buffer(buffer);
-}
-
-export function canTransferArrayBuffer(buffer) {
-  return !isDetachedBuffer(buffer);
 }
 
 // CloneAsUint8Array.

@@ -27,7 +27,6 @@ import {
 const NativeUint8Array = Uint8Array;
 const SymbolAsyncIterator = Symbol.asyncIterator;
 const SymbolIterator = Symbol.iterator;
-const NumberIsInteger = Number.isInteger;
 const MathMin = Math.min;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
@@ -1196,10 +1195,6 @@ function readableByteStreamControllerResetQueue(controller) {
   controller.queue = [];
   controller.queueHead = 0;
   controller.queueTotalSize = 0;
-}
-
-function byteQueueLength(controller) {
-  return controller.queue.length - controller.queueHead;
 }
 
 function byteQueueShift(controller) {
