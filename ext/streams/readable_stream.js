@@ -439,14 +439,21 @@ export class ReadableStreamDefaultReader {
       return promiseRejectedWith(new NativeTypeError(
           'This readable stream reader has been released and cannot be used to read from its previous owner stream'));
     }
-    // A default controller with queued chunks answers at once: the same steps as
-    // [[PullSteps]] with a read request whose chunk steps resolve the promise.
+    // A controller with queued chunks answers at once: the same steps as [[PullSteps]]
+    // with a read request whose chunk steps resolve the promise.
     const controller = stream.controller;
-    if (stream.state === 'readable' && !controller.isByteController &&
-        controller.queue.length > 0) {
-      stream.disturbed = true;
-      const chunk = readableStreamDefaultControllerDequeue(controller);
-      return promiseResolvedWith({ value: chunk, done: false });
+    if (stream.state === 'readable') {
+      if (!controller.isByteController) {
+        if (controller.queue.length > 0) {
+          stream.disturbed = true;
+          const chunk = readableStreamDefaultControllerDequeue(controller);
+          return promiseResolvedWith({ value: chunk, done: false });
+        }
+      } else if (controller.queueTotalSize > 0) {
+        stream.disturbed = true;
+        const view = readableByteStreamControllerTakeQueueHead(controller);
+        return promiseResolvedWith({ value: view, done: false });
+      }
     }
     const request = new PromiseReadRequest();
     readableStreamDefaultReaderRead(reader, request);
@@ -1420,11 +1427,16 @@ function readableByteStreamControllerFillPullIntoDescriptorFromQueue(controller,
 }
 
 function readableByteStreamControllerFillReadRequestFromQueue(controller, readRequest) {
+  readRequest.chunkSteps(readableByteStreamControllerTakeQueueHead(controller));
+}
+
+// The first steps of FillReadRequestFromQueue: the head entry as a Uint8Array, after
+// handling the drain.
+function readableByteStreamControllerTakeQueueHead(controller) {
   const entry = byteQueueShift(controller);
   controller.queueTotalSize -= entry.byteLength;
   readableByteStreamControllerHandleQueueDrain(controller);
-  const view = new NativeUint8Array(entry.buffer, entry.byteOffset, entry.byteLength);
-  readRequest.chunkSteps(view);
+  return new NativeUint8Array(entry.buffer, entry.byteOffset, entry.byteLength);
 }
 
 export function readableByteStreamControllerGetBYOBRequest(controller) {
