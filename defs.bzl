@@ -149,7 +149,8 @@ def kiln_snapshot(name, extensions = [], visibility = None, **kwargs):
 
     Args:
       name: the cc_library; its header <package>/<name>.h declares
-        `const kiln::Snapshot& kiln::snapshots::<name>()`.
+        `const kiln::Snapshot& kiln::snapshots::<name>()` and
+        `kiln::snapshots::<name>_extensions()`, the extensions it holds.
       extensions: kiln_extension targets the snapshot holds evaluated.
       visibility: of the library.
       **kwargs: testonly, tags.
@@ -194,13 +195,15 @@ def kiln_snapshot(name, extensions = [], visibility = None, **kwargs):
         name = name + "_cc",
         srcs = [name + ".bin"],
         outs = [name + ".cc", name + ".h"],
-        cmd = "/usr/bin/python3 $(location %s) embed %s %s $(location %s) $(location %s) $(location %s)" % (
+        cmd = "/usr/bin/python3 $(location %s) embed %s %s $(location %s) $(location %s) $(location %s) %s %s" % (
             _GEN_SNAPSHOT_CC,
             name,
             (package + "/" if package else "") + name + ".h",
             name + ".bin",
             name + ".cc",
             name + ".h",
+            ",".join(includes) or "-",
+            ",".join(functions) or "-",
         ),
         tools = [_GEN_SNAPSHOT_CC],
         **common
@@ -209,7 +212,7 @@ def kiln_snapshot(name, extensions = [], visibility = None, **kwargs):
         name = name,
         srcs = [name + ".cc"],
         hdrs = [name + ".h"],
-        deps = ["//core"],
+        deps = extensions + ["//core"],
         visibility = visibility,
         **kwargs
     )

@@ -5,14 +5,9 @@
 // V8 initialisation, the very first runtime of the process, then three configurations of
 // Runtime::Create, each paired with a bare isolate + context on V8's built-in snapshot
 // (RawIsolateAndContextMs: the V8 floor for Runtime::Create):
-//   (no suffix)       core + timers + web from the kiln_snapshot. Web is there because
-//                     queueMicrotask and performance moved to it: a "core + timers" runtime
-//                     has neither, and the kiln_snapshot (core + timers + web) serves only
-//                     runtimes that install every extension it holds.
-//   _all_extensions   every extension the `kiln` binary carries (cli/main.cc, //:kiln), from
-//                     the kiln_snapshot. Today exactly timers + web, the same set as above;
-//                     it grows as extensions are added to //:kiln (keep kKilnExtensions in
-//                     step with cli/main.cc).
+//   (no suffix)       every extension of the `kiln` command (kiln_snapshot_extensions(): the
+//                     kiln_snapshot serves only runtimes that install all it holds), from
+//                     the kiln_snapshot.
 //   _no_snapshot      the same extensions loaded from source (RuntimeOptions::snapshot null).
 // A kiln sample is Runtime::Create plus the first runtime->Eval("1+1"); a raw sample is
 // the bare isolate + context. Shutdown (and the raw teardown) are outside the timed region.
@@ -44,11 +39,6 @@
 
 #include "core/runtime.h"
 #include "core/v8_platform.h"
-#include "ext/encoding/encoding_extension.h"
-#include "ext/streams/streams_extension.h"
-#include "ext/timers/timers_extension.h"
-#include "ext/web/web_extension.h"
-#include "ext/webidl/webidl_extension.h"
 #include "kiln_snapshot.h"
 #include "uv.h"
 #include "v8.h"
@@ -181,17 +171,12 @@ int main() {
   kiln::InitializeV8();
   std::printf("RESULT name=v8_initialize value=%.3f unit=ms\n", MsSince(start));
 
-  // Every extension of the `kiln` binary (cli/main.cc); it grows with //:kiln.
-  const std::vector<const kiln::Extension*> kKilnExtensions = {
-      &kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl(),
-      &kiln::extensions::encoding(), &kiln::extensions::streams()};
+  // Every extension of the `kiln` command.
+  const std::vector<const kiln::Extension*> kiln_extensions =
+      kiln::snapshots::kiln_snapshot_extensions();
   const std::vector<Config> configs = {
-      {"", {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
-       &kiln::snapshots::kiln_snapshot()},
-      {"_all_extensions", kKilnExtensions, &kiln::snapshots::kiln_snapshot()},
-      {"_no_snapshot",
-       {&kiln::extensions::timers(), &kiln::extensions::web(), &kiln::extensions::webidl()},
-       nullptr},
+      {"", kiln_extensions, &kiln::snapshots::kiln_snapshot()},
+      {"_no_snapshot", kiln_extensions, nullptr},
   };
 
   // The first runtime and the first raw isolate of the process (not counted below).

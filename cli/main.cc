@@ -13,12 +13,6 @@
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
-#include "ext/encoding/encoding_extension.h"
-#include "ext/streams/streams_extension.h"
-#include "ext/timers/timers_extension.h"
-#include "ext/url/url_extension.h"
-#include "ext/web/web_extension.h"
-#include "ext/webidl/webidl_extension.h"
 #include "kiln_snapshot.h"
 
 namespace kiln {
@@ -97,8 +91,8 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
-  options.extensions = {&extensions::web(), &extensions::timers(), &extensions::webidl(),
-                        &extensions::url(), &extensions::encoding(), &extensions::streams()};
+  // The command's extensions are those of its snapshot (//:kiln_snapshot).
+  options.extensions = snapshots::kiln_snapshot_extensions();
   options.snapshot = &snapshots::kiln_snapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {

@@ -178,7 +178,7 @@ function indexColumn(length) {
   return Array.from({ length }, (_, i) => inspectCell(i));
 }
 
-function table(tabularData, properties) {
+function table(tabularData = undefined, properties = undefined) {
   if (properties !== undefined && !ArrayIsArray(properties)) {
     const err = new TypeError(
       'The "properties" argument must be an instance of Array. ' +
@@ -278,7 +278,8 @@ const methods = {
     write(kStderr, formatArgs(args));
   },
 
-  dir(object, options) {
+  // Parameters with defaults: WebIDL's optional arguments leave `length` 0, as Node's.
+  dir(object = undefined, options = undefined) {
     write(kStdout, inspect(object, {
       customInspect: false,
       ...consoleInspectOptions,
@@ -315,7 +316,7 @@ const methods = {
     globalConsole.error(err.stack);
   },
 
-  assert(expression, ...args) {
+  assert(expression = undefined, ...args) {
     if (!expression) {
       args[0] = `Assertion failed${args.length === 0 ? '' : `: ${args[0]}`}`;
       globalConsole.warn(...args);

@@ -2,12 +2,17 @@
 // (https://webidl.spec.whatwg.org/#idl-DOMException): a name, a message and the legacy
 // code of the name, on a prototype chained to Error.prototype so `instanceof Error` holds
 // and stacks print as errors do.
+import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectDefineProperty = Object.defineProperty;
 const NativeTypeError = TypeError;
+
+// DOMExceptions are host objects (objects of an API template with an internal field), the
+// only objects V8's serializer hands to structuredClone's delegate (web_clone_ops.h).
+const HostObject = op_web_host_object_constructor();
 
 // The error names with a legacy code, and their codes.
 const legacyCodes = {
@@ -69,14 +74,20 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-export class DOMException {
+// The object every DOMException is: a host object whose class holds the private state.
+// DOMException's constructor makes one and gives it new.target's prototype. (The interface
+// object cannot extend HostObject itself: WebIDL wants its [[Prototype]] to be
+// Function.prototype. And the object is made with its own class as new.target, the one
+// kind of new.target for which V8 caches the map of an API constructor's subclass.)
+class DOMExceptionObject extends HostObject {
   // Private fields: invisible to inspection and reflection, and a brand no prototype
   // trick can forge.
   #name;
   #message;
   #code;
 
-  constructor(message = '', name = 'Error') {
+  constructor(message, name) {
+    super();
     const prefix = "Failed to construct 'DOMException'";
     this.#message = webidl.converters.DOMString(message, prefix, 'Argument 1');
     this.#name = webidl.converters.DOMString(name, prefix, 'Argument 2');
@@ -85,30 +96,50 @@ export class DOMException {
     ErrorCaptureStackTrace(this, DOMException);
   }
 
+  // Whether `value` is a DOMException (made by DOMException's constructor): for
+  // structuredClone and the other serializers.
+  static isDOMException(value) {
+    return value !== null && typeof value === 'object' && #name in value;
+  }
+
+  static nameOf(exception) {
+    return exception.#name;
+  }
+
+  static messageOf(exception) {
+    return exception.#message;
+  }
+
+  static codeOf(exception) {
+    return exception.#code;
+  }
+}
+
+const { isDOMException, nameOf, messageOf, codeOf } = DOMExceptionObject;
+
+export class DOMException {
+  constructor(message = '', name = 'Error') {
+    const exception = new DOMExceptionObject(message, name);
+    ObjectSetPrototypeOf(exception, new.target.prototype);
+    return exception;
+  }
+
   get name() {
     if (!isDOMException(this)) throw illegalInvocation();
-    return this.#name;
+    return nameOf(this);
   }
 
   get message() {
     if (!isDOMException(this)) throw illegalInvocation();
-    return this.#message;
+    return messageOf(this);
   }
 
   get code() {
     if (!isDOMException(this)) throw illegalInvocation();
-    return this.#code;
-  }
-
-  // Whether `value` is a DOMException (made by this constructor): for structuredClone and
-  // the other serializers.
-  static isDOMException(value) {
-    return value !== null && typeof value === 'object' && #name in value;
+    return codeOf(this);
   }
 }
 
-const isDOMException = DOMException.isDOMException;
-delete DOMException.isDOMException;
 export { isDOMException };
 
 // A DOMException's serializable state ({ name, message, stack }), or undefined for any

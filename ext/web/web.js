@@ -1,11 +1,13 @@
 // The entry module of the web extension (ext:web/web.js): the web platform's globals.
-import { op_web_now, op_web_queue_microtask, op_web_time_origin } from 'ext:core/ops';
+import { op_web_queue_microtask } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
 import {
   CustomEvent, ErrorEvent, Event, EventTarget, PromiseRejectionEvent,
 } from './events.js';
 import { AbortController, AbortSignal } from './abort.js';
 import './global_events.js';
+import { Performance, performance } from './performance.js';
+import './base64.js'; import './navigator.js'; import './structured_clone.js';
 
 // Operations: enumerable, as WebIDL puts them on the global.
 function defineGlobal(name, value) {
@@ -29,22 +31,11 @@ defineGlobal('queueMicrotask', function queueMicrotask(callback) {
   op_web_queue_microtask(callback);
 });
 
-const performance = {
-  now() {
-    return op_web_now();
-  },
-  get timeOrigin() {
-    return op_web_time_origin();
-  },
-  toJSON() {
-    return { timeOrigin: op_web_time_origin() };
-  },
-};
 defineGlobal('performance', performance);
 
 for (const Interface of [
   DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
-  AbortController, AbortSignal,
+  AbortController, AbortSignal, Performance,
 ]) {
   defineInterface(Interface);
 }
