@@ -7,6 +7,7 @@
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "ext/encoding/encoding_extension.h"
+#include "ext/streams/streams_extensions_snapshot.h"
 #include "ext/streams/streams_testing_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
@@ -24,6 +25,9 @@ class StreamsTest : public kiln::testing::RuntimeTest {
     options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
                           &extensions::encoding(),
                           &extensions::streams(), &extensions::streams_testing()};
+    if (kiln::testing::UsingSnapshots()) {
+      options.snapshot = &snapshots::streams_extensions_snapshot();
+    }
     return options;
   }
   void Expect(const std::string& code, const std::string& expected) {
