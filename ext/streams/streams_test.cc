@@ -209,6 +209,23 @@ TEST_F(StreamsTest, ByteStreamWithBYOBAndAutoAllocate) {
       "[ Uint8Array(1) [ 1 ], 8, 2, Uint8Array(1) [ 3 ], true ]");
 }
 
+TEST_F(StreamsTest, BYOBReadWithMinimum) {
+  ExpectAfterLoop(
+      "(async () => {"
+      "  let c; const rs = new ReadableStream({ type: 'bytes', start(ctl) { c = ctl; } });"
+      "  const reader = rs.getReader({ mode: 'byob' });"
+      "  const pending = reader.read(new Uint16Array(4), { min: 3 });"
+      "  c.enqueue(new Uint8Array([1, 0, 2])); c.enqueue(new Uint8Array([0, 3, 0, 4]));"
+      "  const { value } = await pending;"
+      "  const errors = await Promise.all(["
+      "    reader.read(new Uint8Array(2), { min: 0 }).catch((e) => e.constructor.name),"
+      "    reader.read(new Uint8Array(2), { min: 3 }).catch((e) => e.constructor.name),"
+      "    reader.read(new DataView(new ArrayBuffer(2)), { min: 3 }).catch((e) => e.constructor.name)]);"
+      "  globalThis.result = [...value, ...errors].join(' ');"
+      "})()",
+      "'1 2 3 TypeError RangeError RangeError'");
+}
+
 TEST_F(StreamsTest, BackpressureThroughDesiredSize) {
   ExpectAfterLoop(
       "(async () => {"
