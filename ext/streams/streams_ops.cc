@@ -43,7 +43,8 @@ absl::StatusOr<v8::Local<v8::Value>> op_stream_transfer_array_buffer(
     return absl::InvalidArgumentError("The ArrayBuffer is detached and cannot be transferred");
   }
   if (!source->IsDetachable()) {
-    return absl::InvalidArgumentError("The ArrayBuffer cannot be detached, so it cannot be transferred");
+    return absl::InvalidArgumentError(
+        "The ArrayBuffer cannot be detached, so it cannot be transferred");
   }
   std::shared_ptr<v8::BackingStore> store = source->GetBackingStore();
   source->Detach();
