@@ -1,0 +1,298 @@
+// The entry module of the fetch extension (ext:fetch/fetch.js): fetch() and the Headers,
+// Request and Response globals. https://fetch.spec.whatwg.org/#fetch-method
+//
+// fetch() answers data: URLs here and sends http(s) requests through the runtime's curl
+// multi handle (op_fetch_start / op_fetch_response, fetch_state.h); redirects are
+// followed here, as the standard says, not by curl. README.md describes the flow.
+import {
+  op_close, op_fetch_response, op_fetch_start, op_stream_shutdown, op_stream_write,
+} from 'ext:core/ops';
+import { addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
+import { URL } from 'ext:url/url.js';
+import {
+  acquireReadableStreamDefaultReader, readableStreamCancel, readableStreamDefaultReaderRead,
+} from 'ext:streams/readable_stream.js';
+import * as webidl from 'ext:webidl/webidl.js';
+import { bodyFromBytes, InnerBody } from './body.js';
+import { processDataUrl } from './data_url.js';
+import { deleteFromHeaderList, getHeader, Headers } from './headers.js';
+import { innerRequestOf, Request, signalOf } from './request.js';
+import {
+  InnerResponse, isNullBodyStatus, isRedirectStatus, Response, responseFromInner,
+} from './response.js';
+
+const NativeTypeError = TypeError;
+const NativeError = Error;
+const NativePromise = Promise;
+const NativeUint8Array = Uint8Array;
+const ObjectDefineProperty = Object.defineProperty;
+const ReflectApply = Reflect.apply;
+const StringPrototypeToLowerCase = String.prototype.toLowerCase;
+
+const MAX_REDIRECTS = 20;
+
+function closeResource(rid) {
+  try {
+    op_close(rid);
+  } catch {
+    // already closed
+  }
+}
+
+// A network error as fetch() reports it: TypeError('fetch failed') with the cause.
+function networkError(cause) {
+  return new NativeTypeError('fetch failed', { cause });
+}
+
+function causeError(message, code) {
+  const error = new NativeError(message);
+  error.code = code;
+  return error;
+}
+
+function lower(string) {
+  return ReflectApply(StringPrototypeToLowerCase, string, []);
+}
+
+// ---- request bodies from streams ----
+
+function readChunk(reader) {
+  return new NativePromise((resolve, reject) => {
+    readableStreamDefaultReaderRead(reader, {
+      chunkSteps: (chunk) => resolve({ value: chunk, done: false }),
+      closeSteps: () => resolve({ value: undefined, done: true }),
+      errorSteps: reject,
+    });
+  });
+}
+
+// Writes the stream's chunks to the request's resource, then ends the body. A failure
+// (a chunk that is not a Uint8Array, an errored stream) aborts the request.
+async function uploadStream(rid, stream) {
+  const reader = acquireReadableStreamDefaultReader(stream);
+  try {
+    for (;;) {
+      const { value, done } = await readChunk(reader);
+      if (done) break;
+      if (!(value instanceof NativeUint8Array)) {
+        throw new NativeTypeError('The request body stream produced a chunk that is not a Uint8Array');
+      }
+      await op_stream_write(rid, value);
+    }
+    await op_stream_shutdown(rid);
+  } catch (error) {
+    readableStreamCancel(stream, error);
+    closeResource(rid);
+  }
+}
+
+// ---- fetching ----
+
+function sameOrigin(a, b) {
+  return a.protocol === b.protocol && a.host === b.host;
+}
+
+// The URL as Response.url shows it: no fragment, no credentials.
+function responseUrl(url) {
+  if (url.username === '' && url.password === '' && url.hash === '') return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  copy.hash = '';
+  return copy.href;
+}
+
+const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-location',
+                              'content-type'];
+// Header names curl computes for the connection and the body; a caller's would conflict.
+const TRANSPORT_HEADERS = { __proto__: null, 'content-length': 1, 'transfer-encoding': 1,
+                            connection: 1, 'keep-alive': 1, upgrade: 1 };
+
+function flattenHeaders(list) {
+  const flat = [];
+  let hasAccept = false;
+  for (let i = 0; i < list.length; i++) {
+    const key = lower(list[i][0]);
+    if (TRANSPORT_HEADERS[key] !== undefined) continue;
+    if (key === 'accept') hasAccept = true;
+    flat[flat.length] = list[i][0];
+    flat[flat.length] = list[i][1];
+  }
+  if (!hasAccept) {
+    flat[flat.length] = 'Accept';
+    flat[flat.length] = '*/*';
+  }
+  return flat;
+}
+
+function dataResponse(url, request) {
+  const result = processDataUrl(url.href);
+  if (result === null) throw networkError(causeError('invalid data: URL', 'ERR_INVALID_URL'));
+  const inner = new InnerResponse('basic', 200, 'OK', [['content-type', result.mimeType]],
+                                  request.method === 'HEAD' ? null : bodyFromBytes(result.body));
+  inner.urlList = [responseUrl(url)];
+  return inner;
+}
+
+// One HTTP(S) exchange: resolves with the response head and the resource.
+async function sendRequest(state, url) {
+  const body = state.body;
+  let bytes = null;
+  let stream = null;
+  if (body !== null) {
+    if (body.source !== null) {
+      bytes = body.source;
+    } else {
+      stream = body.streamState();
+    }
+  }
+  const rid = op_fetch_start(state.method, url.hash === '' ? url.href : urlWithoutHash(url),
+                             flattenHeaders(state.headerList), bytes, stream !== null);
+  state.rid = rid;
+  if (stream !== null) uploadStream(rid, stream);
+  try {
+    return await op_fetch_response(rid);
+  } finally {
+    state.rid = 0;
+  }
+}
+
+function urlWithoutHash(url) {
+  const copy = new URL(url.href);
+  copy.hash = '';
+  return copy.href;
+}
+
+async function mainFetch(request, signal) {
+  const state = {
+    method: request.method,
+    headerList: request.headerList,
+    body: request.body,
+    rid: 0,
+  };
+  let url = new URL(request.url);
+  const urlList = [];
+  let redirects = 0;
+  const onAbort = () => {
+    if (state.rid !== 0) closeResource(state.rid);
+  };
+  addSignalAlgorithm(signal, onAbort);
+  try {
+    for (;;) {
+      urlList[urlList.length] = responseUrl(url);
+      const scheme = url.protocol;
+      if (scheme === 'data:') {
+        const inner = dataResponse(url, state);
+        inner.urlList = urlList;
+        return inner;
+      }
+      if (scheme !== 'http:' && scheme !== 'https:') {
+        throw networkError(causeError(`fetching ${scheme} URLs is not supported`,
+                                      'ERR_UNSUPPORTED_SCHEME'));
+      }
+      let head;
+      let rid;
+      try {
+        const sent = sendRequest(state, url);
+        rid = state.rid;
+        head = await sent;
+      } catch (error) {
+        if (rid !== undefined) closeResource(rid);
+        if (signal.aborted) throw signal.reason;
+        if (error instanceof NativeTypeError) throw error;
+        throw networkError(error);
+      }
+      if (signal.aborted) {
+        closeResource(rid);
+        throw signal.reason;
+      }
+      const headerList = [];
+      const flat = head.headers;
+      for (let i = 0; i < flat.length; i += 2) headerList[headerList.length] = [flat[i], flat[i + 1]];
+      const location = isRedirectStatus(head.status) ? getHeader(headerList, 'location') : null;
+      if (location !== null && request.redirect !== 'manual') {
+        closeResource(rid);
+        if (request.redirect === 'error') {
+          throw networkError(causeError(`unexpected redirect to ${location}`, 'ERR_REDIRECT'));
+        }
+        if (++redirects > MAX_REDIRECTS) {
+          throw networkError(causeError('too many redirects', 'ERR_TOO_MANY_REDIRECTS'));
+        }
+        let next;
+        try {
+          next = new URL(location, url.href);
+        } catch {
+          throw networkError(causeError(`invalid redirect location ${location}`, 'ERR_INVALID_URL'));
+        }
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          throw networkError(causeError(`redirect to a ${next.protocol} URL`, 'ERR_UNSUPPORTED_SCHEME'));
+        }
+        if (head.status !== 303 && state.body !== null && state.body.source === null) {
+          throw networkError(causeError('cannot follow a redirect with a streamed body',
+                                        'ERR_REDIRECT'));
+        }
+        if (((head.status === 301 || head.status === 302) && state.method === 'POST') ||
+            (head.status === 303 && state.method !== 'GET' && state.method !== 'HEAD')) {
+          state.method = 'GET';
+          state.body = null;
+          state.headerList = [...state.headerList];
+          for (const name of REQUEST_BODY_HEADERS) deleteFromHeaderList(state.headerList, name);
+        }
+        if (!sameOrigin(url, next)) {
+          state.headerList = [...state.headerList];
+          deleteFromHeaderList(state.headerList, 'authorization');
+          deleteFromHeaderList(state.headerList, 'cookie');
+          deleteFromHeaderList(state.headerList, 'proxy-authorization');
+        }
+        if (next.hash === '' && url.hash !== '') next.hash = url.hash;
+        url = next;
+        continue;
+      }
+      const hasBody = !isNullBodyStatus(head.status) && state.method !== 'HEAD';
+      const inner = new InnerResponse('basic', head.status, head.status_text, headerList,
+                                      hasBody ? new InnerBody(null, null, rid, null) : null);
+      if (!hasBody) closeResource(rid);
+      inner.urlList = urlList;
+      if (hasBody) {
+        // Abort while the body is read errors it with the reason.
+        const body = inner.body;
+        removeSignalAlgorithm(signal, onAbort);
+        addSignalAlgorithm(signal, () => body.abort(signal.reason));
+      }
+      return inner;
+    }
+  } finally {
+    removeSignalAlgorithm(signal, onAbort);
+  }
+}
+
+function fetch(input, init = undefined) {
+  let request;
+  try {
+    webidl.requiredArguments(arguments.length, 1, "Failed to execute 'fetch' on 'Window'");
+    request = new Request(input, init);
+  } catch (error) {
+    return NativePromise.reject(error);
+  }
+  const signal = signalOf(request);
+  if (signal.aborted) return NativePromise.reject(signal.reason);
+  const inner = innerRequestOf(request);
+  if (inner.body !== null && inner.body.isUnusable()) {
+    return NativePromise.reject(new NativeTypeError(
+        "Failed to execute 'fetch' on 'Window': Cannot fetch a Request with a used body."));
+  }
+  return mainFetch(inner, signal).then((response) => {
+    const result = responseFromInner(response, 'immutable');
+    if (response.body !== null && response.body.rid !== 0) response.body.watch(result);
+    return result;
+  });
+}
+
+for (const [name, value] of [['Headers', Headers], ['Request', Request], ['Response', Response]]) {
+  ObjectDefineProperty(globalThis, name, {
+    value, writable: true, enumerable: false, configurable: true,
+  });
+}
+ObjectDefineProperty(globalThis, 'fetch', {
+  value: fetch, writable: true, enumerable: true, configurable: true,
+});

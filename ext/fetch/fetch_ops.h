@@ -1,0 +1,59 @@
+// The fetch extension's ops (README.md): HTTP(S) requests on the runtime's curl multi
+// handle (fetch_state.h). ext:fetch/fetch.js is their only caller.
+#ifndef KILN_EXT_FETCH_FETCH_OPS_H_
+#define KILN_EXT_FETCH_FETCH_OPS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/op.h"
+
+namespace kiln::fetch {
+
+// What op_fetch_response resolves with once the response's header block has ended.
+KILN_STRUCT() struct FetchResponseHead {
+  int32_t status = 0;
+  std::string status_text;            // "" for HTTP/2
+  std::vector<std::string> headers;   // name, value, name, value, ... as received (bytes
+                                      // as code units 0-255)
+};
+
+// Starts an HTTP(S) request; returns the id of its resource (a FetchRequest: closing it
+// aborts the request; reading it reads the response body). `headers` is name, value,
+// name, value, ... (byte strings). The body is `body` (bytes, owned by the request from
+// now on), or, when `streamed_body`, written later with op_stream_write/op_stream_shutdown
+// on the same resource (sent chunked on HTTP/1.1), or none.
+KILN_OP() absl::StatusOr<kiln::ResourceId> op_fetch_start(kiln::OpState& state,
+                                                          std::string method, std::string url,
+                                                          std::vector<std::string> headers,
+                                                          std::optional<kiln::SharedBytes> body,
+                                                          bool streamed_body);
+
+// Resolves when the request's final (non-1xx) header block has been received. A network
+// failure rejects with an Error whose message is curl's and whose `code` names curl's
+// error (`CURLE_COULDNT_CONNECT`, ...); closing the resource meanwhile rejects with
+// Interrupted.
+KILN_OP() kiln::Future<FetchResponseHead> op_fetch_response(kiln::OpState& state,
+                                                            kiln::ResourceId rid);
+
+// The whole response body as one Uint8Array (the bytes curl delivers are appended to one
+// buffer, sized from Content-Length when there is one, and handed over without a copy).
+// For Response.arrayBuffer()/text()/... on a body nothing has read yet.
+KILN_OP() kiln::Future<kiln::ByteBuffer> op_fetch_body_all(kiln::OpState& state,
+                                                          kiln::ResourceId rid);
+
+// Requests in curl's hands now, requests started, sockets open and the most bytes held for
+// an unread body, in this runtime (for tests and diagnostics).
+KILN_STRUCT() struct FetchStats {
+  double in_flight = 0;
+  double requests_started = 0;
+  double sockets_open = 0;
+  double max_buffered = 0;    // most body bytes a request ever held for an unread body
+};
+KILN_OP() FetchStats op_fetch_stats(kiln::OpState& state);
+
+}  // namespace kiln::fetch
+
+#endif  // KILN_EXT_FETCH_FETCH_OPS_H_

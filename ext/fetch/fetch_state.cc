@@ -1,0 +1,675 @@
+#include "ext/fetch/fetch_state.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/version.h"
+
+namespace kiln::fetch {
+namespace {
+
+// Body bytes held for a body nobody is reading before the transfer is paused.
+constexpr size_t kMaxBuffered = 1 << 20;
+// curl's receive buffer: the most bytes one write callback delivers.
+constexpr long kReceiveBufferSize = 64 * 1024;
+// Connections per host (more requests wait inside curl for one to free up).
+constexpr long kMaxHostConnections = 256;
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// The name of a curl error code for JavaScript's `cause.code`.
+std::string CurlCodeName(CURLcode code) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL: return "CURLE_UNSUPPORTED_PROTOCOL";
+    case CURLE_URL_MALFORMAT: return "CURLE_URL_MALFORMAT";
+    case CURLE_COULDNT_RESOLVE_PROXY: return "CURLE_COULDNT_RESOLVE_PROXY";
+    case CURLE_COULDNT_RESOLVE_HOST: return "CURLE_COULDNT_RESOLVE_HOST";
+    case CURLE_COULDNT_CONNECT: return "CURLE_COULDNT_CONNECT";
+    case CURLE_WEIRD_SERVER_REPLY: return "CURLE_WEIRD_SERVER_REPLY";
+    case CURLE_HTTP2: return "CURLE_HTTP2";
+    case CURLE_PARTIAL_FILE: return "CURLE_PARTIAL_FILE";
+    case CURLE_WRITE_ERROR: return "CURLE_WRITE_ERROR";
+    case CURLE_READ_ERROR: return "CURLE_READ_ERROR";
+    case CURLE_OUT_OF_MEMORY: return "CURLE_OUT_OF_MEMORY";
+    case CURLE_OPERATION_TIMEDOUT: return "CURLE_OPERATION_TIMEDOUT";
+    case CURLE_SSL_CONNECT_ERROR: return "CURLE_SSL_CONNECT_ERROR";
+    case CURLE_ABORTED_BY_CALLBACK: return "CURLE_ABORTED_BY_CALLBACK";
+    case CURLE_GOT_NOTHING: return "CURLE_GOT_NOTHING";
+    case CURLE_SEND_ERROR: return "CURLE_SEND_ERROR";
+    case CURLE_RECV_ERROR: return "CURLE_RECV_ERROR";
+    case CURLE_SSL_CERTPROBLEM: return "CURLE_SSL_CERTPROBLEM";
+    case CURLE_SSL_CIPHER: return "CURLE_SSL_CIPHER";
+    case CURLE_PEER_FAILED_VERIFICATION: return "CURLE_PEER_FAILED_VERIFICATION";
+    case CURLE_BAD_CONTENT_ENCODING: return "CURLE_BAD_CONTENT_ENCODING";
+    case CURLE_SSL_CACERT_BADFILE: return "CURLE_SSL_CACERT_BADFILE";
+    case CURLE_HTTP2_STREAM: return "CURLE_HTTP2_STREAM";
+    case CURLE_HTTP3: return "CURLE_HTTP3";
+    default: return absl::StrCat("CURLE_", static_cast<int>(code));
+  }
+}
+
+// A network error: an Error with curl's text and the code's name (fetch.js wraps it in
+// TypeError('fetch failed', { cause })).
+absl::Status NetworkError(CURLcode code, const char* error_text) {
+  std::string message = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+  return ErrorOfClass("Error", message, CurlCodeName(code));
+}
+
+// HTTP fields are bytes; JavaScript sees them as strings of code units 0-255 (ByteString).
+// Ops exchange strings as UTF-8, so bytes 0x80-0xFF travel as two UTF-8 bytes each.
+std::string BytesToUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (unsigned char c : bytes) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// The inverse, for ByteStrings from JavaScript (every code point is below 0x100).
+absl::StatusOr<std::string> Utf8ToBytes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = text[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size()) {
+      out.push_back(static_cast<char>(((c & 0x03) << 6) | (text[i + 1] & 0x3F)));
+      ++i;
+    } else {
+      return absl::InvalidArgumentError("a header is not a byte string");
+    }
+  }
+  return out;
+}
+
+bool HasForbiddenByte(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+std::string_view TrimHttpWhitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
+                           text.back() == '\n')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+}  // namespace
+
+// ---- FetchState ----
+
+struct FetchState::Poll {
+  uv_poll_t handle;
+  curl_socket_t socket;
+  FetchState* owner;
+};
+
+FetchState::FetchState(OpState& state) : state_(state) {}
+
+FetchState::~FetchState() {
+  if (multi_ != nullptr) {
+    // Resources (and so requests) are closed before extension states; anything still
+    // here is removed so curl_multi_cleanup finds no easy handle.
+    std::vector<FetchRequest*> active(active_.begin(), active_.end());
+    for (FetchRequest* request : active) Remove(request);
+    curl_multi_cleanup(multi_);
+    multi_ = nullptr;
+  }
+  std::vector<Poll*> polls(polls_.begin(), polls_.end());
+  for (Poll* poll : polls) ClosePoll(poll);
+  if (timer_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(timer_),
+             [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+    timer_ = nullptr;
+  }
+}
+
+absl::Status FetchState::EnsureMulti() {
+  if (multi_ != nullptr) return absl::OkStatus();
+  InitCurlOnce();
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) return absl::ResourceExhaustedError("curl_multi_init failed");
+  timer_ = new uv_timer_t;
+  uv_timer_init(state_.loop(), timer_);
+  timer_->data = this;
+  // Pending ops keep the loop alive; the transport's own handles do not.
+  uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &FetchState::OnCurlSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &FetchState::OnCurlTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxHostConnections);
+  return absl::OkStatus();
+}
+
+absl::Status FetchState::Add(FetchRequest* request) {
+  if (absl::Status made = EnsureMulti(); !made.ok()) return made;
+  CURLMcode added = curl_multi_add_handle(multi_, request->easy());
+  if (added != CURLM_OK) {
+    return absl::InternalError(absl::StrCat("curl_multi_add_handle: ", curl_multi_strerror(added)));
+  }
+  active_.insert(request);
+  ++requests_started_;
+  return absl::OkStatus();
+}
+
+void FetchState::Remove(FetchRequest* request) {
+  if (active_.erase(request) == 0) return;
+  curl_multi_remove_handle(multi_, request->easy());
+  to_flush_.erase(std::remove(to_flush_.begin(), to_flush_.end(), request), to_flush_.end());
+}
+
+void FetchState::MarkForFlush(FetchRequest* request) { to_flush_.push_back(request); }
+
+void FetchState::Flush() {
+  // FlushRead completes completers only: it cannot add to or remove from the list.
+  for (FetchRequest* request : to_flush_) request->FlushRead();
+  to_flush_.clear();
+}
+
+FetchStats FetchState::stats() const {
+  FetchStats stats;
+  stats.in_flight = static_cast<double>(active_.size());
+  stats.requests_started = requests_started_;
+  stats.sockets_open = static_cast<double>(polls_.size());
+  stats.max_buffered = max_buffered_;
+  return stats;
+}
+
+int FetchState::OnCurlSocket(CURL* /*easy*/, curl_socket_t socket, int what, void* self_ptr,
+                             void* socket_data) {
+  auto* self = static_cast<FetchState*>(self_ptr);
+  auto* poll = static_cast<Poll*>(socket_data);
+  if (what == CURL_POLL_REMOVE) {
+    if (poll != nullptr) {
+      self->ClosePoll(poll);
+      if (self->multi_ != nullptr) curl_multi_assign(self->multi_, socket, nullptr);
+    }
+    return 0;
+  }
+  if (poll == nullptr) {
+    poll = new Poll;
+    poll->socket = socket;
+    poll->owner = self;
+    if (uv_poll_init_socket(self->state_.loop(), &poll->handle, socket) != 0) {
+      delete poll;
+      return -1;  // curl fails the transfer
+    }
+    poll->handle.data = poll;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poll->handle));
+    self->polls_.insert(poll);
+    curl_multi_assign(self->multi_, socket, poll);
+  }
+  int events = 0;
+  if (what & CURL_POLL_IN) events |= UV_READABLE;
+  if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+  uv_poll_start(&poll->handle, events, &FetchState::OnPollEvent);
+  return 0;
+}
+
+void FetchState::ClosePoll(Poll* poll) {
+  polls_.erase(poll);
+  uv_poll_stop(&poll->handle);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll->handle),
+           [](uv_handle_t* handle) { delete static_cast<Poll*>(handle->data); });
+}
+
+int FetchState::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* self_ptr) {
+  auto* self = static_cast<FetchState*>(self_ptr);
+  if (self->timer_ == nullptr) return 0;
+  if (timeout_ms < 0) {
+    uv_timer_stop(self->timer_);
+  } else {
+    // 0 means "as soon as possible": a zero timer runs on the next loop iteration, not
+    // inside this callback (curl must not be re-entered from its own callbacks).
+    uv_timer_start(self->timer_, &FetchState::OnTimerFired, static_cast<uint64_t>(timeout_ms), 0);
+  }
+  return 0;
+}
+
+void FetchState::OnPollEvent(uv_poll_t* handle, int status, int events) {
+  auto* poll = static_cast<Poll*>(handle->data);
+  int flags = 0;
+  if (status < 0) flags |= CURL_CSELECT_ERR;
+  if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+  if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+  poll->owner->Act(poll->socket, flags);
+}
+
+void FetchState::OnTimerFired(uv_timer_t* handle) {
+  static_cast<FetchState*>(handle->data)->Act(CURL_SOCKET_TIMEOUT, 0);
+}
+
+void FetchState::Act(curl_socket_t socket, int events) {
+  if (multi_ == nullptr) return;
+  int running = 0;
+  curl_multi_socket_action(multi_, socket, events, &running);
+  int left = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    FetchRequest* request = nullptr;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &request);
+    CURLcode result = message->data.result;
+    if (request == nullptr) continue;
+    Remove(request);
+    request->OnDone(result);
+  }
+  Flush();
+}
+
+// ---- FetchRequest ----
+
+FetchRequest::FetchRequest(FetchState* owner, std::optional<SharedBytes> body, bool streamed_body)
+    : owner_(owner), body_(std::move(body)), streamed_body_(streamed_body) {}
+
+FetchRequest::~FetchRequest() {
+  if (!closed_) Release(absl::CancelledError("operation canceled"));
+  if (easy_ != nullptr) curl_easy_cleanup(easy_);
+  curl_slist_free_all(header_list_);
+}
+
+absl::Status FetchRequest::Configure(const std::string& method, const std::string& url,
+                                     const std::vector<std::string>& headers) {
+  InitCurlOnce();
+  easy_ = curl_easy_init();
+  if (easy_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
+  if (headers.size() % 2 != 0) return absl::InvalidArgumentError("headers must be name/value pairs");
+  bool has_content_type = false;
+  for (size_t i = 0; i < headers.size(); i += 2) {
+    absl::StatusOr<std::string> name = Utf8ToBytes(headers[i]);
+    if (!name.ok()) return name.status();
+    absl::StatusOr<std::string> value = Utf8ToBytes(headers[i + 1]);
+    if (!value.ok()) return value.status();
+    if (name->empty() || HasForbiddenByte(*name) || HasForbiddenByte(*value) ||
+        name->find(':') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid header: ", headers[i]));
+    }
+    if (absl::EqualsIgnoreCase(*name, "content-type")) has_content_type = true;
+    // "Name;" is curl's way of sending a header with an empty value.
+    std::string line = value->empty() ? absl::StrCat(*name, ";") : absl::StrCat(*name, ": ", *value);
+    header_list_ = curl_slist_append(header_list_, line.c_str());
+  }
+  // No "Expect: 100-continue" round trip; no Content-Type the caller did not ask for.
+  header_list_ = curl_slist_append(header_list_, "Expect:");
+  if (!has_content_type) header_list_ = curl_slist_append(header_list_, "Content-Type:");
+
+  static const std::string user_agent = absl::StrCat("kiln/", kKilnVersion);
+  curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_text_);
+  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // fetch.js follows redirects
+  curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  curl_easy_setopt(easy_, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, kReceiveBufferSize);
+  curl_easy_setopt(easy_, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
+  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &FetchRequest::OnHeaderLine);
+  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &FetchRequest::OnBodyBytes);
+  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  if (const char* extra_ca = std::getenv("KILN_EXTRA_CA_CERTS"); extra_ca && *extra_ca) {
+    // The system store stays in use through its hashed directory.
+    curl_easy_setopt(easy_, CURLOPT_CAINFO, extra_ca);
+    curl_easy_setopt(easy_, CURLOPT_CAPATH, "/etc/ssl/certs");
+  }
+
+  if (method == "GET") {
+    curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+  } else if (method == "HEAD") {
+    curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+  } else {
+    static const char kEmpty[] = "";
+    if (streamed_body_) {
+      curl_easy_setopt(easy_, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy_, CURLOPT_READFUNCTION, &FetchRequest::OnUploadWanted);
+      curl_easy_setopt(easy_, CURLOPT_READDATA, this);
+      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
+    } else if (body_.has_value() || method == "POST" || method == "PUT") {
+      // POST and PUT without a body send Content-Length: 0, as the standard says.
+      const void* data = body_.has_value() && body_->size() > 0
+                             ? static_cast<const void*>(body_->data()) : kEmpty;
+      curl_off_t size = body_.has_value() ? static_cast<curl_off_t>(body_->size()) : 0;
+      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, size);
+      curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, data);
+    }
+    if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  return absl::OkStatus();
+}
+
+void FetchRequest::UpdatePause() {
+  if (!in_multi_) return;
+  int mask = (paused_receiving_ ? CURLPAUSE_RECV : 0) | (paused_sending_ ? CURLPAUSE_SEND : 0);
+  curl_easy_pause(easy_, mask);
+}
+
+size_t FetchRequest::OnHeaderLine(char* data, size_t size, size_t count, void* self_ptr) {
+  auto* self = static_cast<FetchRequest*>(self_ptr);
+  size_t length = size * count;
+  if (self->head_complete_) return length;  // trailers
+  std::string_view line(data, length);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  FetchResponseHead& head = self->head_;
+  if (line.substr(0, 5) == "HTTP/") {
+    head = FetchResponseHead();
+    size_t space = line.find(' ');
+    if (space != std::string_view::npos) {
+      std::string_view rest = line.substr(space + 1);
+      if (rest.size() >= 3 && std::isdigit(static_cast<unsigned char>(rest[0])) &&
+          std::isdigit(static_cast<unsigned char>(rest[1])) &&
+          std::isdigit(static_cast<unsigned char>(rest[2]))) {
+        head.status = (rest[0] - '0') * 100 + (rest[1] - '0') * 10 + (rest[2] - '0');
+      }
+      if (rest.size() > 4) head.status_text = BytesToUtf8(TrimHttpWhitespace(rest.substr(4)));
+    }
+    return length;
+  }
+  if (line.empty()) {
+    if (head.status >= 100 && head.status < 200) {
+      head = FetchResponseHead();  // an informational response: the real one follows
+      return length;
+    }
+    if (head.status == 0) return length;
+    self->head_complete_ = true;
+    if (self->head_pending_) {
+      self->head_pending_ = false;
+      self->head_delivered_ = true;
+      self->head_completer_.Complete(std::move(head));
+    }
+    return length;
+  }
+  if ((line.front() == ' ' || line.front() == '\t') && !head.headers.empty()) {
+    // obs-fold: a continuation of the previous field's value.
+    std::string& value = head.headers.back();
+    absl::StrAppend(&value, " ", BytesToUtf8(TrimHttpWhitespace(line)));
+    return length;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return length;  // not a field: ignored
+  head.headers.push_back(BytesToUtf8(TrimHttpWhitespace(line.substr(0, colon))));
+  head.headers.push_back(BytesToUtf8(TrimHttpWhitespace(line.substr(colon + 1))));
+  return length;
+}
+
+size_t FetchRequest::OnBodyBytes(char* data, size_t size, size_t count, void* self_ptr) {
+  auto* self = static_cast<FetchRequest*>(self_ptr);
+  size_t length = size * count;
+  if (self->collecting_) {
+    self->collected_.insert(self->collected_.end(), data, data + length);
+    return length;
+  }
+  if (self->read_buffer_.has_value()) {
+    SharedBytes& buffer = *self->read_buffer_;
+    size_t taken = std::min(length, buffer.size() - self->read_filled_);
+    std::memcpy(buffer.data() + self->read_filled_, data, taken);
+    self->read_filled_ += taken;
+    if (taken < length) {
+      if (self->buffered_start_ == self->buffered_.size()) {
+        self->buffered_.clear();
+        self->buffered_start_ = 0;
+      }
+      self->buffered_.append(data + taken, length - taken);
+      self->owner_->NoteBuffered(self->buffered());
+    }
+    if (self->read_filled_ == buffer.size()) {
+      self->FlushRead();
+    } else if (!self->flush_marked_) {
+      self->flush_marked_ = true;
+      self->owner_->MarkForFlush(self);
+    }
+    return length;
+  }
+  if (self->buffered() >= kMaxBuffered) {
+    self->paused_receiving_ = true;  // curl keeps these bytes and offers them again
+    return CURL_WRITEFUNC_PAUSE;
+  }
+  if (self->buffered_start_ > 0 && self->buffered_start_ >= self->buffered_.size() / 2) {
+    self->buffered_.erase(0, self->buffered_start_);
+    self->buffered_start_ = 0;
+  }
+  self->buffered_.append(data, length);
+  self->owner_->NoteBuffered(self->buffered());
+  return length;
+}
+
+size_t FetchRequest::OnUploadWanted(char* data, size_t size, size_t count, void* self_ptr) {
+  auto* self = static_cast<FetchRequest*>(self_ptr);
+  size_t room = size * count;
+  if (self->upload_chunk_.has_value()) {
+    SharedBytes& chunk = *self->upload_chunk_;
+    size_t taken = std::min(room, chunk.size() - self->upload_offset_);
+    std::memcpy(data, chunk.data() + self->upload_offset_, taken);
+    self->upload_offset_ += taken;
+    if (self->upload_offset_ == chunk.size()) {
+      self->upload_chunk_.reset();
+      self->write_completer_.Complete();
+    }
+    return taken;
+  }
+  if (self->upload_ended_) return 0;
+  self->paused_sending_ = true;
+  return CURL_READFUNC_PAUSE;
+}
+
+void FetchRequest::FlushRead() {
+  flush_marked_ = false;
+  if (!read_buffer_.has_value()) return;
+  if (read_filled_ > 0) {
+    read_completer_.Complete(static_cast<uint32_t>(read_filled_));
+  } else if (done_) {
+    if (failure_.ok()) {
+      read_completer_.Complete(0u);
+    } else {
+      read_completer_.Fail(failure_);
+    }
+  } else {
+    return;
+  }
+  read_buffer_.reset();
+  read_filled_ = 0;
+}
+
+void FetchRequest::OnDone(CURLcode result) {
+  in_multi_ = false;
+  done_ = true;
+  paused_receiving_ = paused_sending_ = false;
+  if (result != CURLE_OK) {
+    failure_ = NetworkError(result, error_text_);
+  } else if (!head_complete_) {
+    failure_ = ErrorOfClass("Error", "the response ended before its header block",
+                            "CURLE_GOT_NOTHING");
+  }
+  if (head_pending_) {
+    head_pending_ = false;
+    if (head_complete_) {
+      head_delivered_ = true;
+      head_completer_.Complete(std::move(head_));
+    } else {
+      head_completer_.Fail(failure_);
+    }
+  }
+  if (collecting_) {
+    collecting_ = false;
+    if (failure_.ok()) {
+      collect_completer_.Complete(ByteBuffer(std::move(collected_)));
+    } else {
+      collect_completer_.Fail(failure_);
+    }
+    collected_ = {};
+  }
+  if (upload_chunk_.has_value()) {
+    upload_chunk_.reset();
+    // The server answered before taking the whole body: the rest is not needed.
+    if (failure_.ok()) {
+      write_completer_.Complete();
+    } else {
+      write_completer_.Fail(failure_);
+    }
+  }
+  FlushRead();
+}
+
+void FetchRequest::Release(const absl::Status& reason) {
+  if (in_multi_) {
+    in_multi_ = false;
+    owner_->Remove(this);
+  }
+  if (head_pending_) {
+    head_pending_ = false;
+    head_completer_.Fail(reason);
+  }
+  if (read_buffer_.has_value()) {
+    read_buffer_.reset();
+    read_completer_.Fail(reason);
+  }
+  if (upload_chunk_.has_value()) {
+    upload_chunk_.reset();
+    write_completer_.Fail(reason);
+  }
+  if (collecting_) {
+    collecting_ = false;
+    collect_completer_.Fail(reason);
+    collected_ = {};
+  }
+  buffered_.clear();
+  buffered_start_ = 0;
+}
+
+void FetchRequest::OnClose() {
+  closed_ = true;
+  Release(absl::CancelledError("operation canceled"));
+}
+
+Future<FetchResponseHead> FetchRequest::Head(OpState& state) {
+  if (head_delivered_ || head_pending_) {
+    return absl::FailedPreconditionError("the response head was already asked for");
+  }
+  if (head_complete_) {
+    head_delivered_ = true;
+    return std::move(head_);
+  }
+  if (done_) return failure_;
+  auto [future, completer] = MakeFuture<FetchResponseHead>(state);
+  head_completer_ = std::move(completer);
+  head_pending_ = true;
+  return std::move(future);
+}
+
+void FetchRequest::OnStarted() { in_multi_ = true; }
+
+Future<uint32_t> FetchRequest::Read(OpState& state, SharedBytes buffer) {
+  if (read_buffer_.has_value() || collecting_) {
+    return absl::FailedPreconditionError("a read of this body is already pending");
+  }
+  size_t available = buffered();
+  if (available > 0) {
+    size_t taken = std::min(available, buffer.size());
+    std::memcpy(buffer.data(), buffered_.data() + buffered_start_, taken);
+    buffered_start_ += taken;
+    if (buffered_start_ == buffered_.size()) {
+      buffered_.clear();
+      buffered_start_ = 0;
+    }
+    if (paused_receiving_ && buffered() < kMaxBuffered / 2) {
+      paused_receiving_ = false;
+      UpdatePause();
+    }
+    return static_cast<uint32_t>(taken);
+  }
+  if (done_) {
+    if (!failure_.ok()) return failure_;
+    return 0u;
+  }
+  auto [future, completer] = MakeFuture<uint32_t>(state);
+  read_buffer_ = std::move(buffer);
+  read_filled_ = 0;
+  read_completer_ = std::move(completer);
+  if (paused_receiving_) {
+    paused_receiving_ = false;
+    UpdatePause();  // may deliver bytes into the read at once
+    owner_->Flush();
+  }
+  return std::move(future);
+}
+
+Future<ByteBuffer> FetchRequest::ReadAll(OpState& state) {
+  if (read_buffer_.has_value() || collecting_) {
+    return absl::FailedPreconditionError("a read of this body is already pending");
+  }
+  std::vector<uint8_t> bytes;
+  curl_off_t expected = -1;
+  if (easy_ != nullptr) curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  if (expected > 0 && expected < (curl_off_t{1} << 34)) {
+    bytes.reserve(static_cast<size_t>(expected));
+  }
+  bytes.insert(bytes.end(), buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_start_),
+               buffered_.end());
+  buffered_.clear();
+  buffered_.shrink_to_fit();
+  buffered_start_ = 0;
+  if (done_) {
+    if (!failure_.ok()) return failure_;
+    return ByteBuffer(std::move(bytes));
+  }
+  auto [future, completer] = MakeFuture<ByteBuffer>(state);
+  collected_ = std::move(bytes);
+  collect_completer_ = std::move(completer);
+  collecting_ = true;
+  if (paused_receiving_) {
+    paused_receiving_ = false;
+    UpdatePause();
+  }
+  return std::move(future);
+}
+
+Future<void> FetchRequest::Write(OpState& state, SharedBytes bytes) {
+  if (!streamed_body_) return absl::UnimplementedError("this request has no streamed body");
+  if (upload_chunk_.has_value()) {
+    return absl::FailedPreconditionError("a write of this body is already pending");
+  }
+  if (upload_ended_) return absl::FailedPreconditionError("the request body was ended");
+  if (done_) return failure_;  // OK: the server no longer needs the body
+  if (bytes.size() == 0) return absl::OkStatus();
+  auto [future, completer] = MakeFuture<void>(state);
+  upload_chunk_ = std::move(bytes);
+  upload_offset_ = 0;
+  write_completer_ = std::move(completer);
+  if (paused_sending_) {
+    paused_sending_ = false;
+    UpdatePause();
+  }
+  return std::move(future);
+}
+
+Future<void> FetchRequest::Shutdown(OpState& /*state*/) {
+  if (!streamed_body_) return absl::UnimplementedError("this request has no streamed body");
+  upload_ended_ = true;
+  if (paused_sending_) {
+    paused_sending_ = false;
+    UpdatePause();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kiln::fetch

@@ -1,0 +1,479 @@
+// The fetch extension against a local HTTP server (testing/test_server.h): requests and
+// responses, headers both ways, redirects, bodies (sized, chunked, compressed, streamed,
+// uploaded), keep-alive, aborts at each stage, network errors, data: URLs, and the
+// interfaces' own behaviour (Headers, Request, Response).
+#include <string>
+
+#include "absl/strings/str_replace.h"
+#include "core/file_util.h"
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "ext/fetch/testing/test_server.h"
+#include "gtest/gtest.h"
+#include "kiln_snapshot.h"
+
+namespace kiln::fetch {
+namespace {
+
+class FetchTest : public kiln::testing::RuntimeTest {
+ protected:
+  static void SetUpTestSuite() { server_ = new testing::TestServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = snapshots::kiln_snapshot_extensions();
+    if (kiln::testing::UsingSnapshots()) options.snapshot = &snapshots::kiln_snapshot();
+    return options;
+  }
+
+  // `code` may use `origin` (the server) and sets globalThis.result, possibly later.
+  std::string Run(const std::string& code) {
+    std::string setup = "globalThis.origin = '" + server_->origin() + "';\n" +
+                        "globalThis.result = '<not set>';\n(async () => {\n" + code +
+                        "\n})().catch((e) => { globalThis.result = `threw ${e}`; });";
+    return RunLoopThenEval(setup);
+  }
+  void Expect(const std::string& code, const std::string& expected) {
+    EXPECT_EQ(Run(code), expected) << code;
+  }
+  void Sync(const std::string& code, const std::string& expected) {
+    ExpectEval("{" + code + "\n}", expected);
+  }
+  // Every resource closed.
+  void ExpectNoResources() {
+    ExpectEval("kiln.ops.op_resources().length", "0");
+  }
+
+  static testing::TestServer* server_;
+};
+
+testing::TestServer* FetchTest::server_ = nullptr;
+
+// ---- interfaces ----
+
+TEST_F(FetchTest, Globals) {
+  Sync("[typeof fetch, fetch.length, typeof Headers, typeof Request, typeof Response,"
+       " Object.prototype.toString.call(new Headers()),"
+       " Object.getOwnPropertyDescriptor(globalThis, 'Headers').enumerable]",
+       "[ 'function', 1, 'function', 'function', 'function', '[object Headers]', false ]");
+}
+
+TEST_F(FetchTest, HeadersBasics) {
+  Sync("const h = new Headers({ 'Content-Type': 'text/plain', 'X-B': ' two ' });"
+       "h.append('x-b', 'three'); h.append('Set-Cookie', 'a=1'); h.append('set-cookie', 'b=2');"
+       "[h.get('content-type'), h.get('X-b'), h.has('X-B'), h.get('missing'),"
+       " h.getSetCookie(), [...h]]",
+       "[\n  'text/plain',\n  'two, three',\n  true,\n  null,\n  [ 'a=1', 'b=2' ],\n  [\n"
+       "    [ 'content-type', 'text/plain' ],\n    [ 'set-cookie', 'a=1' ],\n"
+       "    [ 'set-cookie', 'b=2' ],\n    [ 'x-b', 'two, three' ]\n  ]\n]");
+  Sync("const h = new Headers([['a', '1'], ['b', '2']]); h.set('A', '3'); h.delete('b');"
+       "[...h.keys()].concat([...h.values()])",
+       "[ 'a', '3' ]");
+  // Iteration sees changes made while iterating (the sorted list is recomputed).
+  Sync("const h = new Headers({ b: '1' }); const seen = [];"
+       "for (const [k] of h) { seen.push(k); if (k === 'b') h.append('c', '2'); } seen",
+       "[ 'b', 'c' ]");
+}
+
+TEST_F(FetchTest, HeadersErrors) {
+  ExpectThrows("new Headers().append('bad name', 'x')",
+               "TypeError: Failed to execute 'append' on 'Headers': Invalid name");
+  ExpectThrows("new Headers().set('x', 'a\\nb')",
+               "TypeError: Failed to execute 'set' on 'Headers': Invalid value");
+  ExpectThrows("new Headers().append('x', 'a\\0b')",
+               "TypeError: Failed to execute 'append' on 'Headers': Invalid value");
+  ExpectThrows("new Headers().get('x:y')",
+               "TypeError: Failed to execute 'get' on 'Headers': Invalid name");
+  ExpectThrows("new Headers().append('x', '\\u0100')",
+               "TypeError: Failed to execute 'append' on 'Headers': Argument 2 is not a valid "
+               "ByteString.");
+  ExpectThrows("new Headers([['a']])",
+               "TypeError: Failed to construct 'Headers': Invalid value");
+  ExpectThrows("new Headers(5)",
+               "TypeError: Failed to construct 'Headers': The provided value is not of type "
+               "'(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+  ExpectThrows("new Headers().append('a')",
+               "TypeError: Failed to execute 'append' on 'Headers': 2 arguments required, but "
+               "only 1 present.");
+  ExpectThrows("Headers.prototype.get.call({}, 'a')", "TypeError: Illegal invocation");
+  ExpectThrows("Response.error().headers.set('a', 'b')",
+               "TypeError: Failed to execute 'set' on 'Headers': Headers are immutable");
+}
+
+TEST_F(FetchTest, RequestBasics) {
+  Sync("const r = new Request('https://example.com/a#frag', { method: 'post', body: 'hi',"
+       " headers: { 'X-A': '1' } });"
+       "[r.method, r.url, r.headers.get('content-type'), r.headers.get('x-a'), r.redirect,"
+       " r.mode, r.credentials, r.cache, r.referrer, r.bodyUsed, r.signal.aborted, r.duplex]",
+       "[\n  'POST',\n  'https://example.com/a#frag',\n  'text/plain;charset=UTF-8',\n  '1',\n"
+       "  'follow',\n  'cors',\n  'same-origin',\n  'default',\n  'about:client',\n  false,\n"
+       "  false,\n  'half'\n]");
+  Sync("const r = new Request('http://x/', { method: 'patch' }); r.method", "'patch'");
+  ExpectThrows("new Request('/relative')",
+               "TypeError: Failed to construct 'Request': Failed to parse URL from /relative");
+  ExpectThrows("new Request('http://x/', { body: 'a' })",
+               "TypeError: Failed to construct 'Request': Request with GET/HEAD method cannot "
+               "have body.");
+  ExpectThrows("new Request('http://x/', { method: 'CONNECT' })",
+               "TypeError: Failed to construct 'Request': 'CONNECT' HTTP method is unsupported.");
+  ExpectThrows("new Request('http://x/', { method: 'a b' })",
+               "TypeError: Failed to construct 'Request': 'a b' is not a valid HTTP method.");
+  ExpectThrows("new Request('http://x/', { redirect: 'nope' })",
+               "TypeError: Failed to construct 'Request': The provided value 'nope' is not a "
+               "valid enum value of type RequestRedirect.");
+  ExpectThrows("new Request('http://x/', { method: 'POST', body: new ReadableStream() })",
+               "TypeError: Failed to construct 'Request': The 'duplex' member must be specified "
+               "for a request with a streaming body");
+  ExpectThrows("new Request()",
+               "TypeError: Failed to construct 'Request': 1 argument required, but only 0 "
+               "present.");
+}
+
+TEST_F(FetchTest, RequestBodies) {
+  Expect("const r = new Request('http://x/', { method: 'POST', body: 'hello' });"
+         "const c = r.clone();"
+         "const a = await r.text(); const b = await c.arrayBuffer();"
+         "let again; try { await r.text(); } catch (e) { again = `${e}`; }"
+         "result = [a, b.byteLength, r.bodyUsed, c.bodyUsed, again];",
+         "[\n  'hello',\n  5,\n  true,\n  true,\n  \"TypeError: Failed to execute 'text' on "
+         "'Request': body stream already read\"\n]");
+  Expect("const p = new URLSearchParams({ a: '1 2', b: 'é' });"
+         "const r = new Request('http://x/', { method: 'POST', body: p });"
+         "result = [r.headers.get('content-type'), await r.text()];",
+         "[ 'application/x-www-form-urlencoded;charset=UTF-8', 'a=1+2&b=%C3%A9' ]");
+  Expect("const bytes = new Uint8Array([1, 2, 3]);"
+         "const r = new Request('http://x/', { method: 'POST', body: bytes.subarray(1) });"
+         "bytes[1] = 9;"
+         "result = [r.headers.get('content-type'), [...await r.bytes()]];",
+         "[ null, [ 2, 3 ] ]");
+  // A request made from another takes its body.
+  Expect("const a = new Request('http://x/', { method: 'POST', body: 'moved' });"
+         "const b = new Request(a); result = [a.bodyUsed, await b.text()];",
+         "[ true, 'moved' ]");
+}
+
+TEST_F(FetchTest, ResponseBasics) {
+  Expect("const r = new Response('body', { status: 201, statusText: 'Made',"
+         " headers: { 'X-A': 'b' } });"
+         "result = [r.status, r.statusText, r.ok, r.type, r.url, r.redirected,"
+         " r.headers.get('content-type'), r.headers.get('x-a'), await r.text()];",
+         "[\n  201,\n  'Made',\n  true,\n  'default',\n  '',\n  false,\n"
+         "  'text/plain;charset=UTF-8',\n  'b',\n  'body'\n]");
+  Expect("const r = Response.json({ a: [1] }, { status: 200 });"
+         "result = [r.headers.get('content-type'), await r.json()];",
+         "[ 'application/json', { a: [ 1 ] } ]");
+  Sync("const r = Response.redirect('http://x/next', 307);"
+       "[r.status, r.headers.get('location'), r.body, Response.error().type,"
+       " Response.error().status, new Response().body, new Response(null).bodyUsed]",
+       "[ 307, 'http://x/next', null, 'error', 0, null, false ]");
+  ExpectThrows("new Response('', { status: 99 })",
+               "RangeError: Failed to construct 'Response': The status provided (99) is outside "
+               "the range [200, 599].");
+  ExpectThrows("new Response('x', { status: 204 })",
+               "TypeError: Failed to construct 'Response': Response with null body status "
+               "cannot have body");
+  ExpectThrows("new Response('', { statusText: 'a\\nb' })",
+               "TypeError: Failed to construct 'Response': Invalid statusText");
+  ExpectThrows("Response.redirect('http://x/', 200)",
+               "RangeError: Failed to execute 'redirect' on 'Response': Invalid status code");
+  ExpectThrows("Response.json(undefined)",
+               "TypeError: Failed to execute 'json' on 'Response': The data is not JSON "
+               "serializable");
+  // clone tees the stream; body is a byte stream.
+  Expect("const r = new Response(new Uint8Array([104, 105]));"
+         "const c = r.clone(); const reader = r.body.getReader({ mode: 'byob' });"
+         "const { value } = await reader.read(new Uint8Array(8));"
+         "result = [[...value], await c.text(), r.bodyUsed];",
+         "[ [ 104, 105 ], 'hi', true ]");
+  Expect("const stream = new ReadableStream({ start(c) {"
+         " c.enqueue(new TextEncoder().encode('a')); c.enqueue(new TextEncoder().encode('b'));"
+         " c.close(); } });"
+         "result = await new Response(stream).text();",
+         "'ab'");
+}
+
+// ---- the network ----
+
+TEST_F(FetchTest, GetText) {
+  Expect("const r = await fetch(`${origin}/hello`);"
+         "result = [r.status, r.statusText, r.ok, r.type, r.url === `${origin}/hello`,"
+         " r.redirected, r.headers.get('content-type'), r.headers.get('content-length'),"
+         " r.bodyUsed, await r.text(), r.bodyUsed];",
+         "[\n  200,\n  'OK',\n  true,\n  'basic',\n  true,\n  false,\n  'text/plain',\n  '11',\n"
+         "  false,\n  'hello world',\n  true\n]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, RequestHeadersAndMethods) {
+  Expect("const r = await fetch(`${origin}/echo?x=1`, { method: 'POST', body: 'payload',"
+         " headers: { 'X-Custom': 'v', 'User-Agent': 'tester' } });"
+         "const e = await r.json(); const h = Object.fromEntries(e.headers.map(([k, v]) =>"
+         " [k.toLowerCase(), v]));"
+         "result = [e.method, e.target, e.body, h['content-type'], h['content-length'],"
+         " h['x-custom'], h['user-agent'], h['accept'], 'expect' in h,"
+         " h['accept-encoding'].includes('gzip')];",
+         "[\n  'POST',\n  '/echo?x=1',\n  'payload',\n  'text/plain;charset=UTF-8',\n  '7',\n"
+         "  'v',\n  'tester',\n  '*/*',\n  false,\n  true\n]");
+  // PUT without a body sends Content-Length: 0; DELETE none; no Content-Type is made up.
+  Expect("const put = await (await fetch(`${origin}/echo`, { method: 'PUT' })).json();"
+         "const del = await (await fetch(`${origin}/echo`, { method: 'DELETE' })).json();"
+         "const bin = await (await fetch(`${origin}/echo`, { method: 'POST',"
+         " body: new Uint8Array([0x61, 0x62]).buffer })).json();"
+         "const has = (e, n) => e.headers.some(([k]) => k.toLowerCase() === n);"
+         "result = [put.method, put.length, has(put, 'content-length'), del.method,"
+         " has(del, 'content-length'), bin.body, has(bin, 'content-type'),"
+         " new TextDecoder().decode(new Uint8Array([])) === ''];",
+         "[ 'PUT', 0, true, 'DELETE', false, 'ab', false, true ]");
+  Expect("const r = await fetch(`${origin}/hello`, { method: 'HEAD' });"
+         "result = [r.status, r.body, r.headers.get('content-length'), await r.text()];",
+         "[ 200, null, '11', '' ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, ResponseHeaders) {
+  Expect("const r = await fetch(`${origin}/headers`);"
+         "result = [r.headers.get('x-multi'), r.headers.getSetCookie(), r.headers.get('x-a'),"
+         " r.headers.get('x-latin1') === 'caf\\u00e9', [...r.headers.keys()].join(),"
+         " await r.text()];",
+         "[\n  'a, b',\n  [ 'a=1', 'b=2' ],\n  '1',\n  true,\n"
+         "  'content-length,set-cookie,set-cookie,x-a,x-latin1,x-multi',\n  'ok'\n]");
+  ExpectThrows("Response.error().headers.append('a', 'b')",
+               "TypeError: Failed to execute 'append' on 'Headers': Headers are immutable");
+  Expect("const r = await fetch(`${origin}/hello`);"
+         "try { r.headers.set('a', 'b'); } catch (e) { result = `${e}`; } await r.text();",
+         "\"TypeError: Failed to execute 'set' on 'Headers': Headers are immutable\"");
+}
+
+TEST_F(FetchTest, StatusCodes) {
+  Expect("const a = await fetch(`${origin}/status/404`);"
+         "const b = await fetch(`${origin}/status/204`);"
+         "const c = await fetch(`${origin}/status/500?reason=Very%20Bad`);"
+         "result = [a.status, a.ok, a.statusText, await a.text(), b.status, b.body,"
+         " c.status, c.statusText];",
+         "[\n  404,\n  false,\n  'Not Found',\n  'status 404',\n  204,\n  null,\n  500,\n"
+         "  'Very Bad'\n]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, Redirects) {
+  // 301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET; 307/308 keep
+  // the method and the body.
+  Expect("const to = encodeURIComponent('/echo');"
+         "const out = [];"
+         "for (const code of [301, 302, 303, 307, 308]) {"
+         "  const r = await fetch(`${origin}/redirect/${code}?to=${to}`, { method: 'POST',"
+         "    body: 'data', headers: { 'Content-Type': 'text/x' } });"
+         "  const e = await r.json();"
+         "  const type = e.headers.find(([k]) => k.toLowerCase() === 'content-type');"
+         "  out.push([code, r.status, r.redirected, r.url === `${origin}/echo`, e.method, e.body,"
+         "            type ? type[1] : null]);"
+         "}"
+         "const put = await fetch(`${origin}/redirect/303?to=${to}`, { method: 'PUT', body: 'x' });"
+         "out.push((await put.json()).method);"
+         "const put301 = await fetch(`${origin}/redirect/301?to=${to}`, { method: 'PUT', body: 'x' });"
+         "out.push((await put301.json()).method);"
+         "result = out;",
+         "[\n  [ 301, 200, true, true, 'GET', '', null ],\n"
+         "  [ 302, 200, true, true, 'GET', '', null ],\n"
+         "  [ 303, 200, true, true, 'GET', '', null ],\n"
+         "  [ 307, 200, true, true, 'POST', 'data', 'text/x' ],\n"
+         "  [ 308, 200, true, true, 'POST', 'data', 'text/x' ],\n  'GET',\n  'PUT'\n]");
+  Expect("const to = encodeURIComponent('/hello');"
+         "const manual = await fetch(`${origin}/redirect/302?to=${to}`, { redirect: 'manual' });"
+         "let error; try { await fetch(`${origin}/redirect/302?to=${to}`, { redirect: 'error' }); }"
+         " catch (e) { error = e; }"
+         "let loop; try { await fetch(`${origin}/redirect-loop`); } catch (e) { loop = e; }"
+         "let scheme; try { await fetch(`${origin}/redirect/302?to=${encodeURIComponent('ftp://x/')}`); }"
+         " catch (e) { scheme = e; }"
+         "result = [manual.status, manual.headers.get('location'), manual.redirected,"
+         " `${error}`, error.cause.message, `${loop}`, loop.cause.message, `${scheme}`,"
+         " await manual.text()];",
+         "[\n  302,\n  '/hello',\n  false,\n  'TypeError: fetch failed',\n"
+         "  'unexpected redirect to /hello',\n  'TypeError: fetch failed',\n"
+         "  'too many redirects',\n  'TypeError: fetch failed',\n  'redirecting'\n]");
+  // Authorization, Cookie and Proxy-Authorization are dropped on a cross-origin redirect.
+  Expect("const port = new URL(origin).port;"
+         "const to = encodeURIComponent(`http://localhost:${port}/echo`);"
+         "const headers = { Authorization: 'Basic x', Cookie: 'c=1', 'X-Kept': 'yes' };"
+         "const cross = await (await fetch(`${origin}/redirect/302?to=${to}`, { headers })).json();"
+         "const same = await (await fetch(`${origin}/redirect/302?to=%2Fecho`, { headers })).json();"
+         "const names = (e) => e.headers.map(([k]) => k.toLowerCase()).filter((k) =>"
+         " ['authorization', 'cookie', 'x-kept'].includes(k)).sort();"
+         "result = [names(cross), names(same)];",
+         "[ [ 'x-kept' ], [ 'authorization', 'cookie', 'x-kept' ] ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, ChunkedAndCompressedBodies) {
+  Expect("const a = await (await fetch(`${origin}/chunked?parts=3`)).text();"
+         "const r = await fetch(`${origin}/gzip`);"
+         "const text = await r.text();"
+         "result = [a, r.headers.get('content-encoding'), text.length,"
+         " text.startsWith('compressed hello compressed')];",
+         "[ 'part 0\\npart 1\\npart 2\\n', 'gzip', 17000, true ]");
+}
+
+TEST_F(FetchTest, KeepAliveReusesOneConnection) {
+  Expect("const before = Number(await (await fetch(`${origin}/connections`)).text());"
+         "for (let i = 0; i < 20; i++) await (await fetch(`${origin}/hello`)).text();"
+         "const after = Number(await (await fetch(`${origin}/connections`)).text());"
+         "result = after - before;",
+         "0");
+}
+
+TEST_F(FetchTest, BigBodyStreamsWithBoundedMemory) {
+  // 64 MiB read through the stream in the server's pattern, slowly at first: the
+  // transfer pauses while nobody reads, so at most ~1 MiB is ever held for the body.
+  Expect("const n = 64 * 1024 * 1024;"
+         "const r = await fetch(`${origin}/bytes?n=${n}`);"
+         "await new Promise((resolve) => setTimeout(resolve, 200));"
+         "const reader = r.body.getReader(); let total = 0; let ok = true; let chunks = 0;"
+         "for (;;) { const { value, done } = await reader.read(); if (done) break;"
+         "  if (value[0] !== total % 251 || value[value.length - 1] !== (total + value.length - 1) % 251) ok = false;"
+         "  total += value.length; chunks++; }"
+         "const stats = kiln.ops.op_fetch_stats();"
+         "result = [total === n, ok, stats.max_buffered <= (1 << 20) + 65536, chunks > 100];",
+         "[ true, true, true, true ]");
+  Expect("const n = 32 * 1024 * 1024 + 7;"
+         "const a = await (await fetch(`${origin}/bytes-chunked?n=${n}`)).arrayBuffer();"
+         "const v = new Uint8Array(a);"
+         "result = [a.byteLength === n, v[n - 1] === (n - 1) % 251, v[1000] === 1000 % 251];",
+         "[ true, true, true ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, Abort) {
+  // Before the request: rejects with the signal's reason, nothing is sent.
+  Expect("const c = new AbortController(); c.abort();"
+         "try { await fetch(`${origin}/hello`, { signal: c.signal }); }"
+         " catch (e) { result = [e.name, e instanceof DOMException]; }",
+         "[ 'AbortError', true ]");
+  // While waiting for the headers, with a custom reason.
+  Expect("const c = new AbortController();"
+         "setTimeout(() => c.abort(new Error('enough')), 50);"
+         "try { await fetch(`${origin}/hang`, { signal: c.signal }); }"
+         " catch (e) { result = e.message; }",
+         "'enough'");
+  // While reading the body (whole, and through the stream).
+  Expect("const c = new AbortController();"
+         "const r = await fetch(`${origin}/slow-body?ms=2000`, { signal: c.signal });"
+         "setTimeout(() => c.abort(), 50);"
+         "try { await r.text(); } catch (e) { result = [e.name]; }"
+         "const c2 = new AbortController();"
+         "const r2 = await fetch(`${origin}/slow-body?ms=2000`, { signal: c2.signal });"
+         "const reader = r2.body.getReader();"
+         "const first = await reader.read();"
+         "c2.abort(new Error('stop'));"
+         "try { await reader.read(); } catch (e) { result.push(first.value.length, e.message); }",
+         "[ 'AbortError', 5, 'stop' ]");
+  // Abort after the body was read changes nothing.
+  Expect("const c = new AbortController();"
+         "const r = await fetch(`${origin}/hello`, { signal: c.signal });"
+         "const text = await r.text(); c.abort(); result = text;",
+         "'hello world'");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, NetworkErrors) {
+  Expect("try { await fetch('http://127.0.0.1:1/'); } catch (e) {"
+         " result = [e.constructor.name, e.message, e.cause.code,"
+         " e.cause.message.includes('127.0.0.1')]; }",
+         "[ 'TypeError', 'fetch failed', 'CURLE_COULDNT_CONNECT', true ]");
+  // A connection reset in the middle of the body.
+  Expect("const r = await fetch(`${origin}/reset`);"
+         "try { await r.text(); result = 'read'; } catch (e) {"
+         " result = [e.constructor.name, typeof e.cause.code]; }",
+         "[ 'TypeError', 'string' ]");
+  Expect("const r = await fetch(`${origin}/reset`); const reader = r.body.getReader();"
+         "try { for (;;) { const { done } = await reader.read(); if (done) break; }"
+         " result = 'read'; } catch (e) { result = typeof e.code; }",
+         "'string'");
+  Expect("const out = [];"
+         "for (const url of ['about:blank', 'ftp://x/', 'file:///etc/passwd']) {"
+         "  try { await fetch(url); } catch (e) { out.push(`${e}: ${e.cause.message}`); } }"
+         "result = out;",
+         "[\n  'TypeError: fetch failed: fetching about: URLs is not supported',\n"
+         "  'TypeError: fetch failed: fetching ftp: URLs is not supported',\n"
+         "  'TypeError: fetch failed: fetching file: URLs is not supported'\n]");
+  Expect("try { await fetch('http://[bad'); } catch (e) { result = `${e}`; }",
+         "\"TypeError: Failed to construct 'Request': Failed to parse URL from http://[bad\"");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, DataUrls) {
+  Expect("const a = await fetch('data:text/plain;charset=utf-8,hello%20there');"
+         "const b = await fetch('data:;base64,aGk=');"
+         "const c = await fetch('data:application/json,{\"a\":1}#frag');"
+         "let bad; try { await fetch('data:;base64,a'); } catch (e) { bad = `${e}`; }"
+         "result = [a.status, a.statusText, a.headers.get('content-type'), await a.text(),"
+         " b.headers.get('content-type'), await b.text(), await c.json(), c.url, bad];",
+         "[\n  200,\n  'OK',\n  'text/plain;charset=utf-8',\n  'hello there',\n"
+         "  'text/plain;charset=US-ASCII',\n  'hi',\n  { a: 1 },\n"
+         "  'data:application/json,{\"a\":1}',\n  'TypeError: fetch failed'\n]");
+}
+
+// Node's copy of web-platform-tests' data: URL cases (fetch/data-urls/resources).
+TEST_F(FetchTest, DataUrlConformance) {
+  auto cases = ReadFile("third_party/node_deps/wpt/fetch/data-urls/resources/data-urls.json");
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  Expect("const cases = " + *cases + ";"
+         "const failures = [];"
+         "for (const [input, mime, bytes] of cases) {"
+         "  try {"
+         "    const r = await fetch(input);"
+         "    const got = [...new Uint8Array(await r.arrayBuffer())];"
+         "    if (mime === null || r.headers.get('content-type') !== mime ||"
+         "        got.join() !== bytes.join()) failures.push(input);"
+         "  } catch (e) { if (mime !== null) failures.push(`${input}: ${e}`); }"
+         "}"
+         "result = [cases.length > 50, failures];",
+         "[ true, [] ]");
+}
+
+TEST_F(FetchTest, StreamedUpload) {
+  Expect("const parts = ['one ', 'two ', 'three'];"
+         "const body = new ReadableStream({ pull(c) {"
+         "  if (parts.length === 0) { c.close(); return; }"
+         "  c.enqueue(new TextEncoder().encode(parts.shift())); } });"
+         "const r = await fetch(`${origin}/echo`, { method: 'POST', body, duplex: 'half' });"
+         "const e = await r.json(); result = [e.chunked, e.body];",
+         "[ true, 'one two three' ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, ManyRequestsInFlight) {
+  Expect("const all = []; for (let i = 0; i < 1000; i++) all.push(fetch(`${origin}/hello`)"
+         "  .then((r) => r.text()));"
+         "const texts = await Promise.all(all);"
+         "result = [texts.length, texts.every((t) => t === 'hello world')];",
+         "[ 1000, true ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, ShutdownWithRequestsInFlight) {
+  // The fixture's teardown checks that the runtime shuts down clean (no uv handle left).
+  ExpectEval("fetch(`" + server_->origin() + "/hang`).catch(() => {});"
+             "fetch(`" + server_->origin() + "/slow-body?ms=5000`).then((r) => r.body.getReader().read());"
+             "typeof fetch",
+             "'function'");
+  ASSERT_TRUE(runtime().RunEventLoopOnce(false).ok());
+}
+
+TEST_F(FetchTest, UnreadBodyIsReleased) {
+  // A response whose body nobody reads: its resource closes when the response is collected.
+  Expect("await fetch(`${origin}/hello`);"
+         "await new Promise((resolve) => setTimeout(resolve, 20));"
+         "result = 'done';",
+         "'done'");
+}
+
+TEST_F(FetchTest, Printing) {
+  Sync("new Headers({ b: '2', a: '1' })", "Headers { a: '1', b: '2' }");
+}
+
+}  // namespace
+}  // namespace kiln::fetch
