@@ -70,6 +70,8 @@ export class InnerBody {
     this.rid = rid;         // the response's resource while no stream reads it, or 0
     this.length = length;
     this.used = false;      // consumed without a stream
+    this.consumingRid = 0;  // the resource op_fetch_body_all is reading
+    this.streamRid = 0;     // the resource the stream reads
     this.abortReason = undefined;
     this.token = null;
   }
@@ -97,6 +99,7 @@ export class InnerBody {
     if (this.stream !== null) return this.stream;
     if (this.rid !== 0) {
       const rid = this.takeRid();
+      this.streamRid = rid;
       this.stream = readableStreamStateOf(readableStreamForRid(rid));
       if (this.abortReason !== undefined) {
         readableByteStreamControllerError(this.stream.controller, this.abortReason);
@@ -131,6 +134,9 @@ export class InnerBody {
       }
     }
     if (this.rid !== 0) closeResource(this.takeRid());
+    if (this.consumingRid !== 0) closeResource(this.consumingRid);
+    // The stream closes its resource when it ends; an abort stops the transfer now.
+    if (this.streamRid !== 0) closeResource(this.streamRid);
   }
 }
 
@@ -243,10 +249,13 @@ function consumeBytes(body) {
     body.used = true;
     if (body.rid !== 0) {
       const rid = body.takeRid();
+      body.consumingRid = rid;
       return then(op_fetch_body_all(rid), (bytes) => {
+        body.consumingRid = 0;
         closeResource(rid);
         return bytes;
       }, (error) => {
+        body.consumingRid = 0;
         closeResource(rid);
         if (body.abortReason !== undefined) throw body.abortReason;
         throw new NativeTypeError('fetch failed', { cause: error });

@@ -102,7 +102,10 @@ export function parseMimeType(input) {
     } else {
       let valueEnd = ReflectApply(StringPrototypeIndexOf, input, [';', position]);
       if (valueEnd === -1) valueEnd = length;
-      value = trim(slice(input, position, valueEnd), isHttpWhitespace);
+      value = slice(input, position, valueEnd);
+      let trimmedEnd = value.length;
+      while (trimmedEnd > 0 && isHttpWhitespace(codeAt(value, trimmedEnd - 1))) trimmedEnd--;
+      value = slice(value, 0, trimmedEnd);
       position = valueEnd;
       if (value === '') continue;
     }

@@ -288,7 +288,7 @@ export class Headers {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
-    const object = { __proto__: null };
+    const object = {};
     const sorted = this[_iterationList];
     for (let i = 0; i < sorted.length; i++) {
       const [key, value] = sorted[i];
