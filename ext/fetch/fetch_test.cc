@@ -435,6 +435,23 @@ TEST_F(FetchTest, DataUrlConformance) {
          "[ true, [] ]");
 }
 
+// Forgiving-base64 through data: URLs (web-platform-tests' base64.json cases).
+TEST_F(FetchTest, DataUrlBase64Conformance) {
+  auto cases = ReadFile("third_party/node_deps/wpt/fetch/data-urls/resources/base64.json");
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  Expect("const cases = " + *cases + ";"
+         "const failures = [];"
+         "for (const [input, bytes] of cases) {"
+         "  try {"
+         "    const r = await fetch(`data:;base64,${input}`);"
+         "    const got = [...new Uint8Array(await r.arrayBuffer())];"
+         "    if (bytes === null || got.join() !== bytes.join()) failures.push(input);"
+         "  } catch (e) { if (bytes !== null) failures.push(`${input}: ${e}`); }"
+         "}"
+         "result = [cases.length > 50, failures];",
+         "[ true, [] ]");
+}
+
 TEST_F(FetchTest, StreamedUpload) {
   Expect("const parts = ['one ', 'two ', 'three'];"
          "const body = new ReadableStream({ pull(c) {"
