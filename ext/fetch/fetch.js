@@ -56,6 +56,14 @@ function lower(string) {
 
 // ---- request bodies from streams ----
 
+const PromisePrototypeThen = Promise.prototype.then;
+function ignoreRejection() {}
+// Cancels the body stream; an already errored stream's rejection is no one's concern.
+function cancelStream(stream, reason) {
+  ReflectApply(PromisePrototypeThen, readableStreamCancel(stream, reason),
+               [undefined, ignoreRejection]);
+}
+
 function readChunk(reader) {
   return new NativePromise((resolve, reject) => {
     readableStreamDefaultReaderRead(reader, {
@@ -66,23 +74,34 @@ function readChunk(reader) {
   });
 }
 
-// Writes the stream's chunks to the request's resource, then ends the body. A failure
-// (a chunk that is not a Uint8Array, an errored stream) aborts the request.
+// Writes the stream's chunks to the request's resource, then ends the body. A failure of
+// the stream (an error, a chunk that is not a Uint8Array) aborts the request. A failed
+// write means the exchange is over (the server answered early, the transfer failed or
+// was aborted): the stream is canceled and the response, if any, is left alone.
 async function uploadStream(rid, stream) {
   const reader = acquireReadableStreamDefaultReader(stream);
-  try {
-    for (;;) {
-      const { value, done } = await readChunk(reader);
-      if (done) break;
-      if (!(value instanceof NativeUint8Array)) {
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await readChunk(reader);
+      if (!chunk.done && !(chunk.value instanceof NativeUint8Array)) {
         throw new NativeTypeError('The request body stream produced a chunk that is not a Uint8Array');
       }
-      await op_stream_write(rid, value);
+    } catch (error) {
+      cancelStream(stream, error);
+      closeResource(rid);
+      return;
     }
-    await op_stream_shutdown(rid);
-  } catch (error) {
-    readableStreamCancel(stream, error);
-    closeResource(rid);
+    try {
+      if (chunk.done) {
+        await op_stream_shutdown(rid);
+        return;
+      }
+      await op_stream_write(rid, chunk.value);
+    } catch (error) {
+      cancelStream(stream, error);
+      return;
+    }
   }
 }
 

@@ -649,7 +649,10 @@ Future<void> FetchRequest::Write(OpState& state, SharedBytes bytes) {
     return absl::FailedPreconditionError("a write of this body is already pending");
   }
   if (upload_ended_) return absl::FailedPreconditionError("the request body was ended");
-  if (done_) return failure_;  // OK: the server no longer needs the body
+  // The exchange is over (the server answered, or the transfer failed): the writer stops.
+  if (done_) {
+    return failure_.ok() ? absl::FailedPreconditionError("the request has finished") : failure_;
+  }
   if (bytes.size() == 0) return absl::OkStatus();
   auto [future, completer] = MakeFuture<void>(state);
   upload_chunk_ = std::move(bytes);

@@ -460,6 +460,11 @@ TEST_F(FetchTest, StreamedUpload) {
          "const r = await fetch(`${origin}/echo`, { method: 'POST', body, duplex: 'half' });"
          "const e = await r.json(); result = [e.chunked, e.body];",
          "[ true, 'one two three' ]");
+  // A body stream that errors aborts the request with a network error.
+  Expect("const body = new ReadableStream({ pull(c) { c.error(new Error('broken')); } });"
+         "try { await fetch(`${origin}/echo`, { method: 'POST', body, duplex: 'half' }); }"
+         " catch (e) { result = `${e}`; }",
+         "'TypeError: fetch failed'");
   ExpectNoResources();
 }
 
