@@ -189,13 +189,13 @@ async function mainFetch(request, signal) {
     body: request.body,
     rid: 0,
   };
-  let url = new URL(request.url);
+  let url = request.parsedUrl ?? new URL(request.url);
   const urlList = [];
   let redirects = 0;
   const onAbort = () => {
     if (state.rid !== 0) closeResource(state.rid);
   };
-  addSignalAlgorithm(signal, onAbort);
+  if (signal !== null) addSignalAlgorithm(signal, onAbort);
   try {
     for (;;) {
       urlList[urlList.length] = responseUrl(url);
@@ -217,11 +217,11 @@ async function mainFetch(request, signal) {
         head = await sent;
       } catch (error) {
         if (rid !== undefined) closeResource(rid);
-        if (signal.aborted) throw signal.reason;
+        if (signal !== null && signal.aborted) throw signal.reason;
         if (error instanceof NativeTypeError) throw error;
         throw networkError(error);
       }
-      if (signal.aborted) {
+      if (signal !== null && signal.aborted) {
         closeResource(rid);
         throw signal.reason;
       }
@@ -272,7 +272,7 @@ async function mainFetch(request, signal) {
                                       hasBody ? new InnerBody(null, null, rid, null) : null);
       if (!hasBody) closeResource(rid);
       inner.urlList = urlList;
-      if (hasBody) {
+      if (hasBody && signal !== null) {
         // Abort while the body is read errors it with the reason.
         const body = inner.body;
         removeSignalAlgorithm(signal, onAbort);
@@ -281,7 +281,7 @@ async function mainFetch(request, signal) {
       return inner;
     }
   } finally {
-    removeSignalAlgorithm(signal, onAbort);
+    if (signal !== null) removeSignalAlgorithm(signal, onAbort);
   }
 }
 
@@ -294,7 +294,7 @@ function fetch(input, init = undefined) {
     return NativePromise.reject(error);
   }
   const signal = signalOf(request);
-  if (signal.aborted) return NativePromise.reject(signal.reason);
+  if (signal !== null && signal.aborted) return NativePromise.reject(signal.reason);
   const inner = innerRequestOf(request);
   if (inner.body !== null && inner.body.isUnusable()) {
     return NativePromise.reject(new NativeTypeError(

@@ -17,7 +17,9 @@ absl::StatusOr<ResourceId> op_fetch_start(OpState& state, std::string method, st
   }
   if (absl::Status added = fetch->Add(request.get()); !added.ok()) return added;
   request->OnStarted();
-  return state.resources().Add(std::move(request));
+  ResourceId rid = state.resources().Add(std::move(request));
+  fetch->Kick();
+  return rid;
 }
 
 Future<FetchResponseHead> op_fetch_response(OpState& state, ResourceId rid) {

@@ -21,6 +21,8 @@ constexpr size_t kMaxBuffered = 1 << 20;
 constexpr long kReceiveBufferSize = 64 * 1024;
 // Connections per host (more requests wait inside curl for one to free up).
 constexpr long kMaxHostConnections = 256;
+// Finished easy handles kept for the next requests (curl_easy_reset keeps their buffers).
+constexpr size_t kEasyPoolSize = 64;
 
 void InitCurlOnce() {
   static std::once_flag once;
@@ -133,6 +135,8 @@ FetchState::~FetchState() {
     curl_multi_cleanup(multi_);
     multi_ = nullptr;
   }
+  for (CURL* easy : easy_pool_) curl_easy_cleanup(easy);
+  easy_pool_.clear();
   std::vector<Poll*> polls(polls_.begin(), polls_.end());
   for (Poll* poll : polls) ClosePoll(poll);
   if (timer_ != nullptr) {
@@ -178,6 +182,25 @@ void FetchState::Remove(FetchRequest* request) {
 }
 
 void FetchState::MarkForFlush(FetchRequest* request) { to_flush_.push_back(request); }
+
+CURL* FetchState::TakeEasyHandle() {
+  if (!easy_pool_.empty()) {
+    CURL* easy = easy_pool_.back();
+    easy_pool_.pop_back();
+    return easy;
+  }
+  InitCurlOnce();
+  return curl_easy_init();
+}
+
+void FetchState::ReturnEasyHandle(CURL* easy) {
+  if (easy_pool_.size() < kEasyPoolSize) {
+    curl_easy_reset(easy);
+    easy_pool_.push_back(easy);
+  } else {
+    curl_easy_cleanup(easy);
+  }
+}
 
 void FetchState::Flush() {
   // FlushRead completes completers only: it cannot add to or remove from the list.
@@ -282,14 +305,13 @@ FetchRequest::FetchRequest(FetchState* owner, std::optional<SharedBytes> body, b
 
 FetchRequest::~FetchRequest() {
   if (!closed_) Release(absl::CancelledError("operation canceled"));
-  if (easy_ != nullptr) curl_easy_cleanup(easy_);
+  if (easy_ != nullptr) owner_->ReturnEasyHandle(easy_);
   curl_slist_free_all(header_list_);
 }
 
 absl::Status FetchRequest::Configure(const std::string& method, const std::string& url,
                                      const std::vector<std::string>& headers) {
-  InitCurlOnce();
-  easy_ = curl_easy_init();
+  easy_ = owner_->TakeEasyHandle();
   if (easy_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
   if (headers.size() % 2 != 0) return absl::InvalidArgumentError("headers must be name/value pairs");
   bool has_content_type = false;
@@ -328,7 +350,7 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
   curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &FetchRequest::OnBodyBytes);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-  if (const char* extra_ca = std::getenv("KILN_EXTRA_CA_CERTS"); extra_ca && *extra_ca) {
+  if (const char* extra_ca = std::getenv("KILN_EXTRA_CA_CERTS"); extra_ca != nullptr && *extra_ca) {
     // The system store stays in use through its hashed directory.
     curl_easy_setopt(easy_, CURLOPT_CAINFO, extra_ca);
     curl_easy_setopt(easy_, CURLOPT_CAPATH, "/etc/ssl/certs");

@@ -43,6 +43,14 @@ class FetchState {
   // Completes the pending reads that got bytes (one completion per read per loop step).
   void Flush();
 
+  // An easy handle from the pool of finished ones (reset), or a new one; null if curl
+  // cannot make one.
+  CURL* TakeEasyHandle();
+  // Back to the pool (reset; at most kEasyPoolSize are kept) or cleaned up.
+  void ReturnEasyHandle(CURL* easy);
+  // Lets curl start what was just added now, in the op, instead of one loop turn later.
+  void Kick() { Act(CURL_SOCKET_TIMEOUT, 0); }
+
   FetchStats stats() const;
   void NoteBuffered(size_t bytes) {
     if (static_cast<double>(bytes) > max_buffered_) max_buffered_ = static_cast<double>(bytes);
@@ -66,6 +74,7 @@ class FetchState {
   absl::flat_hash_set<Poll*> polls_;
   absl::flat_hash_set<FetchRequest*> active_;
   std::vector<FetchRequest*> to_flush_;
+  std::vector<CURL*> easy_pool_;
   bool acting_ = false;
   double requests_started_ = 0;
   double max_buffered_ = 0;

@@ -21,6 +21,8 @@ const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 const _request = Symbol('[[request]]');
 const _headers = Symbol('[[headers]]');
 const _signal = Symbol('[[signal]]');
+// The signal the request follows; its own (dependent) signal is made when asked for.
+const _followedSignal = Symbol('[[followed signal]]');
 
 export class InnerRequest {
   constructor(method, url, headerList, body) {
@@ -39,6 +41,7 @@ export class InnerRequest {
     this.duplex = 'half';
     this.priority = 'auto';
     this.destination = '';
+    this.parsedUrl = null;       // the URL object `url` came from, when there is one
   }
 }
 
@@ -137,11 +140,12 @@ export class Request {
     if (webidl.implementsInterface(input, RequestPrototype)) {
       inputRequest = input;
       request = input[_request];
-      inputSignal = input[_signal];
+      inputSignal = signalOf(input);
     } else {
       input = webidl.converters.USVString(input, prefix, 'Argument 1');
       const url = parseUrl(input, prefix);
       request = new InnerRequest('GET', url.href, [], null);
+      request.parsedUrl = url;
     }
     init = convertRequestInit(init, prefix);
     // A new request with the input's properties (its body is dealt with below).
@@ -150,6 +154,7 @@ export class Request {
                        'integrity', 'keepalive', 'duplex', 'priority', 'destination']) {
       inner[key] = request[key];
     }
+    inner.parsedUrl = request.parsedUrl;
     if (init.present > 0) {
       if (inner.mode === 'navigate') inner.mode = 'same-origin';
       inner.referrer = 'client';
@@ -185,7 +190,8 @@ export class Request {
 
     this[webidl.brand] = webidl.brand;
     this[_request] = inner;
-    this[_signal] = createDependentAbortSignal(signal === null ? [] : [signal]);
+    this[_signal] = null;
+    this[_followedSignal] = signal;
     this[_headers] = headersFromList(inner.headerList, 'request');
     if (inner.mode === 'no-cors') {
       if (inner.method !== 'GET' && inner.method !== 'HEAD' && inner.method !== 'POST') {
@@ -304,6 +310,10 @@ export class Request {
   }
   get signal() {
     webidl.assertBranded(this, RequestPrototype);
+    if (this[_signal] === null) {
+      const followed = this[_followedSignal];
+      this[_signal] = createDependentAbortSignal(followed === null ? [] : [followed]);
+    }
     return this[_signal];
   }
   get duplex() {
@@ -319,7 +329,7 @@ export class Request {
     }
     const copy = cloneInnerRequest(inner);
     return requestFromInner(copy, guardOf(this[_headers]),
-                            createDependentAbortSignal([this[_signal]]));
+                            createDependentAbortSignal([this.signal]));
   }
 
   [inspectCustom](depth, options, inspect) {
@@ -331,7 +341,7 @@ export class Request {
       referrerPolicy: inner.referrerPolicy, mode: inner.mode, credentials: inner.credentials,
       cache: inner.cache, redirect: inner.redirect, integrity: inner.integrity,
       keepalive: inner.keepalive, isReloadNavigation: false, isHistoryNavigation: false,
-      signal: this[_signal],
+      signal: this.signal,
     }, options)}`;
   }
 }
@@ -346,6 +356,7 @@ function requestFromInner(inner, guard, signal) {
   request[_request] = inner;
   request[_headers] = headersFromList(inner.headerList, guard);
   request[_signal] = signal;
+  request[_followedSignal] = null;
   return request;
 }
 
@@ -353,8 +364,9 @@ export function innerRequestOf(request) {
   return request[_request];
 }
 
+// The signal a fetch of `request` obeys (its own, or the one it follows), or null.
 export function signalOf(request) {
-  return request[_signal];
+  return request[_signal] ?? request[_followedSignal];
 }
 
 export { Headers };
