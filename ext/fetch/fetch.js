@@ -16,7 +16,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { bodyFromBytes, InnerBody } from './body.js';
 import { processDataUrl } from './data_url.js';
 import { deleteFromHeaderList, getHeader, Headers } from './headers.js';
-import { innerRequestOf, Request, signalOf } from './request.js';
+import { innerRequestForUrl, innerRequestOf, Request, signalOf } from './request.js';
 import {
   InnerResponse, isNullBodyStatus, isRedirectStatus, Response, responseFromInner,
 } from './response.js';
@@ -286,6 +286,16 @@ async function mainFetch(request, signal) {
 }
 
 function fetch(input, init = undefined) {
+  if (typeof input === 'string' && init === undefined) {
+    // fetch(url): the request is a plain GET; no Request object is needed.
+    let inner;
+    try {
+      inner = innerRequestForUrl(input);
+    } catch (error) {
+      return NativePromise.reject(error);
+    }
+    return fetchInner(inner, null);
+  }
   let request;
   try {
     webidl.requiredArguments(arguments.length, 1, "Failed to execute 'fetch' on 'Window'");
@@ -300,11 +310,14 @@ function fetch(input, init = undefined) {
     return NativePromise.reject(new NativeTypeError(
         "Failed to execute 'fetch' on 'Window': Cannot fetch a Request with a used body."));
   }
-  return mainFetch(inner, signal).then((response) => {
-    const result = responseFromInner(response, 'immutable');
-    if (response.body !== null && response.body.rid !== 0) response.body.watch(result);
-    return result;
-  });
+  return fetchInner(inner, signal);
+}
+
+async function fetchInner(request, signal) {
+  const response = await mainFetch(request, signal);
+  const result = responseFromInner(response, 'immutable');
+  if (response.body !== null && response.body.rid !== 0) response.body.watch(result);
+  return result;
 }
 
 for (const [name, value] of [['Headers', Headers], ['Request', Request], ['Response', Response]]) {

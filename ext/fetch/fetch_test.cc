@@ -2,7 +2,18 @@
 // responses, headers both ways, redirects, bodies (sized, chunked, compressed, streamed,
 // uploaded), keep-alive, aborts at each stage, network errors, data: URLs, and the
 // interfaces' own behaviour (Headers, Request, Response).
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_replace.h"
 #include "core/file_util.h"
@@ -497,6 +508,113 @@ TEST_F(FetchTest, UnreadBodyIsReleased) {
 TEST_F(FetchTest, Printing) {
   Sync("new Headers({ b: '2', a: '1' })", "Headers { a: '1', b: '2' }");
   Sync("new Headers({ 'Set-Cookie': 'a=1' })", "Headers { 'set-cookie': 'a=1' }");
+}
+
+// ---- HTTPS and HTTP/2: nginx (tools/setup installs nginx-light) with a test CA ----
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool CanConnect(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return connected;
+}
+
+// A CA and a certificate for 127.0.0.1 made with the openssl CLI, and nginx serving
+// https://127.0.0.1:<port>/ with HTTP/2 from a temporary directory; stopped when destroyed.
+class TlsServer {
+ public:
+  TlsServer() {
+    dir_ = kiln::testing::TempDir() + "/tls";
+    std::string d = dir_;
+    std::string script =
+        "set -e; mkdir -p " + d + "/www " + d + "/logs " + d + "/tmp; cd " + d + ";"
+        "printf 'secure hello' > www/hello.txt;"
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+        " -subj /CN=kiln-test-ca -keyout ca.key -out ca.crt 2>/dev/null;"
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+        " -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null;"
+        "printf 'subjectAltName=IP:127.0.0.1' > san.cnf;"
+        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1"
+        " -extfile san.cnf -out server.crt 2>/dev/null";
+    ok_ = std::system(("/bin/sh -c \"" + script + "\"").c_str()) == 0;
+    if (!ok_) return;
+    port_ = FreePort();
+    std::ofstream(d + "/nginx.conf")
+        << (geteuid() == 0 ? "user root root; " : "") << "daemon off; master_process off; pid " << d << "/nginx.pid;\n"
+        << "error_log " << d << "/logs/error.log warn;\n"
+        << "events { worker_connections 64; }\n"
+        << "http { access_log off; client_body_temp_path " << d << "/tmp/body;"
+        << " proxy_temp_path " << d << "/tmp/proxy; fastcgi_temp_path " << d << "/tmp/fcgi;"
+        << " uwsgi_temp_path " << d << "/tmp/uwsgi; scgi_temp_path " << d << "/tmp/scgi;\n"
+        << " server { listen 127.0.0.1:" << port_ << " ssl http2;"
+        << " ssl_certificate " << d << "/server.crt; ssl_certificate_key " << d << "/server.key;"
+        << " root " << d << "/www; add_header X-Protocol $server_protocol;"
+        << " location / { } } }\n";
+    std::string prefix = d + "/";
+    std::string conf = d + "/nginx.conf";
+    std::string log = d + "/logs/error.log";
+    const char* argv[] = {"/usr/sbin/nginx", "-p", prefix.c_str(), "-e", log.c_str(),
+                          "-c", conf.c_str(), nullptr};
+    ok_ = posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0;
+    for (int i = 0; ok_ && i < 100 && !CanConnect(port_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ok_ = ok_ && CanConnect(port_);
+  }
+  ~TlsServer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGQUIT);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool ok() const { return ok_; }
+  int port() const { return port_; }
+  std::string ca_file() const { return dir_ + "/ca.crt"; }
+  std::string log() const {
+    auto text = ReadFile(dir_ + "/logs/error.log");
+    return text.ok() ? *text : std::string(text.status().message());
+  }
+
+ private:
+  std::string dir_;
+  bool ok_ = false;
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
+TEST_F(FetchTest, HttpsAndHttp2) {
+  TlsServer server;
+  ASSERT_TRUE(server.ok()) << "needs openssl and nginx (tools/setup installs nginx-light): "
+                           << server.log();
+  std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/hello.txt";
+  // Not signed by a CA of the system store: verification fails.
+  unsetenv("KILN_EXTRA_CA_CERTS");
+  Expect("try { await fetch('" + url + "'); result = 'fetched'; } catch (e) {"
+         " result = [e.message, e.cause.code]; }",
+         "[ 'fetch failed', 'CURLE_PEER_FAILED_VERIFICATION' ]");
+  // With the test CA added to the system store: HTTP/2 over TLS (ALPN).
+  setenv("KILN_EXTRA_CA_CERTS", server.ca_file().c_str(), 1);
+  Expect("const r = await fetch('" + url + "');"
+         "const again = await fetch('" + url + "');"
+         "result = [r.status, r.headers.get('x-protocol'), await r.text(), await again.text()];",
+         "[ 200, 'HTTP/2.0', 'secure hello', 'secure hello' ]");
+  unsetenv("KILN_EXTRA_CA_CERTS");
 }
 
 }  // namespace

@@ -360,6 +360,15 @@ function requestFromInner(inner, guard, signal) {
   return request;
 }
 
+// The request `new Request(input)` makes for a string input, without the Request object
+// (fetch(url) with no init: nothing observes the object).
+export function innerRequestForUrl(input) {
+  const url = parseUrl(input, "Failed to construct 'Request'");
+  const request = new InnerRequest('GET', url.href, [], null);
+  request.parsedUrl = url;
+  return request;
+}
+
 export function innerRequestOf(request) {
   return request[_request];
 }
