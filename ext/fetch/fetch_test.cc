@@ -260,6 +260,17 @@ TEST_F(FetchTest, ResponseHeaders) {
          "\"TypeError: Failed to execute 'set' on 'Headers': Headers are immutable\"");
 }
 
+TEST_F(FetchTest, SlowResponseAndUserinfo) {
+  Expect("const r = await fetch(`${origin}/slow-headers?ms=100`); result = await r.text();",
+         "'slow'");
+  // userinfo becomes basic authentication and stays out of Response.url.
+  Expect("const url = origin.replace('http://', 'http://user:p%40ss@') + '/echo';"
+         "const r = await fetch(url); const e = await r.json();"
+         "const auth = e.headers.find(([k]) => k.toLowerCase() === 'authorization');"
+         "result = [auth[1] === `Basic ${btoa('user:p@ss')}`, r.url === `${origin}/echo`];",
+         "[ true, true ]");
+}
+
 TEST_F(FetchTest, StatusCodes) {
   Expect("const a = await fetch(`${origin}/status/404`);"
          "const b = await fetch(`${origin}/status/204`);"
