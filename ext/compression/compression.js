@@ -29,7 +29,7 @@ const ReflectApply = Reflect.apply;
 const CHUNK_SIZE = 64 * 1024;
 // How many output chunks may wait unread in the readable side before the transform pauses
 // for the reader (at most 4 MiB: decompression can turn one small chunk into gigabytes).
-const MAX_QUEUED_CHUNKS = 64;
+const MAX_QUEUED_CHUNKS = 8;
 
 
 function illegalInvocation() {
@@ -79,9 +79,17 @@ function enqueueOutput(state, controller, output) {
           readableStreamDefaultControllerGetDesiredSize(stream.readable.controller) <=
               -MAX_QUEUED_CHUNKS) {
         // The transform stream resolves this promise when the reader pulls again, or when
-        // the stream is canceled or aborted (the resource is released already then).
+        // the stream is canceled or aborted: then the resource is released already, and
+        // the pending write fails with the reason, as a write waiting for backpressure does
+        // (TransformStreamDefaultSinkWriteAlgorithm).
         return uponPromise(stream.backpressureChangePromise, () => {
-          if (state.released) return undefined;
+          if (state.released) {
+            const writable = stream.writable;
+            if (writable.state === 'erroring' || writable.state === 'errored') {
+              throw writable.storedError;
+            }
+            return undefined;
+          }
           return enqueueOutput(state, controller, nextOutput(state));
         });
       }
