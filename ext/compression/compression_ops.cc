@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ext/compression/compression_state.h"
 
 namespace kiln::compression {
 namespace {
@@ -31,14 +32,31 @@ int WindowBitsFor(const std::string& format) {
 constexpr int64_t kDeflateMemory = (1 << 17) + (1 << 17) + 6 * 1024;
 constexpr int64_t kInflateMemory = (1 << 15) + 7 * 1024;
 
+}  // namespace
+
+CompressionState::CompressionState(OpState& state) : isolate_(state.isolate()) {}
+
+void CompressionState::NoteOutput(size_t bytes) {
+  output_since_hint_ += bytes;
+  if (output_since_hint_ < next_hint_) return;
+  output_since_hint_ = 0;
+  isolate_->MemoryPressureNotification(v8::MemoryPressureLevel::kModerate);
+  v8::HeapStatistics heap;
+  isolate_->GetHeapStatistics(&heap);
+  next_hint_ = heap.used_heap_size() > kMinOutputPerHint ? heap.used_heap_size()
+                                                          : kMinOutputPerHint;
+}
+
+namespace {
+
 // One CompressionStream's or DecompressionStream's zlib state. The z_stream is made in
 // Create and ended in the destructor, whatever path closes the resource (close, error,
 // cancel/abort, a collected stream, the runtime's end).
 class ZlibStream : public Resource {
  public:
-  static absl::StatusOr<std::unique_ptr<ZlibStream>> Create(v8::Isolate* isolate,
-                                                           int window_bits, bool decompress) {
-    std::unique_ptr<ZlibStream> stream(new ZlibStream(isolate, decompress));
+  static absl::StatusOr<std::unique_ptr<ZlibStream>> Create(OpState& state, int window_bits,
+                                                           bool decompress) {
+    std::unique_ptr<ZlibStream> stream(new ZlibStream(state, decompress));
     int result = decompress ? inflateInit2(&stream->zlib_, window_bits)
                             : deflateInit2(&stream->zlib_, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
                                            window_bits, 8, Z_DEFAULT_STRATEGY);
@@ -50,7 +68,7 @@ class ZlibStream : public Resource {
     }
     stream->initialized_ = true;
     stream->external_memory_ = decompress ? kInflateMemory : kDeflateMemory;
-    isolate->AdjustAmountOfExternalAllocatedMemory(stream->external_memory_);
+    stream->isolate_->AdjustAmountOfExternalAllocatedMemory(stream->external_memory_);
     return stream;
   }
 
@@ -113,7 +131,10 @@ class ZlibStream : public Resource {
   // The largest input zlib takes in one go (its avail_in is a uInt).
   static constexpr size_t kMaxZlibInput = size_t{1} << 30;
 
-  ZlibStream(v8::Isolate* isolate, bool decompress) : isolate_(isolate), decompress_(decompress) {
+  ZlibStream(OpState& state, bool decompress)
+      : isolate_(state.isolate()),
+        runtime_state_(*state.extension_state<CompressionState>()),
+        decompress_(decompress) {
     std::memset(&zlib_, 0, sizeof(zlib_));
   }
 
@@ -171,6 +192,7 @@ class ZlibStream : public Resource {
     }
     size_t produced = kCompressionChunkSize - zlib_.avail_out;
     if (produced == 0) return std::nullopt;
+    runtime_state_.NoteOutput(produced);
     return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
   }
 
@@ -212,6 +234,7 @@ class ZlibStream : public Resource {
   }
 
   v8::Isolate* isolate_;
+  CompressionState& runtime_state_;
   const bool decompress_;
   bool initialized_ = false;
   // The input has ended (Finish was called).
@@ -243,7 +266,7 @@ absl::StatusOr<ResourceId> op_compression_open(OpState& state, std::string forma
         absl::StrCat("Unsupported compression format: '", format, "'"));
   }
   absl::StatusOr<std::unique_ptr<ZlibStream>> stream =
-      ZlibStream::Create(state.isolate(), window_bits, decompress);
+      ZlibStream::Create(state, window_bits, decompress);
   if (!stream.ok()) return stream.status();
   return state.resources().Add(std::move(*stream));
 }
