@@ -23,6 +23,9 @@ const ObjectDefineProperty = Object.defineProperty;
 const TypedArrayPrototypeGetLength =
     Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
 const ReflectApply = Reflect.apply;
+const NativeFinalizationRegistry = FinalizationRegistry;
+const FinalizationRegistryPrototypeRegister = FinalizationRegistry.prototype.register;
+const FinalizationRegistryPrototypeUnregister = FinalizationRegistry.prototype.unregister;
 
 // The most bytes one output chunk holds (compression_ops.h's kCompressionChunkSize): an
 // op that returns a chunk this long may have more output to give.
@@ -61,7 +64,7 @@ class CodecState {
 function release(state) {
   if (state.released) return;
   state.released = true;
-  abandonedStreams.unregister(state);
+  ReflectApply(FinalizationRegistryPrototypeUnregister, abandonedStreams, [state]);
   closeResource(state.rid);
 }
 
@@ -155,8 +158,8 @@ function createCodec(args, format, decompress) {
     throw new NativeTypeError(`${prefix}: Unsupported compression format: '${format}'`);
   }
   const state = new CodecState(op_compression_open(format, decompress), interfaceName);
-  if (abandonedStreams === null) abandonedStreams = new FinalizationRegistry(closeResource);
-  abandonedStreams.register(state, state.rid, state);
+  if (abandonedStreams === null) abandonedStreams = new NativeFinalizationRegistry(closeResource);
+  ReflectApply(FinalizationRegistryPrototypeRegister, abandonedStreams, [state, state.rid, state]);
   state.transform = createTransformStream(
       (chunk, controller) => transformAlgorithm(state, chunk, controller),
       (controller) => flushAlgorithm(state, controller),

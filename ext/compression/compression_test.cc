@@ -199,18 +199,21 @@ TEST_F(CompressionTest, PrintsAsNodeDoes) {
   // node -e "console.log(new CompressionStream('gzip'))" (Node 20.20).
   ExpectEval("new CompressionStream('gzip')",
              "CompressionStream {\n"
-             "  readable: ReadableStream { locked: false, state: 'readable', supportsBYOB: false },\n"
+             "  readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
              "  writable: WritableStream { locked: false, state: 'writable' }\n"
              "}");
   ExpectEval("new DecompressionStream('deflate')",
              "DecompressionStream {\n"
-             "  readable: ReadableStream { locked: false, state: 'readable', supportsBYOB: false },\n"
+             "  readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
              "  writable: WritableStream { locked: false, state: 'writable' }\n"
              "}");
   ExpectEval("[new CompressionStream('gzip')]",
              "[\n"
              "  CompressionStream {\n"
-             "    readable: ReadableStream { locked: false, state: 'readable', supportsBYOB: false },\n"
+             "    readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
              "    writable: WritableStream { locked: false, state: 'writable' }\n"
              "  }\n"
              "]");
