@@ -189,13 +189,21 @@ function read(reader, blob, kind, argumentCount, encoding) {
   const number = ++state.read;
   const type = blob.type;
   const total = blobSize(blob);
-  setTimeout(() => {
-    if (state.read !== number) return;
+  // Each event in a task of its own, so that promise reactions of one listener run
+  // before the next event, as they do when the events come from the browser's event loop.
+  const step = (fn) => setTimeout(() => {
+    if (state.read === number) fn();
+  }, 0);
+  step(() => {
     fireProgress(reader, 'loadstart', 0, total);
-    if (state.read !== number) return;
+    // An empty Blob has no chunk, so no progress event.
+    step(total === 0 ? finish : () => {
+      fireProgress(reader, 'progress', total, total);
+      step(finish);
+    });
+  });
+  const finish = () => {
     const bytes = blobBytes(blob);
-    fireProgress(reader, 'progress', total, total);
-    if (state.read !== number) return;
     let result;
     try {
       result = packageData(bytes, kind, encoding, type);
@@ -203,14 +211,18 @@ function read(reader, blob, kind, argumentCount, encoding) {
       state.readyState = DONE;
       state.error = new DOMException(`${error}`, 'EncodingError');
       fireProgress(reader, 'error', total, total);
-      if (state.readyState !== LOADING) fireProgress(reader, 'loadend', total, total);
+      step(() => {
+        if (state.readyState !== LOADING) fireProgress(reader, 'loadend', total, total);
+      });
       return;
     }
     state.readyState = DONE;
     state.result = result;
     fireProgress(reader, 'load', total, total);
-    if (state.readyState !== LOADING) fireProgress(reader, 'loadend', total, total);
-  }, 0);
+    step(() => {
+      if (state.readyState !== LOADING) fireProgress(reader, 'loadend', total, total);
+    });
+  };
 }
 
 for (const name of ['loadstart', 'progress', 'load', 'abort', 'error', 'loadend']) {
