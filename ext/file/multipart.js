@@ -22,6 +22,8 @@ const ReflectApply = Reflect.apply;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ArrayBufferIsView = ArrayBuffer.isView;
+const ArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype,
+                                                             'byteLength').get;
 const MapPrototypeGet = Map.prototype.get;
 const MapPrototypeHas = Map.prototype.has;
 const MapPrototypeSet = Map.prototype.set;
@@ -209,10 +211,11 @@ function bytesOf(input, what) {
     return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   }
   try {
-    return new Uint8Array(input);
+    ReflectApply(ArrayBufferByteLength, input, []);
   } catch {
     throw new TypeError(`${what}: the body must be an ArrayBuffer, a view or a Blob`);
   }
+  return new Uint8Array(input);
 }
 
 // The index of `needle` (a Uint8Array) in `bytes` from `from`, or -1.
