@@ -240,6 +240,24 @@ v8::Local<v8::Value> op_web_structured_clone(v8::Isolate* isolate, v8::Local<v8:
   return clone;
 }
 
+int32_t op_web_clone_kind(v8::Local<v8::Value> value) {
+  constexpr int32_t kOther = 0, kPlainObject = 1, kArray = 2, kDate = 3, kMap = 4, kSet = 5;
+  if (!value->IsObject()) return kOther;
+  if (value->IsArray()) return kArray;
+  if (value->IsDate()) return kDate;
+  if (value->IsMap()) return kMap;
+  if (value->IsSet()) return kSet;
+  // The instance type in the object's map, read as V8's inline API functions do
+  // (v8-internal.h): only JS_OBJECT_TYPE itself, not the API, arguments, error, wrapper,
+  // iterator, Intl, WeakRef ... types the serializer treats otherwise or refuses.
+  using Internals = v8::internal::Internals;
+  v8::internal::Address object = *reinterpret_cast<const v8::internal::Address*>(*value);
+  if (Internals::GetInstanceType(object) != Internals::kJSObjectType) return kOther;
+  // An ordinary object with embedder fields is a host object to the serializer.
+  if (value.As<v8::Object>()->InternalFieldCount() != 0) return kOther;
+  return kPlainObject;
+}
+
 v8::Local<v8::Value> op_web_host_object_constructor(v8::Isolate* isolate) {
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::FunctionTemplate> constructor = v8::FunctionTemplate::New(isolate);

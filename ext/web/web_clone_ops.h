@@ -20,6 +20,13 @@ KILN_OP(nofast) v8::Local<v8::Value> op_web_structured_clone(v8::Isolate* isolat
                                                            v8::Local<v8::Value> transfer,
                                                            v8::Local<v8::Value> dom_exception);
 
+// What structuredClone's direct clone (structured_clone.js) may copy without the
+// serializer, by V8's own type of `value` (no property is read, no JavaScript runs; a Proxy
+// is never seen through): 1 a plain object (V8's ordinary JS object type, as object literals
+// and class instances are, without internal fields: the serializer's "JS object" case),
+// 2 an Array, 3 a Date, 4 a Map, 5 a Set; 0 anything else (primitives included).
+KILN_OP() int32_t op_web_clone_kind(v8::Local<v8::Value> value);
+
 // A constructor whose instances are host objects (one internal field): an interface whose
 // instances structuredClone must recognise constructs them through it
 // (`Reflect.construct(HostObject, [], new.target)`). It has no call handler, so it needs no

@@ -49,6 +49,10 @@ WPT_AREAS = {
         "paths": ["html/webappapis/timers"],
         "size": "small",
     },
+    "streams": {
+        "paths": ["streams"],
+        "size": "medium",
+    },
     "url": {
         "paths": ["url"],
         "size": "medium",

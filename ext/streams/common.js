@@ -1,0 +1,274 @@
+// Helpers shared by the streams modules (ext:streams/common.js): promises the way the
+// Streams Standard uses them, the queue-with-sizes, ArrayBuffer transfer, strategies.
+import * as webidl from 'ext:webidl/webidl.js';
+import {
+  op_stream_array_buffer_detached, op_stream_transfer_array_buffer,
+} from 'ext:core/ops';
+
+// Built-ins captured when the module is evaluated: user code replacing them later does
+// not change what the streams do.
+export const ReflectApply = Reflect.apply;
+const NativePromise = Promise;
+const PromiseResolve = Promise.resolve;
+const PromiseReject = Promise.reject;
+const PromisePrototypeThen = Promise.prototype.then;
+export const NativeTypeError = TypeError;
+export const NativeRangeError = RangeError;
+const NumberIsNaN = Number.isNaN;
+export const NativeArrayBuffer = ArrayBuffer;
+const ArrayBufferPrototypeGetByteLength =
+    Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const ArrayBufferPrototypeSlice = ArrayBuffer.prototype.slice;
+const ArrayBufferIsView = ArrayBuffer.isView;
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const TypedArrayPrototypeGetBuffer =
+    Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer').get;
+const TypedArrayPrototypeGetByteOffset =
+    Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get;
+const TypedArrayPrototypeGetByteLength =
+    Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get;
+const TypedArrayPrototypeGetToStringTag =
+    Object.getOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get;
+const DataViewPrototypeGetBuffer =
+    Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
+const DataViewPrototypeGetByteOffset =
+    Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
+const DataViewPrototypeGetByteLength =
+    Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
+const Uint8ArrayPrototypeSet = Uint8Array.prototype.set;
+const NativeUint8Array = Uint8Array;
+const NativeDataView = DataView;
+
+export const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+
+// ---- Promises ----
+
+// A promise with its resolving functions: the spec's "a new promise".
+export class Deferred {
+  constructor() {
+    this.resolve = undefined;
+    this.reject = undefined;
+    this.promise = new NativePromise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+}
+
+export function promiseResolvedWith(value) {
+  return ReflectApply(PromiseResolve, NativePromise, [value]);
+}
+
+export function promiseRejectedWith(reason) {
+  return ReflectApply(PromiseReject, NativePromise, [reason]);
+}
+
+// "React to" / "upon fulfillment" / "upon rejection": Promise.prototype.then as captured.
+export function uponPromise(promise, onFulfilled, onRejected) {
+  return ReflectApply(PromisePrototypeThen, promise, [onFulfilled, onRejected]);
+}
+
+export function uponFulfillment(promise, onFulfilled) {
+  return ReflectApply(PromisePrototypeThen, promise, [onFulfilled, undefined]);
+}
+
+export function uponRejection(promise, onRejected) {
+  return ReflectApply(PromisePrototypeThen, promise, [undefined, onRejected]);
+}
+
+function noop() {}
+
+// "Set promise.[[PromiseIsHandled]] to true".
+export function setPromiseIsHandled(promise) {
+  ReflectApply(PromisePrototypeThen, promise, [undefined, noop]);
+}
+
+// One promise resolved with undefined, for results that stay inside the streams modules
+// (algorithm results only ever get reactions): no allocation per chunk.
+export const resolvedPromise = promiseResolvedWith(undefined);
+
+// The promise of a callback's result, for the streams' own reactions (it never reaches
+// user code): a throw becomes a rejection; undefined (the usual result of pull() and
+// write()) is the shared resolved promise.
+export function invokeCallback(method, self, args) {
+  try {
+    const result = ReflectApply(method, self, args);
+    return result === undefined ? resolvedPromise : promiseResolvedWith(result);
+  } catch (error) {
+    return promiseRejectedWith(error);
+  }
+}
+
+// ---- Queue-with-sizes ----
+
+// A FIFO of values with a running total of their sizes: an array consumed from `head`,
+// compacted when the consumed half dominates, so enqueue and dequeue are O(1) amortised
+// and no per-chunk wrapper object is made (sizes sit in a parallel array).
+export class SizedQueue {
+  constructor() {
+    this.values = [];
+    this.sizes = [];
+    this.head = 0;
+    this.totalSize = 0;
+  }
+  get length() {
+    return this.values.length - this.head;
+  }
+  // EnqueueValueWithSize (the size already validated).
+  push(value, size) {
+    this.values[this.values.length] = value;
+    this.sizes[this.sizes.length] = size;
+    this.totalSize += size;
+  }
+  // DequeueValue.
+  shift() {
+    const index = this.head;
+    const value = this.values[index];
+    const size = this.sizes[index];
+    this.values[index] = undefined;
+    this.head = index + 1;
+    this.totalSize -= size;
+    if (this.totalSize < 0) this.totalSize = 0;  // rounding errors
+    if (this.head === this.values.length) {
+      this.values = [];
+      this.sizes = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.values.length) {
+      this.values = this.values.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+  // PeekQueueValue.
+  peek() {
+    return this.values[this.head];
+  }
+  // ResetQueue.
+  reset() {
+    this.values = [];
+    this.sizes = [];
+    this.head = 0;
+    this.totalSize = 0;
+  }
+}
+
+// EnqueueValueWithSize's check: a size must be a finite, non-negative number.
+export function checkChunkSize(size) {
+  if (typeof size !== 'number' || NumberIsNaN(size) || size < 0 || size === Infinity) {
+    throw new NativeRangeError(
+        'The return value of a queuing strategy\'s size function must be a finite, ' +
+        'non-NaN, non-negative number');
+  }
+  return size;
+}
+
+// ---- Queuing strategies ----
+
+// ExtractHighWaterMark.
+export function extractHighWaterMark(strategy, defaultHWM) {
+  const highWaterMark = strategy.highWaterMark;
+  if (highWaterMark === undefined) return defaultHWM;
+  if (NumberIsNaN(highWaterMark) || highWaterMark < 0) {
+    throw new NativeRangeError('Invalid highWaterMark');
+  }
+  return highWaterMark;
+}
+
+// ExtractSizeAlgorithm: undefined stands for "return 1" (no call at all).
+export function extractSizeAlgorithm(strategy) {
+  return strategy.size;
+}
+
+const convertQueuingStrategySize = (value, prefix, context) =>
+  webidl.converters.Function(value, prefix, context);
+
+export const convertQueuingStrategy = webidl.createDictionaryConverter('QueuingStrategy', [
+  { key: 'highWaterMark', converter: webidl.converters['unrestricted double'] },
+  { key: 'size', converter: convertQueuingStrategySize },
+]);
+
+// ---- Buffers ----
+
+export function isArrayBufferView(value) {
+  return ArrayBufferIsView(value);
+}
+
+export function isDataView(view) {
+  return TypedArrayPrototypeGetToStringTag.call(view) === undefined;
+}
+
+// The (buffer, byteOffset, byteLength) of a TypedArray or DataView, read with the
+// built-in getters.
+export function viewBuffer(view) {
+  return isDataView(view) ? ReflectApply(DataViewPrototypeGetBuffer, view, [])
+                          : ReflectApply(TypedArrayPrototypeGetBuffer, view, []);
+}
+export function viewByteOffset(view) {
+  return isDataView(view) ? ReflectApply(DataViewPrototypeGetByteOffset, view, [])
+                          : ReflectApply(TypedArrayPrototypeGetByteOffset, view, []);
+}
+export function viewByteLength(view) {
+  return isDataView(view) ? ReflectApply(DataViewPrototypeGetByteLength, view, [])
+                          : ReflectApply(TypedArrayPrototypeGetByteLength, view, []);
+}
+// The element size of a view (1 for a DataView) and the constructor to make another one.
+export function viewElementSize(view) {
+  return isDataView(view) ? 1 : viewConstructor(view).BYTES_PER_ELEMENT;
+}
+export function viewConstructor(view) {
+  if (isDataView(view)) return NativeDataView;
+  return typedArrayConstructors[TypedArrayPrototypeGetToStringTag.call(view)];
+}
+const typedArrayConstructors = {
+  __proto__: null,
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+  Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+};
+
+export function arrayBufferByteLength(buffer) {
+  return ReflectApply(ArrayBufferPrototypeGetByteLength, buffer, []);
+}
+
+// IsDetachedBuffer.
+export function isDetachedBuffer(buffer) {
+  return op_stream_array_buffer_detached(buffer);
+}
+
+// TransferArrayBuffer: a new ArrayBuffer with O's bytes, O detached. A TypeError for a
+// buffer that cannot be detached (a WebAssembly.Memory's, a SharedArrayBuffer).
+export function transferArrayBuffer(buffer) {
+  return op_stream_transfer_array_buffer(buffer);
+}
+
+// CloneAsUint8Array.
+export function cloneAsUint8Array(view) {
+  const buffer = ReflectApply(ArrayBufferPrototypeSlice, viewBuffer(view),
+                              [viewByteOffset(view), viewByteOffset(view) + viewByteLength(view)]);
+  return new NativeUint8Array(buffer);
+}
+
+// CopyDataBlockBytes.
+export function copyDataBlockBytes(toBuffer, toIndex, fromBuffer, fromIndex, count) {
+  ReflectApply(Uint8ArrayPrototypeSet, new NativeUint8Array(toBuffer, toIndex, count),
+               [new NativeUint8Array(fromBuffer, fromIndex, count)]);
+}
+
+// ArrayBuffer.prototype.slice as captured.
+export function arrayBufferSlice(buffer, begin, end) {
+  return ReflectApply(ArrayBufferPrototypeSlice, buffer, [begin, end]);
+}
+
+// ---- Printing ----
+
+export function inspectAs(name, fields, depth, options, inspect) {
+  if (typeof depth === 'number' && depth < 0) return `[${name}]`;
+  const innerOptions = Object.assign({}, options, {
+    depth: Number.isInteger(options.depth) ? options.depth - 1 : options.depth,
+  });
+  return `${name} ${inspect(fields, innerOptions)}`;
+}
+
+// A token private to the streams modules: constructors called with it skip their public
+// steps (the spec's "create ... without running the constructor").
+export const kInternal = Symbol('[[streams.internal]]');

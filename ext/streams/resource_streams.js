@@ -1,0 +1,170 @@
+// Streams over native resources (ext:streams/resource_streams.js): how an extension exposes
+// a kiln resource implementing kiln::streams::ByteStreamResource (byte_stream_resource.h)
+// as a ReadableStream or a WritableStream. See README.md, "Resource streams".
+import {
+  op_close, op_stream_read, op_stream_shutdown, op_stream_write,
+} from 'ext:core/ops';
+import * as webidl from 'ext:webidl/webidl.js';
+import { promiseRejectedWith, promiseResolvedWith, uponPromise } from './common.js';
+import {
+  createReadableByteStream, readableByteStreamControllerClose,
+  readableByteStreamControllerEnqueue, readableByteStreamControllerError,
+  readableByteStreamControllerGetBYOBRequest, readableByteStreamControllerRespond,
+} from './readable_stream.js';
+import { createWritableStream } from './writable_stream.js';
+
+const NativeUint8Array = Uint8Array;
+const TypedArrayPrototypeSubarray = Uint8Array.prototype.subarray;
+
+export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+
+function closeResource(rid) {
+  try {
+    op_close(rid);
+  } catch {
+    // Already closed (by its owner, or by an earlier cancel): nothing to release.
+  }
+}
+
+// Closes the resource of a stream that was garbage-collected while it was still open
+// (never read to the end, canceled or closed). Made on first use: a registry must not be
+// created while the startup snapshot is made.
+let abandonedStreams = null;
+function watchForAbandonment(stream, rid, token) {
+  if (abandonedStreams === null) abandonedStreams = new FinalizationRegistry(closeResource);
+  abandonedStreams.register(stream, rid, token);
+}
+function stopWatching(token) {
+  if (abandonedStreams !== null) abandonedStreams.unregister(token);
+}
+
+// A byte ReadableStream reading the resource `rid`. Each pull reads straight into the
+// pending BYOB request's view (the reader's own buffer, or a chunk of `chunkSize` bytes
+// allocated for a default reader), so the bytes the resource writes are the bytes the
+// reader gets. Read 0 = end of stream: the stream closes, and so does the resource when
+// `autoClose` (default true). cancel() closes the resource (a pending read fails inside
+// the resource, and that failure is ignored). A failed read errors the stream and closes
+// the resource; so does a stream collected while open (with `autoClose`).
+export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE } = {}) {
+  let closed = false;
+  let controller;
+  // The view being read into, and whether it came from a BYOB request (respond) or was
+  // allocated here (enqueue); one read at a time.
+  let pendingView = null;
+  let pendingFromRequest = false;
+  const token = {};
+
+  function release() {
+    if (closed) return;
+    closed = true;
+    stopWatching(token);
+    closeResource(rid);
+  }
+
+  function onRead(bytesRead) {
+    const view = pendingView;
+    pendingView = null;
+    if (controller.stream.state !== 'readable') return;  // canceled meanwhile
+    try {
+      if (bytesRead === 0) {
+        if (autoClose) {
+          release();
+        } else {
+          closed = true;
+        }
+        readableByteStreamControllerClose(controller);
+        if (pendingFromRequest && controller.pendingPullIntos.length > 0) {
+          readableByteStreamControllerRespond(controller, 0);
+        }
+      } else if (pendingFromRequest) {
+        readableByteStreamControllerRespond(controller, bytesRead);
+      } else {
+        readableByteStreamControllerEnqueue(
+            controller, ReflectApplySubarray(view, 0, bytesRead));
+      }
+    } catch (error) {
+      // The stream errors (the pull's promise rejects): release the resource with it.
+      release();
+      throw error;
+    }
+  }
+
+  function onReadFailed(error) {
+    pendingView = null;
+    if (closed) return;  // canceled: the resource failed the read on close
+    release();
+    readableByteStreamControllerError(controller, error);
+    throw error;
+  }
+
+  function pullAlgorithm(c) {
+    const request = readableByteStreamControllerGetBYOBRequest(c);
+    if (request !== null) {
+      pendingView = request.view;
+      pendingFromRequest = true;
+    } else {
+      pendingView = new NativeUint8Array(chunkSize);
+      pendingFromRequest = false;
+    }
+    return uponPromise(op_stream_read(rid, pendingView), onRead, onReadFailed);
+  }
+
+  function cancelAlgorithm() {
+    release();
+    return promiseResolvedWith(undefined);
+  }
+
+  const stream = createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, 0,
+                                          chunkSize);
+  controller = stream.controller;
+  if (autoClose) watchForAbandonment(stream.pub, rid, token);
+  return stream.pub;
+}
+
+function ReflectApplySubarray(view, begin, end) {
+  return Reflect.apply(TypedArrayPrototypeSubarray, view, [begin, end]);
+}
+
+// A WritableStream writing to the resource `rid`: write(chunk) takes a BufferSource and
+// resolves once the resource took all of it; close() shuts the write direction down, then
+// closes the resource; abort() closes it at once. `highWaterMark` counts chunks (1).
+export function writableStreamForRid(rid, { highWaterMark = 1 } = {}) {
+  let closed = false;
+  const token = {};
+  function release() {
+    if (closed) return;
+    closed = true;
+    stopWatching(token);
+    closeResource(rid);
+  }
+  function onWriteFailed(error) {
+    release();
+    throw error;
+  }
+  const stream = createWritableStream(
+      () => undefined,
+      (controller, chunk) => {
+        // A failed write errors the stream, which then never closes or aborts: the
+        // resource is closed here.
+        try {
+          chunk = webidl.converters.BufferSource(
+              chunk, "Failed to execute 'write' on 'WritableStreamDefaultWriter'", 'Argument 1');
+        } catch (error) {
+          release();
+          return promiseRejectedWith(error);
+        }
+        return uponPromise(op_stream_write(rid, chunk), undefined, onWriteFailed);
+      },
+      () => uponPromise(op_stream_shutdown(rid), release, (error) => {
+        release();
+        throw error;
+      }),
+      () => {
+        release();
+        return promiseResolvedWith(undefined);
+      },
+      highWaterMark);
+  watchForAbandonment(stream.pub, rid, token);
+  return stream.pub;
+}
+

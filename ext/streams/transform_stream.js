@@ -1,0 +1,354 @@
+// TransformStream and TransformStreamDefaultController (ext:streams/transform_stream.js),
+// after https://streams.spec.whatwg.org/#ts-model (the algorithms without the 2023
+// `transformer.cancel` hook; see README.md).
+import * as webidl from 'ext:webidl/webidl.js';
+import {
+  Deferred, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
+  extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
+  kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise, uponPromise,
+} from './common.js';
+import {
+  createReadableStream, readableStreamDefaultControllerCanCloseOrEnqueue,
+  readableStreamDefaultControllerClose, readableStreamDefaultControllerEnqueue,
+  readableStreamDefaultControllerError, readableStreamDefaultControllerGetDesiredSize,
+  readableStreamDefaultControllerHasBackpressure,
+} from './readable_stream.js';
+import {
+  createWritableStream, writableStreamDefaultControllerErrorIfNeeded,
+} from './writable_stream.js';
+
+class TransformStreamState {
+  constructor(pub) {
+    this.pub = pub;
+    this.backpressure = undefined;
+    this.backpressureChangePromise = undefined;
+    this.backpressureChangeResolve = undefined;
+    this.controller = undefined;
+    this.readable = undefined;  // ReadableStreamState
+    this.writable = undefined;  // WritableStreamState
+  }
+}
+
+class ControllerState {
+  constructor(pub) {
+    this.pub = pub;
+    this.stream = undefined;
+    this.transformAlgorithm = undefined;
+    this.flushAlgorithm = undefined;
+  }
+}
+
+let streamState;
+let controllerState;
+
+const convertTransformer = webidl.createDictionaryConverter('Transformer', [
+  { key: 'flush', converter: webidl.converters.Function },
+  { key: 'readableType', converter: webidl.converters.any },
+  { key: 'start', converter: webidl.converters.Function },
+  { key: 'transform', converter: webidl.converters.Function },
+  { key: 'writableType', converter: webidl.converters.any },
+]);
+
+function illegalInvocation() {
+  return new NativeTypeError('Illegal invocation');
+}
+
+export class TransformStream {
+  #state;
+
+  constructor(transformer = undefined, writableStrategy = undefined,
+              readableStrategy = undefined) {
+    if (transformer === kInternal) {
+      this.#state = new TransformStreamState(this);
+      return;
+    }
+    const prefix = "Failed to construct 'TransformStream'";
+    if (transformer !== undefined) {
+      transformer = webidl.converters.object(transformer, prefix, 'Argument 1');
+    }
+    writableStrategy = convertQueuingStrategy(writableStrategy, prefix, 'Argument 2');
+    readableStrategy = convertQueuingStrategy(readableStrategy, prefix, 'Argument 3');
+    if (transformer === undefined) transformer = null;
+    const transformerDict = convertTransformer(transformer, prefix, 'Argument 1');
+    if (transformerDict.readableType !== undefined) {
+      throw new NativeRangeError(`${prefix}: Invalid readableType specified`);
+    }
+    if (transformerDict.writableType !== undefined) {
+      throw new NativeRangeError(`${prefix}: Invalid writableType specified`);
+    }
+    const readableHighWaterMark = extractHighWaterMark(readableStrategy, 0);
+    const readableSizeAlgorithm = extractSizeAlgorithm(readableStrategy);
+    const writableHighWaterMark = extractHighWaterMark(writableStrategy, 1);
+    const writableSizeAlgorithm = extractSizeAlgorithm(writableStrategy);
+    const startDeferred = new Deferred();
+    const stream = this.#state = new TransformStreamState(this);
+    initializeTransformStream(stream, startDeferred.promise, writableHighWaterMark,
+                              writableSizeAlgorithm, readableHighWaterMark,
+                              readableSizeAlgorithm);
+    setUpTransformStreamDefaultControllerFromTransformer(stream, transformer, transformerDict);
+    if (transformerDict.start !== undefined) {
+      startDeferred.resolve(
+          ReflectApply(transformerDict.start, transformer, [stream.controller.pub]));
+    } else {
+      startDeferred.resolve(undefined);
+    }
+  }
+
+  get readable() {
+    const stream = streamState(this);
+    if (stream === undefined) throw illegalInvocation();
+    return stream.readable.pub;
+  }
+
+  get writable() {
+    const stream = streamState(this);
+    if (stream === undefined) throw illegalInvocation();
+    return stream.writable.pub;
+  }
+
+  [inspectCustom](depth, options, inspect) {
+    const stream = streamState(this);
+    if (stream === undefined) return this;
+    return inspectAs('TransformStream', {
+      readable: stream.readable.pub,
+      writable: stream.writable.pub,
+      backpressure: stream.backpressure,
+    }, depth, options, inspect);
+  }
+
+  static {
+    streamState = (value) => (value !== null && typeof value === 'object' && #state in value
+                              ? value.#state : undefined);
+  }
+}
+webidl.configureInterface(TransformStream);
+
+export class TransformStreamDefaultController {
+  #state;
+
+  constructor(token = undefined) {
+    if (token !== kInternal) webidl.illegalConstructor();
+    this.#state = new ControllerState(this);
+  }
+
+  get desiredSize() {
+    const controller = controllerState(this);
+    if (controller === undefined) throw illegalInvocation();
+    return readableStreamDefaultControllerGetDesiredSize(controller.stream.readable.controller);
+  }
+
+  enqueue(chunk = undefined) {
+    const controller = controllerState(this);
+    if (controller === undefined) throw illegalInvocation();
+    transformStreamDefaultControllerEnqueue(controller, chunk);
+  }
+
+  error(reason = undefined) {
+    const controller = controllerState(this);
+    if (controller === undefined) throw illegalInvocation();
+    transformStreamError(controller.stream, reason);
+  }
+
+  terminate() {
+    const controller = controllerState(this);
+    if (controller === undefined) throw illegalInvocation();
+    transformStreamDefaultControllerTerminate(controller);
+  }
+
+  [inspectCustom](depth, options, inspect) {
+    const controller = controllerState(this);
+    if (controller === undefined) return this;
+    return inspectAs('TransformStreamDefaultController', { stream: controller.stream.pub },
+                     depth, options, inspect);
+  }
+
+  static {
+    controllerState = (value) => (value !== null && typeof value === 'object' && #state in value
+                                  ? value.#state : undefined);
+  }
+}
+webidl.configureInterface(TransformStreamDefaultController);
+
+// ---- Abstract operations ----
+
+function initializeTransformStream(stream, startPromise, writableHighWaterMark,
+                                   writableSizeAlgorithm, readableHighWaterMark,
+                                   readableSizeAlgorithm) {
+  const startAlgorithm = () => startPromise;
+  stream.writable = createWritableStream(
+      startAlgorithm,
+      (controller, chunk) => transformStreamDefaultSinkWriteAlgorithm(stream, chunk),
+      () => transformStreamDefaultSinkCloseAlgorithm(stream),
+      (controller, reason) => transformStreamDefaultSinkAbortAlgorithm(stream, reason),
+      writableHighWaterMark, writableSizeAlgorithm);
+  stream.readable = createReadableStream(
+      startAlgorithm,
+      () => transformStreamDefaultSourcePullAlgorithm(stream),
+      (controller, reason) => transformStreamDefaultSourceCancelAlgorithm(stream, reason),
+      readableHighWaterMark, readableSizeAlgorithm);
+  stream.backpressure = undefined;
+  stream.backpressureChangePromise = undefined;
+  transformStreamSetBackpressure(stream, true);
+  stream.controller = undefined;
+}
+
+function transformStreamError(stream, e) {
+  readableStreamDefaultControllerError(stream.readable.controller, e);
+  transformStreamErrorWritableAndUnblockWrite(stream, e);
+}
+
+function transformStreamErrorWritableAndUnblockWrite(stream, e) {
+  transformStreamDefaultControllerClearAlgorithms(stream.controller);
+  writableStreamDefaultControllerErrorIfNeeded(stream.writable.controller, e);
+  if (stream.backpressure) transformStreamSetBackpressure(stream, false);
+}
+
+function transformStreamSetBackpressure(stream, backpressure) {
+  if (stream.backpressureChangePromise !== undefined) stream.backpressureChangeResolve(undefined);
+  const deferred = new Deferred();
+  stream.backpressureChangePromise = deferred.promise;
+  stream.backpressureChangeResolve = deferred.resolve;
+  stream.backpressure = backpressure;
+}
+
+function setUpTransformStreamDefaultController(stream, controller, transformAlgorithm,
+                                               flushAlgorithm) {
+  controller.stream = stream;
+  stream.controller = controller;
+  controller.transformAlgorithm = transformAlgorithm;
+  controller.flushAlgorithm = flushAlgorithm;
+}
+
+function setUpTransformStreamDefaultControllerFromTransformer(stream, transformer, dict) {
+  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  const { transform, flush } = dict;
+  const transformAlgorithm = transform === undefined
+    ? (chunk) => {
+      try {
+        transformStreamDefaultControllerEnqueue(controller, chunk);
+      } catch (error) {
+        return promiseRejectedWith(error);
+      }
+      return resolvedPromise;
+    }
+    : (chunk) => invokeCallback(transform, transformer, [chunk, controller.pub]);
+  const flushAlgorithm = flush === undefined ? () => promiseResolvedWith(undefined)
+    : () => invokeCallback(flush, transformer, [controller.pub]);
+  setUpTransformStreamDefaultController(stream, controller, transformAlgorithm, flushAlgorithm);
+}
+
+// For streams made by other extensions (TextEncoderStream, ...): a TransformStream whose
+// transform(chunk, controller) and flush(controller) receive the controller's state.
+export function createTransformStream(transformAlgorithm, flushAlgorithm,
+                                      writableHighWaterMark = 1, readableHighWaterMark = 0) {
+  const stream = streamState(new TransformStream(kInternal));
+  const startDeferred = new Deferred();
+  initializeTransformStream(stream, startDeferred.promise, writableHighWaterMark, undefined,
+                            readableHighWaterMark, undefined);
+  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  setUpTransformStreamDefaultController(
+      stream, controller,
+      (chunk) => {
+        try {
+          transformAlgorithm(chunk, controller);
+        } catch (error) {
+          return promiseRejectedWith(error);
+        }
+        return resolvedPromise;
+      },
+      () => {
+        try {
+          flushAlgorithm(controller);
+        } catch (error) {
+          return promiseRejectedWith(error);
+        }
+        return promiseResolvedWith(undefined);
+      });
+  startDeferred.resolve(undefined);
+  return stream;
+}
+
+function transformStreamDefaultControllerClearAlgorithms(controller) {
+  controller.transformAlgorithm = undefined;
+  controller.flushAlgorithm = undefined;
+}
+
+export function transformStreamDefaultControllerEnqueue(controller, chunk) {
+  const stream = controller.stream;
+  const readableController = stream.readable.controller;
+  if (!readableStreamDefaultControllerCanCloseOrEnqueue(readableController)) {
+    throw new NativeTypeError('Readable side is not in a state that permits enqueue');
+  }
+  try {
+    readableStreamDefaultControllerEnqueue(readableController, chunk);
+  } catch (error) {
+    transformStreamErrorWritableAndUnblockWrite(stream, error);
+    throw stream.readable.storedError;
+  }
+  const backpressure = readableStreamDefaultControllerHasBackpressure(readableController);
+  if (backpressure !== stream.backpressure) transformStreamSetBackpressure(stream, true);
+}
+
+export function transformStreamDefaultControllerError(controller, e) {
+  transformStreamError(controller.stream, e);
+}
+
+function transformStreamDefaultControllerPerformTransform(controller, chunk) {
+  const transformPromise = controller.transformAlgorithm(chunk);
+  return uponPromise(transformPromise, undefined, (r) => {
+    transformStreamError(controller.stream, r);
+    throw r;
+  });
+}
+
+export function transformStreamDefaultControllerTerminate(controller) {
+  const stream = controller.stream;
+  readableStreamDefaultControllerClose(stream.readable.controller);
+  const error = new NativeTypeError('TransformStream terminated');
+  transformStreamErrorWritableAndUnblockWrite(stream, error);
+}
+
+function transformStreamDefaultSinkWriteAlgorithm(stream, chunk) {
+  const controller = stream.controller;
+  if (stream.backpressure) {
+    return uponPromise(stream.backpressureChangePromise, () => {
+      const writable = stream.writable;
+      if (writable.state === 'erroring') throw writable.storedError;
+      return transformStreamDefaultControllerPerformTransform(controller, chunk);
+    });
+  }
+  return transformStreamDefaultControllerPerformTransform(controller, chunk);
+}
+
+function transformStreamDefaultSinkAbortAlgorithm(stream, reason) {
+  transformStreamError(stream, reason);
+  return promiseResolvedWith(undefined);
+}
+
+function transformStreamDefaultSinkCloseAlgorithm(stream) {
+  const readable = stream.readable;
+  const controller = stream.controller;
+  const flushPromise = controller.flushAlgorithm();
+  transformStreamDefaultControllerClearAlgorithms(controller);
+  return uponPromise(flushPromise, () => {
+    if (readable.state === 'errored') throw readable.storedError;
+    readableStreamDefaultControllerClose(readable.controller);
+  }, (r) => {
+    transformStreamError(stream, r);
+    throw readable.storedError;
+  });
+}
+
+function transformStreamDefaultSourcePullAlgorithm(stream) {
+  transformStreamSetBackpressure(stream, false);
+  return stream.backpressureChangePromise;
+}
+
+function transformStreamDefaultSourceCancelAlgorithm(stream, reason) {
+  transformStreamErrorWritableAndUnblockWrite(stream, reason);
+  return promiseResolvedWith(undefined);
+}
+
+export function transformStreamStateOf(value) {
+  return streamState(value);
+}
