@@ -8,6 +8,13 @@
 import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { registerSerializableInterface } from 'ext:web/structured_clone.js';
+import { promiseResolvedWith } from 'ext:streams/common.js';
+import {
+  createReadableByteStream, readableByteStreamControllerClose,
+  readableByteStreamControllerEnqueue, readableByteStreamControllerGetBYOBRequest,
+  readableByteStreamControllerRespond,
+} from 'ext:streams/readable_stream.js';
 
 const {
   ArrayBuffer, Date, Error, Math, Object, Promise, Reflect, RegExp, String, Symbol,
@@ -346,6 +353,13 @@ export class Blob {
     }
   }
 
+  // ReadableStream stream(): a byte stream of the bytes, in chunks of at most 64 KiB (or
+  // the size of a BYOB reader's view).
+  stream() {
+    checkBlob(this);
+    return blobStream(this);
+  }
+
   // Node's console form: Blob { size: 3, type: '' }.
   [customInspect](depth, options, inspect) {
     if (typeof depth === 'number' && depth < 0) return options.stylize('[Blob]', 'special');
@@ -374,6 +388,66 @@ function sliceSlices(slices, start, span) {
     position += length;
   }
   return result;
+}
+
+// ---- Streams ----
+
+const STREAM_CHUNK_SIZE = 64 * 1024;
+
+// Copies bytes of `slices` from slice `index`, `offset` bytes into it, into `target` (a
+// Uint8Array) until it is full or the slices end. Returns [bytes copied, index, offset].
+function copyFromSlices(slices, index, offset, target) {
+  const capacity = byteLength(target);
+  let filled = 0;
+  while (filled < capacity && index < slices.length) {
+    const slice = slices[index];
+    const length = byteLength(slice);
+    const count = MathMin(length - offset, capacity - filled);
+    ReflectApply(Uint8ArraySet, target, [subarray(slice, offset, offset + count), filled]);
+    filled += count;
+    offset += count;
+    if (offset === length) {
+      index++;
+      offset = 0;
+    }
+  }
+  return [filled, index, offset];
+}
+
+// The File API's "get stream": a ReadableStream of type 'bytes' (highWaterMark 0, so
+// nothing is copied before a read asks). A default reader gets new Uint8Arrays of up to
+// 64 KiB; a BYOB reader's view is filled directly. The stream closes with its last chunk.
+export function blobStream(blob) {
+  const slices = slicesOf(blob);
+  let remaining = sizeOf(blob);
+  let index = 0;
+  let offset = 0;
+  const pull = (controller) => {
+    const request = readableByteStreamControllerGetBYOBRequest(controller);
+    if (remaining === 0) {
+      readableByteStreamControllerClose(controller);
+      if (request !== null) readableByteStreamControllerRespond(controller, 0);
+      return promiseResolvedWith(undefined);
+    }
+    let filled;
+    if (request !== null) {
+      [filled, index, offset] = copyFromSlices(slices, index, offset, request.view);
+      remaining -= filled;
+      readableByteStreamControllerRespond(controller, filled);
+    } else {
+      const chunk = new Uint8Array(MathMin(remaining, STREAM_CHUNK_SIZE));
+      [filled, index, offset] = copyFromSlices(slices, index, offset, chunk);
+      remaining -= filled;
+      readableByteStreamControllerEnqueue(controller, chunk);
+    }
+    if (remaining === 0) readableByteStreamControllerClose(controller);
+    return promiseResolvedWith(undefined);
+  };
+  const cancel = () => {
+    remaining = 0;
+    return promiseResolvedWith(undefined);
+  };
+  return createReadableByteStream(() => undefined, pull, cancel, 0).pub;
 }
 
 // ---- File ----
@@ -451,6 +525,12 @@ for (const Interface of [Blob, File]) {
   webidl.configureInterface(Interface);
   ObjectDefineProperty(Interface.prototype, customInspect, { enumerable: false });
 }
+
+// [Serializable]: a clone shares the bytes (they never change) and keeps type, name and
+// lastModified.
+registerSerializableInterface(isBlob, (blob) => isFile(blob) ?
+    createFile(blob, nameOf(blob), typeOf(blob), lastModifiedOf(blob)) :
+    createBlob(slicesOf(blob), sizeOf(blob), typeOf(blob)));
 
 // ---- For other modules and extensions ----
 

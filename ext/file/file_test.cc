@@ -4,6 +4,7 @@
 #include "ext/encoding/encoding_extension.h"
 #include "ext/file/file_extension.h"
 #include "ext/file/file_testing_extension.h"
+#include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/url/url_extension.h"
 #include "ext/web/web_extension.h"
@@ -23,7 +24,8 @@ class FileTest : public testing::RuntimeTest {
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
     options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
-                          &extensions::encoding(), &extensions::url(), &extensions::file(),
+                          &extensions::encoding(), &extensions::url(), &extensions::streams(),
+                          &extensions::file(),
                           &extensions::file_testing()};
     return options;
   }
@@ -206,7 +208,7 @@ TEST_F(FileTest, InterfacesLookLikeWebIdl) {
     Object.getPrototypeOf(Blob) === Function.prototype, Blob.length, File.length,
     FileReader.DONE, FormData.prototype[Symbol.iterator] === FormData.prototype.entries,
   ])js",
-             "[\n  'size,type,slice,arrayBuffer,bytes,text',\n"
+             "[\n  'size,type,slice,arrayBuffer,bytes,text,stream',\n"
              "  'name,lastModified,webkitRelativePath',\n"
              "  'append,delete,get,getAll,has,set,entries,keys,values,forEach',\n  false,\n"
              "  true,\n  0,\n  2,\n  2,\n  true\n]");
@@ -517,6 +519,64 @@ TEST_F(FileTest, FileReaderAbortAndErrors) {
   ExpectThrows("new ProgressEvent()",
                "TypeError: Failed to construct 'ProgressEvent': 1 argument required, but only 0 "
                "present.");
+}
+
+TEST_F(FileTest, StructuredCloneKeepsBytesTypeNameAndTime) {
+  EXPECT_EQ(Settle(R"js(
+    const blob = new Blob(['ab', new Uint8Array([0, 255])], { type: 'x/y' });
+    const file = new File(['\uD800z'], 'n.txt', { type: 'T/P', lastModified: 123 });
+    const copy = structuredClone({ blob, file, again: blob, list: [file] });
+    Promise.all([copy.blob.bytes(), copy.file.text()]).then(([bytes, text]) => {
+      globalThis.result = [
+        copy.blob !== blob, copy.blob instanceof Blob, copy.blob instanceof File,
+        copy.blob.size, copy.blob.type, Array.from(bytes), copy.again === copy.blob,
+        copy.file instanceof File, copy.file.name, copy.file.type, copy.file.lastModified,
+        text === '\uFFFDz', copy.list[0] === copy.file,
+      ];
+    });
+  )js"),
+            "[\n  true,\n  true,\n  false,\n  4,\n  'x/y',\n  [ 97, 98, 0, 255 ],\n  true,\n"
+            "  true,\n  'n.txt',\n  't/p',\n  123,\n  true,\n  true\n]");
+  // FormData is a platform object that is not serializable; the error names the class.
+  ExpectEval(R"js(
+    [new FormData(), [new Blob(), new FormData()]].map((value) => {
+      try {
+        structuredClone(value);
+        return 'cloned';
+      } catch (e) {
+        return `${e instanceof DOMException} ${e.name}: ${e.message}`;
+      }
+    })
+  )js",
+             "[\n  'true DataCloneError: #<FormData> could not be cloned.',\n"
+             "  'true DataCloneError: #<FormData> could not be cloned.'\n]");
+}
+
+TEST_F(FileTest, StreamIsAByteStreamOfTheBytes) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const blob = new Blob(['abc', new Uint8Array(70000).fill(65), 'z']);
+      const sizes = [];
+      let last;
+      for await (const chunk of blob.stream()) {
+        sizes.push(chunk.length);
+        last = chunk;
+      }
+      const reader = new Blob(['hello', ' world']).stream().getReader({ mode: 'byob' });
+      const reads = [];
+      for (const size of [4, 100, 1]) {
+        const { value, done } = await reader.read(new Uint8Array(size));
+        reads.push(`${new TextDecoder().decode(value)}|${done}`);
+      }
+      const empty = await new Blob().stream().getReader().read();
+      const canceled = new Blob(['x']).stream();
+      await canceled.cancel();
+      globalThis.result = [sizes, last instanceof Uint8Array, last[last.length - 1], reads,
+                           empty.done, blob.stream() instanceof ReadableStream];
+    })();
+  )js"),
+            "[\n  [ 65536, 4468 ],\n  true,\n  122,\n  [ 'hell|false', 'o world|false', '|true' ],\n"
+            "  true,\n  true\n]");
 }
 
 }  // namespace

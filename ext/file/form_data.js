@@ -3,16 +3,23 @@
 //
 // A FormData is an ordered list of entries [name, value]: name a string (a USVString),
 // value a string or a File. A Blob value becomes a File when it is added.
+import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { createFile, fileLastModified, isBlob, isFile } from './blob.js';
 
 const { Array, Object, Symbol, TypeError } = globalThis;
 const ObjectDefineProperty = Object.defineProperty;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ArrayIsArray = Array.isArray;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 
 // The entry list: an array of [name, value].
 const _entries = Symbol('[[entries]]');
+
+// FormData objects are host objects, as platform objects are: structuredClone throws a
+// DataCloneError for them (FormData is not [Serializable]) instead of copying them as
+// plain objects. FormData's constructor makes one and gives it new.target's prototype.
+class FormDataObject extends op_web_host_object_constructor() {}
 
 function checkFormData(self) {
   webidl.assertBranded(self, FormDataPrototype);
@@ -58,8 +65,11 @@ export class FormData {
       throw new TypeError(
           "Failed to construct 'FormData': parameter 1 is not of type 'HTMLFormElement'.");
     }
-    this[webidl.brand] = webidl.brand;
-    this[_entries] = [];
+    const formData = new FormDataObject();
+    ObjectSetPrototypeOf(formData, new.target.prototype);
+    formData[webidl.brand] = webidl.brand;
+    formData[_entries] = [];
+    return formData;
   }
 
   append(name, value, filename = undefined) {

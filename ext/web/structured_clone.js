@@ -216,7 +216,31 @@ function structuredClone(value, options = undefined) {
       skipDirectClone--;
     }
   }
-  return op_web_structured_clone(value, transfer, DOMException);
+  return op_web_structured_clone(value, transfer, DOMException, cloneHostObject);
+}
+
+// ---- serializable platform objects ----
+
+// The [Serializable] interfaces other extensions register (DOMException is built in):
+// each { isInstance(value), clone(value) }, asked in the order they were registered.
+const serializableInterfaces = [];
+
+// Registers a [Serializable] interface whose objects are host objects (made through
+// op_web_host_object_constructor()'s constructor): structuredClone clones an object for
+// which isInstance(object) is true as clone(object). clone runs while the value is
+// serialized and may run JavaScript; an exception it throws goes through.
+export function registerSerializableInterface(isInstance, clone) {
+  serializableInterfaces[serializableInterfaces.length] = { isInstance, clone };
+}
+
+// For the serializer's delegate: the clone of a host object, or undefined when no
+// registered interface has it (a DataCloneError).
+function cloneHostObject(object) {
+  for (let i = 0; i < serializableInterfaces.length; i++) {
+    const entry = serializableInterfaces[i];
+    if (entry.isInstance(object)) return entry.clone(object);
+  }
+  return undefined;
 }
 
 ObjectDefineProperty(globalThis, 'structuredClone', {

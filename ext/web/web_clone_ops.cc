@@ -234,9 +234,13 @@ char16_t* TwoByteUnits(v8::Isolate* isolate, v8::Local<v8::String> string, size_
 
 v8::Local<v8::Value> op_web_structured_clone(v8::Isolate* isolate, v8::Local<v8::Value> value,
                                              v8::Local<v8::Value> transfer,
-                                             v8::Local<v8::Value> dom_exception) {
+                                             v8::Local<v8::Value> dom_exception,
+                                             v8::Local<v8::Value> clone_host_object) {
   v8::Local<v8::Value> clone;
-  if (!StructuredClone(isolate, value, transfer, dom_exception).ToLocal(&clone)) return {};
+  if (!StructuredClone(isolate, value, transfer, dom_exception, clone_host_object)
+           .ToLocal(&clone)) {
+    return {};
+  }
   return clone;
 }
 

@@ -13,12 +13,13 @@ namespace kiln::web {
 // ValueDeserializer pass. `transfer` is an Array (the converted sequence<object>); its
 // ArrayBuffers are detached and their memory moves to the clone. `dom_exception` is the
 // DOMException constructor: DataCloneErrors are made with it, and DOMException host
-// objects are cloned as DOMExceptions. A failure throws (a DataCloneError DOMException, or
-// whatever a getter of `value` threw) and returns an empty handle.
-KILN_OP(nofast) v8::Local<v8::Value> op_web_structured_clone(v8::Isolate* isolate,
-                                                           v8::Local<v8::Value> value,
-                                                           v8::Local<v8::Value> transfer,
-                                                           v8::Local<v8::Value> dom_exception);
+// objects are cloned as DOMExceptions. `clone_host_object(object)` clones the other host
+// objects (structured_clone.js's registry of serializable interfaces), returning undefined
+// for one it cannot. A failure throws (a DataCloneError DOMException, or whatever a getter
+// of `value` threw) and returns an empty handle.
+KILN_OP(nofast) v8::Local<v8::Value> op_web_structured_clone(
+    v8::Isolate* isolate, v8::Local<v8::Value> value, v8::Local<v8::Value> transfer,
+    v8::Local<v8::Value> dom_exception, v8::Local<v8::Value> clone_host_object);
 
 // What structuredClone's direct clone (structured_clone.js) may copy without the
 // serializer, by V8's own type of `value` (no property is read, no JavaScript runs; a Proxy
