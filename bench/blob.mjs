@@ -3,7 +3,8 @@
 // Cases: construct_<size> (new Blob(parts) from Uint8Arrays: the bytes are copied),
 // arraybuffer_<size> and text_<size> (await blob.arrayBuffer() / blob.text() of a Blob
 // made once), slice_<size> (blob.slice(a, b) of a window across 3 parts, then .size) and
-// slice_read_<size> (the same slice's arrayBuffer()). Each case runs for budget_ms after
+// slice_read_<size> (the same slice's arrayBuffer()), stream_<size> (every chunk of
+// blob.stream() read with a default reader). Each case runs for budget_ms after
 // a warm-up; value = geometric mean of the cases' ops/s, each case's ops/s is an extra. A
 // case's ops/s is the best of `rounds` windows of budget_ms / rounds (the machine may be
 // shared). knobs: budget_ms=600 rounds=3 warmup_ms=100
@@ -126,6 +127,15 @@ async function main() {
       ["text_" + sizeName]: async () => (await blob.text()).length,
       ["slice_" + sizeName]: () => blob.slice(from, to).size,
       ["slice_read_" + sizeName]: async () => (await blob.slice(from, to).arrayBuffer()).byteLength,
+      ["stream_" + sizeName]: async () => {
+        let bytes = 0;
+        const reader = blob.stream().getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return bytes;
+          bytes += value.length;
+        }
+      },
     };
     for (const [name, fn] of Object.entries(runs)) {
       if (only && !name.includes(only)) continue;
