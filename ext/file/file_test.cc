@@ -1,6 +1,7 @@
 // The file extension: Blob (parts, types, endings, slicing, reading, sharing of bytes),
 // File, FormData, FileReader and ProgressEvent, the multipart/form-data and urlencoded
 // codecs, WebIDL errors and console output.
+#include "ext/crypto/crypto_extension.h"
 #include "ext/encoding/encoding_extension.h"
 #include "ext/file/file_extension.h"
 #include "ext/file/file_testing_extension.h"
@@ -19,13 +20,15 @@
 namespace kiln::file {
 namespace {
 
+// The `kiln` command's extensions (so the _snapshot twin starts from the command's snapshot,
+// which holds the file extension evaluated) and the test-only file_testing on top.
 class FileTest : public testing::RuntimeTest {
  protected:
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
-    options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
-                          &extensions::encoding(), &extensions::url(), &extensions::streams(),
-                          &extensions::file(),
+    options.extensions = {&extensions::crypto(),   &extensions::webidl(),  &extensions::timers(),
+                          &extensions::web(),      &extensions::encoding(), &extensions::url(),
+                          &extensions::streams(),  &extensions::file(),
                           &extensions::file_testing()};
     return options;
   }
