@@ -11,6 +11,7 @@
 
 #include "ext/encoding/multi_byte_decoders.h"
 #include "ext/encoding/single_byte_tables.h"
+#include "ops/external_string.h"
 #include "simdutf.h"
 
 namespace kiln::encoding {
@@ -84,49 +85,54 @@ size_t IncompleteTailLength(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// The string of `size` bytes of UTF-8, written once into the memory that becomes the
+// string (ops/external_string.h): false when the bytes are not valid UTF-8. *out is empty
+// when the text would be too long for V8.
+bool StringFromUtf8(v8::Isolate* isolate, const char* bytes, size_t size,
+                    v8::MaybeLocal<v8::String>* out) {
+  // ASCII is its own one-byte string.
+  if (simdutf::validate_ascii(bytes, size)) {
+    *out = kiln::NewStringFromCopy(isolate, bytes, size);
+    return true;
+  }
+  // Text of Latin-1 characters becomes a one-byte string (half the memory). simdutf checks
+  // and converts in one pass, failing (0) at the first character above U+00FF, or at
+  // invalid input.
+  {
+    kiln::OneByteStringResult latin1(size);
+    if (latin1.data() != nullptr) {
+      size_t length = simdutf::convert_utf8_to_latin1(bytes, size, latin1.data());
+      if (length != 0) {
+        *out = latin1.Finish(isolate, length);
+        return true;
+      }
+    }
+  }
+  if (!simdutf::validate_utf8(bytes, size)) return false;
+  size_t units = simdutf::utf16_length_from_utf8(bytes, size);
+  kiln::TwoByteStringResult utf16(units);
+  if (utf16.data() == nullptr) {
+    *out = {};
+    return true;
+  }
+  size_t length = simdutf::convert_valid_utf8_to_utf16le(bytes, size, utf16.data());
+  *out = utf16.Finish(isolate, length);
+  return true;
+}
+
 bool Utf8Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size,
                                 bool flush, v8::MaybeLocal<v8::String>* out) {
   if (bytes_needed_ != 0) return false;  // a sequence from the last call is pending
   size_t tail = IncompleteTailLength(data, size);
   const char* body = reinterpret_cast<const char*>(data);
   size_t body_size = size - tail;
-  bool ascii = simdutf::validate_ascii(body, body_size);
-  if (!ascii && !simdutf::validate_utf8(body, body_size)) return false;
-  if (!ascii && body_size >= 3 && ExpectingBom() && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
-    body += 3;
-    body_size -= 3;
-    SetBomSeen();
-  } else if (body_size > 0 && ExpectingBom()) {
-    SetBomSeen();
-  }
+  // A BOM is a valid sequence of its own: the text after it decides.
+  size_t bom = ExpectingBom() && body_size >= 3 && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0
+                   ? 3
+                   : 0;
   v8::MaybeLocal<v8::String> text;
-  if (ascii) {
-    if (!FitsInString(body_size)) {
-      *out = {};
-      return true;
-    }
-    text = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(body),
-                                      v8::NewStringType::kNormal, static_cast<int>(body_size));
-  } else {
-    size_t units = simdutf::utf16_length_from_utf8(body, body_size);
-    if (!FitsInString(units)) {
-      *out = {};
-      return true;
-    }
-    // Text of Latin-1 characters becomes a one-byte string (half the memory): simdutf's
-    // conversion to Latin-1 fails at the first character above U+00FF.
-    std::unique_ptr<char[]> latin1(new char[units]);
-    size_t written = simdutf::convert_utf8_to_latin1(body, body_size, latin1.get());
-    if (written == units) {
-      text = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(latin1.get()),
-                                        v8::NewStringType::kNormal, static_cast<int>(units));
-    } else {
-      latin1.reset();
-      std::unique_ptr<char16_t[]> utf16(new char16_t[units]);
-      written = simdutf::convert_valid_utf8_to_utf16le(body, body_size, utf16.get());
-      text = NewStringFromUtf16(isolate, utf16.get(), written);
-    }
-  }
+  if (!StringFromUtf8(isolate, body + bom, body_size - bom, &text)) return false;
+  if (body_size > 0 && ExpectingBom()) SetBomSeen();
   if (tail == 0 && !flush) {
     *out = text;
     return true;
@@ -306,22 +312,35 @@ class SingleByteDecoder final : public Decoder {
       : Decoder(encoding, fatal, /*ignore_bom=*/true), table_(table) {}
 
  protected:
+  // ASCII becomes a one-byte string as is; other text is mapped straight into the
+  // result's memory. Fatal errors are left to DecodeToUtf16.
   bool TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size, bool flush,
                      v8::MaybeLocal<v8::String>* out) override {
-    if (!simdutf::validate_ascii(reinterpret_cast<const char*>(data), size)) return false;
-    if (!FitsInString(size)) {
+    if (simdutf::validate_ascii(reinterpret_cast<const char*>(data), size)) {
+      *out = kiln::NewStringFromCopy(isolate, reinterpret_cast<const char*>(data), size);
+      return true;
+    }
+    kiln::TwoByteStringResult result(size);
+    if (result.data() == nullptr) {
       *out = {};
       return true;
     }
-    *out = v8::String::NewFromOneByte(isolate, data, v8::NewStringType::kNormal,
-                                      static_cast<int>(size));
+    if (!Map(data, size, result.data())) return false;
+    *out = result.Finish(isolate, size);
     return true;
   }
   bool DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
                      std::u16string* out) override {
     size_t start = out->size();
     out->resize(start + size);
-    char16_t* target = out->data() + start;
+    return Map(data, size, out->data() + start);
+  }
+  void ResetState() override {}
+
+ private:
+  // Writes the code unit of each of `size` bytes to `target`; false on an error in fatal
+  // mode.
+  bool Map(const uint8_t* data, size_t size, char16_t* target) const {
     for (size_t i = 0; i < size; ++i) {
       uint8_t byte = data[i];
       if (byte < 0x80) {
@@ -339,9 +358,7 @@ class SingleByteDecoder final : public Decoder {
     }
     return true;
   }
-  void ResetState() override {}
 
- private:
   const uint16_t* table_;  // nullptr: x-user-defined
 };
 
@@ -464,9 +481,7 @@ bool IcuDecoder::DecodeWithIcu(const uint8_t* data, size_t size, bool flush,
 
 v8::MaybeLocal<v8::String> NewStringFromUtf16(v8::Isolate* isolate, const char16_t* data,
                                               size_t length) {
-  if (!FitsInString(length)) return {};
-  return v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(data),
-                                    v8::NewStringType::kNormal, static_cast<int>(length));
+  return kiln::NewStringFromCopy(isolate, data, length);
 }
 
 std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
