@@ -85,6 +85,18 @@ size_t IncompleteTailLength(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// Whether a large input's first 4 KiB hold a byte that can only lead a sequence of a
+// character above U+00FF (0xC4-0xF4), or an invalid byte above those: then the text is not
+// Latin-1.
+bool StartsBeyondLatin1(const char* bytes, size_t size) {
+  constexpr size_t kPrefix = 4096;
+  if (size < 16 * kPrefix) return false;  // not worth a look: trying costs little
+  for (size_t i = 0; i < kPrefix; ++i) {
+    if (static_cast<uint8_t>(bytes[i]) >= 0xC4) return true;
+  }
+  return false;
+}
+
 // The string of `size` bytes of UTF-8, written once into the memory that becomes the
 // string (ops/external_string.h): false when the bytes are not valid UTF-8. *out is empty
 // when the text would be too long for V8.
@@ -97,8 +109,9 @@ bool StringFromUtf8(v8::Isolate* isolate, const char* bytes, size_t size,
   }
   // Text of Latin-1 characters becomes a one-byte string (half the memory). simdutf checks
   // and converts in one pass, failing (0) at the first character above U+00FF, or at
-  // invalid input.
-  {
+  // invalid input. Some of its implementations (AVX2, SSE4) only fail at the end of the
+  // input, so a large input whose start shows a character above U+00FF skips the attempt.
+  if (!StartsBeyondLatin1(bytes, size)) {
     kiln::OneByteStringResult latin1(size);
     if (latin1.data() != nullptr) {
       size_t length = simdutf::convert_utf8_to_latin1(bytes, size, latin1.data());
