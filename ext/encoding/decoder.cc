@@ -237,6 +237,8 @@ class Utf16Decoder final : public Decoder {
         big_endian_(encoding.family == Family::kUtf16Be) {}
 
  protected:
+  bool TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size, bool flush,
+                     v8::MaybeLocal<v8::String>* out) override;
   bool DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
                      std::u16string* out) override;
   void ResetState() override {
@@ -245,6 +247,12 @@ class Utf16Decoder final : public Decoder {
   }
 
  private:
+  // Step 2 of a call, over the `*length` code units at `text` (with room for one more):
+  // lone surrogates become U+FFFD (or fail in fatal mode); a lead surrogate at the end
+  // waits for its trail unless the stream ends here; at a flush, an odd byte left over is
+  // one more U+FFFD. Updates *length; false on an error in fatal mode.
+  bool ReplaceLoneSurrogates(char16_t* text, size_t* length, bool flush);
+
   char16_t Unit(uint8_t first, uint8_t second) const {
     return big_endian_ ? static_cast<char16_t>((first << 8) | second)
                        : static_cast<char16_t>((second << 8) | first);
@@ -280,22 +288,31 @@ bool Utf16Decoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
   i += bulk * 2;
   if (i < size) lead_byte_ = data[i];
   lead_surrogate_ = 0;
-  // 2. Lone surrogates become U+FFFD in place (or fail in fatal mode); a lead surrogate at
-  //    the end waits for its trail unless the stream ends here.
+  // 2. Lone surrogates and the odd byte.
+  if (!ReplaceLoneSurrogates(text, &length, flush)) return false;
+  out->resize(start + length);
+  if (length > 0 && ExpectingBom()) {
+    SetBomSeen();
+    if ((*out)[start] == 0xFEFF) out->erase(start, 1);
+  }
+  return true;
+}
+
+bool Utf16Decoder::ReplaceLoneSurrogates(char16_t* text, size_t* length, bool flush) {
+  size_t end = *length;
   size_t position = 0;
-  while (position < length) {
-    simdutf::result check =
-        simdutf::validate_utf16le_with_errors(text + position, length - position);
+  while (position < end) {
+    simdutf::result check = simdutf::validate_utf16le_with_errors(text + position, end - position);
     if (check.error == simdutf::error_code::SUCCESS) break;
     size_t bad = position + check.count;
-    if (bad == length - 1 && text[bad] >= 0xD800 && text[bad] <= 0xDBFF) {
+    if (bad == end - 1 && text[bad] >= 0xD800 && text[bad] <= 0xDBFF) {
       if (!flush) {
         lead_surrogate_ = text[bad];
-        --length;
+        --end;
         break;
       }
       if (lead_byte_ >= 0) {  // one error for the lead surrogate and the odd byte: below
-        --length;
+        --end;
         break;
       }
     }
@@ -306,13 +323,37 @@ bool Utf16Decoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
   if (flush && lead_byte_ >= 0) {
     lead_byte_ = -1;
     if (fatal()) return false;
-    text[length++] = kReplacement;  // the slot of the odd byte's unit: see the resize
+    text[end++] = kReplacement;  // the slot of the odd byte's unit
   }
-  out->resize(start + length);
-  if (length > 0 && ExpectingBom()) {
-    SetBomSeen();
-    if ((*out)[start] == 0xFEFF) out->erase(start, 1);
+  *length = end;
+  return true;
+}
+
+// Nothing pending from the last call: the code units go straight into the result's memory
+// (a BOM is skipped before the copy).
+bool Utf16Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size,
+                                 bool flush, v8::MaybeLocal<v8::String>* out) {
+  if (lead_byte_ >= 0 || lead_surrogate_ != 0) return false;
+  size_t bom = ExpectingBom() && size >= 2 && Unit(data[0], data[1]) == 0xFEFF ? 2 : 0;
+  size_t units = (size - bom) / 2;
+  kiln::TwoByteStringResult result(units + 1);  // + the U+FFFD of an odd byte at a flush
+  if (result.data() == nullptr) {
+    *out = {};
+    return true;
   }
+  char16_t* text = result.data();
+  std::memcpy(text, data + bom, units * 2);
+  if (big_endian_) simdutf::change_endianness_utf16(text, units, text);
+  if (bom + units * 2 < size) lead_byte_ = data[size - 1];
+  size_t length = units;
+  if (!ReplaceLoneSurrogates(text, &length, flush)) {
+    ResetState();  // as it was: DecodeToUtf16 meets the error again
+    return false;
+  }
+  if (bom != 0 || length > 0) {
+    if (ExpectingBom()) SetBomSeen();
+  }
+  *out = result.Finish(isolate, length);
   return true;
 }
 

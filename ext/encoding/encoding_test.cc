@@ -416,8 +416,18 @@ TEST_F(EncodingTest, LargeResultsAcrossTheExternalStringThreshold) {
       check(`windows-1252 ascii ${length}`, new TextDecoder('windows-1252').decode(ascii),
             String.fromCharCode(...ascii.subarray(0, 0xE0)).repeat(Math.ceil(length / 0xE0)).slice(0, length));
       const units = new Uint16Array(length).map((_, i) => 0x3B1 + i % 20);
-      check(`utf-16le ${length}`, new TextDecoder('utf-16le').decode(units),
-            String.fromCharCode(...units.subarray(0, 20)).repeat(length / 20 + 1).slice(0, length));
+      const unitText = String.fromCharCode(...units.subarray(0, 20)).repeat(length / 20 + 1).slice(0, length);
+      check(`utf-16le ${length}`, new TextDecoder('utf-16le').decode(units), unitText);
+      // UTF-16BE after a BOM, ending in a lead surrogate and an odd byte: one U+FFFD for both.
+      const be = new Uint8Array(2 + length * 2 + 1);
+      be.set([0xFE, 0xFF]);
+      units.forEach((u, i) => { be[2 + 2 * i] = u >> 8; be[3 + 2 * i] = u & 0xFF; });
+      be.set([0xD8, 0x00, 0x41], be.length - 3);
+      check(`utf-16be ${length}`, new TextDecoder('utf-16be').decode(be), unitText.slice(0, -1) + '\uFFFD');
+      const le = new Uint8Array(units.buffer.slice(0));
+      le[5] = 0xDC;  // a lone trail surrogate
+      check(`utf-16le lone ${length}`, new TextDecoder('utf-16le').decode(le),
+            unitText.slice(0, 2) + '\uFFFD' + unitText.slice(3));
     }
     problems
   )js", "[]");
