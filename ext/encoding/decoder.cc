@@ -360,9 +360,45 @@ bool Utf16Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size
 // ---------------------------------------------------------------------------------------
 // Single-byte encodings: ASCII as is, 0x80-0xFF through a table (single_byte_tables.h);
 // x-user-defined maps 0x80-0xFF to U+F780-U+F7FF. No state.
+
+// The code unit of every byte of one single-byte encoding, U+FFFD for a byte without one
+// (no encoding maps a byte to U+FFFD itself), so that decoding is one lookup per byte.
+struct ByteTable {
+  char16_t units[256];
+  bool complete;  // every byte has a code point: fatal mode cannot fail
+};
+
+constexpr size_t kSingleByteTableCount = sizeof(kSingleByteTables) / sizeof(kSingleByteTables[0]);
+constexpr size_t kXUserDefinedTable = kSingleByteTableCount;  // after the encodings' tables
+
+struct ByteTables {
+  ByteTable tables[kSingleByteTableCount + 1];
+};
+
+constexpr ByteTables MakeByteTables() {
+  ByteTables all{};
+  for (size_t t = 0; t <= kSingleByteTableCount; ++t) {
+    ByteTable& table = all.tables[t];
+    table.complete = true;
+    for (int byte = 0; byte < 256; ++byte) {
+      uint16_t unit = byte < 0x80                  ? byte
+                      : t == kXUserDefinedTable ? 0xF780 + byte - 0x80
+                                                : kSingleByteTables[t][byte - 0x80];
+      if (unit == 0 && byte != 0) {
+        unit = kReplacement;
+        table.complete = false;
+      }
+      table.units[byte] = unit;
+    }
+  }
+  return all;
+}
+
+constexpr ByteTables kByteTables = MakeByteTables();
+
 class SingleByteDecoder final : public Decoder {
  public:
-  SingleByteDecoder(const Encoding& encoding, bool fatal, const uint16_t* table)
+  SingleByteDecoder(const Encoding& encoding, bool fatal, const ByteTable& table)
       : Decoder(encoding, fatal, /*ignore_bom=*/true), table_(table) {}
 
  protected:
@@ -395,25 +431,15 @@ class SingleByteDecoder final : public Decoder {
   // Writes the code unit of each of `size` bytes to `target`; false on an error in fatal
   // mode.
   bool Map(const uint8_t* data, size_t size, char16_t* target) const {
-    for (size_t i = 0; i < size; ++i) {
-      uint8_t byte = data[i];
-      if (byte < 0x80) {
-        target[i] = byte;
-      } else if (table_ == nullptr) {
-        target[i] = static_cast<char16_t>(0xF780 + byte - 0x80);
-      } else {
-        char16_t unit = table_[byte - 0x80];
-        if (unit == 0) {
-          if (fatal()) return false;
-          unit = kReplacement;
-        }
-        target[i] = unit;
-      }
-    }
-    return true;
+    const char16_t* units = table_.units;
+    for (size_t i = 0; i < size; ++i) target[i] = units[data[i]];
+    if (!fatal() || table_.complete) return true;
+    bool replaced = false;
+    for (size_t i = 0; i < size; ++i) replaced |= target[i] == kReplacement;
+    return !replaced;
   }
 
-  const uint16_t* table_;  // nullptr: x-user-defined
+  const ByteTable& table_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -548,9 +574,10 @@ std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
       return std::make_unique<Utf16Decoder>(encoding, fatal, ignore_bom);
     case Family::kSingleByte:
       return std::make_unique<SingleByteDecoder>(encoding, fatal,
-                                                 kSingleByteTables[encoding.table]);
+                                                 kByteTables.tables[encoding.table]);
     case Family::kXUserDefined:
-      return std::make_unique<SingleByteDecoder>(encoding, fatal, nullptr);
+      return std::make_unique<SingleByteDecoder>(encoding, fatal,
+                                                 kByteTables.tables[kXUserDefinedTable]);
     case Family::kIcu: {
       UErrorCode error = U_ZERO_ERROR;
       UConverter* converter = ucnv_open(encoding.icu_name, &error);
@@ -585,7 +612,7 @@ DecodeStatus Decoder::DecodeOnce(v8::Isolate* isolate, const Encoding& encoding,
     return decoder.Decode(isolate, data, size, /*flush=*/true, out);
   }
   if (encoding.family == Family::kSingleByte) {
-    SingleByteDecoder decoder(encoding, fatal, kSingleByteTables[encoding.table]);
+    SingleByteDecoder decoder(encoding, fatal, kByteTables.tables[encoding.table]);
     return decoder.Decode(isolate, data, size, /*flush=*/true, out);
   }
   std::unique_ptr<Decoder> decoder = Create(encoding, fatal, ignore_bom);
