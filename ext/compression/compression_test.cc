@@ -20,6 +20,7 @@
 #include "core/testing/runtime_fixture.h"
 #include "ext/crypto/crypto_extension.h"
 #include "ext/encoding/encoding_extension.h"
+#include "ext/file/file_extension.h"
 #include "ext/streams/streams_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/url/url_extension.h"
@@ -122,7 +123,8 @@ class CompressionTest : public testing::RuntimeTest {
     options.extensions = {&extensions::webidl(),  &extensions::timers(),
                           &extensions::web(),     &extensions::encoding(),
                           &extensions::streams(), &extensions::url(),
-                          &extensions::crypto(),  &extensions::compression()};
+                          &extensions::crypto(),  &extensions::file(),
+                          &extensions::compression()};
     return options;
   }
 
@@ -560,6 +562,20 @@ TEST_F(CompressionTest, PipesThroughBothStreams) {
 // Peak resident memory over a 256 MiB compress -> decompress round trip stays within
 // 64 MiB of where it started: output is made in 64 KiB chunks and the transforms wait for
 // the reader instead of buffering.
+TEST_F(CompressionTest, CompressesABlobsStream) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const blob = new Blob(['kiln ', 'blob '.repeat(1000)]);
+      const gzipped = await bytesOf(blob.stream().pipeThrough(new CompressionStream('gzip')));
+      const back = new Blob([gzipped.bytes]).stream()
+          .pipeThrough(new DecompressionStream('gzip'));
+      const text = await new Blob([(await bytesOf(back)).bytes]).text();
+      globalThis.result = [gzipped.bytes.length < 100, text === 'kiln ' + 'blob '.repeat(1000)];
+    })();
+  )js"),
+            "[ true, true ]");
+}
+
 TEST_F(CompressionTest, LongRoundTripKeepsMemoryBounded) {
 #ifdef KILN_UNDER_ASAN
   GTEST_SKIP() << "AddressSanitizer's quarantine keeps freed memory resident";
