@@ -11,6 +11,7 @@
 
 #include "ext/encoding/multi_byte_decoders.h"
 #include "ext/encoding/single_byte_tables.h"
+#include "ops/external_string.h"
 #include "simdutf.h"
 
 namespace kiln::encoding {
@@ -84,49 +85,67 @@ size_t IncompleteTailLength(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// Whether a large input's first 4 KiB hold a byte that can only lead a sequence of a
+// character above U+00FF (0xC4-0xF4), or an invalid byte above those: then the text is not
+// Latin-1.
+bool StartsBeyondLatin1(const char* bytes, size_t size) {
+  constexpr size_t kPrefix = 4096;
+  if (size < 16 * kPrefix) return false;  // not worth a look: trying costs little
+  for (size_t i = 0; i < kPrefix; ++i) {
+    if (static_cast<uint8_t>(bytes[i]) >= 0xC4) return true;
+  }
+  return false;
+}
+
+// The string of `size` bytes of UTF-8, written once into the memory that becomes the
+// string (ops/external_string.h): false when the bytes are not valid UTF-8. *out is empty
+// when the text would be too long for V8.
+bool StringFromUtf8(v8::Isolate* isolate, const char* bytes, size_t size,
+                    v8::MaybeLocal<v8::String>* out) {
+  // ASCII is its own one-byte string.
+  if (simdutf::validate_ascii(bytes, size)) {
+    *out = kiln::NewStringFromCopy(isolate, bytes, size);
+    return true;
+  }
+  // Text of Latin-1 characters becomes a one-byte string (half the memory). simdutf checks
+  // and converts in one pass, failing (0) at the first character above U+00FF, or at
+  // invalid input. Some of its implementations (AVX2, SSE4) only fail at the end of the
+  // input, so a large input whose start shows a character above U+00FF skips the attempt.
+  if (!StartsBeyondLatin1(bytes, size)) {
+    kiln::OneByteStringResult latin1(size);
+    if (latin1.data() != nullptr) {
+      size_t length = simdutf::convert_utf8_to_latin1(bytes, size, latin1.data());
+      if (length != 0) {
+        *out = latin1.Finish(isolate, length);
+        return true;
+      }
+    }
+  }
+  if (!simdutf::validate_utf8(bytes, size)) return false;
+  size_t units = simdutf::utf16_length_from_utf8(bytes, size);
+  kiln::TwoByteStringResult utf16(units);
+  if (utf16.data() == nullptr) {
+    *out = {};
+    return true;
+  }
+  size_t length = simdutf::convert_valid_utf8_to_utf16le(bytes, size, utf16.data());
+  *out = utf16.Finish(isolate, length);
+  return true;
+}
+
 bool Utf8Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size,
                                 bool flush, v8::MaybeLocal<v8::String>* out) {
   if (bytes_needed_ != 0) return false;  // a sequence from the last call is pending
   size_t tail = IncompleteTailLength(data, size);
   const char* body = reinterpret_cast<const char*>(data);
   size_t body_size = size - tail;
-  bool ascii = simdutf::validate_ascii(body, body_size);
-  if (!ascii && !simdutf::validate_utf8(body, body_size)) return false;
-  if (!ascii && body_size >= 3 && ExpectingBom() && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
-    body += 3;
-    body_size -= 3;
-    SetBomSeen();
-  } else if (body_size > 0 && ExpectingBom()) {
-    SetBomSeen();
-  }
+  // A BOM is a valid sequence of its own: the text after it decides.
+  size_t bom = ExpectingBom() && body_size >= 3 && std::memcmp(body, "\xEF\xBB\xBF", 3) == 0
+                   ? 3
+                   : 0;
   v8::MaybeLocal<v8::String> text;
-  if (ascii) {
-    if (!FitsInString(body_size)) {
-      *out = {};
-      return true;
-    }
-    text = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(body),
-                                      v8::NewStringType::kNormal, static_cast<int>(body_size));
-  } else {
-    size_t units = simdutf::utf16_length_from_utf8(body, body_size);
-    if (!FitsInString(units)) {
-      *out = {};
-      return true;
-    }
-    // Text of Latin-1 characters becomes a one-byte string (half the memory): simdutf's
-    // conversion to Latin-1 fails at the first character above U+00FF.
-    std::unique_ptr<char[]> latin1(new char[units]);
-    size_t written = simdutf::convert_utf8_to_latin1(body, body_size, latin1.get());
-    if (written == units) {
-      text = v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(latin1.get()),
-                                        v8::NewStringType::kNormal, static_cast<int>(units));
-    } else {
-      latin1.reset();
-      std::unique_ptr<char16_t[]> utf16(new char16_t[units]);
-      written = simdutf::convert_valid_utf8_to_utf16le(body, body_size, utf16.get());
-      text = NewStringFromUtf16(isolate, utf16.get(), written);
-    }
-  }
+  if (!StringFromUtf8(isolate, body + bom, body_size - bom, &text)) return false;
+  if (body_size > 0 && ExpectingBom()) SetBomSeen();
   if (tail == 0 && !flush) {
     *out = text;
     return true;
@@ -218,6 +237,8 @@ class Utf16Decoder final : public Decoder {
         big_endian_(encoding.family == Family::kUtf16Be) {}
 
  protected:
+  bool TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size, bool flush,
+                     v8::MaybeLocal<v8::String>* out) override;
   bool DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
                      std::u16string* out) override;
   void ResetState() override {
@@ -226,6 +247,12 @@ class Utf16Decoder final : public Decoder {
   }
 
  private:
+  // Step 2 of a call, over the `*length` code units at `text` (with room for one more):
+  // lone surrogates become U+FFFD (or fail in fatal mode); a lead surrogate at the end
+  // waits for its trail unless the stream ends here; at a flush, an odd byte left over is
+  // one more U+FFFD. Updates *length; false on an error in fatal mode.
+  bool ReplaceLoneSurrogates(char16_t* text, size_t* length, bool flush);
+
   char16_t Unit(uint8_t first, uint8_t second) const {
     return big_endian_ ? static_cast<char16_t>((first << 8) | second)
                        : static_cast<char16_t>((second << 8) | first);
@@ -261,22 +288,31 @@ bool Utf16Decoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
   i += bulk * 2;
   if (i < size) lead_byte_ = data[i];
   lead_surrogate_ = 0;
-  // 2. Lone surrogates become U+FFFD in place (or fail in fatal mode); a lead surrogate at
-  //    the end waits for its trail unless the stream ends here.
+  // 2. Lone surrogates and the odd byte.
+  if (!ReplaceLoneSurrogates(text, &length, flush)) return false;
+  out->resize(start + length);
+  if (length > 0 && ExpectingBom()) {
+    SetBomSeen();
+    if ((*out)[start] == 0xFEFF) out->erase(start, 1);
+  }
+  return true;
+}
+
+bool Utf16Decoder::ReplaceLoneSurrogates(char16_t* text, size_t* length, bool flush) {
+  size_t end = *length;
   size_t position = 0;
-  while (position < length) {
-    simdutf::result check =
-        simdutf::validate_utf16le_with_errors(text + position, length - position);
+  while (position < end) {
+    simdutf::result check = simdutf::validate_utf16le_with_errors(text + position, end - position);
     if (check.error == simdutf::error_code::SUCCESS) break;
     size_t bad = position + check.count;
-    if (bad == length - 1 && text[bad] >= 0xD800 && text[bad] <= 0xDBFF) {
+    if (bad == end - 1 && text[bad] >= 0xD800 && text[bad] <= 0xDBFF) {
       if (!flush) {
         lead_surrogate_ = text[bad];
-        --length;
+        --end;
         break;
       }
       if (lead_byte_ >= 0) {  // one error for the lead surrogate and the odd byte: below
-        --length;
+        --end;
         break;
       }
     }
@@ -287,62 +323,123 @@ bool Utf16Decoder::DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
   if (flush && lead_byte_ >= 0) {
     lead_byte_ = -1;
     if (fatal()) return false;
-    text[length++] = kReplacement;  // the slot of the odd byte's unit: see the resize
+    text[end++] = kReplacement;  // the slot of the odd byte's unit
   }
-  out->resize(start + length);
-  if (length > 0 && ExpectingBom()) {
-    SetBomSeen();
-    if ((*out)[start] == 0xFEFF) out->erase(start, 1);
+  *length = end;
+  return true;
+}
+
+// Nothing pending from the last call: the code units go straight into the result's memory
+// (a BOM is skipped before the copy).
+bool Utf16Decoder::TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size,
+                                 bool flush, v8::MaybeLocal<v8::String>* out) {
+  if (lead_byte_ >= 0 || lead_surrogate_ != 0) return false;
+  size_t bom = ExpectingBom() && size >= 2 && Unit(data[0], data[1]) == 0xFEFF ? 2 : 0;
+  size_t units = (size - bom) / 2;
+  kiln::TwoByteStringResult result(units + 1);  // + the U+FFFD of an odd byte at a flush
+  if (result.data() == nullptr) {
+    *out = {};
+    return true;
   }
+  char16_t* text = result.data();
+  std::memcpy(text, data + bom, units * 2);
+  if (big_endian_) simdutf::change_endianness_utf16(text, units, text);
+  if (bom + units * 2 < size) lead_byte_ = data[size - 1];
+  size_t length = units;
+  if (!ReplaceLoneSurrogates(text, &length, flush)) {
+    ResetState();  // as it was: DecodeToUtf16 meets the error again
+    return false;
+  }
+  if (bom != 0 || length > 0) {
+    if (ExpectingBom()) SetBomSeen();
+  }
+  *out = result.Finish(isolate, length);
   return true;
 }
 
 // ---------------------------------------------------------------------------------------
 // Single-byte encodings: ASCII as is, 0x80-0xFF through a table (single_byte_tables.h);
 // x-user-defined maps 0x80-0xFF to U+F780-U+F7FF. No state.
+
+// The code unit of every byte of one single-byte encoding, U+FFFD for a byte without one
+// (no encoding maps a byte to U+FFFD itself), so that decoding is one lookup per byte.
+struct ByteTable {
+  char16_t units[256];
+  bool complete;  // every byte has a code point: fatal mode cannot fail
+};
+
+constexpr size_t kSingleByteTableCount = sizeof(kSingleByteTables) / sizeof(kSingleByteTables[0]);
+constexpr size_t kXUserDefinedTable = kSingleByteTableCount;  // after the encodings' tables
+
+struct ByteTables {
+  ByteTable tables[kSingleByteTableCount + 1];
+};
+
+constexpr ByteTables MakeByteTables() {
+  ByteTables all{};
+  for (size_t t = 0; t <= kSingleByteTableCount; ++t) {
+    ByteTable& table = all.tables[t];
+    table.complete = true;
+    for (int byte = 0; byte < 256; ++byte) {
+      uint16_t unit = byte < 0x80                  ? byte
+                      : t == kXUserDefinedTable ? 0xF780 + byte - 0x80
+                                                : kSingleByteTables[t][byte - 0x80];
+      if (unit == 0 && byte != 0) {
+        unit = kReplacement;
+        table.complete = false;
+      }
+      table.units[byte] = unit;
+    }
+  }
+  return all;
+}
+
+constexpr ByteTables kByteTables = MakeByteTables();
+
 class SingleByteDecoder final : public Decoder {
  public:
-  SingleByteDecoder(const Encoding& encoding, bool fatal, const uint16_t* table)
+  SingleByteDecoder(const Encoding& encoding, bool fatal, const ByteTable& table)
       : Decoder(encoding, fatal, /*ignore_bom=*/true), table_(table) {}
 
  protected:
+  // ASCII becomes a one-byte string as is; other text is mapped straight into the
+  // result's memory. Fatal errors are left to DecodeToUtf16.
   bool TryDecodeFast(v8::Isolate* isolate, const uint8_t* data, size_t size, bool flush,
                      v8::MaybeLocal<v8::String>* out) override {
-    if (!simdutf::validate_ascii(reinterpret_cast<const char*>(data), size)) return false;
-    if (!FitsInString(size)) {
+    if (simdutf::validate_ascii(reinterpret_cast<const char*>(data), size)) {
+      *out = kiln::NewStringFromCopy(isolate, reinterpret_cast<const char*>(data), size);
+      return true;
+    }
+    kiln::TwoByteStringResult result(size);
+    if (result.data() == nullptr) {
       *out = {};
       return true;
     }
-    *out = v8::String::NewFromOneByte(isolate, data, v8::NewStringType::kNormal,
-                                      static_cast<int>(size));
+    if (!Map(data, size, result.data())) return false;
+    *out = result.Finish(isolate, size);
     return true;
   }
   bool DecodeToUtf16(const uint8_t* data, size_t size, bool flush,
                      std::u16string* out) override {
     size_t start = out->size();
     out->resize(start + size);
-    char16_t* target = out->data() + start;
-    for (size_t i = 0; i < size; ++i) {
-      uint8_t byte = data[i];
-      if (byte < 0x80) {
-        target[i] = byte;
-      } else if (table_ == nullptr) {
-        target[i] = static_cast<char16_t>(0xF780 + byte - 0x80);
-      } else {
-        char16_t unit = table_[byte - 0x80];
-        if (unit == 0) {
-          if (fatal()) return false;
-          unit = kReplacement;
-        }
-        target[i] = unit;
-      }
-    }
-    return true;
+    return Map(data, size, out->data() + start);
   }
   void ResetState() override {}
 
  private:
-  const uint16_t* table_;  // nullptr: x-user-defined
+  // Writes the code unit of each of `size` bytes to `target`; false on an error in fatal
+  // mode.
+  bool Map(const uint8_t* data, size_t size, char16_t* target) const {
+    const char16_t* units = table_.units;
+    for (size_t i = 0; i < size; ++i) target[i] = units[data[i]];
+    if (!fatal() || table_.complete) return true;
+    bool replaced = false;
+    for (size_t i = 0; i < size; ++i) replaced |= target[i] == kReplacement;
+    return !replaced;
+  }
+
+  const ByteTable& table_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -464,9 +561,7 @@ bool IcuDecoder::DecodeWithIcu(const uint8_t* data, size_t size, bool flush,
 
 v8::MaybeLocal<v8::String> NewStringFromUtf16(v8::Isolate* isolate, const char16_t* data,
                                               size_t length) {
-  if (!FitsInString(length)) return {};
-  return v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(data),
-                                    v8::NewStringType::kNormal, static_cast<int>(length));
+  return kiln::NewStringFromCopy(isolate, data, length);
 }
 
 std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
@@ -479,9 +574,10 @@ std::unique_ptr<Decoder> Decoder::Create(const Encoding& encoding, bool fatal,
       return std::make_unique<Utf16Decoder>(encoding, fatal, ignore_bom);
     case Family::kSingleByte:
       return std::make_unique<SingleByteDecoder>(encoding, fatal,
-                                                 kSingleByteTables[encoding.table]);
+                                                 kByteTables.tables[encoding.table]);
     case Family::kXUserDefined:
-      return std::make_unique<SingleByteDecoder>(encoding, fatal, nullptr);
+      return std::make_unique<SingleByteDecoder>(encoding, fatal,
+                                                 kByteTables.tables[kXUserDefinedTable]);
     case Family::kIcu: {
       UErrorCode error = U_ZERO_ERROR;
       UConverter* converter = ucnv_open(encoding.icu_name, &error);
@@ -516,7 +612,7 @@ DecodeStatus Decoder::DecodeOnce(v8::Isolate* isolate, const Encoding& encoding,
     return decoder.Decode(isolate, data, size, /*flush=*/true, out);
   }
   if (encoding.family == Family::kSingleByte) {
-    SingleByteDecoder decoder(encoding, fatal, kSingleByteTables[encoding.table]);
+    SingleByteDecoder decoder(encoding, fatal, kByteTables.tables[encoding.table]);
     return decoder.Decode(isolate, data, size, /*flush=*/true, out);
   }
   std::unique_ptr<Decoder> decoder = Create(encoding, fatal, ignore_bom);

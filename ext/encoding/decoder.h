@@ -79,7 +79,8 @@ class Decoder {
   bool bom_seen_ = false;
 };
 
-// A new V8 string of UTF-16 units; empty if it is too long.
+// A new V8 string of a copy of UTF-16 units (a pooled external string from 64 KiB on:
+// ops/external_string.h); empty if it is too long.
 v8::MaybeLocal<v8::String> NewStringFromUtf16(v8::Isolate* isolate, const char16_t* data,
                                               size_t length);
 

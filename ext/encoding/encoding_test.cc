@@ -367,6 +367,89 @@ TEST_F(EncodingTest, Utf16LoneSurrogatesAndOddBytes) {
          "[ 10000, 5000, 9999 ]");
 }
 
+// Results from 64 KiB on are pooled external strings (ops/external_string.h): the text is
+// the same on both sides of the threshold, for one- and two-byte results, with a BOM, an
+// incomplete sequence at the end, errors, and in streams.
+TEST_F(EncodingTest, LargeResultsAcrossTheExternalStringThreshold) {
+  Expect(R"js(
+    const encoder = new TextEncoder();
+    const problems = [];
+    const check = (what, got, want) => {
+      if (got !== want) problems.push(`${what}: ${got.length} vs ${want.length}`);
+    };
+    const text = (sample, length) => sample.repeat(Math.ceil(length / sample.length)).slice(0, length);
+    for (const length of [32767, 32768, 32769, 65535, 65536, 65537, 1 << 20]) {
+      for (const [kind, sample] of [['ascii', 'The quick brown fox. '], ['latin1', 'caf\u00e9 \u00e0 '],
+                                    ['two-byte', '\u03ba\u03cc\u65e5 a\u{1F600}'],
+                                    ['one two-byte', 'abcdefgh'.repeat(99) + '\u0100']]) {
+        const t = text(sample, length).replace(/[\uD800-\uDBFF]$/, 'x');
+        const bytes = encoder.encode(t);
+        check(`${kind} ${length}`, new TextDecoder().decode(bytes), t);
+        const withBom = new Uint8Array(bytes.length + 3);
+        withBom.set([0xEF, 0xBB, 0xBF]);
+        withBom.set(bytes, 3);
+        check(`${kind} ${length} bom`, new TextDecoder().decode(withBom), t);
+        check(`${kind} ${length} bom kept`, new TextDecoder('utf-8', { ignoreBOM: true }).decode(withBom), '\uFEFF' + t);
+        // An incomplete sequence at the end: U+FFFD at a flush, kept in a stream.
+        const cut = new Uint8Array(bytes.length + 2);
+        cut.set(bytes);
+        cut.set([0xE2, 0x82], bytes.length);
+        check(`${kind} ${length} cut`, new TextDecoder().decode(cut), t + '\uFFFD');
+        const stream = new TextDecoder();
+        check(`${kind} ${length} stream`,
+              stream.decode(cut, { stream: true }) + stream.decode(new Uint8Array([0xAC])), t + '\u20AC');
+        // An invalid byte at the end: replaced, or a TypeError in fatal mode.
+        const bad = new Uint8Array(bytes.length + 1);
+        bad.set(bytes);
+        bad[bytes.length] = 0xFF;
+        check(`${kind} ${length} bad`, new TextDecoder().decode(bad), t + '\uFFFD');
+        let threw = false;
+        try { new TextDecoder('utf-8', { fatal: true }).decode(bad); } catch (e) { threw = e instanceof TypeError; }
+        if (!threw) problems.push(`${kind} ${length}: fatal did not throw`);
+      }
+      // Single-byte encodings and UTF-16.
+      const bytes = new Uint8Array(length).map((_, i) => 0x20 + i % 0xE0);
+      const table = new TextDecoder('windows-1252').decode(bytes.subarray(0, 0xE0));
+      check(`windows-1252 ${length}`, new TextDecoder('windows-1252').decode(bytes),
+            table.repeat(Math.ceil(length / 0xE0)).slice(0, length));
+      const ascii = bytes.map((b) => b & 0x7F);
+      check(`windows-1252 ascii ${length}`, new TextDecoder('windows-1252').decode(ascii),
+            String.fromCharCode(...ascii.subarray(0, 0xE0)).repeat(Math.ceil(length / 0xE0)).slice(0, length));
+      const units = new Uint16Array(length).map((_, i) => 0x3B1 + i % 20);
+      const unitText = String.fromCharCode(...units.subarray(0, 20)).repeat(length / 20 + 1).slice(0, length);
+      check(`utf-16le ${length}`, new TextDecoder('utf-16le').decode(units), unitText);
+      // UTF-16BE after a BOM, ending in a lead surrogate and an odd byte: one U+FFFD for both.
+      const be = new Uint8Array(2 + length * 2 + 1);
+      be.set([0xFE, 0xFF]);
+      units.forEach((u, i) => { be[2 + 2 * i] = u >> 8; be[3 + 2 * i] = u & 0xFF; });
+      be.set([0xD8, 0x00, 0x41], be.length - 3);
+      check(`utf-16be ${length}`, new TextDecoder('utf-16be').decode(be), unitText.slice(0, -1) + '\uFFFD');
+      const le = new Uint8Array(units.buffer.slice(0));
+      le[5] = 0xDC;  // a lone trail surrogate
+      check(`utf-16le lone ${length}`, new TextDecoder('utf-16le').decode(le),
+            unitText.slice(0, 2) + '\uFFFD' + unitText.slice(3));
+    }
+    problems
+  )js", "[]");
+}
+
+// Large results stay intact while garbage collections recycle the blocks of those that
+// died: every kept string still holds its own text after many more were made.
+TEST_F(EncodingTest, LargeResultsSurviveCollectionsOfOthers) {
+  Expect(R"js(
+    const decoder = new TextDecoder();
+    const inputs = ['a', '\u00e9', '\u65e5'].map((c) => new TextEncoder().encode(c.repeat(100000)));
+    const kept = [];
+    for (let i = 0; i < 300; i++) {
+      const text = decoder.decode(inputs[i % 3]);
+      if (i % 25 === 0) kept.push([i % 3, text]);
+      if (i % 50 === 49) gc();
+    }
+    gc();
+    kept.every(([k, text]) => text === ['a', '\u00e9', '\u65e5'][k].repeat(100000)) && kept.length
+  )js", "12");
+}
+
 TEST_F(EncodingTest, SingleByteEncodingsUseTheStandardsTables) {
   Expect("const d = (l, ...b) => escape(new TextDecoder(l).decode(new Uint8Array(b)));"
          " [d('windows-1252', 0x80, 0x81, 0x9F, 0xFF), d('iso-8859-1', 0x80),"

@@ -13,6 +13,11 @@
 //   garbage-collected.
 import { op_close, op_fetch_body_all } from 'ext:core/ops';
 import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { blobBytes, createBlobFromBytes, isBlob } from 'ext:file/blob.js';
+import { isFormData } from 'ext:file/form_data.js';
+import {
+  parseMultipartFormData, parseUrlencodedFormData, serializeFormData,
+} from 'ext:file/multipart.js';
 import { readableStreamForRid } from 'ext:streams/resource_streams.js';
 import {
   acquireReadableStreamDefaultReader, createReadableByteStream, isReadableStreamDisturbed,
@@ -22,6 +27,7 @@ import {
 } from 'ext:streams/readable_stream.js';
 import { URLSearchParams } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
+import { parseMimeType, serializeMimeType } from './data_url.js';
 
 const ArrayBufferIsView = ArrayBuffer.isView;
 const NativeUint8Array = Uint8Array;
@@ -174,6 +180,13 @@ export function extractBody(object, prefix) {
   } else if (typeof object === 'object' || typeof object === 'function') {
     if (ArrayBufferIsView(object) || isArrayBuffer(object)) {
       source = copyOfBufferSource(webidl.converters.BufferSource(object, prefix, 'body'));
+    } else if (isBlob(object)) {
+      source = blobBytes(object);
+      if (object.type !== '') type = object.type;
+    } else if (isFormData(object)) {
+      const { body, contentType } = serializeFormData(object);
+      source = blobBytes(body);
+      type = contentType;
     } else if (webidl.implementsInterface(object, URLSearchParams.prototype)) {
       source = utf8Encode(`${object}`);
       type = 'application/x-www-form-urlencoded;charset=UTF-8';
@@ -324,20 +337,24 @@ export function mixinBody(prototype, name, bodyOf, mimeTypeOf) {
     },
     blob() {
       return brandCheck(this) ?? then(consume(this, 'blob'), (bytes) => {
-        const Blob = globalThis.Blob;
-        if (typeof Blob !== 'function') {
-          throw new NativeTypeError(`Failed to execute 'blob' on '${name}': Blob is not available`);
-        }
-        return new Blob([bytes], { type: mimeTypeOf(this) ?? '' });
+        const mimeType = mimeTypeOf(this);
+        const record = mimeType === null ? null : parseMimeType(mimeType);
+        return createBlobFromBytes(bytes, record === null ? '' : serializeMimeType(record));
       });
     },
     bytes() {
       return brandCheck(this) ?? consume(this, 'bytes');
     },
     formData() {
-      return brandCheck(this) ?? then(consume(this, 'formData'), () => {
-        throw new NativeTypeError(
-            `Failed to execute 'formData' on '${name}': FormData bodies are not supported`);
+      return brandCheck(this) ?? then(consume(this, 'formData'), (bytes) => {
+        const mimeType = mimeTypeOf(this);
+        const record = mimeType === null ? null : parseMimeType(mimeType);
+        const essence = record === null ? '' : `${record.type}/${record.subtype}`;
+        if (essence === 'multipart/form-data') return parseMultipartFormData(bytes, mimeType);
+        if (essence === 'application/x-www-form-urlencoded') return parseUrlencodedFormData(bytes);
+        throw new NativeTypeError(`Failed to execute 'formData' on '${name}': the body's ` +
+                                  'Content-Type is neither multipart/form-data nor ' +
+                                  'application/x-www-form-urlencoded');
       });
     },
     json() {

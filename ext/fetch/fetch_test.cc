@@ -168,6 +168,37 @@ TEST_F(FetchTest, RequestBodies) {
          "[ true, 'moved' ]");
 }
 
+TEST_F(FetchTest, BlobAndFormDataBodies) {
+  Expect("const blob = new Blob(['ab', new Uint8Array([99])], { type: 'Text/X' });"
+         "const r = new Response(blob);"
+         "const back = await r.clone().blob();"
+         "result = [r.headers.get('content-type'), await r.text(), back.type, back.size];",
+         "[ 'text/x', 'abc', 'text/x', 3 ]");
+  Expect("const fd = new FormData(); fd.append('name', 'value');"
+         "fd.append('file', new File(['hello'], 'h.txt', { type: 'text/plain' }));"
+         "const r = new Response(fd);"
+         "const type = r.headers.get('content-type');"
+         "const parsed = await r.formData();"
+         "result = [type.startsWith('multipart/form-data; boundary='), parsed.get('name'),"
+         " parsed.get('file').name, await parsed.get('file').text()];",
+         "[ true, 'value', 'h.txt', 'hello' ]");
+  Expect("const r = new Response('a=1&b=%C3%A9', { headers: {"
+         " 'Content-Type': 'application/x-www-form-urlencoded' } });"
+         "const fd = await r.formData();"
+         "let error; try { await new Response('x').formData(); } catch (e) { error = e.name; }"
+         "result = [[...fd], error];",
+         "[ [ [ 'a', '1' ], [ 'b', 'é' ] ], 'TypeError' ]");
+  // Uploads of both kinds.
+  Expect("const fd = new FormData(); fd.append('k', 'v');"
+         "const e = await (await fetch(`${origin}/echo`, { method: 'POST', body: fd })).json();"
+         "const b = await (await fetch(`${origin}/echo`, { method: 'POST',"
+         " body: new Blob(['blob body'], { type: 'application/x-test' }) })).json();"
+         "const type = (x) => x.headers.find(([k]) => k.toLowerCase() === 'content-type')[1];"
+         "result = [e.body.includes('name=\"k\"'), e.body.includes('\\r\\nv\\r\\n'),"
+         " type(e).startsWith('multipart/form-data'), b.body, type(b)];",
+         "[ true, true, true, 'blob body', 'application/x-test' ]");
+}
+
 TEST_F(FetchTest, ResponseBasics) {
   Expect("const r = new Response('body', { status: 201, statusText: 'Made',"
          " headers: { 'X-A': 'b' } });"

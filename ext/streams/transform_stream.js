@@ -35,6 +35,7 @@ class ControllerState {
     this.stream = undefined;
     this.transformAlgorithm = undefined;
     this.flushAlgorithm = undefined;
+    this.cancelAlgorithm = undefined;  // createTransformStream's `cancel`
   }
 }
 
@@ -237,10 +238,15 @@ function setUpTransformStreamDefaultControllerFromTransformer(stream, transforme
   setUpTransformStreamDefaultController(stream, controller, transformAlgorithm, flushAlgorithm);
 }
 
-// For streams made by other extensions (TextEncoderStream, ...): a TransformStream whose
-// transform(chunk, controller) and flush(controller) receive the controller's state.
+// For streams made by other extensions (TextEncoderStream, CompressionStream, ...): a
+// TransformStream whose transform(chunk, controller) and flush(controller) receive the
+// controller's state and return undefined (done) or a promise (done when it settles).
+// `cancel(reason)`, if given, is told once when the writable side is aborted or the
+// readable side canceled (the stream errors at once, as without it): where the extension
+// releases what the stream holds.
 export function createTransformStream(transformAlgorithm, flushAlgorithm,
-                                      writableHighWaterMark = 1, readableHighWaterMark = 0) {
+                                      writableHighWaterMark = 1, readableHighWaterMark = 0,
+                                      cancelAlgorithm = undefined) {
   const stream = streamState(new TransformStream(kInternal));
   const startDeferred = new Deferred();
   initializeTransformStream(stream, startDeferred.promise, writableHighWaterMark, undefined,
@@ -249,23 +255,36 @@ export function createTransformStream(transformAlgorithm, flushAlgorithm,
   setUpTransformStreamDefaultController(
       stream, controller,
       (chunk) => {
+        let result;
         try {
-          transformAlgorithm(chunk, controller);
+          result = transformAlgorithm(chunk, controller);
         } catch (error) {
           return promiseRejectedWith(error);
         }
-        return resolvedPromise;
+        return result === undefined ? resolvedPromise : result;
       },
       () => {
+        let result;
         try {
-          flushAlgorithm(controller);
+          result = flushAlgorithm(controller);
         } catch (error) {
           return promiseRejectedWith(error);
         }
-        return promiseResolvedWith(undefined);
+        return result === undefined ? promiseResolvedWith(undefined) : result;
       });
+  controller.cancelAlgorithm = cancelAlgorithm;
   startDeferred.resolve(undefined);
   return stream;
+}
+
+// Tells an extension's stream (createTransformStream's `cancel`) that it was aborted or
+// canceled, once.
+function transformStreamNotifyCancel(stream, reason) {
+  const controller = stream.controller;
+  const cancelAlgorithm = controller.cancelAlgorithm;
+  if (cancelAlgorithm === undefined) return;
+  controller.cancelAlgorithm = undefined;
+  cancelAlgorithm(reason);
 }
 
 function transformStreamDefaultControllerClearAlgorithms(controller) {
@@ -321,6 +340,7 @@ function transformStreamDefaultSinkWriteAlgorithm(stream, chunk) {
 }
 
 function transformStreamDefaultSinkAbortAlgorithm(stream, reason) {
+  transformStreamNotifyCancel(stream, reason);
   transformStreamError(stream, reason);
   return promiseResolvedWith(undefined);
 }
@@ -345,6 +365,7 @@ function transformStreamDefaultSourcePullAlgorithm(stream) {
 }
 
 function transformStreamDefaultSourceCancelAlgorithm(stream, reason) {
+  transformStreamNotifyCancel(stream, reason);
   transformStreamErrorWritableAndUnblockWrite(stream, reason);
   return promiseResolvedWith(undefined);
 }

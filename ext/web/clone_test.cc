@@ -332,6 +332,167 @@ TEST_F(CloneTest, DOMExceptionsCloneAsDOMExceptions) {
              "'DataCloneError'");
 }
 
+// The direct clone of structured_clone.js against the serializer: cloneBoth(v) clones `v`
+// both ways (a non-empty transfer list sends a clone to the serializer) and describes the
+// two results and what ran (getter calls, errors); they must be the same.
+static const char kCloneBoth[] = R"js(
+  globalThis.describe = (root) => {
+    const ids = new Map();
+    const walk = (v) => {
+      if (typeof v !== 'object' || v === null) {
+        return Object.is(v, -0) ? '-0' : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v);
+      }
+      if (ids.has(v)) return `#${ids.get(v)}`;
+      ids.set(v, ids.size);
+      const proto = Object.getPrototypeOf(v);
+      let out = `${proto === null ? 'null' : proto.constructor.name}${ids.size - 1}`;
+      if (v instanceof Date) out += `(${v.getTime()})`;
+      if (v instanceof Map) out += `(${[...v].map(([k, x]) => `${walk(k)}=>${walk(x)}`).join(',')})`;
+      if (v instanceof Set) out += `(${[...v].map(walk).join(',')})`;
+      if (v instanceof RegExp) out += `(${v}/${v.lastIndex})`;
+      if (ArrayBuffer.isView(v)) out += `(${v.byteOffset},${v.byteLength},${walk(v.buffer)})`;
+      if (v instanceof Error) out += `(${v.message},${v.stack === undefined},${walk(v.cause)})`;
+      if (Array.isArray(v)) out += `[${v.length}]`;
+      const props = Reflect.ownKeys(v).map((k) => {
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        const flags = `${d.writable ? 'w' : ''}${d.enumerable ? 'e' : ''}${d.configurable ? 'c' : ''}`;
+        return `${String(k)}:${flags}:${'value' in d ? walk(d.value) : 'accessor'}`;
+      });
+      return `${out}{${props.join(';')}}${Object.isExtensible(v) ? '' : '!ext'}`;
+    };
+    return walk(root);
+  };
+  globalThis.log = [];
+  globalThis.cloneBoth = (make) => {
+    const outcome = (transfer) => {
+      log.length = 0;
+      const value = make();
+      try {
+        const clone = transfer ? structuredClone(value, { transfer: [new ArrayBuffer(1)] })
+                               : structuredClone(value);
+        return `${describe(clone)} log=${log.join(',')}`;
+      } catch (e) {
+        return `${e.constructor.name} ${e.name}: ${e.message} log=${log.join(',')}`;
+      }
+    };
+    // Both from one line: errors made by `make` get the same stack.
+    const [direct, serialized] = [false, true].map(outcome);
+    return direct === serialized ? direct : `MISMATCH\n  direct:     ${direct}\n  serializer: ${serialized}`;
+  };
+)js";
+
+TEST_F(CloneTest, DirectCloneEqualsTheSerializer) {
+  ExpectEval(std::string(kCloneBoth) + "'ready'", "'ready'");
+  // Each case: [name, maker]; the outcome of both paths is compared.
+  std::string result = EvalOrError(R"js({
+    class Point { constructor() { this.x = 1; this.y = [2]; } get norm() { log.push('norm'); return 3; } }
+    const cases = {
+      primitives: () => [undefined, null, true, 0, -0, NaN, 1.5, 'text', '\uD800', 12n],
+      topLevelPrimitive: () => 'plain',
+      topLevelNegativeZero: () => -0,
+      plain: () => ({ a: 1, b: 'two', c: { d: [3, { e: null }] }, 10: 'ten', 2: 'two' }),
+      nullPrototype: () => Object.assign(Object.create(null), { a: 1, b: { c: 2 } }),
+      classInstance: () => new Point(),
+      holes: () => [1, , 3, , ],
+      sparse: () => { const a = []; a[5000000] = 'far'; a[3] = 'near'; return a; },
+      arrayExtras: () => { const a = [1, 2]; a.extra = { v: 1 }; a[-1] = 'minus'; return a; },
+      holeyExtras: () => { const a = [, 1]; a.name = 'n'; return a; },
+      negativeZeroElements: () => [-0, 0, -0.0, [-0]],
+      doubles: () => [1.5, 2.5, NaN, Infinity],
+      shared: () => { const s = { s: 1 }; return { a: s, b: [s, s], c: new Map([[s, s]]) }; },
+      cycle: () => { const o = { list: [] }; o.self = o; o.list.push(o, o.list); return o; },
+      dates: () => [new Date(0), new Date(NaN), new Date(8.64e15)],
+      dateWithProperties: () => Object.assign(new Date(5), { extra: 1 }),
+      mapsAndSets: () => new Map([[{ k: 1 }, new Set([1, 'a', { b: 2 }])], [NaN, -0]]),
+      mapWithProperties: () => Object.assign(new Map([[1, 2]]), { extra: 1 }),
+      nonEnumerable: () => Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false }),
+      symbolKeys: () => ({ a: 1, [Symbol('s')]: 2, [Symbol.iterator]: 3 }),
+      frozen: () => Object.freeze({ a: Object.freeze([1, 2]), b: Object.seal({ c: 1 }) }),
+      protoKey: () => JSON.parse('{"__proto__": {"a": 1}, "b": 2}'),
+      objectPrototypeNames: () => ({ toString: 1, constructor: 2, valueOf: { x: 1 } }),
+      getters: () => ({ a: 1, get b() { log.push('b'); return { c: 2 }; }, d: 3 }),
+      getterAddsAndDeletes: () => {
+        const o = { get a() { log.push('a'); delete o.c; o.z = 1; return 1; }, b: 2, c: 3 };
+        return o;
+      },
+      getterInArray: () => {
+        const a = [1, 2, 3];
+        Object.defineProperty(a, 1, { get() { log.push('1'); a.length = 0; return 'x'; }, enumerable: true });
+        return a;
+      },
+      setterOnly: () => ({ set a(v) { log.push('set'); } }),
+      throwingGetter: () => ({ a: { x: 1 }, get b() { log.push('b'); throw new RangeError('from b'); }, c: 3 }),
+      getterAfterUncloneable: () => ({ f() {}, get b() { log.push('b'); return 1; } }),
+      getterBeforeUncloneable: () => ({ get b() { log.push('b'); return 1; }, f() {} }),
+      proxy: () => ({ a: 1, p: new Proxy({}, { get() { log.push('trap'); return 1; }, ownKeys() { log.push('keys'); return []; } }) }),
+      proxyArray: () => [new Proxy([1], {})],
+      proxyPrototype: () => Object.setPrototypeOf({ a: 1 }, new Proxy({}, { get() { log.push('trap'); } })),
+      symbol: () => ({ s: Symbol('x') }),
+      func: () => [function named() {}],
+      weakMap: () => ({ w: new WeakMap() }),
+      argumentsObject: function () { return (function () { return arguments; })(1, 2); },
+      boxed: () => [Object(1), Object('s'), Object(true), Object(2n)],
+      regexp: () => { const r = /a/g; r.lastIndex = 2; return { r }; },
+      errors: () => [new TypeError('t', { cause: { c: 1 } }), new Error('e')],
+      views: () => { const b = new ArrayBuffer(8); return [new Uint8Array(b, 1, 2), new DataView(b), b]; },
+      mapDisguised: () => Object.setPrototypeOf(new Map([[1, 2]]), Object.prototype),
+      arrayDisguised: () => Object.setPrototypeOf([1, 2], null),
+      domException: () => ({ e: new DOMException('m', 'AbortError') }),
+    };
+    const out = [];
+    for (const [name, make] of Object.entries(cases)) {
+      const r = cloneBoth(make);
+      if (r.startsWith('MISMATCH')) out.push(`${name}: ${r}`);
+    }
+    out.length === 0 ? 'same' : out.join('\n')
+  })js");
+  EXPECT_EQ(result, "'same'");
+}
+
+TEST_F(CloneTest, DirectCloneGetterCallsAndErrors) {
+  ExpectEval(std::string(kCloneBoth) + "'ready'", "'ready'");
+  // The getter runs once, in property order, and an error thrown by one goes through.
+  ExpectEval("cloneBoth(() => ({ a: 1, get b() { log.push('b'); return 2; }, get c() { log.push('c'); return 3; } }))",
+             "'Object0{a:wec:1;b:wec:2;c:wec:3} log=b,c'");
+  ExpectEval("cloneBoth(() => ({ a: { x: 1 }, get b() { log.push('b'); throw new RangeError('from b'); } }))",
+             "'RangeError RangeError: from b log=b'");
+  ExpectEval("cloneBoth(() => ({ p: new Proxy({}, {}) }))",
+             "'DOMException DataCloneError: #<Object> could not be cloned. log='");
+  ExpectEval("cloneBoth(() => [1, Symbol('s')])",
+             "'DOMException DataCloneError: Symbol(s) could not be cloned. log='");
+}
+
+TEST_F(CloneTest, DirectCloneIgnoresInheritedSettersAndElements) {
+  ExpectEval(std::string(kCloneBoth) + "'ready'", "'ready'");
+  // Stores into the clone are definitions, as the deserializer's: a setter or an element a
+  // program put on Object.prototype or Array.prototype never runs or shows through (the
+  // direct clone leaves such keys to the deserializer).
+  ExpectEval(R"js({
+    Object.defineProperty(Object.prototype, 'x', { set(v) { log.push('set x'); }, configurable: true });
+    Object.defineProperty(Object.prototype, 1, { set(v) { log.push('set 1'); }, get() { return 'inherited'; }, configurable: true });
+    Object.defineProperty(Array.prototype, 0, { set(v) { log.push('set 0'); }, configurable: true });
+    const results = [{ x: 1, 1: 'own' }, [[5, , 7]]].map((v) => `${describe(structuredClone(v))} log=${log.join(',')}`);
+    delete Object.prototype.x; delete Object.prototype[1]; delete Array.prototype[0];
+    Array.prototype.length = 0;
+    results.join(' | ')
+  })js",
+             "'Object0{1:wec:\"own\";x:wec:1} log= | Array0[1]{0:wec:Array1[3]{0:wec:5;2:wec:7;length:w:3};length:w:1} log='");
+}
+
+TEST_F(CloneTest, DirectCloneOfDeepGraphs) {
+  ExpectEval(std::string(kCloneBoth) + "'ready'", "'ready'");
+  // Deeper than the direct clone goes: the serializer's result (or its RangeError).
+  ExpectEval(R"js({
+    const make = (depth) => { let v = { end: true }; for (let i = 0; i < depth; i++) v = { v, a: [i] }; return v; };
+    const outcome = (depth) => {
+      try { let c = structuredClone(make(depth)); let n = 0; while (c.v) { c = c.v; n++; } return n; }
+      catch (e) { return e.constructor.name; }
+    };
+    [outcome(10), outcome(999), outcome(2000), outcome(1e6)]
+  })js",
+             "[ 10, 999, 2000, 'RangeError' ]");
+}
+
 // ---- atob / btoa ----
 
 TEST_F(CloneTest, Base64Globals) {

@@ -66,6 +66,7 @@ thread_local SerializationBuffer serialization_buffer;
 // What a host object in the serialized data is (the first varint of its record).
 enum class HostObjectKind : uint32_t {
   kDOMException = 1,
+  kSerializable = 2,  // a platform object of a registered [Serializable] interface
 };
 
 // The two halves of one clone: the serializer's delegate (host objects, SharedArrayBuffers,
@@ -75,8 +76,11 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
                             public v8::ValueDeserializer::Delegate {
  public:
   CloneDelegate(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                v8::Local<v8::Value> dom_exception)
+                v8::Local<v8::Value> dom_exception, v8::Local<v8::Value> clone_host_object)
       : isolate_(isolate), context_(context) {
+    if (clone_host_object->IsFunction()) {
+      clone_host_object_ = clone_host_object.As<v8::Function>();
+    }
     if (dom_exception->IsFunction()) {
       dom_exception_ = dom_exception.As<v8::Function>();
       v8::Local<v8::Value> prototype;
@@ -114,19 +118,33 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
     }
   }
 
-  // V8 hands over objects with internal fields (objects of API templates). A DOMException
-  // is cloned here, while JavaScript may run (its constructor is JavaScript; the
-  // deserializer forbids running any), and the record holds the clone's index. Anything
-  // else cannot be cloned.
+  // V8 hands over objects with internal fields (objects of API templates). A DOMException,
+  // or an object `clone_host_object` clones (Blob, File, ...), is cloned here, while
+  // JavaScript may run (the deserializer forbids running any), and the record holds the
+  // clone's index. Anything else cannot be cloned.
   v8::Maybe<bool> WriteHostObject(v8::Isolate* isolate, v8::Local<v8::Object> object) override {
-    if (!IsDOMException(object)) {
-      v8::String::Utf8Value name(isolate, object->GetConstructorName());
-      ThrowDataCloneError(absl::StrCat("#<", *name ? *name : "Object", "> could not be cloned."));
-      return v8::Nothing<bool>();
-    }
+    HostObjectKind kind = HostObjectKind::kDOMException;
     v8::Local<v8::Object> clone;
-    if (!CloneDOMException(object).ToLocal(&clone)) return v8::Nothing<bool>();
-    serializer_->WriteUint32(static_cast<uint32_t>(HostObjectKind::kDOMException));
+    if (IsDOMException(object)) {
+      if (!CloneDOMException(object).ToLocal(&clone)) return v8::Nothing<bool>();
+    } else {
+      kind = HostObjectKind::kSerializable;
+      v8::Local<v8::Value> result = v8::Undefined(isolate);
+      v8::Local<v8::Value> argv[] = {object};
+      if (!clone_host_object_.IsEmpty() &&
+          !clone_host_object_->Call(context_, v8::Undefined(isolate), 1, argv)
+               .ToLocal(&result)) {
+        return v8::Nothing<bool>();  // its exception is pending
+      }
+      if (!result->IsObject()) {
+        v8::String::Utf8Value name(isolate, object->GetConstructorName());
+        ThrowDataCloneError(
+            absl::StrCat("#<", *name ? *name : "Object", "> could not be cloned."));
+        return v8::Nothing<bool>();
+      }
+      clone = result.As<v8::Object>();
+    }
+    serializer_->WriteUint32(static_cast<uint32_t>(kind));
     serializer_->WriteUint32(static_cast<uint32_t>(host_object_clones_.size()));
     host_object_clones_.emplace_back(isolate, clone);
     return v8::Just(true);
@@ -136,7 +154,8 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
     uint32_t kind = 0;
     uint32_t index = 0;
     if (!deserializer_->ReadUint32(&kind) ||
-        kind != static_cast<uint32_t>(HostObjectKind::kDOMException) ||
+        (kind != static_cast<uint32_t>(HostObjectKind::kDOMException) &&
+         kind != static_cast<uint32_t>(HostObjectKind::kSerializable)) ||
         !deserializer_->ReadUint32(&index) || index >= host_object_clones_.size()) {
       isolate->ThrowException(v8::Exception::Error(
           OneByteLiteral(isolate, "structuredClone: unreadable host object record")));
@@ -231,6 +250,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   v8::Local<v8::Context> context_;
   v8::Local<v8::Function> dom_exception_;
   v8::Local<v8::Object> dom_exception_prototype_;
+  v8::Local<v8::Function> clone_host_object_;
   v8::ValueSerializer* serializer_ = nullptr;
   size_t buffer_capacity_ = 0;  // of the serializer's buffer
   v8::ValueDeserializer* deserializer_ = nullptr;
@@ -291,10 +311,11 @@ bool CollectTransfers(v8::Local<v8::Context> context, v8::Local<v8::Value> trans
 
 v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Value> value,
                                           v8::Local<v8::Value> transfer,
-                                          v8::Local<v8::Value> dom_exception) {
+                                          v8::Local<v8::Value> dom_exception,
+                                          v8::Local<v8::Value> clone_host_object) {
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  CloneDelegate delegate(isolate, context, dom_exception);
+  CloneDelegate delegate(isolate, context, dom_exception, clone_host_object);
 
   std::vector<v8::Local<v8::ArrayBuffer>> transfers;
   if (!CollectTransfers(context, transfer, delegate, &transfers)) return {};

@@ -25,6 +25,10 @@ WPT_AREAS = {
         "paths": ["encoding"],
         "size": "medium",
     },
+    "file_api": {
+        "paths": ["FileAPI"],
+        "size": "medium",
+    },
     "hr_time": {
         "paths": ["hr-time"],
         "size": "small",

@@ -1,0 +1,36 @@
+// The compression extension's per-runtime state (kiln_extension(state = ...)).
+#ifndef KILN_EXT_COMPRESSION_COMPRESSION_STATE_H_
+#define KILN_EXT_COMPRESSION_COMPRESSION_STATE_H_
+
+#include <cstddef>
+
+#include "ops/op_state.h"
+
+namespace v8 {
+class Isolate;
+}
+
+namespace kiln::compression {
+
+// Counts the output bytes the runtime's streams hand to JavaScript. Each output chunk is a
+// new ArrayBuffer that usually dies soon after it is read, but V8 frees ArrayBuffers only
+// when it collects garbage, and it starts that for external memory only after some 64 MiB
+// of growth: a fast stream would hold that much dead output. So after every
+// max(8 MiB, JS heap in use) bytes of output, the state tells V8 of moderate memory
+// pressure (it starts incremental marking). Tying the interval to the heap's size keeps
+// the marking work per output byte bounded in a runtime with a large heap.
+class CompressionState {
+ public:
+  explicit CompressionState(OpState& state);
+  void NoteOutput(size_t bytes);
+
+ private:
+  static constexpr size_t kMinOutputPerHint = size_t{8} << 20;
+  v8::Isolate* isolate_;
+  size_t output_since_hint_ = 0;
+  size_t next_hint_ = kMinOutputPerHint;
+};
+
+}  // namespace kiln::compression
+
+#endif  // KILN_EXT_COMPRESSION_COMPRESSION_STATE_H_

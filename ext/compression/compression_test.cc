@@ -1,0 +1,744 @@
+// The compression extension: the globals and their WebIDL shape, printing, round trips of
+// every format with every kind of BufferSource chunk, interop with bytes Python's zlib
+// wrote, the errors (bad chunks, corrupt input, data after the end, a truncated stream,
+// an unknown format), output in chunks of at most 64 KiB with the transform pausing for a
+// slow reader, memory bounded over a long round trip, and the zlib resource released on
+// every path (end, error, cancel, abort, garbage collection).
+//
+// The runtime installs every extension of the `kiln` command, so that the _snapshot twin
+// runs from the command's own snapshot.
+#include "ext/compression/compression_extension.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "ext/crypto/crypto_extension.h"
+#include "ext/encoding/encoding_extension.h"
+#include "ext/file/file_extension.h"
+#include "ext/streams/streams_extension.h"
+#include "ext/timers/timers_extension.h"
+#include "ext/url/url_extension.h"
+#include "ext/web/web_extension.h"
+#include "ext/webidl/webidl_extension.h"
+#include "gtest/gtest.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KILN_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILN_UNDER_ASAN 1
+#endif
+#endif
+
+namespace kiln::compression {
+namespace {
+
+// Helpers every test gets (globalThis):
+//   bytesOf(readable) -> Promise<{ bytes: Uint8Array, sizes: number[] }>: reads to the end;
+//   compress(format, chunks) / decompress(format, chunks) -> Promise<Uint8Array>: writes the
+//     chunks, closes and reads everything;
+//   outcome(promise) -> Promise<string>: 'ok' or 'Class: message';
+//   same(a, b): byte equality;  text(bytes): UTF-8 decoding;  sample(n): n bytes of
+//   compressible, not trivial data;  compressionResources(): open zlib resources.
+constexpr char kHelpers[] = R"js(
+  globalThis.bytesOf = async (readable) => {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of readable) {
+      if (!(chunk instanceof Uint8Array)) throw new Error('not a Uint8Array: ' + chunk);
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return { bytes, sizes: chunks.map((chunk) => chunk.length) };
+  };
+  const through = async (stream, chunks) => {
+    const writer = stream.writable.getWriter();
+    for (const chunk of chunks) writer.write(chunk).catch(() => {});
+    writer.close().catch(() => {});
+    return (await bytesOf(stream.readable)).bytes;
+  };
+  globalThis.compress = (format, chunks) => through(new CompressionStream(format), chunks);
+  globalThis.decompress = (format, chunks) => through(new DecompressionStream(format), chunks);
+  globalThis.outcome = (promise) => promise.then(
+      () => 'ok', (error) => `${error.constructor.name}: ${error.message}`);
+  globalThis.same = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+  globalThis.text = (bytes) => new TextDecoder().decode(bytes);
+  globalThis.sample = (n) => {
+    const bytes = new Uint8Array(n);
+    let seed = 7;
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      bytes[i] = 97 + ((seed >>> 16) % 20);
+    }
+    return bytes;
+  };
+  globalThis.compressionResources = () => kiln.ops.op_resources()
+      .filter(({ name }) => name === 'compressionStream' || name === 'decompressionStream')
+      .length;
+  undefined
+)js";
+
+// Made by Python 3's zlib (level 6) from kInteropText: compressobj(6, DEFLATED, wbits)
+// with wbits 31 (gzip), 15 (deflate) and -15 (deflate-raw).
+constexpr char kInteropBytes[] = R"js(
+  globalThis.interopText =
+      "Compression Standard interop: kiln reads what Python's zlib wrote.\n".repeat(3);
+  const body = [115, 206, 207, 45, 40, 74, 45, 46, 206, 204, 207, 83, 8, 46, 73, 204, 75, 73,
+    44, 74, 81, 200, 204, 43, 73, 45, 202, 47, 176, 82, 200, 206, 204, 201, 83, 40, 74, 77,
+    76, 41, 86, 40, 207, 72, 44, 81, 8, 168, 44, 201, 200, 207, 83, 47, 86, 168, 202, 201,
+    76, 82, 40, 47, 202, 47, 73, 213, 227, 114, 30, 20, 70, 0, 0];
+  globalThis.interop = {
+    'gzip': new Uint8Array([31, 139, 8, 0, 0, 0, 0, 0, 0, 3, ...body,
+                            198, 106, 129, 216, 201, 0, 0, 0]),
+    'deflate': new Uint8Array([120, 156, ...body, 119, 56, 73, 240]),
+    'deflate-raw': new Uint8Array(body),
+  };
+  // gzip.GzipFile(filename='kiln.txt', mtime=1700000000) of "named member\n": a header
+  // with FNAME.
+  globalThis.namedGzip = new Uint8Array([31, 139, 8, 8, 0, 241, 83, 101, 2, 255, 107, 105,
+    108, 110, 46, 116, 120, 116, 0, 203, 75, 204, 77, 77, 81, 200, 77, 205, 77, 74, 45, 226,
+    2, 0, 231, 210, 244, 237, 13, 0, 0, 0]);
+  // zlib.compressobj(6, DEFLATED, 15, zdict=b'interop') of b'interop interop'.
+  globalThis.presetDictionary = new Uint8Array([120, 187, 11, 246, 3, 2, 203, 132, 80, 10,
+    80, 26, 0, 48, 245, 6, 35]);
+  undefined
+)js";
+
+class CompressionTest : public testing::RuntimeTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = {&extensions::webidl(),  &extensions::timers(),
+                          &extensions::web(),     &extensions::encoding(),
+                          &extensions::streams(), &extensions::url(),
+                          &extensions::crypto(),  &extensions::file(),
+                          &extensions::compression()};
+    return options;
+  }
+
+  void SetUp() override {
+    RuntimeTest::SetUp();
+    if (HasFatalFailure()) return;
+    ExpectEval(kHelpers, "undefined");
+    ExpectEval(kInteropBytes, "undefined");
+  }
+
+  // Runs `setup` (which sets globalThis.result, possibly late) through the event loop.
+  std::string Settle(const std::string& setup) { return RunLoopThenEval(setup); }
+
+  // Evaluates `code`, which must give a string, and returns the string itself.
+  std::string Text(const std::string& code) {
+    Result<v8::Global<v8::Value>> value = runtime().Eval(code);
+    if (!value.ok()) return "<eval: " + value.error().Report() + ">";
+    v8::Isolate* isolate = runtime().isolate();
+    v8::HandleScope scope(isolate);
+    v8::Context::Scope context_scope(runtime().context());
+    v8::Local<v8::Value> local = value.value().Get(isolate);
+    if (!local->IsString()) return "<not a string>";
+    v8::String::Utf8Value utf8(isolate, local);
+    return std::string(*utf8, utf8.length());
+  }
+
+  // Runs `setup` through the event loop; then the lines of globalThis.result (an array).
+  std::string SettleLines(const std::string& setup) {
+    std::string settled = RunLoopThenEval(setup, "Array.isArray(globalThis.result)");
+    if (settled != "true") return "<result: " + settled + ">";
+    return Text("globalThis.result.join('\\n')");
+  }
+
+  // Collects every garbage object and runs the loop (FinalizationRegistry cleanups).
+  std::string CollectGarbageThenEval(const std::string& read) {
+    {
+      v8::HandleScope scope(runtime().isolate());
+      runtime().isolate()->LowMemoryNotification();
+    }
+    return RunLoopThenEval("0", read);
+  }
+};
+
+TEST_F(CompressionTest, GlobalsAndInterfaces) {
+  for (const char* name : {"CompressionStream", "DecompressionStream"}) {
+    std::string n = name;
+    ExpectEval("const d" + n + " = Object.getOwnPropertyDescriptor(globalThis, '" + n +
+                   "'); [typeof d" + n + ".value, d" + n + ".enumerable, d" + n +
+                   ".writable, d" + n + ".configurable]",
+               "[ 'function', false, true, true ]");
+    ExpectEval(n + ".length", "1");
+    ExpectEval("Object.keys(" + n + ".prototype)", "[ 'readable', 'writable' ]");
+    ExpectEval("Object.prototype.toString.call(new " + n + "('gzip'))",
+               "'[object " + n + "]'");
+    ExpectEval("Reflect.ownKeys(new " + n + "('deflate'))", "[]");
+    ExpectThrows(n + "('gzip')",
+                 "TypeError: Class constructor " + n + " cannot be invoked without 'new'");
+    ExpectThrows("Object.getOwnPropertyDescriptor(" + n + ".prototype, 'readable').get.call({})",
+                 "TypeError: Illegal invocation");
+    ExpectThrows("Object.getOwnPropertyDescriptor(" + n + ".prototype, 'writable').get.call(" +
+                     "new (" + n + " === CompressionStream ? DecompressionStream : " +
+                     "CompressionStream)('gzip'))",
+                 "TypeError: Illegal invocation");
+    ExpectEval("const s" + n + " = new " + n + "('deflate-raw');" +
+                   "[s" + n + ".readable instanceof ReadableStream, s" + n +
+                   ".writable instanceof WritableStream, s" + n + ".readable === s" + n +
+                   ".readable]",
+               "[ true, true, true ]");
+  }
+  EXPECT_EQ(RunLoopThenEval("0", "compressionResources()"), "8");
+}
+
+TEST_F(CompressionTest, PrintsAsNodeDoes) {
+  // node -e "console.log(new CompressionStream('gzip'))" (Node 20.20).
+  ExpectEval("new CompressionStream('gzip')",
+             "CompressionStream {\n"
+             "  readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
+             "  writable: WritableStream { locked: false, state: 'writable' }\n"
+             "}");
+  ExpectEval("new DecompressionStream('deflate')",
+             "DecompressionStream {\n"
+             "  readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
+             "  writable: WritableStream { locked: false, state: 'writable' }\n"
+             "}");
+  ExpectEval("[new CompressionStream('gzip')]",
+             "[\n"
+             "  CompressionStream {\n"
+             "    readable: ReadableStream { locked: false, state: 'readable', "
+             "supportsBYOB: false },\n"
+             "    writable: WritableStream { locked: false, state: 'writable' }\n"
+             "  }\n"
+             "]");
+  // Past the depth limit, Node 20 prints `undefined` for every web stream (its custom
+  // inspect returns nothing there); kiln's streams print their class name.
+  ExpectEval("({ nested: { deeper: { stream: new DecompressionStream('gzip') } } })",
+             "{ nested: { deeper: { stream: [DecompressionStream] } } }");
+}
+
+TEST_F(CompressionTest, ConstructorRejectsUnknownFormats) {
+  ExpectThrows("new CompressionStream('x')",
+               "TypeError: Failed to construct 'CompressionStream': Unsupported compression "
+               "format: 'x'");
+  ExpectThrows("new DecompressionStream('brotli')",
+               "TypeError: Failed to construct 'DecompressionStream': Unsupported compression "
+               "format: 'brotli'");
+  ExpectThrows("new CompressionStream('GZIP')",
+               "TypeError: Failed to construct 'CompressionStream': Unsupported compression "
+               "format: 'GZIP'");
+  ExpectThrows("new CompressionStream(undefined)",
+               "TypeError: Failed to construct 'CompressionStream': Unsupported compression "
+               "format: 'undefined'");
+  ExpectThrows("new CompressionStream()",
+               "TypeError: Failed to construct 'CompressionStream': 1 argument required, but "
+               "only 0 present.");
+  ExpectThrows("new DecompressionStream()",
+               "TypeError: Failed to construct 'DecompressionStream': 1 argument required, "
+               "but only 0 present.");
+  EXPECT_EQ(EvalError("new CompressionStream(Symbol('gzip'))").class_name, "TypeError");
+  // A failed constructor leaves no resource behind.
+  ExpectEval("compressionResources()", "0");
+  // The format is converted to a string first (WebIDL enum).
+  ExpectEval("new CompressionStream({ toString: () => 'gzip' }) instanceof CompressionStream",
+             "true");
+}
+
+TEST_F(CompressionTest, RoundTripsEveryFormat) {
+  EXPECT_EQ(SettleLines(R"js(
+    (async () => {
+      const lines = [];
+      const big = sample(3 * 1024 * 1024 + 17);
+      for (const format of ['gzip', 'deflate', 'deflate-raw']) {
+        const cases = {
+          empty: [],
+          'empty chunk': [new Uint8Array(0)],
+          byte: [new Uint8Array([42])],
+          text: [new TextEncoder().encode('hello '), new TextEncoder().encode('world')],
+          big: [big],
+          'big in pieces': Array.from({ length: 50 }, (_, i) =>
+              big.subarray(i * 65536, Math.min(big.length, (i + 1) * 65536))),
+        };
+        const results = [];
+        for (const [name, chunks] of Object.entries(cases)) {
+          const input = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+          let offset = 0;
+          for (const chunk of chunks) { input.set(chunk, offset); offset += chunk.length; }
+          const compressed = await compress(format, chunks);
+          const output = await decompress(format, [compressed]);
+          results.push(`${name}:${same(input, output) ? 'same' : 'DIFFERENT'}`);
+        }
+        lines.push(`${format} ${results.join(' ')}`);
+      }
+      globalThis.result = lines;
+    })();
+  )js"),
+            "gzip empty:same empty chunk:same byte:same text:same big:same big in pieces:same\n"
+            "deflate empty:same empty chunk:same byte:same text:same big:same "
+            "big in pieces:same\n"
+            "deflate-raw empty:same empty chunk:same byte:same text:same big:same "
+            "big in pieces:same");
+  EXPECT_EQ(RunLoopThenEval("0", "compressionResources()"), "0");
+}
+
+TEST_F(CompressionTest, TakesEveryBufferSource) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const backing = new ArrayBuffer(16);
+      new Uint8Array(backing).set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+      const chunks = [
+        backing.slice(0, 2),                 // ArrayBuffer
+        new DataView(backing, 2, 2),         // DataView
+        new Int16Array(backing, 4, 2),       // a typed array of wider elements
+        new Uint8Array(backing, 8, 3),       // a view into a larger buffer
+        new Float64Array(0),                 // empty
+        new Uint8ClampedArray(backing, 11),  // to the buffer's end
+      ];
+      const compressed = await compress('gzip', chunks);
+      const output = await decompress('gzip', [compressed]);
+      globalThis.result = [...output].join(',');
+    })();
+  )js"),
+            "'0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15'");
+}
+
+TEST_F(CompressionTest, ReadsWhatPythonsZlibWrote) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const lines = [];
+      for (const format of ['gzip', 'deflate', 'deflate-raw']) {
+        const whole = text(await decompress(format, [interop[format]]));
+        // The same bytes a byte at a time.
+        const bytes = [...interop[format]].map((byte) => new Uint8Array([byte]));
+        const byByte = text(await decompress(format, bytes));
+        lines.push(`${format}:${whole === interopText}:${byByte === interopText}`);
+      }
+      lines.push(JSON.stringify(text(await decompress('gzip', [namedGzip]))));
+      globalThis.result = lines.join(' ');
+    })();
+  )js"),
+            "'gzip:true:true deflate:true:true deflate-raw:true:true \"named member\\\\n\"'");
+}
+
+TEST_F(CompressionTest, WritesWhatZlibWrites) {
+  // The same library at the same level (6) makes the same bytes as Python's zlib; gzip's
+  // header has mtime 0 and OS 3 (Unix), as Python's zlib.compressobj writes it.
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const input = new TextEncoder().encode(interopText);
+      const lines = [];
+      for (const format of ['gzip', 'deflate', 'deflate-raw']) {
+        const output = await compress(format, [input]);
+        lines.push(`${format}:${same(output, interop[format])}`);
+      }
+      globalThis.result = lines.join(' ');
+    })();
+  )js"),
+            "'gzip:true deflate:true deflate-raw:true'");
+}
+
+TEST_F(CompressionTest, BadChunksErrorTheStream) {
+  EXPECT_EQ(SettleLines(R"js(
+    (async () => {
+      const bad = {
+        undefined: undefined, null: null, number: 3.14, string: 'text', object: {},
+        array: [1, 2, 3], SharedArrayBuffer: new SharedArrayBuffer(4),
+        'shared view': new Uint8Array(new SharedArrayBuffer(4)),
+      };
+      const lines = [];
+      for (const Stream of [CompressionStream, DecompressionStream]) {
+        for (const [name, chunk] of Object.entries(bad)) {
+          const stream = new Stream('deflate');
+          const writer = stream.writable.getWriter();
+          const reading = outcome(stream.readable.getReader().read());
+          const written = await outcome(writer.write(chunk));
+          const read = await reading;
+          lines.push(`${name}: ${written}${read === written ? '' : ` (read: ${read})`}`);
+        }
+      }
+      lines.push(`open: ${compressionResources()}`);
+      globalThis.result = lines;
+    })();
+  )js"),
+            "undefined: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "null: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk is "
+            "not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "number: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "string: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "object: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "array: TypeError: Failed to execute 'write' on 'CompressionStream': The chunk is "
+            "not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "SharedArrayBuffer: TypeError: Failed to execute 'write' on 'CompressionStream': "
+            "The chunk is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "shared view: TypeError: Failed to execute 'write' on 'CompressionStream': The "
+            "chunk is a view on a SharedArrayBuffer, which is not allowed.\n"
+            "undefined: TypeError: Failed to execute 'write' on 'DecompressionStream': The "
+            "chunk is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "null: TypeError: Failed to execute 'write' on 'DecompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "number: TypeError: Failed to execute 'write' on 'DecompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "string: TypeError: Failed to execute 'write' on 'DecompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "object: TypeError: Failed to execute 'write' on 'DecompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "array: TypeError: Failed to execute 'write' on 'DecompressionStream': The chunk "
+            "is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "SharedArrayBuffer: TypeError: Failed to execute 'write' on 'DecompressionStream': "
+            "The chunk is not of type '(ArrayBuffer or ArrayBufferView)'.\n"
+            "shared view: TypeError: Failed to execute 'write' on 'DecompressionStream': The "
+            "chunk is a view on a SharedArrayBuffer, which is not allowed.\n"
+            "open: 0");
+}
+
+TEST_F(CompressionTest, CorruptTrailingAndTruncatedInputErrorTheStream) {
+  EXPECT_EQ(SettleLines(R"js(
+    (async () => {
+      const lines = [];
+      // The read's outcome; the close's and the writes' when they differ from it.
+      const check = async (name, format, chunks) => {
+        const stream = new DecompressionStream(format);
+        const writer = stream.writable.getWriter();
+        const writes = chunks.map((chunk) => outcome(writer.write(chunk)));
+        const closed = outcome(writer.close());
+        const read = await outcome(bytesOf(stream.readable));
+        const others = [`close ${await closed}`,
+                        ...(await Promise.all(writes)).map((w, i) => `write ${i} ${w}`)]
+            .filter((line) => !line.endsWith(read));
+        lines.push(`${name}: ${read}${others.length ? ` (${others.join('; ')})` : ''}`);
+      };
+      await check('garbage gzip', 'gzip', [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])]);
+      await check('garbage deflate', 'deflate', [new Uint8Array([0x78, 0x9c, 0xff, 0xff])]);
+      await check('bad checksum', 'deflate', [(() => {
+        const bytes = interop['deflate'].slice();
+        bytes[bytes.length - 1] ^= 1;
+        return bytes;
+      })()]);
+      await check('gzip as deflate', 'deflate', [interop['gzip']]);
+      await check('trailing byte', 'gzip', [new Uint8Array([...interop['gzip'], 0])]);
+      await check('trailing chunk', 'deflate', [interop['deflate'], new Uint8Array([1])]);
+      await check('second member', 'gzip', [interop['gzip'], interop['gzip']]);
+      await check('empty chunk after end', 'deflate-raw',
+                  [interop['deflate-raw'], new Uint8Array(0)]);
+      await check('truncated', 'gzip', [interop['gzip'].subarray(0, 40)]);
+      await check('truncated trailer', 'deflate',
+                  [interop['deflate'].subarray(0, interop['deflate'].length - 1)]);
+      await check('empty', 'deflate-raw', []);
+      await check('preset dictionary', 'deflate', [presetDictionary]);
+      lines.push(`open: ${compressionResources()}`);
+      globalThis.result = lines;
+    })();
+  )js"),
+            "garbage gzip: TypeError: The compressed data was not valid: incorrect header "
+            "check.\n"
+            "garbage deflate: TypeError: The compressed data was not valid: invalid block "
+            "type.\n"
+            "bad checksum: TypeError: The compressed data was not valid: incorrect data "
+            "check.\n"
+            "gzip as deflate: TypeError: The compressed data was not valid: incorrect header "
+            "check.\n"
+            "trailing byte: TypeError: Junk found after end of compressed data.\n"
+            "trailing chunk: TypeError: Junk found after end of compressed data. (write 0 ok)\n"
+            "second member: TypeError: Junk found after end of compressed data. (write 0 ok)\n"
+            "empty chunk after end: ok\n"
+            "truncated: TypeError: Compressed input was truncated. (write 0 ok)\n"
+            "truncated trailer: TypeError: Compressed input was truncated. (write 0 ok)\n"
+            "empty: TypeError: Compressed input was truncated.\n"
+            "preset dictionary: TypeError: The compressed data was not valid: a preset "
+            "dictionary is required.\n"
+            "open: 0");
+}
+
+TEST_F(CompressionTest, OutputComesInChunksOfAtMost64KiB) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      // 8 MiB of zeros deflate to about 8 KiB, which inflate back in full 64 KiB chunks.
+      const zeros = new Uint8Array(8 * 1024 * 1024);
+      const stream = new CompressionStream('gzip');
+      const writer = stream.writable.getWriter();
+      writer.write(zeros);
+      writer.close();
+      const compressed = await bytesOf(stream.readable);
+      const inflated = new DecompressionStream('gzip');
+      const inflatedWriter = inflated.writable.getWriter();
+      inflatedWriter.write(compressed.bytes);
+      inflatedWriter.close();
+      const { bytes, sizes } = await bytesOf(inflated.readable);
+      // Incompressible input: the compressed output is larger than one chunk.
+      const noise = new Uint8Array(1024 * 1024);
+      crypto.getRandomValues(noise.subarray(0, 65536));
+      for (let i = 65536; i < noise.length; i += 65536) {
+        crypto.getRandomValues(noise.subarray(i, i + 65536));
+      }
+      const noisy = new CompressionStream('deflate-raw');
+      const noisyWriter = noisy.writable.getWriter();
+      noisyWriter.write(noise);
+      noisyWriter.close();
+      const noisyOut = await bytesOf(noisy.readable);
+      globalThis.result = [
+        compressed.bytes.length < 16384,
+        bytes.length, bytes.every((b) => b === 0),
+        sizes.length, sizes.every((size) => size === 65536),
+        noisyOut.bytes.length > noise.length, Math.max(...noisyOut.sizes),
+        noisyOut.sizes.length > 16,
+        same(await decompress('deflate-raw', [noisyOut.bytes]), noise),
+      ];
+    })();
+  )js"),
+            "[\n  true,  8388608,\n  true,  128,\n  true,  true,\n  65536, true,\n  true\n]");
+}
+
+TEST_F(CompressionTest, TransformPausesForASlowReader) {
+  // 64 MiB of zeros compress to about 64 KiB. Written to a DecompressionStream whose
+  // reader reads once and then waits, the transform stops after a few chunks (the write
+  // stays pending) instead of inflating everything into the readable side's queue; reading
+  // on takes it to the end.
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const bomb = await compress('deflate', [new Uint8Array(64 * 1024 * 1024)]);
+      const stream = new DecompressionStream('deflate');
+      const writer = stream.writable.getWriter();
+      let writeSettled = false;
+      const write = writer.write(bomb).then(() => { writeSettled = true; });
+      // One read starts the transform (a TransformStream waits for its reader).
+      const reader = stream.readable.getReader();
+      let total = (await reader.read()).value.length;
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+      const pausedBeforeReading = !writeSettled;
+      let largest = total;
+      let reads = 1;
+      const reading = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          reads++;
+          total += value.length;
+          largest = Math.max(largest, value.length);
+        }
+      })();
+      await write;
+      await writer.close();
+      await reading;
+      globalThis.result = [bomb.length < 100000, pausedBeforeReading, total, largest, reads,
+                           compressionResources()];
+    })();
+  )js"),
+            "[ true, true, 67108864, 65536, 1024, 0 ]");
+}
+
+TEST_F(CompressionTest, PipesThroughBothStreams) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const input = sample(1024 * 1024);
+      const source = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < input.length; i += 10000) {
+            controller.enqueue(input.slice(i, i + 10000));
+          }
+          controller.close();
+        },
+      });
+      const output = await bytesOf(source
+          .pipeThrough(new CompressionStream('gzip'))
+          .pipeThrough(new DecompressionStream('gzip')));
+      globalThis.result = [same(output.bytes, input), compressionResources()];
+    })();
+  )js"),
+            "[ true, 0 ]");
+}
+
+// Peak resident memory over a 256 MiB compress -> decompress round trip stays within
+// 64 MiB of where it started: output is made in 64 KiB chunks and the transforms wait for
+// the reader instead of buffering.
+TEST_F(CompressionTest, CompressesABlobsStream) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const blob = new Blob(['kiln ', 'blob '.repeat(1000)]);
+      const gzipped = await bytesOf(blob.stream().pipeThrough(new CompressionStream('gzip')));
+      const back = new Blob([gzipped.bytes]).stream()
+          .pipeThrough(new DecompressionStream('gzip'));
+      const text = await new Blob([(await bytesOf(back)).bytes]).text();
+      globalThis.result = [gzipped.bytes.length < 100, text === 'kiln ' + 'blob '.repeat(1000)];
+    })();
+  )js"),
+            "[ true, true ]");
+}
+
+TEST_F(CompressionTest, LongRoundTripKeepsMemoryBounded) {
+#ifdef KILN_UNDER_ASAN
+  GTEST_SKIP() << "AddressSanitizer's quarantine keeps freed memory resident";
+#endif
+  auto resident_kib = [] {
+    long pages = 0;
+    long resident = 0;
+    FILE* statm = std::fopen("/proc/self/statm", "r");
+    if (statm == nullptr) return 0L;
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+    return resident * 4;
+  };
+  long start = resident_kib();
+  std::atomic<bool> running{true};
+  std::atomic<long> peak{start};
+  std::thread sampler([&] {
+    while (running.load()) {
+      long now = resident_kib();
+      if (now > peak.load()) peak.store(now);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::string result = Settle(R"js(
+    (async () => {
+      // Zeros: about 1000:1, so each 64 KiB chunk of compressed data inflates to some
+      // 64 MiB at once (the case that needs the transform to wait for the reader).
+      const total = 256 * 1024 * 1024;
+      let produced = 0;
+      const source = new ReadableStream({
+        pull(controller) {
+          if (produced === total) return controller.close();
+          controller.enqueue(new Uint8Array(65536));
+          produced += 65536;
+        },
+      }, { highWaterMark: 0 });
+      // The compressed data regrouped in 64 KiB chunks, as a file read would give it.
+      let received = 0;
+      let nonZero = 0;
+      let compressedBytes = 0;
+      let pending = new Uint8Array(65536);
+      let filled = 0;
+      const regroup = new TransformStream({
+        transform(chunk, controller) {
+          compressedBytes += chunk.length;
+          for (let offset = 0; offset < chunk.length;) {
+            const taken = Math.min(65536 - filled, chunk.length - offset);
+            pending.set(chunk.subarray(offset, offset + taken), filled);
+            filled += taken;
+            offset += taken;
+            if (filled === 65536) {
+              controller.enqueue(pending);
+              pending = new Uint8Array(65536);
+              filled = 0;
+            }
+          }
+        },
+        flush(controller) {
+          if (filled > 0) controller.enqueue(pending.subarray(0, filled));
+        },
+      });
+      for await (const chunk of source.pipeThrough(new CompressionStream('gzip'))
+                     .pipeThrough(regroup).pipeThrough(new DecompressionStream('gzip'))) {
+        received += chunk.length;
+        for (let i = 0; i < chunk.length; i += 4096) nonZero |= chunk[i];
+      }
+      globalThis.result = [received, nonZero, compressedBytes < total / 1000];
+    })();
+  )js");
+  running.store(false);
+  sampler.join();
+  EXPECT_EQ(result, "[ 268435456, 0, true ]");
+  std::printf("resident memory: %ld KiB at the start, %ld KiB at the peak\n", start,
+              peak.load());
+  EXPECT_LT(peak.load() - start, 64 * 1024) << "start " << start << " KiB, peak " << peak.load()
+                                             << " KiB";
+}
+
+TEST_F(CompressionTest, CancelAndAbortReleaseTheZlibState) {
+  EXPECT_EQ(SettleLines(R"js(
+    (async () => {
+      const lines = [];
+      // Canceling the readable side.
+      const canceled = new CompressionStream('gzip');
+      canceled.writable.getWriter().write(sample(1000)).catch(() => {});
+      await canceled.readable.cancel(new Error('no more'));
+      lines.push(`cancel: ${compressionResources()}`);
+      // Aborting the writable side.
+      const aborted = new DecompressionStream('gzip');
+      const abortedWriter = aborted.writable.getWriter();
+      await abortedWriter.abort(new Error('stop'));
+      lines.push(`abort: ${compressionResources()} ${
+          await outcome(aborted.readable.getReader().read())}`);
+      // Canceling while the transform waits for the reader (a large inflation).
+      const bomb = await compress('gzip', [new Uint8Array(16 * 1024 * 1024)]);
+      const paused = new DecompressionStream('gzip');
+      const pausedWriter = paused.writable.getWriter();
+      const write = outcome(pausedWriter.write(bomb));
+      const reader = paused.readable.getReader();
+      await reader.read();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await reader.cancel(new Error('enough'));
+      lines.push(`cancel while paused: ${compressionResources()} write ${await write}`);
+      // A pipe aborted by a signal.
+      const controller = new AbortController();
+      const source = new ReadableStream({ pull(c) { c.enqueue(sample(65536)); } });
+      const piped = source.pipeThrough(new CompressionStream('deflate'),
+                                       { signal: controller.signal });
+      const pipedReader = piped.getReader();
+      await pipedReader.read();
+      controller.abort();
+      const pipedRead = await outcome((async () => { for (;;) {
+        if ((await pipedReader.read()).done) return;
+      } })());
+      lines.push(`signal: ${compressionResources()} ${pipedRead}`);
+      // The end of the stream and an error release it too.
+      await compress('deflate', [sample(10)]);
+      await outcome(decompress('deflate', [new Uint8Array([1, 2, 3])]));
+      lines.push(`end and error: ${compressionResources()}`);
+      globalThis.result = lines;
+    })();
+  )js"),
+            "cancel: 0\n"
+            "abort: 0 Error: stop\n"
+            "cancel while paused: 0 write Error: enough\n"
+            "signal: 0 DOMException: signal is aborted without reason\n"
+            "end and error: 0");
+}
+
+TEST_F(CompressionTest, AbandonedStreamsAreReleasedByGarbageCollection) {
+  EXPECT_EQ(Settle(R"js(
+    (() => {
+      for (let i = 0; i < 5; i++) {
+        const compressor = new CompressionStream('gzip');
+        compressor.writable.getWriter().write(sample(100));
+        new DecompressionStream('deflate');
+      }
+    })();
+    globalThis.result = compressionResources();
+  )js"),
+            "10");
+  EXPECT_EQ(CollectGarbageThenEval("compressionResources()"), "0");
+}
+
+TEST_F(CompressionTest, StreamsInUseAreNotCollected) {
+  EXPECT_EQ(Settle(R"js(
+    globalThis.kept = new CompressionStream('gzip').readable;
+    globalThis.keptStream = new DecompressionStream('gzip');
+    globalThis.keptWriter = keptStream.writable.getWriter();
+    globalThis.result = compressionResources();
+  )js"),
+            "2");
+  EXPECT_EQ(CollectGarbageThenEval("compressionResources()"), "2");
+  // Still usable; the one read to its end is released.
+  EXPECT_EQ(Settle(R"js(
+    keptWriter.write(interop['gzip']);
+    keptWriter.close();
+    bytesOf(keptStream.readable).then(({ bytes }) => {
+      globalThis.result = [text(bytes) === interopText, compressionResources()];
+    });
+  )js"),
+            "[ true, 1 ]");
+}
+
+}  // namespace
+}  // namespace kiln::compression

@@ -1,0 +1,586 @@
+// The file extension: Blob (parts, types, endings, slicing, reading, sharing of bytes),
+// File, FormData, FileReader and ProgressEvent, the multipart/form-data and urlencoded
+// codecs, WebIDL errors and console output.
+#include "ext/crypto/crypto_extension.h"
+#include "ext/encoding/encoding_extension.h"
+#include "ext/file/file_extension.h"
+#include "ext/file/file_testing_extension.h"
+#include "ext/streams/streams_extension.h"
+#include "ext/timers/timers_extension.h"
+#include "ext/url/url_extension.h"
+#include "ext/web/web_extension.h"
+#include "ext/webidl/webidl_extension.h"
+
+#include <string>
+
+#include "core/runtime.h"
+#include "core/testing/runtime_fixture.h"
+#include "gtest/gtest.h"
+
+namespace kiln::file {
+namespace {
+
+// The `kiln` command's extensions (so the _snapshot twin starts from the command's snapshot,
+// which holds the file extension evaluated) and the test-only file_testing on top.
+class FileTest : public testing::RuntimeTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = {&extensions::crypto(),   &extensions::webidl(),  &extensions::timers(),
+                          &extensions::web(),      &extensions::encoding(), &extensions::url(),
+                          &extensions::streams(),  &extensions::file(),
+                          &extensions::file_testing()};
+    return options;
+  }
+
+  // Runs `setup` (which sets globalThis.result, possibly later), the loop, then reads it.
+  std::string Settle(const std::string& setup) { return RunLoopThenEval(setup); }
+};
+
+TEST_F(FileTest, BlobFromEveryKindOfPart) {
+  EXPECT_EQ(Settle(R"js(
+    const buffer = new Uint8Array([1, 2, 3, 4, 5, 6]).buffer;
+    const b = new Blob([
+      'hé', buffer, new Uint16Array(buffer, 2, 1), new DataView(buffer, 4, 2),
+      new Blob(['!']), '\uD800',
+    ]);
+    b.bytes().then((bytes) => { globalThis.result = [b.size, b.type, Array.from(bytes)]; });
+  )js"),
+            "[\n  17,\n  '',\n  [\n    104, 195, 169, 1, 2, 3,  4,\n      5,   6,   3, 4, 5, 6, 33,\n"
+            "    239, 191, 189\n  ]\n]");
+  // No parts, undefined parts, objects converted with toString.
+  ExpectEval("[new Blob().size, new Blob(undefined).size, new Blob([{ toString() { return 'x'; } }, 1]).size]",
+             "[ 0, 0, 2 ]");
+  // Any iterable is a sequence.
+  ExpectEval("new Blob(new Set(['ab', 'c'])).size", "3");
+}
+
+TEST_F(FileTest, BlobCopiesBuffersAtConstruction) {
+  EXPECT_EQ(Settle(R"js(
+    const bytes = new Uint8Array([1, 2, 3]);
+    const b = new Blob([bytes]);
+    bytes[0] = 9;
+    b.arrayBuffer().then((buffer) => {
+      const view = new Uint8Array(buffer);
+      view[1] = 7;  // the result is the caller's: the Blob keeps its bytes
+      return b.bytes().then((again) => {
+        globalThis.result = [Array.from(view), Array.from(again), buffer.byteLength];
+      });
+    });
+  )js"),
+            "[ [ 1, 7, 3 ], [ 1, 2, 3 ], 3 ]");
+}
+
+TEST_F(FileTest, DetachedBuffersHoldNoBytes) {
+  ExpectEval(R"js({
+    const buffer = new ArrayBuffer(8);
+    const view = new Uint8Array(buffer, 2);
+    const dataView = new DataView(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    [new Blob([buffer]).size, new Blob([view]).size, new Blob([dataView]).size]
+  })js",
+             "[ 0, 0, 0 ]");
+}
+
+TEST_F(FileTest, TypeIsLowercasedPrintableAscii) {
+  ExpectEval(R"js([
+    new Blob([], { type: 'Text/HTML; Charset=UTF-8' }).type,
+    new Blob([], { type: 'a\u00e9' }).type,
+    new Blob([], { type: 'a\x1f' }).type,
+    new Blob([], { type: 'a\x7f' }).type,
+    new Blob([], { type: null }).type,
+  ])js",
+             "[ 'text/html; charset=utf-8', '', '', '', 'null' ]");
+}
+
+TEST_F(FileTest, NativeEndings) {
+  EXPECT_EQ(Settle(R"js(
+    Promise.all([
+      new Blob(['a\r\nb\rc\nd'], { endings: 'native' }).text(),
+      new Blob(['a\r\nb\rc\nd']).text(),
+      new Blob(['a\r\nb'], { endings: 'transparent' }).text(),
+    ]).then((texts) => { globalThis.result = texts.map((t) => JSON.stringify(t)); });
+  )js"),
+            "[ '\"a\\\\nb\\\\nc\\\\nd\"', '\"a\\\\r\\\\nb\\\\rc\\\\nd\"', "
+            "'\"a\\\\r\\\\nb\"' ]");
+}
+
+TEST_F(FileTest, SliceClampsAndSharesBytes) {
+  EXPECT_EQ(Settle(R"js(
+    const b = new Blob(['abc', 'def', new Blob(['ghi']), 'jkl'], { type: 'x/y' });
+    const cases = [
+      b.slice(), b.slice(1), b.slice(-4), b.slice(2, 7), b.slice(-5, -2), b.slice(7, 2),
+      b.slice(100), b.slice(-100, 2), b.slice(1, 11).slice(2, -1), b.slice(0, 3, 'A/B'),
+      b.slice(0, 1, '\u0100'), b.slice(1.9, 3.5),
+    ];
+    Promise.all(cases.map((c) => c.text())).then((texts) => {
+      globalThis.result = texts.map((t, i) => `${t}|${cases[i].type}|${cases[i].size}`);
+    });
+  )js"),
+            "[\n  'abcdefghijkl||12',\n  'bcdefghijkl||11',\n  'ijkl||4',\n  'cdefg||5',\n"
+            "  'hij||3',\n  '||0',\n  '||0',\n  'ab||2',\n  'defghij||7',\n  'abc|a/b|3',\n"
+            "  'a||1',\n  'cd||2'\n]");
+}
+
+TEST_F(FileTest, TextDecodesUtf8AndDropsBom) {
+  EXPECT_EQ(Settle(R"js(
+    Promise.all([
+      new Blob([new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0xff])]).text(),
+      new Blob(['\u00e9', '\u{1F600}']).text(),
+      new Blob([new Uint8Array([0xf0, 0x9f]), new Uint8Array([0x98, 0x80])]).text(),
+    ]).then((texts) => { globalThis.result = texts; });
+  )js"),
+            "[ 'a\xEF\xBF\xBD', '\xC3\xA9\xF0\x9F\x98\x80', '\xF0\x9F\x98\x80' ]");
+}
+
+TEST_F(FileTest, FileHasNameAndLastModified) {
+  ExpectEval(R"js({
+    const f = new File(['abc'], 'a/b.txt', { type: 'TEXT/plain', lastModified: 42.9 });
+    [f.name, f.size, f.type, f.lastModified, f.webkitRelativePath, f instanceof Blob,
+     Object.getPrototypeOf(File) === Blob, Object.prototype.toString.call(f)]
+  })js",
+             "[ 'a/b.txt', 3, 'text/plain', 42, '', true, true, '[object File]' ]");
+  // lastModified defaults to the time of construction.
+  ExpectEval(R"js({
+    const before = Date.now();
+    const f = new File([], 'x');
+    const after = Date.now();
+    f.lastModified >= before && f.lastModified <= after
+  })js",
+             "true");
+  ExpectEval("new File([], '\\uD800').name === '\\uFFFD'", "true");
+  ExpectEval("new File([], 'x', { lastModified: new Date(5) }).lastModified", "5");
+}
+
+TEST_F(FileTest, ConstructorAndMethodErrors) {
+  ExpectThrows("new Blob(5)",
+               "TypeError: Failed to construct 'Blob': Argument 1 can not be converted to sequence.");
+  ExpectThrows("new Blob('abc')",
+               "TypeError: Failed to construct 'Blob': Argument 1 can not be converted to sequence.");
+  ExpectThrows("new Blob([], 5)",
+               "TypeError: Failed to construct 'Blob': Argument 2 can not be converted to "
+               "'BlobPropertyBag'.");
+  ExpectThrows("new Blob([], { endings: 'crlf' })",
+               "TypeError: Failed to construct 'Blob': The provided value 'crlf' is not a valid "
+               "enum value of type EndingType.");
+  ExpectThrows("new Blob([Symbol()])",
+               "TypeError: Failed to construct 'Blob': Argument 1, index 0 is a symbol, which cannot be "
+               "converted to a string.");
+  ExpectThrows("new Blob([new Uint8Array(new SharedArrayBuffer(4))])",
+               "TypeError: Failed to construct 'Blob': Argument 1, index 0 is a view on a SharedArrayBuffer, "
+               "which is not allowed.");
+  ExpectThrows("Blob()", "TypeError: Class constructor Blob cannot be invoked without 'new'");
+  ExpectThrows("new File([])",
+               "TypeError: Failed to construct 'File': 2 arguments required, but only 1 present.");
+  ExpectThrows("new File(null, 'x')",
+               "TypeError: Failed to construct 'File': Argument 1 can not be converted to sequence.");
+  ExpectThrows("new File([], 'x', { lastModified: 1n })",
+               "TypeError: Cannot convert a BigInt value to a number");
+  ExpectThrows("Blob.prototype.size", "TypeError: Illegal invocation");
+  ExpectThrows("Object.getOwnPropertyDescriptor(Blob.prototype, 'type').get.call({})",
+               "TypeError: Illegal invocation");
+  ExpectThrows("Blob.prototype.slice.call(new FormData())", "TypeError: Illegal invocation");
+  ExpectThrows("Object.getOwnPropertyDescriptor(File.prototype, 'name').get.call(new Blob())",
+               "TypeError: Illegal invocation");
+  ExpectThrows("new Blob().slice(Symbol())",
+               "TypeError: Cannot convert a Symbol value to a number");
+  // Promise-returning operations reject instead of throwing.
+  EXPECT_EQ(Settle(R"js(
+    Blob.prototype.text.call({}).catch((e) => { globalThis.result = String(e); });
+  )js"),
+            "'TypeError: Illegal invocation'");
+}
+
+TEST_F(FileTest, ConversionsHappenInOrder) {
+  ExpectEval(R"js({
+    const log = [];
+    new File([{ toString() { log.push('part'); return ''; } }],
+             { toString() { log.push('name'); return 'n'; } },
+             { get endings() { log.push('endings'); }, get lastModified() { log.push('lastModified'); },
+               get type() { log.push('type'); } });
+    log.join()
+  })js",
+             // BlobPropertyBag's members (sorted), then FilePropertyBag's.
+             "'part,name,endings,type,lastModified'");
+}
+
+TEST_F(FileTest, InterfacesLookLikeWebIdl) {
+  ExpectEval(R"js([
+    Object.keys(Blob.prototype).join(), Object.keys(File.prototype).join(),
+    Object.keys(FormData.prototype).join(), Object.keys(globalThis).includes('Blob'),
+    Object.getPrototypeOf(Blob) === Function.prototype, Blob.length, File.length,
+    FileReader.DONE, FormData.prototype[Symbol.iterator] === FormData.prototype.entries,
+  ])js",
+             "[\n  'size,type,slice,arrayBuffer,bytes,text,stream',\n"
+             "  'name,lastModified,webkitRelativePath',\n"
+             "  'append,delete,get,getAll,has,set,entries,keys,values,forEach',\n  false,\n"
+             "  true,\n  0,\n  2,\n  2,\n  true\n]");
+}
+
+TEST_F(FileTest, PrintsAsNode) {
+  ExpectEval("new Blob(['abc'])", "Blob { size: 3, type: '' }");
+  ExpectEval("new File(['abc'], 'a.txt', { lastModified: 1700000000000 })",
+             "File { size: 3, type: '', name: 'a.txt', lastModified: 1700000000000 }");
+  ExpectEval("({ x: { y: { z: new Blob([]), f: new File([], 'f') } } })",
+             "{ x: { y: { z: [Blob], f: [File] } } }");
+  ExpectEval("new FormData()", "FormData {}");
+  ExpectEval(R"js({
+    const f = new FormData();
+    f.append('a', '1');
+    f.append('a', '2');
+    f.append('a b', 'x');
+    f.append('__proto__', 'y');
+    f
+  })js",
+             "FormData {\n  a: [ '1', '2' ],\n  'a b': 'x',\n  ['__proto__']: 'y'\n}");
+}
+
+TEST_F(FileTest, FormDataOperations) {
+  ExpectEval(R"js({
+    const f = new FormData();
+    f.append('a', 1);
+    f.append('b', '2');
+    f.append('a', '3');
+    const r = [f.get('a'), f.getAll('a'), f.has('b'), f.has('c'), f.get('c')];
+    f.set('a', 'x');
+    r.push([...f]);
+    f.delete('b');
+    r.push([...f.keys()]);
+    f.set('new', 'n');
+    r.push([...f.values()]);
+    r
+  })js",
+             "[\n  '1',\n  [ '1', '3' ],\n  true,\n  false,\n  null,\n  [ [ 'a', 'x' ], [ 'b', '2' ] ],\n"
+             "  [ 'a' ],\n  [ 'x', 'n' ]\n]");
+  // Lone surrogates in names and values become U+FFFD.
+  ExpectEval(R"js({
+    const f = new FormData();
+    f.append('\uD800', '\uDC00x');
+    JSON.stringify([...f][0]) === JSON.stringify(['\uFFFD', '\uFFFDx'])
+  })js",
+             "true");
+  // Iterators see entries appended while iterating; forEach passes (value, key, form).
+  ExpectEval(R"js({
+    const f = new FormData();
+    f.append('a', '1');
+    const seen = [];
+    for (const [k] of f) { seen.push(k); if (seen.length < 3) f.append('k' + seen.length, ''); }
+    const each = [];
+    f.forEach(function (v, k, form) { each.push(k, form === f, this.t); }, { t: 1 });
+    [seen, each.length, Object.prototype.toString.call(f.entries())]
+  })js",
+             "[ [ 'a', 'k1', 'k2' ], 9, '[object FormData Iterator]' ]");
+}
+
+TEST_F(FileTest, FormDataBlobValuesBecomeFiles) {
+  ExpectEval(R"js({
+    const f = new FormData();
+    const blob = new Blob(['xyz'], { type: 'text/plain' });
+    const file = new File(['abc'], 'orig.txt', { type: 'a/b', lastModified: 7 });
+    f.append('b', blob);
+    f.append('named', blob, 'name.bin');
+    f.append('file', file);
+    f.append('renamed', file, 'new.txt');
+    f.set('s', blob, '\uD800');
+    const [b, named, same, renamed] = f.getAll('b').concat(f.getAll('named'), f.getAll('file'),
+                                                            f.getAll('renamed'));
+    [b instanceof File, b.name, b.type, b.size, named.name, same === file,
+     renamed !== file, renamed.name, renamed.type, renamed.lastModified, f.get('s').name]
+  })js",
+             "[\n  true,         'blob',\n  'text/plain', 3,\n  'name.bin',   true,\n"
+             "  true,         'new.txt',\n  'a/b',        7,\n  '\xEF\xBF\xBD'\n]");
+}
+
+TEST_F(FileTest, FormDataErrors) {
+  ExpectThrows("new FormData({})",
+               "TypeError: Failed to construct 'FormData': parameter 1 is not of type "
+               "'HTMLFormElement'.");
+  ExpectThrows("new FormData(null)",
+               "TypeError: Failed to construct 'FormData': parameter 1 is not of type "
+               "'HTMLFormElement'.");
+  ExpectEval("new FormData(undefined).has('x')", "false");
+  ExpectThrows("new FormData().append('a')",
+               "TypeError: Failed to execute 'append' on 'FormData': 2 arguments required, but "
+               "only 1 present.");
+  ExpectThrows("new FormData().append('a', 'b', 'c')",
+               "TypeError: Failed to execute 'append' on 'FormData': parameter 2 is not of type "
+               "'Blob'.");
+  ExpectThrows("new FormData().set('a', {}, undefined)",
+               "TypeError: Failed to execute 'set' on 'FormData': parameter 2 is not of type "
+               "'Blob'.");
+  ExpectThrows("new FormData().get()",
+               "TypeError: Failed to execute 'get' on 'FormData': 1 argument required, but only "
+               "0 present.");
+  ExpectThrows("FormData.prototype.has.call({}, 'a')", "TypeError: Illegal invocation");
+  ExpectThrows("FormData.prototype.entries.call(new Blob())", "TypeError: Illegal invocation");
+  ExpectThrows("new FormData().forEach(1)",
+               "TypeError: Failed to execute 'forEach' on 'FormData': Argument 1 is not of type "
+               "'Function'.");
+}
+
+TEST_F(FileTest, SerializesMultipartFormData) {
+  EXPECT_EQ(Settle(R"js(
+    const f = new FormData();
+    f.append('a\nb"c\r', 'line1\nline2\rline3\r\n');
+    f.append('file', new File(['\u00e9\0'], 'x"\n.txt', { type: 'Text/Plain' }));
+    f.append('bin', new Blob([new Uint8Array([0, 255])]));
+    const { body, contentType } = fileTesting.serializeFormData(f, 'BOUNDARY');
+    body.text().then((text) => {
+      globalThis.result = [contentType, body instanceof Blob, body.type, JSON.stringify(text)];
+    });
+  )js"),
+            "[\n  'multipart/form-data; boundary=BOUNDARY',\n  true,\n  '',\n"
+            "  '\"--BOUNDARY\\\\r\\\\nContent-Disposition: form-data; "
+            "name=\\\\\"a%0D%0Ab%22c%0D%0A\\\\\"\\\\r\\\\n\\\\r\\\\nline1\\\\r\\\\nline2\\\\r\\\\nline3\\\\r\\\\n"
+            "\\\\r\\\\n--BOUNDARY\\\\r\\\\nContent-Disposition: form-data; name=\\\\\"file\\\\\"; "
+            "filename=\\\\\"x%22%0A.txt\\\\\"\\\\r\\\\nContent-Type: text/plain\\\\r\\\\n\\\\r\\\\n"
+            "\xC3\xA9\\\\u0000\\\\r\\\\n--BOUNDARY\\\\r\\\\nContent-Disposition: form-data; "
+            "name=\\\\\"bin\\\\\"; filename=\\\\\"blob\\\\\"\\\\r\\\\nContent-Type: "
+            "application/octet-stream\\\\r\\\\n\\\\r\\\\n\\\\u0000\xEF\xBF\xBD\\\\r\\\\n--BOUNDARY--\\\\r\\\\n\"'\n]");
+  // A random boundary by default, different each time.
+  ExpectEval(R"js({
+    const a = fileTesting.serializeFormData(new FormData()).contentType;
+    const b = fileTesting.serializeFormData(new FormData()).contentType;
+    [a !== b, /^multipart\/form-data; boundary=[-\w]{27,70}$/.test(a)]
+  })js",
+             "[ true, true ]");
+  ExpectThrows("fileTesting.serializeFormData({})",
+               "TypeError: serializeFormData: argument 1 is not a FormData");
+}
+
+TEST_F(FileTest, LargeFileBodiesSitBetweenTheirHeaders) {
+  // A 4 MiB file: its bytes, then the closing CRLF and boundary.
+  EXPECT_EQ(Settle(R"js(
+    const f = new FormData();
+    const big = new Uint8Array(4 << 20).fill(7);
+    f.append('big', new File([big], 'big.bin'));
+    const { body } = fileTesting.serializeFormData(f, 'b');
+    body.slice(body.size - 4 - 9).text().then((tail) => {
+      globalThis.result = [body.size - (4 << 20), JSON.stringify(tail)];
+    });
+  )js"),
+            "[ 120, '\"\\\\u0007\\\\u0007\\\\u0007\\\\u0007\\\\r\\\\n--b--\\\\r\\\\n\"' ]");
+}
+
+TEST_F(FileTest, RoundTripsThroughTheParser) {
+  EXPECT_EQ(Settle(R"js(
+    const f = new FormData();
+    f.append('a\nb"c', 'v\u00e9\r\nw');
+    f.append('file', new File([new Uint8Array([0, 13, 10, 45, 45, 1])], 'n"\r.bin', { type: 'x/y' }));
+    f.append('empty', '');
+    f.append('typeless', new File(['t'], 't.txt'));
+    const { body, contentType } = fileTesting.serializeFormData(f);
+    body.arrayBuffer().then(async (bytes) => {
+      const parsed = fileTesting.parseMultipartFormData(bytes, contentType);
+      const file = parsed.get('file');
+      globalThis.result = [
+        [...parsed.keys()], parsed.get('a\nb"c'), file.name, file.type,
+        Array.from(await file.bytes()), parsed.get('empty'), parsed.get('typeless').type,
+      ];
+    });
+  )js"),
+            "[\n  [ 'a\\r\\nb\"c', 'file', 'empty', 'typeless' ],\n  null,\n  'n\"\\r.bin',\n"
+            "  'x/y',\n  [ 0, 13, 10, 45, 45, 1 ],\n  '',\n  'application/octet-stream'\n]");
+}
+
+TEST_F(FileTest, ParsesWhatOthersSend) {
+  ExpectEval(R"js({
+    const body = new TextEncoder().encode(
+        'preamble\r\n--XyZ  \r\n' +
+        'content-disposition: Form-Data; filename=up.txt; name="f"\r\n' +
+        'X-Other: ignored\r\n\r\n' +
+        'file body\r\n' +
+        '--XyZ\r\nContent-Disposition: form-data; name=plain\r\n\r\n\uFEFFtext\r\n' +
+        '--XyZ--\r\nepilogue');
+    const form = fileTesting.parseMultipartFormData(body, 'Multipart/Form-Data; charset=x; boundary="XyZ"');
+    const file = form.get('f');
+    [file.name, file.type, file.size, form.get('plain').length, form.get('plain').charCodeAt(0)]
+  })js",
+             "[ 'up.txt', 'text/plain', 9, 5, 65279 ]");
+  ExpectEval(R"js(
+    fileTesting.parseMultipartFormData(new TextEncoder().encode('--b--\r\n'),
+                                       'multipart/form-data;boundary=b').has('x')
+  )js",
+             "false");
+}
+
+TEST_F(FileTest, MalformedMultipartBodiesAreTypeErrors) {
+  const char* prefix = "TypeError: Failed to parse the body as multipart/form-data: ";
+  auto parse = [](const std::string& body, const std::string& type) {
+    return "fileTesting.parseMultipartFormData(new TextEncoder().encode(" + body + "), " + type +
+           ")";
+  };
+  ExpectThrows(parse("''", "'text/plain'"),
+               std::string(prefix) + "the Content-Type 'text/plain' is not multipart/form-data.");
+  ExpectThrows(parse("''", "'multipart/form-data'"),
+               std::string(prefix) + "the Content-Type has no boundary parameter.");
+  ExpectThrows(parse("''", "'multipart/form-data; boundary=\"\"'"),
+               std::string(prefix) + "the boundary must have 1 to 70 characters.");
+  ExpectThrows(parse("'no boundary here'", "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "the body does not contain the boundary.");
+  ExpectThrows(parse("'--b'", "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "the body ends without a closing boundary.");
+  ExpectThrows(parse("'--bx\\r\\n'", "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "a boundary is not followed by CRLF.");
+  ExpectThrows(parse("'--b\\r\\nContent-Disposition: form-data; name=a\\r\\n'",
+                     "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "a part's headers do not end with an empty line.");
+  ExpectThrows(parse("'--b\\r\\nno colon\\r\\n\\r\\n'", "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "malformed part header 'no colon'.");
+  ExpectThrows(parse("'--b\\r\\nX: y\\r\\n\\r\\nv\\r\\n--b--'", "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "a part has no Content-Disposition header.");
+  ExpectThrows(parse("'--b\\r\\nContent-Disposition: attachment; name=a\\r\\n\\r\\nv\\r\\n--b--'",
+                     "'multipart/form-data; boundary=b'"),
+               std::string(prefix) +
+                   "a part's Content-Disposition is 'attachment', not 'form-data'.");
+  ExpectThrows(parse("'--b\\r\\nContent-Disposition: form-data; filename=x\\r\\n\\r\\nv\\r\\n--b--'",
+                     "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "a part has no name in its Content-Disposition.");
+  ExpectThrows(parse("'--b\\r\\nContent-Disposition: form-data; name=\"a\\r\\n\\r\\nv\\r\\n--b--'",
+                     "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "unterminated quoted string in Content-Disposition.");
+  ExpectThrows(parse("'--b\\r\\nContent-Disposition: form-data; name=a\\r\\n\\r\\nvalue'",
+                     "'multipart/form-data; boundary=b'"),
+               std::string(prefix) + "the body ends without a closing boundary.");
+  ExpectThrows("fileTesting.parseMultipartFormData(5, 'multipart/form-data; boundary=b')",
+               "TypeError: parseMultipartFormData: the body must be an ArrayBuffer, a view or a "
+               "Blob");
+}
+
+TEST_F(FileTest, ParsesUrlencodedAndMimeTypes) {
+  ExpectEval(R"js([...fileTesting.parseUrlencodedFormData(
+      new TextEncoder().encode('a=1&b=%C3%A9+x&&c&a=2'))])js",
+             "[ [ 'a', '1' ], [ 'b', '\xC3\xA9 x' ], [ 'c', '' ], [ 'a', '2' ] ]");
+  ExpectEval(R"js({
+    const m = fileTesting.parseMimeType(' Text/HTML ;Charset="ut\\f-8";x=;charset=no; y = z ');
+    [m.essence, [...m.parameters]]
+  })js",
+             "[ 'text/html', [ [ 'charset', 'utf-8' ] ] ]");
+  ExpectEval("[fileTesting.parseMimeType('text'), fileTesting.parseMimeType('/x'), "
+             "fileTesting.parseMimeType('a b/c')]",
+             "[ null, null, null ]");
+}
+
+TEST_F(FileTest, FileReaderReadsEveryWay) {
+  EXPECT_EQ(Settle(R"js(
+    const blob = new Blob(['h\u00e9'], { type: 'text/plain' });
+    const read = (method, ...args) => new Promise((resolve) => {
+      const reader = new FileReader();
+      const events = [];
+      for (const type of ['loadstart', 'progress', 'load', 'loadend', 'error', 'abort']) {
+        reader.addEventListener(type, (e) => events.push(`${type}:${e.loaded}/${e.total}`));
+      }
+      reader.onloadend = () => resolve([reader.readyState, reader.result, events.join()]);
+      reader[method](...args);
+      events.push(`state ${reader.readyState}`);
+    });
+    Promise.all([
+      read('readAsText', blob), read('readAsText', new Blob([new Uint8Array([0xe9])]), 'latin1'),
+      read('readAsDataURL', blob), read('readAsBinaryString', blob),
+      read('readAsArrayBuffer', blob).then(([s, r, e]) => [s, Array.from(new Uint8Array(r)), e]),
+      read('readAsText', new Blob([])),
+    ]).then((results) => { globalThis.result = results; });
+  )js"),
+            "[\n  [\n    2,\n    'h\xC3\xA9',\n    'state 1,loadstart:0/3,progress:3/3,load:3/3,loadend:3/3'\n  ],\n"
+            "  [ 2, '\xC3\xA9', 'state 1,loadstart:0/1,progress:1/1,load:1/1,loadend:1/1' ],\n"
+            "  [\n    2,\n    'data:text/plain;base64,aMOp',\n"
+            "    'state 1,loadstart:0/3,progress:3/3,load:3/3,loadend:3/3'\n  ],\n"
+            "  [\n    2,\n    'h\xC3\x83\xC2\xA9',\n"
+            "    'state 1,loadstart:0/3,progress:3/3,load:3/3,loadend:3/3'\n  ],\n"
+            "  [\n    2,\n    [ 104, 195, 169 ],\n"
+            "    'state 1,loadstart:0/3,progress:3/3,load:3/3,loadend:3/3'\n  ],\n"
+            "  [ 2, '', 'state 1,loadstart:0/0,load:0/0,loadend:0/0' ]\n]");
+}
+
+TEST_F(FileTest, FileReaderAbortAndErrors) {
+  EXPECT_EQ(Settle(R"js(
+    const reader = new FileReader();
+    const events = [];
+    for (const type of ['loadstart', 'load', 'loadend', 'abort']) {
+      reader.addEventListener(type, () => events.push(type));
+    }
+    reader.readAsText(new Blob(['x']));
+    let busy;
+    try { reader.readAsText(new Blob(['y'])); } catch (e) { busy = `${e.name}: ${e.message}`; }
+    reader.abort();
+    setTimeout(() => {
+      globalThis.result = [events.join(), reader.readyState, reader.result, busy];
+    }, 20);
+  )js"),
+            "[\n  'abort,loadend',\n  2,\n  null,\n"
+            "  'InvalidStateError: The object is already busy reading Blobs.'\n]");
+  ExpectThrows("new FileReader().readAsText('x')",
+               "TypeError: Failed to execute 'readAsText' on 'FileReader': parameter 1 is not of "
+               "type 'Blob'.");
+  ExpectThrows("new FileReader().readAsArrayBuffer()",
+               "TypeError: Failed to execute 'readAsArrayBuffer' on 'FileReader': 1 argument "
+               "required, but only 0 present.");
+  ExpectThrows("FileReader.prototype.abort.call({})", "TypeError: Illegal invocation");
+  ExpectEval("[new ProgressEvent('p', { loaded: 2, total: 5, lengthComputable: true }).loaded, "
+             "new ProgressEvent('p').total, new ProgressEvent('p') instanceof Event]",
+             "[ 2, 0, true ]");
+  ExpectThrows("new ProgressEvent()",
+               "TypeError: Failed to construct 'ProgressEvent': 1 argument required, but only 0 "
+               "present.");
+}
+
+TEST_F(FileTest, StructuredCloneKeepsBytesTypeNameAndTime) {
+  EXPECT_EQ(Settle(R"js(
+    const blob = new Blob(['ab', new Uint8Array([0, 255])], { type: 'x/y' });
+    const file = new File(['\uD800z'], 'n.txt', { type: 'T/P', lastModified: 123 });
+    const copy = structuredClone({ blob, file, again: blob, list: [file] });
+    Promise.all([copy.blob.bytes(), copy.file.text()]).then(([bytes, text]) => {
+      globalThis.result = [
+        copy.blob !== blob, copy.blob instanceof Blob, copy.blob instanceof File,
+        copy.blob.size, copy.blob.type, Array.from(bytes), copy.again === copy.blob,
+        copy.file instanceof File, copy.file.name, copy.file.type, copy.file.lastModified,
+        text === '\uFFFDz', copy.list[0] === copy.file,
+      ];
+    });
+  )js"),
+            "[\n  true,\n  true,\n  false,\n  4,\n  'x/y',\n  [ 97, 98, 0, 255 ],\n  true,\n"
+            "  true,\n  'n.txt',\n  't/p',\n  123,\n  true,\n  true\n]");
+  // FormData is a platform object that is not serializable; the error names the class.
+  ExpectEval(R"js(
+    [new FormData(), [new Blob(), new FormData()]].map((value) => {
+      try {
+        structuredClone(value);
+        return 'cloned';
+      } catch (e) {
+        return `${e instanceof DOMException} ${e.name}: ${e.message}`;
+      }
+    })
+  )js",
+             "[\n  'true DataCloneError: #<FormData> could not be cloned.',\n"
+             "  'true DataCloneError: #<FormData> could not be cloned.'\n]");
+}
+
+TEST_F(FileTest, StreamIsAByteStreamOfTheBytes) {
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const blob = new Blob(['abc', new Uint8Array(70000).fill(65), 'z']);
+      const sizes = [];
+      let last;
+      for await (const chunk of blob.stream()) {
+        sizes.push(chunk.length);
+        last = chunk;
+      }
+      const reader = new Blob(['hello', ' world']).stream().getReader({ mode: 'byob' });
+      const reads = [];
+      for (const size of [4, 100, 1]) {
+        const { value, done } = await reader.read(new Uint8Array(size));
+        reads.push(`${new TextDecoder().decode(value)}|${done}`);
+      }
+      const empty = await new Blob().stream().getReader().read();
+      const canceled = new Blob(['x']).stream();
+      await canceled.cancel();
+      globalThis.result = [sizes, last instanceof Uint8Array, last[last.length - 1], reads,
+                           empty.done, blob.stream() instanceof ReadableStream];
+    })();
+  )js"),
+            "[\n  [ 65536, 4468 ],\n  true,\n  122,\n  [ 'hell|false', 'o world|false', '|true' ],\n"
+            "  true,\n  true\n]");
+}
+
+}  // namespace
+}  // namespace kiln::file
