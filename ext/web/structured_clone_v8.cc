@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/v8_util.h"
 #include "v8-value-serializer.h"
 #include "v8-wasm.h"
 
 namespace kiln::web {
 namespace {
-
-v8::Local<v8::String> OneByteLiteral(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(text.data()),
-                                    v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 // The serializer's buffer, kept by the thread between clones (up to kKeepBytes): a clone
 // of a large graph would otherwise grow a fresh buffer by reallocation every time.
@@ -84,7 +79,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
     if (dom_exception->IsFunction()) {
       dom_exception_ = dom_exception.As<v8::Function>();
       v8::Local<v8::Value> prototype;
-      if (dom_exception_->Get(context, OneByteLiteral(isolate, "prototype"))
+      if (dom_exception_->Get(context, OneByteString(isolate, "prototype"))
               .ToLocal(&prototype) &&
           prototype->IsObject()) {
         dom_exception_prototype_ = prototype.As<v8::Object>();
@@ -101,7 +96,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
       isolate_->ThrowException(v8::Exception::Error(message));
       return;
     }
-    v8::Local<v8::Value> argv[] = {message, OneByteLiteral(isolate_, "DataCloneError")};
+    v8::Local<v8::Value> argv[] = {message, OneByteString(isolate_, "DataCloneError")};
     v8::Local<v8::Object> error;
     // A failed construction left its own exception pending.
     if (dom_exception_->NewInstance(context_, 2, argv).ToLocal(&error)) {
@@ -158,7 +153,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
          kind != static_cast<uint32_t>(HostObjectKind::kSerializable)) ||
         !deserializer_->ReadUint32(&index) || index >= host_object_clones_.size()) {
       isolate->ThrowException(v8::Exception::Error(
-          OneByteLiteral(isolate, "structuredClone: unreadable host object record")));
+          OneByteString(isolate, "structuredClone: unreadable host object record")));
       return {};
     }
     return host_object_clones_[index].Get(isolate);
@@ -223,15 +218,15 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
     v8::Local<v8::Value> name;
     v8::Local<v8::Value> message;
     v8::Local<v8::Value> descriptor;
-    if (!original->Get(context_, OneByteLiteral(isolate_, "name")).ToLocal(&name) ||
-        !original->Get(context_, OneByteLiteral(isolate_, "message")).ToLocal(&message) ||
-        !original->GetOwnPropertyDescriptor(context_, OneByteLiteral(isolate_, "stack"))
+    if (!original->Get(context_, OneByteString(isolate_, "name")).ToLocal(&name) ||
+        !original->Get(context_, OneByteString(isolate_, "message")).ToLocal(&message) ||
+        !original->GetOwnPropertyDescriptor(context_, OneByteString(isolate_, "stack"))
              .ToLocal(&descriptor)) {
       return {};
     }
     v8::Local<v8::Value> stack;
     if (descriptor->IsObject() &&
-        !descriptor.As<v8::Object>()->Get(context_, OneByteLiteral(isolate_, "value"))
+        !descriptor.As<v8::Object>()->Get(context_, OneByteString(isolate_, "value"))
              .ToLocal(&stack)) {
       return {};
     }
@@ -239,7 +234,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
     v8::Local<v8::Object> clone;
     if (!dom_exception_->NewInstance(context_, 2, argv).ToLocal(&clone)) return {};
     if (!stack.IsEmpty() && stack->IsString() &&
-        clone->DefineOwnProperty(context_, OneByteLiteral(isolate_, "stack"), stack, v8::DontEnum)
+        clone->DefineOwnProperty(context_, OneByteString(isolate_, "stack"), stack, v8::DontEnum)
             .IsNothing()) {
       return {};
     }

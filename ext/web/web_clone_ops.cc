@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/v8_util.h"
 #include "ext/web/structured_clone_v8.h"
 #include "ops/external_string.h"
 #include "simdutf.h"
@@ -13,12 +14,6 @@
 
 namespace kiln::web {
 namespace {
-
-v8::Local<v8::String> OneByteLiteral(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(text.data()),
-                                    v8::NewStringType::kNormal, static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 // ---- base64 ----
 
@@ -60,7 +55,7 @@ struct ScratchRelease {
 
 v8::Local<v8::Value> ThrowInvalidStringLength(v8::Isolate* isolate) {
   isolate->ThrowException(
-      v8::Exception::RangeError(OneByteLiteral(isolate, "Invalid string length")));
+      v8::Exception::RangeError(OneByteString(isolate, "Invalid string length")));
   return {};
 }
 
@@ -134,7 +129,7 @@ int32_t op_web_clone_kind(v8::Local<v8::Value> value) {
 v8::Local<v8::Value> op_web_host_object_constructor(v8::Isolate* isolate) {
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::FunctionTemplate> constructor = v8::FunctionTemplate::New(isolate);
-  constructor->SetClassName(OneByteLiteral(isolate, "HostObject"));
+  constructor->SetClassName(OneByteString(isolate, "HostObject"));
   constructor->InstanceTemplate()->SetInternalFieldCount(1);
   v8::Local<v8::Function> function;
   if (!constructor->GetFunction(isolate->GetCurrentContext()).ToLocal(&function)) return {};
