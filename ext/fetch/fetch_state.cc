@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/version.h"
+#include "ext/fetch/curl_library.h"
 
 namespace kiln::fetch {
 namespace {
@@ -23,11 +24,6 @@ constexpr long kReceiveBufferSize = 64 * 1024;
 constexpr long kMaxHostConnections = 256;
 // Finished easy handles kept for the next requests (curl_easy_reset keeps their buffers).
 constexpr size_t kEasyPoolSize = 64;
-
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // The name of a curl error code for JavaScript's `cause.code`.
 std::string CurlCodeName(CURLcode code) {
@@ -63,7 +59,7 @@ std::string CurlCodeName(CURLcode code) {
 // A network error: an Error with curl's text and the code's name (fetch.js wraps it in
 // TypeError('fetch failed', { cause })).
 absl::Status NetworkError(CURLcode code, const char* error_text) {
-  std::string message = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+  std::string message = error_text[0] != '\0' ? error_text : Curl().easy_strerror(code);
   return ErrorOfClass("Error", message, CurlCodeName(code));
 }
 
@@ -135,10 +131,10 @@ FetchState::~FetchState() {
     // here is removed so curl_multi_cleanup finds no easy handle.
     std::vector<FetchRequest*> active(active_.begin(), active_.end());
     for (FetchRequest* request : active) Remove(request);
-    curl_multi_cleanup(multi_);
+    Curl().multi_cleanup(multi_);
     multi_ = nullptr;
   }
-  for (CURL* easy : easy_pool_) curl_easy_cleanup(easy);
+  for (CURL* easy : easy_pool_) Curl().easy_cleanup(easy);
   easy_pool_.clear();
   std::vector<Poll*> polls(polls_.begin(), polls_.end());
   for (Poll* poll : polls) ClosePoll(poll);
@@ -151,27 +147,29 @@ FetchState::~FetchState() {
 
 absl::Status FetchState::EnsureMulti() {
   if (multi_ != nullptr) return absl::OkStatus();
-  InitCurlOnce();
-  multi_ = curl_multi_init();
+  if (absl::StatusOr<const CurlLibrary*> loaded = LoadCurl(); !loaded.ok()) {
+    return loaded.status();
+  }
+  multi_ = Curl().multi_init();
   if (multi_ == nullptr) return absl::ResourceExhaustedError("curl_multi_init failed");
   timer_ = new uv_timer_t;
   uv_timer_init(state_.loop(), timer_);
   timer_->data = this;
   // Pending ops keep the loop alive; the transport's own handles do not.
   uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &FetchState::OnCurlSocket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &FetchState::OnCurlTimer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxHostConnections);
+  Curl().multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &FetchState::OnCurlSocket);
+  Curl().multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  Curl().multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &FetchState::OnCurlTimer);
+  Curl().multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  Curl().multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxHostConnections);
   return absl::OkStatus();
 }
 
 absl::Status FetchState::Add(FetchRequest* request) {
   if (absl::Status made = EnsureMulti(); !made.ok()) return made;
-  CURLMcode added = curl_multi_add_handle(multi_, request->easy());
+  CURLMcode added = Curl().multi_add_handle(multi_, request->easy());
   if (added != CURLM_OK) {
-    return absl::InternalError(absl::StrCat("curl_multi_add_handle: ", curl_multi_strerror(added)));
+    return absl::InternalError(absl::StrCat("curl_multi_add_handle: ", Curl().multi_strerror(added)));
   }
   active_.insert(request);
   ++requests_started_;
@@ -180,7 +178,7 @@ absl::Status FetchState::Add(FetchRequest* request) {
 
 void FetchState::Remove(FetchRequest* request) {
   if (active_.erase(request) == 0) return;
-  curl_multi_remove_handle(multi_, request->easy());
+  Curl().multi_remove_handle(multi_, request->easy());
   to_flush_.erase(std::remove(to_flush_.begin(), to_flush_.end(), request), to_flush_.end());
 }
 
@@ -192,16 +190,15 @@ CURL* FetchState::TakeEasyHandle() {
     easy_pool_.pop_back();
     return easy;
   }
-  InitCurlOnce();
-  return curl_easy_init();
+  return Curl().easy_init();
 }
 
 void FetchState::ReturnEasyHandle(CURL* easy) {
   if (easy_pool_.size() < kEasyPoolSize) {
-    curl_easy_reset(easy);
+    Curl().easy_reset(easy);
     easy_pool_.push_back(easy);
   } else {
-    curl_easy_cleanup(easy);
+    Curl().easy_cleanup(easy);
   }
 }
 
@@ -227,7 +224,7 @@ int FetchState::OnCurlSocket(CURL* /*easy*/, curl_socket_t socket, int what, voi
   if (what == CURL_POLL_REMOVE) {
     if (poll != nullptr) {
       self->ClosePoll(poll);
-      if (self->multi_ != nullptr) curl_multi_assign(self->multi_, socket, nullptr);
+      if (self->multi_ != nullptr) Curl().multi_assign(self->multi_, socket, nullptr);
     }
     return 0;
   }
@@ -242,7 +239,7 @@ int FetchState::OnCurlSocket(CURL* /*easy*/, curl_socket_t socket, int what, voi
     poll->handle.data = poll;
     uv_unref(reinterpret_cast<uv_handle_t*>(&poll->handle));
     self->polls_.insert(poll);
-    curl_multi_assign(self->multi_, socket, poll);
+    Curl().multi_assign(self->multi_, socket, poll);
   }
   int events = 0;
   if (what & CURL_POLL_IN) events |= UV_READABLE;
@@ -287,12 +284,12 @@ void FetchState::OnTimerFired(uv_timer_t* handle) {
 void FetchState::Act(curl_socket_t socket, int events) {
   if (multi_ == nullptr) return;
   int running = 0;
-  curl_multi_socket_action(multi_, socket, events, &running);
+  Curl().multi_socket_action(multi_, socket, events, &running);
   int left = 0;
-  while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+  while (CURLMsg* message = Curl().multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     FetchRequest* request = nullptr;
-    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &request);
+    Curl().easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &request);
     CURLcode result = message->data.result;
     if (request == nullptr) continue;
     Remove(request);
@@ -309,11 +306,14 @@ FetchRequest::FetchRequest(FetchState* owner, std::optional<SharedBytes> body, b
 FetchRequest::~FetchRequest() {
   if (!closed_) Release(absl::CancelledError("operation canceled"));
   if (easy_ != nullptr) owner_->ReturnEasyHandle(easy_);
-  curl_slist_free_all(header_list_);
+  if (header_list_ != nullptr) Curl().slist_free_all(header_list_);
 }
 
 absl::Status FetchRequest::Configure(const std::string& method, const std::string& url,
                                      const std::vector<std::string>& headers) {
+  if (absl::StatusOr<const CurlLibrary*> loaded = LoadCurl(); !loaded.ok()) {
+    return loaded.status();
+  }
   easy_ = owner_->TakeEasyHandle();
   if (easy_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
   if (headers.size() % 2 != 0) return absl::InvalidArgumentError("headers must be name/value pairs");
@@ -330,55 +330,55 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
     if (absl::EqualsIgnoreCase(*name, "content-type")) has_content_type = true;
     // "Name;" is curl's way of sending a header with an empty value.
     std::string line = value->empty() ? absl::StrCat(*name, ";") : absl::StrCat(*name, ": ", *value);
-    header_list_ = curl_slist_append(header_list_, line.c_str());
+    header_list_ = Curl().slist_append(header_list_, line.c_str());
   }
   // No "Expect: 100-continue" round trip; no Content-Type the caller did not ask for.
-  header_list_ = curl_slist_append(header_list_, "Expect:");
-  if (!has_content_type) header_list_ = curl_slist_append(header_list_, "Content-Type:");
+  header_list_ = Curl().slist_append(header_list_, "Expect:");
+  if (!has_content_type) header_list_ = Curl().slist_append(header_list_, "Content-Type:");
 
   static const std::string user_agent = absl::StrCat("kiln/", kKilnVersion);
-  curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
-  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_text_);
-  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // fetch.js follows redirects
-  curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
-  curl_easy_setopt(easy_, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-  curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, kReceiveBufferSize);
-  curl_easy_setopt(easy_, CURLOPT_USERAGENT, user_agent.c_str());
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
-  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &FetchRequest::OnHeaderLine);
-  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &FetchRequest::OnBodyBytes);
-  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  Curl().easy_setopt(easy_, CURLOPT_URL, url.c_str());
+  Curl().easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  Curl().easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_text_);
+  Curl().easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+  Curl().easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  Curl().easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // fetch.js follows redirects
+  Curl().easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  Curl().easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  Curl().easy_setopt(easy_, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  Curl().easy_setopt(easy_, CURLOPT_BUFFERSIZE, kReceiveBufferSize);
+  Curl().easy_setopt(easy_, CURLOPT_USERAGENT, user_agent.c_str());
+  Curl().easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
+  Curl().easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &FetchRequest::OnHeaderLine);
+  Curl().easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  Curl().easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &FetchRequest::OnBodyBytes);
+  Curl().easy_setopt(easy_, CURLOPT_WRITEDATA, this);
   if (const char* extra_ca = std::getenv("KILN_EXTRA_CA_CERTS"); extra_ca != nullptr && *extra_ca) {
     // The system store stays in use through its hashed directory.
-    curl_easy_setopt(easy_, CURLOPT_CAINFO, extra_ca);
-    curl_easy_setopt(easy_, CURLOPT_CAPATH, "/etc/ssl/certs");
+    Curl().easy_setopt(easy_, CURLOPT_CAINFO, extra_ca);
+    Curl().easy_setopt(easy_, CURLOPT_CAPATH, "/etc/ssl/certs");
   }
 
   if (method == "GET") {
-    curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+    Curl().easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
   } else if (method == "HEAD") {
-    curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+    Curl().easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   } else {
     static const char kEmpty[] = "";
     if (streamed_body_) {
-      curl_easy_setopt(easy_, CURLOPT_POST, 1L);
-      curl_easy_setopt(easy_, CURLOPT_READFUNCTION, &FetchRequest::OnUploadWanted);
-      curl_easy_setopt(easy_, CURLOPT_READDATA, this);
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
+      Curl().easy_setopt(easy_, CURLOPT_POST, 1L);
+      Curl().easy_setopt(easy_, CURLOPT_READFUNCTION, &FetchRequest::OnUploadWanted);
+      Curl().easy_setopt(easy_, CURLOPT_READDATA, this);
+      Curl().easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
     } else if (body_.has_value() || method == "POST" || method == "PUT") {
       // POST and PUT without a body send Content-Length: 0, as the standard says.
       const void* data = body_.has_value() && body_->size() > 0
                              ? static_cast<const void*>(body_->data()) : kEmpty;
       curl_off_t size = body_.has_value() ? static_cast<curl_off_t>(body_->size()) : 0;
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, size);
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, data);
+      Curl().easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, size);
+      Curl().easy_setopt(easy_, CURLOPT_POSTFIELDS, data);
     }
-    if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method != "POST") Curl().easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   return absl::OkStatus();
 }
@@ -386,7 +386,7 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
 void FetchRequest::UpdatePause() {
   if (!in_multi_) return;
   int mask = (paused_receiving_ ? CURLPAUSE_RECV : 0) | (paused_sending_ ? CURLPAUSE_SEND : 0);
-  curl_easy_pause(easy_, mask);
+  Curl().easy_pause(easy_, mask);
 }
 
 size_t FetchRequest::OnHeaderLine(char* data, size_t size, size_t count, void* self_ptr) {
@@ -646,7 +646,7 @@ Future<ByteBuffer> FetchRequest::ReadAll(OpState& state) {
   }
   std::vector<uint8_t> bytes;
   curl_off_t expected = -1;
-  if (easy_ != nullptr) curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  if (easy_ != nullptr) Curl().easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   if (expected > 0 && expected < (curl_off_t{1} << 34)) {
     bytes.reserve(static_cast<size_t>(expected));
   }
