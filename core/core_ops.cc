@@ -28,6 +28,36 @@ void op_report_exception(OpState& state, v8::Local<v8::Value> exception) {
   state.host().ReportUncaughtError(exception);
 }
 
+absl::Status op_wasm_streaming_set_url(OpState& state, ResourceId rid, std::string_view url) {
+  absl::StatusOr<WasmStreamingResource*> resource = state.resources().Get<WasmStreamingResource>(rid);
+  if (!resource.ok()) return resource.status();
+  (*resource)->streaming().SetUrl(url.data(), url.size());
+  return absl::OkStatus();
+}
+
+absl::Status op_wasm_streaming_feed(OpState& state, ResourceId rid, ByteView bytes) {
+  absl::StatusOr<WasmStreamingResource*> resource = state.resources().Get<WasmStreamingResource>(rid);
+  if (!resource.ok()) return resource.status();
+  (*resource)->streaming().OnBytesReceived(bytes.data, bytes.size);
+  return absl::OkStatus();
+}
+
+absl::Status op_wasm_streaming_finish(OpState& state, ResourceId rid) {
+  absl::StatusOr<std::unique_ptr<WasmStreamingResource>> resource =
+      state.resources().Take<WasmStreamingResource>(rid);
+  if (!resource.ok()) return resource.status();
+  (*resource)->streaming().Finish();
+  return absl::OkStatus();
+}
+
+absl::Status op_wasm_streaming_abort(OpState& state, ResourceId rid, v8::Local<v8::Value> error) {
+  absl::StatusOr<std::unique_ptr<WasmStreamingResource>> resource =
+      state.resources().Take<WasmStreamingResource>(rid);
+  if (!resource.ok()) return resource.status();
+  (*resource)->streaming().Abort(error);
+  return absl::OkStatus();
+}
+
 bool op_set_async_op_ref(OpState& state, uint32_t id, bool refed) {
   AsyncOps& async_ops = RuntimeOpState::Of(state).async_ops();
   if (refed) {

@@ -37,6 +37,33 @@ KILN_OP() Versions op_versions();
 // listener): OpHost::ReportUncaughtError.
 KILN_OP(nofast) void op_report_exception(OpState& state, v8::Local<v8::Value> exception);
 
+// WebAssembly.compileStreaming / instantiateStreaming (the WebAssembly Web API). V8 calls
+// the runtime's streaming callback with the argument; the runtime holds V8's compile job as
+// a "wasmStreaming" resource and calls `internals.wasmStreaming(source, rid)`, which an
+// extension (ext/fetch) sets: it checks the Response and feeds its body through these ops.
+// Finish and abort close the resource; so does closing it (the compile is then abandoned:
+// its promise never settles, which only happens when a runtime goes away).
+class WasmStreamingResource : public Resource {
+ public:
+  explicit WasmStreamingResource(std::shared_ptr<v8::WasmStreaming> streaming)
+      : streaming_(std::move(streaming)) {}
+  std::string name() const override { return "wasmStreaming"; }
+  v8::WasmStreaming& streaming() { return *streaming_; }
+
+ private:
+  std::shared_ptr<v8::WasmStreaming> streaming_;
+};
+// The response's URL, for V8's stack traces and caches (before the first bytes).
+KILN_OP() absl::Status op_wasm_streaming_set_url(OpState& state, ResourceId rid,
+                                                  std::string_view url);
+// The next chunk of the module's bytes.
+KILN_OP() absl::Status op_wasm_streaming_feed(OpState& state, ResourceId rid, ByteView bytes);
+// No more bytes: V8 settles the compile's promise with the module or a CompileError.
+KILN_OP() absl::Status op_wasm_streaming_finish(OpState& state, ResourceId rid);
+// Rejects the compile's promise with `error`.
+KILN_OP(nofast) absl::Status op_wasm_streaming_abort(OpState& state, ResourceId rid,
+                                                     v8::Local<v8::Value> error);
+
 // kiln.refOp / kiln.unrefOp: whether the pending async op `id` keeps the loop alive.
 // js/async.js only passes ids it holds as pending.
 KILN_OP() bool op_set_async_op_ref(OpState& state, uint32_t id, bool refed);

@@ -411,6 +411,9 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   isolate_->AddMessageListenerWithErrorLevel(&Runtime::OnUncaughtMessage,
                                              v8::Isolate::kMessageError);
   ModuleLoader::InstallIsolateCallbacks(isolate_);
+  // Before the context exists: V8 adds WebAssembly.compileStreaming and
+  // instantiateStreaming to a new context only when the isolate has this callback.
+  isolate_->SetWasmStreamingCallback(&Runtime::OnWasmStreaming);
   modules_ = std::make_unique<ModuleLoader>(isolate_);
   async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
   op_state_ = std::make_unique<RuntimeOpState>(isolate_, loop_, static_cast<OpHost*>(this),
@@ -1017,6 +1020,31 @@ bool Runtime::CallErrorHook(v8::Local<v8::Context> context, const char* name, in
     return false;
   }
   return handled->IsTrue();
+}
+
+void Runtime::OnWasmStreaming(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  Runtime* runtime = Runtime::From(isolate);
+  std::shared_ptr<v8::WasmStreaming> streaming = v8::WasmStreaming::Unpack(isolate, info.Data());
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Value> hook;
+  if (!runtime->GetInternal("wasmStreaming").ToLocal(&hook) || !hook->IsFunction()) {
+    streaming->Abort(v8::Exception::TypeError(OneByteString(
+        isolate, "WebAssembly streaming compilation needs a Response, and this runtime has no "
+                 "fetch extension")));
+    return;
+  }
+  ResourceTable& resources = runtime->op_state().resources();
+  ResourceId rid = resources.Add(std::make_unique<WasmStreamingResource>(streaming));
+  v8::Local<v8::Value> argv[] = {info[0], v8::Integer::NewFromUnsigned(isolate, rid.value)};
+  v8::TryCatch try_catch(isolate);
+  if (hook.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, argv).IsEmpty() &&
+      try_catch.CanContinue()) {
+    // The hook (an async function) threw before its first await: reject with that.
+    absl::StatusOr<std::unique_ptr<WasmStreamingResource>> open =
+        resources.Take<WasmStreamingResource>(rid);
+    if (open.ok()) (*open)->streaming().Abort(try_catch.Exception());
+  }
 }
 
 v8::MaybeLocal<v8::Value> Runtime::GetInternal(std::string_view name) {

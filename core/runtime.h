@@ -174,6 +174,9 @@ class Runtime : private OpHost {
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static void OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
   static void OnTurnEnd(uv_check_t* handle);
+  // V8's WebAssembly streaming callback (compileStreaming, instantiateStreaming): hands
+  // the argument and the compile job (a WasmStreamingResource) to internals.wasmStreaming.
+  static void OnWasmStreaming(const v8::FunctionCallbackInfo<v8::Value>& info);
 
   RuntimeOptions options_;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;

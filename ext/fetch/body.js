@@ -23,7 +23,8 @@ import {
   acquireReadableStreamDefaultReader, createReadableByteStream, isReadableStreamDisturbed,
   isReadableStreamLocked, readableByteStreamControllerClose,
   readableByteStreamControllerEnqueue, readableByteStreamControllerError,
-  readableStreamDefaultReaderRead, readableStreamStateOf, readableStreamTee,
+  readableStreamCancel, readableStreamDefaultReaderRead, readableStreamStateOf,
+  readableStreamTee,
 } from 'ext:streams/readable_stream.js';
 import { URLSearchParams } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
@@ -277,6 +278,34 @@ function consumeBytes(body) {
     return NativePromise.resolve(ReflectApply(TypedArrayPrototypeSlice, body.source, []));
   }
   return readAllBytes(body.stream);
+}
+
+// Reads the (usable) body chunk by chunk as it arrives: onChunk(Uint8Array) for each, in
+// order; a promise of undefined once the body ended, rejected with the stream's error or
+// what onChunk threw (the stream is then canceled).
+export function forEachBodyChunk(body, onChunk) {
+  return new NativePromise((resolve, reject) => {
+    const stream = body.streamState();
+    const reader = acquireReadableStreamDefaultReader(stream);
+    const request = {
+      chunkSteps(chunk) {
+        try {
+          if (!(chunk instanceof NativeUint8Array)) {
+            throw new NativeTypeError('The body stream produced a chunk that is not a Uint8Array');
+          }
+          onChunk(chunk);
+        } catch (error) {
+          readableStreamCancel(stream, error);
+          reject(error);
+          return;
+        }
+        readableStreamDefaultReaderRead(reader, request);
+      },
+      closeSteps() { resolve(undefined); },
+      errorSteps(error) { reject(error); },
+    };
+    readableStreamDefaultReaderRead(reader, request);
+  });
 }
 
 // "clone a body": the stream is teed; a bytes body shares its (never mutated) source.

@@ -20,6 +20,7 @@ import { innerRequestForUrl, innerRequestOf, Request, signalOf } from './request
 import {
   InnerResponse, isNullBodyStatus, isRedirectStatus, Response, responseFromInner,
 } from './response.js';
+import './wasm_streaming.js';
 
 const NativeTypeError = TypeError;
 const NativeError = Error;

@@ -659,5 +659,56 @@ TEST_F(FetchTest, HttpsAndHttp2) {
   unsetenv("KILN_EXTRA_CA_CERTS");
 }
 
+// ---- WebAssembly.compileStreaming / instantiateStreaming ----
+
+TEST_F(FetchTest, WasmStreamingFromTheNetwork) {
+  Expect("const { instance, module } = await WebAssembly.instantiateStreaming("
+         "    fetch(`${origin}/wasm`));"
+         "result = [module instanceof WebAssembly.Module, instance.exports.add(40, 2)];",
+         "[ true, 42 ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, WasmStreamingFromAResponseObject) {
+  Expect("const bytes = new Uint8Array(await (await fetch(`${origin}/wasm`)).arrayBuffer());"
+         "const module = await WebAssembly.compileStreaming(new Response(bytes,"
+         "    { headers: { 'Content-Type': ' APPLICATION/wasm ' } }));"
+         "result = WebAssembly.Module.exports(module);",
+         "[ { name: 'add', kind: 'function' } ]");
+  ExpectNoResources();
+}
+
+TEST_F(FetchTest, WasmStreamingRejections) {
+  // Each case rejects: a wrong or parametrised MIME type, a non-Response, a bad status, a
+  // used body, invalid bytes, a rejected source.
+  const char* kCases[][2] = {
+      {"fetch(`${origin}/wasm?type=application/octet-stream`)",
+       "TypeError: Failed to execute 'compile' on 'WebAssembly': Incorrect response MIME type. "
+       "Expected 'application/wasm'."},
+      {"fetch(`${origin}/wasm?type=application%2Fwasm%3Bx`)",
+       "TypeError: Failed to execute 'compile' on 'WebAssembly': Incorrect response MIME type. "
+       "Expected 'application/wasm'."},
+      {"42",
+       "TypeError: Failed to execute 'compile' on 'WebAssembly': An argument must be provided, "
+       "which must be a Response or Promise<Response> object"},
+      {"new Response('x', { status: 404, headers: { 'content-type': 'application/wasm' } })",
+       "TypeError: Failed to execute 'compile' on 'WebAssembly': HTTP status code is not ok"},
+      {"(async () => { const r = await fetch(`${origin}/wasm`); await r.arrayBuffer(); return r; })()",
+       "TypeError: Failed to execute 'compile' on 'WebAssembly': The response body has already "
+       "been used"},
+      {"new Response(new Uint8Array([0, 97, 115]), { headers: { 'content-type': 'application/wasm' } })",
+       "CompileError: WebAssembly.compileStreaming(): unexpected end of stream @+2"},
+      {"Promise.reject(new RangeError('no source'))", "RangeError: no source"},
+  };
+  for (const auto& [source, expected] : kCases) {
+    Expect(std::string("try { await WebAssembly.compileStreaming(") + source +
+               "); result = 'resolved'; } catch (e) {"
+               " const got = `${e.name}: ${e.message}`;"
+               " result = got === String.raw`" + expected + "` ? 'as expected' : got; }",
+           "'as expected'");
+    ExpectNoResources();
+  }
+}
+
 }  // namespace
 }  // namespace kiln::fetch

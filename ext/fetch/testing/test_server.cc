@@ -314,6 +314,14 @@ void Handle(Connection* connection, const Request& request) {
     }
     Write(connection, Head(200, headers) + (n == 0 && connection->stream_chunked ? "0\r\n\r\n" : ""));
     PumpStream(connection);
+  } else if (path == "/wasm") {
+    // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+    static const unsigned char kAddModule[] = {
+        0, 97, 115, 109, 1, 0,  0, 0, 1, 7,   1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0,
+        7, 7,  1,   3,   97, 100, 100, 0, 0, 10, 9, 1, 7,   0,   32, 0, 32,  1, 106, 11};
+    std::string type = request.Query("type");
+    Respond(connection, 200, std::string(reinterpret_cast<const char*>(kAddModule), sizeof kAddModule),
+            {{"Content-Type", type.empty() ? "application/wasm" : type}});
   } else if (path == "/gzip") {
     std::string text;
     for (int i = 0; i < 1000; ++i) text += "compressed hello ";
