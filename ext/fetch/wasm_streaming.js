@@ -12,7 +12,6 @@ import {
   op_wasm_streaming_abort, op_wasm_streaming_feed, op_wasm_streaming_finish,
   op_wasm_streaming_set_url,
 } from 'ext:core/ops';
-import { readableStreamCancel } from 'ext:streams/readable_stream.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { forEachBodyChunk } from './body.js';
 import { getHeader } from './headers.js';
@@ -30,7 +29,6 @@ const prefix = "Failed to execute 'compile' on 'WebAssembly'";
 const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 async function compilePotentialResponse(source, rid) {
-  let unreadBody = null;
   try {
     const response = await source;
     if (!webidl.implementsInterface(response, ResponsePrototype)) {
@@ -38,7 +36,6 @@ async function compilePotentialResponse(source, rid) {
                                 'Response or Promise<Response> object');
     }
     const inner = innerResponseOf(response);
-    if (inner.body !== null && !inner.body.isUnusable()) unreadBody = inner.body;
     // The essence must be exactly application/wasm: no parameters.
     let mimeType = getHeader(inner.headerList, 'content-type');
     if (mimeType !== null) {
@@ -61,14 +58,11 @@ async function compilePotentialResponse(source, rid) {
     }
     const url = response.url;
     if (url !== '') op_wasm_streaming_set_url(rid, url);
-    unreadBody = null;
     if (body !== null) {
       await forEachBodyChunk(body, (chunk) => op_wasm_streaming_feed(rid, chunk));
     }
     op_wasm_streaming_finish(rid);
   } catch (error) {
-    // A response turned down: its body is not needed (a network body frees its connection).
-    if (unreadBody !== null) readableStreamCancel(unreadBody.streamState(), error);
     try {
       op_wasm_streaming_abort(rid, error);
     } catch {

@@ -13,6 +13,14 @@ WPT_AREAS = {
         "paths": ["console"],
         "size": "small",
     },
+    "wasm_jsapi": {
+        "paths": ["wasm/jsapi"],
+        "size": "medium",
+    },
+    "wasm_webapi": {
+        "paths": ["wasm/webapi"],
+        "size": "small",
+    },
     "dom_abort": {
         "paths": ["dom/abort"],
         "size": "small",
