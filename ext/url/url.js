@@ -6,6 +6,7 @@
 // Uint32Array shared by every URL of the runtime; the URL copies them into its own fields
 // at once, so every getter is a substring of the href with no native call.
 import {
+  op_web_host_object_constructor,
   op_url_can_parse,
   op_url_can_parse_with_base,
   op_url_parse,
@@ -20,6 +21,8 @@ import {
   URLSearchParams,
 } from 'ext:url/url_search_params.js';
 
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectPrototype = Object.prototype;
 const ObjectDefineProperty = Object.defineProperty;
 const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
 const StringPrototypeSlice = String.prototype.slice;
@@ -92,7 +95,16 @@ function convertArguments(prefix, argumentCount, url, base) {
   return [url, base];
 }
 
-class URL {
+// URL objects are host objects (made by the host-object constructor of ext:web's
+// structured clone), because V8 10.2's serializer hands only those to structuredClone's
+// delegate, which refuses them: URL is not [Serializable], and a plain object would be
+// copied as `{}`. The class extends that constructor itself, so V8 caches the instances'
+// map (no cost per URL); URL.prototype's [[Prototype]] is set back to Object.prototype
+// below. What remains visible: Object.getPrototypeOf(URL) is that constructor rather
+// than Function.prototype.
+const HostObject = op_web_host_object_constructor();
+
+class URL extends HostObject {
   #href = '';
   #protocolEnd = 0;
   #usernameEnd = 0;
@@ -110,6 +122,7 @@ class URL {
   #paramsSource = undefined;
 
   constructor(url, base = undefined) {
+    super();
     if (url === kParsed) {
       this.#take(base);
       return;
@@ -387,6 +400,7 @@ class URL {
   }
 }
 
+ObjectSetPrototypeOf(URL.prototype, ObjectPrototype);
 webidl.configureInterface(URL);
 ObjectDefineProperty(URL.prototype, Symbol.for('nodejs.util.inspect.custom'),
                      { enumerable: false });

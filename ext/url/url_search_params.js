@@ -7,8 +7,11 @@
 // (its searchParams) also holds the URL at this[_url]; after each mutation it hands the
 // serialized list to the URL through the function url.js registered with
 // setUrlQueryUpdater ("update steps").
+import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectPrototype = Object.prototype;
 const ArrayPrototypeSort = Array.prototype.sort;
 const ReflectApply = Reflect.apply;
 const StringFromCharCode = String.fromCharCode;
@@ -22,6 +25,8 @@ const NativeTypeError = TypeError;
 
 const _list = Symbol('[[list]]');
 const _url = Symbol('[[url object]]');
+// The constructor's argument when createParamsForUrl makes a URL's URLSearchParams.
+const kForUrl = Symbol('for a URL');
 
 // ---- application/x-www-form-urlencoded ----
 
@@ -243,7 +248,7 @@ export function setUrlQueryUpdater(fn) {
 // The URLSearchParams of a URL: its list parsed from `query` (the URL's query without
 // '?', or '' when it has none).
 export function createParamsForUrl(url, query) {
-  const params = webidl.createBranded(URLSearchParams);
+  const params = new URLSearchParams(kForUrl);
   params[_list] = query === '' ? [] : parseUrlencoded(query);
   params[_url] = url;
   return params;
@@ -281,11 +286,15 @@ function prefixFor(method) {
   return `Failed to execute '${method}' on 'URLSearchParams'`;
 }
 
-class URLSearchParams {
+// Host objects, as URL objects are (url.js says why).
+const HostObject = op_web_host_object_constructor();
+
+class URLSearchParams extends HostObject {
   constructor(init = undefined) {
+    super();
     const prefix = "Failed to construct 'URLSearchParams'";
     let list;
-    if (init === undefined) {
+    if (init === undefined || init === kForUrl) {
       list = [];
     } else if ((typeof init === 'object' && init !== null) || typeof init === 'function') {
       // (sequence<sequence<USVString>> or record<USVString, USVString> or USVString): an
@@ -455,6 +464,7 @@ class URLSearchParams {
 
 const URLSearchParamsPrototype = URLSearchParams.prototype;
 webidl.mixinPairIterable('URLSearchParams', URLSearchParamsPrototype, _list, 0, 1);
+ObjectSetPrototypeOf(URLSearchParams.prototype, ObjectPrototype);
 webidl.configureInterface(URLSearchParams);
 Object.defineProperty(URLSearchParamsPrototype, Symbol.for('nodejs.util.inspect.custom'),
                       { enumerable: false });

@@ -1,6 +1,8 @@
 // The url extension: URL parsing, getters, setters, statics, errors, URLSearchParams and
 // its link to URL, IDNA, WebIDL conversions and console output.
+#include "ext/timers/timers_extension.h"
 #include "ext/url/url_extension.h"
+#include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
 
 #include <string>
@@ -16,7 +18,8 @@ class UrlTest : public testing::RuntimeTest {
  protected:
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
-    options.extensions = {&extensions::webidl(), &extensions::url()};
+    options.extensions = {&extensions::timers(), &extensions::webidl(), &extensions::web(),
+                          &extensions::url()};
     return options;
   }
 };
@@ -238,6 +241,23 @@ TEST_F(UrlTest, IllegalInvocationAndSetterArguments) {
       "present.");
   // A subclass instance is a URL.
   ExpectEval("{ class My extends URL {} new My('http://a/x').pathname }", "'/x'");
+}
+
+// URL and URLSearchParams are not [Serializable]: structuredClone refuses them, also deep
+// in a graph, and the prototype chains stay WebIDL's.
+TEST_F(UrlTest, StructuredCloneRefusesUrlsAndSearchParams) {
+  ExpectEval(R"js(
+    const outcome = (value) => {
+      try { structuredClone(value); return 'cloned'; } catch (e) { return e.name; }
+    };
+    [outcome(new URL('http://a')), outcome(new URLSearchParams('a=1')),
+     outcome({ list: [1, { url: new URL('http://b') }] }),
+     outcome(new Map([['k', new URL('http://c').searchParams]])),
+     Object.getPrototypeOf(URL.prototype) === Object.prototype,
+     Object.getPrototypeOf(URLSearchParams.prototype) === Object.prototype,
+     new (class extends URL {})('http://d').href])js",
+             "[\n  'DataCloneError',\n  'DataCloneError',\n  'DataCloneError',\n"
+             "  'DataCloneError',\n  true,\n  true,\n  'http://d/'\n]");
 }
 
 TEST_F(UrlTest, InterfaceShape) {
