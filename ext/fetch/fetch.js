@@ -1,7 +1,7 @@
 // The entry module of the fetch extension (ext:fetch/fetch.js): fetch() and the Headers,
 // Request and Response globals. https://fetch.spec.whatwg.org/#fetch-method
 //
-// fetch() answers data: URLs here and sends http(s) requests through the runtime's curl
+// fetch() answers data: and blob: URLs here and sends http(s) requests through the runtime's curl
 // multi handle (op_fetch_start / op_fetch_response, fetch_state.h); redirects are
 // followed here, as the standard says, not by curl. README.md describes the flow.
 import {
@@ -12,6 +12,7 @@ import { URL } from 'ext:url/url.js';
 import {
   acquireReadableStreamDefaultReader, readableStreamCancel, readableStreamDefaultReaderRead,
 } from 'ext:streams/readable_stream.js';
+import { blobBytes, blobSize, blobType } from 'ext:file/blob.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { bodyFromBytes, InnerBody } from './body.js';
 import { processDataUrl } from './data_url.js';
@@ -29,6 +30,7 @@ const NativeUint8Array = Uint8Array;
 const ObjectDefineProperty = Object.defineProperty;
 const ReflectApply = Reflect.apply;
 const StringPrototypeToLowerCase = String.prototype.toLowerCase;
+const TypedArrayPrototypeSlice = Object.getPrototypeOf(Uint8Array.prototype).slice;
 
 const MAX_REDIRECTS = 20;
 
@@ -154,6 +156,59 @@ function dataResponse(url, request) {
   return inner;
 }
 
+// Fetch's "parse a single range header value" (no whitespace allowed): [start, end] with
+// either (not both) null, or null for a value that is not one satisfiable byte range.
+function parseSingleRange(value) {
+  const match = /^([^=]*)=([0-9]*)-([0-9]*)$/.exec(value);
+  if (match === null || lower(match[1]) !== 'bytes') return null;
+  const start = match[2] === '' ? null : +match[2];
+  const end = match[3] === '' ? null : +match[3];
+  if (start === null && end === null) return null;
+  if (start !== null && end !== null && start > end) return null;
+  return [start, end];
+}
+
+// The blob: URL scheme fetch: the Blob the URL named when its request was made (GET only),
+// whole or the one byte range a Range header asks for.
+function blobResponse(url, state) {
+  const blob = state.blobUrlEntry;
+  if (state.method !== 'GET' || blob === null) {
+    throw networkError(causeError(blob === null ? 'no Blob for this blob: URL (revoked or never created)'
+                                                : `${state.method} of a blob: URL`,
+                                  'ERR_INVALID_URL'));
+  }
+  const type = blobType(blob);
+  const fullLength = blobSize(blob);
+  const bytes = blobBytes(blob);
+  const rangeHeader = getHeader(state.headerList, 'range');
+  let inner;
+  if (rangeHeader === null) {
+    inner = new InnerResponse('basic', 200, 'OK',
+                              [['Content-Length', `${fullLength}`], ['Content-Type', type]],
+                              bodyFromBytes(bytes));
+  } else {
+    const range = parseSingleRange(rangeHeader);
+    if (range === null) throw networkError(causeError('invalid Range header', 'ERR_INVALID_RANGE'));
+    let [start, end] = range;
+    if (start === null) {
+      start = end >= fullLength ? 0 : fullLength - end;
+      end = fullLength - 1;
+    } else {
+      if (start >= fullLength) {
+        throw networkError(causeError('Range starts past the Blob\'s end', 'ERR_INVALID_RANGE'));
+      }
+      if (end === null || end >= fullLength) end = fullLength - 1;
+    }
+    const part = ReflectApply(TypedArrayPrototypeSlice, bytes, [start, end + 1]);
+    inner = new InnerResponse('basic', 206, 'Partial Content', [
+      ['Content-Length', `${part.length}`], ['Content-Type', type],
+      ['Content-Range', `bytes ${start}-${end}/${fullLength}`],
+    ], bodyFromBytes(part));
+  }
+  inner.urlList = [responseUrl(url)];
+  return inner;
+}
+
 // One HTTP(S) exchange: resolves with the response head and the resource.
 async function sendRequest(state, url) {
   const body = state.body;
@@ -188,6 +243,7 @@ async function mainFetch(request, signal) {
     method: request.method,
     headerList: request.headerList,
     body: request.body,
+    blobUrlEntry: request.blobUrlEntry,
     rid: 0,
   };
   let url = request.parsedUrl ?? new URL(request.url);
@@ -203,6 +259,11 @@ async function mainFetch(request, signal) {
       const scheme = url.protocol;
       if (scheme === 'data:') {
         const inner = dataResponse(url, state);
+        inner.urlList = urlList;
+        return inner;
+      }
+      if (scheme === 'blob:') {
+        const inner = blobResponse(url, state);
         inner.urlList = urlList;
         return inner;
       }

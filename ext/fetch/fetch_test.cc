@@ -659,6 +659,69 @@ TEST_F(FetchTest, HttpsAndHttp2) {
   unsetenv("KILN_EXTRA_CA_CERTS");
 }
 
+// ---- blob: URLs ----
+
+TEST_F(FetchTest, BlobUrls) {
+  Expect("const blob = new Blob(['test blob contents'], { type: 'image/png' });"
+         "const url = URL.createObjectURL(blob);"
+         "const other = URL.createObjectURL(new File(['x'], 'f'));"
+         "const r = await fetch(url + '#fragment');"
+         "result = [/^blob:null\\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/"
+         "          .test(url), url !== other, new URL(url).origin, r.status, r.statusText,"
+         "  r.headers.get('content-type'), r.headers.get('content-length'), r.url === url,"
+         "  await r.text()];",
+         "[\n  true,\n  true,\n  'null',\n  200,\n  'OK',\n  'image/png',\n  '18',\n"
+         "  true,\n  'test blob contents'\n]");
+}
+
+TEST_F(FetchTest, BlobUrlRanges) {
+  Expect("const url = URL.createObjectURL(new Blob(['0123456789']));"
+         "const get = async (range) => {"
+         "  try {"
+         "    const r = await fetch(url, { headers: { range } });"
+         "    return `${r.status} ${r.headers.get('content-range')} ${await r.text()}`;"
+         "  } catch (e) { return `${e.name}: ${e.cause.message}`; }"
+         "};"
+         "result = [await get('bytes=2-4'), await get('bytes=-3'), await get('bytes=7-'),"
+         "          await get('bytes=8-100'), await get('bytes=-100'), await get('bytes=5-2'),"
+         "          await get('bytes=10-'), await get('items=1-2'), await get('bytes=1-2,4-5')];",
+         "[\n  '206 bytes 2-4/10 234',\n  '206 bytes 7-9/10 789',\n  '206 bytes 7-9/10 789',\n"
+         "  '206 bytes 8-9/10 89',\n  '206 bytes 0-9/10 0123456789',\n"
+         "  'TypeError: invalid Range header',\n"
+         "  \"TypeError: Range starts past the Blob's end\",\n"
+         "  'TypeError: invalid Range header',\n  'TypeError: invalid Range header'\n]");
+}
+
+TEST_F(FetchTest, BlobUrlRevocationAndErrors) {
+  Expect("const url = URL.createObjectURL(new Blob(['kept']));"
+         "const request = new Request(url);"
+         "const failure = async (promise) => {"
+         "  try { await promise; return 'fetched'; } catch (e) { return e.cause.message; }"
+         "};"
+         "URL.revokeObjectURL(url + '#fragment');"  // not the same URL: nothing revoked
+         "const before = await (await fetch(url)).text();"
+         "URL.revokeObjectURL(url);"
+         "URL.revokeObjectURL('not a url');"
+         "URL.revokeObjectURL('https://example.com/');"
+         "const errors = [];"
+         "for (const f of [() => URL.createObjectURL('text'), () => URL.createObjectURL(),"
+         "                 () => URL.revokeObjectURL()]) {"
+         "  try { f(); errors.push('no error'); } catch (e) { errors.push(e.message); }"
+         "}"
+         "result = [before, await (await fetch(request)).text(), await failure(fetch(url)),"
+         "          await failure(fetch(url + '?query')),"
+         "          await failure(fetch(URL.createObjectURL(new Blob([])), { method: 'HEAD' })),"
+         "          ...errors];",
+         "[\n  'kept',\n  'kept',\n  'no Blob for this blob: URL (revoked or never created)',\n"
+         "  'no Blob for this blob: URL (revoked or never created)',\n"
+         "  'HEAD of a blob: URL',\n"
+         "  \"Failed to execute 'createObjectURL' on 'URL': Overload resolution failed.\",\n"
+         "  \"Failed to execute 'createObjectURL' on 'URL': 1 argument required, but only 0 "
+         "present.\",\n"
+         "  \"Failed to execute 'revokeObjectURL' on 'URL': 1 argument required, but only 0 "
+         "present.\"\n]");
+}
+
 // ---- WebAssembly.compileStreaming / instantiateStreaming ----
 
 TEST_F(FetchTest, WasmStreamingFromTheNetwork) {

@@ -5,6 +5,7 @@
 import { createDependentAbortSignal } from 'ext:web/abort.js';
 import { AbortSignal } from 'ext:web/abort.js';
 import { URL } from 'ext:url/url.js';
+import { resolveBlobUrl } from 'ext:file/blob_url.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { cloneBody, extractBody, InnerBody, mixinBody } from './body.js';
 import {
@@ -42,6 +43,8 @@ export class InnerRequest {
     this.priority = 'auto';
     this.destination = '';
     this.parsedUrl = null;       // the URL object `url` came from, when there is one
+    // The Blob a blob: URL named when it was parsed ("resolve a blob URL"), or null.
+    this.blobUrlEntry = null;
   }
 }
 
@@ -49,7 +52,7 @@ function cloneInnerRequest(request) {
   const copy = new InnerRequest(request.method, request.url, cloneHeaderList(request.headerList),
                                 request.body === null ? null : cloneBody(request.body));
   for (const key of ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referrerPolicy',
-                     'integrity', 'keepalive', 'duplex', 'priority', 'destination']) {
+                     'integrity', 'keepalive', 'duplex', 'priority', 'destination', 'blobUrlEntry']) {
     copy[key] = request[key];
   }
   return copy;
@@ -122,6 +125,12 @@ function convertRequestInit(init, prefix) {
   return out;
 }
 
+// A blob: URL's Blob, looked up when the URL is parsed: a Request keeps it even if the URL
+// is revoked before the fetch.
+function blobUrlEntryOf(url) {
+  return url.protocol === 'blob:' ? resolveBlobUrl(url) : null;
+}
+
 function parseUrl(input, prefix) {
   try {
     return new URL(input);
@@ -146,12 +155,13 @@ export class Request {
       const url = parseUrl(input, prefix);
       request = new InnerRequest('GET', url.href, [], null);
       request.parsedUrl = url;
+      request.blobUrlEntry = blobUrlEntryOf(url);
     }
     init = convertRequestInit(init, prefix);
     // A new request with the input's properties (its body is dealt with below).
     const inner = new InnerRequest(request.method, request.url, cloneHeaderList(request.headerList), null);
     for (const key of ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referrerPolicy',
-                       'integrity', 'keepalive', 'duplex', 'priority', 'destination']) {
+                       'integrity', 'keepalive', 'duplex', 'priority', 'destination', 'blobUrlEntry']) {
       inner[key] = request[key];
     }
     inner.parsedUrl = request.parsedUrl;
@@ -366,6 +376,7 @@ export function innerRequestForUrl(input) {
   const url = parseUrl(input, "Failed to construct 'Request'");
   const request = new InnerRequest('GET', url.href, [], null);
   request.parsedUrl = url;
+  request.blobUrlEntry = blobUrlEntryOf(url);
   return request;
 }
 

@@ -583,6 +583,10 @@ export function blobSlices(blob) {
   return slicesOf(blob);
 }
 
+export function blobType(blob) {
+  return typeOf(blob);
+}
+
 export function blobSize(blob) {
   return sizeOf(blob);
 }

@@ -116,9 +116,16 @@
     });
   }
 
-  return function fetch(input) {
+  // blob: and data: URLs need no server: the runtime's own fetch() answers them, when it
+  // has one.
+  const runtimeFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch : null;
+
+  return function fetch(input, init) {
     const request = typeof input === 'object' && input !== null && 'url' in input ?
         String(input.url) : String(input);
+    if (runtimeFetch !== null && /^(blob|data):/i.test(request)) {
+      return runtimeFetch(input, init);
+    }
     const path = resolveRequest(request);
     if (path === null) {
       return Promise.reject(new TypeError(
