@@ -28,14 +28,16 @@ class TimersTest : public testing::RuntimeTest {
 TEST_F(TimersTest, FireInDeadlineThenSchedulingOrder) {
   EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
-    setTimeout(() => log.push('a10'), 10);
-    setTimeout(() => log.push('b5'), 5);
-    setTimeout(() => log.push('c5'), 5);
+    // Deadlines are taken from the clock at each call: the delays are far apart so that a
+    // pause of a loaded machine between two calls cannot reorder them.
+    setTimeout(() => log.push('a100'), 100);
+    setTimeout(() => log.push('b50'), 50);
+    setTimeout(() => log.push('c50'), 50);
     setTimeout(() => log.push('d0'));
     setTimeout(() => log.push('e0'), 0);
-    setTimeout(() => { globalThis.result = log.join(' '); }, 20);
+    setTimeout(() => { globalThis.result = log.join(' '); }, 200);
   )js"),
-            "'d0 e0 b5 c5 a10'");
+            "'d0 e0 b50 c50 a100'");
 }
 
 TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
@@ -83,6 +85,8 @@ TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
             "[ true, true, 0 ]");
 }
 
+// The long timers wait 1 s so that, even on a loaded machine, the 9,000 short ones run
+// first (their order is what is checked).
 TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
   // One run (delay 1) of 5,000 timers; the 3,000th adds 4,000 more (the ring wraps), then
   // clears two thirds of the pending ones (the run is compacted and renumbered), then half
@@ -91,8 +95,8 @@ TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
   EXPECT_EQ(RunLoopThenEval(R"js(
     const fired = [];
     const ids = [];
-    const longCleared = setTimeout(() => fired.push('long-cleared'), 200);
-    const longKept = setTimeout(() => fired.push('long-kept'), 200);
+    const longCleared = setTimeout(() => fired.push('long-cleared'), 1000);
+    const longKept = setTimeout(() => fired.push('long-kept'), 1000);
     const add = (i) => { ids[i] = setTimeout(() => { fired.push(i); if (i === 3000) grow(); }, 1); };
     for (let i = 0; i < 5000; i++) add(i);
     function grow() {
@@ -108,7 +112,7 @@ TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
       const k = expected.findIndex((value, k) => fired[k] !== value);
       globalThis.result = k < 0 && fired.length === expected.length ? 'in order' :
           `fired ${fired.length} of ${expected.length}; at ${k}: ${fired[k]} not ${expected[k]}`;
-    }, 300);
+    }, 1100);
   )js"),
             "'in order'");
 }
