@@ -1,7 +1,7 @@
 // The Performance interface of High Resolution Time (ext:web/performance.js): the global
 // `performance`, an EventTarget with now(), timeOrigin and toJSON(). The clock and the time
 // origin are per runtime (web_state.h), never part of the snapshot. User Timing (mark,
-// measure) and the performance timeline are not built.
+// measure) and the performance timeline are user_timing.js's.
 import { op_web_now, op_web_time_origin } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { EventTarget, setUpEventTarget } from './events.js';

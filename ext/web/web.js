@@ -7,6 +7,10 @@ import {
 import { AbortController, AbortSignal } from './abort.js';
 import './global_events.js';
 import { Performance, performance } from './performance.js';
+import {
+  PerformanceEntry, PerformanceMark, PerformanceMeasure, PerformanceObserver,
+  PerformanceObserverEntryList,
+} from './user_timing.js';
 import './base64.js'; import './navigator.js'; import './structured_clone.js';
 
 // Operations: enumerable, as WebIDL puts them on the global.
@@ -35,7 +39,8 @@ defineGlobal('performance', performance);
 
 for (const Interface of [
   DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
-  AbortController, AbortSignal, Performance,
+  AbortController, AbortSignal, Performance, PerformanceEntry, PerformanceMark,
+  PerformanceMeasure, PerformanceObserver, PerformanceObserverEntryList,
 ]) {
   defineInterface(Interface);
 }

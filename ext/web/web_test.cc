@@ -35,6 +35,87 @@ class WebTest : public testing::RuntimeTest {
 
 // ---- DOMException ----
 
+// ---- User Timing and the performance timeline ----
+
+TEST_F(WebTest, MarksAndMeasures) {
+  ExpectEval(R"js(
+    const a = performance.mark('a', { startTime: 10, detail: { n: 1 } });
+    performance.mark('b', { startTime: 30 });
+    const m1 = performance.measure('a-b', 'a', 'b');
+    const m2 = performance.measure('dur', { start: 'a', duration: 5, detail: [1] });
+    const m3 = performance.measure('to-b', { end: 'b', duration: 8 });
+    [a instanceof PerformanceMark, a instanceof PerformanceEntry, a.detail,
+     [m1.startTime, m1.duration], [m2.startTime, m2.duration, m2.detail],
+     [m3.startTime, m3.duration],
+     performance.getEntries().map((e) => e.name),
+     performance.getEntriesByType('measure').length,
+     performance.getEntriesByName('a')[0] === a, JSON.stringify(a),
+     PerformanceObserver.supportedEntryTypes]
+  )js",
+             "[\n  true,\n  true,\n  { n: 1 },\n  [ 10, 20 ],\n  [ 10, 5, [ 1 ] ],\n  [ 22, 8 ],\n"
+             "  [ 'a', 'a-b', 'dur', 'to-b', 'b' ],\n  3,\n  true,\n"
+             "  '{\"name\":\"a\",\"entryType\":\"mark\",\"startTime\":10,\"duration\":0}',\n"
+             "  [ 'mark', 'measure' ]\n]");
+  ExpectEval("performance.clearMarks('a'); performance.clearMeasures();"
+             "performance.getEntries().map((e) => `${e.entryType}:${e.name}`)",
+             "[ 'mark:b' ]");
+  ExpectEval("performance.mark('x', { startTime: 1.5 })",
+             "PerformanceMark {\n  name: 'x',\n  entryType: 'mark',\n  startTime: 1.5,\n"
+             "  duration: 0,\n  detail: null\n}");
+}
+
+TEST_F(WebTest, UserTimingErrors) {
+  ExpectEval("try { performance.measure('m', 'no such mark') } catch (e) {"
+             " [e instanceof DOMException, `${e.name}: ${e.message}`] }",
+             "[\n  true,\n  \"SyntaxError: Failed to execute 'measure' on 'Performance': The "
+             "mark 'no such mark' does not exist.\"\n]");
+  ExpectThrows("performance.mark('m', { startTime: -1 })",
+               "TypeError: Failed to execute 'mark' on 'Performance': 'm' cannot have a "
+               "negative start time.");
+  ExpectThrows("performance.measure('m', { detail: 1 })",
+               "TypeError: Failed to execute 'measure' on 'Performance': If a non-empty "
+               "PerformanceMeasureOptions object was passed, at least one of its 'start' or "
+               "'end' properties must be present.");
+  ExpectEval("try { performance.mark('m', { detail: () => 1 }) } catch (e) { e.name }",
+             "'DataCloneError'");
+  ExpectThrows("new PerformanceMeasure()", "TypeError: Illegal constructor");
+  ExpectThrows("new PerformanceObserver(1)",
+               "TypeError: Failed to construct 'PerformanceObserver': The callback provided as "
+               "parameter 1 is not a function.");
+  ExpectThrows("new PerformanceObserver(() => {}).observe({})",
+               "TypeError: Failed to execute 'observe' on 'PerformanceObserver': An observe() "
+               "call must include either entryTypes or type arguments.");
+}
+
+TEST_F(WebTest, PerformanceObserversGetEntriesInATask) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    performance.mark('before');
+    const single = new PerformanceObserver((list, observer) => {
+      log.push(`single ${list.getEntries().map((e) => e.name)} ${observer === single}`);
+    });
+    single.observe({ type: 'mark', buffered: true });
+    const multiple = new PerformanceObserver((list) => {
+      log.push(`multiple ${list.getEntriesByType('measure').map((e) => e.name)}`);
+      multiple.disconnect();
+    });
+    multiple.observe({ entryTypes: ['measure', 'unknown'] });
+    const throwing = new PerformanceObserver(() => { throw new Error('observer'); });
+    throwing.observe({ type: 'measure' });
+    globalThis.addEventListener('error', (event) => {
+      log.push(`error ${event.message}`);
+      event.preventDefault();
+    });
+    performance.mark('after');
+    performance.measure('m');
+    log.push('sync');
+    setTimeout(() => { performance.measure('late'); }, 5);
+    setTimeout(() => { globalThis.result = log; }, 50);
+  )js"),
+            "[\n  'sync',\n  'single before,after true',\n  'multiple m',\n"
+            "  'error Uncaught Error: observer',\n  'error Uncaught Error: observer'\n]");
+}
+
 TEST_F(WebTest, DOMExceptionNamesCodesAndConstants) {
   Expect("const e = new DOMException('gone', 'NotFoundError');"
          "[e.name, e.message, e.code, e instanceof DOMException, e instanceof Error]",

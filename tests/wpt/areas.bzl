@@ -13,6 +13,14 @@ WPT_AREAS = {
         "paths": ["console"],
         "size": "small",
     },
+    "user_timing": {
+        "paths": ["user-timing"],
+        "size": "small",
+    },
+    "performance_timeline": {
+        "paths": ["performance-timeline"],
+        "size": "small",
+    },
     "wasm_jsapi": {
         "paths": ["wasm/jsapi"],
         "size": "medium",
