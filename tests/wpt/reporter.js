@@ -24,6 +24,19 @@
   const testStatuses = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED'];
   const harnessStatuses = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED'];
 
+  // idlharness.js asks `self instanceof DedicatedWorkerGlobalScope` to learn which
+  // interfaces the global exposes. The runtime has no such interface, so the reporter
+  // answers for it (the global counts as a dedicated worker's, as GLOBAL says); only now,
+  // after testharness.js chose its test environment, which the same question would turn
+  // into one that posts its results to a parent page.
+  if (typeof DedicatedWorkerGlobalScope === 'undefined') {
+    const scope = function DedicatedWorkerGlobalScope() {};
+    Object.defineProperty(scope, Symbol.hasInstance, { value: (value) => value === globalThis });
+    Object.defineProperty(globalThis, 'DedicatedWorkerGlobalScope', {
+      value: scope, writable: true, enumerable: false, configurable: true,
+    });
+  }
+
   function text(value) {
     return value === undefined || value === null ? null : String(value);
   }
