@@ -500,6 +500,21 @@ function defineGlobal(name, value) {
   });
 }
 
+// For other extensions (ext:timers/timers.js): runs `callback` as a task of its own, as
+// soon as possible, in the order of the calls, among the zero-delay timers (HTML's "queue
+// a global task": MessagePort and BroadcastChannel messages, PerformanceObserver
+// callbacks). Never clamped, whatever the nesting level; keeps the run alive until it
+// ran; an exception is reported as a timer callback's is. It has no id to clear.
+export function queueTask(callback) {
+  const id = nextId++;
+  const deadline = monotonicNow();
+  // INFO 0: the task runs at nesting level 0, so timers it sets start the count afresh.
+  const run = insert(id, callback, NO_ARGS, 0, 0, deadline);
+  refedCount++;
+  registerId(id, run, run.tail - 1);
+  if (deadline < armedDeadline || armedDeadline < 0 || !armedRef) rearm(false);
+}
+
 // Extra arguments after (callback, delay), without allocating when there are none.
 defineGlobal('setTimeout', function setTimeout(callback, delay = 0) {
   const args = arguments.length > 2 ? ReflectApply(ArrayPrototypeSlice, arguments, [2]) : NO_ARGS;

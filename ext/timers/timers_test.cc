@@ -210,19 +210,20 @@ TEST_F(TimersTest, UnhandledRejectionsInTimersStopTheLoopHandledOnesDoNot) {
 }
 
 TEST_F(TimersTest, DelaysConvertLikeWebIdlLong) {
-  // 2^31 wraps to -2^31 (then 0); 2^32 + 5 wraps to 5; NaN, negative and strings that are
-  // not numbers are 0; '5' is 5.
+  // 2^31 wraps to -2^31 (then 0); 2^32 + 50 wraps to 50; NaN, negative and strings that
+  // are not numbers are 0; '50' is 50. (50 ms: a loaded machine's pause between two calls
+  // cannot put the zero-delay timers' deadlines after it.)
   EXPECT_EQ(RunLoopThenEval(R"js(
     const log = [];
-    setTimeout(() => log.push('2^32+5'), 2 ** 32 + 5);
-    setTimeout(() => log.push('"5"'), '5');
+    setTimeout(() => log.push('2^32+50'), 2 ** 32 + 50);
+    setTimeout(() => log.push('"50"'), '50');
     setTimeout(() => log.push('2^31'), 2 ** 31);
     setTimeout(() => log.push('NaN'), NaN);
     setTimeout(() => log.push('-7'), -7);
     setTimeout(() => log.push('abc'), 'abc');
-    setTimeout(() => { globalThis.result = log.join(' '); }, 20);
+    setTimeout(() => { globalThis.result = log.join(' '); }, 200);
   )js"),
-            "'2^31 NaN -7 abc 2^32+5 \"5\"'");
+            "'2^31 NaN -7 abc 2^32+50 \"50\"'");
 }
 
 TEST_F(TimersTest, IdsArePositiveIntegersSharedByBothKinds) {

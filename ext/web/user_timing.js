@@ -5,12 +5,13 @@
 //
 // The runtime's only entry types are 'mark' and 'measure'. Entries live in one buffer in
 // the order they were made (getEntries* sort them by startTime, stably); it has no size
-// limit, as User Timing's buffer has none. Observers get their entries in a task (a
-// timer of the runtime's timers extension, so the run does not end before they are
-// delivered), one task for all observers however many entries were queued meanwhile.
+// limit, as User Timing's buffer has none. Observers get their entries in a task
+// (ext:timers' queueTask, so the run does not end before they are delivered), one task
+// for all observers however many entries were queued meanwhile.
 // A runtime has no document, so none of navigation timing's attribute names are special
 // to mark() and measure().
 import { op_web_now } from 'ext:core/ops';
+import { queueTask } from 'ext:timers/timers.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
 import { reportException } from './events.js';
@@ -28,7 +29,6 @@ const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
 const ReflectApply = Reflect.apply;
 const SymbolFor = Symbol.for;
-const queueTask = globalThis.setTimeout;  // ext:timers' (a dependency of this extension)
 
 const inspectCustom = SymbolFor('nodejs.util.inspect.custom');
 const kSupportedEntryTypes = ObjectFreeze(['mark', 'measure']);
@@ -357,7 +357,7 @@ function queueEntry(entry) {
 function queueObserverTask() {
   if (observerTaskQueued) return;
   observerTaskQueued = true;
-  queueTask(runObserverTask, 0);
+  queueTask(runObserverTask);
 }
 
 function runObserverTask() {

@@ -6,6 +6,9 @@ import {
 } from './events.js';
 import { AbortController, AbortSignal } from './abort.js';
 import './global_events.js';
+import {
+  BroadcastChannel, MessageChannel, MessageEvent, MessagePort,
+} from './messaging.js';
 import { Performance, performance } from './performance.js';
 import {
   PerformanceEntry, PerformanceMark, PerformanceMeasure, PerformanceObserver,
@@ -40,7 +43,8 @@ defineGlobal('performance', performance);
 for (const Interface of [
   DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
   AbortController, AbortSignal, Performance, PerformanceEntry, PerformanceMark,
-  PerformanceMeasure, PerformanceObserver, PerformanceObserverEntryList,
+  PerformanceMeasure, PerformanceObserver, PerformanceObserverEntryList, MessageEvent,
+  MessageChannel, MessagePort, BroadcastChannel,
 ]) {
   defineInterface(Interface);
 }

@@ -116,6 +116,80 @@ TEST_F(WebTest, PerformanceObserversGetEntriesInATask) {
             "  'error Uncaught Error: observer',\n  'error Uncaught Error: observer'\n]");
 }
 
+// ---- MessageChannel, MessagePort, BroadcastChannel ----
+
+TEST_F(WebTest, MessageChannelsDeliverClonesInOrderAsTasks) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const { port1, port2 } = new MessageChannel();
+    const sent = { list: [1, 2] };
+    const describe = (data) =>
+        data instanceof ArrayBuffer ? `ArrayBuffer(${data.byteLength})` : JSON.stringify(data);
+    port2.onmessage = (event) => {
+      log.push([describe(event.data), event.data === sent, event.isTrusted,
+                event.target === port2, event instanceof MessageEvent, event.ports.length]);
+      Promise.resolve().then(() => log.push('microtask between messages'));
+    };
+    port1.postMessage(sent);
+    port1.postMessage('second');
+    sent.list.push(3);  // after posting: not seen
+    log.push('sync');
+    // A port not started keeps its messages until start().
+    const channel = new MessageChannel();
+    channel.port1.postMessage('queued');
+    channel.port2.addEventListener('message', (event) => log.push(`late ${event.data}`));
+    setTimeout(() => channel.port2.start(), 5);
+    const buffer = new ArrayBuffer(4);
+    port1.postMessage(buffer, [buffer]);
+    log.push(`detached ${buffer.byteLength}`);
+    setTimeout(() => {
+      port1.close();
+      port1.postMessage('after close');  // dropped
+      globalThis.result = log;
+    }, 30);
+  )js"),
+            "[\n  'sync',\n  'detached 0',\n  [ '{\"list\":[1,2]}', false, true, true, true, 0 ],\n"
+            "  'microtask between messages',\n  [ '\"second\"', false, true, true, true, 0 ],\n"
+            "  'microtask between messages',\n  [ 'ArrayBuffer(4)', false, true, true, true, 0 ],\n"
+            "  'microtask between messages',\n  'late queued'\n]");
+}
+
+TEST_F(WebTest, BroadcastChannelsOfOneName) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const a = new BroadcastChannel('news'), b = new BroadcastChannel('news');
+    const c = new BroadcastChannel('news'), other = new BroadcastChannel('sports');
+    for (const [name, channel] of [['a', a], ['b', b], ['c', c], ['other', other]]) {
+      channel.onmessage = (event) => log.push(`${name} got ${event.data.text} (${event.origin})`);
+    }
+    a.postMessage({ text: 'hello' });
+    c.close();
+    setTimeout(() => {
+      let error;
+      try { c.postMessage('x'); } catch (e) { error = `${e.name}: ${e.message}`; }
+      log.push(error, a.name);
+      for (const channel of [a, b, other]) channel.close();
+      globalThis.result = log;
+    }, 10);
+  )js"),
+            "[\n  'b got hello (null)',\n"
+            "  \"InvalidStateError: Failed to execute 'postMessage' on 'BroadcastChannel': "
+            "Channel is closed\",\n  'news'\n]");
+}
+
+TEST_F(WebTest, MessagingErrors) {
+  ExpectThrows("new MessagePort()", "TypeError: Illegal constructor");
+  ExpectEval("const { port1 } = new MessageChannel();"
+             "try { port1.postMessage(1, [port1]); } catch (e) { `${e.name}: ${e.message}`; }",
+             "\"DataCloneError: Failed to execute 'postMessage' on 'MessagePort': Port at index 0 "
+             "contains the source port.\"");
+  ExpectEval("try { new MessageChannel().port1.postMessage(() => 1); } catch (e) { e.name }",
+             "'DataCloneError'");
+  ExpectThrows("new BroadcastChannel()",
+               "TypeError: Failed to construct 'BroadcastChannel': 1 argument required, but "
+               "only 0 present.");
+}
+
 TEST_F(WebTest, DOMExceptionNamesCodesAndConstants) {
   Expect("const e = new DOMException('gone', 'NotFoundError');"
          "[e.name, e.message, e.code, e instanceof DOMException, e instanceof Error]",

@@ -21,6 +21,10 @@ WPT_AREAS = {
         "paths": ["performance-timeline"],
         "size": "small",
     },
+    "webmessaging": {
+        "paths": ["webmessaging"],
+        "size": "small",
+    },
     "wasm_jsapi": {
         "paths": ["wasm/jsapi"],
         "size": "medium",
