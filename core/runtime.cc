@@ -1,6 +1,7 @@
 #include "core/runtime.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <utility>
@@ -14,11 +15,13 @@
 #include "absl/container/inlined_vector.h"
 #include "core/call.h"
 #include "core/code_cache.h"
+#include "core/array_buffer_allocator.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
 #include "core/v8_platform.h"
 #include "core/v8_util.h"
+#include "core/watchdog.h"
 #include "core/version.h"
 #include "js/embedded_js.h"
 
@@ -49,13 +52,16 @@ constexpr char kSnapshotMagic[] = "kiln-snapshot 1\n";
 class RuntimeScope {
  public:
   explicit RuntimeScope(const Runtime* runtime)
-      : isolate_scope_(runtime->isolate()),
+      : call_scope_(runtime),
+        isolate_scope_(runtime->isolate()),
         handle_scope_(runtime->isolate()),
         context_(runtime->context()),
         context_scope_(context_) {}
   v8::Local<v8::Context> context() const { return context_; }
 
  private:
+  // First in, last out: a termination is cancelled after every V8 scope has closed.
+  Runtime::CallScope call_scope_;
   v8::Isolate::Scope isolate_scope_;
   v8::HandleScope handle_scope_;
   v8::Local<v8::Context> context_;
@@ -64,6 +70,11 @@ class RuntimeScope {
 
 JsError ErrorFromTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
                           const v8::TryCatch& try_catch) {
+  if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+    Runtime* runtime = Runtime::From(isolate);
+    if (runtime != nullptr) return runtime->TerminationError();
+    return HostError("Terminated", "execution terminated");
+  }
   return JsErrorFromException(isolate, context, try_catch.Exception(), try_catch.Message());
 }
 
@@ -296,6 +307,15 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
   return header;
 }
 
+// How far the heap limit is raised each time V8 reaches it, so the collection under way
+// can finish and the stack unwind (no script runs meanwhile), and how often.
+constexpr size_t kHeapLimitSlackBytes = size_t{32} << 20;
+constexpr int kMaxHeapLimitRaises = 8;
+
+// How often the loop looks again whether V8's background work is done, while only that
+// keeps it alive (the foreground task such work posts wakes the loop at once).
+constexpr uint64_t kBackgroundPollMs = 5;
+
 }  // namespace
 
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -392,7 +412,8 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
     if (rc != 0) return absl::InternalError(absl::StrCat("uv_loop_init: ", uv_strerror(rc)));
     loop_ = &owned_loop_;
   }
-  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  size_t heap_limit_bytes = options_.max_heap_size_mb << 20;
+  allocator_ = NewCountingAllocator(heap_limit_bytes, [this] { HeapLimitReached(); });
   isolate_ = v8::Isolate::Allocate();
   // Registering before Initialize lets V8 post tasks from the start; they run on loop_.
   Platform()->RegisterIsolate(isolate_, loop_);
@@ -401,11 +422,13 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   } else {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = allocator_.get();
+    if (heap_limit_bytes != 0) params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_bytes);
     if (from_snapshot_) {
       params.snapshot_blob = &startup_data;
       params.external_references = external_references_.data();
     }
     v8::Isolate::Initialize(isolate_, params);
+    if (heap_limit_bytes != 0) isolate_->AddNearHeapLimitCallback(&Runtime::OnNearHeapLimit, this);
   }
   isolate_->SetData(kRuntimeSlot, this);
   isolate_->SetData(kIsolateSlotPropertyKeys, &property_keys_);
@@ -430,9 +453,16 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   turn_end_.data = this;
   uv_check_start(&turn_end_, &Runtime::OnTurnEnd);
   uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));
-  uv_timer_init(loop_, &call_deadline_);
-  call_deadline_.data = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&call_deadline_));
+  uv_timer_init(loop_, &background_keep_alive_);
+  background_keep_alive_.data = this;
+  // Terminate() wakes a loop waiting for timers or I/O; it never keeps the loop alive.
+  uv_async_init(loop_, &termination_->wakeup, &Runtime::OnTerminationWakeup);
+  termination_->wakeup.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&termination_->wakeup));
+  {
+    std::lock_guard<std::mutex> lock(termination_->mutex);
+    termination_->isolate = isolate_;
+  }
 
   // Extension state exists before any JavaScript (an entry module may call its ops).
   for (const Extension* extension : extensions_) {
@@ -772,7 +802,13 @@ void Runtime::ReleaseHandles() {
 
 absl::Status Runtime::CloseLoopAndIsolate() {
   uv_close(reinterpret_cast<uv_handle_t*>(&turn_end_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&call_deadline_), nullptr);
+  {
+    // Terminate() does nothing from now on.
+    std::lock_guard<std::mutex> lock(termination_->mutex);
+    termination_->isolate = nullptr;
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&termination_->wakeup), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&background_keep_alive_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
   // has run, so no handle of ours is left on the loop.
@@ -811,6 +847,7 @@ absl::Status Runtime::CloseLoopAndIsolate() {
 }
 
 Result<v8::Global<v8::Value>> Runtime::Eval(std::string_view source_text, std::string_view name) {
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -864,6 +901,7 @@ Result<void> Runtime::ExecuteScriptFile(const std::string& path) {
 }
 
 Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -907,26 +945,35 @@ Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
 
 Result<void> Runtime::RunEventLoop() {
   if (pending_error_) return TakePendingError();
+  if (heap_limit_exceeded()) return TerminationError();
   // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
   RuntimeScope scope(this);
   while (true) {
     uv_run(loop_, UV_RUN_DEFAULT);
     if (pending_error_) break;
-    // Waits for V8 worker tasks (for example a WebAssembly compile) and runs the
-    // foreground tasks they post, which may settle promises and add loop work.
-    Platform()->DrainTasks(isolate_);
+    // Foreground tasks V8 queued while nothing kept the loop running (a
+    // FinalizationRegistry cleanup after a collection): the platform's uv_async is
+    // unref'd, so uv_run returned without running them.
+    FlushPlatformTasks();
     // Completions of unref'd ops: queued, but nothing ref'd woke the loop for them.
     DeliverAsyncCompletions();
     PerformMicrotaskCheckpoint();
-    if (pending_error_ || !HasPendingWork()) break;
+    if (pending_error_) break;
+    // V8's own background work that will settle a promise (a WebAssembly compile) keeps
+    // the loop alive; work no script can observe (TurboFan jobs, GC) does not.
+    KeepAliveForBackgroundWork();
+    if (!HasPendingWork()) break;
   }
   return TakePendingError();
 }
 
 Result<bool> Runtime::RunEventLoopOnce(bool wait) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
+  KeepAliveForBackgroundWork();
   uv_run(loop_, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  FlushPlatformTasks();
   // uv_run's iteration ended with the turn-end check (completions, microtasks) unless
   // it had nothing to do; do that part anyway.
   DeliverAsyncCompletions();
@@ -939,7 +986,30 @@ Result<bool> Runtime::RunEventLoopOnce(bool wait) {
 }
 
 bool Runtime::HasPendingWork() {
-  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
+  if (isolate_ == nullptr) return false;  // shut down
+  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions() ||
+         isolate_->HasPendingBackgroundTasks();
+}
+
+void Runtime::FlushPlatformTasks() {
+  if (TerminationRequested()) return;
+  while (Platform()->FlushForegroundTasks(isolate_)) {
+  }
+}
+
+// While V8 has background work that will post a foreground task (HasPendingBackgroundTasks:
+// a WebAssembly compile under way), a ref'd timer keeps uv_run waiting: the task's
+// uv_async wakes the loop, and the timer stops itself once the work is done.
+void Runtime::KeepAliveForBackgroundWork() {
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(&background_keep_alive_))) return;
+  if (!isolate_->HasPendingBackgroundTasks()) return;
+  uv_timer_start(&background_keep_alive_, &Runtime::OnBackgroundKeepAlive,
+                 kBackgroundPollMs, kBackgroundPollMs);
+}
+
+void Runtime::OnBackgroundKeepAlive(uv_timer_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (!runtime->isolate_->HasPendingBackgroundTasks()) uv_timer_stop(handle);
 }
 
 void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
@@ -1108,7 +1178,7 @@ absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensi
 
 bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
                             v8::Local<v8::Value>* argv, v8::Local<v8::Value>* result) {
-  if (pending_error_) return false;
+  if (pending_error_ || TerminationRequested()) return false;
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::EscapableHandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = this->context();
@@ -1131,7 +1201,8 @@ bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
 }
 
 void Runtime::DeliverAsyncCompletions() {
-  if (pending_error_) return;  // the loop is stopping: no further callbacks run
+  // The loop is stopping: no further callbacks run.
+  if (pending_error_ || TerminationRequested()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -1144,12 +1215,14 @@ void Runtime::DeliverAsyncCompletions() {
 }
 
 void Runtime::PerformMicrotaskCheckpoint() {
+  if (TerminationRequested()) return RecordTermination();
   {
     // Most checkpoints (one after every timer callback) find nothing to report: they
     // skip the handle and context scopes the reporting below needs.
     v8::Isolate::Scope isolate_scope(isolate_);
     isolate_->PerformMicrotaskCheckpoint();
   }
+  if (TerminationRequested()) return RecordTermination();
   if (module_evaluations_.empty() && unhandled_rejections_.empty()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
@@ -1237,6 +1310,68 @@ void Runtime::OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Va
   runtime->UncaughtException(isolate->GetCurrentContext(), exception, message);
 }
 
+JsError Runtime::TerminationError() const {
+  if (heap_limit_exceeded()) {
+    return HostError("HeapLimitError", absl::StrCat("JavaScript heap limit of ",
+                                                    options_.max_heap_size_mb, " MiB exceeded"));
+  }
+  return HostError("Terminated", "execution terminated");
+}
+
+void Runtime::Terminate() {
+  std::lock_guard<std::mutex> lock(termination_->mutex);
+  if (termination_->isolate == nullptr || termination_->active_calls == 0) return;
+  termination_->requested = true;
+  termination_->isolate->TerminateExecution();
+  uv_async_send(&termination_->wakeup);
+}
+
+// From the isolate's thread (the heap callback) or any thread (the allocator's count).
+void Runtime::HeapLimitReached() {
+  heap_limit_exceeded_ = true;
+  std::lock_guard<std::mutex> lock(termination_->mutex);
+  if (termination_->isolate == nullptr) return;
+  termination_->requested = true;
+  termination_->isolate->TerminateExecution();
+  uv_async_send(&termination_->wakeup);
+}
+
+Runtime::CallScope::CallScope(const Runtime* runtime) : runtime_(runtime) {
+  std::lock_guard<std::mutex> lock(runtime_->termination_->mutex);
+  ++runtime_->termination_->active_calls;
+}
+
+Runtime::CallScope::~CallScope() {
+  Termination& termination = *runtime_->termination_;
+  std::lock_guard<std::mutex> lock(termination.mutex);
+  if (--termination.active_calls > 0 || !termination.requested) return;
+  // A runtime past its heap limit stays terminating: no JavaScript runs in it again.
+  if (runtime_->heap_limit_exceeded()) return;
+  termination.requested = false;
+  if (termination.isolate != nullptr) termination.isolate->CancelTerminateExecution();
+}
+
+// The call in progress ends with the termination error and the loop stops.
+void Runtime::RecordTermination() {
+  pending_error_ = TerminationError();
+  uv_stop(loop_);
+}
+
+void Runtime::OnTerminationWakeup(uv_async_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (runtime->TerminationRequested()) runtime->RecordTermination();
+}
+
+// V8 is about to run out of heap: stop the script and give the collection under way
+// some room to finish, rather than letting V8 abort the process.
+size_t Runtime::OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit) {
+  auto* runtime = static_cast<Runtime*>(data);
+  runtime->HeapLimitReached();
+  if (runtime->heap_limit_raises_ >= kMaxHeapLimitRaises) return current_heap_limit;
+  ++runtime->heap_limit_raises_;
+  return current_heap_limit + std::max(kHeapLimitSlackBytes, initial_heap_limit / 4);
+}
+
 void Runtime::OnTurnEnd(uv_check_t* handle) {
   auto* runtime = static_cast<Runtime*>(handle->data);
   if (uv_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return;
@@ -1250,6 +1385,7 @@ JsValue Runtime::Hold(v8::Local<v8::Value> value) { return JsValue(handles_, val
 
 Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
@@ -1263,6 +1399,7 @@ Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
 
 Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string_view source) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
@@ -1288,7 +1425,6 @@ Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
   {
     v8::TryCatch try_catch(isolate_);
     if (!module->Evaluate(context).ToLocal(&evaluation)) {
-      if (try_catch.HasTerminated()) return HostError("Error", "execution terminated");
       return ErrorFromTryCatch(isolate_, context, try_catch);
     }
   }
@@ -1299,8 +1435,8 @@ Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
   PerformMicrotaskCheckpoint();
   if (pending_error_) return TakePendingError().error();
   if (promise->State() == v8::Promise::kPending) {
-    Result<void> settled = DriveUntilSettled(
-        promise, CallOptions{}, absl::StrCat("the top-level await of ", url));
+    Result<void> settled =
+        DriveUntilSettled(promise, absl::StrCat("the top-level await of ", url));
     if (!settled.ok()) return settled.error();
   }
   if (promise->State() == v8::Promise::kRejected) {
@@ -1335,44 +1471,21 @@ Result<JsValue> Runtime::GetExport(const JsModule& module, std::string_view name
   return Hold(value);
 }
 
-Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise,
-                                        const CallOptions& options, std::string_view what) {
-  call_deadline_passed_ = false;
-  if (options.timeout.has_value()) {
-    uint64_t ms = static_cast<uint64_t>(
-        std::max<int64_t>(0, absl::ToInt64Milliseconds(*options.timeout)));
-    uv_timer_start(
-        &call_deadline_,
-        [](uv_timer_t* timer) { static_cast<Runtime*>(timer->data)->call_deadline_passed_ = true; },
-        ms, 0);
-  }
-  Result<void> outcome;
+Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what) {
   while (promise->State() == v8::Promise::kPending) {
-    if (call_deadline_passed_) {
-      outcome = HostError("TimeoutError",
-                          absl::StrCat(std::string(what), " timed out after ",
-                                       absl::ToInt64Milliseconds(*options.timeout), " ms"));
-      break;
-    }
-    if (!HasPendingWork()) {
-      outcome = HostError("Error", absl::StrCat(std::string(what), " never settled"));
-      break;
-    }
+    if (TerminationRequested()) return TerminationError();
+    if (!HasPendingWork()) return HostError("Error", absl::StrCat(std::string(what), " never settled"));
     Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
-    if (!turn.ok()) {
-      outcome = turn.error();
-      break;
-    }
+    if (!turn.ok()) return turn.error();
   }
-  uv_timer_stop(&call_deadline_);
-  call_deadline_passed_ = false;
-  return outcome;
+  return {};
 }
 
 Result<void> Runtime::CallWith(const internal::CallTarget& target,
                                internal::CallArguments& arguments, internal::CallResult& result,
                                const CallOptions& options) {
   if (pending_error_) return TakePendingError();
+  if (heap_limit_exceeded()) return TerminationError();
   if (target.value == nullptr || !target.value->BelongsTo(handles_.get()) ||
       !target.value->alive()) {
     return HostError("TypeError", target.value == nullptr || target.value->empty()
@@ -1380,14 +1493,34 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
                                       : "Call: the handle belongs to another runtime");
   }
   RuntimeScope scope(this);
-  v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
-  v8::Local<v8::Value> callee = target.value->Get(isolate_);
   std::string what;
+  Result<void> outcome;
+  bool timed_out = false;
+  {
+    // Made inside the call's scope (Terminate acts on calls in progress), gone before it.
+    std::optional<Watchdog> watchdog;
+    if (options.timeout.has_value()) watchdog.emplace(*this, *options.timeout);
+    outcome = CallInScope(scope.context(), target, arguments, result, &what);
+    timed_out = watchdog.has_value() && watchdog->fired();
+  }
+  if (!outcome.ok() && timed_out && outcome.error().class_name == "Terminated") {
+    return HostError("TimeoutError",
+                     absl::StrCat(what, " timed out after ",
+                                  absl::ToInt64Milliseconds(*options.timeout), " ms"));
+  }
+  return outcome;
+}
+
+Result<void> Runtime::CallInScope(v8::Local<v8::Context> context,
+                                  const internal::CallTarget& target,
+                                  internal::CallArguments& arguments,
+                                  internal::CallResult& result, std::string* what) {
+  v8::Local<v8::Value> callee = target.value->Get(isolate_);
   if (!target.export_name.empty()) {
     std::string export_name(target.export_name);
     std::string module_url(target.module_url);
-    what = absl::StrCat("export '", export_name, "' of ", module_url);
+    *what = absl::StrCat("export '", export_name, "' of ", module_url);
     v8::Local<v8::String> key = Utf8String(isolate_, target.export_name);
     v8::Local<v8::Object> ns = callee.As<v8::Object>();
     v8::TryCatch try_catch(isolate_);
@@ -1401,12 +1534,12 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
       return ErrorFromTryCatch(isolate_, context, try_catch);
     }
   } else {
-    what = target.function_name.empty() ? std::string("the function")
-                                        : std::string(target.function_name);
+    *what = target.function_name.empty() ? std::string("the function")
+                                         : std::string(target.function_name);
   }
   if (!callee->IsFunction()) {
     return HostError("TypeError",
-                     absl::StrCat(what, " is not a function (it is ", DescribeType(callee), ")"));
+                     absl::StrCat(*what, " is not a function (it is ", DescribeType(callee), ")"));
   }
 
   absl::InlinedVector<v8::Local<v8::Value>, 8> argv(arguments.count());
@@ -1415,38 +1548,35 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
     v8::TryCatch try_catch(isolate_);
     if (!arguments.Make(isolate_, argv.data())) {
       if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
-      return HostError("TypeError", absl::StrCat(what, ": an argument could not be converted"));
+      return HostError("TypeError", absl::StrCat(*what, ": an argument could not be converted"));
     }
     if (!callee.As<v8::Function>()
              ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
              .ToLocal(&value)) {
-      if (try_catch.HasTerminated() || !try_catch.HasCaught()) {
-        return HostError("Error", "execution terminated");
+      if (!try_catch.HasCaught() || try_catch.HasTerminated() || TerminationRequested()) {
+        return TerminationError();
       }
       JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
       try_catch.Reset();
+      // Microtasks the function queued before it threw still run; what they leave
+      // unhandled is not this call's error.
       PerformMicrotaskCheckpoint();
+      if (TerminationRequested()) return TerminationError();
       pending_error_.reset();
       return error;
     }
   }
   if (value->IsPromise()) {
     v8::Local<v8::Promise> promise = value.As<v8::Promise>();
+    // The promise is this call's: its rejection is the call's error, not an unhandled one.
     promise->MarkAsHandled();
     ForgetUnhandledRejection(promise);
     PerformMicrotaskCheckpoint();
     if (pending_error_) return TakePendingError();
     if (promise->State() == v8::Promise::kPending) {
-      Result<void> settled = DriveUntilSettled(
-          promise, options, absl::StrCat("the promise returned by ", what));
-      if (!settled.ok()) {
-        if (settled.error().class_name == "TimeoutError") {
-          return HostError("TimeoutError",
-                           absl::StrCat(std::string(what), " timed out after ",
-                                        absl::ToInt64Milliseconds(*options.timeout), " ms"));
-        }
-        return settled;
-      }
+      Result<void> settled =
+          DriveUntilSettled(promise, absl::StrCat("the promise returned by ", *what));
+      if (!settled.ok()) return settled;
     }
     if (promise->State() == v8::Promise::kRejected) {
       v8::Local<v8::Value> reason = promise->Result();
@@ -1460,7 +1590,7 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
     PerformMicrotaskCheckpoint();
     if (pending_error_) return TakePendingError();
   }
-  return result.Take(isolate_, value, what);
+  return result.Take(isolate_, value, *what);
 }
 
 }  // namespace kiln

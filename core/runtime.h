@@ -1,8 +1,10 @@
 #ifndef KILN_CORE_RUNTIME_H_
 #define KILN_CORE_RUNTIME_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +63,11 @@ struct RuntimeOptions {
   // V8 code cache for the modules the loader gives (core/code_cache.h); thread-safe, share
   // one between runtimes that load the same modules. Null: no code cache.
   std::shared_ptr<CodeCache> code_cache;
+  // The JavaScript heap's limit in MiB (0: V8's default, which depends on the machine's
+  // memory). Exceeding it stops the script with a HeapLimitError instead of V8's fatal
+  // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
+  // and must be destroyed, the process goes on. ArrayBuffer contents count against it too.
+  size_t max_heap_size_mb = 0;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -117,6 +124,38 @@ class Runtime : private OpHost {
   // Something would still happen: a ref'd handle or timer, a pending ref'd async op, or
   // completions waiting to be delivered.
   bool HasPendingWork();
+
+  // Stops the JavaScript this runtime runs now: callable from any thread at any time.
+  // The public call in progress (Eval, RunEventLoop, ...; also one waiting in the loop
+  // for a timer or I/O) returns the JsError {class_name "Terminated", message "execution
+  // terminated"} and runs no more JavaScript. Once that call has returned, the runtime is
+  // usable again. With no call in progress (idle) or after Shutdown it does nothing.
+  void Terminate();
+  // Whether RuntimeOptions::max_heap_size_mb was exceeded. Every later call then returns
+  // the HeapLimitError ("JavaScript heap limit of <N> MiB exceeded"); destroy the runtime.
+  bool heap_limit_exceeded() const { return heap_limit_exceeded_.load(); }
+  // The error a terminated call returns: the HeapLimitError once the heap limit was hit,
+  // else Terminated.
+  JsError TerminationError() const;
+
+  // Marks a public call in progress, which Terminate() acts on; the outermost one cancels
+  // a termination once the JavaScript stack has unwound. Every public method opens one;
+  // code built on Runtime that runs JavaScript itself (entering the isolate on its own)
+  // opens one around it and, when the JavaScript failed with TerminationRequested(),
+  // returns TerminationError().
+  class CallScope {
+   public:
+    explicit CallScope(const Runtime* runtime);
+    ~CallScope();
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+
+   private:
+    const Runtime* runtime_;
+  };
+  // Terminate() (or the heap limit) stopped the call in progress: no JavaScript may run
+  // until it returns.
+  bool TerminationRequested() const { return termination_->requested.load(); }
 
   // Formats a value like console.log would.
   std::string Inspect(v8::Local<v8::Value> value);
@@ -214,9 +253,13 @@ class Runtime : private OpHost {
   // Evaluates a linked module for LoadModule*: drives the loop until its top-level await
   // settles.
   Result<JsModule> EvaluateForHost(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
-  // Runs the loop until `promise` settles, the loop has nothing left to do, or `timeout`.
-  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, const CallOptions& options,
-                                 std::string_view what);
+  // Runs the loop until `promise` settles or the loop has nothing left that could settle
+  // it ("<what> never settled"). A Terminate() (a call's timeout) ends it too.
+  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what);
+  // CallWith inside the runtime's scopes.
+  Result<void> CallInScope(v8::Local<v8::Context> context, const internal::CallTarget& target,
+                           internal::CallArguments& arguments, internal::CallResult& result,
+                           std::string* what);
 
   // OpHost
   bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
@@ -228,8 +271,31 @@ class Runtime : private OpHost {
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static void OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
   static void OnTurnEnd(uv_check_t* handle);
+  // Termination and the heap limit.
+  static void OnTerminationWakeup(uv_async_t* handle);
+  static size_t OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit);
+  void RecordTermination();
+  // V8's foreground tasks and background work (the event loop).
+  void FlushPlatformTasks();
+  void KeepAliveForBackgroundWork();
+  static void OnBackgroundKeepAlive(uv_timer_t* handle);
+  void HeapLimitReached();
+
+  // What Terminate() (any thread) shares with the runtime's own thread. The mutex guards
+  // `isolate` (null once shut down) and the wakeup handle's life; `active_calls` counts
+  // open CallScopes.
+  struct Termination {
+    std::mutex mutex;
+    v8::Isolate* isolate = nullptr;
+    uv_async_t wakeup;
+    int active_calls = 0;
+    std::atomic<bool> requested{false};
+  };
 
   RuntimeOptions options_;
+  std::unique_ptr<Termination> termination_ = std::make_unique<Termination>();
+  std::atomic<bool> heap_limit_exceeded_{false};
+  int heap_limit_raises_ = 0;  // OnNearHeapLimit
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
@@ -257,9 +323,8 @@ class Runtime : private OpHost {
   uv_loop_t* loop_ = nullptr;
   // Runs at the end of every loop iteration: microtask checkpoint, rejection check.
   uv_check_t turn_end_;
-  // Wakes the loop when a call's CallOptions::timeout has passed (unref'd).
-  uv_timer_t call_deadline_;
-  bool call_deadline_passed_ = false;
+  // Ref'd and running only while V8 has background work that will settle a promise.
+  uv_timer_t background_keep_alive_;
   bool shut_down_ = false;
 
   // Rejected promises without a handler, in rejection order, until the next check.
