@@ -907,8 +907,14 @@ Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
-  if (!modules_->LoadAndLink(context, AbsolutePath(path)).ToLocal(&module) ||
-      !module->Evaluate(context).ToLocal(&evaluation)) {
+  std::string specifier = AbsolutePath(path);
+  JsError load_error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, specifier); }, specifier, &module,
+          &load_error)) {
+    return load_error;
+  }
+  if (!module->Evaluate(context).ToLocal(&evaluation)) {
     return ErrorFromTryCatch(isolate_, context, try_catch);
   }
   modules_->ProduceCodeCache();
@@ -1389,10 +1395,12 @@ Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
-  v8::TryCatch try_catch(isolate_);
+  std::string entry(specifier);
   v8::Local<v8::Module> module;
-  if (!modules_->LoadAndLink(context, std::string(specifier)).ToLocal(&module)) {
-    return ErrorFromTryCatch(isolate_, context, try_catch);
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, entry); }, entry, &module, &error)) {
+    return error;
   }
   return EvaluateForHost(context, module);
 }
@@ -1410,12 +1418,61 @@ Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string
     resolved = modules_->ResolveUrl(std::string(url), "", &error);
     if (resolved.empty()) return HostError("Error", error);
   }
-  v8::TryCatch try_catch(isolate_);
+  if (!modules_->Find(resolved).IsEmpty()) {
+    return HostError("Error", absl::StrCat("a module is already loaded from ", resolved));
+  }
   v8::Local<v8::Module> module;
-  if (!modules_->LoadSourceAndLink(context, resolved, source).ToLocal(&module)) {
-    return ErrorFromTryCatch(isolate_, context, try_catch);
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->CompileSource(context, resolved, source); }, resolved,
+          &module, &error)) {
+    return error;
   }
   return EvaluateForHost(context, module);
+}
+
+bool Runtime::LoadGraph(v8::Local<v8::Context> context,
+                        const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                        std::string_view what, v8::Local<v8::Module>* module, JsError* error) {
+  for (bool first = true;; first = false) {
+    {
+      v8::TryCatch try_catch(isolate_);
+      modules_->BeginFetch();
+      bool fetched = fetch_root().ToLocal(module);
+      bool pending = false;
+      if (!try_catch.HasCaught()) {
+        // The first pass loads everything a synchronous loader has; later passes (after
+        // asynchronous loads settled) look for what is still missing.
+        pending = !fetched || modules_->hit_pending() ||
+                  (!first && modules_->GraphPending(context, *module));
+      }
+      if (try_catch.HasCaught()) {
+        *error = ErrorFromTryCatch(isolate_, context, try_catch);
+        return false;
+      }
+      if (!pending) {
+        if (modules_->Link(context, *module).IsEmpty()) {
+          *error = ErrorFromTryCatch(isolate_, context, try_catch);
+          return false;
+        }
+        return true;
+      }
+    }
+    if (TerminationRequested()) {
+      *error = TerminationError();
+      return false;
+    }
+    if (!HasPendingWork()) {
+      *error = HostError("Error", absl::StrCat("the module loads of ", std::string(what),
+                                               " never completed"));
+      return false;
+    }
+    Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
+    if (!turn.ok()) {
+      *error = turn.error();
+      return false;
+    }
+  }
 }
 
 Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,

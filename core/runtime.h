@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -256,6 +257,13 @@ class Runtime : private OpHost {
   // Runs the loop until `promise` settles or the loop has nothing left that could settle
   // it ("<what> never settled"). A Terminate() (a call's timeout) ends it too.
   Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what);
+  // Loads a module graph for a host call: `fetch_root` (ModuleMap::FetchEntry or
+  // CompileSource) again and again while the loop runs, until every module of the graph
+  // is loaded (asynchronous loaders), then links it. On failure returns false with
+  // `*error` set.
+  bool LoadGraph(v8::Local<v8::Context> context,
+                 const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                 std::string_view what, v8::Local<v8::Module>* module, JsError* error);
   // CallWith inside the runtime's scopes.
   Result<void> CallInScope(v8::Local<v8::Context> context, const internal::CallTarget& target,
                            internal::CallArguments& arguments, internal::CallResult& result,
