@@ -45,7 +45,9 @@ class WatchdogTimer {
       }
       auto first = deadlines_.begin();
       if (std::chrono::steady_clock::now() < first->first) {
-        changed_.wait_until(lock, first->first);
+        // A copy: while waiting, Disarm may erase the entry (and free its key).
+        std::chrono::steady_clock::time_point deadline = first->first;
+        changed_.wait_until(lock, deadline);
         continue;
       }
       Watchdog* watchdog = first->second;
