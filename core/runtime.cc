@@ -952,7 +952,7 @@ Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
 Result<void> Runtime::RunEventLoop() {
   if (pending_error_) return TakePendingError();
   if (heap_limit_exceeded()) return TerminationError();
-  // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
+  // Platform tasks (run from inside uv_run and FlushPlatformTasks) expect the isolate entered.
   RuntimeScope scope(this);
   while (true) {
     uv_run(loop_, UV_RUN_DEFAULT);
