@@ -403,17 +403,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::LoadSpecifier(v8::Local<v8::Context> conte
                                                     const std::string& referrer,
                                                     v8::Local<v8::FixedArray> assertions,
                                                     int stride) {
-  // The `type` assertion: none (JavaScript) or "json".
+  // The `type` assertion: none (JavaScript) or "json"; other keys are ignored.
   std::optional<ModuleType> asserted;
   if (!assertions.IsEmpty()) {
     for (int i = 0; i + 1 < assertions->Length(); i += stride) {
       std::string key = ToStdString(isolate_, assertions->Get(context, i).As<v8::Value>());
       std::string value = ToStdString(isolate_, assertions->Get(context, i + 1).As<v8::Value>());
-      if (key != "type") {
-        ThrowError(isolate_, absl::StrCat("Import assertion \"", key, "\" is unsupported"),
-                   "ERR_IMPORT_ASSERTION_UNSUPPORTED", "TypeError");
-        return {};
-      }
+      if (key != "type") continue;  // as Node 18: only `type` is looked at
       if (value != "json") {
         ThrowError(isolate_, absl::StrCat("Import assertion type \"", value, "\" is unsupported"),
                    "ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED", "TypeError");

@@ -166,6 +166,19 @@ TEST_F(InMemoryTest, UnknownAssertionTypeFails) {
             "TypeError: Import assertion type \"css\" is unsupported");
 }
 
+TEST_F(InMemoryTest, OnlyTheTypeAssertionCounts) {
+  loader_->Add("data.json", "[3]");
+  loader_->Add("lib.js", "export default 1;\n");
+  loader_->Add("main.js", "import data from './data.json' assert { type: 'json', other: 'x' };\n"
+                          "export const got = data;\n");
+  Result<JsModule> module = runtime().LoadModule("main.js");
+  ASSERT_TRUE(module.ok()) << module.error().Report();
+  EXPECT_EQ(Export(module.value(), "got"), "[ 3 ]");
+  loader_->Add("js.js", "import lib from './lib.js' assert { type: 'javascript' };\n");
+  EXPECT_EQ(LoadFails("js.js").Summary(),
+            "TypeError: Import assertion type \"javascript\" is unsupported");
+}
+
 TEST_F(InMemoryTest, InvalidJsonIsASyntaxError) {
   loader_->Add("bad.json", "{ nope }");
   loader_->Add("main.js", "import bad from './bad.json' assert { type: 'json' };\n");
