@@ -313,6 +313,25 @@ TEST_F(CallTest, HandlesDroppedOnAnotherThreadAreReleasedLater) {
   ASSERT_TRUE(sum.ok());
 }
 
+TEST_F(CallTest, HandlesDroppedWhileTheRuntimeRunsJavaScript) {
+  std::vector<JsValue> values;
+  for (int i = 0; i < 2000; ++i) {
+    Result<JsValue> value = runtime().CallExport<JsValue>(lib_, "echo", i);
+    ASSERT_TRUE(value.ok());
+    values.push_back(value.value());
+  }
+  std::thread dropper([moved = std::move(values)]() mutable {
+    while (!moved.empty()) moved.pop_back();
+  });
+  for (int i = 0; i < 2000; ++i) {
+    Result<JsValue> value = runtime().CallExport<JsValue>(lib_, "echo", i);  // and releases
+    ASSERT_TRUE(value.ok());
+  }
+  dropper.join();
+  Result<int32_t> sum = runtime().CallExport<int32_t>(lib_, "add", 1, 1);
+  ASSERT_TRUE(sum.ok());
+}
+
 TEST_F(CallTest, HandlesOutliveTheRuntime) {
   Result<JsFunction> counter = runtime().CallExport<JsFunction>(lib_, "makeCounter");
   ASSERT_TRUE(counter.ok());
