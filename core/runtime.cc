@@ -14,12 +14,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/container/inlined_vector.h"
+#include "core/call.h"
+#include "core/code_cache.h"
 #include "core/array_buffer_allocator.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
 #include "core/v8_platform.h"
 #include "core/v8_util.h"
+#include "core/watchdog.h"
 #include "core/version.h"
 #include "js/embedded_js.h"
 
@@ -442,14 +446,16 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   isolate_->SetPromiseRejectCallback(&Runtime::OnPromiseReject);
   isolate_->AddMessageListenerWithErrorLevel(&Runtime::OnUncaughtMessage,
                                              v8::Isolate::kMessageError);
-  ModuleLoader::InstallIsolateCallbacks(isolate_);
+  ModuleMap::InstallIsolateCallbacks(isolate_);
   // Before the context exists: V8 adds WebAssembly.compileStreaming and
   // instantiateStreaming to a new context only when the isolate has this callback.
   isolate_->SetWasmStreamingCallback(&Runtime::OnWasmStreaming);
-  modules_ = std::make_unique<ModuleLoader>(isolate_);
   async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
   op_state_ = std::make_unique<RuntimeOpState>(isolate_, loop_, static_cast<OpHost*>(this),
                                                async_ops_.get());
+  modules_ = std::make_unique<ModuleMap>(isolate_, options_.module_loader, options_.code_cache,
+                                         op_state_.get());
+  handles_ = std::make_shared<HandleRegistry>(isolate_);
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
     op_metrics_ = std::make_unique<OpMetrics>();
@@ -793,6 +799,7 @@ absl::Status Runtime::Shutdown() {
 // before a snapshot is made).
 void Runtime::ReleaseHandles() {
   v8::HandleScope handle_scope(isolate_);
+  handles_->Close();
   modules_->Clear();
   // Resources and extension state may hold V8 handles: close them while the isolate is
   // alive. Closing them may complete pending ops; then nothing more is delivered.
@@ -913,10 +920,17 @@ Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
-  if (!modules_->LoadAndLink(context, path).ToLocal(&module) ||
-      !module->Evaluate(context).ToLocal(&evaluation)) {
+  std::string specifier = AbsolutePath(path);
+  JsError load_error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, specifier); }, specifier, &module,
+          &load_error)) {
+    return load_error;
+  }
+  if (!module->Evaluate(context).ToLocal(&evaluation)) {
     return ErrorFromTryCatch(isolate_, context, try_catch);
   }
+  modules_->ProduceCodeCache();
   // With top-level await, evaluation is a promise; its rejection is reported here (once),
   // not also as an unhandled rejection.
   v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
@@ -1437,6 +1451,271 @@ void Runtime::OnTurnEnd(uv_check_t* handle) {
   if (uv_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return;
   runtime->DeliverAsyncCompletions();
   runtime->PerformMicrotaskCheckpoint();
+}
+
+// --- Modules and calls for embedders ---
+
+JsValue Runtime::Hold(v8::Local<v8::Value> value) { return JsValue(handles_, value); }
+
+Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
+  if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  std::string entry(specifier);
+  v8::Local<v8::Module> module;
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, entry); }, entry, &module, &error)) {
+    return error;
+  }
+  return EvaluateForHost(context, module);
+}
+
+Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string_view source) {
+  if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  std::string resolved(url);
+  if (url.find(':') == std::string_view::npos || resolved.rfind("./", 0) == 0 ||
+      resolved.rfind("../", 0) == 0 || resolved.rfind("/", 0) == 0) {
+    std::string error;
+    resolved = modules_->ResolveUrl(std::string(url), "", &error);
+    if (resolved.empty()) return HostError("Error", error);
+  }
+  if (!modules_->Find(resolved).IsEmpty()) {
+    return HostError("Error", absl::StrCat("a module is already loaded from ", resolved));
+  }
+  v8::Local<v8::Module> module;
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->CompileSource(context, resolved, source); }, resolved,
+          &module, &error)) {
+    return error;
+  }
+  return EvaluateForHost(context, module);
+}
+
+bool Runtime::LoadGraph(v8::Local<v8::Context> context,
+                        const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                        std::string_view what, v8::Local<v8::Module>* module, JsError* error) {
+  for (bool first = true;; first = false) {
+    {
+      v8::TryCatch try_catch(isolate_);
+      modules_->BeginFetch();
+      bool fetched = fetch_root().ToLocal(module);
+      bool pending = false;
+      if (!try_catch.HasCaught()) {
+        // The first pass loads everything a synchronous loader has; later passes (after
+        // asynchronous loads settled) look for what is still missing.
+        pending = !fetched || modules_->hit_pending() ||
+                  (!first && modules_->GraphPending(context, *module));
+      }
+      if (try_catch.HasCaught()) {
+        *error = ErrorFromTryCatch(isolate_, context, try_catch);
+        return false;
+      }
+      if (!pending) {
+        if (modules_->Link(context, *module).IsEmpty()) {
+          *error = ErrorFromTryCatch(isolate_, context, try_catch);
+          return false;
+        }
+        return true;
+      }
+    }
+    if (TerminationRequested()) {
+      *error = TerminationError();
+      return false;
+    }
+    if (!HasPendingWork()) {
+      *error = HostError("Error", absl::StrCat("the module loads of ", std::string(what),
+                                               " never completed"));
+      return false;
+    }
+    Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
+    if (!turn.ok()) {
+      *error = turn.error();
+      return false;
+    }
+  }
+}
+
+Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
+                                          v8::Local<v8::Module> module) {
+  std::string url = modules_->UrlOf(module);
+  v8::Local<v8::Value> evaluation;
+  {
+    v8::TryCatch try_catch(isolate_);
+    if (!module->Evaluate(context).ToLocal(&evaluation)) {
+      return ErrorFromTryCatch(isolate_, context, try_catch);
+    }
+  }
+  // The evaluation promise is this call's: its rejection is reported here, once.
+  v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
+  promise->MarkAsHandled();
+  ForgetUnhandledRejection(promise);
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) return TakePendingError().error();
+  if (promise->State() == v8::Promise::kPending) {
+    Result<void> settled =
+        DriveUntilSettled(promise, absl::StrCat("the top-level await of ", url));
+    if (!settled.ok()) return settled.error();
+  }
+  if (promise->State() == v8::Promise::kRejected) {
+    v8::Local<v8::Value> reason = promise->Result();
+    return JsErrorFromException(isolate_, context, reason,
+                                v8::Exception::CreateMessage(isolate_, reason));
+  }
+  modules_->ProduceCodeCache();
+  return JsModule(Hold(module->GetModuleNamespace()), url);
+}
+
+Result<JsValue> Runtime::GetExport(const JsModule& module, std::string_view name) {
+  if (!module.module_namespace().BelongsTo(handles_.get()) || !module.alive()) {
+    return HostError("TypeError", "GetExport: the module handle is empty or of another runtime");
+  }
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  v8::Local<v8::Object> ns = module.module_namespace().Get(isolate_).As<v8::Object>();
+  v8::Local<v8::String> key = Utf8String(isolate_, name);
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> value;
+  if (!ns->HasOwnProperty(context, key).FromMaybe(false)) {
+    if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+    return HostError("TypeError", absl::StrCat("The requested module '", module.url(),
+                                               "' does not provide an export named '",
+                                               std::string(name), "'"));
+  }
+  if (!ns->Get(context, key).ToLocal(&value)) {
+    return ErrorFromTryCatch(isolate_, context, try_catch);
+  }
+  return Hold(value);
+}
+
+Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what) {
+  while (promise->State() == v8::Promise::kPending) {
+    if (TerminationRequested()) return TerminationError();
+    if (!HasPendingWork()) return HostError("Error", absl::StrCat(std::string(what), " never settled"));
+    Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
+    if (!turn.ok()) return turn.error();
+  }
+  return {};
+}
+
+Result<void> Runtime::CallWith(const internal::CallTarget& target,
+                               internal::CallArguments& arguments, internal::CallResult& result,
+                               const CallOptions& options) {
+  if (pending_error_) return TakePendingError();
+  if (heap_limit_exceeded()) return TerminationError();
+  if (target.value == nullptr || !target.value->BelongsTo(handles_.get()) ||
+      !target.value->alive()) {
+    return HostError("TypeError", target.value == nullptr || target.value->empty()
+                                      ? "Call: the function handle is empty"
+                                      : "Call: the handle belongs to another runtime");
+  }
+  RuntimeScope scope(this);
+  handles_->ReleaseQueued();
+  std::string what;
+  Result<void> outcome;
+  bool timed_out = false;
+  {
+    // Made inside the call's scope (Terminate acts on calls in progress), gone before it.
+    std::optional<Watchdog> watchdog;
+    if (options.timeout.has_value()) watchdog.emplace(*this, *options.timeout);
+    outcome = CallInScope(scope.context(), target, arguments, result, &what);
+    timed_out = watchdog.has_value() && watchdog->fired();
+  }
+  if (!outcome.ok() && timed_out && outcome.error().class_name == "Terminated") {
+    return HostError("TimeoutError",
+                     absl::StrCat(what, " timed out after ",
+                                  absl::ToInt64Milliseconds(*options.timeout), " ms"));
+  }
+  return outcome;
+}
+
+Result<void> Runtime::CallInScope(v8::Local<v8::Context> context,
+                                  const internal::CallTarget& target,
+                                  internal::CallArguments& arguments,
+                                  internal::CallResult& result, std::string* what) {
+  v8::Local<v8::Value> callee = target.value->Get(isolate_);
+  if (!target.export_name.empty()) {
+    std::string export_name(target.export_name);
+    std::string module_url(target.module_url);
+    *what = absl::StrCat("export '", export_name, "' of ", module_url);
+    v8::Local<v8::String> key = Utf8String(isolate_, target.export_name);
+    v8::Local<v8::Object> ns = callee.As<v8::Object>();
+    v8::TryCatch try_catch(isolate_);
+    if (!ns->HasOwnProperty(context, key).FromMaybe(false)) {
+      if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+      return HostError("TypeError", absl::StrCat("The requested module '", module_url,
+                                                 "' does not provide an export named '",
+                                                 export_name, "'"));
+    }
+    if (!ns->Get(context, key).ToLocal(&callee)) {
+      return ErrorFromTryCatch(isolate_, context, try_catch);
+    }
+  } else {
+    *what = target.function_name.empty() ? std::string("the function")
+                                         : std::string(target.function_name);
+  }
+  if (!callee->IsFunction()) {
+    return HostError("TypeError",
+                     absl::StrCat(*what, " is not a function (it is ", DescribeType(callee), ")"));
+  }
+
+  absl::InlinedVector<v8::Local<v8::Value>, 8> argv(arguments.count());
+  v8::Local<v8::Value> value;
+  {
+    v8::TryCatch try_catch(isolate_);
+    if (!arguments.Make(isolate_, argv.data())) {
+      if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+      return HostError("TypeError", absl::StrCat(*what, ": an argument could not be converted"));
+    }
+    if (!callee.As<v8::Function>()
+             ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
+             .ToLocal(&value)) {
+      if (!try_catch.HasCaught() || try_catch.HasTerminated() || TerminationRequested()) {
+        return TerminationError();
+      }
+      JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
+      try_catch.Reset();
+      // Microtasks the function queued before it threw still run; what they leave
+      // unhandled is not this call's error.
+      PerformMicrotaskCheckpoint();
+      if (TerminationRequested()) return TerminationError();
+      pending_error_.reset();
+      return error;
+    }
+  }
+  if (value->IsPromise()) {
+    v8::Local<v8::Promise> promise = value.As<v8::Promise>();
+    // The promise is this call's: its rejection is the call's error, not an unhandled one.
+    promise->MarkAsHandled();
+    ForgetUnhandledRejection(promise);
+    PerformMicrotaskCheckpoint();
+    if (pending_error_) return TakePendingError();
+    if (promise->State() == v8::Promise::kPending) {
+      Result<void> settled =
+          DriveUntilSettled(promise, absl::StrCat("the promise returned by ", *what));
+      if (!settled.ok()) return settled;
+    }
+    if (promise->State() == v8::Promise::kRejected) {
+      v8::Local<v8::Value> reason = promise->Result();
+      JsError error = JsErrorFromException(isolate_, context, reason,
+                                           v8::Exception::CreateMessage(isolate_, reason));
+      error.from_rejection = true;
+      return error;
+    }
+    value = promise->Result();
+  } else {
+    PerformMicrotaskCheckpoint();
+    if (pending_error_) return TakePendingError();
+  }
+  return result.Take(isolate_, value, *what);
 }
 
 }  // namespace kiln

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "core/extension.h"
 #include "core/js_error.h"
+#include "core/js_value.h"
 #include "core/op_support.h"
 #include "core/snapshot.h"
 #include "ops/op_host.h"
@@ -23,7 +25,15 @@
 
 namespace kiln {
 
+class CodeCache;
 class ModuleLoader;
+class ModuleMap;
+struct CallOptions;
+namespace internal {
+class CallArguments;
+class CallResult;
+struct CallTarget;
+}  // namespace internal
 
 struct RuntimeOptions {
   // Script arguments, visible to JavaScript as `kiln.args`.
@@ -48,6 +58,12 @@ struct RuntimeOptions {
   // Counts the fast and slow calls of every op (Runtime::op_metrics). Bindings are then
   // counting copies; such a runtime loads everything from source.
   bool op_metrics = false;
+  // Where ES modules come from (core/module_loader.h). Null: files (FileModuleLoader).
+  // May be shared by runtimes; then it must be thread-safe.
+  std::shared_ptr<ModuleLoader> module_loader;
+  // V8 code cache for the modules the loader gives (core/code_cache.h); thread-safe, share
+  // one between runtimes that load the same modules. Null: no code cache.
+  std::shared_ptr<CodeCache> code_cache;
   // The JavaScript heap's limit in MiB (0: V8's default, which depends on the machine's
   // memory). Exceeding it stops the script with a HeapLimitError instead of V8's fatal
   // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
@@ -149,7 +165,40 @@ class Runtime : private OpHost {
   // error naming any uv handle that was still open. Called by the destructor if needed.
   absl::Status Shutdown();
 
-  ModuleLoader* module_loader() const { return modules_.get(); }
+  // --- Modules and calls for embedders (core/call.h has the call templates) ---
+
+  // Loads, links and evaluates the module `specifier` names (resolved by the module loader
+  // from the top level: "./lib.js", "/abs/lib.js", a URL, a name the InMemoryModuleLoader
+  // knows), drives the loop until its top-level await settles, and returns it. A module
+  // already loaded is returned again without being evaluated again. A load, link or
+  // evaluation error, or a rejected top-level await, is the JsError.
+  Result<JsModule> LoadModule(std::string_view specifier);
+  // The same for `source` as the module at `url` (an absolute URL, or a specifier resolved
+  // like LoadModule's): its imports resolve against that URL.
+  Result<JsModule> LoadModuleFromSource(std::string_view url, std::string_view source);
+  // A module export (JsError "TypeError: The requested module '<url>' does not provide an
+  // export named '<name>'" when it is missing).
+  Result<JsValue> GetExport(const JsModule& module, std::string_view name);
+  // Holds `value` for the host (runtime's thread, inside the runtime's scopes).
+  JsValue Hold(v8::Local<v8::Value> value);
+  // Typed calls (core/call.h): arguments and result through the ops' Converter traits.
+  template <typename R = void, typename... Args>
+  Result<R> Call(const JsFunction& function, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> Call(const CallOptions& options, const JsFunction& function, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> CallExport(const JsModule& module, std::string_view name, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> CallExport(const CallOptions& options, const JsModule& module,
+                       std::string_view name, Args&&... args);
+  // The untyped call the templates build on: calls the function `target` names with the
+  // arguments `arguments` makes, drives the loop while the result is a pending promise,
+  // and hands the settled value to `result`.
+  Result<void> CallWith(const internal::CallTarget& target, internal::CallArguments& arguments,
+                        internal::CallResult& result, const CallOptions& options);
+  // The host-held values of this runtime (core/js_value.h).
+  const std::shared_ptr<HandleRegistry>& handles() const { return handles_; }
+  ModuleMap* module_map() const { return modules_.get(); }
   OpState& op_state() { return *op_state_; }
   // Whether this runtime was deserialised from RuntimeOptions::snapshot.
   bool from_snapshot() const { return from_snapshot_; }
@@ -202,6 +251,23 @@ class Runtime : private OpHost {
   void UncaughtException(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                          v8::Local<v8::Message> message);
   Result<void> TakePendingError();
+  // Evaluates a linked module for LoadModule*: drives the loop until its top-level await
+  // settles.
+  Result<JsModule> EvaluateForHost(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  // Runs the loop until `promise` settles or the loop has nothing left that could settle
+  // it ("<what> never settled"). A Terminate() (a call's timeout) ends it too.
+  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what);
+  // Loads a module graph for a host call: `fetch_root` (ModuleMap::FetchEntry or
+  // CompileSource) again and again while the loop runs, until every module of the graph
+  // is loaded (asynchronous loaders), then links it. On failure returns false with
+  // `*error` set.
+  bool LoadGraph(v8::Local<v8::Context> context,
+                 const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                 std::string_view what, v8::Local<v8::Module>* module, JsError* error);
+  // CallWith inside the runtime's scopes.
+  Result<void> CallInScope(v8::Local<v8::Context> context, const internal::CallTarget& target,
+                           internal::CallArguments& arguments, internal::CallResult& result,
+                           std::string* what);
 
   // OpHost
   bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
@@ -247,7 +313,8 @@ class Runtime : private OpHost {
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
-  std::unique_ptr<ModuleLoader> modules_;
+  std::unique_ptr<ModuleMap> modules_;
+  std::shared_ptr<HandleRegistry> handles_;
   std::unique_ptr<AsyncOps> async_ops_;
   std::unique_ptr<RuntimeOpState> op_state_;
   // The fast-call outcome's buffer (FastCallOutcome; an Int32Array the op glue reads).

@@ -19,6 +19,9 @@ constexpr int kPlatformWorkerThreads = 4;
 // - snapshots are compiled into the binary (kiln's) or mapped read-only from libnode
 //   (V8's): checksumming them at every isolate cost 0.3 ms of a 2 ms Runtime::Create
 //   (bench/startup_bench);
+// - import assertions (`import x from "./a.json" assert { type: "json" }`: JSON modules,
+//   core/module_loader.h), as Node 18 turns them on; the snapshot generator initialises
+//   V8 here too, so snapshots and runtimes agree on it;
 // - TurboFan only for functions of at most 16 KiB of bytecode (V8's default: 60 KiB).
 //   Larger ones are almost always run-once closures of a bundled library (TypeScript's
 //   createTypeChecker: 28 KiB): V8 10.2's TurboFan spends seconds and hundreds of MB on
@@ -26,7 +29,8 @@ constexpr int kPlatformWorkerThreads = 4;
 //   (bench/typescript, a loaded machine: exit at 42.6 s with 1167 MiB peak RSS under
 //   V8's default, 12.9 s with 158 MiB under this one; Node 20 12.5 s, 184 MiB).
 constexpr char kKilnV8Defaults[] =
-    "--turbo-fast-api-calls --no-verify-snapshot-checksum --max-optimized-bytecode-size=16384";
+    "--turbo-fast-api-calls --no-verify-snapshot-checksum --harmony-import-assertions "
+    "--max-optimized-bytecode-size=16384";
 
 std::mutex g_init_mutex;
 bool g_initialized = false;
