@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/core_ops.h"
+#include "core/watchdog.h"
 #include "uv.h"
 
 namespace kiln {
@@ -85,6 +86,16 @@ void CallSubmitter::CloseQueue() {
   }
 }
 
+// Runs `body` inside one Runtime::CallScope, so a Terminate() (a shutdown, a timeout,
+// TerminateCurrentCall) that arrives before the body's first JavaScript, or between two
+// of its calls into the runtime, still stops all of it: the termination lasts until the
+// scope closes, not just until the runtime's own next call returns.
+template <typename F>
+auto RunInCallScope(Runtime& runtime, F&& body) {
+  Runtime::CallScope scope(&runtime);
+  return body();
+}
+
 // The thread of one worker: its uv loop (which outlives the runtimes it replaces), the
 // wake-up handle, and the current runtime. Runtime, loop and handle are only touched on
 // the thread; `active_` (the runtime running a call or a setup) is shared with Stop and
@@ -116,9 +127,7 @@ class WorkerThread {
     stopping_ = true;
     if (active_ != nullptr) {
       stopped_active_ = true;
-#ifdef KILN_WORKER_HAVE_LIMITS
       active_->Terminate();
-#endif
     }
     Wake();
   }
@@ -130,9 +139,7 @@ class WorkerThread {
 
   void TerminateCurrentCall() {
     std::lock_guard<std::mutex> lock(runtime_mutex_);
-#ifdef KILN_WORKER_HAVE_LIMITS
     if (active_ != nullptr && running_call_) active_->Terminate();
-#endif
   }
 
   int runtimes_created() const { return runtimes_created_.load(); }
@@ -188,8 +195,19 @@ class WorkerThread {
       uv_run(&loop_, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
       return;
     }
-    Result<bool> turned = runtime_->RunEventLoopOnce(wait);
+    // JavaScript run by the loop (a timer callback) is stopped by a shutdown too.
+    if (!SetActive(runtime_.get(), /*call=*/false)) return;
+    Result<bool> turned =
+        RunInCallScope(*runtime_, [&] { return runtime_->RunEventLoopOnce(wait); });
+    bool stopped_by_shutdown;
+    {
+      std::lock_guard<std::mutex> lock(runtime_mutex_);
+      active_ = nullptr;
+      stopped_by_shutdown = stopped_active_;
+    }
+    if (stopped_by_shutdown) return;
     if (!turned.ok()) ReportBackgroundError(turned.error());
+    if (runtime_->heap_limit_exceeded()) ReplaceRuntime();
   }
 
   void ReportBackgroundError(const JsError& error) {
@@ -220,7 +238,7 @@ class WorkerThread {
         (void)runtime->Shutdown();
         return absl::CancelledError(shutdown_message_);
       }
-      Result<void> set_up = options_.setup(*runtime);
+      Result<void> set_up = RunInCallScope(*runtime, [&] { return options_.setup(*runtime); });
       SetActive(nullptr, false);
       if (!set_up.ok()) {
         setup_error_ = set_up.error();
@@ -273,16 +291,12 @@ class WorkerThread {
     }
     bool timed_out = false;
     {
-#ifdef KILN_WORKER_HAVE_LIMITS
       std::optional<Watchdog> watchdog;
       if (options_.call_timeout != absl::InfiniteDuration()) {
         watchdog.emplace(*runtime_, options_.call_timeout);
       }
-      job->Run(*runtime_);
+      RunInCallScope(*runtime_, [&] { job->Run(*runtime_); });
       timed_out = watchdog.has_value() && watchdog->fired();
-#else
-      job->Run(*runtime_);
-#endif
     }
     bool stopped_by_shutdown;
     {
@@ -295,7 +309,6 @@ class WorkerThread {
       job->Finish(ShutdownError());
       return;
     }
-#ifdef KILN_WORKER_HAVE_LIMITS
     // Past the heap limit a runtime refuses every later call; after a timeout the call
     // was stopped half-way. Either way the worker goes on with a fresh runtime.
     if (runtime_->heap_limit_exceeded()) {
@@ -305,7 +318,6 @@ class WorkerThread {
       ReplaceRuntime();
       return;
     }
-#endif
     if (timed_out) {
       job->Finish(HostError(kTimeoutErrorClass,
                             absl::StrCat("the call timed out after ",

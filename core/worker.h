@@ -32,13 +32,19 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#if __has_include("core/call.h")
+#include "core/call.h"
+#define KILN_TMP_HAVE_CALLS 1
+#endif
 #include "core/js_error.h"
 #include "core/runtime.h"
 
@@ -165,6 +171,21 @@ class JobQueue {
 
 class WorkerThread;
 
+// How a CallExport argument is kept until the call runs on the worker's thread: by value,
+// with anything string-like (const char*, std::string_view) as a std::string.
+template <typename T>
+using OwnedArgumentType =
+    std::conditional_t<std::is_convertible_v<const std::decay_t<T>&, std::string_view>,
+                       std::string, std::decay_t<T>>;
+template <typename T>
+OwnedArgumentType<T> OwnedArgument(T&& argument) {
+  if constexpr (std::is_same_v<OwnedArgumentType<T>, std::string>) {
+    return std::string(std::string_view(argument));
+  } else {
+    return std::forward<T>(argument);
+  }
+}
+
 // What Worker and WorkerPool share: submitting calls.
 class CallSubmitter {
  public:
@@ -179,6 +200,29 @@ class CallSubmitter {
     Submit(erased);
     return future;
   }
+
+#ifdef KILN_TMP_HAVE_CALLS
+  // Calls export `export_name` of the module `specifier` names (loaded through the
+  // runtime's module loader the first time, then taken from the runtime's module map:
+  // a setup that loads it makes the first call cheap) with `args`, converted like
+  // Runtime::CallExport's (core/call.h); a promise it returns is awaited. The arguments
+  // are copied into the call (strings and string views as std::string).
+  template <typename R = void, typename... Args>
+  std::future<Result<R>> CallExport(std::string specifier, std::string export_name,
+                                    Args&&... args) {
+    return Run([specifier = std::move(specifier), export_name = std::move(export_name),
+                arguments = std::make_tuple(OwnedArgument<Args>(std::forward<Args>(args))...)](
+                   Runtime& runtime) mutable -> Result<R> {
+      Result<JsModule> module = runtime.LoadModule(specifier);
+      if (!module.ok()) return module.error();
+      return std::apply(
+          [&](auto&... argument) {
+            return runtime.CallExport<R>(module.value(), export_name, argument...);
+          },
+          arguments);
+    });
+  }
+#endif
 
  protected:
   explicit CallSubmitter(std::shared_ptr<JobQueue> queue, std::string shutdown_message)
