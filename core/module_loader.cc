@@ -1,5 +1,7 @@
 #include "core/module_loader.h"
 
+#include "ada.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -12,8 +14,12 @@
 namespace kiln {
 namespace {
 
-void ThrowError(v8::Isolate* isolate, std::string_view message, std::string_view code = {}) {
-  isolate->ThrowException(CreateJsError(isolate, "Error", message, code));
+// absl's string_view is its own type in this absl build.
+absl::string_view AbslView(std::string_view text) { return {text.data(), text.size()}; }
+
+void ThrowError(v8::Isolate* isolate, std::string_view message, std::string_view code = {},
+                std::string_view js_class = "Error") {
+  isolate->ThrowException(CreateJsError(isolate, js_class, message, code));
 }
 
 // "./b.js" against "ext:web/a/x.js" is "ext:web/a/b.js"; ".." stops at the extension.
@@ -31,84 +37,127 @@ std::string ResolveBuiltin(const std::string& specifier, const std::string& refe
   return absl::StrCat("ext:", absl::StrJoin(parts, "/"));
 }
 
-ModuleLoader* LoaderOf(v8::Isolate* isolate) {
+ModuleMap* MapOf(v8::Isolate* isolate) {
   Runtime* runtime = Runtime::From(isolate);
-  return runtime ? runtime->module_loader() : nullptr;
+  return runtime ? runtime->module_map() : nullptr;
+}
+
+bool IsRelative(std::string_view specifier) {
+  return absl::StartsWith(AbslView(specifier), "./") || absl::StartsWith(AbslView(specifier), "../") ||
+         specifier == "." || specifier == "..";
+}
+
+// How a URL is shown in messages and stack traces: a file's path, anything else as is.
+std::string DisplayName(const std::string& url) {
+  return absl::StartsWith(url, "file://") ? FileUrlToPath(url) : url;
+}
+
+// " imported from <referrer>", or nothing at the top level.
+std::string ImportedFrom(const std::string& referrer) {
+  return referrer.empty() ? std::string() : absl::StrCat(" imported from ", DisplayName(referrer));
+}
+
+// A data: URL's payload, percent-decoded.
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() + 0 && absl::ascii_isxdigit(text[i + 1]) &&
+        absl::ascii_isxdigit(text[i + 2])) {
+      auto hex = [](char c) { return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10; };
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// WHATWG forgiving-base64 decode; false when the input is not base64.
+bool ForgivingBase64Decode(std::string_view input, std::string* out) {
+  std::string data;
+  for (char c : input) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') data += c;
+  }
+  if (data.size() % 4 == 0 && !data.empty()) {
+    if (data.back() == '=') data.pop_back();
+    if (data.back() == '=') data.pop_back();
+  }
+  if (data.size() % 4 == 1) return false;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : data) {
+    int value;
+    if (c >= 'A' && c <= 'Z') value = c - 'A';
+    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') value = c - '0' + 52;
+    else if (c == '+') value = 62;
+    else if (c == '/') value = 63;
+    else return false;
+    buffer = (buffer << 6) | static_cast<uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      *out += static_cast<char>((buffer >> bits) & 0xff);
+    }
+  }
+  return true;
 }
 
 }  // namespace
 
-ModuleLoader::ModuleLoader(v8::Isolate* isolate) : isolate_(isolate) {}
+// --- data: URLs ---
 
-ModuleLoader::~ModuleLoader() { Clear(); }
-
-void ModuleLoader::AddBuiltinSource(std::string specifier, const char* source, size_t size) {
-  builtin_sources_[std::move(specifier)] = {source, size};
-}
-
-void ModuleLoader::AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module) {
-  // A replaced module keeps its record (modules linked to it still find their path).
-  if (by_path_.count(specifier) == 0) builtin_order_.push_back(specifier);
-  AddRecord(specifier, module);
-}
-
-void ModuleLoader::Publish(const std::string& specifier, const std::string& module) {
-  published_[specifier] = module;
-}
-
-bool ModuleLoader::HasBuiltin(const std::string& specifier) const {
-  return builtin_sources_.count(specifier) != 0 || by_path_.count(specifier) != 0;
-}
-
-std::vector<std::pair<std::string, v8::Local<v8::Module>>> ModuleLoader::BuiltinModules() const {
-  std::vector<std::pair<std::string, v8::Local<v8::Module>>> modules;
-  for (const std::string& specifier : builtin_order_) {
-    modules.emplace_back(specifier, by_path_.at(specifier)->module.Get(isolate_));
+absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url) {
+  absl::string_view rest = AbslView(url);
+  if (!absl::ConsumePrefix(&rest, "data:")) {
+    return absl::InvalidArgumentError(absl::StrCat("not a data: URL: ", AbslView(url)));
   }
-  return modules;
-}
-
-v8::MaybeLocal<v8::Module> ModuleLoader::LoadBuiltinAndLink(v8::Local<v8::Context> context,
-                                                            const std::string& specifier) {
-  v8::Local<v8::Module> module;
-  if (!LoadSpecifier(context, specifier, "ext:").ToLocal(&module)) return {};
-  if (module->GetStatus() == v8::Module::kUninstantiated &&
-      !module->InstantiateModule(context, &ModuleLoader::ResolveForLink).FromMaybe(false)) {
-    return {};
+  size_t comma = rest.find(',');
+  if (comma == absl::string_view::npos) {
+    return absl::InvalidArgumentError("Invalid data: URL (no ',' before the data)");
+  }
+  std::vector<std::string> params =
+      absl::StrSplit(rest.substr(0, comma), ';');
+  std::string_view payload(rest.data() + comma + 1, rest.size() - comma - 1);
+  bool base64 = false;
+  if (params.size() > 1 && absl::AsciiStrToLower(absl::StripAsciiWhitespace(params.back())) == "base64") {
+    base64 = true;
+    params.pop_back();
+  }
+  std::string mime = absl::AsciiStrToLower(absl::StripAsciiWhitespace(params[0]));
+  ModuleSource module;
+  if (mime == "text/javascript" || mime == "application/javascript") {
+    module.type = ModuleType::kJavaScript;
+  } else if (mime == "application/json") {
+    module.type = ModuleType::kJson;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Unknown module format: ", mime.empty() ? "(no media type)" : mime,
+        " (data: modules are text/javascript or application/json)"));
+  }
+  std::string decoded = PercentDecode(payload);
+  if (base64) {
+    if (!ForgivingBase64Decode(decoded, &module.source)) {
+      return absl::InvalidArgumentError("Invalid data: URL (its base64 data does not decode)");
+    }
+  } else {
+    module.source = std::move(decoded);
   }
   return module;
 }
 
-void ModuleLoader::AddRecord(const std::string& path, v8::Local<v8::Module> module) {
-  auto record = std::make_unique<Record>();
-  record->module.Reset(isolate_, module);
-  record->path = path;
-  by_path_[path] = record.get();
-  by_hash_.emplace(module->GetIdentityHash(), record.get());
-  records_.push_back(std::move(record));
-}
+// --- FileModuleLoader ---
 
-void ModuleLoader::Clear() {
-  builtin_order_.clear();
-  by_hash_.clear();
-  by_path_.clear();
-  records_.clear();
-}
-
-void ModuleLoader::InstallIsolateCallbacks(v8::Isolate* isolate) {
-  isolate->SetHostImportModuleDynamicallyCallback(&ModuleLoader::ImportDynamically);
-  isolate->SetHostInitializeImportMetaObjectCallback(&ModuleLoader::InitializeImportMeta);
-}
-
-std::string ModuleLoader::Resolve(const std::string& specifier, const std::string& referrer_path,
-                                  std::string* error) {
+std::string FileModuleLoader::ResolvePath(const std::string& specifier,
+                                          const std::string& referrer_path, std::string* error) {
   std::string candidate;
   if (absl::StartsWith(specifier, "file://")) {
     candidate = FileUrlToPath(specifier);
   } else if (absl::StartsWith(specifier, "/")) {
     candidate = specifier;
-  } else if (absl::StartsWith(specifier, "./") || absl::StartsWith(specifier, "../") ||
-             specifier == "." || specifier == "..") {
+  } else if (IsRelative(specifier)) {
     bool referrer_is_file = absl::StartsWith(referrer_path, "/");
     std::string base = referrer_is_file ? DirName(referrer_path) : AbsolutePath(".");
     candidate = absl::StrCat(base, "/", specifier);
@@ -121,7 +170,171 @@ std::string ModuleLoader::Resolve(const std::string& specifier, const std::strin
   return real;
 }
 
-const ModuleLoader::Record* ModuleLoader::FindRecord(v8::Local<v8::Module> module) const {
+absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier_view,
+                                                      std::string_view referrer) {
+  std::string specifier(specifier_view);
+  std::string candidate;
+  if (absl::StartsWith(specifier, "file://")) {
+    candidate = FileUrlToPath(specifier);
+  } else if (absl::StartsWith(specifier, "/")) {
+    candidate = specifier;
+  } else if (IsRelative(specifier)) {
+    std::string referrer_path =
+        absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
+    std::string base = referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path);
+    candidate = absl::StrCat(base, "/", specifier);
+  } else {
+    return absl::NotFoundError("bare specifiers name no file");
+  }
+  std::string absolute = AbsolutePath(candidate);
+  std::string real = RealPath(absolute);
+  // A missing file keeps its URL (import.meta.resolve gives it); loading it fails.
+  return PathToFileUrl(real.empty() ? absolute : real);
+}
+
+Future<ModuleSource> FileModuleLoader::Load(OpState&, const std::string& url) {
+  if (!absl::StartsWith(url, "file://")) {
+    return absl::NotFoundError(absl::StrCat("not a file: URL: ", url));
+  }
+  std::string path = FileUrlToPath(url);
+  absl::StatusOr<std::string> source = ReadFile(path);
+  if (!source.ok()) return source.status();
+  ModuleSource module;
+  module.source = std::move(*source);
+  module.type = absl::EndsWith(path, ".json") ? ModuleType::kJson : ModuleType::kJavaScript;
+  return module;
+}
+
+// --- InMemoryModuleLoader ---
+
+std::string InMemoryModuleLoader::UrlOf(std::string_view name) {
+  ada::result<ada::url_aggregator> absolute = ada::parse<ada::url_aggregator>(name);
+  if (absolute) return std::string(absolute->get_href());
+  ada::result<ada::url_aggregator> base = ada::parse<ada::url_aggregator>(kBaseUrl);
+  std::string path =
+      absl::StartsWith(AbslView(name), "/") ? std::string(name) : absl::StrCat("/", AbslView(name));
+  ada::result<ada::url_aggregator> url = ada::parse<ada::url_aggregator>(path, &*base);
+  return url ? std::string(url->get_href()) : std::string();
+}
+
+std::string InMemoryModuleLoader::Add(std::string_view name, std::string source) {
+  ModuleType type =
+      absl::EndsWith(AbslView(name), ".json") ? ModuleType::kJson : ModuleType::kJavaScript;
+  return Add(name, std::move(source), type);
+}
+
+std::string InMemoryModuleLoader::Add(std::string_view name, std::string source,
+                                      ModuleType type) {
+  std::string url = UrlOf(name);
+  auto module = std::make_shared<ModuleSource>();
+  module->source = std::move(source);
+  module->type = type;
+  std::lock_guard<std::mutex> lock(mutex_);
+  modules_[url] = std::move(module);
+  return url;
+}
+
+absl::StatusOr<std::string> InMemoryModuleLoader::Resolve(std::string_view specifier,
+                                                          std::string_view referrer) {
+  if (ada::can_parse(specifier)) return UrlOf(specifier);
+  if (IsRelative(specifier) || absl::StartsWith(AbslView(specifier), "/")) {
+    std::string_view base_text = referrer.empty() ? kBaseUrl : referrer;
+    ada::result<ada::url_aggregator> base = ada::parse<ada::url_aggregator>(base_text);
+    if (!base) return absl::NotFoundError("the importing module's URL is not valid");
+    ada::result<ada::url_aggregator> url = ada::parse<ada::url_aggregator>(specifier, &*base);
+    if (!url) return absl::NotFoundError("not a valid URL");
+    return std::string(url->get_href());
+  }
+  // A bare specifier: the module added under that name.
+  std::string url = UrlOf(specifier);
+  if (url.empty()) return absl::NotFoundError("not a valid module name");
+  return url;
+}
+
+Future<ModuleSource> InMemoryModuleLoader::Load(OpState&, const std::string& url) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = modules_.find(url);
+  if (it == modules_.end()) return absl::NotFoundError(absl::StrCat("no module ", url));
+  return ModuleSource(*it->second);
+}
+
+// --- ModuleMap ---
+
+ModuleMap::ModuleMap(v8::Isolate* isolate, std::shared_ptr<ModuleLoader> loader,
+                     std::shared_ptr<CodeCache> code_cache, OpState* op_state)
+    : isolate_(isolate),
+      loader_(loader ? std::move(loader) : std::make_shared<FileModuleLoader>()),
+      code_cache_(std::move(code_cache)),
+      op_state_(op_state) {}
+
+ModuleMap::~ModuleMap() { Clear(); }
+
+void ModuleMap::AddBuiltinSource(std::string specifier, const char* source, size_t size) {
+  builtin_sources_[std::move(specifier)] = {source, size};
+}
+
+void ModuleMap::AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module) {
+  // A replaced module keeps its record (modules linked to it still find their URL).
+  if (by_url_.count(specifier) == 0) builtin_order_.push_back(specifier);
+  AddRecord(specifier, module);
+}
+
+void ModuleMap::Publish(const std::string& specifier, const std::string& module) {
+  published_[specifier] = module;
+}
+
+bool ModuleMap::HasBuiltin(const std::string& specifier) const {
+  return builtin_sources_.count(specifier) != 0 || by_url_.count(specifier) != 0;
+}
+
+std::vector<std::pair<std::string, v8::Local<v8::Module>>> ModuleMap::BuiltinModules() const {
+  std::vector<std::pair<std::string, v8::Local<v8::Module>>> modules;
+  for (const std::string& specifier : builtin_order_) {
+    modules.emplace_back(specifier, by_url_.at(specifier)->module.Get(isolate_));
+  }
+  return modules;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::Link(v8::Local<v8::Context> context,
+                                           v8::Local<v8::Module> module) {
+  if (module->GetStatus() == v8::Module::kUninstantiated &&
+      !module->InstantiateModule(context, &ModuleMap::ResolveForLink).FromMaybe(false)) {
+    return {};
+  }
+  return module;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::LoadBuiltinAndLink(v8::Local<v8::Context> context,
+                                                         const std::string& specifier) {
+  v8::Local<v8::Module> module;
+  if (!LoadSpecifier(context, specifier, "ext:").ToLocal(&module)) return {};
+  return Link(context, module);
+}
+
+ModuleMap::Record* ModuleMap::AddRecord(const std::string& url, v8::Local<v8::Module> module) {
+  auto record = std::make_unique<Record>();
+  record->module.Reset(isolate_, module);
+  record->url = url;
+  Record* added = record.get();
+  by_url_[url] = added;
+  by_hash_.emplace(module->GetIdentityHash(), added);
+  records_.push_back(std::move(record));
+  return added;
+}
+
+void ModuleMap::Clear() {
+  builtin_order_.clear();
+  by_hash_.clear();
+  by_url_.clear();
+  records_.clear();
+}
+
+void ModuleMap::InstallIsolateCallbacks(v8::Isolate* isolate) {
+  isolate->SetHostImportModuleDynamicallyCallback(&ModuleMap::ImportDynamically);
+  isolate->SetHostInitializeImportMetaObjectCallback(&ModuleMap::InitializeImportMeta);
+}
+
+ModuleMap::Record* ModuleMap::FindRecord(v8::Local<v8::Module> module) const {
   auto range = by_hash_.equal_range(module->GetIdentityHash());
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second->module == module) return it->second;
@@ -129,115 +342,295 @@ const ModuleLoader::Record* ModuleLoader::FindRecord(v8::Local<v8::Module> modul
   return nullptr;
 }
 
-std::string ModuleLoader::PathOf(v8::Local<v8::Module> module) const {
+std::string ModuleMap::UrlOf(v8::Local<v8::Module> module) const {
   const Record* record = FindRecord(module);
-  return record ? record->path : std::string();
+  return record ? record->url : std::string();
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,
-                                              const std::string& path) {
-  auto found = by_path_.find(path);
-  if (found != by_path_.end()) return found->second->module.Get(isolate_);
-  if (absl::StartsWith(path, "ext:")) {
-    auto builtin = builtin_sources_.find(path);
+std::string ModuleMap::ReferrerUrlOfScript(const std::string& resource_name) {
+  if (absl::StartsWith(resource_name, "/")) return PathToFileUrl(resource_name);
+  if (ada::can_parse(resource_name)) return resource_name;
+  return "";
+}
+
+std::string ModuleMap::ResolveUrl(const std::string& specifier, const std::string& referrer,
+                                  std::string* error) {
+  if (absl::StartsWith(referrer, "ext:") && IsRelative(specifier)) {
+    return ResolveBuiltin(specifier, referrer);
+  }
+  if (absl::StartsWith(specifier, "ext:")) {
+    if (absl::StartsWith(referrer, "ext:")) return specifier;
+    *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer),
+                          ": ext: modules are internal to kiln's extensions");
+    return "";
+  }
+  if (absl::StartsWith(specifier, "kiln:")) {
+    auto published = published_.find(specifier);
+    if (published != published_.end()) return published->second;
+    *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer));
+    return "";
+  }
+  if (absl::StartsWith(specifier, "data:")) return specifier;
+  if (absl::StartsWith(referrer, "data:") && (IsRelative(specifier) || absl::StartsWith(specifier, "/"))) {
+    *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer),
+                          ": a data: URL module cannot import relative specifiers");
+    return "";
+  }
+  absl::StatusOr<std::string> url = loader_->Resolve(specifier, referrer);
+  if (!url.ok()) {
+    if (absl::IsNotFound(url.status())) {
+      *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer));
+    } else {
+      *error = absl::StrCat("Cannot resolve module '", specifier, "'", ImportedFrom(referrer),
+                            ": ", url.status().message());
+    }
+    return "";
+  }
+  return *url;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::LoadSpecifier(v8::Local<v8::Context> context,
+                                                    const std::string& specifier,
+                                                    const std::string& referrer,
+                                                    v8::Local<v8::FixedArray> assertions,
+                                                    int stride) {
+  // The `type` assertion: none (JavaScript) or "json".
+  std::optional<ModuleType> asserted;
+  if (!assertions.IsEmpty()) {
+    for (int i = 0; i + 1 < assertions->Length(); i += stride) {
+      std::string key = ToStdString(isolate_, assertions->Get(context, i).As<v8::Value>());
+      std::string value = ToStdString(isolate_, assertions->Get(context, i + 1).As<v8::Value>());
+      if (key != "type") {
+        ThrowError(isolate_, absl::StrCat("Import assertion \"", key, "\" is unsupported"),
+                   "ERR_IMPORT_ASSERTION_UNSUPPORTED", "TypeError");
+        return {};
+      }
+      if (value != "json") {
+        ThrowError(isolate_, absl::StrCat("Import assertion type \"", value, "\" is unsupported"),
+                   "ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED", "TypeError");
+        return {};
+      }
+      asserted = ModuleType::kJson;
+    }
+  }
+  std::string error;
+  std::string url = ResolveUrl(specifier, referrer, &error);
+  if (url.empty()) {
+    ThrowError(isolate_, error, "ERR_MODULE_NOT_FOUND");
+    return {};
+  }
+  v8::Local<v8::Module> module;
+  if (!Load(context, url, specifier, referrer).ToLocal(&module)) return {};
+  if (absl::StartsWith(url, "ext:")) return module;
+  Record* record = FindRecord(module);
+  ModuleType type = record ? record->type : ModuleType::kJavaScript;
+  if (type == ModuleType::kJson && asserted != ModuleType::kJson) {
+    ThrowError(isolate_,
+               absl::StrCat("Module \"", url, "\" needs an import assertion of type \"json\""),
+               "ERR_IMPORT_ASSERTION_TYPE_MISSING", "TypeError");
+    return {};
+  }
+  if (type == ModuleType::kJavaScript && asserted == ModuleType::kJson) {
+    ThrowError(isolate_, absl::StrCat("Module \"", url, "\" is not of type \"json\""),
+               "ERR_IMPORT_ASSERTION_TYPE_FAILED", "TypeError");
+    return {};
+  }
+  return module;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::Load(v8::Local<v8::Context> context, const std::string& url,
+                                           const std::string& specifier,
+                                           const std::string& referrer) {
+  auto found = by_url_.find(url);
+  if (found != by_url_.end()) return found->second->module.Get(isolate_);
+  if (absl::StartsWith(url, "ext:")) {
+    auto builtin = builtin_sources_.find(url);
     if (builtin == builtin_sources_.end()) {
-      ThrowError(isolate_, absl::StrCat("Cannot find module '", path, "'"),
-                 "ERR_MODULE_NOT_FOUND");
+      ThrowError(isolate_, absl::StrCat("Cannot find module '", url, "'"), "ERR_MODULE_NOT_FOUND");
       return {};
     }
     v8::MaybeLocal<v8::Module> module =
-        Compile(context, path, Utf8String(isolate_, {builtin->second.source, builtin->second.size}));
-    if (by_path_.count(path) != 0) builtin_order_.push_back(path);  // compiled
+        Compile(context, url, {builtin->second.source, builtin->second.size}, false);
+    if (by_url_.count(url) != 0) builtin_order_.push_back(url);  // compiled
     return module;
   }
-  absl::StatusOr<std::string> source = ReadFile(path);
-  if (!source.ok()) {
-    ThrowError(isolate_, std::string(source.status().message()));
-    return {};
+
+  ModuleSource source;
+  if (absl::StartsWith(url, "data:")) {
+    absl::StatusOr<ModuleSource> parsed = ParseDataUrl(url);
+    if (!parsed.ok()) {
+      ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
+                                        ImportedFrom(referrer), ": ", parsed.status().message()));
+      return {};
+    }
+    source = std::move(*parsed);
+  } else {
+    Future<ModuleSource> loaded = loader_->Load(*op_state_, url);
+    switch (loaded.state()) {
+      case Future<ModuleSource>::State::kReady:
+        source = std::move(loaded.value());
+        break;
+      case Future<ModuleSource>::State::kFailed:
+        if (absl::IsNotFound(loaded.error())) {
+          ThrowError(isolate_,
+                     absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer)),
+                     "ERR_MODULE_NOT_FOUND");
+        } else {
+          ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
+                                            ImportedFrom(referrer), ": ",
+                                            loaded.error().message()));
+        }
+        return {};
+      case Future<ModuleSource>::State::kPending:
+        ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
+                                          ImportedFrom(referrer),
+                                          ": the module loader answered asynchronously"));
+        return {};
+    }
   }
-  return Compile(context, path, Utf8String(isolate_, *source));
+  if (source.type == ModuleType::kJson) return CompileJson(context, url, source.source);
+  return Compile(context, url, source.source, code_cache_ != nullptr);
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::Compile(v8::Local<v8::Context> context,
-                                                 const std::string& path,
-                                                 v8::Local<v8::String> source) {
-  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, path), 0, 0, false, -1, {}, false,
-                          false, /*is_module=*/true);
-  v8::ScriptCompiler::Source compiler_source(source, origin);
+v8::MaybeLocal<v8::Module> ModuleMap::CompileJson(v8::Local<v8::Context> context,
+                                                  const std::string& url,
+                                                  std::string_view source) {
+  v8::Local<v8::Value> value;
+  if (!v8::JSON::Parse(context, Utf8String(isolate_, source)).ToLocal(&value)) return {};
+  std::vector<v8::Local<v8::String>> exports = {OneByteString(isolate_, "default")};
+  v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
+      isolate_, Utf8String(isolate_, DisplayName(url)), exports, &ModuleMap::EvaluateJsonModule);
+  Record* record = AddRecord(url, module);
+  record->type = ModuleType::kJson;
+  record->json.Reset(isolate_, value);
+  return module;
+}
+
+v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> context,
+                                                        v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  ModuleMap* map = MapOf(isolate);
+  Record* record = map ? map->FindRecord(module) : nullptr;
+  if (record == nullptr || record->json.IsEmpty()) {
+    ThrowError(isolate, "a JSON module was evaluated without its value");
+    return {};
+  }
+  v8::Local<v8::Value> value = record->json.Get(isolate);
+  record->json.Reset();
+  if (module->SetSyntheticModuleExport(isolate, OneByteString(isolate, "default"), value)
+          .IsNothing()) {
+    return {};
+  }
+  return v8::Undefined(isolate);
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::Compile(v8::Local<v8::Context> context,
+                                              const std::string& url, std::string_view source_text,
+                                              bool use_code_cache) {
+  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, DisplayName(url)), 0, 0, false, -1, {},
+                          false, false, /*is_module=*/true);
+  uint64_t hash = 0;
+  std::shared_ptr<const std::string> entry;
+  v8::ScriptCompiler::CachedData* cached = nullptr;
+  if (use_code_cache) {
+    hash = CodeCache::HashSource(source_text);
+    entry = code_cache_->Find(url, hash);
+    if (entry != nullptr) {
+      cached = new v8::ScriptCompiler::CachedData(
+          reinterpret_cast<const uint8_t*>(entry->data()), static_cast<int>(entry->size()),
+          v8::ScriptCompiler::CachedData::BufferNotOwned);
+    }
+  }
+  v8::ScriptCompiler::Source compiler_source(Utf8String(isolate_, source_text), origin, cached);
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate_, &compiler_source).ToLocal(&module)) return {};
+  if (!v8::ScriptCompiler::CompileModule(isolate_, &compiler_source,
+                                         cached != nullptr
+                                             ? v8::ScriptCompiler::kConsumeCodeCache
+                                             : v8::ScriptCompiler::kNoCompileOptions)
+           .ToLocal(&module)) {
+    return {};
+  }
+  bool needs_code_cache = false;
+  if (use_code_cache) {
+    if (cached == nullptr) {
+      code_cache_->CountMiss();
+      needs_code_cache = true;
+    } else if (compiler_source.GetCachedData()->rejected) {
+      code_cache_->Reject(url, hash);
+      needs_code_cache = true;
+    } else {
+      code_cache_->CountHit();
+    }
+  }
 
   // Register before loading dependencies, so cycles find this module instead of looping.
-  AddRecord(path, module);
+  Record* record = AddRecord(url, module);
+  record->needs_code_cache = needs_code_cache;
+  record->source_hash = hash;
+  return LoadImports(context, module, url);
+}
 
+v8::MaybeLocal<v8::Module> ModuleMap::LoadImports(v8::Local<v8::Context> context,
+                                                  v8::Local<v8::Module> module,
+                                                  const std::string& url) {
   v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
   for (int i = 0; i < requests->Length(); ++i) {
     v8::Local<v8::ModuleRequest> request = requests->Get(context, i).As<v8::ModuleRequest>();
     std::string specifier = ToStdString(isolate_, request->GetSpecifier());
-    if (LoadSpecifier(context, specifier, path).IsEmpty()) return {};
+    if (LoadSpecifier(context, specifier, url, request->GetImportAssertions(), 3).IsEmpty()) {
+      return {};
+    }
   }
   return module;
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::LoadSpecifier(v8::Local<v8::Context> context,
-                                                       const std::string& specifier,
-                                                       const std::string& referrer_path) {
-  if (absl::StartsWith(referrer_path, "ext:") &&
-      (absl::StartsWith(specifier, "./") || absl::StartsWith(specifier, "../"))) {
-    return LoadSpecifier(context, ResolveBuiltin(specifier, referrer_path), referrer_path);
+void ModuleMap::ProduceCodeCache() {
+  if (code_cache_ == nullptr) return;
+  v8::HandleScope scope(isolate_);
+  for (const std::unique_ptr<Record>& record : records_) {
+    if (!record->needs_code_cache) continue;
+    record->needs_code_cache = false;
+    v8::Local<v8::Module> module = record->module.Get(isolate_);
+    if (module->GetStatus() < v8::Module::kEvaluated) continue;
+    std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+        v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+    if (data == nullptr || data->length <= 0) continue;
+    code_cache_->Store(record->url, record->source_hash,
+                       std::string(reinterpret_cast<const char*>(data->data),
+                                   static_cast<size_t>(data->length)));
   }
-  if (absl::StartsWith(specifier, "ext:")) {
-    if (!absl::StartsWith(referrer_path, "ext:")) {
-      ThrowError(isolate_,
-                 absl::StrCat("Cannot find module '", specifier, "'",
-                              referrer_path.empty() ? "" : " imported from ", referrer_path,
-                              ": ext: modules are internal to kiln's extensions"),
-                 "ERR_MODULE_NOT_FOUND");
-      return {};
-    }
-    return Load(context, specifier);
-  }
-  if (absl::StartsWith(specifier, "kiln:")) {
-    auto published = published_.find(specifier);
-    if (published == published_.end()) {
-      ThrowError(isolate_,
-                 absl::StrCat("Cannot find module '", specifier, "'",
-                              referrer_path.empty() ? "" : " imported from ", referrer_path),
-                 "ERR_MODULE_NOT_FOUND");
-      return {};
-    }
-    return Load(context, published->second);
-  }
-  std::string error;
-  std::string path = Resolve(specifier, referrer_path, &error);
-  if (path.empty()) {
-    ThrowError(isolate_, error, "ERR_MODULE_NOT_FOUND");
-    return {};
-  }
-  return Load(context, path);
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::LoadAndLink(v8::Local<v8::Context> context,
-                                                     const std::string& path) {
+v8::MaybeLocal<v8::Module> ModuleMap::LoadAndLink(v8::Local<v8::Context> context,
+                                                  const std::string& specifier) {
   v8::Local<v8::Module> module;
-  if (!LoadSpecifier(context, AbsolutePath(path), "").ToLocal(&module)) return {};
-  if (entry_path_.empty()) entry_path_ = PathOf(module);
-  if (module->GetStatus() == v8::Module::kUninstantiated &&
-      !module->InstantiateModule(context, &ModuleLoader::ResolveForLink).FromMaybe(false)) {
-    return {};
-  }
-  return module;
+  if (!LoadSpecifier(context, specifier, "").ToLocal(&module)) return {};
+  if (entry_url_.empty()) entry_url_ = UrlOf(module);
+  return Link(context, module);
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::ResolveForLink(v8::Local<v8::Context> context,
-                                                        v8::Local<v8::String> specifier,
-                                                        v8::Local<v8::FixedArray> assertions,
-                                                        v8::Local<v8::Module> referrer) {
+v8::MaybeLocal<v8::Module> ModuleMap::LoadSourceAndLink(v8::Local<v8::Context> context,
+                                                        const std::string& url,
+                                                        std::string_view source) {
+  if (by_url_.count(url) != 0) {
+    ThrowError(isolate_, absl::StrCat("a module is already loaded from ", url));
+    return {};
+  }
+  v8::Local<v8::Module> module;
+  if (!Compile(context, url, source, code_cache_ != nullptr).ToLocal(&module)) return {};
+  if (entry_url_.empty()) entry_url_ = url;
+  return Link(context, module);
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::ResolveForLink(v8::Local<v8::Context> context,
+                                                     v8::Local<v8::String> specifier,
+                                                     v8::Local<v8::FixedArray> assertions,
+                                                     v8::Local<v8::Module> referrer) {
   v8::Isolate* isolate = context->GetIsolate();
-  ModuleLoader* loader = LoaderOf(isolate);
+  ModuleMap* map = MapOf(isolate);
   // Every static import was loaded before linking, so this is a lookup.
-  return loader->LoadSpecifier(context, ToStdString(isolate, specifier),
-                               loader->PathOf(referrer));
+  return map->LoadSpecifier(context, ToStdString(isolate, specifier), map->UrlOf(referrer),
+                            assertions, 3);
 }
 
 namespace {
@@ -250,25 +643,25 @@ void ReturnNamespace(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-v8::MaybeLocal<v8::Promise> ModuleLoader::ImportDynamically(
-    v8::Local<v8::Context> context, v8::Local<v8::Data> host_options,
-    v8::Local<v8::Value> resource_name, v8::Local<v8::String> specifier,
-    v8::Local<v8::FixedArray> assertions) {
+v8::MaybeLocal<v8::Promise> ModuleMap::ImportDynamically(v8::Local<v8::Context> context,
+                                                         v8::Local<v8::Data> host_options,
+                                                         v8::Local<v8::Value> resource_name,
+                                                         v8::Local<v8::String> specifier,
+                                                         v8::Local<v8::FixedArray> assertions) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::Promise::Resolver> resolver;
   if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
-  ModuleLoader* loader = LoaderOf(isolate);
+  ModuleMap* map = MapOf(isolate);
 
   v8::TryCatch try_catch(isolate);
-  std::string referrer = resource_name->IsString() ? ToStdString(isolate, resource_name) : "";
+  std::string referrer =
+      resource_name->IsString() ? ReferrerUrlOfScript(ToStdString(isolate, resource_name)) : "";
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
-  bool loaded =
-      loader->LoadSpecifier(context, ToStdString(isolate, specifier), referrer).ToLocal(&module);
-  if (loaded && module->GetStatus() == v8::Module::kUninstantiated) {
-    loaded = module->InstantiateModule(context, &ModuleLoader::ResolveForLink).FromMaybe(false);
-  }
+  bool loaded = map->LoadSpecifier(context, ToStdString(isolate, specifier), referrer, assertions, 2)
+                    .ToLocal(&module);
+  if (loaded) loaded = !map->Link(context, module).IsEmpty();
   if (loaded) loaded = module->Evaluate(context).ToLocal(&evaluation);
   if (!loaded) {
     if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
@@ -277,6 +670,7 @@ v8::MaybeLocal<v8::Promise> ModuleLoader::ImportDynamically(
     }
     return {};
   }
+  map->ProduceCodeCache();
   v8::Local<v8::Value> ns = module->GetModuleNamespace();
   if (evaluation->IsPromise()) {
     v8::Local<v8::Function> then_namespace;
@@ -291,22 +685,48 @@ v8::MaybeLocal<v8::Promise> ModuleLoader::ImportDynamically(
   return scope.Escape(resolver->GetPromise());
 }
 
-void ModuleLoader::InitializeImportMeta(v8::Local<v8::Context> context,
-                                        v8::Local<v8::Module> module, v8::Local<v8::Object> meta) {
+void ModuleMap::ImportMetaResolve(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  ModuleMap* map = MapOf(isolate);
+  if (map == nullptr) return;
+  if (info.Length() < 1) {
+    ThrowError(isolate, "import.meta.resolve: 1 argument required, but only 0 present.", {},
+               "TypeError");
+    return;
+  }
+  std::string specifier = ToStdString(isolate, info[0]);
+  std::string referrer = ToStdString(isolate, info.Data());
+  std::string error;
+  std::string url = map->ResolveUrl(specifier, referrer, &error);
+  if (url.empty()) {
+    ThrowError(isolate, error, "ERR_MODULE_NOT_FOUND");
+    return;
+  }
+  info.GetReturnValue().Set(Utf8String(isolate, url));
+}
+
+void ModuleMap::InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                                     v8::Local<v8::Object> meta) {
   v8::Isolate* isolate = context->GetIsolate();
-  ModuleLoader* loader = LoaderOf(isolate);
-  std::string path = loader ? loader->PathOf(module) : std::string();
+  ModuleMap* map = MapOf(isolate);
+  std::string url = map ? map->UrlOf(module) : std::string();
   auto set = [&](const char* key, v8::Local<v8::Value> value) {
     meta->CreateDataProperty(context, OneByteString(isolate, key), value).Check();
   };
-  if (absl::StartsWith(path, "ext:")) {
-    set("url", Utf8String(isolate, path));
-    return;
+  set("url", Utf8String(isolate, url));
+  if (absl::StartsWith(url, "ext:")) return;
+  v8::Local<v8::Function> resolve;
+  if (v8::Function::New(context, &ModuleMap::ImportMetaResolve, Utf8String(isolate, url), 1)
+          .ToLocal(&resolve)) {
+    resolve->SetName(OneByteString(isolate, "resolve"));
+    set("resolve", resolve);
   }
-  set("url", Utf8String(isolate, PathToFileUrl(path)));
-  set("filename", Utf8String(isolate, path));
-  set("dirname", Utf8String(isolate, DirName(path)));
-  set("main", v8::Boolean::New(isolate, loader && loader->entry_path_ == path));
+  if (absl::StartsWith(url, "file://")) {
+    std::string path = FileUrlToPath(url);
+    set("filename", Utf8String(isolate, path));
+    set("dirname", Utf8String(isolate, DirName(path)));
+  }
+  set("main", v8::Boolean::New(isolate, map && map->entry_url_ == url));
 }
 
 }  // namespace kiln

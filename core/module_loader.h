@@ -1,40 +1,154 @@
 #ifndef KILN_CORE_MODULE_LOADER_H_
 #define KILN_CORE_MODULE_LOADER_H_
 
+// ES modules: where their source comes from (ModuleLoader, the embedder's interface) and
+// the runtime's map of compiled modules (ModuleMap).
+//
+// Every module has a URL: "file:///abs/x.mjs" from the file loader, "memory:///x.js" from
+// the in-memory loader, "data:text/javascript,..." for data: URLs, whatever a custom
+// loader returns, and "ext:<extension>/<path>" for extension modules. One module instance
+// per URL, so a module imported twice or through a cycle is evaluated once.
+//
+// Specifier rules, checked before the loader is asked:
+//   - `ext:<extension>/<path>` (extension modules, from memory) resolves only when the
+//     importing module is itself an `ext:` module; from anywhere else it fails as if the
+//     module did not exist. `./` and `../` inside an ext: module stay inside it.
+//   - `kiln:<name>` resolves to the extension module published under that name.
+//   - `data:` URLs (text/javascript or application/json; base64 or percent-encoded) are
+//     read by the map itself, whatever the loader.
+// Everything else goes to the runtime's ModuleLoader: Resolve(specifier, referrer URL)
+// gives the URL, Load(url) the source.
+//
+// Module types: JavaScript, or JSON (`import data from "./a.json" assert { type: "json" }`:
+// a module whose default export is the parsed value). The import's `type` assertion must
+// match the module's type: a JSON module imported without it, a JavaScript module imported
+// with it, or an unknown type fails with the TypeError Node 18 throws.
+
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "core/code_cache.h"
+#include "ops/future.h"
+#include "ops/op_state.h"
 #include "v8.h"
 
 namespace kiln {
 
-// ES modules from files. One module instance per resolved (real) path, so a module
-// imported twice or through a cycle is evaluated once. Specifiers: "./x.mjs", "../x.mjs"
-// (against the importer's directory), "/abs/x.mjs" and "file:///abs/x.mjs". Bare
-// specifiers and missing files fail with
-//   Error: Cannot find module '<spec>' imported from <importer>
-// Static imports are all loaded and compiled before linking; dynamic import() goes
-// through the same map.
-//
-// Extension modules ("builtins") are named `ext:<extension>/<path>` and come from memory.
-// An `ext:` specifier resolves only when the importing module is itself an `ext:` module;
-// from anywhere else it fails as if the module did not exist. `kiln:<name>` specifiers
-// resolve to the extension module published under that name.
+enum class ModuleType { kJavaScript, kJson };
+
+// What a loader returns for a URL.
+struct ModuleSource {
+  std::string source;
+  ModuleType type = ModuleType::kJavaScript;
+};
+
+// Where a runtime's modules come from (RuntimeOptions::module_loader). Called on the
+// runtime's thread; a loader shared by runtimes on several threads must be thread-safe
+// (the built-in ones are).
 class ModuleLoader {
  public:
-  explicit ModuleLoader(v8::Isolate* isolate);
-  ~ModuleLoader();
+  virtual ~ModuleLoader() = default;
+
+  // The URL of the module `specifier` names, imported from the module at URL `referrer`
+  // (empty: the embedder's top level, as for Runtime::LoadModule or the kiln command's
+  // main file). A failed status is thrown as an Error naming the specifier and the
+  // referrer; NotFound becomes "Cannot find module '<specifier>' imported from <referrer>"
+  // (code ERR_MODULE_NOT_FOUND).
+  virtual absl::StatusOr<std::string> Resolve(std::string_view specifier,
+                                              std::string_view referrer) = 0;
+
+  // The source of the module at `url` (a URL Resolve returned). Return a ready Future to
+  // load synchronously (a value, or a failed status: NotFound as above, anything else
+  // thrown as "Cannot load module ..."), or a pending one made with MakeFuture(state) and
+  // completed later from any thread: the import (static or dynamic) waits for it while
+  // the runtime's loop runs.
+  virtual Future<ModuleSource> Load(OpState& state, const std::string& url) = 0;
+};
+
+// The default loader: files. Specifiers "./x.mjs", "../x.mjs" (against the importer's
+// directory, or the current directory at the top level), "/abs/x.mjs" and
+// "file:///abs/x.mjs"; symlinks resolved, so one file is one module. Bare specifiers and
+// missing files are NotFound. Files ending in ".json" are JSON modules.
+class FileModuleLoader : public ModuleLoader {
+ public:
+  absl::StatusOr<std::string> Resolve(std::string_view specifier,
+                                      std::string_view referrer) override;
+  Future<ModuleSource> Load(OpState& state, const std::string& url) override;
+
+  // The real path of the file `specifier` names, imported from the file `referrer_path`
+  // (empty or not a path: the current directory); empty with `*error` set when there is
+  // no such file.
+  static std::string ResolvePath(const std::string& specifier, const std::string& referrer_path,
+                                 std::string* error);
+};
+
+// Modules from memory: name -> source. Thread-safe (Add may run while runtimes load).
+//   loader->Add("main.js", "import { f } from './lib/f.js'; ...");
+//   loader->Add("lib/f.js", "...");
+//   loader->Add("config.json", R"({"a": 1})");       // a JSON module (by its extension)
+// A name is a path ("main.js" and "/main.js" are "memory:///main.js") or an absolute URL
+// ("https://example.com/x.js" is kept as is). Imports resolve like URLs against the
+// importer ("./", "../", "/"), absolute URLs stay themselves, and a bare specifier
+// ("lodash") names the module added under that name. Unknown names are NotFound.
+class InMemoryModuleLoader : public ModuleLoader {
+ public:
+  static constexpr std::string_view kBaseUrl = "memory:///";
+
+  InMemoryModuleLoader() = default;
+  // Adds (or replaces, for later loads) a module. `type` defaults to JSON for names
+  // ending in ".json" and JavaScript otherwise. Returns its URL.
+  std::string Add(std::string_view name, std::string source);
+  std::string Add(std::string_view name, std::string source, ModuleType type);
+
+  // The URL `name` gets ("memory:///main.js"); empty if it is not a valid URL.
+  static std::string UrlOf(std::string_view name);
+
+  absl::StatusOr<std::string> Resolve(std::string_view specifier,
+                                      std::string_view referrer) override;
+  Future<ModuleSource> Load(OpState& state, const std::string& url) override;
+
+ private:
+  std::mutex mutex_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const ModuleSource>> modules_;
+};
+
+// A data: URL's module (text/javascript or application/json; base64 or percent-encoded),
+// or InvalidArgument naming what is wrong.
+absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url);
+
+// The runtime's compiled modules, by URL, and the isolate callbacks that reach them
+// (static linking, dynamic import(), import.meta). Static imports are all loaded and
+// compiled before linking; dynamic import() goes through the same map.
+class ModuleMap {
+ public:
+  ModuleMap(v8::Isolate* isolate, std::shared_ptr<ModuleLoader> loader,
+            std::shared_ptr<CodeCache> code_cache, OpState* op_state);
+  ~ModuleMap();
 
   // Installs the isolate-wide callbacks (dynamic import, import.meta).
   static void InstallIsolateCallbacks(v8::Isolate* isolate);
 
-  // Loads, links and returns the module at `path` (absolute or relative to the current
-  // directory). On failure a JS exception is pending and the result is empty.
+  // Loads and links the module `specifier` names, resolved from the top level. On failure
+  // a JS exception is pending and the result is empty. The first module loaded this way is
+  // the main module (import.meta.main).
   v8::MaybeLocal<v8::Module> LoadAndLink(v8::Local<v8::Context> context,
-                                         const std::string& path);
+                                         const std::string& specifier);
+  // Compiles `source` as the module at `url` (an absolute URL; replacing nothing: a URL
+  // already in the map fails), loads its imports and links it.
+  v8::MaybeLocal<v8::Module> LoadSourceAndLink(v8::Local<v8::Context> context,
+                                               const std::string& url,
+                                               std::string_view source);
+  // After a module graph was evaluated: stores code cache for the modules compiled
+  // without one (the cache then holds the functions the evaluation compiled).
+  void ProduceCodeCache();
 
   // Registers an extension module's source, compiled when first imported.
   void AddBuiltinSource(std::string specifier, const char* source, size_t size);
@@ -50,36 +164,53 @@ class ModuleLoader {
   // Every compiled extension module, in the order they were compiled or added.
   std::vector<std::pair<std::string, v8::Local<v8::Module>>> BuiltinModules() const;
 
-  // The absolute file path (or ext: specifier) `module` was loaded from, or empty.
-  std::string PathOf(v8::Local<v8::Module> module) const;
+  // The URL (or ext: specifier) `module` was loaded from, or empty.
+  std::string UrlOf(v8::Local<v8::Module> module) const;
+  // The URL the module `specifier` imported from `referrer_url` resolves to (what
+  // import.meta.resolve returns), or empty with `*error` set.
+  std::string ResolveUrl(const std::string& specifier, const std::string& referrer_url,
+                         std::string* error);
+  // The URL a classic script named `resource_name` imports from ("/a/b.js" ->
+  // "file:///a/b.js"; "[eval]" and other non-paths: the top level).
+  static std::string ReferrerUrlOfScript(const std::string& resource_name);
 
   // Drops every module handle; called before the isolate goes away.
   void Clear();
 
-  // Resolves `specifier` against the file `referrer_path` (a module or a script; empty or
-  // not a path means the current directory). Returns the real path, or empty and sets
-  // `*error` to the message to throw.
-  static std::string Resolve(const std::string& specifier, const std::string& referrer_path,
-                             std::string* error);
-
  private:
   struct Record {
     v8::Global<v8::Module> module;
-    std::string path;
+    std::string url;
+    ModuleType type = ModuleType::kJavaScript;
+    v8::Global<v8::Value> json;  // a JSON module's value, until it is evaluated
+    // Compiled without a code cache entry: one is produced after evaluation.
+    bool needs_code_cache = false;
+    uint64_t source_hash = 0;
   };
   struct BuiltinSource {
     const char* source;
     size_t size;
   };
 
-  v8::MaybeLocal<v8::Module> Load(v8::Local<v8::Context> context, const std::string& path);
-  v8::MaybeLocal<v8::Module> Compile(v8::Local<v8::Context> context, const std::string& path,
-                                     v8::Local<v8::String> source);
-  void AddRecord(const std::string& path, v8::Local<v8::Module> module);
+  v8::MaybeLocal<v8::Module> Load(v8::Local<v8::Context> context, const std::string& url,
+                                  const std::string& specifier, const std::string& referrer);
+  v8::MaybeLocal<v8::Module> Compile(v8::Local<v8::Context> context, const std::string& url,
+                                     std::string_view source, bool use_code_cache);
+  v8::MaybeLocal<v8::Module> CompileJson(v8::Local<v8::Context> context, const std::string& url,
+                                         std::string_view source);
+  v8::MaybeLocal<v8::Module> LoadImports(v8::Local<v8::Context> context,
+                                         v8::Local<v8::Module> module, const std::string& url);
+  Record* AddRecord(const std::string& url, v8::Local<v8::Module> module);
+  // Resolves and loads `specifier` imported from `referrer` with import assertions
+  // `assertions` ([key, value, (offset,)]... with `stride` 3 or 2). On failure a JS
+  // exception is pending.
   v8::MaybeLocal<v8::Module> LoadSpecifier(v8::Local<v8::Context> context,
                                            const std::string& specifier,
-                                           const std::string& referrer_path);
-  const Record* FindRecord(v8::Local<v8::Module> module) const;
+                                           const std::string& referrer,
+                                           v8::Local<v8::FixedArray> assertions = {},
+                                           int stride = 3);
+  v8::MaybeLocal<v8::Module> Link(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  Record* FindRecord(v8::Local<v8::Module> module) const;
 
   static v8::MaybeLocal<v8::Module> ResolveForLink(v8::Local<v8::Context> context,
                                                    v8::Local<v8::String> specifier,
@@ -92,12 +223,18 @@ class ModuleLoader {
                                                        v8::Local<v8::FixedArray> assertions);
   static void InitializeImportMeta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                                    v8::Local<v8::Object> meta);
+  static v8::MaybeLocal<v8::Value> EvaluateJsonModule(v8::Local<v8::Context> context,
+                                                      v8::Local<v8::Module> module);
+  static void ImportMetaResolve(const v8::FunctionCallbackInfo<v8::Value>& info);
 
   v8::Isolate* isolate_;
+  std::shared_ptr<ModuleLoader> loader_;
+  std::shared_ptr<CodeCache> code_cache_;
+  OpState* op_state_;
   // The first module loaded through LoadAndLink: import.meta.main is true there.
-  std::string entry_path_;
+  std::string entry_url_;
   std::vector<std::unique_ptr<Record>> records_;
-  std::unordered_map<std::string, Record*> by_path_;
+  std::unordered_map<std::string, Record*> by_url_;
   // Module::GetIdentityHash -> records; several modules may share a hash.
   std::unordered_multimap<int, Record*> by_hash_;
   std::unordered_map<std::string, BuiltinSource> builtin_sources_;

@@ -170,9 +170,9 @@ TEST_F(ModuleTest, ImportMetaDescribesTheModule) {
 
 TEST(ModuleResolveTest, Rules) {
   std::string error;
-  EXPECT_EQ(ModuleLoader::Resolve("pkg", "/a/b.mjs", &error), "");
+  EXPECT_EQ(FileModuleLoader::ResolvePath("pkg", "/a/b.mjs", &error), "");
   EXPECT_EQ(error, "Cannot find module 'pkg' imported from /a/b.mjs");
-  EXPECT_EQ(ModuleLoader::Resolve("./x.mjs", "/does/not/exist.mjs", &error), "");
+  EXPECT_EQ(FileModuleLoader::ResolvePath("./x.mjs", "/does/not/exist.mjs", &error), "");
   EXPECT_EQ(error, "Cannot find module './x.mjs' imported from /does/not/exist.mjs");
 }
 

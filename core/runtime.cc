@@ -13,6 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/array_buffer_allocator.h"
+#include "absl/container/inlined_vector.h"
+#include "core/call.h"
+#include "core/code_cache.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
@@ -428,11 +431,13 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   isolate_->SetPromiseRejectCallback(&Runtime::OnPromiseReject);
   isolate_->AddMessageListenerWithErrorLevel(&Runtime::OnUncaughtMessage,
                                              v8::Isolate::kMessageError);
-  ModuleLoader::InstallIsolateCallbacks(isolate_);
-  modules_ = std::make_unique<ModuleLoader>(isolate_);
+  ModuleMap::InstallIsolateCallbacks(isolate_);
   async_ops_ = std::make_unique<AsyncOps>(isolate_, loop_);
   op_state_ = std::make_unique<RuntimeOpState>(isolate_, loop_, static_cast<OpHost*>(this),
                                                async_ops_.get());
+  modules_ = std::make_unique<ModuleMap>(isolate_, options_.module_loader, options_.code_cache,
+                                         op_state_.get());
+  handles_ = std::make_shared<HandleRegistry>(isolate_);
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
     op_metrics_ = std::make_unique<OpMetrics>();
@@ -451,6 +456,9 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
     std::lock_guard<std::mutex> lock(termination_->mutex);
     termination_->isolate = isolate_;
   }
+  uv_timer_init(loop_, &call_deadline_);
+  call_deadline_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&call_deadline_));
 
   // Extension state exists before any JavaScript (an entry module may call its ops).
   for (const Extension* extension : extensions_) {
@@ -774,6 +782,7 @@ absl::Status Runtime::Shutdown() {
 // before a snapshot is made).
 void Runtime::ReleaseHandles() {
   v8::HandleScope handle_scope(isolate_);
+  handles_->Close();
   modules_->Clear();
   // Resources and extension state may hold V8 handles: close them while the isolate is
   // alive. Closing them may complete pending ops; then nothing more is delivered.
@@ -795,6 +804,7 @@ absl::Status Runtime::CloseLoopAndIsolate() {
     termination_->isolate = nullptr;
   }
   uv_close(reinterpret_cast<uv_handle_t*>(&termination_->wakeup), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&call_deadline_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
   // has run, so no handle of ours is left on the loop.
@@ -893,10 +903,11 @@ Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
-  if (!modules_->LoadAndLink(context, path).ToLocal(&module) ||
+  if (!modules_->LoadAndLink(context, AbsolutePath(path)).ToLocal(&module) ||
       !module->Evaluate(context).ToLocal(&evaluation)) {
     return ErrorFromTryCatch(isolate_, context, try_catch);
   }
+  modules_->ProduceCodeCache();
   // With top-level await, evaluation is a promise; its rejection is reported here (once),
   // not also as an unhandled rejection.
   v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
@@ -1332,6 +1343,225 @@ void Runtime::OnTurnEnd(uv_check_t* handle) {
   if (uv_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return;
   runtime->DeliverAsyncCompletions();
   runtime->PerformMicrotaskCheckpoint();
+}
+
+// --- Modules and calls for embedders ---
+
+JsValue Runtime::Hold(v8::Local<v8::Value> value) { return JsValue(handles_, value); }
+
+Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
+  if (pending_error_) return TakePendingError().error();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Module> module;
+  if (!modules_->LoadAndLink(context, std::string(specifier)).ToLocal(&module)) {
+    return ErrorFromTryCatch(isolate_, context, try_catch);
+  }
+  return EvaluateForHost(context, module);
+}
+
+Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string_view source) {
+  if (pending_error_) return TakePendingError().error();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  std::string resolved(url);
+  if (url.find(':') == std::string_view::npos || resolved.rfind("./", 0) == 0 ||
+      resolved.rfind("../", 0) == 0 || resolved.rfind("/", 0) == 0) {
+    std::string error;
+    resolved = modules_->ResolveUrl(std::string(url), "", &error);
+    if (resolved.empty()) return HostError("Error", error);
+  }
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Module> module;
+  if (!modules_->LoadSourceAndLink(context, resolved, source).ToLocal(&module)) {
+    return ErrorFromTryCatch(isolate_, context, try_catch);
+  }
+  return EvaluateForHost(context, module);
+}
+
+Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
+                                          v8::Local<v8::Module> module) {
+  std::string url = modules_->UrlOf(module);
+  v8::Local<v8::Value> evaluation;
+  {
+    v8::TryCatch try_catch(isolate_);
+    if (!module->Evaluate(context).ToLocal(&evaluation)) {
+      if (try_catch.HasTerminated()) return HostError("Error", "execution terminated");
+      return ErrorFromTryCatch(isolate_, context, try_catch);
+    }
+  }
+  // The evaluation promise is this call's: its rejection is reported here, once.
+  v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
+  promise->MarkAsHandled();
+  ForgetUnhandledRejection(promise);
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) return TakePendingError().error();
+  if (promise->State() == v8::Promise::kPending) {
+    Result<void> settled = DriveUntilSettled(
+        promise, CallOptions{}, absl::StrCat("the top-level await of ", url));
+    if (!settled.ok()) return settled.error();
+  }
+  if (promise->State() == v8::Promise::kRejected) {
+    v8::Local<v8::Value> reason = promise->Result();
+    return JsErrorFromException(isolate_, context, reason,
+                                v8::Exception::CreateMessage(isolate_, reason));
+  }
+  modules_->ProduceCodeCache();
+  return JsModule(Hold(module->GetModuleNamespace()), url);
+}
+
+Result<JsValue> Runtime::GetExport(const JsModule& module, std::string_view name) {
+  if (!module.module_namespace().BelongsTo(handles_.get()) || !module.alive()) {
+    return HostError("TypeError", "GetExport: the module handle is empty or of another runtime");
+  }
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  v8::Local<v8::Object> ns = module.module_namespace().Get(isolate_).As<v8::Object>();
+  v8::Local<v8::String> key = Utf8String(isolate_, name);
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> value;
+  if (!ns->HasOwnProperty(context, key).FromMaybe(false)) {
+    if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+    return HostError("TypeError", absl::StrCat("The requested module '", module.url(),
+                                               "' does not provide an export named '",
+                                               std::string(name), "'"));
+  }
+  if (!ns->Get(context, key).ToLocal(&value)) {
+    return ErrorFromTryCatch(isolate_, context, try_catch);
+  }
+  return Hold(value);
+}
+
+Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise,
+                                        const CallOptions& options, std::string_view what) {
+  call_deadline_passed_ = false;
+  if (options.timeout.has_value()) {
+    uint64_t ms = static_cast<uint64_t>(
+        std::max<int64_t>(0, absl::ToInt64Milliseconds(*options.timeout)));
+    uv_timer_start(
+        &call_deadline_,
+        [](uv_timer_t* timer) { static_cast<Runtime*>(timer->data)->call_deadline_passed_ = true; },
+        ms, 0);
+  }
+  Result<void> outcome;
+  while (promise->State() == v8::Promise::kPending) {
+    if (call_deadline_passed_) {
+      outcome = HostError("TimeoutError",
+                          absl::StrCat(std::string(what), " timed out after ",
+                                       absl::ToInt64Milliseconds(*options.timeout), " ms"));
+      break;
+    }
+    if (!HasPendingWork()) {
+      outcome = HostError("Error", absl::StrCat(std::string(what), " never settled"));
+      break;
+    }
+    Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
+    if (!turn.ok()) {
+      outcome = turn.error();
+      break;
+    }
+  }
+  uv_timer_stop(&call_deadline_);
+  call_deadline_passed_ = false;
+  return outcome;
+}
+
+Result<void> Runtime::CallWith(const internal::CallTarget& target,
+                               internal::CallArguments& arguments, internal::CallResult& result,
+                               const CallOptions& options) {
+  if (pending_error_) return TakePendingError();
+  if (target.value == nullptr || !target.value->BelongsTo(handles_.get()) ||
+      !target.value->alive()) {
+    return HostError("TypeError", target.value == nullptr || target.value->empty()
+                                      ? "Call: the function handle is empty"
+                                      : "Call: the handle belongs to another runtime");
+  }
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  handles_->ReleaseQueued();
+  v8::Local<v8::Value> callee = target.value->Get(isolate_);
+  std::string what;
+  if (!target.export_name.empty()) {
+    std::string export_name(target.export_name);
+    std::string module_url(target.module_url);
+    what = absl::StrCat("export '", export_name, "' of ", module_url);
+    v8::Local<v8::String> key = Utf8String(isolate_, target.export_name);
+    v8::Local<v8::Object> ns = callee.As<v8::Object>();
+    v8::TryCatch try_catch(isolate_);
+    if (!ns->HasOwnProperty(context, key).FromMaybe(false)) {
+      if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+      return HostError("TypeError", absl::StrCat("The requested module '", module_url,
+                                                 "' does not provide an export named '",
+                                                 export_name, "'"));
+    }
+    if (!ns->Get(context, key).ToLocal(&callee)) {
+      return ErrorFromTryCatch(isolate_, context, try_catch);
+    }
+  } else {
+    what = target.function_name.empty() ? std::string("the function")
+                                        : std::string(target.function_name);
+  }
+  if (!callee->IsFunction()) {
+    return HostError("TypeError",
+                     absl::StrCat(what, " is not a function (it is ", DescribeType(callee), ")"));
+  }
+
+  absl::InlinedVector<v8::Local<v8::Value>, 8> argv(arguments.count());
+  v8::Local<v8::Value> value;
+  {
+    v8::TryCatch try_catch(isolate_);
+    if (!arguments.Make(isolate_, argv.data())) {
+      if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
+      return HostError("TypeError", absl::StrCat(what, ": an argument could not be converted"));
+    }
+    if (!callee.As<v8::Function>()
+             ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
+             .ToLocal(&value)) {
+      if (try_catch.HasTerminated() || !try_catch.HasCaught()) {
+        return HostError("Error", "execution terminated");
+      }
+      JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
+      try_catch.Reset();
+      PerformMicrotaskCheckpoint();
+      pending_error_.reset();
+      return error;
+    }
+  }
+  if (value->IsPromise()) {
+    v8::Local<v8::Promise> promise = value.As<v8::Promise>();
+    promise->MarkAsHandled();
+    ForgetUnhandledRejection(promise);
+    PerformMicrotaskCheckpoint();
+    if (pending_error_) return TakePendingError();
+    if (promise->State() == v8::Promise::kPending) {
+      Result<void> settled = DriveUntilSettled(
+          promise, options, absl::StrCat("the promise returned by ", what));
+      if (!settled.ok()) {
+        if (settled.error().class_name == "TimeoutError") {
+          return HostError("TimeoutError",
+                           absl::StrCat(std::string(what), " timed out after ",
+                                        absl::ToInt64Milliseconds(*options.timeout), " ms"));
+        }
+        return settled;
+      }
+    }
+    if (promise->State() == v8::Promise::kRejected) {
+      v8::Local<v8::Value> reason = promise->Result();
+      JsError error = JsErrorFromException(isolate_, context, reason,
+                                           v8::Exception::CreateMessage(isolate_, reason));
+      error.from_rejection = true;
+      return error;
+    }
+    value = promise->Result();
+  } else {
+    PerformMicrotaskCheckpoint();
+    if (pending_error_) return TakePendingError();
+  }
+  return result.Take(isolate_, value, what);
 }
 
 }  // namespace kiln

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "core/extension.h"
 #include "core/js_error.h"
+#include "core/js_value.h"
 #include "core/op_support.h"
 #include "core/snapshot.h"
 #include "ops/op_host.h"
@@ -23,7 +24,15 @@
 
 namespace kiln {
 
+class CodeCache;
 class ModuleLoader;
+class ModuleMap;
+struct CallOptions;
+namespace internal {
+class CallArguments;
+class CallResult;
+struct CallTarget;
+}  // namespace internal
 
 struct RuntimeOptions {
   // Script arguments, visible to JavaScript as `kiln.args`.
@@ -53,6 +62,12 @@ struct RuntimeOptions {
   // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
   // and must be destroyed, the process goes on. ArrayBuffer contents count against it too.
   size_t max_heap_size_mb = 0;
+  // Where ES modules come from (core/module_loader.h). Null: files (FileModuleLoader).
+  // May be shared by runtimes; then it must be thread-safe.
+  std::shared_ptr<ModuleLoader> module_loader;
+  // V8 code cache for the modules the loader gives (core/code_cache.h); thread-safe, share
+  // one between runtimes that load the same modules. Null: no code cache.
+  std::shared_ptr<CodeCache> code_cache;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -149,7 +164,40 @@ class Runtime : private OpHost {
   // error naming any uv handle that was still open. Called by the destructor if needed.
   absl::Status Shutdown();
 
-  ModuleLoader* module_loader() const { return modules_.get(); }
+  // --- Modules and calls for embedders (core/call.h has the call templates) ---
+
+  // Loads, links and evaluates the module `specifier` names (resolved by the module loader
+  // from the top level: "./lib.js", "/abs/lib.js", a URL, a name the InMemoryModuleLoader
+  // knows), drives the loop until its top-level await settles, and returns it. A module
+  // already loaded is returned again without being evaluated again. A load, link or
+  // evaluation error, or a rejected top-level await, is the JsError.
+  Result<JsModule> LoadModule(std::string_view specifier);
+  // The same for `source` as the module at `url` (an absolute URL, or a specifier resolved
+  // like LoadModule's): its imports resolve against that URL.
+  Result<JsModule> LoadModuleFromSource(std::string_view url, std::string_view source);
+  // A module export (JsError "TypeError: The requested module '<url>' does not provide an
+  // export named '<name>'" when it is missing).
+  Result<JsValue> GetExport(const JsModule& module, std::string_view name);
+  // Holds `value` for the host (runtime's thread, inside the runtime's scopes).
+  JsValue Hold(v8::Local<v8::Value> value);
+  // Typed calls (core/call.h): arguments and result through the ops' Converter traits.
+  template <typename R = void, typename... Args>
+  Result<R> Call(const JsFunction& function, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> Call(const CallOptions& options, const JsFunction& function, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> CallExport(const JsModule& module, std::string_view name, Args&&... args);
+  template <typename R = void, typename... Args>
+  Result<R> CallExport(const CallOptions& options, const JsModule& module,
+                       std::string_view name, Args&&... args);
+  // The untyped call the templates build on: calls the function `target` names with the
+  // arguments `arguments` makes, drives the loop while the result is a pending promise,
+  // and hands the settled value to `result`.
+  Result<void> CallWith(const internal::CallTarget& target, internal::CallArguments& arguments,
+                        internal::CallResult& result, const CallOptions& options);
+  // The host-held values of this runtime (core/js_value.h).
+  const std::shared_ptr<HandleRegistry>& handles() const { return handles_; }
+  ModuleMap* module_map() const { return modules_.get(); }
   OpState& op_state() { return *op_state_; }
   // Whether this runtime was deserialised from RuntimeOptions::snapshot.
   bool from_snapshot() const { return from_snapshot_; }
@@ -202,6 +250,12 @@ class Runtime : private OpHost {
   void UncaughtException(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
                          v8::Local<v8::Message> message);
   Result<void> TakePendingError();
+  // Evaluates a linked module for LoadModule*: drives the loop until its top-level await
+  // settles.
+  Result<JsModule> EvaluateForHost(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  // Runs the loop until `promise` settles, the loop has nothing left to do, or `timeout`.
+  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, const CallOptions& options,
+                                 std::string_view what);
 
   // OpHost
   bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
@@ -237,7 +291,8 @@ class Runtime : private OpHost {
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
-  std::unique_ptr<ModuleLoader> modules_;
+  std::unique_ptr<ModuleMap> modules_;
+  std::shared_ptr<HandleRegistry> handles_;
   std::unique_ptr<AsyncOps> async_ops_;
   std::unique_ptr<RuntimeOpState> op_state_;
   // The fast-call outcome's buffer (FastCallOutcome; an Int32Array the op glue reads).
@@ -260,6 +315,9 @@ class Runtime : private OpHost {
   uv_loop_t* loop_ = nullptr;
   // Runs at the end of every loop iteration: microtask checkpoint, rejection check.
   uv_check_t turn_end_;
+  // Wakes the loop when a call's CallOptions::timeout has passed (unref'd).
+  uv_timer_t call_deadline_;
+  bool call_deadline_passed_ = false;
   bool shut_down_ = false;
 
   // Rejected promises without a handler, in rejection order, until the next check.

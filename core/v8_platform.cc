@@ -37,8 +37,12 @@ void InitializeV8() {
   // Snapshots are compiled into the binary (kiln's) or mapped read-only from libnode
   // (V8's): checksumming them at every isolate cost 0.3 ms of a 2 ms Runtime::Create
   // (bench/startup_bench).
-  std::string flags =
-      absl::StrCat("--turbo-fast-api-calls --no-verify-snapshot-checksum", g_pending_flags);
+  // --harmony-import-assertions: `import x from "./a.json" assert { type: "json" }` (JSON
+  // modules, core/module_loader.h), as Node 18 turns it on; the snapshot generator runs
+  // through here too, so snapshots and runtimes agree on it.
+  std::string flags = absl::StrCat(
+      "--turbo-fast-api-calls --no-verify-snapshot-checksum --harmony-import-assertions",
+      g_pending_flags);
   v8::V8::SetFlagsFromString(flags.data(), flags.size());
   g_platform = node::MultiIsolatePlatform::Create(kPlatformWorkerThreads).release();
   v8::V8::InitializePlatform(g_platform);
