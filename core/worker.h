@@ -41,10 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#if __has_include("core/call.h")
 #include "core/call.h"
-#define KILN_TMP_HAVE_CALLS 1
-#endif
 #include "core/js_error.h"
 #include "core/runtime.h"
 
@@ -201,7 +198,6 @@ class CallSubmitter {
     return future;
   }
 
-#ifdef KILN_TMP_HAVE_CALLS
   // Calls export `export_name` of the module `specifier` names (loaded through the
   // runtime's module loader the first time, then taken from the runtime's module map:
   // a setup that loads it makes the first call cheap) with `args`, converted like
@@ -222,7 +218,6 @@ class CallSubmitter {
           arguments);
     });
   }
-#endif
 
  protected:
   explicit CallSubmitter(std::shared_ptr<JobQueue> queue, std::string shutdown_message)

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/code_cache.h"
+#include "core/module_loader.h"
 #include "core/testing/core_snapshot.h"
 #include "core/testing/runtime_fixture.h"
 #include "ext/timers/timers_extension.h"
@@ -490,7 +492,6 @@ TEST(WorkerLimitsTest, DestroyedWhileATimerCallbackRunsAway) {
 }  // namespace
 }  // namespace kiln
 
-#ifdef KILN_TMP_HAVE_CALLS
 namespace kiln {
 namespace {
 // ---- Calling exports (Runtime::LoadModule, CallExport, CodeCache) ----
@@ -588,4 +589,3 @@ TEST(WorkerExportTest, PoolWorkersShareTheCodeCache) {
 
 }  // namespace
 }  // namespace kiln
-#endif
