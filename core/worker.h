@@ -15,7 +15,10 @@
 // Futures are std::future<kiln::Result<T>>: a task's value, or a JsError when the task
 // failed, timed out, exceeded the heap limit or its worker shut down before finishing it.
 // A task returning Result<T> gives a future of Result<T> (not Result<Result<T>>); one
-// returning void gives Result<void>.
+// returning void gives Result<void>. std::future is the standard type every embedder
+// already has: get() blocks, wait_for() polls; there are no continuations, so a caller
+// that must not block passes a task that hands its result on itself (a task runs on the
+// worker's thread and may push to any thread-safe sink).
 //
 // Thread safety: every public method of Worker and WorkerPool may be called from any
 // thread, and either may be destroyed from any thread (not from one of its own tasks).
@@ -202,7 +205,9 @@ class CallSubmitter {
   // runtime's module loader the first time, then taken from the runtime's module map:
   // a setup that loads it makes the first call cheap) with `args`, converted like
   // Runtime::CallExport's (core/call.h); a promise it returns is awaited. The arguments
-  // are copied into the call (strings and string views as std::string).
+  // are copied into the call (strings and string views as std::string). JsValue and
+  // JsFunction arguments belong to one runtime: pass them to a Worker whose runtime made
+  // them, never through a pool.
   template <typename R = void, typename... Args>
   std::future<Result<R>> CallExport(std::string specifier, std::string export_name,
                                     Args&&... args) {
