@@ -311,6 +311,10 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
 constexpr size_t kHeapLimitSlackBytes = size_t{32} << 20;
 constexpr int kMaxHeapLimitRaises = 8;
 
+// How often the loop looks again whether V8's background work is done, while only that
+// keeps it alive (the foreground task such work posts wakes the loop at once).
+constexpr uint64_t kBackgroundPollMs = 5;
+
 }  // namespace
 
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -448,6 +452,8 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   turn_end_.data = this;
   uv_check_start(&turn_end_, &Runtime::OnTurnEnd);
   uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));
+  uv_timer_init(loop_, &background_keep_alive_);
+  background_keep_alive_.data = this;
   // Terminate() wakes a loop waiting for timers or I/O; it never keeps the loop alive.
   uv_async_init(loop_, &termination_->wakeup, &Runtime::OnTerminationWakeup);
   termination_->wakeup.data = this;
@@ -805,6 +811,7 @@ absl::Status Runtime::CloseLoopAndIsolate() {
   }
   uv_close(reinterpret_cast<uv_handle_t*>(&termination_->wakeup), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&call_deadline_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&background_keep_alive_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
   // has run, so no handle of ours is left on the loop.
@@ -942,18 +949,23 @@ Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
 Result<void> Runtime::RunEventLoop() {
   if (pending_error_) return TakePendingError();
   if (heap_limit_exceeded()) return TerminationError();
-  // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
+  // Platform tasks (run from inside uv_run and FlushPlatformTasks) expect the isolate entered.
   RuntimeScope scope(this);
   while (true) {
     uv_run(loop_, UV_RUN_DEFAULT);
     if (pending_error_) break;
-    // Waits for V8 worker tasks (for example a WebAssembly compile) and runs the
-    // foreground tasks they post, which may settle promises and add loop work.
-    Platform()->DrainTasks(isolate_);
+    // Foreground tasks V8 queued while nothing kept the loop running (a
+    // FinalizationRegistry cleanup after a collection): the platform's uv_async is
+    // unref'd, so uv_run returned without running them.
+    FlushPlatformTasks();
     // Completions of unref'd ops: queued, but nothing ref'd woke the loop for them.
     DeliverAsyncCompletions();
     PerformMicrotaskCheckpoint();
-    if (pending_error_ || !HasPendingWork()) break;
+    if (pending_error_) break;
+    // V8's own background work that will settle a promise (a WebAssembly compile) keeps
+    // the loop alive; work no script can observe (TurboFan jobs, GC) does not.
+    KeepAliveForBackgroundWork();
+    if (!HasPendingWork()) break;
   }
   return TakePendingError();
 }
@@ -962,7 +974,9 @@ Result<bool> Runtime::RunEventLoopOnce(bool wait) {
   if (pending_error_) return TakePendingError().error();
   if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
+  KeepAliveForBackgroundWork();
   uv_run(loop_, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  FlushPlatformTasks();
   // uv_run's iteration ended with the turn-end check (completions, microtasks) unless
   // it had nothing to do; do that part anyway.
   DeliverAsyncCompletions();
@@ -975,7 +989,30 @@ Result<bool> Runtime::RunEventLoopOnce(bool wait) {
 }
 
 bool Runtime::HasPendingWork() {
-  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
+  if (isolate_ == nullptr) return false;  // shut down
+  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions() ||
+         isolate_->HasPendingBackgroundTasks();
+}
+
+void Runtime::FlushPlatformTasks() {
+  if (TerminationRequested()) return;
+  while (Platform()->FlushForegroundTasks(isolate_)) {
+  }
+}
+
+// While V8 has background work that will post a foreground task (HasPendingBackgroundTasks:
+// a WebAssembly compile under way), a ref'd timer keeps uv_run waiting: the task's
+// uv_async wakes the loop, and the timer stops itself once the work is done.
+void Runtime::KeepAliveForBackgroundWork() {
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(&background_keep_alive_))) return;
+  if (!isolate_->HasPendingBackgroundTasks()) return;
+  uv_timer_start(&background_keep_alive_, &Runtime::OnBackgroundKeepAlive,
+                 kBackgroundPollMs, kBackgroundPollMs);
+}
+
+void Runtime::OnBackgroundKeepAlive(uv_timer_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (!runtime->isolate_->HasPendingBackgroundTasks()) uv_timer_stop(handle);
 }
 
 void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {

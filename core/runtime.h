@@ -271,6 +271,10 @@ class Runtime : private OpHost {
   static void OnTerminationWakeup(uv_async_t* handle);
   static size_t OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit);
   void RecordTermination();
+  // V8's foreground tasks and background work (the event loop).
+  void FlushPlatformTasks();
+  void KeepAliveForBackgroundWork();
+  static void OnBackgroundKeepAlive(uv_timer_t* handle);
   void HeapLimitReached();
 
   // What Terminate() (any thread) shares with the runtime's own thread. The mutex guards
@@ -318,6 +322,8 @@ class Runtime : private OpHost {
   // Wakes the loop when a call's CallOptions::timeout has passed (unref'd).
   uv_timer_t call_deadline_;
   bool call_deadline_passed_ = false;
+  // Ref'd and running only while V8 has background work that will settle a promise.
+  uv_timer_t background_keep_alive_;
   bool shut_down_ = false;
 
   // Rejected promises without a handler, in rejection order, until the next check.

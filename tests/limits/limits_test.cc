@@ -354,5 +354,90 @@ TEST(HeapLimitTest, TwoLimitedRuntimesAtOnceOnlyOneExceeds) {
   ExpectExhaustedThenReplaceable(std::move(hungry));
 }
 
+// --- V8's background work and the event loop ---
+
+// (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+constexpr char kAddWasm[] =
+    "new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,2,127,127,1,127,3,2,1,0,7,7,1,3,97,100,100,"
+    "0,0,10,9,1,7,0,32,0,32,1,106,11])";
+
+// Runs `source` as the main file (RunMainFile, as `kiln run` does) and returns what it
+// left in globalThis.log, or the error.
+std::string RunMain(Runtime& runtime, const std::string& name, const std::string& source) {
+  std::string path = testing::WriteTempFile(name, source);
+  Result<void> ran = runtime.RunMainFile(path);
+  if (!ran.ok()) return "<error: " + ran.error().Summary() + ">";
+  Result<std::string> log = runtime.EvalToString("globalThis.log.join(' ')");
+  return log.ok() ? log.value() : "<log: " + log.error().Summary() + ">";
+}
+
+TEST_F(LimitsTest, TopLevelAwaitOfTwoWebAssemblyCompilesSettles) {
+  EXPECT_EQ(RunMain(runtime(), "compile_twice.mjs", std::string(R"js(
+    globalThis.log = [];
+    const bytes = )js") + kAddWasm + R"js(;
+    const first = await WebAssembly.compile(bytes);
+    log.push('first ' + (first instanceof WebAssembly.Module));
+    const second = await WebAssembly.compile(bytes);
+    const { exports } = await WebAssembly.instantiate(second);
+    log.push('second ' + exports.add(40, 2));
+  )js"),
+            "'first true second 42'");
+}
+
+TEST_F(LimitsTest, ChainedWebAssemblyCompilesInAClassicScriptSettle) {
+  EXPECT_EQ(RunMain(runtime(), "chained.js", std::string(R"js(
+    globalThis.log = [];
+    const bytes = )js") + kAddWasm + R"js(;
+    WebAssembly.compile(bytes)
+        .then(() => WebAssembly.compile(bytes))
+        .then((module) => WebAssembly.instantiate(module))
+        .then((instance) => WebAssembly.compile(bytes).then(() => instance))
+        .then((instance) => log.push('add ' + instance.exports.add(2, 3)));
+    Promise.all([1, 2, 3].map(() => WebAssembly.compile(bytes)))
+        .then((modules) => log.push('all ' + modules.length));
+  )js"),
+            "'all 3 add 5'");
+}
+
+TEST_F(LimitsTest, WebAssemblyCompileStartedInATimerKeepsTheLoopAlive) {
+  EXPECT_EQ(RunMain(runtime(), "compile_in_timer.js", std::string(R"js(
+    globalThis.log = [];
+    const bytes = )js") + kAddWasm + R"js(;
+    setTimeout(async () => {
+      for (let i = 0; i < 5; ++i) await WebAssembly.compile(bytes);
+      log.push('five compiles');
+    }, 1);
+  )js"),
+            "'five compiles'");
+}
+
+TEST_F(LimitsTest, EmbedderDrivenLoopSeesWebAssemblyWork) {
+  ExpectEval(std::string("globalThis.done = false; WebAssembly.compile(") + kAddWasm +
+                 ").then(() => WebAssembly.compile(" + kAddWasm + ")).then(() => { done = true; });"
+                 " undefined",
+             "undefined");
+  int turns = 0;
+  while (true) {
+    Result<bool> more = runtime().RunEventLoopOnce();
+    ASSERT_TRUE(more.ok()) << more.error().Report();
+    if (!more.value()) break;
+    ASSERT_LT(++turns, 100000);
+  }
+  ExpectEval("done", "true");
+}
+
+TEST_F(LimitsTest, TerminateWhileAWebAssemblyCompileIsPending) {
+  ExpectEval(std::string("WebAssembly.compile(") + kAddWasm +
+                 ").then(() => { while (true) {} }); undefined",
+             "undefined");
+  Result<void> loop = [&] {
+    Terminator terminator(runtime());
+    return runtime().RunEventLoop();
+  }();
+  ASSERT_FALSE(loop.ok());
+  ExpectTerminated(loop.error());
+  ExpectEval("'usable'", "'usable'");
+}
+
 }  // namespace
 }  // namespace kiln
