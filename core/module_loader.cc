@@ -105,6 +105,12 @@ bool ForgivingBase64Decode(std::string_view input, std::string* out) {
   return true;
 }
 
+// import() resolves to the namespace once evaluation settles; the namespace rides in the
+// callback's data.
+void ReturnNamespace(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(info.Data());
+}
+
 }  // namespace
 
 // --- data: URLs ---
@@ -323,6 +329,9 @@ ModuleMap::Record* ModuleMap::AddRecord(const std::string& url, v8::Local<v8::Mo
 }
 
 void ModuleMap::Clear() {
+  waiting_imports_.clear();
+  failed_loads_.clear();
+  in_flight_.clear();
   builtin_order_.clear();
   by_hash_.clear();
   by_url_.clear();
@@ -394,17 +403,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::LoadSpecifier(v8::Local<v8::Context> conte
                                                     const std::string& referrer,
                                                     v8::Local<v8::FixedArray> assertions,
                                                     int stride) {
-  // The `type` assertion: none (JavaScript) or "json".
+  // The `type` assertion: none (JavaScript) or "json"; other keys are ignored.
   std::optional<ModuleType> asserted;
   if (!assertions.IsEmpty()) {
     for (int i = 0; i + 1 < assertions->Length(); i += stride) {
       std::string key = ToStdString(isolate_, assertions->Get(context, i).As<v8::Value>());
       std::string value = ToStdString(isolate_, assertions->Get(context, i + 1).As<v8::Value>());
-      if (key != "type") {
-        ThrowError(isolate_, absl::StrCat("Import assertion \"", key, "\" is unsupported"),
-                   "ERR_IMPORT_ASSERTION_UNSUPPORTED", "TypeError");
-        return {};
-      }
+      if (key != "type") continue;  // as Node 18: only `type` is looked at
       if (value != "json") {
         ThrowError(isolate_, absl::StrCat("Import assertion type \"", value, "\" is unsupported"),
                    "ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED", "TypeError");
@@ -455,6 +460,15 @@ v8::MaybeLocal<v8::Module> ModuleMap::Load(v8::Local<v8::Context> context, const
     return module;
   }
 
+  auto failed = failed_loads_.find(url);
+  if (failed != failed_loads_.end()) {
+    isolate_->ThrowException(failed->second.Get(isolate_));
+    return {};
+  }
+  if (in_flight_.contains(url)) {
+    hit_pending_ = true;
+    return {};
+  }
   ModuleSource source;
   if (absl::StartsWith(url, "data:")) {
     absl::StatusOr<ModuleSource> parsed = ParseDataUrl(url);
@@ -464,29 +478,8 @@ v8::MaybeLocal<v8::Module> ModuleMap::Load(v8::Local<v8::Context> context, const
       return {};
     }
     source = std::move(*parsed);
-  } else {
-    Future<ModuleSource> loaded = loader_->Load(*op_state_, url);
-    switch (loaded.state()) {
-      case Future<ModuleSource>::State::kReady:
-        source = std::move(loaded.value());
-        break;
-      case Future<ModuleSource>::State::kFailed:
-        if (absl::IsNotFound(loaded.error())) {
-          ThrowError(isolate_,
-                     absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer)),
-                     "ERR_MODULE_NOT_FOUND");
-        } else {
-          ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
-                                            ImportedFrom(referrer), ": ",
-                                            loaded.error().message()));
-        }
-        return {};
-      case Future<ModuleSource>::State::kPending:
-        ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
-                                          ImportedFrom(referrer),
-                                          ": the module loader answered asynchronously"));
-        return {};
-    }
+  } else if (!AskLoader(context, url, specifier, referrer, &source)) {
+    return {};  // failed (an exception) or pending (none)
   }
   if (source.type == ModuleType::kJson) return CompileJson(context, url, source.source);
   return Compile(context, url, source.source, code_cache_ != nullptr);
@@ -577,9 +570,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::LoadImports(v8::Local<v8::Context> context
   for (int i = 0; i < requests->Length(); ++i) {
     v8::Local<v8::ModuleRequest> request = requests->Get(context, i).As<v8::ModuleRequest>();
     std::string specifier = ToStdString(isolate_, request->GetSpecifier());
-    if (LoadSpecifier(context, specifier, url, request->GetImportAssertions(), 3).IsEmpty()) {
+    v8::TryCatch try_catch(isolate_);
+    if (LoadSpecifier(context, specifier, url, request->GetImportAssertions(), 3).IsEmpty() &&
+        try_catch.HasCaught()) {
+      try_catch.ReThrow();
       return {};
     }
+    // Empty without an exception: that import is loading; the others start loading too.
   }
   return module;
 }
@@ -601,25 +598,289 @@ void ModuleMap::ProduceCodeCache() {
   }
 }
 
-v8::MaybeLocal<v8::Module> ModuleMap::LoadAndLink(v8::Local<v8::Context> context,
-                                                  const std::string& specifier) {
+v8::MaybeLocal<v8::Module> ModuleMap::FetchEntry(v8::Local<v8::Context> context,
+                                                 const std::string& specifier) {
   v8::Local<v8::Module> module;
   if (!LoadSpecifier(context, specifier, "").ToLocal(&module)) return {};
   if (entry_url_.empty()) entry_url_ = UrlOf(module);
+  return module;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::LoadAndLink(v8::Local<v8::Context> context,
+                                                  const std::string& specifier) {
+  BeginFetch();
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Module> module;
+  bool loaded = FetchEntry(context, specifier).ToLocal(&module);
+  if (try_catch.HasCaught()) {
+    try_catch.ReThrow();
+    return {};
+  }
+  if (!loaded || hit_pending_) {
+    ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier,
+                                      "' synchronously: its module loader answered "
+                                      "asynchronously (use Runtime::LoadModule)"));
+    return {};
+  }
   return Link(context, module);
 }
 
-v8::MaybeLocal<v8::Module> ModuleMap::LoadSourceAndLink(v8::Local<v8::Context> context,
-                                                        const std::string& url,
-                                                        std::string_view source) {
-  if (by_url_.count(url) != 0) {
-    ThrowError(isolate_, absl::StrCat("a module is already loaded from ", url));
-    return {};
-  }
+v8::MaybeLocal<v8::Module> ModuleMap::CompileSource(v8::Local<v8::Context> context,
+                                                    const std::string& url,
+                                                    std::string_view source) {
+  auto found = by_url_.find(url);
+  if (found != by_url_.end()) return found->second->module.Get(isolate_);
   v8::Local<v8::Module> module;
   if (!Compile(context, url, source, code_cache_ != nullptr).ToLocal(&module)) return {};
   if (entry_url_.empty()) entry_url_ = url;
-  return Link(context, module);
+  return module;
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::Find(const std::string& url) const {
+  auto found = by_url_.find(url);
+  if (found == by_url_.end()) return {};
+  return found->second->module.Get(isolate_);
+}
+
+bool ModuleMap::GraphPending(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
+  absl::flat_hash_set<Record*> visited;
+  return WalkPending(context, module, &visited);
+}
+
+bool ModuleMap::WalkPending(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                            absl::flat_hash_set<Record*>* visited) {
+  Record* record = FindRecord(module);
+  if (record == nullptr || !visited->insert(record).second) return false;
+  if (record->type != ModuleType::kJavaScript || module->IsSyntheticModule()) return false;
+  bool pending = false;
+  v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
+  for (int i = 0; i < requests->Length(); ++i) {
+    v8::Local<v8::ModuleRequest> request = requests->Get(context, i).As<v8::ModuleRequest>();
+    std::string specifier = ToStdString(isolate_, request->GetSpecifier());
+    v8::TryCatch try_catch(isolate_);
+    v8::Local<v8::Module> imported;
+    if (!LoadSpecifier(context, specifier, record->url, request->GetImportAssertions(), 3)
+             .ToLocal(&imported)) {
+      if (try_catch.HasCaught()) {
+        try_catch.ReThrow();
+        return false;
+      }
+      pending = true;
+      continue;
+    }
+    if (WalkPending(context, imported, visited)) pending = true;
+    if (try_catch.HasCaught()) {
+      try_catch.ReThrow();
+      return false;
+    }
+  }
+  return pending;
+}
+
+namespace {
+
+// A loaded module on its way through the async op ring: { source, json }.
+v8::MaybeLocal<v8::Value> ModuleSourceToJs(v8::Isolate* isolate, Completion& completion) {
+  auto* module = static_cast<ModuleSource*>(completion.boxed.get());
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Object> object = v8::Object::New(isolate);
+  v8::Local<v8::String> source = Utf8String(isolate, module->source);
+  if (object->CreateDataProperty(context, OneByteString(isolate, "source"), source).IsNothing() ||
+      object
+          ->CreateDataProperty(context, OneByteString(isolate, "json"),
+                               v8::Boolean::New(isolate, module->type == ModuleType::kJson))
+          .IsNothing()) {
+    return {};
+  }
+  return object;
+}
+
+v8::Local<v8::Value> Property(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                              const char* name) {
+  v8::Local<v8::Value> value;
+  if (!object->Get(context, OneByteString(context->GetIsolate(), name)).ToLocal(&value)) {
+    return v8::Undefined(context->GetIsolate());
+  }
+  return value;
+}
+
+}  // namespace
+
+bool ModuleMap::AskLoader(v8::Local<v8::Context> context, const std::string& url,
+                          const std::string& specifier, const std::string& referrer,
+                          ModuleSource* out) {
+  AsyncOps& async_ops = RuntimeOpState::Of(*op_state_).async_ops();
+  // The promise ring's next id, as an async op's stub takes it (js/async.js).
+  v8::Local<v8::Value> ring;
+  if (!op_state_->host().GetInternal("async").ToLocal(&ring) || !ring->IsObject()) {
+    ThrowError(isolate_, "module loading: the async op ring is missing");
+    return false;
+  }
+  uint32_t id =
+      Property(context, ring.As<v8::Object>(), "nextId")->Uint32Value(context).FromMaybe(0);
+  async_ops.BeginCall(id, "module loader", &ModuleSourceToJs);
+  Future<ModuleSource> loaded = loader_->Load(*op_state_, url);
+  bool registered = async_ops.call_registered();
+  async_ops.EndCall();
+  switch (loaded.state()) {
+    case Future<ModuleSource>::State::kReady:
+      // (A Completer the loader made and did not use completes into an id no promise waits on.)
+      *out = std::move(loaded.value());
+      return true;
+    case Future<ModuleSource>::State::kFailed:
+      if (absl::IsNotFound(loaded.error())) {
+        ThrowError(isolate_,
+                   absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer)),
+                   "ERR_MODULE_NOT_FOUND");
+      } else {
+        ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'",
+                                          ImportedFrom(referrer), ": ", loaded.error().message()));
+      }
+      return false;
+    case Future<ModuleSource>::State::kPending:
+      break;
+  }
+  if (!registered) {
+    ThrowError(isolate_, absl::StrCat("Cannot load module '", specifier, "'", ImportedFrom(referrer),
+                                      ": the loader returned a pending Future not made by "
+                                      "MakeFuture(state)"));
+    return false;
+  }
+  v8::Local<v8::Value> track = Property(context, ring.As<v8::Object>(), "track");
+  v8::Local<v8::Value> id_value = v8::Integer::NewFromUnsigned(isolate_, id);
+  v8::Local<v8::Value> promise;
+  v8::Local<v8::Value> data_items[] = {Utf8String(isolate_, url), Utf8String(isolate_, specifier),
+                                       Utf8String(isolate_, referrer)};
+  v8::Local<v8::Array> data = v8::Array::New(isolate_, data_items, 3);
+  v8::Local<v8::Function> on_loaded;
+  v8::Local<v8::Function> on_failed;
+  v8::TryCatch try_catch(isolate_);
+  if (!track->IsFunction() ||
+      !track.As<v8::Function>()->Call(context, ring, 1, &id_value).ToLocal(&promise) ||
+      !promise->IsPromise() ||
+      !v8::Function::New(context, &ModuleMap::OnLoaded, data).ToLocal(&on_loaded) ||
+      !v8::Function::New(context, &ModuleMap::OnLoadFailed, data).ToLocal(&on_failed) ||
+      promise.As<v8::Promise>()->Then(context, on_loaded, on_failed).IsEmpty()) {
+    if (try_catch.HasCaught()) {
+      try_catch.ReThrow();
+    } else {
+      ThrowError(isolate_, "module loading: could not wait for an asynchronous load");
+    }
+    return false;
+  }
+  in_flight_.insert(url);
+  hit_pending_ = true;
+  return false;
+}
+
+void ModuleMap::OnLoaded(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  ModuleMap* map = MapOf(isolate);
+  if (map == nullptr) return;
+  v8::Local<v8::Array> data = info.Data().As<v8::Array>();
+  std::string url = ToStdString(isolate, data->Get(context, 0).ToLocalChecked());
+  map->in_flight_.erase(url);
+  v8::Local<v8::Object> loaded = info[0].As<v8::Object>();
+  std::string source = ToStdString(isolate, Property(context, loaded, "source"));
+  bool json = Property(context, loaded, "json")->IsTrue();
+  {
+    v8::TryCatch try_catch(isolate);
+    v8::MaybeLocal<v8::Module> module =
+        json ? map->CompileJson(context, url, source)
+             : map->Compile(context, url, source, map->code_cache_ != nullptr);
+    // A module that did not compile fails every importer; errors of its imports are
+    // found again by whoever loads them.
+    if (module.IsEmpty() && try_catch.HasCaught() && !try_catch.HasTerminated() &&
+        map->by_url_.count(url) == 0) {
+      map->failed_loads_[url].Reset(isolate, try_catch.Exception());
+    }
+  }
+  map->RetryWaitingImports(context);
+}
+
+void ModuleMap::OnLoadFailed(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  ModuleMap* map = MapOf(isolate);
+  if (map == nullptr) return;
+  v8::Local<v8::Array> data = info.Data().As<v8::Array>();
+  std::string url = ToStdString(isolate, data->Get(context, 0).ToLocalChecked());
+  std::string specifier = ToStdString(isolate, data->Get(context, 1).ToLocalChecked());
+  std::string referrer = ToStdString(isolate, data->Get(context, 2).ToLocalChecked());
+  map->in_flight_.erase(url);
+  std::string message;
+  std::string name;
+  if (info[0]->IsObject()) {
+    name = ToStdString(isolate, Property(context, info[0].As<v8::Object>(), "name"));
+    message = ToStdString(isolate, Property(context, info[0].As<v8::Object>(), "message"));
+  } else {
+    message = ToStdString(isolate, info[0]);
+  }
+  v8::Local<v8::Value> error =
+      name == "NotFound"
+          ? CreateJsError(isolate, "Error",
+                          absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer)),
+                          "ERR_MODULE_NOT_FOUND")
+          : CreateJsError(isolate, "Error",
+                          absl::StrCat("Cannot load module '", specifier, "'",
+                                       ImportedFrom(referrer), ": ", message));
+  map->failed_loads_[url].Reset(isolate, error);
+  map->RetryWaitingImports(context);
+}
+
+void ModuleMap::RetryWaitingImports(v8::Local<v8::Context> context) {
+  std::vector<std::unique_ptr<WaitingImport>> waiting;
+  waiting.swap(waiting_imports_);
+  for (std::unique_ptr<WaitingImport>& import : waiting) {
+    v8::HandleScope scope(isolate_);
+    v8::Local<v8::Promise::Resolver> resolver = import->resolver.Get(isolate_);
+    v8::TryCatch try_catch(isolate_);
+    BeginFetch();
+    v8::Local<v8::FixedArray> assertions = import->assertions.Get(isolate_);
+    v8::Local<v8::Module> module;
+    bool loaded = LoadSpecifier(context, import->specifier, import->referrer, assertions, 2)
+                      .ToLocal(&module);
+    bool pending = !try_catch.HasCaught() &&
+                   (!loaded || hit_pending_ || GraphPending(context, module));
+    v8::Local<v8::Promise> finished;
+    if (!try_catch.HasCaught() && !pending) {
+      if (FinishImport(context, module).ToLocal(&finished)) {
+        resolver->Resolve(context, finished).Check();
+        continue;
+      }
+    }
+    if (try_catch.HasCaught()) {
+      if (try_catch.HasTerminated()) continue;
+      resolver->Reject(context, try_catch.Exception()).Check();
+      continue;
+    }
+    waiting_imports_.push_back(std::move(import));
+  }
+}
+
+v8::MaybeLocal<v8::Promise> ModuleMap::FinishImport(v8::Local<v8::Context> context,
+                                                    v8::Local<v8::Module> module) {
+  v8::EscapableHandleScope scope(isolate_);
+  v8::Local<v8::Value> evaluation;
+  if (Link(context, module).IsEmpty() || !module->Evaluate(context).ToLocal(&evaluation)) {
+    return {};
+  }
+  ProduceCodeCache();
+  v8::Local<v8::Value> ns = module->GetModuleNamespace();
+  if (evaluation->IsPromise()) {
+    v8::Local<v8::Function> then_namespace;
+    v8::Local<v8::Promise> chained;
+    if (!v8::Function::New(context, ReturnNamespace, ns).ToLocal(&then_namespace) ||
+        !evaluation.As<v8::Promise>()->Then(context, then_namespace).ToLocal(&chained)) {
+      return {};
+    }
+    return scope.Escape(chained);
+  }
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
+  resolver->Resolve(context, ns).Check();
+  return scope.Escape(resolver->GetPromise());
 }
 
 v8::MaybeLocal<v8::Module> ModuleMap::ResolveForLink(v8::Local<v8::Context> context,
@@ -632,16 +893,6 @@ v8::MaybeLocal<v8::Module> ModuleMap::ResolveForLink(v8::Local<v8::Context> cont
   return map->LoadSpecifier(context, ToStdString(isolate, specifier), map->UrlOf(referrer),
                             assertions, 3);
 }
-
-namespace {
-
-// import() resolves to the namespace once evaluation settles; the namespace rides in the
-// callback's data.
-void ReturnNamespace(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(info.Data());
-}
-
-}  // namespace
 
 v8::MaybeLocal<v8::Promise> ModuleMap::ImportDynamically(v8::Local<v8::Context> context,
                                                          v8::Local<v8::Data> host_options,
@@ -657,32 +908,32 @@ v8::MaybeLocal<v8::Promise> ModuleMap::ImportDynamically(v8::Local<v8::Context> 
   v8::TryCatch try_catch(isolate);
   std::string referrer =
       resource_name->IsString() ? ReferrerUrlOfScript(ToStdString(isolate, resource_name)) : "";
+  std::string specifier_text = ToStdString(isolate, specifier);
+  map->BeginFetch();
   v8::Local<v8::Module> module;
-  v8::Local<v8::Value> evaluation;
-  bool loaded = map->LoadSpecifier(context, ToStdString(isolate, specifier), referrer, assertions, 2)
-                    .ToLocal(&module);
-  if (loaded) loaded = !map->Link(context, module).IsEmpty();
-  if (loaded) loaded = module->Evaluate(context).ToLocal(&evaluation);
-  if (!loaded) {
-    if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      resolver->Reject(context, try_catch.Exception()).Check();
-      return scope.Escape(resolver->GetPromise());
-    }
-    return {};
+  bool loaded =
+      map->LoadSpecifier(context, specifier_text, referrer, assertions, 2).ToLocal(&module);
+  bool pending = !try_catch.HasCaught() &&
+                 (!loaded || map->hit_pending_ || map->GraphPending(context, module));
+  if (pending) {
+    // Settled by RetryWaitingImports once its loads have.
+    auto waiting = std::make_unique<WaitingImport>();
+    waiting->resolver.Reset(isolate, resolver);
+    waiting->specifier = specifier_text;
+    waiting->referrer = referrer;
+    waiting->assertions.Reset(isolate, assertions);
+    map->waiting_imports_.push_back(std::move(waiting));
+    return scope.Escape(resolver->GetPromise());
   }
-  map->ProduceCodeCache();
-  v8::Local<v8::Value> ns = module->GetModuleNamespace();
-  if (evaluation->IsPromise()) {
-    v8::Local<v8::Function> then_namespace;
-    v8::Local<v8::Promise> chained;
-    if (!v8::Function::New(context, ReturnNamespace, ns).ToLocal(&then_namespace) ||
-        !evaluation.As<v8::Promise>()->Then(context, then_namespace).ToLocal(&chained)) {
-      return {};
-    }
-    return scope.Escape(chained);
+  v8::Local<v8::Promise> finished;
+  if (!try_catch.HasCaught() && map->FinishImport(context, module).ToLocal(&finished)) {
+    return scope.Escape(finished);
   }
-  resolver->Resolve(context, ns).Check();
-  return scope.Escape(resolver->GetPromise());
+  if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    resolver->Reject(context, try_catch.Exception()).Check();
+    return scope.Escape(resolver->GetPromise());
+  }
+  return {};
 }
 
 void ModuleMap::ImportMetaResolve(const v8::FunctionCallbackInfo<v8::Value>& info) {

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "core/code_cache.h"
 #include "ops/future.h"
@@ -136,19 +137,43 @@ class ModuleMap {
   // Installs the isolate-wide callbacks (dynamic import, import.meta).
   static void InstallIsolateCallbacks(v8::Isolate* isolate);
 
-  // Loads and links the module `specifier` names, resolved from the top level. On failure
-  // a JS exception is pending and the result is empty. The first module loaded this way is
-  // the main module (import.meta.main).
+  // Loads and links the module `specifier` names, resolved from the top level, when
+  // every load is synchronous (Runtime::LoadModule also waits for asynchronous ones). On
+  // failure a JS exception is pending and the result is empty. The first module loaded
+  // from the top level is the main module (import.meta.main).
   v8::MaybeLocal<v8::Module> LoadAndLink(v8::Local<v8::Context> context,
                                          const std::string& specifier);
-  // Compiles `source` as the module at `url` (an absolute URL; replacing nothing: a URL
-  // already in the map fails), loads its imports and links it.
-  v8::MaybeLocal<v8::Module> LoadSourceAndLink(v8::Local<v8::Context> context,
-                                               const std::string& url,
-                                               std::string_view source);
   // After a module graph was evaluated: stores code cache for the modules compiled
   // without one (the cache then holds the functions the evaluation compiled).
   void ProduceCodeCache();
+
+  // Asynchronous loads (a loader's pending Future). Loading a graph compiles what is
+  // available and starts the loads that are not; a load that goes pending leaves its
+  // importer's LoadSpecifier empty *without* an exception. The runtime then runs its loop
+  // (the loads settle through the async op ring) and loads again, until the graph is
+  // complete (GraphPending false) or a load failed (an exception).
+  //   LoadModule / ExecuteModuleFile: Runtime::LoadGraph drives the loop.
+  //   import(): waits in `waiting_imports_`, retried whenever a load settles.
+  // Clears the "a load went pending" flag.
+  void BeginFetch() { hit_pending_ = false; }
+  // A load went pending since BeginFetch.
+  bool hit_pending() const { return hit_pending_; }
+  // Whether some module in the graph of `module` is still loading (starts loads of
+  // imports not yet asked for). On failure an exception is pending.
+  bool GraphPending(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  // The compiled module at `url`, or empty.
+  v8::MaybeLocal<v8::Module> Find(const std::string& url) const;
+  // Links `module` (once every module of its graph is loaded). On failure an exception is
+  // pending.
+  v8::MaybeLocal<v8::Module> Link(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  // Compiles `source` as the module at `url` and loads what it imports (some loads may go
+  // pending). On failure an exception is pending.
+  v8::MaybeLocal<v8::Module> CompileSource(v8::Local<v8::Context> context,
+                                           const std::string& url, std::string_view source);
+  // Loads the module `specifier` names from the top level (the first becomes the main
+  // module). Empty without an exception: its load went pending.
+  v8::MaybeLocal<v8::Module> FetchEntry(v8::Local<v8::Context> context,
+                                        const std::string& specifier);
 
   // Registers an extension module's source, compiled when first imported.
   void AddBuiltinSource(std::string specifier, const char* source, size_t size);
@@ -209,7 +234,20 @@ class ModuleMap {
                                            const std::string& referrer,
                                            v8::Local<v8::FixedArray> assertions = {},
                                            int stride = 3);
-  v8::MaybeLocal<v8::Module> Link(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
+  bool WalkPending(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                   absl::flat_hash_set<Record*>* visited);
+  // Asks the loader for `url`; a pending answer starts an in-flight load.
+  bool AskLoader(v8::Local<v8::Context> context, const std::string& url,
+                 const std::string& specifier, const std::string& referrer, ModuleSource* out);
+  // An in-flight load settled (the ring promise's callbacks; data: [url, specifier,
+  // referrer]).
+  static void OnLoaded(const v8::FunctionCallbackInfo<v8::Value>& info);
+  static void OnLoadFailed(const v8::FunctionCallbackInfo<v8::Value>& info);
+  // Retries every waiting import(); settles those whose graph is complete or failed.
+  void RetryWaitingImports(v8::Local<v8::Context> context);
+  // Links and evaluates a dynamic import's module; the promise import() returns.
+  v8::MaybeLocal<v8::Promise> FinishImport(v8::Local<v8::Context> context,
+                                           v8::Local<v8::Module> module);
   Record* FindRecord(v8::Local<v8::Module> module) const;
 
   static v8::MaybeLocal<v8::Module> ResolveForLink(v8::Local<v8::Context> context,
@@ -240,6 +278,19 @@ class ModuleMap {
   std::unordered_map<std::string, BuiltinSource> builtin_sources_;
   std::unordered_map<std::string, std::string> published_;
   std::vector<std::string> builtin_order_;
+
+  // Asynchronous loads.
+  bool hit_pending_ = false;
+  absl::flat_hash_set<std::string> in_flight_;
+  // Loads that failed (the error every importer gets).
+  absl::flat_hash_map<std::string, v8::Global<v8::Value>> failed_loads_;
+  struct WaitingImport {
+    v8::Global<v8::Promise::Resolver> resolver;
+    std::string specifier;
+    std::string referrer;
+    v8::Global<v8::FixedArray> assertions;  // [key, value]...
+  };
+  std::vector<std::unique_ptr<WaitingImport>> waiting_imports_;
 };
 
 }  // namespace kiln

@@ -12,15 +12,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "core/array_buffer_allocator.h"
 #include "absl/container/inlined_vector.h"
 #include "core/call.h"
 #include "core/code_cache.h"
+#include "core/array_buffer_allocator.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
 #include "core/v8_platform.h"
 #include "core/v8_util.h"
+#include "core/watchdog.h"
 #include "core/version.h"
 #include "js/embedded_js.h"
 
@@ -462,9 +463,6 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
     std::lock_guard<std::mutex> lock(termination_->mutex);
     termination_->isolate = isolate_;
   }
-  uv_timer_init(loop_, &call_deadline_);
-  call_deadline_.data = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&call_deadline_));
 
   // Extension state exists before any JavaScript (an entry module may call its ops).
   for (const Extension* extension : extensions_) {
@@ -810,7 +808,6 @@ absl::Status Runtime::CloseLoopAndIsolate() {
     termination_->isolate = nullptr;
   }
   uv_close(reinterpret_cast<uv_handle_t*>(&termination_->wakeup), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&call_deadline_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&background_keep_alive_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
@@ -910,8 +907,14 @@ Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluation;
-  if (!modules_->LoadAndLink(context, AbsolutePath(path)).ToLocal(&module) ||
-      !module->Evaluate(context).ToLocal(&evaluation)) {
+  std::string specifier = AbsolutePath(path);
+  JsError load_error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, specifier); }, specifier, &module,
+          &load_error)) {
+    return load_error;
+  }
+  if (!module->Evaluate(context).ToLocal(&evaluation)) {
     return ErrorFromTryCatch(isolate_, context, try_catch);
   }
   modules_->ProduceCodeCache();
@@ -1388,19 +1391,23 @@ JsValue Runtime::Hold(v8::Local<v8::Value> value) { return JsValue(handles_, val
 
 Result<JsModule> Runtime::LoadModule(std::string_view specifier) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
-  v8::TryCatch try_catch(isolate_);
+  std::string entry(specifier);
   v8::Local<v8::Module> module;
-  if (!modules_->LoadAndLink(context, std::string(specifier)).ToLocal(&module)) {
-    return ErrorFromTryCatch(isolate_, context, try_catch);
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->FetchEntry(context, entry); }, entry, &module, &error)) {
+    return error;
   }
   return EvaluateForHost(context, module);
 }
 
 Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string_view source) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
@@ -1411,12 +1418,61 @@ Result<JsModule> Runtime::LoadModuleFromSource(std::string_view url, std::string
     resolved = modules_->ResolveUrl(std::string(url), "", &error);
     if (resolved.empty()) return HostError("Error", error);
   }
-  v8::TryCatch try_catch(isolate_);
+  if (!modules_->Find(resolved).IsEmpty()) {
+    return HostError("Error", absl::StrCat("a module is already loaded from ", resolved));
+  }
   v8::Local<v8::Module> module;
-  if (!modules_->LoadSourceAndLink(context, resolved, source).ToLocal(&module)) {
-    return ErrorFromTryCatch(isolate_, context, try_catch);
+  JsError error;
+  if (!LoadGraph(
+          context, [&] { return modules_->CompileSource(context, resolved, source); }, resolved,
+          &module, &error)) {
+    return error;
   }
   return EvaluateForHost(context, module);
+}
+
+bool Runtime::LoadGraph(v8::Local<v8::Context> context,
+                        const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                        std::string_view what, v8::Local<v8::Module>* module, JsError* error) {
+  for (bool first = true;; first = false) {
+    {
+      v8::TryCatch try_catch(isolate_);
+      modules_->BeginFetch();
+      bool fetched = fetch_root().ToLocal(module);
+      bool pending = false;
+      if (!try_catch.HasCaught()) {
+        // The first pass loads everything a synchronous loader has; later passes (after
+        // asynchronous loads settled) look for what is still missing.
+        pending = !fetched || modules_->hit_pending() ||
+                  (!first && modules_->GraphPending(context, *module));
+      }
+      if (try_catch.HasCaught()) {
+        *error = ErrorFromTryCatch(isolate_, context, try_catch);
+        return false;
+      }
+      if (!pending) {
+        if (modules_->Link(context, *module).IsEmpty()) {
+          *error = ErrorFromTryCatch(isolate_, context, try_catch);
+          return false;
+        }
+        return true;
+      }
+    }
+    if (TerminationRequested()) {
+      *error = TerminationError();
+      return false;
+    }
+    if (!HasPendingWork()) {
+      *error = HostError("Error", absl::StrCat("the module loads of ", std::string(what),
+                                               " never completed"));
+      return false;
+    }
+    Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
+    if (!turn.ok()) {
+      *error = turn.error();
+      return false;
+    }
+  }
 }
 
 Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
@@ -1426,7 +1482,6 @@ Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
   {
     v8::TryCatch try_catch(isolate_);
     if (!module->Evaluate(context).ToLocal(&evaluation)) {
-      if (try_catch.HasTerminated()) return HostError("Error", "execution terminated");
       return ErrorFromTryCatch(isolate_, context, try_catch);
     }
   }
@@ -1437,8 +1492,8 @@ Result<JsModule> Runtime::EvaluateForHost(v8::Local<v8::Context> context,
   PerformMicrotaskCheckpoint();
   if (pending_error_) return TakePendingError().error();
   if (promise->State() == v8::Promise::kPending) {
-    Result<void> settled = DriveUntilSettled(
-        promise, CallOptions{}, absl::StrCat("the top-level await of ", url));
+    Result<void> settled =
+        DriveUntilSettled(promise, absl::StrCat("the top-level await of ", url));
     if (!settled.ok()) return settled.error();
   }
   if (promise->State() == v8::Promise::kRejected) {
@@ -1473,44 +1528,21 @@ Result<JsValue> Runtime::GetExport(const JsModule& module, std::string_view name
   return Hold(value);
 }
 
-Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise,
-                                        const CallOptions& options, std::string_view what) {
-  call_deadline_passed_ = false;
-  if (options.timeout.has_value()) {
-    uint64_t ms = static_cast<uint64_t>(
-        std::max<int64_t>(0, absl::ToInt64Milliseconds(*options.timeout)));
-    uv_timer_start(
-        &call_deadline_,
-        [](uv_timer_t* timer) { static_cast<Runtime*>(timer->data)->call_deadline_passed_ = true; },
-        ms, 0);
-  }
-  Result<void> outcome;
+Result<void> Runtime::DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what) {
   while (promise->State() == v8::Promise::kPending) {
-    if (call_deadline_passed_) {
-      outcome = HostError("TimeoutError",
-                          absl::StrCat(std::string(what), " timed out after ",
-                                       absl::ToInt64Milliseconds(*options.timeout), " ms"));
-      break;
-    }
-    if (!HasPendingWork()) {
-      outcome = HostError("Error", absl::StrCat(std::string(what), " never settled"));
-      break;
-    }
+    if (TerminationRequested()) return TerminationError();
+    if (!HasPendingWork()) return HostError("Error", absl::StrCat(std::string(what), " never settled"));
     Result<bool> turn = RunEventLoopOnce(/*wait=*/true);
-    if (!turn.ok()) {
-      outcome = turn.error();
-      break;
-    }
+    if (!turn.ok()) return turn.error();
   }
-  uv_timer_stop(&call_deadline_);
-  call_deadline_passed_ = false;
-  return outcome;
+  return {};
 }
 
 Result<void> Runtime::CallWith(const internal::CallTarget& target,
                                internal::CallArguments& arguments, internal::CallResult& result,
                                const CallOptions& options) {
   if (pending_error_) return TakePendingError();
+  if (heap_limit_exceeded()) return TerminationError();
   if (target.value == nullptr || !target.value->BelongsTo(handles_.get()) ||
       !target.value->alive()) {
     return HostError("TypeError", target.value == nullptr || target.value->empty()
@@ -1518,14 +1550,34 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
                                       : "Call: the handle belongs to another runtime");
   }
   RuntimeScope scope(this);
-  v8::Local<v8::Context> context = scope.context();
   handles_->ReleaseQueued();
-  v8::Local<v8::Value> callee = target.value->Get(isolate_);
   std::string what;
+  Result<void> outcome;
+  bool timed_out = false;
+  {
+    // Made inside the call's scope (Terminate acts on calls in progress), gone before it.
+    std::optional<Watchdog> watchdog;
+    if (options.timeout.has_value()) watchdog.emplace(*this, *options.timeout);
+    outcome = CallInScope(scope.context(), target, arguments, result, &what);
+    timed_out = watchdog.has_value() && watchdog->fired();
+  }
+  if (!outcome.ok() && timed_out && outcome.error().class_name == "Terminated") {
+    return HostError("TimeoutError",
+                     absl::StrCat(what, " timed out after ",
+                                  absl::ToInt64Milliseconds(*options.timeout), " ms"));
+  }
+  return outcome;
+}
+
+Result<void> Runtime::CallInScope(v8::Local<v8::Context> context,
+                                  const internal::CallTarget& target,
+                                  internal::CallArguments& arguments,
+                                  internal::CallResult& result, std::string* what) {
+  v8::Local<v8::Value> callee = target.value->Get(isolate_);
   if (!target.export_name.empty()) {
     std::string export_name(target.export_name);
     std::string module_url(target.module_url);
-    what = absl::StrCat("export '", export_name, "' of ", module_url);
+    *what = absl::StrCat("export '", export_name, "' of ", module_url);
     v8::Local<v8::String> key = Utf8String(isolate_, target.export_name);
     v8::Local<v8::Object> ns = callee.As<v8::Object>();
     v8::TryCatch try_catch(isolate_);
@@ -1539,12 +1591,12 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
       return ErrorFromTryCatch(isolate_, context, try_catch);
     }
   } else {
-    what = target.function_name.empty() ? std::string("the function")
-                                        : std::string(target.function_name);
+    *what = target.function_name.empty() ? std::string("the function")
+                                         : std::string(target.function_name);
   }
   if (!callee->IsFunction()) {
     return HostError("TypeError",
-                     absl::StrCat(what, " is not a function (it is ", DescribeType(callee), ")"));
+                     absl::StrCat(*what, " is not a function (it is ", DescribeType(callee), ")"));
   }
 
   absl::InlinedVector<v8::Local<v8::Value>, 8> argv(arguments.count());
@@ -1553,38 +1605,35 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
     v8::TryCatch try_catch(isolate_);
     if (!arguments.Make(isolate_, argv.data())) {
       if (try_catch.HasCaught()) return ErrorFromTryCatch(isolate_, context, try_catch);
-      return HostError("TypeError", absl::StrCat(what, ": an argument could not be converted"));
+      return HostError("TypeError", absl::StrCat(*what, ": an argument could not be converted"));
     }
     if (!callee.As<v8::Function>()
              ->Call(context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data())
              .ToLocal(&value)) {
-      if (try_catch.HasTerminated() || !try_catch.HasCaught()) {
-        return HostError("Error", "execution terminated");
+      if (!try_catch.HasCaught() || try_catch.HasTerminated() || TerminationRequested()) {
+        return TerminationError();
       }
       JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
       try_catch.Reset();
+      // Microtasks the function queued before it threw still run; what they leave
+      // unhandled is not this call's error.
       PerformMicrotaskCheckpoint();
+      if (TerminationRequested()) return TerminationError();
       pending_error_.reset();
       return error;
     }
   }
   if (value->IsPromise()) {
     v8::Local<v8::Promise> promise = value.As<v8::Promise>();
+    // The promise is this call's: its rejection is the call's error, not an unhandled one.
     promise->MarkAsHandled();
     ForgetUnhandledRejection(promise);
     PerformMicrotaskCheckpoint();
     if (pending_error_) return TakePendingError();
     if (promise->State() == v8::Promise::kPending) {
-      Result<void> settled = DriveUntilSettled(
-          promise, options, absl::StrCat("the promise returned by ", what));
-      if (!settled.ok()) {
-        if (settled.error().class_name == "TimeoutError") {
-          return HostError("TimeoutError",
-                           absl::StrCat(std::string(what), " timed out after ",
-                                        absl::ToInt64Milliseconds(*options.timeout), " ms"));
-        }
-        return settled;
-      }
+      Result<void> settled =
+          DriveUntilSettled(promise, absl::StrCat("the promise returned by ", *what));
+      if (!settled.ok()) return settled;
     }
     if (promise->State() == v8::Promise::kRejected) {
       v8::Local<v8::Value> reason = promise->Result();
@@ -1598,7 +1647,7 @@ Result<void> Runtime::CallWith(const internal::CallTarget& target,
     PerformMicrotaskCheckpoint();
     if (pending_error_) return TakePendingError();
   }
-  return result.Take(isolate_, value, what);
+  return result.Take(isolate_, value, *what);
 }
 
 }  // namespace kiln

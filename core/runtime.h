@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,17 +58,17 @@ struct RuntimeOptions {
   // Counts the fast and slow calls of every op (Runtime::op_metrics). Bindings are then
   // counting copies; such a runtime loads everything from source.
   bool op_metrics = false;
-  // The JavaScript heap's limit in MiB (0: V8's default, which depends on the machine's
-  // memory). Exceeding it stops the script with a HeapLimitError instead of V8's fatal
-  // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
-  // and must be destroyed, the process goes on. ArrayBuffer contents count against it too.
-  size_t max_heap_size_mb = 0;
   // Where ES modules come from (core/module_loader.h). Null: files (FileModuleLoader).
   // May be shared by runtimes; then it must be thread-safe.
   std::shared_ptr<ModuleLoader> module_loader;
   // V8 code cache for the modules the loader gives (core/code_cache.h); thread-safe, share
   // one between runtimes that load the same modules. Null: no code cache.
   std::shared_ptr<CodeCache> code_cache;
+  // The JavaScript heap's limit in MiB (0: V8's default, which depends on the machine's
+  // memory). Exceeding it stops the script with a HeapLimitError instead of V8's fatal
+  // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
+  // and must be destroyed, the process goes on. ArrayBuffer contents count against it too.
+  size_t max_heap_size_mb = 0;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -253,9 +254,20 @@ class Runtime : private OpHost {
   // Evaluates a linked module for LoadModule*: drives the loop until its top-level await
   // settles.
   Result<JsModule> EvaluateForHost(v8::Local<v8::Context> context, v8::Local<v8::Module> module);
-  // Runs the loop until `promise` settles, the loop has nothing left to do, or `timeout`.
-  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, const CallOptions& options,
-                                 std::string_view what);
+  // Runs the loop until `promise` settles or the loop has nothing left that could settle
+  // it ("<what> never settled"). A Terminate() (a call's timeout) ends it too.
+  Result<void> DriveUntilSettled(v8::Local<v8::Promise> promise, std::string_view what);
+  // Loads a module graph for a host call: `fetch_root` (ModuleMap::FetchEntry or
+  // CompileSource) again and again while the loop runs, until every module of the graph
+  // is loaded (asynchronous loaders), then links it. On failure returns false with
+  // `*error` set.
+  bool LoadGraph(v8::Local<v8::Context> context,
+                 const std::function<v8::MaybeLocal<v8::Module>()>& fetch_root,
+                 std::string_view what, v8::Local<v8::Module>* module, JsError* error);
+  // CallWith inside the runtime's scopes.
+  Result<void> CallInScope(v8::Local<v8::Context> context, const internal::CallTarget& target,
+                           internal::CallArguments& arguments, internal::CallResult& result,
+                           std::string* what);
 
   // OpHost
   bool CallMacrotask(v8::Local<v8::Function> function, int argc, v8::Local<v8::Value>* argv,
@@ -319,9 +331,6 @@ class Runtime : private OpHost {
   uv_loop_t* loop_ = nullptr;
   // Runs at the end of every loop iteration: microtask checkpoint, rejection check.
   uv_check_t turn_end_;
-  // Wakes the loop when a call's CallOptions::timeout has passed (unref'd).
-  uv_timer_t call_deadline_;
-  bool call_deadline_passed_ = false;
   // Ref'd and running only while V8 has background work that will settle a promise.
   uv_timer_t background_keep_alive_;
   bool shut_down_ = false;

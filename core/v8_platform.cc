@@ -19,17 +19,17 @@ constexpr int kPlatformWorkerThreads = 4;
 // - snapshots are compiled into the binary (kiln's) or mapped read-only from libnode
 //   (V8's): checksumming them at every isolate cost 0.3 ms of a 2 ms Runtime::Create
 //   (bench/startup_bench);
+// - import assertions (`import x from "./a.json" assert { type: "json" }`: JSON modules,
+//   core/module_loader.h), as Node 18 turns them on; the snapshot generator initialises
+//   V8 here too, so snapshots and runtimes agree on it;
 // - TurboFan only for functions of at most 16 KiB of bytecode (V8's default: 60 KiB).
 //   Larger ones are almost always run-once closures of a bundled library (TypeScript's
 //   createTypeChecker: 28 KiB): V8 10.2's TurboFan spends seconds and hundreds of MB on
 //   each, on worker threads, for nothing, and Isolate::Dispose waits for the job
 //   (bench/typescript: exit at 28 s and 1.2 GB peak RSS, instead of 1.5 s and 160 MB).
-// - --harmony-import-assertions: `import x from "./a.json" assert { type: "json" }` (JSON
-//   modules, core/module_loader.h), as Node 18 turns it on; the snapshot generator runs
-//   through here too, so snapshots and runtimes agree on it.
 constexpr char kKilnV8Defaults[] =
-    "--turbo-fast-api-calls --no-verify-snapshot-checksum --max-optimized-bytecode-size=16384 "
-    "--harmony-import-assertions";
+    "--turbo-fast-api-calls --no-verify-snapshot-checksum --harmony-import-assertions "
+    "--max-optimized-bytecode-size=16384";
 
 std::mutex g_init_mutex;
 bool g_initialized = false;

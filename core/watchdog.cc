@@ -44,9 +44,9 @@ class WatchdogTimer {
         continue;
       }
       auto first = deadlines_.begin();
-      // A copy: the entry may be erased while the mutex is released for the wait.
-      const std::chrono::steady_clock::time_point deadline = first->first;
-      if (std::chrono::steady_clock::now() < deadline) {
+      if (std::chrono::steady_clock::now() < first->first) {
+        // A copy: while waiting, Disarm may erase the entry (and free its key).
+        std::chrono::steady_clock::time_point deadline = first->first;
         changed_.wait_until(lock, deadline);
         continue;
       }

@@ -69,6 +69,7 @@ export async function laterFail() {
 export function forever() { return new Promise(() => {}); }
 export function slow() { return new Promise((resolve) => setTimeout(resolve, 10000)); }
 export function makeCounter() { let n = 0; return function counter() { return ++n; }; }
+export function spin() { for (;;) {} }
 export const notAFunction = 7;
 )js";
 
@@ -251,6 +252,30 @@ TEST_F(CallTest, TimeoutEndsAWaitForAPromise) {
       runtime().CallExport<int32_t>(CallOptions{absl::Seconds(10)}, lib_, "later", 1);
   ASSERT_TRUE(later.ok()) << later.error().Report();
   EXPECT_EQ(later.value(), 3);
+}
+
+TEST_F(CallTest, TimeoutStopsARunawayFunction) {
+  Result<void> spin = runtime().CallExport(CallOptions{absl::Milliseconds(50)}, lib_, "spin");
+  ASSERT_FALSE(spin.ok());
+  EXPECT_EQ(spin.error().Summary(),
+            "TimeoutError: export 'spin' of memory:///lib.js timed out after 50 ms");
+  // The runtime is usable again.
+  Result<int32_t> sum = runtime().CallExport<int32_t>(lib_, "add", 2, 3);
+  ASSERT_TRUE(sum.ok()) << sum.error().Report();
+  EXPECT_EQ(sum.value(), 5);
+}
+
+TEST_F(CallTest, TerminateFromAnotherThreadStopsACall) {
+  std::thread terminator([&] {
+    absl::SleepFor(absl::Milliseconds(50));
+    runtime().Terminate();
+  });
+  Result<void> spin = runtime().CallExport(lib_, "spin");
+  terminator.join();
+  ASSERT_FALSE(spin.ok());
+  EXPECT_EQ(spin.error().Summary(), "Terminated: execution terminated");
+  Result<int32_t> sum = runtime().CallExport<int32_t>(lib_, "add", 2, 3);
+  ASSERT_TRUE(sum.ok()) << sum.error().Report();
 }
 
 TEST_F(CallTest, HandlesAreKeptAcrossCalls) {

@@ -2,7 +2,10 @@
 // modules, import.meta, and the errors of each.
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "absl/time/clock.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/call.h"
@@ -163,6 +166,19 @@ TEST_F(InMemoryTest, UnknownAssertionTypeFails) {
             "TypeError: Import assertion type \"css\" is unsupported");
 }
 
+TEST_F(InMemoryTest, OnlyTheTypeAssertionCounts) {
+  loader_->Add("data.json", "[3]");
+  loader_->Add("lib.js", "export default 1;\n");
+  loader_->Add("main.js", "import data from './data.json' assert { type: 'json', other: 'x' };\n"
+                          "export const got = data;\n");
+  Result<JsModule> module = runtime().LoadModule("main.js");
+  ASSERT_TRUE(module.ok()) << module.error().Report();
+  EXPECT_EQ(Export(module.value(), "got"), "[ 3 ]");
+  loader_->Add("js.js", "import lib from './lib.js' assert { type: 'javascript' };\n");
+  EXPECT_EQ(LoadFails("js.js").Summary(),
+            "TypeError: Import assertion type \"javascript\" is unsupported");
+}
+
 TEST_F(InMemoryTest, InvalidJsonIsASyntaxError) {
   loader_->Add("bad.json", "{ nope }");
   loader_->Add("main.js", "import bad from './bad.json' assert { type: 'json' };\n");
@@ -308,6 +324,116 @@ TEST_F(FileLoaderTest, ImportMetaResolveOfABareSpecifierThrows) {
   ASSERT_TRUE(module.ok()) << module.error().Report();
   EXPECT_EQ(Export(module.value(), "message"),
             absl::StrCat("\"Cannot find module 'lodash' imported from ", main, "\""));
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// Answers every load later, from a thread of its own, like a loader fetching over the
+// network: MakeFuture(state) and a Completer completed elsewhere.
+class AsyncLoader : public ModuleLoader {
+ public:
+  ~AsyncLoader() override {
+    for (std::thread& thread : threads_) thread.join();
+  }
+  absl::StatusOr<std::string> Resolve(std::string_view specifier,
+                                      std::string_view referrer) override {
+    return memory_.Resolve(specifier, referrer);
+  }
+  Future<ModuleSource> Load(OpState& state, const std::string& url) override {
+    ++loads;
+    Future<ModuleSource> loaded = memory_.Load(state, url);
+    auto [future, completer] = MakeFuture<ModuleSource>(state);
+    threads_.emplace_back([url, loaded = std::move(loaded),
+                           completer = std::move(completer)]() mutable {
+      absl::SleepFor(absl::Milliseconds(5));
+      if (url == "memory:///offline.js") {
+        completer.Fail(absl::UnavailableError("the store is offline"));
+      } else if (url == "memory:///dropped.js") {
+        Completer<ModuleSource> dropped = std::move(completer);  // destroyed unused
+      } else {
+        if (loaded.state() == Future<ModuleSource>::State::kReady) {
+          completer.Complete(std::move(loaded.value()));
+        } else {
+          completer.Fail(loaded.error());
+        }
+      }
+    });
+    return std::move(future);
+  }
+  InMemoryModuleLoader memory_;
+  int loads = 0;
+
+ private:
+  std::vector<std::thread> threads_;
+};
+
+class AsyncLoaderTest : public InMemoryTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.module_loader = async_;
+    return options;
+  }
+  std::shared_ptr<AsyncLoader> async_ = std::make_shared<AsyncLoader>();
+};
+
+TEST_F(AsyncLoaderTest, StaticGraphWaitsForEveryLoad) {
+  async_->memory_.Add("main.js", "import { a } from './a.js';\nimport { b } from './b.js';\n"
+                                 "import data from './d.json' assert { type: 'json' };\n"
+                                 "export const sum = a + b + data.c;\n");
+  async_->memory_.Add("a.js", "import { b } from './b.js';\nexport const a = b * 10;\n");
+  async_->memory_.Add("b.js", "export const b = 1;\n");
+  async_->memory_.Add("d.json", R"({"c": 100})");
+  Result<JsModule> module = runtime().LoadModule("main.js");
+  ASSERT_TRUE(module.ok()) << module.error().Report();
+  EXPECT_EQ(Export(module.value(), "sum"), "111");
+  EXPECT_EQ(async_->loads, 4);  // each module once
+}
+
+TEST_F(AsyncLoaderTest, DynamicImportWaitsForItsLoads) {
+  async_->memory_.Add("main.js", "const lib = await import('./lib.js');\n"
+                                 "const data = await import('./d.json', { assert: { type: 'json' } });\n"
+                                 "export const got = [lib.name, data.default.n];\n");
+  async_->memory_.Add("lib.js", "import { suffix } from './suffix.js';\n"
+                                "export const name = 'lib' + suffix;\n");
+  async_->memory_.Add("suffix.js", "export const suffix = '!';\n");
+  async_->memory_.Add("d.json", R"({"n": 2})");
+  Result<JsModule> module = runtime().LoadModule("main.js");
+  ASSERT_TRUE(module.ok()) << module.error().Report();
+  EXPECT_EQ(Export(module.value(), "got"), "[ 'lib!', 2 ]");
+}
+
+TEST_F(AsyncLoaderTest, FailuresNameSpecifierAndReferrer) {
+  async_->memory_.Add("main.js", "import './offline.js';\n");
+  EXPECT_EQ(LoadFails("main.js").Summary(),
+            "Error: Cannot load module './offline.js' imported from memory:///main.js: the "
+            "store is offline");
+  async_->memory_.Add("main2.js", "import './absent.js';\n");
+  EXPECT_EQ(LoadFails("main2.js").Summary(),
+            "Error: Cannot find module './absent.js' imported from memory:///main2.js");
+  JsError dropped = LoadFails("dropped.js");
+  EXPECT_EQ(dropped.class_name, "Error");
+  EXPECT_NE(dropped.message.find("Cannot load module 'dropped.js': "), std::string::npos)
+      << dropped.message;
+  async_->memory_.Add("dyn.js", "export const message = await import('./offline.js')"
+                                ".catch((e) => e.message);\n");
+  Result<JsModule> dyn = runtime().LoadModule("dyn.js");
+  ASSERT_TRUE(dyn.ok()) << dyn.error().Report();
+  EXPECT_EQ(Export(dyn.value(), "message"),
+            "\"Cannot load module './offline.js' imported from memory:///main.js: the store "
+            "is offline\"");
+}
+
+TEST_F(AsyncLoaderTest, SyntaxErrorOfAnAsyncModule) {
+  async_->memory_.Add("main.js", "import './broken.js';\n");
+  async_->memory_.Add("broken.js", "export const = 1;\n");
+  JsError error = LoadFails("main.js");
+  EXPECT_EQ(error.class_name, "SyntaxError");
+  EXPECT_EQ(error.file, "memory:///broken.js");
 }
 
 }  // namespace
