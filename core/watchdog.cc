@@ -44,9 +44,9 @@ class WatchdogTimer {
         continue;
       }
       auto first = deadlines_.begin();
-      if (std::chrono::steady_clock::now() < first->first) {
-        // A copy: while waiting, Disarm may erase the entry (and free its key).
-        std::chrono::steady_clock::time_point deadline = first->first;
+      // A copy: the entry may be erased while the mutex is released for the wait.
+      const std::chrono::steady_clock::time_point deadline = first->first;
+      if (std::chrono::steady_clock::now() < deadline) {
         changed_.wait_until(lock, deadline);
         continue;
       }
