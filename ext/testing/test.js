@@ -615,9 +615,10 @@ async function runTest(node, hookErrors) {
 
 function hookError(kind, cause) {
   if (cause instanceof Error) {
+    const stack = cause.stack;  // V8 formats the stack on first access, from the message
     cause.message = `${kind} hook failed: ${cause.message}`;
-    if (typeof cause.stack === 'string') {
-      cause.stack = cause.stack.replace(/^([^:\n]*): /, `$1: ${kind} hook failed: `);
+    if (typeof stack === 'string') {
+      cause.stack = stack.replace(/^([^:\n]*): /, `$1: ${kind} hook failed: `);
     }
     return cause;
   }
