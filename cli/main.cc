@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/op_metrics_report.h"
 #include "cli/test_runner.h"
@@ -35,6 +36,7 @@ Options:
   --print, -p         (eval) print the completion value
   --v8-flags=<flags>  pass flags to V8, e.g. --v8-flags=--expose-gc,--stack-size=500
   --op-metrics        print a table of op calls on stderr when the run ends
+  --max-heap-size=<MiB>  stop the script with an error past this much JavaScript heap
 
 Script arguments are available to JavaScript as `kiln.args`.
 An uncaught error or unhandled rejection prints a report on stderr and exits with 1.
@@ -52,6 +54,7 @@ struct Command {
   Runtime::ScriptKind script_kind = Runtime::ScriptKind::kByExtension;
   bool print_result = false;
   bool op_metrics = false;
+  size_t max_heap_size_mb = 0;  // 0: V8's default
   std::string target;  // file path or code
   std::vector<std::string> script_args;
 };
@@ -74,6 +77,14 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
           if (c == ',') c = ' ';
         }
         AddV8Flags(flags).IgnoreError();  // V8 is not initialised yet in the CLI.
+      } else if (absl::StartsWith(arg, "--max-heap-size=")) {
+        std::string value = arg.substr(std::strlen("--max-heap-size="));
+        uint64_t mib = 0;
+        if (!absl::SimpleAtoi(value, &mib) || mib == 0 || mib > (uint64_t{1} << 20)) {
+          return UsageError(absl::StrCat("--max-heap-size wants a size in MiB (1 to 1048576), not '",
+                                         value, "'"));
+        }
+        command->max_heap_size_mb = mib;
       } else if (arg == "--") {
         if (i + 1 >= argc) return UsageError("missing file after --");
         command->target = argv[++i];
@@ -98,6 +109,7 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
+  options.max_heap_size_mb = command.max_heap_size_mb;
   // The command's extensions are those of its snapshot (//:kiln_snapshot).
   options.extensions = snapshots::kiln_snapshot_extensions();
   options.snapshot = &snapshots::kiln_snapshot();
