@@ -173,6 +173,7 @@ void FileRun::FailFile(const std::string& why) {
 
 bool FileRun::CallInternal(const char* name, std::vector<v8::Local<v8::Value>> args,
                            v8::Local<v8::Value>* result) {
+  Runtime::CallScope call_scope(runtime_.get());
   OpHost& host = runtime_->op_state().host();
   v8::Local<v8::Value> function;
   if (!host.GetInternal(name).ToLocal(&function) || !function->IsFunction()) return false;

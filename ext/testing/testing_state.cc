@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/op_support.h"
+#include "core/watchdog.h"
 #include "v8.h"
 
 namespace kiln::js_testing {
@@ -22,6 +23,7 @@ struct TestingState::Deadline {
 TestingState::TestingState(OpState& state) : state_(state) {}
 
 TestingState::~TestingState() {
+  watchdogs_.clear();
   if (async_ops_ != nullptr) async_ops_->RemoveObserver(this);
   state_.resources().set_observer(nullptr);
   for (auto& [token, deadline] : deadlines_) {
@@ -87,6 +89,7 @@ void TestingState::StartDeadline(uint32_t token, double ms, Completer<bool> comp
   CancelDeadline(token);
   auto* deadline = new Deadline{{}, std::move(completer), this, token};
   uv_timer_init(state_.loop(), &deadline->timer);
+  uv_update_time(state_.loop());  // the loop's cached time may be a whole test old
   deadline->timer.data = deadline;
   uv_timer_start(&deadline->timer, &TestingState::OnDeadline, static_cast<uint64_t>(ms), 0);
   deadlines_[token] = deadline;
@@ -111,10 +114,25 @@ void TestingState::CancelDeadline(uint32_t token) {
            [](uv_handle_t* handle) { delete static_cast<Deadline*>(handle->data); });
 }
 
-bool TestingState::Watch(uint32_t token, double ms) { return false; }
+bool TestingState::Watch(uint32_t token, double ms) {
+  if (runtime == nullptr || !(ms >= 0)) return false;
+  watchdogs_[token] = std::make_unique<Watchdog>(*runtime, absl::Milliseconds(ms));
+  return true;
+}
 
-void TestingState::Unwatch(uint32_t token) {}
+void TestingState::Unwatch(uint32_t token) { watchdogs_.erase(token); }
 
-bool TestingState::TakeWatchdogFired() { return false; }
+bool TestingState::TakeWatchdogFired() {
+  bool fired = false;
+  for (auto it = watchdogs_.begin(); it != watchdogs_.end();) {
+    if (it->second->fired()) {
+      fired = true;
+      it = watchdogs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return fired;
+}
 
 }  // namespace kiln::js_testing

@@ -12,6 +12,7 @@
 
 namespace kiln {
 class Runtime;
+class Watchdog;
 }
 
 namespace kiln::js_testing {
@@ -94,6 +95,7 @@ class TestingState final : public AsyncOpObserver, public ResourceObserver {
   std::map<uint32_t, Started> pending_ops_;
   std::map<uint32_t, std::string> resource_stacks_;
   std::map<uint32_t, Deadline*> deadlines_;
+  std::map<uint32_t, std::unique_ptr<Watchdog>> watchdogs_;  // by the harness's token
 };
 
 }  // namespace kiln::js_testing
