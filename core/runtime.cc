@@ -459,6 +459,7 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
     op_metrics_ = std::make_unique<OpMetrics>();
+    async_ops_->AddObserver(op_metrics_.get());
     isolate_->SetData(kIsolateSlotOpMetrics, op_metrics_.get());
   }
 

@@ -204,6 +204,8 @@ class Runtime : private OpHost {
   bool from_snapshot() const { return from_snapshot_; }
   // How often op `name` ran on each tier (RuntimeOptions::op_metrics), or null.
   const OpCallCounts* op_metrics(std::string_view name) const;
+  // Every op's counts (RuntimeOptions::op_metrics), or null.
+  const OpMetrics* all_op_metrics() const { return op_metrics_.get(); }
 
   // Tests: start async op ids at `id` (to cross 2^31 and 2^32 quickly), and how many ops
   // are pending in the JS ring, its overflow map, and C++.
