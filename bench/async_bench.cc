@@ -30,7 +30,7 @@
 
 namespace {
 
-constexpr int kOpsPerSample = 1'000'000;
+int ops_per_sample = 1'000'000;  // --ops=N (e.g. a smaller N under callgrind)
 constexpr int kWarmups = 2;
 constexpr int kSamples = 7;
 
@@ -87,7 +87,7 @@ constexpr char kCases[] = R"js(
 
 // Runs one sample of `name`; returns ns per op, or NaN on failure.
 double RunSample(kiln::Runtime& runtime, const std::string& name) {
-  auto started = runtime.Eval(absl::StrCat("startCase('", name, "', ", kOpsPerSample, ")"));
+  auto started = runtime.Eval(absl::StrCat("startCase('", name, "', ", ops_per_sample, ")"));
   if (!started.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), started.error().Report().c_str());
     return NAN;
@@ -97,7 +97,7 @@ double RunSample(kiln::Runtime& runtime, const std::string& name) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), loop.error().Report().c_str());
     return NAN;
   }
-  auto done = runtime.EvalToString("caseDone ? caseNs / " + std::to_string(kOpsPerSample) +
+  auto done = runtime.EvalToString("caseDone ? caseNs / " + std::to_string(ops_per_sample) +
                                    " : -1");
   if (!done.ok()) return NAN;
   double ns = std::stod(done.value());
@@ -114,8 +114,8 @@ size_t UsedHeapAfterGc(kiln::Runtime& runtime) {
 
 }  // namespace
 
-// Optional arguments: the cases to run (default: all, plus the ratios and the heap line)
-// and V8 flags (--name).
+// Optional arguments: the cases to run (default: all, plus the ratios and the heap line),
+// --ops=N (ops per sample, a multiple of 1000; default 1,000,000) and V8 flags (--name).
 int main(int argc, char** argv) {
   kiln::AddV8Flags("--expose-gc").IgnoreError();
   const std::vector<std::string> all_cases = {"await_baseline", "eager", "js_function",
@@ -123,7 +123,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> cases;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0) {
+    if (arg.rfind("--ops=", 0) == 0) {
+      ops_per_sample = std::stoi(arg.substr(6));
+      if (ops_per_sample < 1000 || ops_per_sample % 1000 != 0) {
+        std::fprintf(stderr, "--ops: a multiple of 1000\n");
+        return 1;
+      }
+    } else if (arg.rfind("--", 0) == 0) {
       kiln::AddV8Flags(arg).IgnoreError();  // e.g. --perf-basic-prof for perf
     } else {
       cases.push_back(arg);

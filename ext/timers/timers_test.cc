@@ -271,6 +271,66 @@ TEST_F(TimersTest, QueueMicrotaskErrorsAreUncaughtErrors) {
   ExpectEval("globalThis.ran", "undefined");
 }
 
+// A throwing queueMicrotask callback is reported (the global `error` event, then the
+// runtime's uncaught error), never turned into a rejection, and the microtasks after it
+// still run, in order among promise jobs.
+TEST_F(TimersTest, AThrowingQueueMicrotaskCallbackIsAnErrorNotARejection) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    globalThis.result = log;
+    addEventListener('unhandledrejection', (event) => {
+      log.push('unhandledrejection');
+      event.preventDefault();
+    });
+    addEventListener('error', (event) => {
+      log.push(`error event: ${event.error.message} (${event.error === thrown})`);
+      event.preventDefault();
+    });
+    const thrown = new Error('boom');
+    queueMicrotask(() => { log.push('a'); throw thrown; });
+    Promise.resolve().then(() => log.push('promise job'));
+    queueMicrotask(function () { 'use strict'; log.push(`b, this: ${this}`); });
+    setTimeout(() => log.push('timer'));
+  )js"),
+            "[
+  'a',
+  'error event: boom (true)',
+  'promise job',
+"
+            "  'b, this: undefined',
+  'timer'
+]");
+}
+
+// Not canceled: the runtime's uncaught error (not an unhandled rejection).
+TEST_F(TimersTest, AnUnhandledThrowFromQueueMicrotaskIsTheUncaughtError) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    globalThis.rejections = 0;
+    addEventListener('unhandledrejection', () => { rejections++; });
+    queueMicrotask(() => { throw new TypeError('not a rejection'); });
+  )js"),
+            "<loop: TypeError: not a rejection>");
+  ExpectEval("rejections", "0");
+}
+
+// queueMicrotask jobs and promise jobs share one queue, in call order.
+TEST_F(TimersTest, QueueMicrotaskInterleavesWithPromiseJobs) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    queueMicrotask(() => log.push(1));
+    Promise.resolve().then(() => log.push(2));
+    queueMicrotask(() => {
+      log.push(3);
+      queueMicrotask(() => log.push(6));
+      Promise.resolve().then(() => log.push(7));
+    });
+    Promise.resolve().then(() => log.push(4)).then(() => log.push(8));
+    queueMicrotask(() => log.push(5));
+    setTimeout(() => { globalThis.result = log.join(' '); });
+  )js"),
+            "'1 2 3 4 5 6 7 8'");
+}
+
 TEST_F(TimersTest, PerformanceNowAndTimeOrigin) {
   ExpectEval(R"js(
     const a = performance.now();
