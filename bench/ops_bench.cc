@@ -18,8 +18,12 @@
 // intended path is NaN too. That increment is the only code the raw bindings carry that the
 // generated ones (without op metrics) do not.
 // Output: RESULT name=<case> value=<median ns per call> unit=ns fast_calls=<n> slow_calls=<n>
-// (the median from the timing phase, the counts from the check phase), then the two
-// ratios, generated over raw.
+// (the median from the timing phase, the counts from the check phase), then the ratios,
+// generated over raw: fast_op_vs_raw_fast (int32 add: its fast function cannot fail, so
+// JavaScript calls it directly), slow_op_vs_raw_slow, and enforce_range_op_vs_raw_fast
+// (the same add with kiln::EnforceRange<int32_t> parameters, reached through the JS
+// wrapper that checks the fast-call outcome: what range checking costs). raw_fast,
+// generated_fast and the EnforceRange case alternate sample by sample.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
