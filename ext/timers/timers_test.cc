@@ -292,14 +292,8 @@ TEST_F(TimersTest, AThrowingQueueMicrotaskCallbackIsAnErrorNotARejection) {
     queueMicrotask(function () { 'use strict'; log.push(`b, this: ${this}`); });
     setTimeout(() => log.push('timer'));
   )js"),
-            "[
-  'a',
-  'error event: boom (true)',
-  'promise job',
-"
-            "  'b, this: undefined',
-  'timer'
-]");
+            "[\n  'a',\n  'error event: boom (true)',\n  'promise job',\n"
+            "  'b, this: undefined',\n  'timer'\n]");
 }
 
 // Not canceled: the runtime's uncaught error (not an unhandled rejection).
