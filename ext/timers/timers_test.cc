@@ -27,15 +27,18 @@ class TimersTest : public testing::RuntimeTest {
 
 TEST_F(TimersTest, FireInDeadlineThenSchedulingOrder) {
   EXPECT_EQ(RunLoopThenEval(R"js(
+    // Deadlines are read fresh at each call: the gaps between the delays are wide enough
+    // that a busy machine's pause between two calls does not reorder them.
+    clearTimeout(setTimeout(() => {}));  // the first call's one-time costs, before timing
     const log = [];
-    setTimeout(() => log.push('a10'), 10);
-    setTimeout(() => log.push('b5'), 5);
-    setTimeout(() => log.push('c5'), 5);
+    setTimeout(() => log.push('a100'), 100);
+    setTimeout(() => log.push('b50'), 50);
+    setTimeout(() => log.push('c50'), 50);
     setTimeout(() => log.push('d0'));
     setTimeout(() => log.push('e0'), 0);
-    setTimeout(() => { globalThis.result = log.join(' '); }, 20);
+    setTimeout(() => { globalThis.result = log.join(' '); }, 150);
   )js"),
-            "'d0 e0 b5 c5 a10'");
+            "'d0 e0 b50 c50 a100'");
 }
 
 TEST_F(TimersTest, AHundredThousandOverdueTimersHalfClearedKeepTheirOrder) {
@@ -91,8 +94,9 @@ TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
   EXPECT_EQ(RunLoopThenEval(R"js(
     const fired = [];
     const ids = [];
-    const longCleared = setTimeout(() => fired.push('long-cleared'), 200);
-    const longKept = setTimeout(() => fired.push('long-kept'), 200);
+    // The long timers are due well after the short ones even on a busy machine.
+    const longCleared = setTimeout(() => fired.push('long-cleared'), 1000);
+    const longKept = setTimeout(() => fired.push('long-kept'), 1000);
     const add = (i) => { ids[i] = setTimeout(() => { fired.push(i); if (i === 3000) grow(); }, 1); };
     for (let i = 0; i < 5000; i++) add(i);
     function grow() {
@@ -108,7 +112,7 @@ TEST_F(TimersTest, ClearsFindTheirTimersAfterRunsWrapGrowAndCompact) {
       const k = expected.findIndex((value, k) => fired[k] !== value);
       globalThis.result = k < 0 && fired.length === expected.length ? 'in order' :
           `fired ${fired.length} of ${expected.length}; at ${k}: ${fired[k]} not ${expected[k]}`;
-    }, 300);
+    }, 1100);
   )js"),
             "'in order'");
 }
@@ -209,6 +213,7 @@ TEST_F(TimersTest, DelaysConvertLikeWebIdlLong) {
   // 2^31 wraps to -2^31 (then 0); 2^32 + 5 wraps to 5; NaN, negative and strings that are
   // not numbers are 0; '5' is 5.
   EXPECT_EQ(RunLoopThenEval(R"js(
+    clearTimeout(setTimeout(() => {}));  // the first call's one-time costs, before timing
     const log = [];
     setTimeout(() => log.push('2^32+5'), 2 ** 32 + 5);
     setTimeout(() => log.push('"5"'), '5');
