@@ -10,7 +10,7 @@
 // be in I's range (else a TypeError). A plain int32_t / uint32_t parameter instead takes any
 // Number modulo 2^32 (ECMAScript ToInt32 / ToUint32), which is what V8's fast path does for
 // free. The check has a cost: the op's fast function takes an int64_t and can reject it, so
-// an optimised call goes through a JS wrapper that checks a flag afterwards (about 1.3-1.5x
+// an optimised call goes through a JS wrapper that checks a flag afterwards (about 1.3x
 // a plain int32_t op; ops/README.md "Writing fast ops").
 
 #include <cstdint>
