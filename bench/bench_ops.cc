@@ -8,6 +8,9 @@ namespace kiln::bench {
 
 int32_t op_bench_add(int32_t a, int32_t b) { return a + b; }
 int32_t op_bench_add_int64(int64_t a, int64_t b) { return static_cast<int32_t>(a + b); }
+int32_t op_bench_add_enforce_range(EnforceRange<int32_t> a, EnforceRange<int32_t> b) {
+  return a.value + b.value;
+}
 int32_t op_bench_add_slow(int32_t a, int32_t b) { return a + b; }
 uint32_t op_bench_string_length(std::string_view text) {
   return static_cast<uint32_t>(text.size());

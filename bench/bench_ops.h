@@ -21,6 +21,11 @@ KILN_OP(fast) int32_t op_bench_add(int32_t a, int32_t b);
 // The same add with int64_t parameters: the fast function cannot fail (V8 passes only
 // integral Numbers; the sum of two int64 in the loop's range fits), so no JS wrapper.
 KILN_OP(fast) int32_t op_bench_add_int64(int64_t a, int64_t b);
+// The same add with range-checked parameters: the fast function can reject an argument, so
+// JavaScript reaches it through the wrapper that checks the failure flag (the cost of
+// kiln::EnforceRange).
+KILN_OP(fast) int32_t op_bench_add_enforce_range(kiln::EnforceRange<int32_t> a,
+                                                 kiln::EnforceRange<int32_t> b);
 // ... and without one (compared with a raw FunctionCallback).
 KILN_OP(nofast) int32_t op_bench_add_slow(int32_t a, int32_t b);
 // Arguments and results without a fast path on V8 10.2.

@@ -18,8 +18,12 @@
 // intended path is NaN too. That increment is the only code the raw bindings carry that the
 // generated ones (without op metrics) do not.
 // Output: RESULT name=<case> value=<median ns per call> unit=ns fast_calls=<n> slow_calls=<n>
-// (the median from the timing phase, the counts from the check phase), then the two
-// ratios, generated over raw.
+// (the median from the timing phase, the counts from the check phase), then the ratios,
+// generated over raw: fast_op_vs_raw_fast (int32 add: its fast function cannot fail, so
+// JavaScript calls it directly), slow_op_vs_raw_slow, and enforce_range_op_vs_raw_fast
+// (the same add with kiln::EnforceRange<int32_t> parameters, reached through the JS
+// wrapper that checks the fast-call outcome: what range checking costs). raw_fast,
+// generated_fast and the EnforceRange case alternate sample by sample.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -301,6 +305,8 @@ int main(int argc, char** argv) {
   Case generated_fast{"generated_fast", "op_bench_add", Path::kFast, "", kAdd};
   Case generated_fast_int64{"generated_fast_int64_params", "op_bench_add_int64", Path::kFast, "",
                             kAdd};
+  Case generated_fast_enforce_range{"generated_fast_enforce_range_params",
+                                    "op_bench_add_enforce_range", Path::kFast, "", kAdd};
   Case raw_slow{"raw_slow", "raw_add_slow", Path::kSlow, "", kAdd, &raw_slow_counts};
   Case generated_slow{"generated_slow", "op_bench_add_slow", Path::kSlow, "", kAdd};
   Case string_short{"string_short", "op_bench_string_length", Path::kSlow,
@@ -323,11 +329,13 @@ int main(int argc, char** argv) {
     heavy->calls = 1'000'000;
   }
   const std::vector<Case*> all = {&raw_fast,     &generated_fast, &generated_fast_int64,
+                                  &generated_fast_enforce_range,
                                   &raw_slow,     &generated_slow, &string_short,
                                   &string_1k,    &byte_view_1k,   &struct_arg,
                                   &owned_bytes_1k, &js_uint8array_1k};
   const std::vector<std::vector<const Case*>> groups = {
-      {&raw_fast, &generated_fast}, {&raw_slow, &generated_slow}, {&generated_fast_int64},
+      {&raw_fast, &generated_fast, &generated_fast_enforce_range},
+      {&raw_slow, &generated_slow}, {&generated_fast_int64},
       {&string_short},  {&string_1k}, {&byte_view_1k}, {&struct_arg}, {&owned_bytes_1k},
       {&js_uint8array_1k}};
 
@@ -358,13 +366,17 @@ int main(int argc, char** argv) {
   if (runtime == nullptr) return 1;
   Bench bench(runtime.get(), /*counted=*/false);
   double ratios[2] = {NAN, NAN};
+  double enforce_range_ratio = NAN;
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<Samples> samples = Measure(bench, groups[g], kSamples);
     if (samples.empty()) return 1;
     for (size_t i = 0; i < groups[g].size(); ++i) Print(*groups[g][i], samples[i], checked[g][i]);
     if (g < 2) ratios[g] = samples[1].Median() / samples[0].Median();
+    if (g == 0) enforce_range_ratio = samples[2].Median() / samples[0].Median();
   }
   std::printf("RESULT name=fast_op_vs_raw_fast value=%.3f unit=x\n", ratios[0]);
   std::printf("RESULT name=slow_op_vs_raw_slow value=%.3f unit=x\n", ratios[1]);
+  std::printf("RESULT name=enforce_range_op_vs_raw_fast value=%.3f unit=x\n",
+              enforce_range_ratio);
   return 0;
 }

@@ -28,8 +28,10 @@ class Leaf:
     move: bool = False  # passed to the op with std::move
     bytes: bool = False  # converted after every other argument (see gen.py)
     # Fast API: the C type V8 passes, and whether kiln::FastConvert narrows it (and so can
-    # reject a value V8 passed). Integers arrive as int64_t: V8 10.2 deoptimises to the
-    # slow callback for anything but an integral Number there, so only the range is left.
+    # reject a value V8 passed). int32_t / uint32_t / bool arrive as themselves: V8 applies
+    # ToInt32 / ToUint32 / ToBoolean, the op-argument rules, so nothing is checked.
+    # Range-checked integers arrive as int64_t: V8 10.2 deoptimises to the slow callback
+    # for anything but an integral Number there, so only the range is left.
     fast_param: Optional[str] = None
     fast_convert: bool = False
     fast_result: Optional[str] = None
@@ -38,12 +40,17 @@ class Leaf:
 
 
 LEAVES: Dict[str, Leaf] = {
-    "bool": Leaf("bool", "boolean", True, True, True, fast_param="v8::Local<v8::Value>",
-                 fast_convert=True, fast_result="bool"),
-    "int32": Leaf("int32_t", "number", True, True, True, fast_param="int64_t",
-                  fast_convert=True, fast_result="int32_t"),
-    "uint32": Leaf("uint32_t", "number", True, True, True, fast_param="int64_t",
-                   fast_convert=True, fast_result="uint32_t"),
+    "bool": Leaf("bool", "boolean", True, True, True, fast_param="bool", fast_result="bool"),
+    "int32": Leaf("int32_t", "number", True, True, True, fast_param="int32_t",
+                  fast_result="int32_t"),
+    "uint32": Leaf("uint32_t", "number", True, True, True, fast_param="uint32_t",
+                   fast_result="uint32_t"),
+    "enforce_int32": Leaf("kiln::EnforceRange<int32_t>", "number", True, False, True,
+                          fast_param="int64_t", fast_convert=True,
+                          wrong_place="return int32_t"),
+    "enforce_uint32": Leaf("kiln::EnforceRange<uint32_t>", "number", True, False, True,
+                           fast_param="int64_t", fast_convert=True,
+                           wrong_place="return uint32_t"),
     "int64": Leaf("int64_t", "number | bigint", True, True, True, fast_param="int64_t"),
     "uint64": Leaf("uint64_t", "number | bigint", True, True, True, fast_param="int64_t",
                    fast_convert=True),
@@ -83,6 +90,9 @@ _LEAF_NAMES = {
     "kiln::ResourceId": "resource_id", "ResourceId": "resource_id",
 }
 _OPSTATE_NAMES = ("kiln::OpState", "OpState")
+_ENFORCE_RANGE_NAMES = ("kiln::EnforceRange", "EnforceRange")
+_ENFORCE_RANGE_ARGS = {"int32_t": "enforce_int32", "std::int32_t": "enforce_int32",
+                       "uint32_t": "enforce_uint32", "std::uint32_t": "enforce_uint32"}
 _FUTURE_NAMES = ("kiln::Future", "Future")
 
 _INTEGER_HINT = "use int32_t, uint32_t, int64_t or uint64_t"
@@ -351,6 +361,11 @@ class _Resolver:
             if arg.name == "v8::Value" and arg.args is None:
                 return Type("value")
             unsupported("use v8::Local<v8::Value>")
+        if name in _ENFORCE_RANGE_NAMES:
+            arg = plain_arg(one_arg())
+            if arg.args is None and arg.name in _ENFORCE_RANGE_ARGS:
+                return Type(_ENFORCE_RANGE_ARGS[arg.name])
+            unsupported("kiln::EnforceRange takes int32_t or uint32_t")
         if name in ("std::optional", "std::vector", "absl::StatusOr") or \
                 (name in _FUTURE_NAMES and allow_future):
             kind = {"std::optional": "optional", "std::vector": "vector",

@@ -232,23 +232,58 @@ class ModelTest(unittest.TestCase):
         self.assertTrue(injected.fast)
         self.assertFalse(op("KILN_OP(nofast) int32_t op_x(int32_t a);").fast)
 
-    def test_fast_signature_widens_strict_types(self):
+    def test_fast_signature_widens_only_range_checked_types(self):
+        # int32_t / uint32_t / bool take V8's own conversion (ToInt32, ToUint32, ToBoolean);
+        # the range-checked types arrive as int64_t and are narrowed by FastConvert.
         o = op("KILN_OP(fast) uint32_t op_x(int32_t a, bool b, double c, float d, "
-               "v8::Local<v8::Value> e, kiln::ResourceId f, uint64_t g, int64_t h);")
-        signature = " ".join(gen._OpView(o, "x.h").fast_lines[:4])
-        for piece in ["int64_t a_in", "v8::Local<v8::Value> b_in", "double c", "float d",
-                      "v8::Local<v8::Value> e", "int64_t f_in", "int64_t g_in", "int64_t h)"]:
+               "v8::Local<v8::Value> e, kiln::ResourceId f, uint64_t g, int64_t h, "
+               "uint32_t i, kiln::EnforceRange<int32_t> j);")
+        lines = gen._OpView(o, "x.h").fast_lines
+        signature = " ".join(lines[:4])
+        for piece in ["int32_t a,", "bool b,", "double c", "float d", "v8::Local<v8::Value> e",
+                      "int64_t f_in", "int64_t g_in", "int64_t h,", "uint32_t i,",
+                      "int64_t j_in)"]:
             self.assertIn(piece, signature)
         self.assertNotIn("options", signature)
         self.assertTrue(o.fast_may_fail)
+        body = "\n".join(lines)
+        self.assertIn("  kiln::EnforceRange<int32_t> j;\n"
+                      "  if (!kiln::FastConvert(j_in, &j)) return "
+                      "kiln::FastArgumentRejected<uint32_t>();", body)
+        self.assertNotIn("FastConvert(a", body)
+        self.assertNotIn("FastConvert(b", body)
+        self.assertNotIn("FastConvert(i", body)
+
+    def test_enforce_range(self):
+        o = op("KILN_OP() void op_x(kiln::EnforceRange<uint32_t> a, EnforceRange<std::int32_t> b);")
+        self.assertEqual([p.type.kind for p in o.params], ["enforce_uint32", "enforce_int32"])
+        self.assertEqual(o.params[0].type.cpp(), "kiln::EnforceRange<uint32_t>")
+        self.assertEqual(o.params[0].type.ts(out=False), "number")
+        self.assertTrue(o.fast and o.fast_may_fail)
+        s = build("KILN_STRUCT() struct S { kiln::EnforceRange<int32_t> a; };").structs
+        self.assertEqual(s[0].fields[0].type.kind, "enforce_int32")
+        for declaration, message in [
+                ("void op_x(kiln::EnforceRange<int64_t> a)",
+                 "x.h:1: op_x: parameter 1 (a): unsupported type kiln::EnforceRange<int64_t>; "
+                 "kiln::EnforceRange takes int32_t or uint32_t"),
+                ("kiln::EnforceRange<int32_t> op_x()",
+                 "x.h:1: op_x: result: kiln::EnforceRange<int32_t> cannot be returned; "
+                 "return int32_t")]:
+            with self.assertRaises(gen.GenError) as e:
+                gen.generate("x.h", f"KILN_OP() {declaration};")
+            self.assertEqual(str(e.exception), message)
 
     def test_fast_may_fail_and_options(self):
         cases = {
             # (declaration, fast_may_fail, fast_needs_options)
             "double op_x(double a, int64_t b, v8::Local<v8::Value> c)": (False, False),
             "void op_x(float a)": (False, False),
-            "int32_t op_x(int32_t a)": (True, False),
-            "bool op_x(bool a)": (True, False),
+            "int32_t op_x(int32_t a)": (False, False),
+            "uint32_t op_x(uint32_t a, bool b)": (False, False),
+            "bool op_x(bool a)": (False, False),
+            "int32_t op_x(kiln::EnforceRange<int32_t> a)": (True, False),
+            "void op_x(kiln::ResourceId a)": (True, False),
+            "void op_x(uint64_t a)": (True, False),
             "absl::Status op_x(double a)": (True, False),
             "absl::StatusOr<double> op_x(double a)": (True, False),
             "double op_x(kiln::OpState& state, double a)": (False, True),
@@ -512,8 +547,9 @@ class GlueTest(unittest.TestCase):
         self.assertNotIn("signal[0] === 1", glue)
 
     def test_sync_op_whose_fast_call_can_fail_is_wrapped(self):
-        for declaration in ["int32_t op_x(int32_t a, double b)", "absl::Status op_x(double a, "
-                            "double b)", "absl::StatusOr<bool> op_x(bool a, bool b)"]:
+        for declaration in ["int32_t op_x(kiln::EnforceRange<int32_t> a, double b)",
+                            "absl::Status op_x(double a, double b)",
+                            "absl::StatusOr<bool> op_x(bool a, bool b)"]:
             o = op(f"KILN_OP() {declaration};")
             self.assertTrue(o.fast_may_fail, declaration)
             glue = gen.glue("x.h", [o])
@@ -529,6 +565,7 @@ class GlueTest(unittest.TestCase):
 
     def test_other_ops_are_the_native_function(self):
         for declaration in ["double op_x(double a, int64_t b)",   # fast, cannot fail
+                            "int32_t op_x(int32_t a, uint32_t b, bool c)",  # the same
                             "int32_t op_x(std::string a)",        # no fast path
                             "int64_t op_x(int32_t a)",            # no fast path
                             "void op_x(v8::Local<v8::Value> a)"]:
@@ -538,7 +575,8 @@ class GlueTest(unittest.TestCase):
             self.assertNotIn("slowOnly.", glue, declaration)
 
     def test_glue_layout(self):
-        glue = glue_of("KILN_OP() int32_t op_b(int32_t a);\nKILN_OP() void op_a();")
+        glue = glue_of("KILN_OP() int32_t op_b(kiln::EnforceRange<int32_t> a);\n"
+                       "KILN_OP() void op_a();")
         lines = glue.splitlines()
         self.assertEqual(lines[0], "// generated by codegen/gen.py from x.h; do not edit")
         self.assertEqual(lines[1], "(function (native, slowOnly, signal, async) {")
@@ -552,7 +590,7 @@ class GlueTest(unittest.TestCase):
     def test_parameter_names_are_valid_and_do_not_capture_glue_names(self):
         names = ["in", "in_", "function", "async", "result", "signal", "id", "error", "native",
                  "slowOnly", "eval", "arguments", "yield", "let", "await", "interface", "x"]
-        params = ", ".join(f"int32_t {n}" for n in names)
+        params = ", ".join(f"kiln::ResourceId {n}" for n in names)
         o = op(f"KILN_OP() void op_x({params});")
         self.assertTrue(o.fast_may_fail)
         js = gen.js_param_names(o, gen._GLUE_NAMES)
@@ -596,7 +634,7 @@ class BindingsTest(unittest.TestCase):
         self.assertFalse(any("Count" in line for line in v.slow_lines))
 
     def test_counted_fast_function_forwards_to_the_fast_function(self):
-        v = gen._OpView(op("KILN_OP() void op_x(kiln::OpState& state, int32_t a);"), "x.h")
+        v = gen._OpView(op("KILN_OP() void op_x(kiln::OpState& state, uint64_t a);"), "x.h")
         self.assertFalse(any("Count" in line for line in v.fast_lines))
         self.assertEqual(v.counted_lines, [
             "void Op_op_x_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in,",
@@ -619,12 +657,15 @@ class BindingsTest(unittest.TestCase):
 
     def test_descriptors_and_table(self):
         bindings = gen.generate("a/b.h", "KILN_OP() int32_t op_x(int32_t a);\n"
+                                "KILN_OP() int32_t op_z(kiln::EnforceRange<int32_t> a);\n"
                                 "KILN_OP() std::string op_y();")["bindings"]
         self.assertIn('    {"op_x", &Op_op_x_Slow, &kOp_op_x_CFunction, '
-                      "&kOp_op_x_CFunctionCounted, 1, true, false},\n", bindings)
+                      "&kOp_op_x_CFunctionCounted, 1, false, false},\n", bindings)
+        self.assertIn('    {"op_z", &Op_op_z_Slow, &kOp_op_z_CFunction, '
+                      "&kOp_op_z_CFunctionCounted, 1, true, false},\n", bindings)
         self.assertIn('    {"op_y", &Op_op_y_Slow, nullptr, nullptr, 0, false, false},\n',
                       bindings)
-        self.assertIn('const kiln::OpTable b = {"a/b.h", kBOps, 2, kBExternalReferences, '
+        self.assertIn('const kiln::OpTable b = {"a/b.h", kBOps, 3, kBExternalReferences, '
                       "kBJsGlue};", bindings)
         self.assertNotIn("Counted.Get", bindings)  # external references: uncounted only
 

@@ -3,21 +3,36 @@
 
 // Conversions between JavaScript values and the C++ types ops use. Generated bindings call
 // Converter<T>::FromV8 / ToV8; the rules are the same on the slow and the fast path
-// (FastConvert below), so a call gives the same value or the same error on every tier.
+// (V8's own fast-call conversions, or FastConvert below), so a call gives the same value or
+// the same error on every tier.
 //
-// The rules (also in ops/README.md):
-//   bool            only true/false (no ToBoolean)
-//   int32_t ...     a Number with an integral value in the type's range; -0 is 0.
-//   uint64_t        Non-integral, NaN and ±Infinity: TypeError "expected integer";
-//                   out of range: RangeError. Strings, booleans, null: TypeError.
-//   int64_t/uint64  also a BigInt that fits exactly. Out: a Number when |v| <= 2^53-1,
-//                   otherwise a BigInt.
+// Two rule sets (ConversionRules), which differ only for int32_t, uint32_t and bool:
+//   kOpArguments    what op arguments use (and everything inside them: struct fields,
+//                   elements). WebIDL's `long` / `unsigned long` / `boolean`:
+//                   int32_t, uint32_t: any Number, by ECMAScript ToInt32 / ToUint32
+//                     (1.5 -> 1, 2^31 -> -2^31, NaN and ±Infinity -> 0,
+//                     uint32 -1 -> 4294967295). This is exactly what V8's fast path
+//                     does with an int32_t / uint32_t parameter, so the fast function
+//                     cannot fail. Non-Numbers: TypeError "expected number".
+//                   bool: ToBoolean of any value (V8's fast path does the same).
+//   kStrict         the default: values JavaScript hands back to C++ (the embedding API's
+//                   typed calls) are never silently changed:
+//                   int32_t, uint32_t: a Number with an integral value in range (-0 is 0);
+//                     non-integral, NaN, ±Infinity: TypeError "expected integer"; out of
+//                     range: RangeError.
+//                   bool: only true/false.
+// The same under both:
+//   EnforceRange<I> (ops/enforce_range.h) WebIDL [EnforceRange]: NaN/±Infinity TypeError,
+//                   truncated towards zero, outside I's range TypeError.
+//   int64_t/uint64  a Number with an integral value in range, or a BigInt that fits
+//                   exactly. Out: a Number when |v| <= 2^53-1, otherwise a BigInt.
 //   double, float   any Number (NaN and ±Infinity included), no coercion.
 //   std::string     a string; lone surrogates become U+FFFD. Out: invalid UTF-8 -> U+FFFD.
 //   optional<T>     undefined or null (or a missing argument) -> nullopt. Out: null.
 //   vector<T>       an Array; element errors name the index.
 //   structs         a plain object; missing required field: TypeError naming it.
-//   ResourceId      an integer in [0, 2^32-1].
+//   ResourceId      an integer in [0, 2^32-1], strictly (a wrapped or rounded id could
+//                   name another resource).
 
 #include <cmath>
 #include <cstdint>
@@ -32,6 +47,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "ops/bytes.h"
+#include "ops/enforce_range.h"
 #include "ops/resource.h"
 #include "v8.h"
 
@@ -39,12 +55,21 @@ namespace kiln {
 
 enum class ErrorKind { kType, kRange };
 
+// Which rules int32_t, uint32_t and bool follow (see the top of this file).
+enum class ConversionRules {
+  kStrict,        // integral and in range; only true/false
+  kOpArguments,   // ToInt32 / ToUint32 of any Number; ToBoolean of any value
+};
+
 // Collects what went wrong while converting one argument, for the message
 // "<op>: argument 2 (opts): field 'port': expected number, received string".
 class ConversionContext {
  public:
-  explicit ConversionContext(v8::Isolate* isolate) : isolate_(isolate) {}
+  explicit ConversionContext(v8::Isolate* isolate,
+                             ConversionRules rules = ConversionRules::kStrict)
+      : isolate_(isolate), rules_(rules) {}
   v8::Isolate* isolate() const { return isolate_; }
+  ConversionRules rules() const { return rules_; }
   v8::Local<v8::Context> context() const { return isolate_->GetCurrentContext(); }
 
   // Records "expected <expected>, received <description of value>"; returns false.
@@ -72,6 +97,7 @@ class ConversionContext {
     uint32_t index;
   };
   v8::Isolate* isolate_;
+  ConversionRules rules_;
   absl::InlinedVector<PathEntry, 8> path_;
   ErrorKind kind_ = ErrorKind::kType;
   std::string message_;
@@ -130,6 +156,21 @@ IntegerCheck DoubleToInteger(double in, Int* out) {
   return IntegerCheck::kOk;
 }
 
+// ECMAScript ToUint32 of a Number (ToInt32 is the same bits as int32_t): NaN and ±Infinity
+// are 0, otherwise the integer part modulo 2^32. V8's fast path computes the same for an
+// int32_t / uint32_t parameter.
+inline uint32_t EcmaScriptToUint32(double in) {
+  if (!std::isfinite(in)) return 0;
+  // Integral doubles in int64 range (the usual case) convert exactly; the low 32 bits are
+  // the answer. Beyond that every double is a multiple of 2^11, and fmod is exact.
+  if (in > -9223372036854775808.0 && in < 9223372036854775808.0) {
+    return static_cast<uint32_t>(static_cast<uint64_t>(static_cast<int64_t>(in)));
+  }
+  double wrapped = std::fmod(std::trunc(in), 4294967296.0);
+  if (wrapped < 0) wrapped += 4294967296.0;
+  return static_cast<uint32_t>(wrapped);
+}
+
 // The "[min, max]" text of an integer type, for RangeError messages.
 template <typename Int>
 const char* IntegerRangeText() {
@@ -143,10 +184,14 @@ const char* IntegerRangeText() {
 
 // --- fast-path conversions (no allocation, no JS) ---
 //
-// Integer parameters reach a fast function as int64_t: V8 10.2 passes only integral
-// Numbers in int64 range there (-0 as 0) and deoptimises to the slow callback for
-// everything else (1.5, NaN, ±Infinity, 2^63, strings, BigInts, ...), whose conversion
-// reports it. What is left for the fast path is the target type's range.
+// int32_t, uint32_t and bool parameters reach a fast function as themselves: V8 converts
+// them with ToInt32 / ToUint32 / ToBoolean (deoptimising to the slow callback for a
+// non-Number integer argument), which are the op-argument rules, so there is nothing to
+// check. The range-checked parameters (int64_t, uint64_t, ResourceId, EnforceRange<I>)
+// arrive as int64_t: V8 10.2 passes only integral Numbers in int64 range there (-0 as 0)
+// and deoptimises to the slow callback for everything else (1.5, NaN, ±Infinity, 2^63,
+// strings, BigInts, ...), whose conversion handles it. What is left for the fast path is
+// the target type's range.
 
 template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int>>>
 inline bool FastConvert(int64_t in, Int* out) {
@@ -162,10 +207,9 @@ inline bool FastConvert(int64_t in, Int* out) {
   return true;
 }
 inline bool FastConvert(int64_t in, ResourceId* out) { return FastConvert(in, &out->value); }
-inline bool FastConvert(v8::Local<v8::Value> in, bool* out) {
-  if (!in->IsBoolean()) return false;
-  *out = in->IsTrue();
-  return true;
+template <typename Int>
+inline bool FastConvert(int64_t in, EnforceRange<Int>* out) {
+  return FastConvert(in, &out->value);
 }
 
 // --- Converter<T> ---
@@ -187,11 +231,20 @@ struct HasTryFromV8<T, std::void_t<decltype(Converter<T>::TryFromV8(
 
 template <>
 struct Converter<bool> {
-  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, bool* out,
-                     StringViewBuffer* = nullptr) {
-    if (!value->IsBoolean()) return context.Fail(ErrorKind::kType, "boolean", value);
+  // true / false under either rule set.
+  static bool TryFromV8(v8::Local<v8::Value> value, bool* out) {
+    if (!value->IsBoolean()) return false;
     *out = value->IsTrue();
     return true;
+  }
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, bool* out,
+                     StringViewBuffer* = nullptr) {
+    if (TryFromV8(value, out)) return true;
+    if (context.rules() == ConversionRules::kOpArguments) {
+      *out = value->BooleanValue(context.isolate());  // ToBoolean: cannot throw
+      return true;
+    }
+    return context.Fail(ErrorKind::kType, "boolean", value);
   }
   static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, bool value) {
     return v8::Boolean::New(isolate, value);
@@ -234,11 +287,46 @@ struct Converter<Int, std::enable_if_t<std::is_same_v<Int, int32_t> ||
                      StringViewBuffer* = nullptr) {
     if (TryFromV8(value, out)) return true;
     if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
+    if (context.rules() == ConversionRules::kOpArguments) {
+      *out = static_cast<Int>(EcmaScriptToUint32(value.As<v8::Number>()->Value()));
+      return true;
+    }
+    return NumberToInteger(context, value, out);
+  }
+  // The strict rule whatever the context says (ResourceId).
+  static bool StrictFromV8(ConversionContext& context, v8::Local<v8::Value> value, Int* out) {
+    if (TryFromV8(value, out)) return true;
+    if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
     return NumberToInteger(context, value, out);
   }
   static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, Int value) {
     if constexpr (std::is_same_v<Int, int32_t>) return v8::Integer::New(isolate, value);
     return v8::Integer::NewFromUnsigned(isolate, value);
+  }
+};
+
+// WebIDL [EnforceRange] (ops/enforce_range.h), under either rule set.
+template <typename Int>
+struct Converter<EnforceRange<Int>> {
+  static bool TryFromV8(v8::Local<v8::Value> value, EnforceRange<Int>* out) {
+    return Converter<Int>::TryFromV8(value, &out->value);
+  }
+  static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value,
+                     EnforceRange<Int>* out, StringViewBuffer* = nullptr) {
+    if (TryFromV8(value, out)) return true;
+    if (!value->IsNumber()) return context.Fail(ErrorKind::kType, "number", value);
+    double number = value.As<v8::Number>()->Value();
+    if (!std::isfinite(number)) {
+      return context.FailWith(ErrorKind::kType, "expected finite number, received " +
+                                                    DescribeNumber(context.isolate(), value));
+    }
+    if (DoubleToInteger(std::trunc(number), &out->value) == IntegerCheck::kOk) return true;
+    return context.FailWith(ErrorKind::kType, std::string("expected ") + IntegerRangeText<Int>() +
+                                                  ", received " +
+                                                  DescribeNumber(context.isolate(), value));
+  }
+  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, EnforceRange<Int> value) {
+    return Converter<Int>::ToV8(isolate, value.value);
   }
 };
 
@@ -305,7 +393,7 @@ template <>
 struct Converter<ResourceId> {
   static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, ResourceId* out,
                      StringViewBuffer* = nullptr) {
-    return Converter<uint32_t>::FromV8(context, value, &out->value);
+    return Converter<uint32_t>::StrictFromV8(context, value, &out->value);
   }
   static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, ResourceId value) {
     return v8::Integer::NewFromUnsigned(isolate, value.value);

@@ -216,7 +216,8 @@ class OpCall {
   // and throws that argument's error.
   bool RethrowFastCallFailure();
 
-  // Converts argument `index` (0-based; a missing argument is undefined) into `*slot`.
+  // Converts argument `index` (0-based; a missing argument is undefined) into `*slot`, by
+  // the op-argument rules (core/convert.h: ToInt32 / ToUint32, ToBoolean).
   // On failure throws "<op>: argument <index+1> (<name>): expected X, received Y" as a
   // TypeError (or RangeError for out-of-range numbers) and returns false.
   template <typename T>
@@ -231,7 +232,7 @@ class OpCall {
   // to inline into the generated callback.
   template <typename T>
   [[gnu::noinline]] bool ConvertWithContext(int index, const char* name, Arg<T>* slot) {
-    ConversionContext conversion(info_.GetIsolate());
+    ConversionContext conversion(info_.GetIsolate(), ConversionRules::kOpArguments);
     if (Converter<T>::FromV8(conversion, info_[index + argument_offset_], &slot->value,
                              ExtraStorage(slot))) {
       return true;
@@ -380,12 +381,16 @@ class AsyncOpCall {
 
 // The fast path of one call: helpers of generated fast functions.
 //
-//   int32_t Op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-//     int32_t a;
-//     if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
-//     int32_t b;
-//     if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
-//     return op_add(a, b);
+//   int32_t Op_add_Fast(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
+//     return op_add(a, b);   // V8 applied ToInt32: nothing to check
+//   }
+//
+// A range-checked parameter (int64_t is passed as is; uint64_t, ResourceId,
+// EnforceRange<I> are narrowed):
+//   void Op_resize_Fast(v8::Local<v8::Object> receiver, int64_t size_in) {
+//     kiln::EnforceRange<uint32_t> size;
+//     if (!kiln::FastConvert(size_in, &size)) return kiln::FastArgumentRejected<void>();
+//     op_resize(size);
 //   }
 //
 // For an op returning absl::Status / StatusOr<T>:
@@ -443,10 +448,8 @@ T FastReadyResult(const char* op_name, Future<T> future) {
 
 // The fast function of an async op whose arguments and result V8 passes directly:
 //
-//   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int64_t x_in,
+//   int32_t Op_double_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int32_t x,
 //                          v8::FastApiCallbackOptions& options) {
-//     int32_t x;
-//     if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<int32_t>();
 //     kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double",
 //                                 &kiln::ConvertCompletion<int32_t>);
 //     return async.Return(op_double(kiln::FastOpState(options), x));

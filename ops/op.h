@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ops/bytes.h"
+#include "ops/enforce_range.h"
 #include "ops/errors.h"
 #include "ops/future.h"
 #include "ops/op_host.h"

@@ -18,10 +18,6 @@ double MonotonicMs() { return static_cast<double>(uv_hrtime()) / 1e6; }
 
 WebState::WebState(OpState& state) : origin_ms_(MonotonicMs()), origin_wall_ms_(WallClockMs()) {}
 
-void op_web_queue_microtask(v8::Isolate* isolate, v8::Local<v8::Value> callback) {
-  if (callback->IsFunction()) isolate->EnqueueMicrotask(callback.As<v8::Function>());
-}
-
 double op_web_now(OpState& state) {
   return MonotonicMs() - state.extension_state<WebState>()->origin_ms();
 }

@@ -65,7 +65,7 @@ TEST_F(AsyncOpsTest, ArgumentErrorsRejectInsteadOfThrowing) {
             "    'TypeError: op_ready: argument 1 (value): expected number, received string'\n"
             "  ],\n"
             "  [\n    'err',\n"
-            "    'RangeError: op_next_turn: argument 1 (value): expected integer in "
+            "    'TypeError: op_next_turn: argument 1 (value): expected integer in "
             "[-2147483648, 2147483647], received 2147483648'\n"
             "  ],\n"
             "  [\n    'err',\n"
@@ -189,7 +189,7 @@ TEST_F(AsyncOpsMetricsTest, FastPathFromOptimizedCode) {
   // Out of int32 range: rejected by the fast function, thrown by the slow-only binding,
   // and still a rejection, not a throw.
   EXPECT_EQ(RunLoopThenEval("settle(callReady(2 ** 31)).then((r) => { globalThis.result = r; });"),
-            "[\n  'err',\n  'RangeError: op_ready: argument 1 (value): expected integer in "
+            "[\n  'err',\n  'TypeError: op_ready: argument 1 (value): expected integer in "
             "[-2147483648, 2147483647], received 2147483648'\n]");
   ExpectEmpty();
 }

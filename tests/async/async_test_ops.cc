@@ -26,12 +26,12 @@ class Waiter : public Resource {
 
 }  // namespace
 
-Future<int32_t> op_ready(int32_t value) {
+Future<int32_t> op_ready(EnforceRange<int32_t> value) {
   if (value < 0) return absl::OutOfRangeError("negative");
-  return value;
+  return value.value;
 }
 
-Future<int32_t> op_next_turn(OpState& state, int32_t value) {
+Future<int32_t> op_next_turn(OpState& state, EnforceRange<int32_t> value) {
   auto [future, completer] = MakeFuture<int32_t>(state);
   testing::NextTurnQueue::Of(state).Add(std::move(completer), 2 * value, value < 0);
   return std::move(future);

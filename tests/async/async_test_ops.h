@@ -9,10 +9,12 @@
 
 namespace kiln::async_test {
 
-// Ready now: `value`, or a RangeError for a negative value.
-KILN_OP() kiln::Future<int32_t> op_ready(int32_t value);
+// Ready now: `value`, or a RangeError for a negative value. The argument is range-checked
+// (EnforceRange), so the fast function can also reject it.
+KILN_OP() kiln::Future<int32_t> op_ready(kiln::EnforceRange<int32_t> value);
 // Pending: 2 * value on a later loop iteration (a RangeError there if value < 0).
-KILN_OP() kiln::Future<int32_t> op_next_turn(kiln::OpState& state, int32_t value);
+KILN_OP() kiln::Future<int32_t> op_next_turn(kiln::OpState& state,
+                                             kiln::EnforceRange<int32_t> value);
 // Pending: `text` back, completed from a thread of its own.
 KILN_OP() kiln::Future<std::string> op_from_thread(kiln::OpState& state, std::string text);
 // Pending until the test completes it from C++ (ParkedCompleters below).

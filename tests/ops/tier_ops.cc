@@ -31,5 +31,13 @@ bool op_tier_bool(bool value) {
   ++runs;
   return value;
 }
+int32_t op_tier_enforce_int32(kiln::EnforceRange<int32_t> value) {
+  ++runs;
+  return value;
+}
+uint32_t op_tier_enforce_uint32(kiln::EnforceRange<uint32_t> value) {
+  ++runs;
+  return value;
+}
 
 }  // namespace kiln::tier

@@ -1,7 +1,12 @@
-// The tier table: every integer type and bool, called with 14 awkward values from the
-// interpreter and from TurboFan-optimised code, must give the same value or the same
-// exception, caught by a try/catch in the calling function, and run the op exactly once
-// when it accepts the value and never when it rejects it.
+// The tier table: every integer type, kiln::EnforceRange and bool, called with 14 awkward
+// values from the interpreter and from TurboFan-optimised code, must give the same value or
+// the same exception, caught by a try/catch in the calling function, and run the op exactly
+// once when it accepts the value and never when it rejects it.
+//
+// The rules (core/convert.h): int32_t / uint32_t take any Number by ToInt32 / ToUint32 and
+// bool any value by ToBoolean (WebIDL long, unsigned long, boolean: what V8's fast path
+// does); int64_t, uint64_t and ResourceId are integral and in range; EnforceRange<I> is
+// WebIDL [EnforceRange] (truncated, then in range).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -61,8 +66,42 @@ std::string RangeErr(const char* op, const char* range, const std::string& recei
                       received);
 }
 
-// The rows for the four Number-only integer conversions share everything but the range.
+std::vector<std::string> NotNumbers(const char* op, std::vector<std::string> row) {
+  for (const char* received : {"string", "boolean", "undefined", "null", "bigint"}) {
+    row.push_back(TypeErr(op, absl::StrCat("expected number, received ", received)));
+  }
+  return row;
+}
+
+// ToInt32 / ToUint32 of a Number.
 std::vector<std::string> Int32Row(const char* op) {
+  return NotNumbers(op, {"1", "-1", "0", "0", "0", "0", "-2147483648", "0", "2"});
+}
+std::vector<std::string> Uint32Row(const char* op) {
+  return NotNumbers(op, {"1", "4294967295", "0", "0", "0", "0", "2147483648", "0", "2"});
+}
+
+// WebIDL [EnforceRange]: finite, truncated, in range.
+std::vector<std::string> EnforceInt32Row(const char* op) {
+  std::string range = "expected integer in [-2147483648, 2147483647], received ";
+  return NotNumbers(op, {"1", "-1", "0", TypeErr(op, "expected finite number, received NaN"),
+                         TypeErr(op, "expected finite number, received Infinity"),
+                         TypeErr(op, "expected finite number, received -Infinity"),
+                         TypeErr(op, range + "2147483648"), TypeErr(op, range + "1099511627776"),
+                         TypeErr(op, range + "9007199254740994")});
+}
+std::vector<std::string> EnforceUint32Row(const char* op) {
+  std::string range = "expected integer in [0, 4294967295], received ";
+  std::vector<std::string> row = EnforceInt32Row(op);
+  row[1] = TypeErr(op, range + "-1");
+  row[6] = "2147483648";
+  row[7] = TypeErr(op, range + "1099511627776");
+  row[8] = TypeErr(op, range + "9007199254740994");
+  return row;
+}
+
+// The strict integer rule (64-bit integers, ResourceId): integral and in range.
+std::vector<std::string> StrictInt32Row(const char* op) {
   const char* range = "[-2147483648, 2147483647]";
   return {TypeErr(op, "expected integer, received 1.5"),
           "-1",
@@ -79,9 +118,9 @@ std::vector<std::string> Int32Row(const char* op) {
           TypeErr(op, "expected number, received null"),
           TypeErr(op, "expected number, received bigint")};
 }
-std::vector<std::string> Uint32Row(const char* op) {
+std::vector<std::string> StrictUint32Row(const char* op) {
   const char* range = "[0, 4294967295]";
-  std::vector<std::string> row = Int32Row(op);
+  std::vector<std::string> row = StrictInt32Row(op);
   row[1] = RangeErr(op, range, "-1");
   row[6] = "2147483648";
   row[7] = RangeErr(op, range, "1099511627776");
@@ -89,7 +128,7 @@ std::vector<std::string> Uint32Row(const char* op) {
   return row;
 }
 std::vector<std::string> Int64Row(const char* op) {
-  std::vector<std::string> row = Int32Row(op);
+  std::vector<std::string> row = StrictInt32Row(op);
   row[6] = "2147483648";
   row[7] = "1099511627776";
   row[8] = "9007199254740994";
@@ -106,14 +145,10 @@ std::vector<std::string> Uint64Row(const char* op) {
   row[1] = RangeErr(op, "[0, 18446744073709551615]", "-1");
   return row;
 }
-std::vector<std::string> BoolRow(const char* op) {
-  std::vector<std::string> row;
-  for (const char* received : {"number", "number", "number", "number", "number", "number", "number",
-                               "number", "number", "string", "", "undefined", "null", "bigint"}) {
-    row.push_back(*received ? TypeErr(op, absl::StrCat("expected boolean, received ", received))
-                            : "true");
-  }
-  return row;
+// ToBoolean: never an error.
+std::vector<std::string> BoolRow() {
+  return {"true", "true", "false", "false", "true", "true", "true",
+          "true", "true", "true", "true", "false", "false", "true"};
 }
 
 class TierTableTest : public testing::RuntimeTest {
@@ -181,9 +216,27 @@ TEST_F(TierTableTest, Uint32) { CheckRow({"op_tier_uint32", "7", Uint32Row("op_t
 TEST_F(TierTableTest, Int64) { CheckRow({"op_tier_int64", "7", Int64Row("op_tier_int64")}); }
 TEST_F(TierTableTest, Uint64) { CheckRow({"op_tier_uint64", "7", Uint64Row("op_tier_uint64")}); }
 TEST_F(TierTableTest, ResourceId) {
-  CheckRow({"op_tier_resource_id", "7", Uint32Row("op_tier_resource_id")});
+  CheckRow({"op_tier_resource_id", "7", StrictUint32Row("op_tier_resource_id")});
 }
-TEST_F(TierTableTest, Bool) { CheckRow({"op_tier_bool", "true", BoolRow("op_tier_bool")}); }
+TEST_F(TierTableTest, Bool) { CheckRow({"op_tier_bool", "true", BoolRow()}); }
+TEST_F(TierTableTest, EnforceRangeInt32) {
+  CheckRow({"op_tier_enforce_int32", "7", EnforceInt32Row("op_tier_enforce_int32")});
+}
+TEST_F(TierTableTest, EnforceRangeUint32) {
+  CheckRow({"op_tier_enforce_uint32", "7", EnforceUint32Row("op_tier_enforce_uint32")});
+}
+
+// int32_t, uint32_t and bool ops have fast functions that cannot fail: JavaScript calls
+// the native function itself, with no wrapper checking a flag after the call.
+TEST_F(TierTableTest, Int32Uint32AndBoolOpsCannotFailOnTheFastPath) {
+  const OpTable& table = generated::tier_ops;
+  for (size_t i = 0; i < table.op_count; ++i) {
+    std::string name = table.ops[i].name;
+    bool can_fail = name != "op_tier_int32" && name != "op_tier_uint32" &&
+                    name != "op_tier_int64" && name != "op_tier_bool";
+    EXPECT_EQ(table.ops[i].fast_may_fail, can_fail) << name;
+  }
+}
 
 // In-range integers on the optimised tier never leave the fast path.
 TEST_F(TierTableTest, InRangeIntegersStayOnTheFastPath) {

@@ -54,11 +54,19 @@ TEST_F(AllTypesTest, Scalars) {
   ExpectEval("kiln.ops.op_double(0.5)", "0.5");
   ExpectEval("kiln.ops.op_float(0.1) === Math.fround(0.1)", "true");
   ExpectEval("kiln.ops.op_resource(7)", "7");
-  ExpectThrows("kiln.ops.op_bool(1)",
-               "TypeError: op_bool: argument 1 (value): expected boolean, received number");
-  ExpectThrows("kiln.ops.op_int32(2 ** 31)",
-               "RangeError: op_int32: argument 1 (value): expected integer in [-2147483648, "
-               "2147483647], received 2147483648");
+  // Op arguments: ToBoolean, ToInt32 / ToUint32 of a Number (WebIDL boolean, long,
+  // unsigned long); 64-bit integers and ResourceId stay range-checked.
+  ExpectEval("kiln.ops.op_bool(1)", "true");
+  ExpectEval("kiln.ops.op_bool('')", "false");
+  ExpectEval("kiln.ops.op_int32(2 ** 31)", "-2147483648");
+  ExpectEval("kiln.ops.op_uint32(-1.5)", "4294967295");
+  ExpectThrows("kiln.ops.op_int32('1')",
+               "TypeError: op_int32: argument 1 (value): expected number, received string");
+  ExpectThrows("kiln.ops.op_int64(1.5)",
+               "TypeError: op_int64: argument 1 (value): expected integer, received 1.5");
+  ExpectThrows("kiln.ops.op_resource(2 ** 32)",
+               "RangeError: op_resource: argument 1 (rid): expected integer in [0, "
+               "4294967295], received 4294967296");
 }
 
 TEST_F(AllTypesTest, StringsAndBytes) {

@@ -42,6 +42,9 @@ KILN_OP(fast) uint32_t op_with_a_rather_long_name_for_wrapping(
     int32_t first_long_parameter_name, uint32_t second_long_parameter_name,
     double third_long_parameter_name, kiln::ResourceId fourth_long_parameter_name);
 
+// Range-checked integers (WebIDL [EnforceRange]): int64_t on the fast path, narrowed there.
+KILN_OP(fast) double op_enforced(kiln::EnforceRange<int32_t> a, kiln::EnforceRange<uint32_t> b);
+
 // Not an op (no KILN_OP): how many times op_check has run, for runtime_test.cc.
 int32_t CheckRuns();
 

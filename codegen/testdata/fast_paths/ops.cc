@@ -50,4 +50,8 @@ uint32_t op_with_a_rather_long_name_for_wrapping(int32_t first_long_parameter_na
   return 0;
 }
 
+double op_enforced(kiln::EnforceRange<int32_t> a, kiln::EnforceRange<uint32_t> b) {
+  return static_cast<double>(a.value) + static_cast<double>(b.value);
+}
+
 }  // namespace fast

@@ -49,7 +49,7 @@ class FastPathsTest : public kiln::testing::RuntimeTest {
 
 TEST_F(FastPathsTest, TableHasFastFunctionsForEligibleOps) {
   const kiln::OpTable& table = kiln::generated::input;
-  ASSERT_EQ(table.op_count, 18u);
+  ASSERT_EQ(table.op_count, 19u);
   for (size_t i = 0; i < table.op_count; ++i) {
     std::string name = table.ops[i].name;
     bool slow_only = name == "op_wide" || name == "op_slow_only";
@@ -58,7 +58,7 @@ TEST_F(FastPathsTest, TableHasFastFunctionsForEligibleOps) {
   // receiver + JS arguments (no options: op_add injects nothing); the C types V8 sees.
   const v8::CFunction* add = table.ops[0].fast;
   EXPECT_EQ(add->ArgumentCount(), 3u);
-  EXPECT_EQ(add->ArgumentInfo(1).GetType(), v8::CTypeInfo::Type::kInt64);
+  EXPECT_EQ(add->ArgumentInfo(1).GetType(), v8::CTypeInfo::Type::kInt32);
   EXPECT_EQ(add->ReturnInfo().GetType(), v8::CTypeInfo::Type::kInt32);
 }
 
@@ -87,6 +87,8 @@ TEST_F(FastPathsTest, OptimisedCallsTakeTheFastPath) {
              "kiln.ops.op_with_a_rather_long_name_for_wrapping(a, b, c, d), 1, 2, 3, 4)",
              "0");
   EXPECT_GT(FastCalls("op_with_a_rather_long_name_for_wrapping"), 0u);
+  ExpectEval("optimized((a, b) => kiln.ops.op_enforced(a, b), -1, 4294967295)", "4294967294");
+  EXPECT_GT(FastCalls("op_enforced"), 0u);
 }
 
 TEST_F(FastPathsTest, StatusOrValuesOnTheFastPath) {
@@ -106,23 +108,50 @@ TEST_F(FastPathsTest, NofastOpsStaySlow) {
   EXPECT_EQ(SlowCalls("op_slow_only"), 3u);
 }
 
-TEST_F(FastPathsTest, ArgumentsTheFastPathRejectsFallBackToTheSlowPathsErrors) {
+TEST_F(FastPathsTest, Int32AndBoolArgumentsConvertLikeWebIdlOnBothPaths) {
+  // ToInt32 of any Number, on the fast path itself (no wrapper, no second call).
   ExpectEval("globalThis.add = caught('op_add', 'a', 'b'); optimized(add, 1, 2)", "3");
   uint64_t slow = SlowCalls("op_add");
-  ExpectEval("add(1.5, 2)",
-             "'TypeError: op_add: argument 1 (a): expected integer, received 1.5'");
-  ExpectEval("add(2 ** 31, 2)",
-             "'RangeError: op_add: argument 1 (a): expected integer in [-2147483648, "
-             "2147483647], received 2147483648'");
+  ExpectEval("add(1.5, 2)", "3");
+  ExpectEval("add(2 ** 31, 2)", "-2147483646");
+  ExpectEval("add(NaN, -Infinity)", "0");
+  EXPECT_EQ(SlowCalls("op_add"), slow);
+  ExpectEval("kiln.ops.op_add(1.5, 2 ** 32 + 2)", "3");
+  // A non-Number deoptimises to the slow path, which throws.
+  ExpectEval("add('1', 2)",
+             "'TypeError: op_add: argument 1 (a): expected number, received string'");
   EXPECT_GT(SlowCalls("op_add"), slow);
-  // A bool arrives as a v8::Local<v8::Value>: no ToBoolean coercion on either path.
+  // bool: ToBoolean on both paths.
   ExpectEval("globalThis.touch = caught('op_touch', 'r', 'f'); optimized(touch, 1, false)",
              "undefined");
-  ExpectEval("touch(1, 1)",
-             "'TypeError: op_touch: argument 2 (flag): expected boolean, received number'");
+  ExpectEval("touch(1, 1)", "undefined");
+  ExpectEval("touch(1, 'x')", "undefined");
+  ExpectEval("kiln.ops.op_touch(1, {})", "undefined");
+}
+
+TEST_F(FastPathsTest, ArgumentsTheFastPathRejectsFallBackToTheSlowPathsErrors) {
+  // ResourceId and EnforceRange stay range-checked on both paths.
+  ExpectEval("globalThis.touch = caught('op_touch', 'r', 'f'); optimized(touch, 1, false)",
+             "undefined");
+  uint64_t slow = SlowCalls("op_touch");
   ExpectEval("touch(-1, true)",
              "'RangeError: op_touch: argument 1 (rid): expected integer in [0, 4294967295], "
              "received -1'");
+  EXPECT_GT(SlowCalls("op_touch"), slow);
+  ExpectEval("globalThis.enforced = caught('op_enforced', 'a', 'b'); optimized(enforced, 1, 2)",
+             "3");
+  ExpectEval("enforced(1.5, 2.9)", "3");  // truncated, as WebIDL's [EnforceRange]
+  ExpectEval("enforced(2 ** 31, 0)",
+             "'TypeError: op_enforced: argument 1 (a): expected integer in [-2147483648, "
+             "2147483647], received 2147483648'");
+  ExpectEval("enforced(0, -1)",
+             "'TypeError: op_enforced: argument 2 (b): expected integer in [0, 4294967295], "
+             "received -1'");
+  ExpectEval("enforced(NaN, 0)",
+             "'TypeError: op_enforced: argument 1 (a): expected finite number, received NaN'");
+  ExpectEval("enforced(0, '1')",
+             "'TypeError: op_enforced: argument 2 (b): expected number, received string'");
+  ExpectEval("kiln.ops.op_enforced(-0.5, 4294967295.5)", "4294967295");
 }
 
 TEST_F(FastPathsTest, AnOpThatFailsOnTheFastPathRunsOnce) {

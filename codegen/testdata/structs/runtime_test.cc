@@ -40,12 +40,12 @@ TEST_F(StructsTest, RecursiveStruct) {
 TEST_F(StructsTest, FieldErrorsNameTheField) {
   ExpectThrows("kiln.ops.op_route({host: 'a'}, [])",
                "TypeError: op_route: argument 1 (from): missing required field 'port'");
-  ExpectThrows("kiln.ops.op_route({host: 'a', port: 1, secure: 1}, [])",
-               "TypeError: op_route: argument 1 (from): field 'secure': expected boolean, "
-               "received number");
-  ExpectThrows("kiln.ops.op_route({host: 'a', port: 1}, [{host: 'b', port: -1}])",
-               "RangeError: op_route: argument 2 (to): element 0: field 'port': expected "
-               "integer in [0, 4294967295], received -1");
+  ExpectThrows("kiln.ops.op_route({host: 'a', port: 1}, [{host: 'b', port: '1'}])",
+               "TypeError: op_route: argument 2 (to): element 0: field 'port': expected "
+               "number, received string");
+  // Fields inside op arguments follow the op-argument rules: ToUint32, ToBoolean.
+  ExpectEval("kiln.ops.op_route({host: 'a', port: -1, secure: 1}, []).from",
+             "{ host: 'a', port: 4294967295, secure: true, protocols: null }");
   ExpectThrows("kiln.ops.op_routes(null)",
                "TypeError: op_routes: argument 1 (filter): expected object, received null");
 }

@@ -82,24 +82,21 @@ namespace {
 // op_bool (codegen/testdata/all_types/input.h:40)
 void Op_op_bool_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_bool");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<bool> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_bool(*value));
 }
 
-bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in) {
-  bool value;
-  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<bool>();
+bool Op_op_bool_Fast(v8::Local<v8::Object> receiver, bool value) {
   return ::all_types::op_bool(value);
 }
 
 const v8::CFunction kOp_op_bool_CFunction = v8::CFunction::Make(Op_op_bool_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-bool Op_op_bool_FastCounted(v8::Local<v8::Object> receiver, v8::Local<v8::Value> value_in) {
+bool Op_op_bool_FastCounted(v8::Local<v8::Object> receiver, bool value) {
   kiln::CountFastCall("op_bool");
-  return Op_op_bool_Fast(receiver, value_in);
+  return Op_op_bool_Fast(receiver, value);
 }
 
 const v8::CFunction kOp_op_bool_CFunctionCounted = v8::CFunction::Make(Op_op_bool_FastCounted);
@@ -107,24 +104,21 @@ const v8::CFunction kOp_op_bool_CFunctionCounted = v8::CFunction::Make(Op_op_boo
 // op_int32 (codegen/testdata/all_types/input.h:41)
 void Op_op_int32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_int32");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_int32(*value));
 }
 
-int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
-  int32_t value;
-  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
+int32_t Op_op_int32_Fast(v8::Local<v8::Object> receiver, int32_t value) {
   return ::all_types::op_int32(value);
 }
 
 const v8::CFunction kOp_op_int32_CFunction = v8::CFunction::Make(Op_op_int32_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-int32_t Op_op_int32_FastCounted(v8::Local<v8::Object> receiver, int64_t value_in) {
+int32_t Op_op_int32_FastCounted(v8::Local<v8::Object> receiver, int32_t value) {
   kiln::CountFastCall("op_int32");
-  return Op_op_int32_Fast(receiver, value_in);
+  return Op_op_int32_Fast(receiver, value);
 }
 
 const v8::CFunction kOp_op_int32_CFunctionCounted = v8::CFunction::Make(Op_op_int32_FastCounted);
@@ -132,24 +126,21 @@ const v8::CFunction kOp_op_int32_CFunctionCounted = v8::CFunction::Make(Op_op_in
 // op_uint32 (codegen/testdata/all_types/input.h:42)
 void Op_op_uint32_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_uint32");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> value;
   if (!call.Convert(0, "value", &value)) return;
   call.Return(::all_types::op_uint32(*value));
 }
 
-uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, int64_t value_in) {
-  uint32_t value;
-  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<uint32_t>();
+uint32_t Op_op_uint32_Fast(v8::Local<v8::Object> receiver, uint32_t value) {
   return ::all_types::op_uint32(value);
 }
 
 const v8::CFunction kOp_op_uint32_CFunction = v8::CFunction::Make(Op_op_uint32_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-uint32_t Op_op_uint32_FastCounted(v8::Local<v8::Object> receiver, int64_t value_in) {
+uint32_t Op_op_uint32_FastCounted(v8::Local<v8::Object> receiver, uint32_t value) {
   kiln::CountFastCall("op_uint32");
-  return Op_op_uint32_Fast(receiver, value_in);
+  return Op_op_uint32_Fast(receiver, value);
 }
 
 const v8::CFunction kOp_op_uint32_CFunctionCounted = v8::CFunction::Make(Op_op_uint32_FastCounted);
@@ -330,9 +321,7 @@ void Op_op_status_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::all_types::op_status(*code));
 }
 
-void Op_op_status_Fast(v8::Local<v8::Object> receiver, int64_t code_in) {
-  int32_t code;
-  if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
+void Op_op_status_Fast(v8::Local<v8::Object> receiver, int32_t code) {
   absl::Status result = ::all_types::op_status(code);
   if (!result.ok()) return kiln::FastOpFailed<void>(std::move(result));
 }
@@ -340,9 +329,9 @@ void Op_op_status_Fast(v8::Local<v8::Object> receiver, int64_t code_in) {
 const v8::CFunction kOp_op_status_CFunction = v8::CFunction::Make(Op_op_status_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-void Op_op_status_FastCounted(v8::Local<v8::Object> receiver, int64_t code_in) {
+void Op_op_status_FastCounted(v8::Local<v8::Object> receiver, int32_t code) {
   kiln::CountFastCall("op_status");
-  Op_op_status_Fast(receiver, code_in);
+  Op_op_status_Fast(receiver, code);
 }
 
 const v8::CFunction kOp_op_status_CFunctionCounted = v8::CFunction::Make(Op_op_status_FastCounted);
@@ -447,12 +436,12 @@ void Op_op_parse_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, &kOp_op_bool_CFunctionCounted, 1, true,
+    {"op_bool", &Op_op_bool_Slow, &kOp_op_bool_CFunction, &kOp_op_bool_CFunctionCounted, 1, false,
      false},
     {"op_int32", &Op_op_int32_Slow, &kOp_op_int32_CFunction, &kOp_op_int32_CFunctionCounted, 1,
-     true, false},
+     false, false},
     {"op_uint32", &Op_op_uint32_Slow, &kOp_op_uint32_CFunction, &kOp_op_uint32_CFunctionCounted, 1,
-     true, false},
+     false, false},
     {"op_int64", &Op_op_int64_Slow, nullptr, nullptr, 1, false, false},
     {"op_uint64", &Op_op_uint64_Slow, nullptr, nullptr, 1, false, false},
     {"op_double", &Op_op_double_Slow, &kOp_op_double_CFunction, &kOp_op_double_CFunctionCounted, 1,
@@ -546,32 +535,14 @@ constexpr char kInputJsGlue[] =
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_bool = native.op_bool;
-  const slowOnly$op_bool = slowOnly.op_bool;
-  const native$op_int32 = native.op_int32;
-  const slowOnly$op_int32 = slowOnly.op_int32;
-  const native$op_uint32 = native.op_uint32;
-  const slowOnly$op_uint32 = slowOnly.op_uint32;
   const native$op_status = native.op_status;
   const slowOnly$op_status = slowOnly.op_status;
 
   return {
     __proto__: null,
-    op_bool(value) {
-      const result = native$op_bool(value);
-      if (signal[0] !== 0) return slowOnly$op_bool(value);
-      return result;
-    },
-    op_int32(value) {
-      const result = native$op_int32(value);
-      if (signal[0] !== 0) return slowOnly$op_int32(value);
-      return result;
-    },
-    op_uint32(value) {
-      const result = native$op_uint32(value);
-      if (signal[0] !== 0) return slowOnly$op_uint32(value);
-      return result;
-    },
+    op_bool: native.op_bool,
+    op_int32: native.op_int32,
+    op_uint32: native.op_uint32,
     op_int64: native.op_int64,
     op_uint64: native.op_uint64,
     op_double: native.op_double,

@@ -11,32 +11,14 @@
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_bool = native.op_bool;
-  const slowOnly$op_bool = slowOnly.op_bool;
-  const native$op_int32 = native.op_int32;
-  const slowOnly$op_int32 = slowOnly.op_int32;
-  const native$op_uint32 = native.op_uint32;
-  const slowOnly$op_uint32 = slowOnly.op_uint32;
   const native$op_status = native.op_status;
   const slowOnly$op_status = slowOnly.op_status;
 
   return {
     __proto__: null,
-    op_bool(value) {
-      const result = native$op_bool(value);
-      if (signal[0] !== 0) return slowOnly$op_bool(value);
-      return result;
-    },
-    op_int32(value) {
-      const result = native$op_int32(value);
-      if (signal[0] !== 0) return slowOnly$op_int32(value);
-      return result;
-    },
-    op_uint32(value) {
-      const result = native$op_uint32(value);
-      if (signal[0] !== 0) return slowOnly$op_uint32(value);
-      return result;
-    },
+    op_bool: native.op_bool,
+    op_int32: native.op_int32,
+    op_uint32: native.op_uint32,
     op_int64: native.op_int64,
     op_uint64: native.op_uint64,
     op_double: native.op_double,

@@ -48,10 +48,8 @@ void Op_op_double_later_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   async.Return(::asyncops::op_double_later(call.state(), *value));
 }
 
-int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
-                                int64_t value_in, v8::FastApiCallbackOptions& options) {
-  int32_t value;
-  if (!kiln::FastConvert(value_in, &value)) return kiln::FastArgumentRejected<int32_t>();
+int32_t Op_op_double_later_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, int32_t value,
+                                v8::FastApiCallbackOptions& options) {
   kiln::FastAsyncOpCall async(kiln::FastOpState(options), promise_id, "op_double_later",
                               &kiln::ConvertCompletion<int32_t>);
   return async.Return(::asyncops::op_double_later(kiln::FastOpState(options), value));
@@ -61,9 +59,9 @@ const v8::CFunction kOp_op_double_later_CFunction = v8::CFunction::Make(Op_op_do
 
 // With a call counter, for runtimes with op metrics on.
 int32_t Op_op_double_later_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id,
-                                       int64_t value_in, v8::FastApiCallbackOptions& options) {
+                                       int32_t value, v8::FastApiCallbackOptions& options) {
   kiln::CountFastCall("op_double_later");
-  return Op_op_double_later_Fast(receiver, promise_id, value_in, options);
+  return Op_op_double_later_Fast(receiver, promise_id, value, options);
 }
 
 const v8::CFunction kOp_op_double_later_CFunctionCounted =
@@ -106,10 +104,7 @@ void Op_op_named_async_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   async.Return(::asyncops::op_named_async(*async_));
 }
 
-bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id,
-                            v8::Local<v8::Value> async__in) {
-  bool async_;
-  if (!kiln::FastConvert(async__in, &async_)) return kiln::FastArgumentRejected<bool>();
+bool Op_op_named_async_Fast(v8::Local<v8::Object> receiver, int64_t promise_id, bool async_) {
   return kiln::FastReadyResult("op_named_async", ::asyncops::op_named_async(async_));
 }
 
@@ -117,9 +112,9 @@ const v8::CFunction kOp_op_named_async_CFunction = v8::CFunction::Make(Op_op_nam
 
 // With a call counter, for runtimes with op metrics on.
 bool Op_op_named_async_FastCounted(v8::Local<v8::Object> receiver, int64_t promise_id,
-                                   v8::Local<v8::Value> async__in) {
+                                   bool async_) {
   kiln::CountFastCall("op_named_async");
-  return Op_op_named_async_Fast(receiver, promise_id, async__in);
+  return Op_op_named_async_Fast(receiver, promise_id, async_);
 }
 
 const v8::CFunction kOp_op_named_async_CFunctionCounted =

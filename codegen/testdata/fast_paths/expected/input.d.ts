@@ -31,4 +31,5 @@ declare module "ext:core/ops" {
     third_long_parameter_name: number,
     fourth_long_parameter_name: number,
   ): number;
+  export function op_enforced(a: number, b: number): number;
 }

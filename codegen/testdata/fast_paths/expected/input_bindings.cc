@@ -13,7 +13,6 @@ namespace {
 // op_add (codegen/testdata/fast_paths/input.h:13)
 void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_add");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   kiln::Arg<int32_t> b;
@@ -21,20 +20,16 @@ void Op_op_add_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_add(*a, *b));
 }
 
-int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-  int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t b;
-  if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
+int32_t Op_op_add_Fast(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
   return ::fast::op_add(a, b);
 }
 
 const v8::CFunction kOp_op_add_CFunction = v8::CFunction::Make(Op_op_add_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-int32_t Op_op_add_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+int32_t Op_op_add_FastCounted(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
   kiln::CountFastCall("op_add");
-  return Op_op_add_Fast(receiver, a_in, b_in);
+  return Op_op_add_Fast(receiver, a, b);
 }
 
 const v8::CFunction kOp_op_add_CFunctionCounted = v8::CFunction::Make(Op_op_add_FastCounted);
@@ -50,22 +45,20 @@ void Op_op_touch_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ::fast::op_touch(call.state(), *rid, *flag);
 }
 
-void Op_op_touch_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, v8::Local<v8::Value> flag_in,
+void Op_op_touch_Fast(v8::Local<v8::Object> receiver, int64_t rid_in, bool flag,
                       v8::FastApiCallbackOptions& options) {
   kiln::ResourceId rid;
   if (!kiln::FastConvert(rid_in, &rid)) return kiln::FastArgumentRejected<void>();
-  bool flag;
-  if (!kiln::FastConvert(flag_in, &flag)) return kiln::FastArgumentRejected<void>();
   ::fast::op_touch(kiln::FastOpState(options), rid, flag);
 }
 
 const v8::CFunction kOp_op_touch_CFunction = v8::CFunction::Make(Op_op_touch_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-void Op_op_touch_FastCounted(v8::Local<v8::Object> receiver, int64_t rid_in,
-                             v8::Local<v8::Value> flag_in, v8::FastApiCallbackOptions& options) {
+void Op_op_touch_FastCounted(v8::Local<v8::Object> receiver, int64_t rid_in, bool flag,
+                             v8::FastApiCallbackOptions& options) {
   kiln::CountFastCall("op_touch");
-  Op_op_touch_Fast(receiver, rid_in, flag_in, options);
+  Op_op_touch_Fast(receiver, rid_in, flag, options);
 }
 
 const v8::CFunction kOp_op_touch_CFunctionCounted = v8::CFunction::Make(Op_op_touch_FastCounted);
@@ -174,10 +167,8 @@ void Op_op_check_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_check(call.state(), *code));
 }
 
-void Op_op_check_Fast(v8::Local<v8::Object> receiver, int64_t code_in,
+void Op_op_check_Fast(v8::Local<v8::Object> receiver, uint32_t code,
                       v8::FastApiCallbackOptions& options) {
-  uint32_t code;
-  if (!kiln::FastConvert(code_in, &code)) return kiln::FastArgumentRejected<void>();
   absl::Status result = ::fast::op_check(kiln::FastOpState(options), code);
   if (!result.ok()) return kiln::FastOpFailed<void>(std::move(result));
 }
@@ -185,10 +176,10 @@ void Op_op_check_Fast(v8::Local<v8::Object> receiver, int64_t code_in,
 const v8::CFunction kOp_op_check_CFunction = v8::CFunction::Make(Op_op_check_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-void Op_op_check_FastCounted(v8::Local<v8::Object> receiver, int64_t code_in,
+void Op_op_check_FastCounted(v8::Local<v8::Object> receiver, uint32_t code,
                              v8::FastApiCallbackOptions& options) {
   kiln::CountFastCall("op_check");
-  Op_op_check_Fast(receiver, code_in, options);
+  Op_op_check_Fast(receiver, code, options);
 }
 
 const v8::CFunction kOp_op_check_CFunctionCounted = v8::CFunction::Make(Op_op_check_FastCounted);
@@ -287,11 +278,7 @@ void Op_op_sum_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_sum(*a, *b));
 }
 
-int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
-  int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t b;
-  if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<int32_t>();
+int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
   absl::StatusOr<int32_t> result = ::fast::op_sum(a, b);
   if (!result.ok()) return kiln::FastOpFailed<int32_t>(result.status());
   return *result;
@@ -300,9 +287,9 @@ int32_t Op_op_sum_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_i
 const v8::CFunction kOp_op_sum_CFunction = v8::CFunction::Make(Op_op_sum_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-int32_t Op_op_sum_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+int32_t Op_op_sum_FastCounted(v8::Local<v8::Object> receiver, int32_t a, int32_t b) {
   kiln::CountFastCall("op_sum");
-  return Op_op_sum_Fast(receiver, a_in, b_in);
+  return Op_op_sum_Fast(receiver, a, b);
 }
 
 const v8::CFunction kOp_op_sum_CFunctionCounted = v8::CFunction::Make(Op_op_sum_FastCounted);
@@ -335,24 +322,19 @@ const v8::CFunction kOp_op_narrow_CFunctionCounted = v8::CFunction::Make(Op_op_n
 // op_auto (codegen/testdata/fast_paths/input.h:29)
 void Op_op_auto_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_auto");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> a;
   if (!call.Convert(0, "a", &a)) return;
   call.Return(::fast::op_auto(*a));
 }
 
-int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, int64_t a_in) {
-  int32_t a;
-  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<int32_t>();
-  return ::fast::op_auto(a);
-}
+int32_t Op_op_auto_Fast(v8::Local<v8::Object> receiver, int32_t a) { return ::fast::op_auto(a); }
 
 const v8::CFunction kOp_op_auto_CFunction = v8::CFunction::Make(Op_op_auto_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-int32_t Op_op_auto_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in) {
+int32_t Op_op_auto_FastCounted(v8::Local<v8::Object> receiver, int32_t a) {
   kiln::CountFastCall("op_auto");
-  return Op_op_auto_Fast(receiver, a_in);
+  return Op_op_auto_Fast(receiver, a);
 }
 
 const v8::CFunction kOp_op_auto_CFunctionCounted = v8::CFunction::Make(Op_op_auto_FastCounted);
@@ -376,7 +358,6 @@ void Op_op_slow_only_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // op_locals (codegen/testdata/fast_paths/input.h:35)
 void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_locals");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> call_;
   if (!call.Convert(0, "call", &call_)) return;
   kiln::Arg<int32_t> result_;
@@ -392,33 +373,19 @@ void Op_op_locals_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   call.Return(::fast::op_locals(*call_, *result_, *call_in, *options_, *info_, *receiver_));
 }
 
-int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, int64_t call__in, int64_t result__in,
-                          int64_t call_in_in, int64_t options__in, int64_t info__in,
-                          int64_t receiver__in) {
-  int32_t call_;
-  if (!kiln::FastConvert(call__in, &call_)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t result_;
-  if (!kiln::FastConvert(result__in, &result_)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t call_in;
-  if (!kiln::FastConvert(call_in_in, &call_in)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t options_;
-  if (!kiln::FastConvert(options__in, &options_)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t info_;
-  if (!kiln::FastConvert(info__in, &info_)) return kiln::FastArgumentRejected<int32_t>();
-  int32_t receiver_;
-  if (!kiln::FastConvert(receiver__in, &receiver_)) return kiln::FastArgumentRejected<int32_t>();
+int32_t Op_op_locals_Fast(v8::Local<v8::Object> receiver, int32_t call_, int32_t result_,
+                          int32_t call_in, int32_t options_, int32_t info_, int32_t receiver_) {
   return ::fast::op_locals(call_, result_, call_in, options_, info_, receiver_);
 }
 
 const v8::CFunction kOp_op_locals_CFunction = v8::CFunction::Make(Op_op_locals_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-int32_t Op_op_locals_FastCounted(v8::Local<v8::Object> receiver, int64_t call__in,
-                                 int64_t result__in, int64_t call_in_in, int64_t options__in,
-                                 int64_t info__in, int64_t receiver__in) {
+int32_t Op_op_locals_FastCounted(v8::Local<v8::Object> receiver, int32_t call_, int32_t result_,
+                                 int32_t call_in, int32_t options_, int32_t info_,
+                                 int32_t receiver_) {
   kiln::CountFastCall("op_locals");
-  return Op_op_locals_Fast(receiver, call__in, result__in, call_in_in, options__in, info__in,
-                           receiver__in);
+  return Op_op_locals_Fast(receiver, call_, result_, call_in, options_, info_, receiver_);
 }
 
 const v8::CFunction kOp_op_locals_CFunctionCounted = v8::CFunction::Make(Op_op_locals_FastCounted);
@@ -426,7 +393,6 @@ const v8::CFunction kOp_op_locals_CFunctionCounted = v8::CFunction::Make(Op_op_l
 // op_ts_names (codegen/testdata/fast_paths/input.h:38)
 void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_ts_names");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<int32_t> in;
   if (!call.Convert(0, "in", &in)) return;
   kiln::Arg<bool> function;
@@ -434,22 +400,16 @@ void Op_op_ts_names_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ::fast::op_ts_names(*in, *function);
 }
 
-void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, int64_t in_in,
-                         v8::Local<v8::Value> function_in) {
-  int32_t in;
-  if (!kiln::FastConvert(in_in, &in)) return kiln::FastArgumentRejected<void>();
-  bool function;
-  if (!kiln::FastConvert(function_in, &function)) return kiln::FastArgumentRejected<void>();
+void Op_op_ts_names_Fast(v8::Local<v8::Object> receiver, int32_t in, bool function) {
   ::fast::op_ts_names(in, function);
 }
 
 const v8::CFunction kOp_op_ts_names_CFunction = v8::CFunction::Make(Op_op_ts_names_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-void Op_op_ts_names_FastCounted(v8::Local<v8::Object> receiver, int64_t in_in,
-                                v8::Local<v8::Value> function_in) {
+void Op_op_ts_names_FastCounted(v8::Local<v8::Object> receiver, int32_t in, bool function) {
   kiln::CountFastCall("op_ts_names");
-  Op_op_ts_names_Fast(receiver, in_in, function_in);
+  Op_op_ts_names_Fast(receiver, in, function);
 }
 
 const v8::CFunction kOp_op_ts_names_CFunctionCounted =
@@ -474,16 +434,10 @@ void Op_op_with_a_rather_long_name_for_wrapping_Slow(
 }
 
 uint32_t Op_op_with_a_rather_long_name_for_wrapping_Fast(v8::Local<v8::Object> receiver,
-                                                         int64_t first_long_parameter_name_in,
-                                                         int64_t second_long_parameter_name_in,
+                                                         int32_t first_long_parameter_name,
+                                                         uint32_t second_long_parameter_name,
                                                          double third_long_parameter_name,
                                                          int64_t fourth_long_parameter_name_in) {
-  int32_t first_long_parameter_name;
-  if (!kiln::FastConvert(first_long_parameter_name_in, &first_long_parameter_name))
-    return kiln::FastArgumentRejected<uint32_t>();
-  uint32_t second_long_parameter_name;
-  if (!kiln::FastConvert(second_long_parameter_name_in, &second_long_parameter_name))
-    return kiln::FastArgumentRejected<uint32_t>();
   kiln::ResourceId fourth_long_parameter_name;
   if (!kiln::FastConvert(fourth_long_parameter_name_in, &fourth_long_parameter_name))
     return kiln::FastArgumentRejected<uint32_t>();
@@ -497,20 +451,50 @@ const v8::CFunction kOp_op_with_a_rather_long_name_for_wrapping_CFunction =
 
 // With a call counter, for runtimes with op metrics on.
 uint32_t Op_op_with_a_rather_long_name_for_wrapping_FastCounted(
-    v8::Local<v8::Object> receiver, int64_t first_long_parameter_name_in,
-    int64_t second_long_parameter_name_in, double third_long_parameter_name,
+    v8::Local<v8::Object> receiver, int32_t first_long_parameter_name,
+    uint32_t second_long_parameter_name, double third_long_parameter_name,
     int64_t fourth_long_parameter_name_in) {
   kiln::CountFastCall("op_with_a_rather_long_name_for_wrapping");
   return Op_op_with_a_rather_long_name_for_wrapping_Fast(
-      receiver, first_long_parameter_name_in, second_long_parameter_name_in,
-      third_long_parameter_name, fourth_long_parameter_name_in);
+      receiver, first_long_parameter_name, second_long_parameter_name, third_long_parameter_name,
+      fourth_long_parameter_name_in);
 }
 
 const v8::CFunction kOp_op_with_a_rather_long_name_for_wrapping_CFunctionCounted =
     v8::CFunction::Make(Op_op_with_a_rather_long_name_for_wrapping_FastCounted);
 
+// op_enforced (codegen/testdata/fast_paths/input.h:46)
+void Op_op_enforced_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  kiln::OpCall call(info, "op_enforced");
+  if (call.RethrowFastCallFailure()) return;
+  kiln::Arg<kiln::EnforceRange<int32_t>> a;
+  if (!call.Convert(0, "a", &a)) return;
+  kiln::Arg<kiln::EnforceRange<uint32_t>> b;
+  if (!call.Convert(1, "b", &b)) return;
+  call.Return(::fast::op_enforced(*a, *b));
+}
+
+double Op_op_enforced_Fast(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::EnforceRange<int32_t> a;
+  if (!kiln::FastConvert(a_in, &a)) return kiln::FastArgumentRejected<double>();
+  kiln::EnforceRange<uint32_t> b;
+  if (!kiln::FastConvert(b_in, &b)) return kiln::FastArgumentRejected<double>();
+  return ::fast::op_enforced(a, b);
+}
+
+const v8::CFunction kOp_op_enforced_CFunction = v8::CFunction::Make(Op_op_enforced_Fast);
+
+// With a call counter, for runtimes with op metrics on.
+double Op_op_enforced_FastCounted(v8::Local<v8::Object> receiver, int64_t a_in, int64_t b_in) {
+  kiln::CountFastCall("op_enforced");
+  return Op_op_enforced_Fast(receiver, a_in, b_in);
+}
+
+const v8::CFunction kOp_op_enforced_CFunctionCounted =
+    v8::CFunction::Make(Op_op_enforced_FastCounted);
+
 const kiln::OpDescriptor kInputOps[] = {
-    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, &kOp_op_add_CFunctionCounted, 2, true,
+    {"op_add", &Op_op_add_Slow, &kOp_op_add_CFunction, &kOp_op_add_CFunctionCounted, 2, false,
      false},
     {"op_touch", &Op_op_touch_Slow, &kOp_op_touch_CFunction, &kOp_op_touch_CFunctionCounted, 2,
      true, false},
@@ -534,17 +518,19 @@ const kiln::OpDescriptor kInputOps[] = {
      false},
     {"op_narrow", &Op_op_narrow_Slow, &kOp_op_narrow_CFunction, &kOp_op_narrow_CFunctionCounted, 1,
      true, false},
-    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, &kOp_op_auto_CFunctionCounted, 1, true,
+    {"op_auto", &Op_op_auto_Slow, &kOp_op_auto_CFunction, &kOp_op_auto_CFunctionCounted, 1, false,
      false},
     {"op_wide", &Op_op_wide_Slow, nullptr, nullptr, 1, false, false},
     {"op_slow_only", &Op_op_slow_only_Slow, nullptr, nullptr, 1, false, false},
     {"op_locals", &Op_op_locals_Slow, &kOp_op_locals_CFunction, &kOp_op_locals_CFunctionCounted, 6,
-     true, false},
+     false, false},
     {"op_ts_names", &Op_op_ts_names_Slow, &kOp_op_ts_names_CFunction,
-     &kOp_op_ts_names_CFunctionCounted, 2, true, false},
+     &kOp_op_ts_names_CFunctionCounted, 2, false, false},
     {"op_with_a_rather_long_name_for_wrapping", &Op_op_with_a_rather_long_name_for_wrapping_Slow,
      &kOp_op_with_a_rather_long_name_for_wrapping_CFunction,
      &kOp_op_with_a_rather_long_name_for_wrapping_CFunctionCounted, 4, true, false},
+    {"op_enforced", &Op_op_enforced_Slow, &kOp_op_enforced_CFunction,
+     &kOp_op_enforced_CFunctionCounted, 2, true, false},
 };
 
 const intptr_t kInputExternalReferences[] = {
@@ -598,6 +584,9 @@ const intptr_t kInputExternalReferences[] = {
     reinterpret_cast<intptr_t>(&Op_op_with_a_rather_long_name_for_wrapping_Slow),
     reinterpret_cast<intptr_t>(kOp_op_with_a_rather_long_name_for_wrapping_CFunction.GetAddress()),
     reinterpret_cast<intptr_t>(kOp_op_with_a_rather_long_name_for_wrapping_CFunction.GetTypeInfo()),
+    reinterpret_cast<intptr_t>(&Op_op_enforced_Slow),
+    reinterpret_cast<intptr_t>(kOp_op_enforced_CFunction.GetAddress()),
+    reinterpret_cast<intptr_t>(kOp_op_enforced_CFunction.GetTypeInfo()),
     0,
 };
 
@@ -616,8 +605,6 @@ constexpr char kInputJsGlue[] =
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_add = native.op_add;
-  const slowOnly$op_add = slowOnly.op_add;
   const native$op_touch = native.op_touch;
   const slowOnly$op_touch = slowOnly.op_touch;
   const native$op_scale = native.op_scale;
@@ -634,24 +621,16 @@ constexpr char kInputJsGlue[] =
   const slowOnly$op_sum = slowOnly.op_sum;
   const native$op_narrow = native.op_narrow;
   const slowOnly$op_narrow = slowOnly.op_narrow;
-  const native$op_auto = native.op_auto;
-  const slowOnly$op_auto = slowOnly.op_auto;
-  const native$op_locals = native.op_locals;
-  const slowOnly$op_locals = slowOnly.op_locals;
-  const native$op_ts_names = native.op_ts_names;
-  const slowOnly$op_ts_names = slowOnly.op_ts_names;
   const native$op_with_a_rather_long_name_for_wrapping =
     native.op_with_a_rather_long_name_for_wrapping;
   const slowOnly$op_with_a_rather_long_name_for_wrapping =
     slowOnly.op_with_a_rather_long_name_for_wrapping;
+  const native$op_enforced = native.op_enforced;
+  const slowOnly$op_enforced = slowOnly.op_enforced;
 
   return {
     __proto__: null,
-    op_add(a, b) {
-      const result = native$op_add(a, b);
-      if (signal[0] !== 0) return slowOnly$op_add(a, b);
-      return result;
-    },
+    op_add: native.op_add,
     op_touch(rid, flag) {
       const result = native$op_touch(rid, flag);
       if (signal[0] !== 0) return slowOnly$op_touch(rid, flag);
@@ -695,25 +674,11 @@ constexpr char kInputJsGlue[] =
       if (signal[0] !== 0) return slowOnly$op_narrow(x);
       return result;
     },
-    op_auto(a) {
-      const result = native$op_auto(a);
-      if (signal[0] !== 0) return slowOnly$op_auto(a);
-      return result;
-    },
+    op_auto: native.op_auto,
     op_wide: native.op_wide,
     op_slow_only: native.op_slow_only,
-    op_locals(call, result_, call_in, options, info, receiver) {
-      const result = native$op_locals(call, result_, call_in, options, info, receiver);
-      if (signal[0] !== 0) {
-        return slowOnly$op_locals(call, result_, call_in, options, info, receiver);
-      }
-      return result;
-    },
-    op_ts_names(in_, function_) {
-      const result = native$op_ts_names(in_, function_);
-      if (signal[0] !== 0) return slowOnly$op_ts_names(in_, function_);
-      return result;
-    },
+    op_locals: native.op_locals,
+    op_ts_names: native.op_ts_names,
     op_with_a_rather_long_name_for_wrapping(
       first_long_parameter_name,
       second_long_parameter_name,
@@ -736,13 +701,18 @@ constexpr char kInputJsGlue[] =
       }
       return result;
     },
+    op_enforced(a, b) {
+      const result = native$op_enforced(a, b);
+      if (signal[0] !== 0) return slowOnly$op_enforced(a, b);
+      return result;
+    },
   };
 })
 )kiln_js";
 
 }  // namespace
 
-const kiln::OpTable input = {"codegen/testdata/fast_paths/input.h", kInputOps, 18,
+const kiln::OpTable input = {"codegen/testdata/fast_paths/input.h", kInputOps, 19,
                              kInputExternalReferences, kInputJsGlue};
 
 }  // namespace kiln::generated

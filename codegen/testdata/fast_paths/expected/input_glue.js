@@ -11,8 +11,6 @@
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_add = native.op_add;
-  const slowOnly$op_add = slowOnly.op_add;
   const native$op_touch = native.op_touch;
   const slowOnly$op_touch = slowOnly.op_touch;
   const native$op_scale = native.op_scale;
@@ -29,24 +27,16 @@
   const slowOnly$op_sum = slowOnly.op_sum;
   const native$op_narrow = native.op_narrow;
   const slowOnly$op_narrow = slowOnly.op_narrow;
-  const native$op_auto = native.op_auto;
-  const slowOnly$op_auto = slowOnly.op_auto;
-  const native$op_locals = native.op_locals;
-  const slowOnly$op_locals = slowOnly.op_locals;
-  const native$op_ts_names = native.op_ts_names;
-  const slowOnly$op_ts_names = slowOnly.op_ts_names;
   const native$op_with_a_rather_long_name_for_wrapping =
     native.op_with_a_rather_long_name_for_wrapping;
   const slowOnly$op_with_a_rather_long_name_for_wrapping =
     slowOnly.op_with_a_rather_long_name_for_wrapping;
+  const native$op_enforced = native.op_enforced;
+  const slowOnly$op_enforced = slowOnly.op_enforced;
 
   return {
     __proto__: null,
-    op_add(a, b) {
-      const result = native$op_add(a, b);
-      if (signal[0] !== 0) return slowOnly$op_add(a, b);
-      return result;
-    },
+    op_add: native.op_add,
     op_touch(rid, flag) {
       const result = native$op_touch(rid, flag);
       if (signal[0] !== 0) return slowOnly$op_touch(rid, flag);
@@ -90,25 +80,11 @@
       if (signal[0] !== 0) return slowOnly$op_narrow(x);
       return result;
     },
-    op_auto(a) {
-      const result = native$op_auto(a);
-      if (signal[0] !== 0) return slowOnly$op_auto(a);
-      return result;
-    },
+    op_auto: native.op_auto,
     op_wide: native.op_wide,
     op_slow_only: native.op_slow_only,
-    op_locals(call, result_, call_in, options, info, receiver) {
-      const result = native$op_locals(call, result_, call_in, options, info, receiver);
-      if (signal[0] !== 0) {
-        return slowOnly$op_locals(call, result_, call_in, options, info, receiver);
-      }
-      return result;
-    },
-    op_ts_names(in_, function_) {
-      const result = native$op_ts_names(in_, function_);
-      if (signal[0] !== 0) return slowOnly$op_ts_names(in_, function_);
-      return result;
-    },
+    op_locals: native.op_locals,
+    op_ts_names: native.op_ts_names,
     op_with_a_rather_long_name_for_wrapping(
       first_long_parameter_name,
       second_long_parameter_name,
@@ -129,6 +105,11 @@
           fourth_long_parameter_name
         );
       }
+      return result;
+    },
+    op_enforced(a, b) {
+      const result = native$op_enforced(a, b);
+      if (signal[0] !== 0) return slowOnly$op_enforced(a, b);
       return result;
     },
   };

@@ -61,24 +61,21 @@ void Op_op_outer_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // op_versioned (codegen/testdata/namespaces/input.h:51)
 void Op_op_versioned_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_versioned");
-  if (call.RethrowFastCallFailure()) return;
   kiln::Arg<uint32_t> x;
   if (!call.Convert(0, "x", &x)) return;
   call.Return(::outer::v1::op_versioned(*x));
 }
 
-uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, int64_t x_in) {
-  uint32_t x;
-  if (!kiln::FastConvert(x_in, &x)) return kiln::FastArgumentRejected<uint32_t>();
+uint32_t Op_op_versioned_Fast(v8::Local<v8::Object> receiver, uint32_t x) {
   return ::outer::v1::op_versioned(x);
 }
 
 const v8::CFunction kOp_op_versioned_CFunction = v8::CFunction::Make(Op_op_versioned_Fast);
 
 // With a call counter, for runtimes with op metrics on.
-uint32_t Op_op_versioned_FastCounted(v8::Local<v8::Object> receiver, int64_t x_in) {
+uint32_t Op_op_versioned_FastCounted(v8::Local<v8::Object> receiver, uint32_t x) {
   kiln::CountFastCall("op_versioned");
-  return Op_op_versioned_Fast(receiver, x_in);
+  return Op_op_versioned_Fast(receiver, x);
 }
 
 const v8::CFunction kOp_op_versioned_CFunctionCounted =
@@ -141,7 +138,7 @@ const kiln::OpDescriptor kInputOps[] = {
     {"op_config", &Op_op_config_Slow, nullptr, nullptr, 2, false, false},
     {"op_outer", &Op_op_outer_Slow, nullptr, nullptr, 1, false, false},
     {"op_versioned", &Op_op_versioned_Slow, &kOp_op_versioned_CFunction,
-     &kOp_op_versioned_CFunctionCounted, 1, true, false},
+     &kOp_op_versioned_CFunctionCounted, 1, false, false},
     {"op_kiln", &Op_op_kiln_Slow, &kOp_op_kiln_CFunction, &kOp_op_kiln_CFunctionCounted, 2, true,
      false},
     {"op_kiln_bytes", &Op_op_kiln_bytes_Slow, nullptr, nullptr, 2, false, false},
@@ -177,8 +174,6 @@ constexpr char kInputJsGlue[] =
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_versioned = native.op_versioned;
-  const slowOnly$op_versioned = slowOnly.op_versioned;
   const native$op_kiln = native.op_kiln;
   const slowOnly$op_kiln = slowOnly.op_kiln;
 
@@ -186,11 +181,7 @@ constexpr char kInputJsGlue[] =
     __proto__: null,
     op_config: native.op_config,
     op_outer: native.op_outer,
-    op_versioned(x) {
-      const result = native$op_versioned(x);
-      if (signal[0] !== 0) return slowOnly$op_versioned(x);
-      return result;
-    },
+    op_versioned: native.op_versioned,
     op_kiln(rid, other) {
       const result = native$op_kiln(rid, other);
       if (signal[0] !== 0) return slowOnly$op_kiln(rid, other);

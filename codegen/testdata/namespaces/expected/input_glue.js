@@ -11,8 +11,6 @@
   // Returns op name -> the function JavaScript calls.
 
   // The bindings the wrappers call, read once.
-  const native$op_versioned = native.op_versioned;
-  const slowOnly$op_versioned = slowOnly.op_versioned;
   const native$op_kiln = native.op_kiln;
   const slowOnly$op_kiln = slowOnly.op_kiln;
 
@@ -20,11 +18,7 @@
     __proto__: null,
     op_config: native.op_config,
     op_outer: native.op_outer,
-    op_versioned(x) {
-      const result = native$op_versioned(x);
-      if (signal[0] !== 0) return slowOnly$op_versioned(x);
-      return result;
-    },
+    op_versioned: native.op_versioned,
     op_kiln(rid, other) {
       const result = native$op_kiln(rid, other);
       if (signal[0] !== 0) return slowOnly$op_kiln(rid, other);
