@@ -9,11 +9,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cli/command_extensions.h"
 #include "core/core_ops.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
-#include "kiln_snapshot.h"
 
 namespace kiln {
 namespace {
@@ -91,9 +91,9 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
-  // The command's extensions are those of its snapshot (//:kiln_snapshot).
-  options.extensions = snapshots::kiln_snapshot_extensions();
-  options.snapshot = &snapshots::kiln_snapshot();
+  // The command's extensions are those of its snapshot (kiln_binary() in //:defs.bzl).
+  options.extensions = cli::CommandExtensions();
+  options.snapshot = &cli::CommandSnapshot();
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
     PrintTo(2, absl::StrCat("kiln: ", created.status().message(), "\n"));
