@@ -12,6 +12,7 @@ KILN_STANDARD_EXTENSIONS = [
     "//ext/fetch",
     "//ext/file",
     "//ext/streams",
+    "//ext/testing",
     "//ext/timers",
     "//ext/url",
     "//ext/web",

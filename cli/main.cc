@@ -8,8 +8,11 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/command_extensions.h"
+#include "cli/op_metrics_report.h"
+#include "cli/test_runner.h"
 #include "core/core_ops.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
@@ -24,6 +27,7 @@ Usage:
   kiln run [options] <file> [args...]   run a script (.js, .cjs) or ES module (.mjs)
   kiln <file> [args...]                 same as `kiln run`
   kiln eval [options] '<code>'          run a string of code as a classic script
+  kiln test [options] [paths...]        run test files (kiln test --help)
   kiln --version                        print the kiln and V8 versions
   kiln --help                           print this help
 
@@ -31,6 +35,8 @@ Options:
   --module            treat the file as an ES module whatever its extension
   --print, -p         (eval) print the completion value
   --v8-flags=<flags>  pass flags to V8, e.g. --v8-flags=--expose-gc,--stack-size=500
+  --op-metrics        print a table of op calls on stderr when the run ends
+  --max-heap-size=<MiB>  stop the script with an error past this much JavaScript heap
 
 Script arguments are available to JavaScript as `kiln.args`.
 An uncaught error or unhandled rejection prints a report on stderr and exits with 1.
@@ -47,6 +53,8 @@ struct Command {
   enum class Kind { kRun, kEval } kind = Kind::kRun;
   Runtime::ScriptKind script_kind = Runtime::ScriptKind::kByExtension;
   bool print_result = false;
+  bool op_metrics = false;
+  size_t max_heap_size_mb = 0;  // 0: V8's default
   std::string target;  // file path or code
   std::vector<std::string> script_args;
 };
@@ -59,6 +67,8 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
     if (command->target.empty() && absl::StartsWith(arg, "-")) {
       if (arg == "--module") {
         command->script_kind = Runtime::ScriptKind::kModule;
+      } else if (arg == "--op-metrics") {
+        command->op_metrics = true;
       } else if (arg == "--print" || arg == "-p") {
         command->print_result = true;
       } else if (absl::StartsWith(arg, "--v8-flags=")) {
@@ -67,6 +77,14 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
           if (c == ',') c = ' ';
         }
         AddV8Flags(flags).IgnoreError();  // V8 is not initialised yet in the CLI.
+      } else if (absl::StartsWith(arg, "--max-heap-size=")) {
+        std::string value = arg.substr(std::strlen("--max-heap-size="));
+        uint64_t mib = 0;
+        if (!absl::SimpleAtoi(value, &mib) || mib == 0 || mib > (uint64_t{1} << 20)) {
+          return UsageError(absl::StrCat("--max-heap-size wants a size in MiB (1 to 1048576), not '",
+                                         value, "'"));
+        }
+        command->max_heap_size_mb = mib;
       } else if (arg == "--") {
         if (i + 1 >= argc) return UsageError("missing file after --");
         command->target = argv[++i];
@@ -91,9 +109,11 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
+  options.max_heap_size_mb = command.max_heap_size_mb;
   // The command's extensions are those of its snapshot (kiln_binary() in //:defs.bzl).
   options.extensions = cli::CommandExtensions();
   options.snapshot = &cli::CommandSnapshot();
+  options.op_metrics = command.op_metrics;
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
     PrintTo(2, absl::StrCat("kiln: ", created.status().message(), "\n"));
@@ -117,6 +137,7 @@ int Execute(const Command& command) {
     PrintTo(2, outcome.error().Report());
     exit_code = 1;
   }
+  if (command.op_metrics) PrintTo(2, cli::FormatOpMetrics(*runtime->all_op_metrics()));
   absl::Status shutdown = runtime->Shutdown();
   if (!shutdown.ok()) PrintTo(2, absl::StrCat("kiln: ", shutdown.message(), "\n"));
   return exit_code;
@@ -137,6 +158,10 @@ int Main(int argc, char** argv) {
   if (first == "--version" || first == "-v" || first == "version") {
     PrintTo(1, absl::StrCat("kiln ", kKilnVersion, "\nv8 ", V8VersionString(), "\n"));
     return 0;
+  }
+  if (first == "test") {
+    return cli::RunTestCommand(std::vector<std::string>(argv + 2, argv + argc),
+                               {cli::CommandExtensions(), &cli::CommandSnapshot()});
   }
   Command command;
   int options_start = 2;

@@ -37,6 +37,9 @@ PendingRegistration AsyncOps::BeginPending() {
 PendingRegistration AsyncOps::Register() {
   ++pending_count_;
   UpdateLoopRef();
+  if (!observers_.empty()) {
+    for (AsyncOpObserver* observer : observers_) observer->AsyncOpStarted(call_id_, call_op_name_);
+  }
   return {channel_, call_id_, call_op_name_, call_convert_};
 }
 
@@ -129,6 +132,11 @@ bool AsyncOps::Deliver(v8::Local<v8::Context> context) {
         break;
     }
     batch_.kinds[i] = static_cast<uint8_t>(completion.kind);
+    if (!observers_.empty()) {
+      for (AsyncOpObserver* observer : observers_) {
+        observer->AsyncOpDelivered(completion.id, completion.op_name, completion.kind);
+      }
+    }
   }
   draining_.clear();  // frees boxed values; keeps the capacity for the next turn
   UpdateLoopRef();
@@ -168,9 +176,16 @@ void AsyncOps::UpdateLoopRef() {
   }
 }
 
+void AsyncOps::AddObserver(AsyncOpObserver* observer) { observers_.push_back(observer); }
+
+void AsyncOps::RemoveObserver(AsyncOpObserver* observer) {
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+}
+
 void AsyncOps::Close() {
   if (closed_) return;
   closed_ = true;
+  observers_.clear();
   channel_->Close();
   draining_.clear();
   pending_count_ = 0;

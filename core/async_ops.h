@@ -37,6 +37,21 @@
 
 namespace kiln {
 
+// Told when an async op call goes pending and when its result reaches JavaScript: what op
+// metrics (latency, completions, errors) and the test runner's leak checks build on.
+// Observers are only called while some are added, so a runtime without any pays one
+// emptiness check per registration and per delivered completion. Runtime's thread only.
+class AsyncOpObserver {
+ public:
+  // A call of `op_name` registered pending op `id` (its promise is in the ring).
+  virtual void AsyncOpStarted(uint32_t id, const char* op_name) = 0;
+  // Op `id`'s completion of `kind` is about to settle its promise.
+  virtual void AsyncOpDelivered(uint32_t id, const char* op_name, Completion::Kind kind) = 0;
+
+ protected:
+  ~AsyncOpObserver() = default;
+};
+
 class AsyncOps final : public PendingRegistrar {
  public:
   AsyncOps(v8::Isolate* isolate, uv_loop_t* loop);
@@ -84,6 +99,10 @@ class AsyncOps final : public PendingRegistrar {
   // Completions are queued (a Deliver would do something).
   bool has_queued_completions();
 
+  // Observers (not owned) are told about every pending op from now on, until removed.
+  void AddObserver(AsyncOpObserver* observer);
+  void RemoveObserver(AsyncOpObserver* observer);
+
   // No more completions are accepted; pending ops are forgotten (their promises never
   // settle: the runtime is going away). Closes the uv handle; the loop must run once
   // more for the close to finish.
@@ -126,6 +145,7 @@ class AsyncOps final : public PendingRegistrar {
   const char* call_op_name_ = "";
   CompletionConverter call_convert_ = nullptr;
   v8::Global<v8::Function> settle_;
+  std::vector<AsyncOpObserver*> observers_;
 };
 
 }  // namespace kiln

@@ -75,6 +75,64 @@ void CountFastCall(const char* op_name) {
   if (metrics != nullptr) ++metrics->Of(op_name).fast_calls;
 }
 
+void CountOpError(v8::Isolate* isolate, const char* op_name) {
+  auto* metrics = static_cast<OpMetrics*>(isolate->GetData(kIsolateSlotOpMetrics));
+  if (metrics != nullptr) ++metrics->Of(op_name).errors;
+}
+
+void LatencyHistogram::Record(uint64_t nanoseconds) {
+  if (buckets_.empty()) buckets_.assign(64 * kSubBuckets, 0);
+  size_t index;
+  if (nanoseconds < kSubBuckets) {
+    index = nanoseconds;
+  } else {
+    int power = 63 - __builtin_clzll(nanoseconds);  // >= 3
+    uint64_t sub = (nanoseconds >> (power - 3)) & (kSubBuckets - 1);
+    index = static_cast<size_t>(power - 2) * kSubBuckets + sub;
+  }
+  ++buckets_[index];
+  ++count_;
+}
+
+void LatencyHistogram::Merge(const LatencyHistogram& other) {
+  if (other.count_ == 0) return;
+  if (buckets_.empty()) buckets_.assign(64 * kSubBuckets, 0);
+  for (size_t i = 0; i < buckets_.size(); ++i) buckets_[i] += other.buckets_[i];
+  count_ += other.count_;
+}
+
+uint64_t LatencyHistogram::Percentile(double fraction) const {
+  if (count_ == 0) return 0;
+  uint64_t rank = static_cast<uint64_t>(fraction * static_cast<double>(count_));
+  if (rank >= count_) rank = count_ - 1;
+  uint64_t seen = 0;
+  for (size_t index = 0; index < buckets_.size(); ++index) {
+    seen += buckets_[index];
+    if (seen > rank) {
+      if (index < kSubBuckets) return index;
+      int power = static_cast<int>(index / kSubBuckets) + 2;
+      uint64_t sub = index % kSubBuckets;
+      // Bucket [(8 + sub) << (power - 3), (9 + sub) << (power - 3)): its upper bound.
+      return ((kSubBuckets + sub + 1) << (power - 3)) - 1;
+    }
+  }
+  return 0;
+}
+
+void OpMetrics::AsyncOpStarted(uint32_t id, const char* op_name) {
+  started_at_[id] = uv_hrtime();
+}
+
+void OpMetrics::AsyncOpDelivered(uint32_t id, const char* op_name, Completion::Kind kind) {
+  OpCallCounts& counts = Of(op_name);
+  ++counts.async_completed;
+  if (kind == Completion::Kind::kError || kind == Completion::Kind::kDropped) ++counts.errors;
+  auto started = started_at_.find(id);
+  if (started == started_at_.end()) return;
+  counts.async_latency.Record(uv_hrtime() - started->second);
+  started_at_.erase(started);
+}
+
 absl::Status UnregisteredPendingError(const char* op_name) {
   return absl::InternalError(absl::StrCat(
       op_name, ": returned a pending kiln::Future that kiln::MakeFuture did not make for this "
@@ -88,11 +146,13 @@ void RecordFastCallFailure(absl::Status error) {
 }
 
 void OpCall::ThrowStatus(const absl::Status& status) {
+  CountOpError(isolate(), op_name_);
   isolate()->ThrowException(CreateJsErrorFromStatus(isolate(), status));
 }
 
 void OpCall::ThrowArgumentError(int index, const char* name,
                                 const ConversionContext& conversion) {
+  CountOpError(isolate(), op_name_);
   if (conversion.exception_pending()) return;  // a getter threw: that is the error
   std::string message =
       absl::StrCat(op_name(), ": argument ", index + 1, " (", name, "): ", conversion.message());

@@ -1,6 +1,7 @@
 #include "core/runtime.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/array_buffer_allocator.h"
 #include "core/core_ops.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
@@ -46,13 +48,16 @@ constexpr char kSnapshotMagic[] = "kiln-snapshot 1\n";
 class RuntimeScope {
  public:
   explicit RuntimeScope(const Runtime* runtime)
-      : isolate_scope_(runtime->isolate()),
+      : call_scope_(runtime),
+        isolate_scope_(runtime->isolate()),
         handle_scope_(runtime->isolate()),
         context_(runtime->context()),
         context_scope_(context_) {}
   v8::Local<v8::Context> context() const { return context_; }
 
  private:
+  // First in, last out: a termination is cancelled after every V8 scope has closed.
+  Runtime::CallScope call_scope_;
   v8::Isolate::Scope isolate_scope_;
   v8::HandleScope handle_scope_;
   v8::Local<v8::Context> context_;
@@ -61,6 +66,11 @@ class RuntimeScope {
 
 JsError ErrorFromTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
                           const v8::TryCatch& try_catch) {
+  if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+    Runtime* runtime = Runtime::From(isolate);
+    if (runtime != nullptr) return runtime->TerminationError();
+    return HostError("Terminated", "execution terminated");
+  }
   return JsErrorFromException(isolate, context, try_catch.Exception(), try_catch.Message());
 }
 
@@ -293,6 +303,15 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
   return header;
 }
 
+// How far the heap limit is raised each time V8 reaches it, so the collection under way
+// can finish and the stack unwind (no script runs meanwhile), and how often.
+constexpr size_t kHeapLimitSlackBytes = size_t{32} << 20;
+constexpr int kMaxHeapLimitRaises = 8;
+
+// How often the loop looks again whether V8's background work is done, while only that
+// keeps it alive (the foreground task such work posts wakes the loop at once).
+constexpr uint64_t kBackgroundPollMs = 5;
+
 }  // namespace
 
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
@@ -389,7 +408,8 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
     if (rc != 0) return absl::InternalError(absl::StrCat("uv_loop_init: ", uv_strerror(rc)));
     loop_ = &owned_loop_;
   }
-  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  size_t heap_limit_bytes = options_.max_heap_size_mb << 20;
+  allocator_ = NewCountingAllocator(heap_limit_bytes, [this] { HeapLimitReached(); });
   isolate_ = v8::Isolate::Allocate();
   // Registering before Initialize lets V8 post tasks from the start; they run on loop_.
   Platform()->RegisterIsolate(isolate_, loop_);
@@ -398,11 +418,13 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   } else {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = allocator_.get();
+    if (heap_limit_bytes != 0) params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_bytes);
     if (from_snapshot_) {
       params.snapshot_blob = &startup_data;
       params.external_references = external_references_.data();
     }
     v8::Isolate::Initialize(isolate_, params);
+    if (heap_limit_bytes != 0) isolate_->AddNearHeapLimitCallback(&Runtime::OnNearHeapLimit, this);
   }
   isolate_->SetData(kRuntimeSlot, this);
   isolate_->SetData(kIsolateSlotPropertyKeys, &property_keys_);
@@ -418,6 +440,7 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
     op_metrics_ = std::make_unique<OpMetrics>();
+    async_ops_->AddObserver(op_metrics_.get());
     isolate_->SetData(kIsolateSlotOpMetrics, op_metrics_.get());
   }
 
@@ -425,6 +448,16 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   turn_end_.data = this;
   uv_check_start(&turn_end_, &Runtime::OnTurnEnd);
   uv_unref(reinterpret_cast<uv_handle_t*>(&turn_end_));
+  uv_timer_init(loop_, &background_keep_alive_);
+  background_keep_alive_.data = this;
+  // Terminate() wakes a loop waiting for timers or I/O; it never keeps the loop alive.
+  uv_async_init(loop_, &termination_->wakeup, &Runtime::OnTerminationWakeup);
+  termination_->wakeup.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&termination_->wakeup));
+  {
+    std::lock_guard<std::mutex> lock(termination_->mutex);
+    termination_->isolate = isolate_;
+  }
 
   // Extension state exists before any JavaScript (an entry module may call its ops).
   for (const Extension* extension : extensions_) {
@@ -763,6 +796,13 @@ void Runtime::ReleaseHandles() {
 
 absl::Status Runtime::CloseLoopAndIsolate() {
   uv_close(reinterpret_cast<uv_handle_t*>(&turn_end_), nullptr);
+  {
+    // Terminate() does nothing from now on.
+    std::lock_guard<std::mutex> lock(termination_->mutex);
+    termination_->isolate = nullptr;
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&termination_->wakeup), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&background_keep_alive_), nullptr);
 
   // The platform closes its per-isolate uv_async on unregistering; wait until that close
   // has run, so no handle of ours is left on the loop.
@@ -801,6 +841,7 @@ absl::Status Runtime::CloseLoopAndIsolate() {
 }
 
 Result<v8::Global<v8::Value>> Runtime::Eval(std::string_view source_text, std::string_view name) {
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -854,6 +895,7 @@ Result<void> Runtime::ExecuteScriptFile(const std::string& path) {
 }
 
 Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -896,26 +938,35 @@ Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
 
 Result<void> Runtime::RunEventLoop() {
   if (pending_error_) return TakePendingError();
+  if (heap_limit_exceeded()) return TerminationError();
   // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
   RuntimeScope scope(this);
   while (true) {
     uv_run(loop_, UV_RUN_DEFAULT);
     if (pending_error_) break;
-    // Waits for V8 worker tasks (for example a WebAssembly compile) and runs the
-    // foreground tasks they post, which may settle promises and add loop work.
-    Platform()->DrainTasks(isolate_);
+    // Foreground tasks V8 queued while nothing kept the loop running (a
+    // FinalizationRegistry cleanup after a collection): the platform's uv_async is
+    // unref'd, so uv_run returned without running them.
+    FlushPlatformTasks();
     // Completions of unref'd ops: queued, but nothing ref'd woke the loop for them.
     DeliverAsyncCompletions();
     PerformMicrotaskCheckpoint();
-    if (pending_error_ || !HasPendingWork()) break;
+    if (pending_error_) break;
+    // V8's own background work that will settle a promise (a WebAssembly compile) keeps
+    // the loop alive; work no script can observe (TurboFan jobs, GC) does not.
+    KeepAliveForBackgroundWork();
+    if (!HasPendingWork()) break;
   }
   return TakePendingError();
 }
 
 Result<bool> Runtime::RunEventLoopOnce(bool wait) {
   if (pending_error_) return TakePendingError().error();
+  if (heap_limit_exceeded()) return TerminationError();
   RuntimeScope scope(this);
+  KeepAliveForBackgroundWork();
   uv_run(loop_, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  FlushPlatformTasks();
   // uv_run's iteration ended with the turn-end check (completions, microtasks) unless
   // it had nothing to do; do that part anyway.
   DeliverAsyncCompletions();
@@ -928,7 +979,30 @@ Result<bool> Runtime::RunEventLoopOnce(bool wait) {
 }
 
 bool Runtime::HasPendingWork() {
-  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions();
+  if (isolate_ == nullptr) return false;  // shut down
+  return uv_loop_alive(loop_) != 0 || async_ops_->has_queued_completions() ||
+         isolate_->HasPendingBackgroundTasks();
+}
+
+void Runtime::FlushPlatformTasks() {
+  if (TerminationRequested()) return;
+  while (Platform()->FlushForegroundTasks(isolate_)) {
+  }
+}
+
+// While V8 has background work that will post a foreground task (HasPendingBackgroundTasks:
+// a WebAssembly compile under way), a ref'd timer keeps uv_run waiting: the task's
+// uv_async wakes the loop, and the timer stops itself once the work is done.
+void Runtime::KeepAliveForBackgroundWork() {
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(&background_keep_alive_))) return;
+  if (!isolate_->HasPendingBackgroundTasks()) return;
+  uv_timer_start(&background_keep_alive_, &Runtime::OnBackgroundKeepAlive,
+                 kBackgroundPollMs, kBackgroundPollMs);
+}
+
+void Runtime::OnBackgroundKeepAlive(uv_timer_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (!runtime->isolate_->HasPendingBackgroundTasks()) uv_timer_stop(handle);
 }
 
 void Runtime::SetNextAsyncOpIdForTesting(uint32_t id) {
@@ -1097,7 +1171,7 @@ absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensi
 
 bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
                             v8::Local<v8::Value>* argv, v8::Local<v8::Value>* result) {
-  if (pending_error_) return false;
+  if (pending_error_ || TerminationRequested()) return false;
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::EscapableHandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = this->context();
@@ -1120,7 +1194,8 @@ bool Runtime::CallMacrotask(v8::Local<v8::Function> function, int argc,
 }
 
 void Runtime::DeliverAsyncCompletions() {
-  if (pending_error_) return;  // the loop is stopping: no further callbacks run
+  // The loop is stopping: no further callbacks run.
+  if (pending_error_ || TerminationRequested()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate_);
@@ -1133,12 +1208,14 @@ void Runtime::DeliverAsyncCompletions() {
 }
 
 void Runtime::PerformMicrotaskCheckpoint() {
+  if (TerminationRequested()) return RecordTermination();
   {
     // Most checkpoints (one after every timer callback) find nothing to report: they
     // skip the handle and context scopes the reporting below needs.
     v8::Isolate::Scope isolate_scope(isolate_);
     isolate_->PerformMicrotaskCheckpoint();
   }
+  if (TerminationRequested()) return RecordTermination();
   if (module_evaluations_.empty() && unhandled_rejections_.empty()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
@@ -1224,6 +1301,68 @@ void Runtime::OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Va
   Runtime* runtime = From(isolate);
   if (runtime == nullptr) return;
   runtime->UncaughtException(isolate->GetCurrentContext(), exception, message);
+}
+
+JsError Runtime::TerminationError() const {
+  if (heap_limit_exceeded()) {
+    return HostError("HeapLimitError", absl::StrCat("JavaScript heap limit of ",
+                                                    options_.max_heap_size_mb, " MiB exceeded"));
+  }
+  return HostError("Terminated", "execution terminated");
+}
+
+void Runtime::Terminate() {
+  std::lock_guard<std::mutex> lock(termination_->mutex);
+  if (termination_->isolate == nullptr || termination_->active_calls == 0) return;
+  termination_->requested = true;
+  termination_->isolate->TerminateExecution();
+  uv_async_send(&termination_->wakeup);
+}
+
+// From the isolate's thread (the heap callback) or any thread (the allocator's count).
+void Runtime::HeapLimitReached() {
+  heap_limit_exceeded_ = true;
+  std::lock_guard<std::mutex> lock(termination_->mutex);
+  if (termination_->isolate == nullptr) return;
+  termination_->requested = true;
+  termination_->isolate->TerminateExecution();
+  uv_async_send(&termination_->wakeup);
+}
+
+Runtime::CallScope::CallScope(const Runtime* runtime) : runtime_(runtime) {
+  std::lock_guard<std::mutex> lock(runtime_->termination_->mutex);
+  ++runtime_->termination_->active_calls;
+}
+
+Runtime::CallScope::~CallScope() {
+  Termination& termination = *runtime_->termination_;
+  std::lock_guard<std::mutex> lock(termination.mutex);
+  if (--termination.active_calls > 0 || !termination.requested) return;
+  // A runtime past its heap limit stays terminating: no JavaScript runs in it again.
+  if (runtime_->heap_limit_exceeded()) return;
+  termination.requested = false;
+  if (termination.isolate != nullptr) termination.isolate->CancelTerminateExecution();
+}
+
+// The call in progress ends with the termination error and the loop stops.
+void Runtime::RecordTermination() {
+  pending_error_ = TerminationError();
+  uv_stop(loop_);
+}
+
+void Runtime::OnTerminationWakeup(uv_async_t* handle) {
+  auto* runtime = static_cast<Runtime*>(handle->data);
+  if (runtime->TerminationRequested()) runtime->RecordTermination();
+}
+
+// V8 is about to run out of heap: stop the script and give the collection under way
+// some room to finish, rather than letting V8 abort the process.
+size_t Runtime::OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit) {
+  auto* runtime = static_cast<Runtime*>(data);
+  runtime->HeapLimitReached();
+  if (runtime->heap_limit_raises_ >= kMaxHeapLimitRaises) return current_heap_limit;
+  ++runtime->heap_limit_raises_;
+  return current_heap_limit + std::max(kHeapLimitSlackBytes, initial_heap_limit / 4);
 }
 
 void Runtime::OnTurnEnd(uv_check_t* handle) {

@@ -1,8 +1,10 @@
 #ifndef KILN_CORE_RUNTIME_H_
 #define KILN_CORE_RUNTIME_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,11 @@ struct RuntimeOptions {
   // Counts the fast and slow calls of every op (Runtime::op_metrics). Bindings are then
   // counting copies; such a runtime loads everything from source.
   bool op_metrics = false;
+  // The JavaScript heap's limit in MiB (0: V8's default, which depends on the machine's
+  // memory). Exceeding it stops the script with a HeapLimitError instead of V8's fatal
+  // out-of-memory abort; the runtime is unusable afterwards (Runtime::heap_limit_exceeded)
+  // and must be destroyed, the process goes on. ArrayBuffer contents count against it too.
+  size_t max_heap_size_mb = 0;
 };
 
 // One JavaScript world: an isolate, a context with kiln's globals (console, kiln, self)
@@ -103,6 +110,38 @@ class Runtime : private OpHost {
   // completions waiting to be delivered.
   bool HasPendingWork();
 
+  // Stops the JavaScript this runtime runs now: callable from any thread at any time.
+  // The public call in progress (Eval, RunEventLoop, ...; also one waiting in the loop
+  // for a timer or I/O) returns the JsError {class_name "Terminated", message "execution
+  // terminated"} and runs no more JavaScript. Once that call has returned, the runtime is
+  // usable again. With no call in progress (idle) or after Shutdown it does nothing.
+  void Terminate();
+  // Whether RuntimeOptions::max_heap_size_mb was exceeded. Every later call then returns
+  // the HeapLimitError ("JavaScript heap limit of <N> MiB exceeded"); destroy the runtime.
+  bool heap_limit_exceeded() const { return heap_limit_exceeded_.load(); }
+  // The error a terminated call returns: the HeapLimitError once the heap limit was hit,
+  // else Terminated.
+  JsError TerminationError() const;
+
+  // Marks a public call in progress, which Terminate() acts on; the outermost one cancels
+  // a termination once the JavaScript stack has unwound. Every public method opens one;
+  // code built on Runtime that runs JavaScript itself (entering the isolate on its own)
+  // opens one around it and, when the JavaScript failed with TerminationRequested(),
+  // returns TerminationError().
+  class CallScope {
+   public:
+    explicit CallScope(const Runtime* runtime);
+    ~CallScope();
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+
+   private:
+    const Runtime* runtime_;
+  };
+  // Terminate() (or the heap limit) stopped the call in progress: no JavaScript may run
+  // until it returns.
+  bool TerminationRequested() const { return termination_->requested.load(); }
+
   // Formats a value like console.log would.
   std::string Inspect(v8::Local<v8::Value> value);
 
@@ -116,6 +155,8 @@ class Runtime : private OpHost {
   bool from_snapshot() const { return from_snapshot_; }
   // How often op `name` ran on each tier (RuntimeOptions::op_metrics), or null.
   const OpCallCounts* op_metrics(std::string_view name) const;
+  // Every op's counts (RuntimeOptions::op_metrics), or null.
+  const OpMetrics* all_op_metrics() const { return op_metrics_.get(); }
 
   // Tests: start async op ids at `id` (to cross 2^31 and 2^32 quickly), and how many ops
   // are pending in the JS ring, its overflow map, and C++.
@@ -174,8 +215,31 @@ class Runtime : private OpHost {
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static void OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
   static void OnTurnEnd(uv_check_t* handle);
+  // Termination and the heap limit.
+  static void OnTerminationWakeup(uv_async_t* handle);
+  static size_t OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit);
+  void RecordTermination();
+  // V8's foreground tasks and background work (the event loop).
+  void FlushPlatformTasks();
+  void KeepAliveForBackgroundWork();
+  static void OnBackgroundKeepAlive(uv_timer_t* handle);
+  void HeapLimitReached();
+
+  // What Terminate() (any thread) shares with the runtime's own thread. The mutex guards
+  // `isolate` (null once shut down) and the wakeup handle's life; `active_calls` counts
+  // open CallScopes.
+  struct Termination {
+    std::mutex mutex;
+    v8::Isolate* isolate = nullptr;
+    uv_async_t wakeup;
+    int active_calls = 0;
+    std::atomic<bool> requested{false};
+  };
 
   RuntimeOptions options_;
+  std::unique_ptr<Termination> termination_ = std::make_unique<Termination>();
+  std::atomic<bool> heap_limit_exceeded_{false};
+  int heap_limit_raises_ = 0;  // OnNearHeapLimit
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
@@ -202,6 +266,8 @@ class Runtime : private OpHost {
   uv_loop_t* loop_ = nullptr;
   // Runs at the end of every loop iteration: microtask checkpoint, rejection check.
   uv_check_t turn_end_;
+  // Ref'd and running only while V8 has background work that will settle a promise.
+  uv_timer_t background_keep_alive_;
   bool shut_down_ = false;
 
   // Rejected promises without a handler, in rejection order, until the next check.

@@ -15,7 +15,8 @@ void ResourceTable::CloseAll() {
 
 ResourceId ResourceTable::Add(std::unique_ptr<Resource> resource) {
   ResourceId id{next_id_++};
-  resources_.emplace(id.value, std::move(resource));
+  auto placed = resources_.emplace(id.value, std::move(resource)).first;
+  if (observer_ != nullptr) observer_->ResourceAdded(id, *placed->second);
   return id;
 }
 

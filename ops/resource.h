@@ -35,6 +35,16 @@ class Resource {
   virtual void OnClose() {}
 };
 
+// Told about every resource added to a table while it is set (ResourceTable::set_observer):
+// how a leak checker records where a resource was opened. Runtime's thread only.
+class ResourceObserver {
+ public:
+  virtual void ResourceAdded(ResourceId id, const Resource& resource) = 0;
+
+ protected:
+  ~ResourceObserver() = default;
+};
+
 // The resources of one runtime, by id.
 class ResourceTable {
  public:
@@ -79,8 +89,12 @@ class ResourceTable {
 
   static absl::Status BadResourceError();
 
+  // Null (the default) or the one observer told about each Add; not owned.
+  void set_observer(ResourceObserver* observer) { observer_ = observer; }
+
  private:
   std::map<uint32_t, std::unique_ptr<Resource>> resources_;
+  ResourceObserver* observer_ = nullptr;
   uint32_t next_id_ = 1;
 };
 

@@ -359,6 +359,24 @@ function unregisterId(id) {
   if (id === windowBase || liveInWindow * 4 < nextId - windowBase) advanceWindow();
 }
 
+// ---- Leak checks ----
+// For `kiln test` (ext/testing): the ids of every live timer (pending, or an interval
+// whose callback runs), and a hook told of each timer started while it is set.
+let onTimerStart = null;
+internals.timerLeakChecks = {
+  liveIds() {
+    const ids = [];
+    for (const id of longLived.keys()) ids.push(id);
+    for (let id = windowBase; id < nextId; id++) {
+      if (windowRuns[id & windowMask] !== undefined) ids.push(id);
+    }
+    return ids;
+  },
+  setStartHook(hook) {
+    onTimerStart = hook;
+  },
+};
+
 // ---- Scheduling and firing ----
 
 // Keeps the native timer armed no later than the earliest deadline, and ref'd while a
@@ -410,6 +428,7 @@ function startTimer(callback, delay, args, repeat) {
   const run = insert(id, callback, args, timerInfo(nesting, repeat), timeout, deadline);
   refedCount++;
   registerId(id, run, run.tail - 1);
+  if (onTimerStart !== null) onTimerStart(id, repeat);
   if (deadline < armedDeadline || armedDeadline < 0 || !armedRef) rearm(false);
   return id;
 }

@@ -198,6 +198,53 @@ class CliTest(unittest.TestCase):
         self.assertEqual((result.returncode, result.stdout, result.stderr),
                          (0, "finalized token\n", ""))
 
+    def test_max_heap_size_stops_the_script_with_one_line(self):
+        path = self.write("hungry.js", """\
+            console.log('start');
+            const kept = [];
+            while (true) kept.push({ index: kept.length, payload: new Array(64).fill(0) });
+        """)
+        result = run("run", "--max-heap-size=32", path, timeout=120)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.stdout, "start\n")
+        self.assertEqual(result.stderr, "HeapLimitError: JavaScript heap limit of 32 MiB exceeded\n")
+
+    def test_max_heap_size_reached_by_array_buffers_and_in_a_timer(self):
+        path = self.write("buffers.mjs", """\
+            const kept = [];
+            setTimeout(() => { while (true) kept.push(new Uint8Array(1 << 20)); }, 1);
+        """)
+        result = run("run", "--max-heap-size=16", path, timeout=120)
+        self.assertEqual((result.returncode, result.stderr),
+                         (1, "HeapLimitError: JavaScript heap limit of 16 MiB exceeded\n"))
+
+    def test_max_heap_size_leaves_a_modest_script_alone(self):
+        path = self.write("modest.js", """\
+            const list = Array.from({ length: 10000 }, (_, i) => ({ i }));
+            console.log(list.length);
+        """)
+        result = run("run", "--max-heap-size=64", path)
+        self.assertEqual((result.returncode, result.stdout, result.stderr), (0, "10000\n", ""))
+
+    def test_max_heap_size_needs_a_positive_number(self):
+        for value in ["", "0", "-5", "12MB", "abc"]:
+            result = run("run", f"--max-heap-size={value}", "x.js")
+            self.assertEqual(result.returncode, 2, value)
+            self.assertIn("--max-heap-size wants a size in MiB", result.stderr)
+
+    def test_awaiting_two_webassembly_compiles_in_a_module(self):
+        path = self.write("twice.mjs", """\
+            const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,2,127,127,1,127,3,2,1,0,
+                                          7,7,1,3,97,100,100,0,0,10,9,1,7,0,32,0,32,1,106,11]);
+            const first = await WebAssembly.compile(bytes);
+            console.log('first', first instanceof WebAssembly.Module);
+            const second = await WebAssembly.compile(bytes);
+            console.log('add', new WebAssembly.Instance(second).exports.add(1, 2));
+        """)
+        result = run("run", path)
+        self.assertEqual((result.returncode, result.stdout, result.stderr),
+                         (0, "first true\nadd 3\n", ""))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,22 @@
+#ifndef KILN_CORE_ARRAY_BUFFER_ALLOCATOR_H_
+#define KILN_CORE_ARRAY_BUFFER_ALLOCATOR_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "v8.h"
+
+namespace kiln {
+
+// V8's default ArrayBuffer allocator, counting the bytes of live ArrayBuffer contents.
+// When they pass `limit_bytes` (0: no limit) it calls `on_limit` once, from the thread
+// that allocated, and still returns the memory: V8 aborts the process when an allocation
+// its C++ API makes (ArrayBuffer::New, NewBackingStore) fails, so the runtime stops the
+// script instead (RuntimeOptions::max_heap_size_mb). Free may run on V8's threads.
+std::unique_ptr<v8::ArrayBuffer::Allocator> NewCountingAllocator(size_t limit_bytes,
+                                                                 std::function<void()> on_limit);
+
+}  // namespace kiln
+
+#endif  // KILN_CORE_ARRAY_BUFFER_ALLOCATOR_H_
