@@ -356,20 +356,27 @@ def kiln_binary(name, extensions = [], deps = [], visibility = None, **kwargs):
         **kwargs
     )
 
-def kiln_js_test(name, srcs, extensions = [], data = [], **kwargs):
-    """Runs the JavaScript test files `srcs` with a kiln command, as a `bazel test` target.
+def kiln_js_test(name, srcs, extensions = [], data = [], kiln = None, **kwargs):
+    """Runs the JavaScript test files `srcs` under `kiln test`, as a `bazel test` target.
 
     The command is `@kiln//:kiln` when `extensions` is empty, else a kiln_binary
-    `name + "_kiln"` of the standard extensions plus `extensions`.
+    `name + "_kiln"` of the standard extensions plus `extensions`. Output goes to the test
+    log; a failing test (or a leak) fails the target.
 
     Args:
       name: the test.
-      srcs: test files (.js, .mjs) and the modules they import.
+      srcs: the test files (.js, .mjs), run in the order given.
       extensions: kiln_extension targets the tests need besides the standard ones.
-      data: files the tests read at run time.
-      **kwargs: size, timeout, tags, flaky, ... of the test.
+      data: files the tests read or import at run time.
+      kiln: instead of `extensions`, an existing kiln_binary target to run the tests with
+        (several tests then share one binary and snapshot).
+      **kwargs: size, timeout, tags, flaky, args (extra `kiln test` options such as
+        "--filter=..." or "--reporter=tap"), ... of the test.
     """
-    kiln = _KILN
+    if kiln and extensions:
+        fail("kiln_js_test(%s): give either extensions or kiln, not both" % name)
+    if not kiln:
+        kiln = _KILN
     if extensions:
         kiln = ":" + name + "_kiln"
         kiln_binary(
