@@ -36,8 +36,9 @@ kiln_binary(name, extensions) is a `kiln` command (cli/main.cc: run, eval, ...) 
 standard extensions (cli/extensions.bzl) plus `extensions`, all in its startup snapshot.
 `//:kiln` is kiln_binary(name = "kiln").
 
-kiln_js_test(name, srcs, extensions, data) runs JavaScript test files with a kiln command
-as a `bazel test` target: `//:kiln` when `extensions` is empty, else a kiln_binary of them.
+kiln_js_test(name, srcs, extensions, data) runs JavaScript test files (kiln:test,
+kiln:assert) under `kiln test` as a `bazel test` target: with `//:kiln` when `extensions`
+is empty, else with a kiln_binary of them (the rule itself: testing/js_test.bzl).
 """
 
 load("//codegen:defs.bzl", _kiln_ops = "kiln_ops")
