@@ -1,5 +1,7 @@
 #include "core/runtime.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -303,10 +305,14 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
   return header;
 }
 
-// How far the heap limit is raised each time V8 reaches it, so the collection under way
-// can finish and the stack unwind (no script runs meanwhile), and how often.
+// Once V8 reaches the heap limit, the script is terminated, but the builtin running
+// (JSON.parse of a huge text) only stops when it is done: the limit doubles (by 32 MiB at
+// least) each time V8 reaches it again, up to 4 times (16 times the limit), so the
+// builtin can finish and the stack unwind rather than V8 aborting the process. A builtin
+// needing more (filling an array of 10^8 elements) ends in V8's out-of-memory error:
+// OnOutOfMemory.
 constexpr size_t kHeapLimitSlackBytes = size_t{32} << 20;
-constexpr int kMaxHeapLimitRaises = 8;
+constexpr int kMaxHeapLimitRaises = 4;
 
 // How often the loop looks again whether V8's background work is done, while only that
 // keeps it alive (the foreground task such work posts wakes the loop at once).
@@ -424,7 +430,11 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
       params.external_references = external_references_.data();
     }
     v8::Isolate::Initialize(isolate_, params);
-    if (heap_limit_bytes != 0) isolate_->AddNearHeapLimitCallback(&Runtime::OnNearHeapLimit, this);
+    if (heap_limit_bytes != 0) {
+      isolate_->AddNearHeapLimitCallback(&Runtime::OnNearHeapLimit, this);
+      isolate_->AddGCEpilogueCallback(&Runtime::CheckExternalMemory, this);
+      isolate_->SetOOMErrorHandler(&Runtime::OnOutOfMemory);
+    }
   }
   isolate_->SetData(kRuntimeSlot, this);
   isolate_->SetData(kIsolateSlotPropertyKeys, &property_keys_);
@@ -939,7 +949,7 @@ Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
 Result<void> Runtime::RunEventLoop() {
   if (pending_error_) return TakePendingError();
   if (heap_limit_exceeded()) return TerminationError();
-  // Platform tasks (run from inside uv_run and DrainTasks) expect the isolate entered.
+  // Platform tasks (run from inside uv_run and FlushPlatformTasks) expect the isolate entered.
   RuntimeScope scope(this);
   while (true) {
     uv_run(loop_, UV_RUN_DEFAULT);
@@ -1356,13 +1366,43 @@ void Runtime::OnTerminationWakeup(uv_async_t* handle) {
 }
 
 // V8 is about to run out of heap: stop the script and give the collection under way
-// some room to finish, rather than letting V8 abort the process.
+// (and the builtin that allocates) room to finish, rather than letting V8 abort the
+// process.
 size_t Runtime::OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit) {
   auto* runtime = static_cast<Runtime*>(data);
   runtime->HeapLimitReached();
   if (runtime->heap_limit_raises_ >= kMaxHeapLimitRaises) return current_heap_limit;
   ++runtime->heap_limit_raises_;
-  return current_heap_limit + std::max(kHeapLimitSlackBytes, initial_heap_limit / 4);
+  return current_heap_limit + std::max(kHeapLimitSlackBytes, current_heap_limit);
+}
+
+// V8 ran out of memory past the raised heap limit; it cannot go on (the process ends when
+// this returns). Says which limit in one line and exits with status 1 instead of V8's
+// abort.
+void Runtime::OnOutOfMemory(const char* location, bool is_heap_oom) {
+  Runtime* runtime = From(v8::Isolate::GetCurrent());
+  std::string line =
+      runtime != nullptr && runtime->options_.max_heap_size_mb != 0
+          ? absl::StrCat("HeapLimitError: JavaScript heap limit of ",
+                         runtime->options_.max_heap_size_mb, " MiB exceeded (", location, ")\n")
+          : absl::StrCat("kiln: out of memory (", location, ")\n");
+  WriteAll(2, line.data(), line.size());
+  _exit(1);
+}
+
+// Memory outside V8's heap that V8 knows of (ArrayBuffers whatever made them, such as an
+// op adopting malloc'd bytes; external strings; what the embedder reports) counts against
+// the same limit. V8 collects garbage as that memory grows, so it is checked after each
+// collection.
+void Runtime::CheckExternalMemory(v8::Isolate* isolate, v8::GCType type,
+                                  v8::GCCallbackFlags flags, void* data) {
+  auto* runtime = static_cast<Runtime*>(data);
+  if (runtime->heap_limit_exceeded()) return;
+  v8::HeapStatistics statistics;
+  isolate->GetHeapStatistics(&statistics);
+  if (statistics.external_memory() > (runtime->options_.max_heap_size_mb << 20)) {
+    runtime->HeapLimitReached();
+  }
 }
 
 void Runtime::OnTurnEnd(uv_check_t* handle) {

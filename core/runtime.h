@@ -218,6 +218,9 @@ class Runtime : private OpHost {
   // Termination and the heap limit.
   static void OnTerminationWakeup(uv_async_t* handle);
   static size_t OnNearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit);
+  static void OnOutOfMemory(const char* location, bool is_heap_oom);
+  static void CheckExternalMemory(v8::Isolate* isolate, v8::GCType type,
+                                  v8::GCCallbackFlags flags, void* data);
   void RecordTermination();
   // V8's foreground tasks and background work (the event loop).
   void FlushPlatformTasks();

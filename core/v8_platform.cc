@@ -13,6 +13,20 @@ namespace {
 // case here; four threads keep concurrent GC and wasm compilation from queueing.
 constexpr int kPlatformWorkerThreads = 4;
 
+// kiln's own V8 defaults, before the embedder's flags (AddV8Flags, `kiln run
+// --v8-flags=...`), which override them (V8 keeps the last value of a flag):
+// - the Fast API for ops;
+// - snapshots are compiled into the binary (kiln's) or mapped read-only from libnode
+//   (V8's): checksumming them at every isolate cost 0.3 ms of a 2 ms Runtime::Create
+//   (bench/startup_bench);
+// - TurboFan only for functions of at most 16 KiB of bytecode (V8's default: 60 KiB).
+//   Larger ones are almost always run-once closures of a bundled library (TypeScript's
+//   createTypeChecker: 28 KiB): V8 10.2's TurboFan spends seconds and hundreds of MB on
+//   each, on worker threads, for nothing, and Isolate::Dispose waits for the job
+//   (bench/typescript: exit at 28 s and 1.2 GB peak RSS, instead of 1.5 s and 160 MB).
+constexpr char kKilnV8Defaults[] =
+    "--turbo-fast-api-calls --no-verify-snapshot-checksum --max-optimized-bytecode-size=16384";
+
 std::mutex g_init_mutex;
 bool g_initialized = false;
 std::string g_pending_flags;
@@ -34,11 +48,7 @@ absl::Status AddV8Flags(std::string_view flags) {
 void InitializeV8() {
   std::lock_guard<std::mutex> lock(g_init_mutex);
   if (g_initialized) return;
-  // Snapshots are compiled into the binary (kiln's) or mapped read-only from libnode
-  // (V8's): checksumming them at every isolate cost 0.3 ms of a 2 ms Runtime::Create
-  // (bench/startup_bench).
-  std::string flags =
-      absl::StrCat("--turbo-fast-api-calls --no-verify-snapshot-checksum", g_pending_flags);
+  std::string flags = absl::StrCat(kKilnV8Defaults, g_pending_flags);
   v8::V8::SetFlagsFromString(flags.data(), flags.size());
   g_platform = node::MultiIsolatePlatform::Create(kPlatformWorkerThreads).release();
   v8::V8::InitializePlatform(g_platform);

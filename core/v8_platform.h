@@ -15,12 +15,16 @@ absl::Status AddV8Flags(std::string_view flags);
 
 // Initialises V8 and its platform once per process; later calls return at once. Safe to
 // call from several threads. V8 is never disposed (V8 cannot be initialised again after
-// V8::Dispose). Always enables the Fast API (--turbo-fast-api-calls).
+// V8::Dispose). kiln's own V8 defaults come first (the Fast API, no snapshot checksum,
+// TurboFan only for functions of at most 16 KiB of bytecode; core/README.md "V8
+// defaults"); flags from AddV8Flags follow and override them.
 //
 // The platform is node::MultiIsolatePlatform from libnode: each runtime registers its
 // isolate together with its uv loop, so a foreground task V8 posts (an async WebAssembly
 // compile finishing, FinalizationRegistry cleanup) wakes that loop through a uv_async and
-// runs inside uv_run; DrainTasks() waits for worker-thread tasks still under way.
+// runs inside uv_run. The runtime never waits for worker-thread tasks (DrainTasks): it
+// stays alive only while Isolate::HasPendingBackgroundTasks() says a task will settle a
+// promise.
 void InitializeV8();
 
 // The process-wide platform. Calls InitializeV8() first.

@@ -44,8 +44,10 @@ class WatchdogTimer {
         continue;
       }
       auto first = deadlines_.begin();
-      if (std::chrono::steady_clock::now() < first->first) {
-        changed_.wait_until(lock, first->first);
+      // A copy: the entry may be erased while the mutex is released for the wait.
+      const std::chrono::steady_clock::time_point deadline = first->first;
+      if (std::chrono::steady_clock::now() < deadline) {
+        changed_.wait_until(lock, deadline);
         continue;
       }
       Watchdog* watchdog = first->second;

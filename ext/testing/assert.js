@@ -486,13 +486,20 @@ export function ifError(value) {
                              actual: value, expected: null, operator: 'ifError', stackStartFn: ifError });
 }
 
-// assert(value) is assert.ok(value); every function is also a property, and assert.strict
-// is the same object (the functions are already the strict ones where node has both).
+// assert(value) is assert.ok(value), with every function as a property. assert.strict
+// (also the named export `strict`) is node's strict mode: equal, notEqual, deepEqual and
+// notDeepEqual are the strict comparisons there.
 function assert(...args) { ok(...args); }
 Object.assign(assert, {
   ok, equal, notEqual, strictEqual, notStrictEqual, deepEqual: looseDeepEqual, notDeepEqual,
   deepStrictEqual, notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match,
   doesNotMatch, fail, ifError, AssertionError,
 });
-assert.strict = assert;
+export function strict(...args) { ok(...args); }
+Object.assign(strict, assert, {
+  equal: strictEqual, notEqual: notStrictEqual, deepEqual: deepStrictEqual,
+  notDeepEqual: notDeepStrictEqual,
+});
+strict.strict = strict;
+assert.strict = strict;
 export default assert;

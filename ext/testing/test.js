@@ -324,7 +324,7 @@ function select(suite, matches, ancestorMatched) {
 
 // The calls in progress, innermost last: an interrupt ends the innermost one.
 const interruptible = [];
-const running = [];  // the Test nodes whose functions run, innermost last
+const running = [];  // the Test nodes whose functions run, innermost last (for test())
 let nextToken = 1;
 
 // Calls fn(...args) as its own microtask (so that if a watchdog terminates it, the
@@ -334,7 +334,8 @@ async function callLimited(fn, thisArg, args, timeout, what, usesDone) {
   const token = nextToken++;
   let interrupt;
   const interrupted = new NativePromise((resolve) => { interrupt = resolve; });
-  interruptible.push(interrupt);
+  const entry = { end: interrupt, what, timeout };
+  interruptible.push(entry);
   const call = NativePromise.resolve().then(() => {
     if (!usesDone) return ReflectApply(fn, thisArg, args);
     return new NativePromise((resolve, reject) => {
@@ -359,7 +360,7 @@ async function callLimited(fn, thisArg, args, timeout, what, usesDone) {
       op_testing_unwatch(token);
       op_testing_cancel_deadline(token);
     }
-    const index = interruptible.lastIndexOf(interrupt);
+    const index = interruptible.lastIndexOf(entry);
     if (index >= 0) interruptible.splice(index, 1);
   }
 }
@@ -375,12 +376,13 @@ function timeoutError(what, timeout) {
 const strayErrors = [];
 
 function interrupt(kind, detail) {
+  const current = interruptible[interruptible.length - 1];
   let error;
   if (kind === 'timeout') {
-    const node = running[running.length - 1];
-    const timeout = node !== undefined ? effectiveTimeout(node) : undefined;
-    error = timeoutError(node !== undefined ? `test '${node.name}'` : 'the test', timeout);
+    error = timeoutError(current !== undefined ? current.what : 'the test',
+                         current !== undefined ? current.timeout : 'its timeout');
     error.message += ' (stopped in a synchronous loop)';
+    error.stack = `${error.name} [${error.code}]: ${error.message}`;
   } else if (kind === 'drained') {
     error = new Error('the test never finished: it is waiting for a promise that nothing ' +
                       'will settle (the event loop has no work left)');
@@ -388,13 +390,13 @@ function interrupt(kind, detail) {
   } else {
     error = detail;
   }
-  const end = interruptible.pop();
-  if (end === undefined) {
+  if (current === undefined) {
     if (kind === 'drained') return false;
     strayErrors.push(error);
     return true;
   }
-  end({ error });
+  interruptible.pop();
+  current.end({ error, timedOut: kind === 'timeout' });
   return true;
 }
 

@@ -46,6 +46,7 @@ void TestingState::EnableLeakTracking(bool trace) {
 // one "    at <function> (<file>:<line>:<column>)" line per frame.
 std::string TestingState::CurrentStack() const {
   v8::Isolate* isolate = state_.isolate();
+  if (v8::Isolate::GetCurrent() != isolate || !isolate->InContext()) return {};  // no JS running
   v8::HandleScope scope(isolate);
   v8::Local<v8::StackTrace> trace = v8::StackTrace::CurrentStackTrace(isolate, 16);
   std::string text;

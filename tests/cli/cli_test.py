@@ -218,6 +218,17 @@ class CliTest(unittest.TestCase):
         self.assertEqual((result.returncode, result.stderr),
                          (1, "HeapLimitError: JavaScript heap limit of 16 MiB exceeded\n"))
 
+    def test_max_heap_size_counts_what_ops_allocate(self):
+        # TextEncoder's bytes are malloc'd by an op; TextDecoder's strings live outside the heap.
+        for code in ["const e = new TextEncoder(); const s = 'a'.repeat(1 << 22); const kept = [];"
+                     " while (true) kept.push(e.encode(s));",
+                     "const d = new TextDecoder(); const b = new Uint8Array(1 << 22).fill(97);"
+                     " const kept = []; while (true) kept.push(d.decode(b));"]:
+            result = run("eval", "--max-heap-size=32", code, timeout=120)
+            self.assertEqual((result.returncode, result.stdout, result.stderr),
+                             (1, "", "HeapLimitError: JavaScript heap limit of 32 MiB exceeded\n"),
+                             code)
+
     def test_max_heap_size_leaves_a_modest_script_alone(self):
         path = self.write("modest.js", """\
             const list = Array.from({ length: 10000 }, (_, i) => ({ i }));

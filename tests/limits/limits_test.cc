@@ -13,6 +13,7 @@
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "core/watchdog.h"
+#include "ext/encoding/encoding_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
@@ -22,7 +23,8 @@ namespace kiln {
 namespace {
 
 std::vector<const Extension*> TimersAndWeb() {
-  return {&extensions::timers(), &extensions::web(), &extensions::webidl()};
+  return {&extensions::timers(), &extensions::web(), &extensions::webidl(),
+          &extensions::encoding()};
 }
 
 class LimitsTest : public testing::RuntimeTest {
@@ -143,8 +145,8 @@ TEST_F(LimitsTest, RepeatedTerminations) {
 }
 
 TEST_F(LimitsTest, WatchdogFiresOnARunawayScript) {
-  Watchdog watchdog(runtime(), absl::Milliseconds(100));
   auto start = std::chrono::steady_clock::now();
+  Watchdog watchdog(runtime(), absl::Milliseconds(100));
   Result<v8::Global<v8::Value>> result = runtime().Eval("while (true) {}");
   ASSERT_FALSE(result.ok());
   ExpectTerminated(result.error());
@@ -332,6 +334,34 @@ TEST(HeapLimitTest, ReachedInsideAnOp) {
     globalThis.copies = [];
     while (true) copies.push(structuredClone(original));
   )js");
+  ASSERT_FALSE(result.ok());
+  ExpectHeapLimitError(result.error());
+  ExpectExhaustedThenReplaceable(std::move(runtime));
+}
+
+TEST(HeapLimitTest, ReachedByBytesAnOpAdopts) {
+  std::unique_ptr<Runtime> runtime = LimitedRuntime();
+  ASSERT_NE(runtime, nullptr);
+  // TextEncoder.encode's op returns malloc'd bytes a backing store adopts (not the
+  // runtime's allocator): V8's external memory count sees them.
+  Result<v8::Global<v8::Value>> result = runtime->Eval(R"js(
+    const text = 'x'.repeat(1 << 20);
+    const encoder = new TextEncoder();
+    globalThis.encoded = [];
+    while (true) encoded.push(encoder.encode(text));
+  )js");
+  ASSERT_FALSE(result.ok());
+  ExpectHeapLimitError(result.error());
+  ExpectExhaustedThenReplaceable(std::move(runtime));
+}
+
+TEST(HeapLimitTest, ABuiltinAllocatingPastTheLimitFinishesThenStops) {
+  std::unique_ptr<Runtime> runtime = LimitedRuntime();
+  ASSERT_NE(runtime, nullptr);
+  // JSON.parse allocates the whole array (10^7 elements, 80 MiB and its growth) without
+  // checking for termination.
+  Result<v8::Global<v8::Value>> result =
+      runtime->Eval("globalThis.parsed = JSON.parse('[' + '1,'.repeat(1e7) + '1]'); 'done'");
   ASSERT_FALSE(result.ok());
   ExpectHeapLimitError(result.error());
   ExpectExhaustedThenReplaceable(std::move(runtime));

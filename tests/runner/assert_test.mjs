@@ -67,6 +67,13 @@ describe('passing assertions', () => {
     await doesNotReject(Promise.resolve(1));
     await doesNotReject(async () => 2);
   });
+  test('assert.strict compares strictly', () => {
+    assert.strict.equal(1, 1);
+    assert.strict.deepEqual({ a: [1] }, { a: [1] });
+    assert.throws(() => assert.strict.equal(1, '1'), { operator: 'strictEqual' });
+    assert.throws(() => assert.strict.deepEqual({ a: 1 }, { a: '1' }), AssertionError);
+    assert.strictEqual(assert.strict.strict, assert.strict);
+  });
   test('match and doesNotMatch', () => {
     match('kiln 1.0', /kiln \d/);
     doesNotMatch('kiln', /node/);

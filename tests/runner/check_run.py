@@ -5,10 +5,12 @@
 The expectation file holds lines that must appear in the combined stdout and stderr in
 that order (each a substring of one output line; blank lines and lines starting with "#"
 are skipped); a line starting with "!" must appear nowhere. --contains adds a line to
-find, --last requires the last line of stdout. Prints the output either way (the test log).
+find, --absent a text that must appear nowhere, --matches a regular expression some line
+must match, --last the last line of stdout. Prints the output either way (the test log).
 """
 
 import argparse
+import re
 import subprocess
 import sys
 
@@ -19,6 +21,7 @@ def main():
     parser.add_argument("--expect")
     parser.add_argument("--contains", action="append", default=[])
     parser.add_argument("--absent", action="append", default=[])
+    parser.add_argument("--matches", action="append", default=[])
     parser.add_argument("--last")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -52,6 +55,9 @@ def main():
             problems.append(f"missing (in order, after output line {position}): {want!r}")
         else:
             position = found + 1
+    for pattern in args.matches:
+        if not any(re.search(pattern, line) for line in lines):
+            problems.append(f"no line matches {pattern!r}")
     for text in absent:
         if any(text in line for line in lines):
             problems.append(f"unexpected: {text!r}")

@@ -25,6 +25,7 @@ test('leaks an interval', () => {
   setInterval(() => {}, 100000);
 });
 
+// The parent fails because its subtest did; the leak itself is reported by the subtest.
 test('a subtest leak is reported once, by the subtest', async (t) => {
   await t.test('leaky child', () => { handles.push(new FixtureHandle('childResource')); });
 });
