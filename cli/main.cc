@@ -10,13 +10,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cli/command_extensions.h"
 #include "cli/op_metrics_report.h"
 #include "cli/test_runner.h"
 #include "core/core_ops.h"
 #include "core/runtime.h"
 #include "core/v8_platform.h"
 #include "core/version.h"
-#include "kiln_snapshot.h"
 
 namespace kiln {
 namespace {
@@ -110,9 +110,9 @@ int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
   options.max_heap_size_mb = command.max_heap_size_mb;
-  // The command's extensions are those of its snapshot (//:kiln_snapshot).
-  options.extensions = snapshots::kiln_snapshot_extensions();
-  options.snapshot = &snapshots::kiln_snapshot();
+  // The command's extensions are those of its snapshot (kiln_binary() in //:defs.bzl).
+  options.extensions = cli::CommandExtensions();
+  options.snapshot = &cli::CommandSnapshot();
   options.op_metrics = command.op_metrics;
   absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(options));
   if (!created.ok()) {
@@ -161,7 +161,7 @@ int Main(int argc, char** argv) {
   }
   if (first == "test") {
     return cli::RunTestCommand(std::vector<std::string>(argv + 2, argv + argc),
-                               {snapshots::kiln_snapshot_extensions(), &snapshots::kiln_snapshot()});
+                               {cli::CommandExtensions(), &cli::CommandSnapshot()});
   }
   Command command;
   int options_start = 2;

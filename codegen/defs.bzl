@@ -1,6 +1,6 @@
 """kiln_ops(): op headers -> V8 bindings, an op table, its JS glue and TypeScript declarations.
 
-    load("//codegen:defs.bzl", "kiln_ops")
+    load("@kiln//:defs.bzl", "kiln_ops")   # the public file; this one is its definition
 
     kiln_ops(
         name = "fs_ops",
@@ -18,14 +18,21 @@ compiled with -Werror=missing-declarations, so an op definition that does not ma
 KILN_OP declaration fails the build instead of leaving the declared op undefined.
 """
 
-_GEN = "//codegen:gen"
+# Labels of kiln's own targets. Label() resolves in the repository of this file (kiln's,
+# whatever workspace loads it); str() spells it so that a BUILD file of the calling
+# repository means the same target ("//codegen:gen" inside kiln, "@kiln//codegen:gen"
+# elsewhere). A plain string would resolve in the caller's repository.
+def _kiln_label(label):
+    return str(Label(label))
+
+_GEN = _kiln_label("//codegen:gen")
 
 # What generated bindings need, besides the user's deps.
 _SUPPORT_DEPS = [
-    "//core:op_support",
-    "//ops",
-    "//third_party:absl",
-    "@libnode//:v8",
+    _kiln_label("//core:op_support"),
+    _kiln_label("//ops"),
+    _kiln_label("//third_party:absl"),
+    _kiln_label("@libnode//:v8"),
 ]
 
 def _normalize(label):
@@ -42,7 +49,8 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
         the filegroup of JS glue files.
       hdrs: op headers (files of this package, ending in .h).
       srcs: the ops' definitions (and anything else the library needs).
-      deps: extra dependencies; //core:op_support, //ops, absl and V8 are always added.
+      deps: extra dependencies; kiln's //core:op_support, //ops, absl and V8 are always
+        added.
       visibility: of the library and the filegroups.
       **kwargs: passed to the cc_library (testonly, tags, ...); testonly and tags also
         apply to the generator actions and the filegroups.
