@@ -14,7 +14,9 @@ import { DOMException } from './dom_exception.js';
 import {
   Event, EventTarget, defineEventHandler, dispatch, setIsTrusted,
 } from './events.js';
-import { structuredClone } from './structured_clone.js';
+import {
+  convertObjects, convertStructuredSerializeOptions, structuredClone,
+} from './structured_clone.js';
 
 const ArrayPrototypeIndexOf = Array.prototype.indexOf;
 const ArrayPrototypePush = Array.prototype.push;
@@ -113,7 +115,6 @@ const MessageEventPrototype = MessageEvent.prototype;
 
 // ---- MessagePort and MessageChannel ----
 
-const convertObjects = webidl.createSequenceConverter(webidl.converters.object);
 const _port = Symbol('[[port]]');
 let constructingPort = false;
 
@@ -127,9 +128,6 @@ function createPort() {
 }
 
 // The transfer list of postMessage(message, transfer) or postMessage(message, options).
-const convertTransferOptions = webidl.createDictionaryConverter('StructuredSerializeOptions', [
-  { key: 'transfer', converter: convertObjects, defaultValue: () => [] },
-]);
 
 function transferListOf(transferOrOptions, argumentCount, prefix) {
   if (argumentCount < 2 || transferOrOptions === undefined) return [];
@@ -137,7 +135,7 @@ function transferListOf(transferOrOptions, argumentCount, prefix) {
       transferOrOptions[Symbol.iterator] !== undefined) {
     return convertObjects(transferOrOptions, prefix, 'Argument 2');
   }
-  return convertTransferOptions(transferOrOptions, prefix, 'Argument 2').transfer;
+  return convertStructuredSerializeOptions(transferOrOptions, prefix, 'Argument 2').transfer;
 }
 
 export class MessagePort extends EventTarget {

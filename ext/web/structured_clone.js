@@ -40,13 +40,12 @@ const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
 const SetPrototypeAdd = uncurryThis(Set.prototype.add);
 const SetPrototypeForEach = uncurryThis(Set.prototype.forEach);
 
-const convertOptions = webidl.createDictionaryConverter('StructuredSerializeOptions', [
-  {
-    key: 'transfer',
-    converter: webidl.createSequenceConverter(webidl.converters.object),
-    defaultValue: () => [],
-  },
-]);
+// sequence<object>, and the StructuredSerializeOptions dictionary ({ transfer }), which
+// MessagePort's postMessage takes too (messaging.js).
+export const convertObjects = webidl.createSequenceConverter(webidl.converters.object);
+export const convertStructuredSerializeOptions = webidl.createDictionaryConverter(
+    'StructuredSerializeOptions',
+    [{ key: 'transfer', converter: convertObjects, defaultValue: () => [] }]);
 
 // ---- the direct clone ----
 
@@ -207,7 +206,7 @@ function structuredClone(value, options = undefined) {
   webidl.requiredArguments(arguments.length, 1, prefix);
   // No options: nothing to transfer, and no dictionary to convert.
   const transfer = options === undefined ? undefined :
-      convertOptions(options, prefix, 'Argument 2').transfer;
+      convertStructuredSerializeOptions(options, prefix, 'Argument 2').transfer;
   if (transfer === undefined || transfer.length === 0) {
     if (skipDirectClone === 0) {
       const clone = directClone(value);
