@@ -15,7 +15,7 @@ import { queueTask } from 'ext:timers/timers.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
 import { reportException } from './events.js';
-import { Performance, performance } from './performance.js';
+import { Performance } from './performance.js';
 import { structuredClone } from './structured_clone.js';
 
 const ArrayPrototypeFilter = Array.prototype.filter;
@@ -500,4 +500,3 @@ function createEntryList(entries) {
   return list;
 }
 
-export { performance };
