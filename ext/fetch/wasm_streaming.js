@@ -14,19 +14,15 @@ import {
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { forEachBodyChunk } from './body.js';
-import { getHeader } from './headers.js';
+import { getHeader, normalizeHeaderValue } from './headers.js';
 import { innerResponseOf, Response } from './response.js';
 
 const NativeTypeError = TypeError;
 const ResponsePrototype = Response.prototype;
 const StringPrototypeToLowerCase = String.prototype.toLowerCase;
-const StringPrototypeReplace = String.prototype.replace;
 const ReflectApply = Reflect.apply;
 
 const prefix = "Failed to execute 'compile' on 'WebAssembly'";
-
-// HTTP whitespace at either end (tab, LF, CR, space).
-const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 async function compilePotentialResponse(source, rid) {
   try {
@@ -38,9 +34,7 @@ async function compilePotentialResponse(source, rid) {
     const inner = innerResponseOf(response);
     // The essence must be exactly application/wasm: no parameters.
     let mimeType = getHeader(inner.headerList, 'content-type');
-    if (mimeType !== null) {
-      mimeType = ReflectApply(StringPrototypeReplace, mimeType, [httpWhitespace, '']);
-    }
+    if (mimeType !== null) mimeType = normalizeHeaderValue(mimeType);
     if (mimeType === null ||
         ReflectApply(StringPrototypeToLowerCase, mimeType, []) !== 'application/wasm') {
       throw new NativeTypeError(`${prefix}: Incorrect response MIME type. Expected ` +
