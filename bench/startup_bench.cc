@@ -5,10 +5,13 @@
 // V8 initialisation, the very first runtime of the process, then three configurations of
 // Runtime::Create, each paired with a bare isolate + context on V8's built-in snapshot
 // (RawIsolateAndContextMs: the V8 floor for Runtime::Create):
-//   (no suffix)       every extension of the `kiln` command (kiln_snapshot_extensions(): the
+//   (no suffix)       core (console included) + timers, from a snapshot of those
+//                     (startup_core_timers_snapshot in bench/BUILD.bazel).
+//   _all_extensions   every extension of the `kiln` command (kiln_snapshot_extensions(): the
 //                     kiln_snapshot serves only runtimes that install all it holds), from
 //                     the kiln_snapshot.
-//   _no_snapshot      the same extensions loaded from source (RuntimeOptions::snapshot null).
+//   _no_snapshot      the kiln command's extensions loaded from source
+//                     (RuntimeOptions::snapshot null).
 // A kiln sample is Runtime::Create plus the first runtime->Eval("1+1"); a raw sample is
 // the bare isolate + context. Shutdown (and the raw teardown) are outside the timed region.
 // Runtimes are made one at a time: no pooling, no isolate made ahead of time.
@@ -22,23 +25,30 @@
 //   RESULT name=create_ms<suffix>         median kiln sample, ms (create_only_ms=,
 //                                         first_eval_ms=, shutdown_ms=: medians of the parts)
 //   RESULT name=raw_ms<suffix>            median raw sample, ms
-// and, with the kiln_snapshot configuration:
+// and, with the kiln_snapshot configuration (_all_extensions):
 //   RESULT name=rss_growth_1000_cycles    current RSS (/proc/self/statm) after 1,000
 //                                         Create + Eval("1+1") + Shutdown cycles minus the
 //                                         RSS after 100 warm-up cycles, KiB; the two RSS
 //                                         values are printed as rss_after_100_cycles and
 //                                         rss_after_1100_cycles.
+//
+// `startup_bench --profile=<suffix> [N]` (suffix "" is --profile=) only makes N (default
+// 2,000) runtimes of that configuration, and `--profile=raw [N]` N bare isolates +
+// contexts, for `perf record`.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/runtime.h"
 #include "core/v8_platform.h"
+#include "bench/startup_core_timers_snapshot.h"
 #include "kiln_snapshot.h"
 #include "uv.h"
 #include "v8.h"
@@ -166,7 +176,7 @@ struct Series {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   auto start = Clock::now();
   kiln::InitializeV8();
   std::printf("RESULT name=v8_initialize value=%.3f unit=ms\n", MsSince(start));
@@ -175,12 +185,33 @@ int main() {
   const std::vector<const kiln::Extension*> kiln_extensions =
       kiln::snapshots::kiln_snapshot_extensions();
   const std::vector<Config> configs = {
-      {"", kiln_extensions, &kiln::snapshots::kiln_snapshot()},
+      {"", kiln::snapshots::startup_core_timers_snapshot_extensions(),
+       &kiln::snapshots::startup_core_timers_snapshot()},
+      {"_all_extensions", kiln_extensions, &kiln::snapshots::kiln_snapshot()},
       {"_no_snapshot", kiln_extensions, nullptr},
   };
 
+  if (argc > 1 && std::string(argv[1]).rfind("--profile=", 0) == 0) {
+    std::string suffix = std::string(argv[1]).substr(strlen("--profile="));
+    int count = argc > 2 ? std::atoi(argv[2]) : 2000;
+    if (suffix == "raw") {
+      for (int i = 0; i < count; ++i) RawIsolateAndContextMs();
+      return 0;
+    }
+    for (const Config& config : configs) {
+      if (suffix != config.suffix) continue;
+      for (int i = 0; i < count; ++i) {
+        if (!CreateEvalShutdown(config).ok) return 1;
+      }
+      return 0;
+    }
+    std::fprintf(stderr, "no configuration '%s'\n", suffix.c_str());
+    return 2;
+  }
+
   // The first runtime and the first raw isolate of the process (not counted below).
-  KilnSample first = CreateEvalShutdown(configs[0]);
+  const Config& all_extensions = configs[1];
+  KilnSample first = CreateEvalShutdown(all_extensions);
   if (!first.ok) return 1;
   double first_raw = RawIsolateAndContextMs();
   std::printf("RESULT name=runtime_create_1 value=%.3f unit=ms create_only_ms=%.3f "
@@ -228,11 +259,11 @@ int main() {
 
   // RSS over repeated Create + Eval + Shutdown with the kiln_snapshot.
   for (int i = 0; i < kRssWarmupCycles; ++i) {
-    if (!CreateEvalShutdown(configs[0]).ok) return 1;
+    if (!CreateEvalShutdown(all_extensions).ok) return 1;
   }
   long rss_before = CurrentRssKiB();
   for (int i = 0; i < kRssCycles; ++i) {
-    if (!CreateEvalShutdown(configs[0]).ok) return 1;
+    if (!CreateEvalShutdown(all_extensions).ok) return 1;
   }
   long rss_after = CurrentRssKiB();
   std::printf("RESULT name=rss_after_100_cycles value=%ld unit=KiB\n", rss_before);

@@ -301,6 +301,106 @@ std::vector<std::pair<std::string, v8::Local<v8::Module>>> ModuleMap::BuiltinMod
   return modules;
 }
 
+v8::MaybeLocal<v8::Object> ModuleMap::EvaluateLazyModule(v8::Local<v8::Context> context,
+                                                         const std::string& specifier) {
+  v8::EscapableHandleScope scope(isolate_);
+  v8::Local<v8::Module> module;
+  if (!LoadBuiltinAndLink(context, specifier).ToLocal(&module)) return {};
+  // A graph with a top-level await would finish in a later microtask, after the caller
+  // needed its exports: refused before it runs.
+  if (module->IsGraphAsync()) {
+    isolate_->ThrowException(v8::Exception::Error(Utf8String(
+        isolate_, absl::StrCat("lazy module ", specifier,
+                               " cannot be evaluated synchronously: its module graph uses "
+                               "top-level await"))));
+    return {};
+  }
+  if (module->GetStatus() == v8::Module::kInstantiated) {
+    v8::Local<v8::Value> evaluated;
+    if (!module->Evaluate(context).ToLocal(&evaluated)) return {};
+    // Its error is thrown to the reader below, not left as an unhandled rejection.
+    Runtime* runtime = Runtime::From(isolate_);
+    if (runtime != nullptr && evaluated->IsPromise()) {
+      runtime->ForgetUnhandledRejection(evaluated.As<v8::Promise>());
+    }
+  }
+  switch (module->GetStatus()) {
+    case v8::Module::kEvaluated:
+      return scope.Escape(module->GetModuleNamespace().As<v8::Object>());
+    case v8::Module::kErrored:
+      isolate_->ThrowException(module->GetException());
+      return {};
+    default:
+      // Evaluating: read from inside its own evaluation (an import cycle through a getter).
+      isolate_->ThrowException(v8::Exception::Error(Utf8String(
+          isolate_, absl::StrCat("lazy module ", specifier,
+                                 " was read while it was being evaluated"))));
+      return {};
+  }
+}
+
+void ModuleMap::ImportLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  ModuleMap* map = MapOf(isolate);
+  if (map == nullptr || info.Length() < 1 || !info[0]->IsString()) {
+    isolate->ThrowException(v8::Exception::TypeError(
+        OneByteString(isolate, "internals.importLazy(specifier): specifier must be a string")));
+    return;
+  }
+  v8::Local<v8::Object> namespace_object;
+  if (map->EvaluateLazyModule(isolate->GetCurrentContext(), ToStdString(isolate, info[0]))
+          .ToLocal(&namespace_object)) {
+    info.GetReturnValue().Set(namespace_object);
+  }
+}
+
+void ModuleMap::DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (info.Length() < 3 || !info[0]->IsObject() || !info[1]->IsString() || !info[2]->IsArray()) {
+    isolate->ThrowException(v8::Exception::TypeError(OneByteString(
+        isolate, "internals.defineLazy(target, specifier, names): expected an object, a "
+                 "string and an array of strings")));
+    return;
+  }
+  v8::Local<v8::Object> target = info[0].As<v8::Object>();
+  v8::Local<v8::Array> names = info[2].As<v8::Array>();
+  for (uint32_t i = 0; i < names->Length(); ++i) {
+    v8::Local<v8::Value> name;
+    if (!names->Get(context, i).ToLocal(&name)) return;
+    if (!name->IsString()) {
+      isolate->ThrowException(v8::Exception::TypeError(
+          OneByteString(isolate, "internals.defineLazy: every name must be a string")));
+      return;
+    }
+    // As WebIDL defines interface objects and namespaces on the global: writable,
+    // configurable, not enumerable. V8 replaces the property with a plain data property
+    // holding the getter's value on first read.
+    if (target
+            ->SetLazyDataProperty(context, name.As<v8::Name>(), &ModuleMap::GetLazyProperty,
+                                  info[1], v8::DontEnum)
+            .IsNothing()) {
+      return;
+    }
+  }
+}
+
+void ModuleMap::GetLazyProperty(v8::Local<v8::Name> name,
+                                const v8::PropertyCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  ModuleMap* map = MapOf(isolate);
+  if (map == nullptr) return;
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Object> namespace_object;
+  v8::Local<v8::Value> value;
+  if (!map->EvaluateLazyModule(context, ToStdString(isolate, info.Data()))
+           .ToLocal(&namespace_object) ||
+      !namespace_object->Get(context, name).ToLocal(&value)) {
+    return;
+  }
+  info.GetReturnValue().Set(value);
+}
+
 v8::MaybeLocal<v8::Module> ModuleMap::Link(v8::Local<v8::Context> context,
                                            v8::Local<v8::Module> module) {
   if (module->GetStatus() == v8::Module::kUninstantiated &&

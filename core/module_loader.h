@@ -186,6 +186,21 @@ class ModuleMap {
   // Loads and links the extension module `specifier`. On failure a JS exception is pending.
   v8::MaybeLocal<v8::Module> LoadBuiltinAndLink(v8::Local<v8::Context> context,
                                                 const std::string& specifier);
+  // Loads, links and evaluates the extension module `specifier` now, from inside running
+  // JavaScript (a lazy module: see "Lazy modules" in core/README.md), and returns its
+  // namespace. The module graph must not use top-level await. On failure a JS exception is
+  // pending.
+  v8::MaybeLocal<v8::Object> EvaluateLazyModule(v8::Local<v8::Context> context,
+                                                const std::string& specifier);
+  // The natives behind `internals.importLazy(specifier)` (the namespace) and
+  // `internals.defineLazy(target, specifier, names)` (a lazy data property on `target` per
+  // name, valued the module's export of that name when first read), and the getter of
+  // those properties. They are in every snapshot's external references.
+  static void ImportLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
+  static void DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
+  static void GetLazyProperty(v8::Local<v8::Name> name,
+                              const v8::PropertyCallbackInfo<v8::Value>& info);
+
   // Every compiled extension module, in the order they were compiled or added.
   std::vector<std::pair<std::string, v8::Local<v8::Module>>> BuiltinModules() const;
 

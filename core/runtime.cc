@@ -154,6 +154,9 @@ void AppendCoreReferences(std::vector<intptr_t>* references) {
       reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntryGetter));
   references->push_back(
       reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntrySetter));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::ImportLazy));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::DefineLazy));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::GetLazyProperty));
 }
 
 // The external references of a snapshot holding `extensions`, terminated by 0, and a
@@ -501,6 +504,13 @@ absl::Status Runtime::Bootstrap(const std::vector<const Extension*>& extensions)
   v8::Local<v8::Object> internals = v8::Object::New(isolate_);
   internals->SetPrototype(context, v8::Null(isolate_)).Check();
   context->SetEmbedderData(kContextSlotInternals, internals);
+  for (auto [name, callback] : {std::pair{"importLazy", &ModuleMap::ImportLazy},
+                                std::pair{"defineLazy", &ModuleMap::DefineLazy}}) {
+    v8::Local<v8::Function> function =
+        v8::Function::New(context, callback, {}, 0, v8::ConstructorBehavior::kThrow)
+            .ToLocalChecked();
+    internals->Set(context, OneByteString(isolate_, name), function).Check();
+  }
 
   std::vector<v8::Local<v8::String>> exports = {OneByteString(isolate_, "internals")};
   v8::Local<v8::Module> internals_module = v8::Module::CreateSyntheticModule(
@@ -1205,6 +1215,9 @@ absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensi
     v8::Isolate::Scope isolate_scope(runtime->isolate_);
     runtime->ReleaseHandles();
   }
+  // An error before the isolate existed (an extension's missing dependency) leaves nothing
+  // to close.
+  if (runtime->isolate_ == nullptr) return status;
   runtime->shut_down_ = true;
   absl::Status closed = runtime->CloseLoopAndIsolate();
   if (!status.ok()) return status;

@@ -219,6 +219,7 @@ class Runtime : private OpHost {
 
  private:
   friend absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions);
+  friend class ModuleMap;  // a failed lazy module's rejection is not an unhandled one
 
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize(bool for_snapshot);

@@ -1,15 +1,26 @@
 // kiln: the global `console`, compatible with Node's output.
 //
 // The module ext:core/console.js. Uses inspect, formatWithOptions and
-// getStringWidth (from js/inspect.js) and the natives print, hrtimeMs,
-// previewEntries and types. Defines `globalThis.console`.
+// getStringWidth (from js/inspect.js, a lazy module: evaluated on the first
+// call that needs it) and the natives print, hrtimeMs, previewEntries and
+// types. Defines `globalThis.console`.
 //
 // Output goes to fd 1 (log, info, debug, dir, dirxml, table, count,
 // time*) or fd 2 (warn, error, trace, assert), one line per call, indented
 // by 2 spaces per open group. Colors are never used.
 
+import { internals } from 'ext:core/internals';
 import { native } from 'ext:core/natives.js';
-import { inspect, formatWithOptions, getStringWidth, describeType } from 'ext:core/inspect.js';
+
+// ext:core/inspect.js is not part of the startup snapshot: most console calls print
+// strings and numbers, which need none of it.
+let inspectModule;
+function inspector() {
+  return inspectModule ??= internals.importLazy('ext:core/inspect.js');
+}
+const inspect = (value, options) => inspector().inspect(value, options);
+const getStringWidth = (string) => inspector().getStringWidth(string);
+const describeType = (value) => inspector().describeType(value);
 
 const types = native.types;
 
@@ -45,8 +56,38 @@ function write(fd, string) {
   native.print(fd, `${string}\n`);
 }
 
+// What Node's formatWithOptions makes of arguments that are all strings (the first
+// without a format specifier), finite or not numbers, booleans, null or undefined,
+// without loading inspect.
+function formatPrimitives(args) {
+  let out = '';
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i];
+    let text;
+    switch (typeof value) {
+      case 'string':
+        if (i === 0 && value.includes('%')) return undefined;
+        text = value;
+        break;
+      case 'number':
+        text = Object.is(value, -0) ? '-0' : `${value}`;
+        break;
+      case 'boolean':
+      case 'undefined':
+        text = `${value}`;
+        break;
+      default:
+        if (value !== null) return undefined;
+        text = 'null';
+    }
+    out += i === 0 ? text : ` ${text}`;
+  }
+  return out;
+}
+
 function formatArgs(args) {
-  return formatWithOptions(consoleInspectOptions, ...args);
+  return formatPrimitives(args) ??
+    inspector().formatWithOptions(consoleInspectOptions, ...args);
 }
 
 // Node emits these as process warnings ("(node:PID) Warning: ..."); kiln
@@ -108,17 +149,17 @@ function logTime(name, label, data) {
 // ---------------------------------------------------------------------------
 
 const tableChars = {
-  middleMiddle: '\u2500', // ─
-  rowMiddle: '\u253c', // ┼
-  topRight: '\u2510', // ┐
-  topLeft: '\u250c', // ┌
-  leftMiddle: '\u251c', // ├
-  topMiddle: '\u252c', // ┬
-  bottomRight: '\u2518', // ┘
-  bottomLeft: '\u2514', // └
-  bottomMiddle: '\u2534', // ┴
-  rightMiddle: '\u2524', // ┤
-  left: '\u2502 ', // │
+  middleMiddle: '\u2500',
+  rowMiddle: '\u253c',
+  topRight: '\u2510',
+  topLeft: '\u250c',
+  leftMiddle: '\u251c',
+  topMiddle: '\u252c',
+  bottomRight: '\u2518',
+  bottomLeft: '\u2514',
+  bottomMiddle: '\u2534',
+  rightMiddle: '\u2524',
+  left: '\u2502 ',
   right: ' \u2502',
   middle: ' \u2502 ',
 };

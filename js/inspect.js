@@ -6,15 +6,15 @@
 //   formatWithOptions  util.formatWithOptions
 //   getStringWidth     column width of a string (console.table)
 //   stripVTControlCharacters, describeType  (helpers)
-// and gives the runtime `internals.inspect` (Runtime::Inspect). It relies only on
-// standard ECMAScript globals and on the natives of ext:core/natives.js (see
+// A lazy module: not in the startup snapshot; evaluated when the console first
+// needs it or kiln.inspect / internals.inspect (Runtime::Inspect) is first read
+// (js/kiln.js). It relies only on standard ECMAScript globals and on the natives of ext:core/natives.js (see
 // js/README.md for the exact contract of each native).
 //
 // Node's lib/internal/util/inspect.js is the reference for the behaviour;
 // the output must match it byte for byte, so the layout rules below (line
 // widths, grouping heuristics, quoting) are deliberately exact.
 
-import { internals } from 'ext:core/internals';
 import { native } from 'ext:core/natives.js';
 
 const types = native.types;
@@ -2051,7 +2051,6 @@ function formatWithOptions(inspectOptions, ...args) {
   return formatWithOptionsInternal(inspectOptions, args);
 }
 
-internals.inspect = inspect;
 export {
   inspect, format, formatWithOptions, getStringWidth, stripVTControlCharacters, describeType,
 };

@@ -5,7 +5,6 @@
 import { internals } from 'ext:core/internals';
 import { async } from 'ext:core/async.js';
 import { errorClasses } from 'ext:core/errors.js';
-import { inspect } from 'ext:core/inspect.js';
 import 'ext:core/console.js';
 import { op_set_async_op_ref, op_versions } from 'ext:core/ops';
 
@@ -17,8 +16,11 @@ const kiln = {
   version: Object.freeze({ kiln: versions.kiln, v8: versions.v8 }),
   // Error classes ops throw: kiln.errors.NotFound, BadResource, ...
   errors: errorClasses,
-  inspect,
 };
+// kiln.inspect and the runtime's internals.inspect (Runtime::Inspect) evaluate
+// ext:core/inspect.js when first read: it is not part of the startup snapshot.
+internals.defineLazy(kiln, 'ext:core/inspect.js', ['inspect']);
+internals.defineLazy(internals, 'ext:core/inspect.js', ['inspect']);
 
 // kiln.unrefOp(promise): the pending async op behind `promise` no longer keeps the event
 // loop alive (kiln.refOp undoes it). False if `promise` is not a pending op's promise.

@@ -1,0 +1,12 @@
+// A lazy module: counts its evaluations, imports an op and a module of another extension.
+import { op_greet } from 'ext:core/ops';
+import { punctuate } from 'ext:greeter/lib/punctuate.js';
+
+globalThis.lazyEvaluations = (globalThis.lazyEvaluations ?? 0) + 1;
+
+export class LazyThing {
+  constructor(name) {
+    this.name = name;
+  }
+}
+export const lazyGreet = (name) => punctuate(op_greet(name));
