@@ -365,6 +365,10 @@ void ModuleMap::DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   v8::Local<v8::Object> target = info[0].As<v8::Object>();
   v8::Local<v8::Array> names = info[2].As<v8::Array>();
+  // As WebIDL defines members: writable and configurable; interface objects and
+  // namespaces are not enumerable, operations are (`enumerable`, the optional 4th argument).
+  v8::PropertyAttribute attributes =
+      info.Length() > 3 && info[3]->IsTrue() ? v8::None : v8::DontEnum;
   for (uint32_t i = 0; i < names->Length(); ++i) {
     v8::Local<v8::Value> name;
     if (!names->Get(context, i).ToLocal(&name)) return;
@@ -373,12 +377,11 @@ void ModuleMap::DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
           OneByteString(isolate, "internals.defineLazy: every name must be a string")));
       return;
     }
-    // As WebIDL defines interface objects and namespaces on the global: writable,
-    // configurable, not enumerable. V8 replaces the property with a plain data property
-    // holding the getter's value on first read.
+    // V8 replaces the property with a plain data property holding the getter's value on
+    // first read.
     if (target
             ->SetLazyDataProperty(context, name.As<v8::Name>(), &ModuleMap::GetLazyProperty,
-                                  info[1], v8::DontEnum)
+                                  info[1], attributes)
             .IsNothing()) {
       return;
     }

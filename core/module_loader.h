@@ -193,9 +193,9 @@ class ModuleMap {
   v8::MaybeLocal<v8::Object> EvaluateLazyModule(v8::Local<v8::Context> context,
                                                 const std::string& specifier);
   // The natives behind `internals.importLazy(specifier)` (the namespace) and
-  // `internals.defineLazy(target, specifier, names)` (a lazy data property on `target` per
-  // name, valued the module's export of that name when first read), and the getter of
-  // those properties. They are in every snapshot's external references.
+  // `internals.defineLazy(target, specifier, names, enumerable = false)` (a writable,
+  // configurable lazy data property on `target` per name, valued the module's export of
+  // that name when first read), and the getter of those properties. They are in every snapshot's external references.
   static void ImportLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
   static void DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
   static void GetLazyProperty(v8::Local<v8::Name> name,

@@ -1,5 +1,5 @@
 // The fetch extension's ops (README.md): HTTP(S) requests on the runtime's curl multi
-// handle (fetch_state.h). ext:fetch/fetch.js is their only caller.
+// handle (fetch_state.h). ext:fetch/fetch_api.js is their only caller.
 #ifndef KILN_EXT_FETCH_FETCH_OPS_H_
 #define KILN_EXT_FETCH_FETCH_OPS_H_
 

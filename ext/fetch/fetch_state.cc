@@ -56,7 +56,7 @@ std::string CurlCodeName(CURLcode code) {
   }
 }
 
-// A network error: an Error with curl's text and the code's name (fetch.js wraps it in
+// A network error: an Error with curl's text and the code's name (fetch_api.js wraps it in
 // TypeError('fetch failed', { cause })).
 absl::Status NetworkError(CURLcode code, const char* error_text) {
   std::string message = error_text[0] != '\0' ? error_text : Curl().easy_strerror(code);
@@ -342,7 +342,7 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
   Curl().easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_text_);
   Curl().easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   Curl().easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
-  Curl().easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // fetch.js follows redirects
+  Curl().easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);  // fetch_api.js follows redirects
   Curl().easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   Curl().easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
   Curl().easy_setopt(easy_, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);

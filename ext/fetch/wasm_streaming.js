@@ -3,11 +3,10 @@
 // https://webassembly.github.io/spec/web-api/#compile-a-potential-webassembly-response
 //
 // V8 defines both functions when the isolate has a streaming callback (the runtime sets
-// one, core_ops.h: WasmStreamingResource). The callback hands this hook the argument and
+// one, core_ops.h: WasmStreamingResource). The callback hands this hook (internals.wasmStreaming, lazy: fetch.js) the argument and
 // `rid`, V8's compile job; the hook checks the Response and feeds its body to the job as
 // it arrives, so compilation overlaps the download. Whatever goes wrong rejects the
 // compile's promise through op_wasm_streaming_abort.
-import { internals } from 'ext:core/internals';
 import {
   op_wasm_streaming_abort, op_wasm_streaming_feed, op_wasm_streaming_finish,
   op_wasm_streaming_set_url,
@@ -65,4 +64,4 @@ async function compilePotentialResponse(source, rid) {
   }
 }
 
-internals.wasmStreaming = compilePotentialResponse;
+export { compilePotentialResponse as wasmStreaming };

@@ -12,7 +12,6 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { isBlob } from './blob.js';
 
 const NativeTypeError = TypeError;
-const ObjectDefineProperty = Object.defineProperty;
 const SafeMap = Map;
 const MapPrototypeGet = Map.prototype.get;
 const MapPrototypeSet = Map.prototype.set;
@@ -55,8 +54,5 @@ export function resolveBlobUrl(url) {
   return ReflectApply(MapPrototypeGet, store, [withoutFragment(url.href)]) ?? null;
 }
 
-for (const method of [createObjectURL, revokeObjectURL]) {
-  ObjectDefineProperty(URL, method.name, {
-    value: method, writable: true, enumerable: true, configurable: true,
-  });
-}
+// URL's static operations (file.js makes them lazy properties of URL).
+export { createObjectURL, revokeObjectURL };

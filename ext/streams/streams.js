@@ -1,25 +1,24 @@
-// The entry module of the streams extension (ext:streams/streams.js): installs the Streams
+// The entry module of the streams extension (ext:streams/streams.js): the Streams
 // Standard's interfaces as globals (non-enumerable, as WebIDL puts interface objects).
-import {
-  ReadableByteStreamController, ReadableStream, ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest, ReadableStreamDefaultController, ReadableStreamDefaultReader,
-} from './readable_stream.js';
-import {
-  WritableStream, WritableStreamDefaultController, WritableStreamDefaultWriter,
-} from './writable_stream.js';
-import { TransformStream, TransformStreamDefaultController } from './transform_stream.js';
-import { ByteLengthQueuingStrategy, CountQueuingStrategy } from './queuing_strategies.js';
-import { TextDecoderStream, TextEncoderStream } from './text_streams.js';
-import './resource_streams.js';
+// Each is a lazy property: its module is evaluated when a global of it is first read
+// (internals.defineLazy, core/README.md "Lazy modules"), so none is in the startup
+// snapshot.
+import { internals } from 'ext:core/internals';
 
-for (const Interface of [
-  ReadableStream, ReadableStreamDefaultReader, ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest, ReadableStreamDefaultController, ReadableByteStreamController,
-  WritableStream, WritableStreamDefaultWriter, WritableStreamDefaultController,
-  TransformStream, TransformStreamDefaultController,
-  ByteLengthQueuingStrategy, CountQueuingStrategy, TextEncoderStream, TextDecoderStream,
-]) {
-  Object.defineProperty(globalThis, Interface.name, {
-    value: Interface, writable: true, enumerable: false, configurable: true,
-  });
-}
+internals.defineLazy(globalThis, 'ext:streams/readable_stream.js', [
+  'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
+  'ReadableStreamBYOBRequest', 'ReadableStreamDefaultController',
+  'ReadableByteStreamController',
+]);
+internals.defineLazy(globalThis, 'ext:streams/writable_stream.js', [
+  'WritableStream', 'WritableStreamDefaultWriter', 'WritableStreamDefaultController',
+]);
+internals.defineLazy(globalThis, 'ext:streams/transform_stream.js', [
+  'TransformStream', 'TransformStreamDefaultController',
+]);
+internals.defineLazy(globalThis, 'ext:streams/queuing_strategies.js', [
+  'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
+]);
+internals.defineLazy(globalThis, 'ext:streams/text_streams.js', [
+  'TextEncoderStream', 'TextDecoderStream',
+]);

@@ -18,6 +18,8 @@ import { reportException } from './events.js';
 import { Performance } from './performance.js';
 import { structuredClone } from './structured_clone.js';
 
+const PerformancePrototype = Performance.prototype;
+
 const ArrayPrototypeFilter = Array.prototype.filter;
 const ArrayPrototypeIncludes = Array.prototype.includes;
 const ArrayPrototypeIndexOf = Array.prototype.indexOf;
@@ -323,13 +325,10 @@ function getEntriesByName(name, type = undefined) {
   return filterEntries(buffer, name, type);
 }
 
-const PerformancePrototype = Performance.prototype;
-for (const method of [mark, measure, clearMarks, clearMeasures, getEntries, getEntriesByType,
-                      getEntriesByName]) {
-  ObjectDefineProperty(PerformancePrototype, method.name, {
-    value: method, writable: true, enumerable: true, configurable: true,
-  });
-}
+// Performance's operations (web.js makes them lazy properties of Performance.prototype).
+export {
+  mark, measure, clearMarks, clearMeasures, getEntries, getEntriesByType, getEntriesByName,
+};
 
 // ---- PerformanceObserver ----
 

@@ -1,18 +1,12 @@
 // The entry module of the web extension (ext:web/web.js): the web platform's globals.
+import { internals } from 'ext:core/internals';
 import { DOMException } from './dom_exception.js';
 import {
   CustomEvent, ErrorEvent, Event, EventTarget, PromiseRejectionEvent, reportException,
 } from './events.js';
 import { AbortController, AbortSignal } from './abort.js';
 import './global_events.js';
-import {
-  BroadcastChannel, MessageChannel, MessageEvent, MessagePort,
-} from './messaging.js';
 import { Performance, performance } from './performance.js';
-import {
-  PerformanceEntry, PerformanceMark, PerformanceMeasure, PerformanceObserver,
-  PerformanceObserverEntryList,
-} from './user_timing.js';
 import './base64.js'; import './navigator.js'; import './structured_clone.js';
 
 // Operations: enumerable, as WebIDL puts them on the global.
@@ -57,9 +51,22 @@ defineGlobal('performance', performance);
 
 for (const Interface of [
   DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
-  AbortController, AbortSignal, Performance, PerformanceEntry, PerformanceMark,
-  PerformanceMeasure, PerformanceObserver, PerformanceObserverEntryList, MessageEvent,
-  MessageChannel, MessagePort, BroadcastChannel,
+  AbortController, AbortSignal, Performance,
 ]) {
   defineInterface(Interface);
 }
+
+// Lazy (internals.defineLazy, core/README.md "Lazy modules"): messaging and User Timing
+// are evaluated when one of their globals, or one of Performance's User Timing
+// operations (enumerable, as WebIDL puts operations), is first read.
+internals.defineLazy(globalThis, 'ext:web/messaging.js', [
+  'MessageEvent', 'MessageChannel', 'MessagePort', 'BroadcastChannel',
+]);
+internals.defineLazy(globalThis, 'ext:web/user_timing.js', [
+  'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  'PerformanceObserverEntryList',
+]);
+internals.defineLazy(Performance.prototype, 'ext:web/user_timing.js', [
+  'mark', 'measure', 'clearMarks', 'clearMeasures', 'getEntries', 'getEntriesByType',
+  'getEntriesByName',
+], true);

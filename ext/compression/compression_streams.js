@@ -1,0 +1,243 @@
+// ext:compression/compression_streams.js: the Compression Standard's CompressionStream and
+// DecompressionStream, https://compression.spec.whatwg.org/ (lazy globals: see the entry
+// module, compression.js).
+//
+// Each is a TransformStream (ext:streams) whose transform and flush hand the bytes to a
+// native zlib stream (compression_ops.cc, a resource) and enqueue what comes back, in
+// chunks of at most 64 KiB. The resource is closed on every path: the end of the stream,
+// an error, abort/cancel (createTransformStream's cancel hook) and the garbage collection
+// of a stream abandoned while open (a FinalizationRegistry).
+import {
+  op_close, op_compression_finish, op_compression_next, op_compression_open,
+  op_compression_write,
+} from 'ext:core/ops';
+import * as webidl from 'ext:webidl/webidl.js';
+import { inspectAs, inspectCustom, uponPromise } from 'ext:streams/common.js';
+import { readableStreamDefaultControllerGetDesiredSize } from 'ext:streams/readable_stream.js';
+import {
+  createTransformStream, transformStreamDefaultControllerEnqueue,
+} from 'ext:streams/transform_stream.js';
+
+const NativeTypeError = TypeError;
+const TypedArrayPrototypeGetLength =
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
+const ReflectApply = Reflect.apply;
+const NativeFinalizationRegistry = FinalizationRegistry;
+const FinalizationRegistryPrototypeRegister = FinalizationRegistry.prototype.register;
+const FinalizationRegistryPrototypeUnregister = FinalizationRegistry.prototype.unregister;
+
+// The most bytes one output chunk holds (compression_ops.h's kCompressionChunkSize): an
+// op that returns a chunk this long may have more output to give.
+const CHUNK_SIZE = 64 * 1024;
+// How many output chunks may wait unread in the readable side before the transform pauses
+// for the reader (at most 4 MiB: decompression can turn one small chunk into gigabytes).
+const MAX_QUEUED_CHUNKS = 8;
+
+
+function illegalInvocation() {
+  return new NativeTypeError('Illegal invocation');
+}
+
+// Closes the zlib resource of a stream collected while open. Made on first use: a
+// registry must not be created while the startup snapshot is made.
+let abandonedStreams = null;
+
+function closeResource(rid) {
+  try {
+    op_close(rid);
+  } catch {
+    // Already closed (the runtime is going away): nothing to release.
+  }
+}
+
+// The per-stream record the transform, flush and cancel algorithms share.
+class CodecState {
+  constructor(rid, interfaceName) {
+    this.rid = rid;
+    this.interfaceName = interfaceName;
+    this.released = false;
+    this.transform = undefined;  // the TransformStream's internal state
+  }
+}
+
+function release(state) {
+  if (state.released) return;
+  state.released = true;
+  ReflectApply(FinalizationRegistryPrototypeUnregister, abandonedStreams, [state]);
+  closeResource(state.rid);
+}
+
+// Enqueues `output` (an op's result: a Uint8Array, or null for none) and the chunks after
+// it until the op has no more. When too many chunks wait unread, returns a promise that
+// goes on once the reader has taken them (the transform's or flush's promise); otherwise
+// undefined. An error (from zlib or the stream) releases the resource and is thrown.
+function enqueueOutput(state, controller, output) {
+  try {
+    while (output !== null) {
+      transformStreamDefaultControllerEnqueue(controller, output);
+      if (ReflectApply(TypedArrayPrototypeGetLength, output, []) < CHUNK_SIZE) return undefined;
+      const stream = controller.stream;
+      if (stream.backpressure &&
+          readableStreamDefaultControllerGetDesiredSize(stream.readable.controller) <=
+              -MAX_QUEUED_CHUNKS) {
+        // The transform stream resolves this promise when the reader pulls again, or when
+        // the stream is canceled or aborted: then the resource is released already, and
+        // the pending write fails with the reason, as a write waiting for backpressure does
+        // (TransformStreamDefaultSinkWriteAlgorithm).
+        return uponPromise(stream.backpressureChangePromise, () => {
+          if (state.released) {
+            const writable = stream.writable;
+            if (writable.state === 'erroring' || writable.state === 'errored') {
+              throw writable.storedError;
+            }
+            return undefined;
+          }
+          return enqueueOutput(state, controller, nextOutput(state));
+        });
+      }
+      output = op_compression_next(state.rid);
+    }
+  } catch (error) {
+    release(state);
+    throw error;
+  }
+  return undefined;
+}
+
+function nextOutput(state) {
+  try {
+    return op_compression_next(state.rid);
+  } catch (error) {
+    release(state);
+    throw error;
+  }
+}
+
+// "Compress and enqueue a chunk" / "decompress and enqueue a chunk".
+function transformAlgorithm(state, chunk, controller) {
+  let output;
+  try {
+    // "If chunk is not a BufferSource type, then throw a TypeError."
+    const bytes = webidl.converters.BufferSource(
+        chunk, `Failed to execute 'write' on '${state.interfaceName}'`, 'The chunk');
+    output = op_compression_write(state.rid, bytes);
+  } catch (error) {
+    release(state);
+    throw error;
+  }
+  return enqueueOutput(state, controller, output);
+}
+
+// "Compress flush and enqueue" / "decompress flush and enqueue"; the resource is released
+// once the last output is enqueued.
+function flushAlgorithm(state, controller) {
+  let output;
+  try {
+    output = op_compression_finish(state.rid);
+  } catch (error) {
+    release(state);
+    throw error;
+  }
+  const pending = enqueueOutput(state, controller, output);
+  if (pending === undefined) {
+    release(state);
+    return undefined;
+  }
+  return uponPromise(pending, () => release(state));
+}
+
+// Makes the stream's zlib resource and TransformStream: "set up" of CompressionStream and
+// DecompressionStream.
+function createCodec(args, format, decompress) {
+  const interfaceName = decompress ? 'DecompressionStream' : 'CompressionStream';
+  const prefix = `Failed to construct '${interfaceName}'`;
+  webidl.requiredArguments(args.length, 1, prefix);
+  format = webidl.converters.DOMString(format, prefix, 'Argument 1');
+  if (format !== 'deflate' && format !== 'deflate-raw' && format !== 'gzip') {
+    throw new NativeTypeError(`${prefix}: Unsupported compression format: '${format}'`);
+  }
+  const state = new CodecState(op_compression_open(format, decompress), interfaceName);
+  if (abandonedStreams === null) abandonedStreams = new NativeFinalizationRegistry(closeResource);
+  ReflectApply(FinalizationRegistryPrototypeRegister, abandonedStreams, [state, state.rid, state]);
+  state.transform = createTransformStream(
+      (chunk, controller) => transformAlgorithm(state, chunk, controller),
+      (controller) => flushAlgorithm(state, controller),
+      1, 0,
+      () => release(state));
+  return state;
+}
+
+let compressionState;
+
+export class CompressionStream {
+  #state;
+
+  constructor(format) {
+    this.#state = createCodec(arguments, format, false);
+  }
+
+  get readable() {
+    const state = compressionState(this);
+    if (state === undefined) throw illegalInvocation();
+    return state.transform.readable.pub;
+  }
+
+  get writable() {
+    const state = compressionState(this);
+    if (state === undefined) throw illegalInvocation();
+    return state.transform.writable.pub;
+  }
+
+  [inspectCustom](depth, options, inspect) {
+    const state = compressionState(this);
+    if (state === undefined) return this;
+    return inspectAs('CompressionStream', {
+      readable: state.transform.readable.pub,
+      writable: state.transform.writable.pub,
+    }, depth, options, inspect);
+  }
+
+  static {
+    compressionState = (value) => (value !== null && typeof value === 'object' &&
+                                   #state in value ? value.#state : undefined);
+  }
+}
+webidl.configureInterface(CompressionStream);
+
+let decompressionState;
+
+export class DecompressionStream {
+  #state;
+
+  constructor(format) {
+    this.#state = createCodec(arguments, format, true);
+  }
+
+  get readable() {
+    const state = decompressionState(this);
+    if (state === undefined) throw illegalInvocation();
+    return state.transform.readable.pub;
+  }
+
+  get writable() {
+    const state = decompressionState(this);
+    if (state === undefined) throw illegalInvocation();
+    return state.transform.writable.pub;
+  }
+
+  [inspectCustom](depth, options, inspect) {
+    const state = decompressionState(this);
+    if (state === undefined) return this;
+    return inspectAs('DecompressionStream', {
+      readable: state.transform.readable.pub,
+      writable: state.transform.writable.pub,
+    }, depth, options, inspect);
+  }
+
+  static {
+    decompressionState = (value) => (value !== null && typeof value === 'object' &&
+                                     #state in value ? value.#state : undefined);
+  }
+}
+webidl.configureInterface(DecompressionStream);
+
