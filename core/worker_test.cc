@@ -1,5 +1,6 @@
 // kiln::Worker and kiln::WorkerPool: tasks from many threads, ordering, the loop between
-// calls, shutdown in every order, timeouts, the heap limit, termination and errors.
+// calls, shutdown in every order, timeouts, the heap limit, termination and errors, and
+// workers started from a snapshot of their setup.
 #include "core/worker.h"
 
 #include <algorithm>
