@@ -441,6 +441,37 @@ void ModuleMap::Clear() {
   records_.clear();
 }
 
+std::vector<ModuleMap::LoadedModule> ModuleMap::EvaluatedLoaderModules() const {
+  std::vector<LoadedModule> modules;
+  for (const std::unique_ptr<Record>& record : records_) {
+    if (absl::StartsWith(record->url, "ext:")) continue;
+    // A URL compiled again after a failed load has a newer record: take the current one.
+    auto current = by_url_.find(record->url);
+    if (current == by_url_.end() || current->second != record.get()) continue;
+    v8::Local<v8::Module> module = record->module.Get(isolate_);
+    v8::Module::Status status = module->GetStatus();
+    if (status != v8::Module::kEvaluated && status != v8::Module::kErrored) continue;
+    modules.push_back({record->url, record->type, module});
+  }
+  return modules;
+}
+
+void ModuleMap::AddSnapshotModule(const std::string& url, ModuleType type,
+                                  v8::Local<v8::Module> module) {
+  AddRecord(url, module)->type = type;
+}
+
+void ModuleMap::AppendExternalReferences(std::vector<intptr_t>* references) {
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::EvaluateJsonModule));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::ImportMetaResolve));
+  references->push_back(reinterpret_cast<intptr_t>(&ReturnNamespace));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::OnLoaded));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::OnLoadFailed));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::ImportLazy));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::DefineLazy));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::GetLazyProperty));
+}
+
 void ModuleMap::InstallIsolateCallbacks(v8::Isolate* isolate) {
   isolate->SetHostImportModuleDynamicallyCallback(&ModuleMap::ImportDynamically);
   isolate->SetHostInitializeImportMetaObjectCallback(&ModuleMap::InitializeImportMeta);

@@ -195,7 +195,7 @@ class ModuleMap {
   // The natives behind `internals.importLazy(specifier)` (the namespace) and
   // `internals.defineLazy(target, specifier, names, enumerable = false)` (a writable,
   // configurable lazy data property on `target` per name, valued the module's export of
-  // that name when first read), and the getter of those properties. They are in every snapshot's external references.
+  // that name when first read), and the getter of those properties.
   static void ImportLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
   static void DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info);
   static void GetLazyProperty(v8::Local<v8::Name> name,
@@ -216,6 +216,30 @@ class ModuleMap {
 
   // Drops every module handle; called before the isolate goes away.
   void Clear();
+
+  // --- Snapshots of an embedder's setup (CreateSnapshot with a setup, runtime.h) ---
+  // A module that did not come from an extension (the loader's, a data: URL's, a
+  // LoadModuleFromSource one), as a snapshot records it.
+  struct LoadedModule {
+    std::string url;
+    ModuleType type;
+    v8::Local<v8::Module> module;
+  };
+  // The non-ext: modules whose evaluation has run (evaluated, or failed: the error is
+  // kept), in the order they were compiled. Modules only compiled or linked are left
+  // out: a runtime made from the snapshot loads them again when imported.
+  std::vector<LoadedModule> EvaluatedLoaderModules() const;
+  // Registers a module that came back from a snapshot under its URL and type.
+  void AddSnapshotModule(const std::string& url, ModuleType type, v8::Local<v8::Module> module);
+  // The main module's URL (import.meta.main), empty until one is loaded; a runtime made
+  // from a snapshot takes the snapshot's.
+  const std::string& entry_url() const { return entry_url_; }
+  void set_entry_url(std::string url) { entry_url_ = std::move(url); }
+  // The native functions the module map hands to V8 that a snapshot may hold (a JSON
+  // module's evaluation steps, import.meta.resolve, an import()'s continuation, the
+  // callbacks of an asynchronous load, the lazy-module natives): a snapshot's external
+  // references.
+  static void AppendExternalReferences(std::vector<intptr_t>* references);
 
  private:
   struct Record {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -154,9 +155,7 @@ void AppendCoreReferences(std::vector<intptr_t>* references) {
       reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntryGetter));
   references->push_back(
       reinterpret_cast<intptr_t>(&v8::internal::Accessors::ModuleNamespaceEntrySetter));
-  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::ImportLazy));
-  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::DefineLazy));
-  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::GetLazyProperty));
+  ModuleMap::AppendExternalReferences(references);
 }
 
 // The external references of a snapshot holding `extensions`, terminated by 0, and a
@@ -285,6 +284,15 @@ class SharedHeapRegistry {
 struct SnapshotHeader {
   uint64_t fingerprint = 0;
   std::vector<std::string> extensions;
+  // A snapshot of an embedder's setup: "module <data index> js|json <C-escaped URL>" per
+  // module, "main <C-escaped URL>".
+  struct Module {
+    size_t data_index = 0;
+    bool json = false;
+    std::string url;
+  };
+  std::vector<Module> modules;
+  std::string main_url;
   const char* blob = nullptr;
   size_t blob_size = 0;
 };
@@ -305,6 +313,20 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
       }
     } else if (absl::ConsumePrefix(&line, "extensions ")) {
       header.extensions = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    } else if (absl::ConsumePrefix(&line, "module ")) {
+      std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(' ', 2));
+      SnapshotHeader::Module module;
+      if (fields.size() != 3 || !absl::SimpleAtoi(fields[0], &module.data_index) ||
+          (fields[1] != "js" && fields[1] != "json") ||
+          !absl::CUnescape(fields[2], &module.url)) {
+        return absl::InvalidArgumentError("bad snapshot module line");
+      }
+      module.json = fields[1] == "json";
+      header.modules.push_back(std::move(module));
+    } else if (absl::ConsumePrefix(&line, "main ")) {
+      if (!absl::CUnescape(line, &header.main_url)) {
+        return absl::InvalidArgumentError("bad snapshot main module line");
+      }
     }
   }
   header.blob = bytes.data() + end + 2;
@@ -385,6 +407,10 @@ std::string Runtime::UseSnapshot(const Snapshot& snapshot, v8::StartupData* blob
   }
   extensions_ = std::move(reordered);
   snapshot_extension_count_ = in_snapshot.size();
+  for (const SnapshotHeader::Module& module : header->modules) {
+    snapshot_loader_modules_.push_back({module.data_index, module.json, module.url});
+  }
+  snapshot_main_url_ = header->main_url;
   external_references_ = std::move(references);
   *blob = {header->blob, static_cast<int>(header->blob_size)};
   from_snapshot_ = true;
@@ -398,7 +424,8 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   extensions_ = std::move(*ordered);
 
   v8::StartupData startup_data{nullptr, 0};
-  if (options_.snapshot != nullptr && !options_.op_metrics && !for_snapshot) {
+  // A snapshot creator may start from a snapshot too (CreateSnapshot with a setup).
+  if (options_.snapshot != nullptr && !options_.op_metrics) {
     std::string problem = UseSnapshot(*options_.snapshot, &startup_data);
     if (!problem.empty()) {
       std::string note =
@@ -427,7 +454,9 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   // Registering before Initialize lets V8 post tasks from the start; they run on loop_.
   Platform()->RegisterIsolate(isolate_, loop_);
   if (for_snapshot) {
-    snapshot_creator_ = std::make_unique<v8::SnapshotCreator>(isolate_, external_references_.data());
+    snapshot_creator_base_ = startup_data;
+    snapshot_creator_ = std::make_unique<v8::SnapshotCreator>(
+        isolate_, external_references_.data(), from_snapshot_ ? &snapshot_creator_base_ : nullptr);
   } else {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = allocator_.get();
@@ -492,6 +521,7 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
   v8::HandleScope handle_scope(isolate_);
   context_.Reset(isolate_, v8::Context::New(isolate_));
   absl::Status booted = from_snapshot_ ? AttachToSnapshot() : Bootstrap(extensions_);
+  if (booted.ok() && from_snapshot_) booted = AttachSnapshotLoaderModules();
   if (!booted.ok() || for_snapshot) return booted;
   return AttachRuntime();
 }
@@ -1230,6 +1260,182 @@ absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensi
   std::string bytes = absl::StrCat(kSnapshotMagic, "fingerprint ",
                                    absl::Hex(runtime->snapshot_fingerprint_), "\nextensions ",
                                    names, "\n\n", absl::string_view(blob.data, blob.raw_size));
+  delete[] blob.data;
+  return bytes;
+}
+
+// --- Snapshots of an embedder's setup ---
+
+// What the setup left that a snapshot cannot hold, as a clear error; OK when nothing.
+absl::Status Runtime::CheckSetupCanBeSnapshotted() {
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  // A rejection the setup left unhandled becomes the pending error here.
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) {
+    JsError error = *pending_error_;
+    pending_error_.reset();
+    return absl::FailedPreconditionError(
+        absl::StrCat("snapshot: the setup left an uncaught error: ", error.Report()));
+  }
+  for (const ModuleMap::LoadedModule& loaded : modules_->EvaluatedLoaderModules()) {
+    if (loaded.type != ModuleType::kJavaScript ||
+        loaded.module->GetStatus() != v8::Module::kEvaluated) {
+      continue;
+    }
+    // Evaluating an evaluated module runs nothing: it gives the (cycle root's) evaluation
+    // promise, pending while its top-level await is.
+    v8::TryCatch try_catch(isolate_);
+    v8::Local<v8::Value> evaluation;
+    if (loaded.module->Evaluate(context).ToLocal(&evaluation) && evaluation->IsPromise()) {
+      v8::Local<v8::Promise> promise = evaluation.As<v8::Promise>();
+      promise->MarkAsHandled();
+      if (promise->State() == v8::Promise::kPending) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "snapshot: the top-level await of ", loaded.url,
+            " has not settled when the setup returned (Runtime::LoadModule waits for it)"));
+      }
+    }
+  }
+  if (size_t pending = async_ops_->pending_count(); pending != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot: the setup left ", pending, " async op", pending == 1 ? "" : "s",
+        " pending (a promise of an op nothing awaited): a snapshot cannot hold work in flight; "
+        "await it in the setup"));
+  }
+  // Active handles on the loop besides the runtime's own (the async handles of the
+  // runtime, its ops and the platform are always there and hold nothing of the setup).
+  struct Walk {
+    Runtime* runtime;
+    std::vector<std::string> names;
+  } walk{this, {}};
+  uv_walk(
+      loop_,
+      [](uv_handle_t* handle, void* data) {
+        auto* walk = static_cast<Walk*>(data);
+        Runtime* runtime = walk->runtime;
+        if (!uv_is_active(handle) || uv_is_closing(handle) || handle->type == UV_ASYNC ||
+            handle == reinterpret_cast<uv_handle_t*>(&runtime->turn_end_) ||
+            handle == reinterpret_cast<uv_handle_t*>(&runtime->background_keep_alive_)) {
+          return;
+        }
+        walk->names.push_back(HandleTypeName(handle));
+      },
+      &walk);
+  if (!walk.names.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot: the setup left work on the event loop (", absl::StrJoin(walk.names, ", "),
+        "; a timer is a setTimeout or setInterval not cleared): a snapshot cannot hold it"));
+  }
+  std::vector<std::pair<ResourceId, std::string>> open = op_state_->resources().List();
+  if (!open.empty()) {
+    std::vector<std::string> names;
+    for (const auto& [id, name] : open) names.push_back(absl::StrCat(name, " (", id.value, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot: the setup left ", open.size(), " resource", open.size() == 1 ? "" : "s",
+        " open: ", absl::StrJoin(names, ", "),
+        ": native state cannot go into a snapshot; close them in the setup"));
+  }
+  handles_->ReleaseQueued();
+  if (size_t live = handles_->live_count(); live != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot: ", live, " host handle", live == 1 ? " is" : "s are",
+        " still held (a JsValue, JsFunction or JsModule kept past the setup): a snapshot "
+        "cannot hold host handles; let them go before the setup returns"));
+  }
+  return absl::OkStatus();
+}
+
+// A runtime from a snapshot of an embedder's setup: its modules go back into the map, by
+// URL, with their types.
+absl::Status Runtime::AttachSnapshotLoaderModules() {
+  if (snapshot_loader_modules_.empty() && snapshot_main_url_.empty()) return absl::OkStatus();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  for (const SnapshotLoaderModule& entry : snapshot_loader_modules_) {
+    v8::Local<v8::Module> module;
+    if (!context->GetDataFromSnapshotOnce<v8::Module>(entry.data_index).ToLocal(&module)) {
+      return absl::InternalError(absl::StrCat("snapshot: the module ", entry.url, " is missing"));
+    }
+    modules_->AddSnapshotModule(entry.url, entry.json ? ModuleType::kJson : ModuleType::kJavaScript,
+                                module);
+  }
+  snapshot_loader_modules_.clear();
+  if (!snapshot_main_url_.empty()) modules_->set_entry_url(snapshot_main_url_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CreateSnapshot(RuntimeOptions options,
+                                           const std::function<Result<void>(Runtime&)>& setup) {
+  if (options.loop != nullptr) {
+    return absl::InvalidArgumentError(
+        "CreateSnapshot: RuntimeOptions::loop must be null (the runtime that is snapshotted "
+        "runs on a loop of its own)");
+  }
+  if (options.op_metrics) {
+    return absl::InvalidArgumentError(
+        "CreateSnapshot: a runtime with op_metrics cannot be snapshotted (its op bindings "
+        "count calls through per-runtime data)");
+  }
+  std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
+  absl::Status status = runtime->Initialize(/*for_snapshot=*/true);
+  // The setup runs in a runtime like any other: per-runtime facts attached.
+  if (status.ok()) status = runtime->AttachRuntime();
+  if (status.ok() && setup) {
+    Result<void> set_up = setup(*runtime);
+    if (!set_up.ok()) {
+      status = absl::FailedPreconditionError(
+          absl::StrCat("snapshot: the setup failed: ", set_up.error().Report()));
+    }
+  }
+  if (status.ok()) status = runtime->CheckSetupCanBeSnapshotted();
+  std::vector<SnapshotHeader::Module> modules;
+  std::string main_url;
+  v8::StartupData blob{nullptr, 0};
+  if (status.ok()) {
+    v8::Isolate::Scope isolate_scope(runtime->isolate_);
+    v8::HandleScope handle_scope(runtime->isolate_);
+    v8::Local<v8::Context> context = runtime->context();
+    std::vector<ModuleMap::LoadedModule> loaded = runtime->modules_->EvaluatedLoaderModules();
+    main_url = runtime->modules_->entry_url();
+    // The extension modules first (SerializeInto, which also drops every handle), then the
+    // setup's, by data index.
+    status = runtime->SerializeInto(runtime->snapshot_creator_.get());
+    if (status.ok()) {
+      for (const ModuleMap::LoadedModule& module : loaded) {
+        SnapshotHeader::Module entry;
+        entry.data_index = runtime->snapshot_creator_->AddData(context, module.module);
+        entry.json = module.type == ModuleType::kJson;
+        entry.url = module.url;
+        modules.push_back(std::move(entry));
+      }
+    }
+  }
+  if (status.ok()) {
+    blob = runtime->snapshot_creator_->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
+  } else if (runtime->isolate_ != nullptr && !runtime->context_.IsEmpty()) {
+    v8::Isolate::Scope isolate_scope(runtime->isolate_);
+    runtime->ReleaseHandles();
+  }
+  runtime->shut_down_ = true;
+  absl::Status closed = runtime->isolate_ != nullptr ? runtime->CloseLoopAndIsolate()
+                                                     : absl::OkStatus();
+  if (!status.ok()) return status;
+  if (!closed.ok()) return closed;
+  if (blob.data == nullptr) return absl::InternalError("snapshot: V8 made no blob");
+  std::string names;
+  for (const Extension* extension : runtime->extensions_) {
+    absl::StrAppend(&names, names.empty() ? "" : " ", extension->name);
+  }
+  std::string header = absl::StrCat(kSnapshotMagic, "fingerprint ",
+                                    absl::Hex(runtime->snapshot_fingerprint_), "\nextensions ",
+                                    names, "\n");
+  for (const SnapshotHeader::Module& module : modules) {
+    absl::StrAppend(&header, "module ", module.data_index, module.json ? " json " : " js ",
+                    absl::CEscape(module.url), "\n");
+  }
+  if (!main_url.empty()) absl::StrAppend(&header, "main ", absl::CEscape(main_url), "\n");
+  std::string bytes = absl::StrCat(header, "\n", absl::string_view(blob.data, blob.raw_size));
   delete[] blob.data;
   return bytes;
 }

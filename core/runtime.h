@@ -219,6 +219,8 @@ class Runtime : private OpHost {
 
  private:
   friend absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions);
+  friend absl::StatusOr<std::string> CreateSnapshot(
+      RuntimeOptions options, const std::function<Result<void>(Runtime&)>& setup);
   friend class ModuleMap;  // a failed lazy module's rejection is not an unhandled one
 
   explicit Runtime(RuntimeOptions options);
@@ -236,6 +238,11 @@ class Runtime : private OpHost {
   absl::Status AttachRuntime();
   absl::Status BindOpSupport();
   absl::Status SerializeInto(v8::SnapshotCreator* creator);
+  // Snapshots of an embedder's setup: what the setup left that a snapshot cannot hold
+  // (an error, pending work, host handles, open resources, an unsettled top-level await),
+  // and, on a runtime made from such a snapshot, its modules put back into the map.
+  absl::Status CheckSetupCanBeSnapshotted();
+  absl::Status AttachSnapshotLoaderModules();
   v8::Local<v8::Object> internals() const;
   void DeliverAsyncCompletions();
   void PerformMicrotaskCheckpoint();
@@ -329,6 +336,17 @@ class Runtime : private OpHost {
   bool from_snapshot_ = false;
   bool joined_shared_heap_ = false;  // counted among the process's live isolates
   std::unique_ptr<v8::SnapshotCreator> snapshot_creator_;  // CreateSnapshot only
+  // The base a snapshot creator starts from (V8 keeps a pointer to it).
+  v8::StartupData snapshot_creator_base_{nullptr, 0};
+  // From a snapshot of an embedder's setup: its non-ext: modules (URL, type, the index of
+  // their snapshot data) and main module, from the snapshot's header.
+  struct SnapshotLoaderModule {
+    size_t data_index = 0;
+    bool json = false;
+    std::string url;
+  };
+  std::vector<SnapshotLoaderModule> snapshot_loader_modules_;
+  std::string snapshot_main_url_;
   uint64_t snapshot_fingerprint_ = 0;
   // V8 keeps a pointer to the external references for the isolate's lifetime.
   std::vector<intptr_t> external_references_;
@@ -353,6 +371,20 @@ class Runtime : private OpHost {
   std::optional<JsError> pending_error_;
   bool in_error_hook_ = false;  // CallErrorHook is running a hook
 };
+
+// Makes a snapshot of an embedder's setup, at run time: a runtime made with `options`
+// (from `options.snapshot` when it can serve them, else from source) runs `setup` (load a
+// bundle through the options' module loader, define globals, ...), then its context is
+// serialised with the modules the setup evaluated kept in its module map. A runtime made
+// with the same extensions and module loader and `RuntimeOptions::snapshot` pointing at
+// the bytes starts with those modules evaluated: LoadModule and imports of them find them
+// without loading or evaluating again. Fails, naming what is wrong, when the setup fails or
+// leaves what a snapshot cannot hold: an uncaught error, pending async ops, timers or other
+// active handles, open resources, host handles (JsValue, JsFunction, JsModule) still held,
+// a top-level await not settled. Needs `options.loop` null and `op_metrics` off.
+// docs/embedding.md says what can and cannot go into such a snapshot.
+absl::StatusOr<std::string> CreateSnapshot(RuntimeOptions options,
+                                           const std::function<Result<void>(Runtime&)>& setup);
 
 }  // namespace kiln
 

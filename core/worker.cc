@@ -143,6 +143,7 @@ class WorkerThread {
   }
 
   int runtimes_created() const { return runtimes_created_.load(); }
+  int runtimes_from_setup_snapshot() const { return runtimes_from_setup_snapshot_.load(); }
 
  private:
   JsError ShutdownError() const { return HostError(kShutdownErrorClass, shutdown_message_); }
@@ -225,6 +226,10 @@ class WorkerThread {
   absl::Status MakeRuntime() {
     RuntimeOptions runtime_options = options_.runtime;
     runtime_options.loop = &loop_;
+    if (options_.setup_snapshot != nullptr) {
+      setup_snapshot_view_ = {options_.setup_snapshot->data(), options_.setup_snapshot->size()};
+      runtime_options.snapshot = &setup_snapshot_view_;
+    }
     absl::StatusOr<std::unique_ptr<Runtime>> created = Runtime::Create(std::move(runtime_options));
     if (!created.ok()) {
       setup_error_ = HostError("Error", absl::StrCat("the worker's runtime could not be created: ",
@@ -233,7 +238,11 @@ class WorkerThread {
     }
     ++runtimes_created_;
     std::unique_ptr<Runtime> runtime = std::move(*created);
-    if (options_.setup) {
+    // From the setup's snapshot the setup has run already; a runtime that could not use
+    // it (made from source) runs the setup itself.
+    bool set_up_by_snapshot = options_.setup_snapshot != nullptr && runtime->from_snapshot();
+    if (set_up_by_snapshot) ++runtimes_from_setup_snapshot_;
+    if (options_.setup && !set_up_by_snapshot) {
       if (!SetActive(runtime.get(), /*call=*/false)) {
         (void)runtime->Shutdown();
         return absl::CancelledError(shutdown_message_);
@@ -381,6 +390,8 @@ class WorkerThread {
   bool stopped_active_ = false;  // guarded by runtime_mutex_: RequestStop terminated active_
   std::atomic<bool> stopping_{false};
   std::atomic<int> runtimes_created_{0};
+  std::atomic<int> runtimes_from_setup_snapshot_{0};
+  Snapshot setup_snapshot_view_{nullptr, 0};  // the thread's: options_.setup_snapshot's bytes
 };
 
 }  // namespace worker_internal
@@ -415,6 +426,10 @@ void Worker::TerminateCurrentCall() { thread_->TerminateCurrentCall(); }
 
 int Worker::runtimes_created() const { return thread_->runtimes_created(); }
 
+int Worker::runtimes_from_setup_snapshot() const {
+  return thread_->runtimes_from_setup_snapshot();
+}
+
 WorkerPool::WorkerPool() : CallSubmitter(std::make_shared<JobQueue>(), "worker pool shut down") {}
 
 absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Create(WorkerPoolOptions options) {
@@ -423,18 +438,32 @@ absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Create(WorkerPoolOptions
         "WorkerOptions::runtime.loop must be null: a worker runs its runtime on a loop of its own");
   }
   size_t size = options.size != 0 ? options.size : std::max(1u, std::thread::hardware_concurrency());
+  if (options.snapshot_setup && options.worker.setup_snapshot == nullptr) {
+    absl::StatusOr<std::string> snapshot = CreateSnapshot(options.worker.runtime, options.worker.setup);
+    if (!snapshot.ok()) {
+      return absl::Status(snapshot.status().code(),
+                          absl::StrCat("the worker pool's setup snapshot: ",
+                                       snapshot.status().message()));
+    }
+    options.worker.setup_snapshot = std::make_shared<const std::string>(std::move(*snapshot));
+  }
   std::unique_ptr<WorkerPool> pool(new WorkerPool());
+  pool->setup_snapshot_ = options.worker.setup_snapshot;
   // The first worker alone: what its setup compiles lands in the code cache the others
-  // then read.
+  // then read. From a setup snapshot there is nothing to compile: all start at once.
   absl::Status status;
   for (size_t i = 0; i < size; ++i) {
     pool->threads_.push_back(
         std::make_unique<WorkerThread>(options.worker, pool->queue_, pool->shutdown_message_));
   }
-  status = pool->threads_[0]->Launch().get();
+  size_t launched = 0;
+  if (pool->setup_snapshot_ == nullptr) {
+    status = pool->threads_[0]->Launch().get();
+    launched = 1;
+  }
   std::vector<std::future<absl::Status>> starting;
   if (status.ok()) {
-    for (size_t i = 1; i < size; ++i) starting.push_back(pool->threads_[i]->Launch());
+    for (size_t i = launched; i < size; ++i) starting.push_back(pool->threads_[i]->Launch());
   }
   for (std::future<absl::Status>& started : starting) {
     absl::Status one = started.get();
@@ -453,6 +482,12 @@ WorkerPool::~WorkerPool() {
 int WorkerPool::runtimes_created() const {
   int total = 0;
   for (const auto& thread : threads_) total += thread->runtimes_created();
+  return total;
+}
+
+int WorkerPool::runtimes_from_setup_snapshot() const {
+  int total = 0;
+  for (const auto& thread : threads_) total += thread->runtimes_from_setup_snapshot();
   return total;
 }
 

@@ -72,6 +72,13 @@ struct WorkerOptions {
   // Uncaught errors of JavaScript that runs between calls (a timer callback a call left
   // behind). Called on the worker's thread. Empty: the error's report goes to stderr.
   std::function<void(const JsError&)> on_background_error;
+  // A snapshot of `setup` already run: the bytes CreateSnapshot(runtime, setup) made
+  // (core/runtime.h), shared by every worker that starts from it. Each runtime (the first
+  // and every replacement) is then made from it instead of `runtime.snapshot`, and `setup`
+  // is not run again. A runtime that cannot use it (another snapshot's runtimes are alive
+  // in the process, other extensions: a note on stderr) is made from source and runs
+  // `setup` as usual. WorkerPoolOptions::snapshot_setup makes one for a pool.
+  std::shared_ptr<const std::string> setup_snapshot;
 };
 
 namespace worker_internal {
@@ -262,6 +269,8 @@ class Worker : public worker_internal::CallSubmitter {
   void TerminateCurrentCall();
   // How many runtimes this worker has made: 1, plus one per replacement.
   int runtimes_created() const;
+  // How many of them started from WorkerOptions::setup_snapshot (the others ran the setup).
+  int runtimes_from_setup_snapshot() const;
   // Calls waiting (not counting the one running).
   size_t queued_calls() { return queue_->size(); }
 
@@ -275,6 +284,13 @@ struct WorkerPoolOptions {
   WorkerOptions worker;
   // Number of workers (threads); 0 means std::thread::hardware_concurrency().
   size_t size = 0;
+  // Runs `worker.setup` once, in a runtime made for a snapshot (CreateSnapshot in
+  // core/runtime.h, on the thread calling Create), and starts every worker from that
+  // snapshot (WorkerOptions::setup_snapshot): workers are ready without loading or
+  // evaluating the setup's modules. Create fails with CreateSnapshot's error when the
+  // setup cannot be snapshotted (docs/embedding.md says what cannot). Ignored when
+  // `worker.setup_snapshot` is already set.
+  bool snapshot_setup = false;
 };
 
 // N workers taking calls from one shared queue: any idle worker takes the next call.
@@ -292,12 +308,18 @@ class WorkerPool : public worker_internal::CallSubmitter {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   size_t size() const { return threads_.size(); }
+  // The snapshot the workers start from (snapshot_setup, or WorkerOptions::setup_snapshot),
+  // or null.
+  const std::shared_ptr<const std::string>& setup_snapshot() const { return setup_snapshot_; }
   // Runtimes made by all workers: size() plus the replacements.
   int runtimes_created() const;
+  // How many of them started from the setup snapshot.
+  int runtimes_from_setup_snapshot() const;
   size_t queued_calls() { return queue_->size(); }
 
  private:
   WorkerPool();
+  std::shared_ptr<const std::string> setup_snapshot_;
   std::vector<std::unique_ptr<worker_internal::WorkerThread>> threads_;
 };
 

@@ -1,5 +1,6 @@
 // kiln::Worker and kiln::WorkerPool: tasks from many threads, ordering, the loop between
-// calls, shutdown in every order, timeouts, the heap limit, termination and errors.
+// calls, shutdown in every order, timeouts, the heap limit, termination and errors, and
+// workers started from a snapshot of their setup.
 #include "core/worker.h"
 
 #include <algorithm>
@@ -585,6 +586,146 @@ TEST(WorkerExportTest, PoolWorkersShareTheCodeCache) {
   for (int i = 0; i < 30; ++i) {
     EXPECT_EQ(calls[i].get().value(), absl::StrCat("p at (", i, ", ", -i, ")"));
   }
+}
+
+// ---- Workers started from a snapshot of their setup ----
+
+// library.js imports lib/count.js and config.json and awaits a timer at its top level;
+// every evaluation adds one to globalThis.evaluations.
+std::shared_ptr<InMemoryModuleLoader> LibraryLoader() {
+  auto loader = std::make_shared<InMemoryModuleLoader>();
+  loader->Add("config.json", R"({"prefix": "call"})");
+  loader->Add("lib/count.js", "let calls = 0; export const count = () => ++calls;");
+  loader->Add("library.js", R"js(
+    import { count } from './lib/count.js';
+    import config from './config.json' assert { type: 'json' };
+    globalThis.evaluations = (globalThis.evaluations ?? 0) + 1;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    export function describe(n) { count(); return `${config.prefix} ${n}`; }
+    export function spin() { for (;;) {} }
+  )js");
+  return loader;
+}
+
+// Options whose setup loads library.js, marks the global object and counts its runs.
+WorkerOptions LibraryOptions(std::atomic<int>* setups) {
+  WorkerOptions options = Options([setups](Runtime& runtime) -> Result<void> {
+    ++*setups;
+    Result<JsModule> library = runtime.LoadModule("library.js");
+    if (!library.ok()) return library.error();
+    Result<std::string> marked = runtime.EvalToString("globalThis.mark = 'set up'; 0");
+    if (!marked.ok()) return marked.error();
+    return {};
+  });
+  options.runtime.module_loader = LibraryLoader();
+  return options;
+}
+
+TEST(WorkerSetupSnapshotTest, PoolWorkersStartFromTheSetupSnapshot) {
+  std::atomic<int> setups{0};
+  WorkerPoolOptions options;
+  options.size = 3;
+  options.worker = LibraryOptions(&setups);
+  options.snapshot_setup = true;
+  absl::StatusOr<std::unique_ptr<WorkerPool>> created = WorkerPool::Create(std::move(options));
+  ASSERT_TRUE(created.ok()) << created.status();
+  WorkerPool& pool = **created;
+  EXPECT_EQ(setups.load(), 1);  // once, for the snapshot
+  ASSERT_NE(pool.setup_snapshot(), nullptr);
+  EXPECT_EQ(pool.runtimes_from_setup_snapshot(), 3);
+
+  // Calls from four threads; every worker has the library evaluated once (in the setup).
+  constexpr int kClients = 4;
+  constexpr int kCalls = 25;
+  std::vector<std::thread> clients;
+  std::atomic<int> wrong{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&pool, &wrong, c] {
+      for (int i = 0; i < kCalls; ++i) {
+        int n = c * 100 + i;
+        Result<std::string> described = pool.CallExport<std::string>("library.js", "describe", n).get();
+        if (!described.ok() || described.value() != absl::StrCat("call ", n)) ++wrong;
+        Result<std::string> state = pool.Run(Eval("`${evaluations} ${mark}`")).get();
+        if (!state.ok() || state.value() != "'1 set up'") ++wrong;
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(setups.load(), 1);
+  EXPECT_EQ(pool.runtimes_created(), 3);
+}
+
+TEST(WorkerSetupSnapshotTest, ReplacementRuntimesStartFromTheSnapshotToo) {
+  std::atomic<int> setups{0};
+  WorkerOptions options = LibraryOptions(&setups);
+  options.call_timeout = absl::Milliseconds(200);
+  absl::StatusOr<std::string> snapshot = CreateSnapshot(options.runtime, options.setup);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  options.setup_snapshot = std::make_shared<const std::string>(std::move(*snapshot));
+  std::unique_ptr<Worker> worker = MakeWorker(options);
+  ASSERT_NE(worker, nullptr);
+  ASSERT_TRUE(worker->Run(Eval("globalThis.mark = 'changed'")).get().ok());
+  Result<void> spun = worker->CallExport<void>("library.js", "spin").get();
+  ASSERT_FALSE(spun.ok());
+  EXPECT_EQ(spun.error().class_name, kTimeoutErrorClass);
+  // The replacement is the snapshot's state again, not the changed one.
+  EXPECT_EQ(ValueOr(worker->Run(Eval("`${evaluations} ${mark}`")).get()), "'1 set up'");
+  EXPECT_EQ(worker->runtimes_created(), 2);
+  EXPECT_EQ(worker->runtimes_from_setup_snapshot(), 2);
+  EXPECT_EQ(setups.load(), 1);
+}
+
+TEST(WorkerSetupSnapshotTest, AWorkerTakesAnExplicitSnapshot) {
+  std::atomic<int> setups{0};
+  WorkerOptions options = LibraryOptions(&setups);
+  absl::StatusOr<std::string> snapshot = CreateSnapshot(options.runtime, options.setup);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  options.setup_snapshot = std::make_shared<const std::string>(std::move(*snapshot));
+  std::unique_ptr<Worker> first = MakeWorker(options);
+  std::unique_ptr<Worker> second = MakeWorker(options);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(setups.load(), 1);
+  EXPECT_EQ(first->runtimes_from_setup_snapshot(), 1);
+  EXPECT_EQ(ValueOr(first->CallExport<std::string>("library.js", "describe", 7).get()), "call 7");
+  EXPECT_EQ(ValueOr(second->Run(Eval("`${evaluations} ${mark}`")).get()), "'1 set up'");
+}
+
+TEST(WorkerSetupSnapshotTest, AWorkerThatCannotUseTheSnapshotRunsTheSetup) {
+  std::atomic<int> setups{0};
+  WorkerOptions options = LibraryOptions(&setups);
+  absl::StatusOr<std::string> snapshot = CreateSnapshot(options.runtime, options.setup);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  options.setup_snapshot = std::make_shared<const std::string>(std::move(*snapshot));
+  // A live runtime made from source: V8 shares one read-only heap among live isolates,
+  // so no runtime of this process may now come from another blob.
+  absl::StatusOr<std::unique_ptr<Runtime>> other = Runtime::Create();
+  ASSERT_TRUE(other.ok()) << other.status();
+  std::unique_ptr<Worker> worker = MakeWorker(options);
+  ASSERT_NE(worker, nullptr);
+  EXPECT_EQ(setups.load(), 2);
+  EXPECT_EQ(worker->runtimes_from_setup_snapshot(), 0);
+  EXPECT_EQ(ValueOr(worker->CallExport<std::string>("library.js", "describe", 1).get()), "call 1");
+  EXPECT_EQ(ValueOr(worker->Run(Eval("`${evaluations} ${mark}`")).get()), "'1 set up'");
+}
+
+TEST(WorkerSetupSnapshotTest, ASetupThatCannotBeSnapshottedFailsCreate) {
+  WorkerPoolOptions options;
+  options.size = 2;
+  options.worker = Options([](Runtime& runtime) -> Result<void> {
+    Result<std::string> started = runtime.EvalToString("setInterval(() => {}, 1000); 0");
+    if (!started.ok()) return started.error();
+    return {};
+  });
+  options.snapshot_setup = true;
+  absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(std::move(options));
+  ASSERT_FALSE(pool.ok());
+  EXPECT_NE(pool.status().message().find(
+                "the worker pool's setup snapshot: snapshot: the setup left work on the event "
+                "loop (timer"),
+            std::string::npos)
+      << pool.status();
 }
 
 }  // namespace
