@@ -1,4 +1,4 @@
-// The native half of TextEncoder and TextDecoder (encoding.js).
+// The native half of TextEncoder and TextDecoder (text_coding.js).
 #ifndef KILN_EXT_ENCODING_ENCODING_OPS_H_
 #define KILN_EXT_ENCODING_ENCODING_OPS_H_
 

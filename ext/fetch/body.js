@@ -12,7 +12,7 @@
 //   (readableStreamForRid). A body nobody reads closes its resource when its owner is
 //   garbage-collected.
 import { op_close, op_fetch_body_all } from 'ext:core/ops';
-import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { blobBytes, createBlobFromBytes, isBlob } from 'ext:file/blob.js';
 import { isFormData } from 'ext:file/form_data.js';
 import {

@@ -7,7 +7,7 @@
 // copies each slice once into the result.
 import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
-import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { registerSerializableInterface } from 'ext:web/structured_clone.js';
 import { promiseResolvedWith } from 'ext:streams/common.js';
 import {

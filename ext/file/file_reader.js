@@ -6,7 +6,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from 'ext:web/dom_exception.js';
 import { defineEventHandler, dispatch, Event, EventTarget } from 'ext:web/events.js';
-import { TextDecoder } from 'ext:encoding/encoding.js';
+import { TextDecoder } from 'ext:encoding/text_coding.js';
 import { blobBytes, blobSize, isBlob } from './blob.js';
 import { parseMimeType } from './multipart.js';
 

@@ -8,7 +8,7 @@
 //   HTML's name escaping) -> FormData; any error is a TypeError.
 // - parseUrlencodedFormData(bytes): an application/x-www-form-urlencoded body -> FormData.
 // - parseMimeType(string): the MIME Sniffing Standard's "parse a MIME type".
-import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { parseUrlencoded } from 'ext:url/url_search_params.js';
 import {
   blobBytes, concatenateBlobParts, createBlobFromBytes, createFile, fileName, isBlob,

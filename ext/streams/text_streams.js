@@ -3,7 +3,7 @@
 // TransformStream around the encoding extension's TextEncoder / TextDecoder (their
 // methods captured when this module is evaluated).
 import * as webidl from 'ext:webidl/webidl.js';
-import { TextDecoder, TextEncoder } from 'ext:encoding/encoding.js';
+import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { NativeTypeError, ReflectApply, inspectAs, inspectCustom } from './common.js';
 import {
   createTransformStream, transformStreamDefaultControllerEnqueue,

@@ -2,6 +2,7 @@
 // attributes (ext:web/events.js), per the DOM Standard (https://dom.spec.whatwg.org/#events)
 // and HTML's event handlers. kiln has no node tree: an event's path is its target alone, so
 // every listener runs in the AT_TARGET phase, capture listeners first.
+import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
 import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
@@ -384,6 +385,9 @@ export const signalHooks = {
 };
 
 function convertSignal(value, prefix, context) {
+  // abort.js is a lazy module: until something evaluates it no AbortSignal exists, but the
+  // conversion (and its TypeError for anything else) is its.
+  if (signalHooks.convert === null) internals.importLazy('ext:web/abort.js');
   return signalHooks.convert(value, prefix, context);
 }
 

@@ -4,7 +4,6 @@ import { DOMException } from './dom_exception.js';
 import {
   CustomEvent, ErrorEvent, Event, EventTarget, PromiseRejectionEvent, reportException,
 } from './events.js';
-import { AbortController, AbortSignal } from './abort.js';
 import './global_events.js';
 import { Performance, performance } from './performance.js';
 import './base64.js'; import './navigator.js'; import './structured_clone.js';
@@ -51,14 +50,16 @@ defineGlobal('performance', performance);
 
 for (const Interface of [
   DOMException, Event, EventTarget, CustomEvent, ErrorEvent, PromiseRejectionEvent,
-  AbortController, AbortSignal, Performance,
+  Performance,
 ]) {
   defineInterface(Interface);
 }
 
-// Lazy (internals.defineLazy, core/README.md "Lazy modules"): messaging and User Timing
-// are evaluated when one of their globals, or one of Performance's User Timing
-// operations (enumerable, as WebIDL puts operations), is first read.
+// Lazy (internals.defineLazy, core/README.md "Lazy modules"): abort, messaging and User
+// Timing are evaluated when one of their globals, or one of
+// Performance's User Timing operations (enumerable, as WebIDL puts operations), is first
+// read.
+internals.defineLazy(globalThis, 'ext:web/abort.js', ['AbortController', 'AbortSignal']);
 internals.defineLazy(globalThis, 'ext:web/messaging.js', [
   'MessageEvent', 'MessageChannel', 'MessagePort', 'BroadcastChannel',
 ]);

@@ -1,0 +1,166 @@
+// ext:encoding/text_coding.js: TextEncoder and TextDecoder of the WHATWG Encoding Standard
+// (https://encoding.spec.whatwg.org/#api); lazy globals (see the entry module, encoding.js).
+// The bytes are handled by the ops of encoding_ops.h; this module converts arguments,
+// keeps each decoder's settings and, while a decoder streams, the id of its native state.
+import {
+  op_close,
+  op_encoding_decode,
+  op_encoding_decoder_decode,
+  op_encoding_decoder_new,
+  op_encoding_encode,
+  op_encoding_encode_into,
+  op_encoding_resolve,
+} from 'ext:core/ops';
+import {
+  configureInterface,
+  converters,
+  createDictionaryConverter,
+  requiredArguments,
+} from 'ext:webidl/webidl.js';
+
+const { FinalizationRegistry, Symbol, TypeError } = globalThis;
+const customInspect = Symbol.for('nodejs.util.inspect.custom');
+
+function illegalInvocation() {
+  return new TypeError('Illegal invocation');
+}
+
+export class TextEncoder {
+  // Brand: only objects made by this constructor have it.
+  #encoder = true;
+
+  static #check(self) {
+    if (self === null || typeof self !== 'object' || !(#encoder in self)) {
+      throw illegalInvocation();
+    }
+  }
+
+  get encoding() {
+    TextEncoder.#check(this);
+    return 'utf-8';
+  }
+
+  encode(input = '') {
+    TextEncoder.#check(this);
+    if (typeof input !== 'string') {
+      input = converters.DOMString(input, "Failed to execute 'encode' on 'TextEncoder'",
+                                   'Argument 1');
+    }
+    return op_encoding_encode(input);
+  }
+
+  encodeInto(source, destination) {
+    TextEncoder.#check(this);
+    const prefix = "Failed to execute 'encodeInto' on 'TextEncoder'";
+    requiredArguments(arguments.length, 2, prefix);
+    if (typeof source !== 'string') source = converters.DOMString(source, prefix, 'Argument 1');
+    // [AllowShared] Uint8Array: the op checks the type (a detached buffer has no room).
+    return op_encoding_encode_into(source, destination);
+  }
+
+  [customInspect](depth, options, inspect) {
+    TextEncoder.#check(this);
+    if (typeof depth === 'number' && depth < 0) return this;
+    return inspect({ encoding: 'utf-8' }, options);
+  }
+}
+
+const convertTextDecoderOptions = createDictionaryConverter('TextDecoderOptions', [
+  { key: 'fatal', converter: converters.boolean, defaultValue: false },
+  { key: 'ignoreBOM', converter: converters.boolean, defaultValue: false },
+]);
+const convertTextDecodeOptions = createDictionaryConverter('TextDecodeOptions', [
+  { key: 'stream', converter: converters.boolean, defaultValue: false },
+]);
+
+// Closes the native state of a decoder collected in the middle of a stream. Made when the
+// first stream starts, not when the module is evaluated (a snapshot holds the module).
+let abandonedStreams = null;
+
+function closeAbandonedStream(rid) {
+  op_close(rid);
+}
+
+export class TextDecoder {
+  #encoding;   // the encoding's id (op_encoding_resolve)
+  #name;       // its name
+  #fatal;
+  #ignoreBOM;
+  #rid = 0;    // the streaming decoder while a stream is open, else 0
+
+  constructor(label = 'utf-8', options = undefined) {
+    const prefix = "Failed to construct 'TextDecoder'";
+    label = converters.DOMString(label, prefix, 'Argument 1');
+    const { fatal, ignoreBOM } = convertTextDecoderOptions(options, prefix, 'Argument 2');
+    const encoding = op_encoding_resolve(label);
+    this.#encoding = encoding.id;
+    this.#name = encoding.name;
+    this.#fatal = fatal;
+    this.#ignoreBOM = ignoreBOM;
+  }
+
+  static #check(self) {
+    if (self === null || typeof self !== 'object' || !(#encoding in self)) {
+      throw illegalInvocation();
+    }
+  }
+
+  get encoding() {
+    TextDecoder.#check(this);
+    return this.#name;
+  }
+
+  get fatal() {
+    TextDecoder.#check(this);
+    return this.#fatal;
+  }
+
+  get ignoreBOM() {
+    TextDecoder.#check(this);
+    return this.#ignoreBOM;
+  }
+
+  // decode(optional AllowSharedBufferSource input, optional TextDecodeOptions options):
+  // the op checks the input's type (ArrayBuffer, SharedArrayBuffer or a view; a detached
+  // buffer holds no bytes).
+  decode(input = undefined, options = undefined) {
+    TextDecoder.#check(this);
+    let stream = false;
+    if (options !== undefined) {
+      stream = convertTextDecodeOptions(options, "Failed to execute 'decode' on 'TextDecoder'",
+                                        'Argument 2').stream;
+    }
+    if (this.#rid === 0) {
+      if (!stream) {
+        return op_encoding_decode(this.#encoding, this.#fatal, this.#ignoreBOM, input);
+      }
+      this.#rid = op_encoding_decoder_new(this.#encoding, this.#fatal, this.#ignoreBOM);
+      if (abandonedStreams === null) {
+        abandonedStreams = new FinalizationRegistry(closeAbandonedStream);
+      }
+      abandonedStreams.register(this, this.#rid, this);
+    }
+    const rid = this.#rid;
+    if (!stream) {
+      // The op ends the stream and closes its state, also when it throws.
+      this.#rid = 0;
+      abandonedStreams.unregister(this);
+    }
+    return op_encoding_decoder_decode(rid, input, stream);
+  }
+
+  [customInspect](depth, options, inspect) {
+    TextDecoder.#check(this);
+    if (typeof depth === 'number' && depth < 0) return this;
+    const fields = { encoding: this.#name, fatal: this.#fatal, ignoreBOM: this.#ignoreBOM };
+    return `TextDecoder ${inspect(fields, options)}`;
+  }
+}
+
+configureInterface(TextEncoder);
+configureInterface(TextDecoder);
+// The inspect hooks are not part of the interfaces.
+for (const Class of [TextEncoder, TextDecoder]) {
+  Object.defineProperty(Class.prototype, customInspect, { enumerable: false });
+}
+
