@@ -19,7 +19,7 @@ const kiln = {
 };
 // kiln.inspect and the runtime's internals.inspect (Runtime::Inspect) evaluate
 // ext:core/inspect.js when first read: it is not part of the startup snapshot.
-internals.defineLazy(kiln, 'ext:core/inspect.js', ['inspect']);
+internals.defineLazy(kiln, 'ext:core/inspect.js', ['inspect'], true);
 internals.defineLazy(internals, 'ext:core/inspect.js', ['inspect']);
 
 // kiln.unrefOp(promise): the pending async op behind `promise` no longer keeps the event
