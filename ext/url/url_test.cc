@@ -132,7 +132,8 @@ TEST_F(UrlTest, InvalidUrlsThrowTypeErrorsWithNodesCode) {
   ExpectThrows("new URL()",
                "TypeError: Failed to construct 'URL': 1 argument required, but only 0 present.");
   ExpectThrows("URL('http://a')",
-               "TypeError: Class constructor URL cannot be invoked without 'new'");
+               "TypeError: Failed to construct 'URL': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
   ExpectThrows("new URL(Symbol())",
                "TypeError: Failed to construct 'URL': Argument 1 is a symbol, which cannot be "
                "converted to a string.");
@@ -343,7 +344,8 @@ TEST_F(UrlTest, SearchParamsConstructors) {
                "TypeError: Failed to construct 'URLSearchParams': The provided value's "
                "@@iterator is not a function.");
   ExpectThrows("URLSearchParams()",
-               "TypeError: Class constructor URLSearchParams cannot be invoked without 'new'");
+               "TypeError: Failed to construct 'URLSearchParams': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
 }
 
 TEST_F(UrlTest, UrlencodedParsingAndSerializing) {
