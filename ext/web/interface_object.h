@@ -6,11 +6,11 @@
 // does. What the constructor does is JavaScript: the initializer registered with the
 // interface object, called with the new object as `this` and the constructor's arguments.
 //
-// Initializers live in the context, in a JavaScript array at the embedder-data slot
-// kContextSlotInterfaceInitializers (core/op_support.h): entry 2 * index is the
-// initializer of the interface object made with `index` (the template's data), entry
-// 2 * index + 1 its name. So they are in a startup snapshot with the context that made
-// them, and ConstructInterfaceObject, the one C++ callback, is in the snapshot's external
+// The initializers live in the context, in a registry object at the embedder-data slot
+// kContextSlotInterfaceInitializers (core/op_support.h) whose internal fields hold each
+// interface object's initializer and name (the template's data is its index). So they are
+// in a startup snapshot with the context that made them, and the construct callback reads
+// them inline. ConstructInterfaceObject, the one C++ callback, is in the snapshot's external
 // references through kInterfaceObjectTable (interface_object_tables.h).
 #ifndef KILN_EXT_WEB_INTERFACE_OBJECT_H_
 #define KILN_EXT_WEB_INTERFACE_OBJECT_H_
