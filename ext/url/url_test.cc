@@ -300,7 +300,8 @@ TEST_F(UrlTest, InterfaceObjectsAreWebIdls) {
   })js",
              "[\n  true,\n  true,\n  'false false false',\n  'false false false',\n"
              "  'false false true',\n  'false false true',\n  'URLSearchParams',\n"
-             "  'true false true',\n  true,\n  'arguments,caller,canParse,length,name,parse,prototype',\n"
+             "  'true false true',\n  true,\n"
+             "  'arguments,caller,canParse,length,name,parse,prototype',\n"
              "  'true true true',\n  'undefined true true',\n"
              "  'function URLSearchParams() { [native code] }'\n]");
   // Subclasses, and new.target other than the interface object.
@@ -345,7 +346,9 @@ TEST_F(UrlInKilnSnapshotTest, InterfaceObjectsWork) {
   EXPECT_EQ(runtime().from_snapshot(), testing::UsingSnapshots());
   ExpectEval(R"js({
     const url = new URL('/p?q=1', 'https://a.example');
-    const clone = (value) => { try { structuredClone(value); return 'cloned'; } catch (e) { return e.name; } };
+    const clone = (value) => {
+      try { structuredClone(value); return 'cloned'; } catch (e) { return e.name; }
+    };
     [url.href, url.searchParams.get('q'), Object.getPrototypeOf(URL) === Function.prototype,
      clone(url), clone(new URLSearchParams('x=1')), new (class extends URL {})('http://b').host]
   })js",
@@ -422,8 +425,8 @@ TEST_F(UrlTest, SearchParamsConstructors) {
                "TypeError: Failed to construct 'URLSearchParams': The provided value's "
                "@@iterator is not a function.");
   ExpectThrows("URLSearchParams()",
-               "TypeError: Failed to construct 'URLSearchParams': Please use the 'new' operator, this DOM "
-               "object constructor cannot be called as a function.");
+               "TypeError: Failed to construct 'URLSearchParams': Please use the 'new' "
+               "operator, this DOM object constructor cannot be called as a function.");
 }
 
 TEST_F(UrlTest, UrlencodedParsingAndSerializing) {

@@ -109,7 +109,9 @@ void ConstructInterfaceObject(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Object> registry = RegistryOf(context);
   uint32_t index = info.Data().As<v8::Uint32>()->Value();
   v8::Local<v8::Value> initializer;
-  if (index < CapacityOf(registry)) initializer = registry->GetInternalField(InitializerField(index));
+  if (index < CapacityOf(registry)) {
+    initializer = registry->GetInternalField(InitializerField(index));
+  }
   if (initializer.IsEmpty() || !initializer->IsFunction()) {
     // Only a function of another context's template could get here.
     ThrowTypeError(isolate, "Illegal constructor");

@@ -50,7 +50,8 @@ TEST_F(InterfaceObjectTest, HasWebIdlShape) {
   })js",
              "[\n  true,\n  true,\n  'Point',\n  2,\n  0,\n  'false false false',\n"
              "  'false false true',\n  'false false true',\n  true,\n  'true false true',\n"
-             "  'arguments,caller,length,name,origin,prototype',\n  'constructor,sum,x',\n  'function',\n"
+             "  'arguments,caller,length,name,origin,prototype',\n  'constructor,sum,x',\n"
+             "  'function',\n"
              "  'function Point() { [native code] }'\n]");
 }
 
@@ -103,7 +104,12 @@ TEST_F(InterfaceObjectTest, ErrorsAreTheBrowsers) {
 TEST_F(InterfaceObjectTest, InstancesAreHostObjects) {
   ExpectEval(R"js({
     const outcome = (value) => {
-      try { structuredClone(value); return 'cloned'; } catch (e) { return `${e.name}: ${e.message}`; }
+      try {
+        structuredClone(value);
+        return 'cloned';
+      } catch (e) {
+        return `${e.name}: ${e.message}`;
+      }
     };
     class Sub extends Point {}
     [outcome(new Point(1, 2)), outcome({ deep: [new Recorder()] }), outcome(new Sub(1, 2))]
@@ -119,7 +125,8 @@ TEST_F(InterfaceObjectTest, MadeAfterTheSnapshotToo) {
       this.value = value;
     });
     const late = new Late('v');
-    [late.value, new Point(1, 1).sum(), Late.name, Object.getPrototypeOf(Late) === Function.prototype]
+    [late.value, new Point(1, 1).sum(), Late.name,
+     Object.getPrototypeOf(Late) === Function.prototype]
   })js",
              "[ 'v', 2, 'Late', true ]");
   ExpectThrows("kiln.ops.op_web_interface_object('Bad', 0, 'not a function')",
