@@ -27,6 +27,9 @@ namespace kiln {
 // Context embedder-data slot holding the object of kiln's error classes (NotFound, ...),
 // set by the runtime; CreateJsError constructs those classes from it.
 inline constexpr int kContextSlotErrorClasses = 2;
+// Context embedder-data slot holding the initializers of the interface objects ext/web
+// makes (ext/web/interface_object.h); unset until the first one.
+inline constexpr int kContextSlotInterfaceInitializers = 4;
 
 // A JS error of class `js_class` ("TypeError", "NotFound", "MyCustom") with `message`,
 // and a `code` property when `code` is not empty.

@@ -6,13 +6,13 @@
 // Uint32Array shared by every URL of the runtime; the URL copies them into its own fields
 // at once, so every getter is a substring of the href with no native call.
 import {
-  op_web_host_object_constructor,
   op_url_can_parse,
   op_url_can_parse_with_base,
   op_url_parse,
   op_url_parse_with_base,
   op_url_update,
 } from 'ext:core/ops';
+import { createInterface, ReturnOverride } from 'ext:web/interface_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   createParamsForUrl,
@@ -21,8 +21,6 @@ import {
   URLSearchParams,
 } from 'ext:url/url_search_params.js';
 
-const ObjectSetPrototypeOf = Object.setPrototypeOf;
-const ObjectPrototype = Object.prototype;
 const ObjectDefineProperty = Object.defineProperty;
 const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
 const StringPrototypeSlice = String.prototype.slice;
@@ -51,7 +49,7 @@ const SET_SEARCH = 7;
 const SET_HASH = 8;
 
 // The constructor's first argument when URL.parse makes a URL from an href it has just
-// parsed (the components are in `components`).
+// parsed (the components are in `components`); the second is that href.
 const kParsed = Symbol('[[parsed href]]');
 
 function slice(string, start, end) {
@@ -95,16 +93,14 @@ function convertArguments(prefix, argumentCount, url, base) {
   return [url, base];
 }
 
-// URL objects are host objects (made by the host-object constructor of ext:web's
-// structured clone), because V8 10.2's serializer hands only those to structuredClone's
-// delegate, which refuses them: URL is not [Serializable], and a plain object would be
-// copied as `{}`. The class extends that constructor itself, so V8 caches the instances'
-// map (no cost per URL); URL.prototype's [[Prototype]] is set back to Object.prototype
-// below. What remains visible: Object.getPrototypeOf(URL) is that constructor rather
-// than Function.prototype.
-const HostObject = op_web_host_object_constructor();
-
-class URL extends HostObject {
+// URL objects are host objects: the interface object URL is an API function
+// (ext:web/interface_object.js), so V8's serializer hands every URL to structuredClone's
+// delegate, which refuses it (URL is not [Serializable]; a plain object would be copied as
+// `{}`). `new URL(...)` makes the host object for new.target and runs initializeURL on it,
+// which adds the private fields below (URLMembers returns the object it is given from its
+// base's constructor). The methods and accessors are URLMembers's, copied onto
+// URL.prototype; they reach the fields of any URL, subclass instances included.
+class URLMembers extends ReturnOverride {
   #href = '';
   #protocolEnd = 0;
   #usernameEnd = 0;
@@ -121,16 +117,10 @@ class URL extends HostObject {
   // setter was given (the standard parses that, not the percent-encoded query).
   #paramsSource = undefined;
 
-  constructor(url, base = undefined) {
-    super();
-    if (url === kParsed) {
-      this.#take(base);
-      return;
-    }
-    const prefix = "Failed to construct 'URL'";
-    [url, base] = convertArguments(prefix, arguments.length, url, base);
-    const href = parse(url, base);
-    if (href === null) throw invalidUrl(prefix, url, base);
+  // Gives `object` (a new URL) the fields, for `href` and the components the op that
+  // returned it wrote.
+  constructor(object, href) {
+    super(object);
     this.#take(href);
   }
 
@@ -183,7 +173,7 @@ class URL extends HostObject {
   }
 
   static #setterValue(self, name, argumentCount, value) {
-    URL.#check(self);
+    URLMembers.#check(self);
     const prefix = `Failed to set the '${name}' property on 'URL'`;
     webidl.requiredArguments(argumentCount, 1, prefix);
     return webidl.converters.DOMString(value, prefix, 'Value');
@@ -197,16 +187,16 @@ class URL extends HostObject {
   }
 
   static {
-    setUrlQueryUpdater(URL.#setQueryFromParams);
+    setUrlQueryUpdater(URLMembers.#setQueryFromParams);
   }
 
   get href() {
-    URL.#check(this);
+    URLMembers.#check(this);
     return this.#href;
   }
 
   set href(value) {
-    value = URL.#setterValue(this, 'href', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'href', arguments.length, value);
     const href = op_url_parse(components, value);
     if (href === null) throw invalidUrl("Failed to set the 'href' property on 'URL'", value);
     this.#take(href);
@@ -215,7 +205,7 @@ class URL extends HostObject {
   }
 
   get origin() {
-    URL.#check(this);
+    URLMembers.#check(this);
     switch (this.#schemeType) {
       case SCHEME_NOT_SPECIAL: {
         if (slice(this.#href, 0, this.#protocolEnd) !== 'blob:') return 'null';
@@ -234,34 +224,34 @@ class URL extends HostObject {
   }
 
   get protocol() {
-    URL.#check(this);
+    URLMembers.#check(this);
     return slice(this.#href, 0, this.#protocolEnd);
   }
 
   set protocol(value) {
-    value = URL.#setterValue(this, 'protocol', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'protocol', arguments.length, value);
     this.#update(SET_PROTOCOL, value);
   }
 
   get username() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#protocolEnd + 2 >= this.#usernameEnd) return '';
     return slice(this.#href, this.#protocolEnd + 2, this.#usernameEnd);
   }
 
   set username(value) {
-    value = URL.#setterValue(this, 'username', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'username', arguments.length, value);
     this.#update(SET_USERNAME, value);
   }
 
   get password() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#hostStart <= this.#usernameEnd) return '';
     return slice(this.#href, this.#usernameEnd + 1, this.#hostStart);
   }
 
   set password(value) {
-    value = URL.#setterValue(this, 'password', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'password', arguments.length, value);
     this.#update(SET_PASSWORD, value);
   }
 
@@ -276,40 +266,40 @@ class URL extends HostObject {
   }
 
   get host() {
-    URL.#check(this);
+    URLMembers.#check(this);
     const start = this.#hostnameStart();
     if (start === this.#hostEnd) return '';
     return slice(this.#href, start, this.#pathnameStart);
   }
 
   set host(value) {
-    value = URL.#setterValue(this, 'host', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'host', arguments.length, value);
     this.#update(SET_HOST, value);
   }
 
   get hostname() {
-    URL.#check(this);
+    URLMembers.#check(this);
     return slice(this.#href, this.#hostnameStart(), this.#hostEnd);
   }
 
   set hostname(value) {
-    value = URL.#setterValue(this, 'hostname', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'hostname', arguments.length, value);
     this.#update(SET_HOSTNAME, value);
   }
 
   get port() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#port === OMITTED) return '';
     return slice(this.#href, this.#hostEnd + 1, this.#pathnameStart);
   }
 
   set port(value) {
-    value = URL.#setterValue(this, 'port', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'port', arguments.length, value);
     this.#update(SET_PORT, value);
   }
 
   get pathname() {
-    URL.#check(this);
+    URLMembers.#check(this);
     let end = this.#href.length;
     if (this.#searchStart !== OMITTED) {
       end = this.#searchStart;
@@ -320,12 +310,12 @@ class URL extends HostObject {
   }
 
   set pathname(value) {
-    value = URL.#setterValue(this, 'pathname', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'pathname', arguments.length, value);
     this.#update(SET_PATHNAME, value);
   }
 
   get search() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#searchStart === OMITTED) return '';
     const end = this.#hashStart === OMITTED ? this.#href.length : this.#hashStart;
     if (end - this.#searchStart <= 1) return '';
@@ -333,7 +323,7 @@ class URL extends HostObject {
   }
 
   set search(value) {
-    value = URL.#setterValue(this, 'search', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'search', arguments.length, value);
     this.#update(SET_SEARCH, value);
     // The list follows the input (less a leading '?'), not the percent-encoded query.
     let input = value;
@@ -348,7 +338,7 @@ class URL extends HostObject {
   }
 
   get searchParams() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#searchParams === null) {
       const source = this.#paramsSource === undefined ? this.#query() : this.#paramsSource;
       this.#searchParams = createParamsForUrl(this, source);
@@ -358,29 +348,29 @@ class URL extends HostObject {
   }
 
   get hash() {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (this.#hashStart === OMITTED || this.#href.length - this.#hashStart <= 1) return '';
     return slice(this.#href, this.#hashStart);
   }
 
   set hash(value) {
-    value = URL.#setterValue(this, 'hash', arguments.length, value);
+    value = URLMembers.#setterValue(this, 'hash', arguments.length, value);
     this.#update(SET_HASH, value);
   }
 
   toString() {
-    URL.#check(this);
+    URLMembers.#check(this);
     return this.#href;
   }
 
   toJSON() {
-    URL.#check(this);
+    URLMembers.#check(this);
     return this.#href;
   }
 
   // Node's console form: URL { href: ..., origin: ..., ..., hash: ... }.
   [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
-    URL.#check(this);
+    URLMembers.#check(this);
     if (typeof depth === 'number' && depth < 0) return this;
     const fields = {
       href: this.href,
@@ -400,7 +390,20 @@ class URL extends HostObject {
   }
 }
 
-ObjectSetPrototypeOf(URL.prototype, ObjectPrototype);
+// The constructor steps of `new URL(url, base)`, on the new object (`this`).
+function initializeURL(url, base = undefined) {
+  if (url === kParsed) {
+    new URLMembers(this, base);
+    return;
+  }
+  const prefix = "Failed to construct 'URL'";
+  [url, base] = convertArguments(prefix, arguments.length, url, base);
+  const href = parse(url, base);
+  if (href === null) throw invalidUrl(prefix, url, base);
+  new URLMembers(this, href);
+}
+
+const URL = createInterface('URL', 1, initializeURL, URLMembers);
 webidl.configureInterface(URL);
 ObjectDefineProperty(URL.prototype, Symbol.for('nodejs.util.inspect.custom'),
                      { enumerable: false });

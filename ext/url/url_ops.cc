@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "absl/status/status.h"
 #include "ada.h"
@@ -18,8 +19,12 @@ absl::Status CheckComponents(const ByteView& components) {
   return absl::OkStatus();
 }
 
-// Writes `url`'s component offsets and scheme type into `components` and returns its href.
-std::string Publish(const ada::url_aggregator& url, const ByteView& components) {
+// Writes `url`'s component offsets and scheme type into `components` and returns its href
+// (ASCII, so a one-byte string of ada's bytes), or a RangeError status for an href too long
+// for a V8 string.
+absl::StatusOr<v8::Local<v8::Value>> Publish(v8::Isolate* isolate,
+                                             const ada::url_aggregator& url,
+                                             const ByteView& components) {
   const ada::url_components& offsets = url.get_components();
   const uint32_t values[kUrlComponentCount] = {
       offsets.protocol_end,   offsets.username_end, offsets.host_start,
@@ -27,7 +32,15 @@ std::string Publish(const ada::url_aggregator& url, const ByteView& components) 
       offsets.search_start,   offsets.hash_start,   static_cast<uint32_t>(url.type),
   };
   std::memcpy(components.data, values, sizeof(values));
-  return std::string(url.get_href());
+  std::string_view href = url.get_href();
+  v8::Local<v8::String> string;
+  if (href.size() > static_cast<size_t>(v8::String::kMaxLength) ||
+      !v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(href.data()),
+                                  v8::NewStringType::kNormal, static_cast<int>(href.size()))
+           .ToLocal(&string)) {
+    return absl::OutOfRangeError("Invalid string length");
+  }
+  return string;
 }
 
 bool Apply(ada::url_aggregator& url, UrlSetter setter, std::string_view value) {
@@ -58,23 +71,24 @@ bool Apply(ada::url_aggregator& url, UrlSetter setter, std::string_view value) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<std::string>> op_url_parse(ByteView components,
-                                                        std::string_view input) {
+absl::StatusOr<v8::Local<v8::Value>> op_url_parse(v8::Isolate* isolate, ByteView components,
+                                                  std::string_view input) {
   if (absl::Status status = CheckComponents(components); !status.ok()) return status;
   ada::result<ada::url_aggregator> url = ada::parse<ada::url_aggregator>(input);
-  if (!url) return std::nullopt;
-  return Publish(*url, components);
+  if (!url) return v8::Null(isolate);
+  return Publish(isolate, *url, components);
 }
 
-absl::StatusOr<std::optional<std::string>> op_url_parse_with_base(ByteView components,
-                                                                  std::string_view input,
-                                                                  std::string_view base) {
+absl::StatusOr<v8::Local<v8::Value>> op_url_parse_with_base(v8::Isolate* isolate,
+                                                            ByteView components,
+                                                            std::string_view input,
+                                                            std::string_view base) {
   if (absl::Status status = CheckComponents(components); !status.ok()) return status;
   ada::result<ada::url_aggregator> base_url = ada::parse<ada::url_aggregator>(base);
-  if (!base_url) return std::nullopt;
+  if (!base_url) return v8::Null(isolate);
   ada::result<ada::url_aggregator> url = ada::parse<ada::url_aggregator>(input, &*base_url);
-  if (!url) return std::nullopt;
-  return Publish(*url, components);
+  if (!url) return v8::Null(isolate);
+  return Publish(isolate, *url, components);
 }
 
 bool op_url_can_parse(std::string_view input) { return ada::can_parse(input); }
@@ -83,9 +97,9 @@ bool op_url_can_parse_with_base(std::string_view input, std::string_view base) {
   return ada::can_parse(input, &base);
 }
 
-absl::StatusOr<std::optional<std::string>> op_url_update(ByteView components,
-                                                         std::string_view href, int32_t setter,
-                                                         std::string_view value) {
+absl::StatusOr<v8::Local<v8::Value>> op_url_update(v8::Isolate* isolate, ByteView components,
+                                                   std::string_view href, int32_t setter,
+                                                   std::string_view value) {
   if (absl::Status status = CheckComponents(components); !status.ok()) return status;
   if (setter < static_cast<int32_t>(UrlSetter::kProtocol) ||
       setter > static_cast<int32_t>(UrlSetter::kHash)) {
@@ -93,8 +107,8 @@ absl::StatusOr<std::optional<std::string>> op_url_update(ByteView components,
   }
   ada::result<ada::url_aggregator> url = ada::parse<ada::url_aggregator>(href);
   if (!url) return absl::InvalidArgumentError("op_url_update: the href is not a valid URL");
-  if (!Apply(*url, static_cast<UrlSetter>(setter), value)) return std::nullopt;
-  return Publish(*url, components);
+  if (!Apply(*url, static_cast<UrlSetter>(setter), value)) return v8::Null(isolate);
+  return Publish(isolate, *url, components);
 }
 
 }  // namespace kiln::url

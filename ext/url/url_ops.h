@@ -8,8 +8,6 @@
 #ifndef KILN_EXT_URL_URL_OPS_H_
 #define KILN_EXT_URL_URL_OPS_H_
 
-#include <optional>
-#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -36,15 +34,18 @@ enum class UrlSetter : int32_t {
 };
 
 // Parses `input` as an absolute URL. Returns its href and writes its components, or
-// returns null (components untouched) when `input` is not a valid URL.
-KILN_OP()
-absl::StatusOr<std::optional<std::string>> op_url_parse(kiln::ByteView components,
-                                                        std::string_view input);
+// returns null (components untouched) when `input` is not a valid URL. (The href is
+// made straight from ada's buffer as a one-byte string: it is ASCII.)
+KILN_OP(nofast)
+absl::StatusOr<v8::Local<v8::Value>> op_url_parse(v8::Isolate* isolate,
+                                                  kiln::ByteView components,
+                                                  std::string_view input);
 // Parses `base`, then `input` against it. Null when either fails.
-KILN_OP()
-absl::StatusOr<std::optional<std::string>> op_url_parse_with_base(kiln::ByteView components,
-                                                                  std::string_view input,
-                                                                  std::string_view base);
+KILN_OP(nofast)
+absl::StatusOr<v8::Local<v8::Value>> op_url_parse_with_base(v8::Isolate* isolate,
+                                                            kiln::ByteView components,
+                                                            std::string_view input,
+                                                            std::string_view base);
 // URL.canParse(input) / URL.canParse(input, base): whether the constructor would succeed.
 KILN_OP() bool op_url_can_parse(std::string_view input);
 KILN_OP() bool op_url_can_parse_with_base(std::string_view input, std::string_view base);
@@ -52,10 +53,11 @@ KILN_OP() bool op_url_can_parse_with_base(std::string_view input, std::string_vi
 // `value` and returns the new href, writing its components. Null when the setter leaves
 // the URL unchanged because the value is not acceptable (the standard's "return" steps);
 // the search and hash setters always succeed.
-KILN_OP()
-absl::StatusOr<std::optional<std::string>> op_url_update(kiln::ByteView components,
-                                                         std::string_view href, int32_t setter,
-                                                         std::string_view value);
+KILN_OP(nofast)
+absl::StatusOr<v8::Local<v8::Value>> op_url_update(v8::Isolate* isolate,
+                                                   kiln::ByteView components,
+                                                   std::string_view href, int32_t setter,
+                                                   std::string_view value);
 
 }  // namespace kiln::url
 

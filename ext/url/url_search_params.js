@@ -7,11 +7,9 @@
 // (its searchParams) also holds the URL at this[_url]; after each mutation it hands the
 // serialized list to the URL through the function url.js registered with
 // setUrlQueryUpdater ("update steps").
-import { op_web_host_object_constructor } from 'ext:core/ops';
+import { createInterface } from 'ext:web/interface_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 
-const ObjectSetPrototypeOf = Object.setPrototypeOf;
-const ObjectPrototype = Object.prototype;
 const ArrayPrototypeSort = Array.prototype.sort;
 const ReflectApply = Reflect.apply;
 const StringFromCharCode = String.fromCharCode;
@@ -286,53 +284,52 @@ function prefixFor(method) {
   return `Failed to execute '${method}' on 'URLSearchParams'`;
 }
 
-// Host objects, as URL objects are (url.js says why).
-const HostObject = op_web_host_object_constructor();
-
-class URLSearchParams extends HostObject {
-  constructor(init = undefined) {
-    super();
-    const prefix = "Failed to construct 'URLSearchParams'";
-    let list;
-    if (init === undefined || init === kForUrl) {
+// The constructor steps of `new URLSearchParams(init)`, on the new object (`this`): a host
+// object, as URL objects are (url.js says why).
+function initializeURLSearchParams(init = undefined) {
+  const prefix = "Failed to construct 'URLSearchParams'";
+  let list;
+  if (init === undefined || init === kForUrl) {
+    list = [];
+  } else if ((typeof init === 'object' && init !== null) || typeof init === 'function') {
+    // (sequence<sequence<USVString>> or record<USVString, USVString> or USVString): an
+    // object with an @@iterator method is a sequence, any other object a record.
+    const method = init[SymbolIterator];
+    if (method !== undefined && method !== null) {
+      if (typeof method !== 'function') {
+        throw new NativeTypeError(
+            `${prefix}: The provided value's @@iterator is not a function.`);
+      }
+      const pairs = sequenceOfPairs(init, prefix, 'Argument 1');
       list = [];
-    } else if ((typeof init === 'object' && init !== null) || typeof init === 'function') {
-      // (sequence<sequence<USVString>> or record<USVString, USVString> or USVString): an
-      // object with an @@iterator method is a sequence, any other object a record.
-      const method = init[SymbolIterator];
-      if (method !== undefined && method !== null) {
-        if (typeof method !== 'function') {
+      for (let i = 0; i < pairs.length; i++) {
+        const pair = pairs[i];
+        if (pair.length !== 2) {
           throw new NativeTypeError(
-              `${prefix}: The provided value's @@iterator is not a function.`);
+              `${prefix}: Sequence initializer must only contain pair elements ` +
+              `(element ${i} has ${pair.length})`);
         }
-        const pairs = sequenceOfPairs(init, prefix, 'Argument 1');
-        list = [];
-        for (let i = 0; i < pairs.length; i++) {
-          const pair = pairs[i];
-          if (pair.length !== 2) {
-            throw new NativeTypeError(
-                `${prefix}: Sequence initializer must only contain pair elements ` +
-                `(element ${i} has ${pair.length})`);
-          }
-          list[i] = [pair[0], pair[1]];
-        }
-      } else {
-        const record = recordOfStrings(init, prefix, 'Argument 1');
-        list = [];
-        for (const name in record) list[list.length] = [name, record[name]];
+        list[i] = [pair[0], pair[1]];
       }
     } else {
-      let query = webidl.converters.USVString(init, prefix, 'Argument 1');
-      if (query.length > 0 && ReflectApply(StringPrototypeCharCodeAt, query, [0]) === 0x3f) {
-        query = ReflectApply(StringPrototypeSlice, query, [1]);
-      }
-      list = parseUrlencoded(query);
+      const record = recordOfStrings(init, prefix, 'Argument 1');
+      list = [];
+      for (const name in record) list[list.length] = [name, record[name]];
     }
-    this[webidl.brand] = webidl.brand;
-    this[_list] = list;
-    this[_url] = null;
+  } else {
+    let query = webidl.converters.USVString(init, prefix, 'Argument 1');
+    if (query.length > 0 && ReflectApply(StringPrototypeCharCodeAt, query, [0]) === 0x3f) {
+      query = ReflectApply(StringPrototypeSlice, query, [1]);
+    }
+    list = parseUrlencoded(query);
   }
+  this[webidl.brand] = webidl.brand;
+  this[_list] = list;
+  this[_url] = null;
+}
 
+// The methods and accessors of URLSearchParams.prototype.
+class URLSearchParamsMembers {
   append(name, value) {
     brandCheck(this);
     const prefix = prefixFor('append');
@@ -462,9 +459,10 @@ class URLSearchParams extends HostObject {
   }
 }
 
+const URLSearchParams =
+    createInterface('URLSearchParams', 0, initializeURLSearchParams, URLSearchParamsMembers);
 const URLSearchParamsPrototype = URLSearchParams.prototype;
 webidl.mixinPairIterable('URLSearchParams', URLSearchParamsPrototype, _list, 0, 1);
-ObjectSetPrototypeOf(URLSearchParams.prototype, ObjectPrototype);
 webidl.configureInterface(URLSearchParams);
 Object.defineProperty(URLSearchParamsPrototype, Symbol.for('nodejs.util.inspect.custom'),
                       { enumerable: false });

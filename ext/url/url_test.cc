@@ -10,6 +10,7 @@
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "gtest/gtest.h"
+#include "kiln_snapshot.h"
 
 namespace kiln::url {
 namespace {
@@ -132,7 +133,8 @@ TEST_F(UrlTest, InvalidUrlsThrowTypeErrorsWithNodesCode) {
   ExpectThrows("new URL()",
                "TypeError: Failed to construct 'URL': 1 argument required, but only 0 present.");
   ExpectThrows("URL('http://a')",
-               "TypeError: Class constructor URL cannot be invoked without 'new'");
+               "TypeError: Failed to construct 'URL': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
   ExpectThrows("new URL(Symbol())",
                "TypeError: Failed to construct 'URL': Argument 1 is a symbol, which cannot be "
                "converted to a string.");
@@ -253,11 +255,12 @@ TEST_F(UrlTest, StructuredCloneRefusesUrlsAndSearchParams) {
     [outcome(new URL('http://a')), outcome(new URLSearchParams('a=1')),
      outcome({ list: [1, { url: new URL('http://b') }] }),
      outcome(new Map([['k', new URL('http://c').searchParams]])),
+     outcome(new (class extends URL {})('http://e')),
      Object.getPrototypeOf(URL.prototype) === Object.prototype,
      Object.getPrototypeOf(URLSearchParams.prototype) === Object.prototype,
      new (class extends URL {})('http://d').href])js",
              "[\n  'DataCloneError',\n  'DataCloneError',\n  'DataCloneError',\n"
-             "  'DataCloneError',\n  true,\n  true,\n  'http://d/'\n]");
+             "  'DataCloneError',\n  'DataCloneError',\n  true,\n  true,\n  'http://d/'\n]");
 }
 
 TEST_F(UrlTest, InterfaceShape) {
@@ -275,6 +278,85 @@ TEST_F(UrlTest, InterfaceShape) {
              "[\n  1,\n  0,\n  'URL',\n  '[object URL]',\n  '[object URLSearchParams]',\n"
              "  true,\n  true,\n  false,\n  0,\n  'undefined',\n  true\n]");
   ExpectEval("{ const u = new URL('http://a/?x'); u.searchParams === u.searchParams }", "true");
+}
+
+// The interface objects are API functions (ext/web/interface_object.h) with WebIDL's
+// shape: Function.prototype as [[Prototype]], a read-only prototype, length and name.
+TEST_F(UrlTest, InterfaceObjectsAreWebIdls) {
+  ExpectEval(R"js({
+    const attributes = (object, key) => {
+      const d = Object.getOwnPropertyDescriptor(object, key);
+      return `${d.writable} ${d.enumerable} ${d.configurable}`;
+    };
+    [Object.getPrototypeOf(URL) === Function.prototype,
+     Object.getPrototypeOf(URLSearchParams) === Function.prototype,
+     attributes(URL, 'prototype'), attributes(URLSearchParams, 'prototype'),
+     attributes(URL, 'length'), attributes(URL, 'name'), URLSearchParams.name,
+     attributes(URL.prototype, 'constructor'), URL.prototype.constructor === URL,
+     // arguments and caller: V8's API functions have them, in Chrome too.
+     Object.getOwnPropertyNames(URL).sort().join(),
+     attributes(URL, 'parse'), attributes(URL.prototype, 'searchParams'),
+     Function.prototype.toString.call(URLSearchParams)]
+  })js",
+             "[\n  true,\n  true,\n  'false false false',\n  'false false false',\n"
+             "  'false false true',\n  'false false true',\n  'URLSearchParams',\n"
+             "  'true false true',\n  true,\n"
+             "  'arguments,caller,canParse,length,name,parse,prototype',\n"
+             "  'true true true',\n  'undefined true true',\n"
+             "  'function URLSearchParams() { [native code] }'\n]");
+  // Subclasses, and new.target other than the interface object.
+  ExpectEval(R"js({
+    class Page extends URL {
+      constructor(path) { super(path, 'https://example.com/'); this.visits = 0; }
+      get section() { return this.pathname.split('/')[1]; }
+    }
+    class Query extends URLSearchParams {}
+    const page = new Page('docs/intro?x=1');
+    const query = new Query('a=1&b=2');
+    const other = Reflect.construct(URL, ['http://a/b'], Object);
+    [page.href, page.section, page.visits, page.searchParams.get('x'), page instanceof URL,
+     String(query), query.size, [...query.keys()].join(), query instanceof URLSearchParams,
+     Object.getPrototypeOf(other) === Object.prototype, URL.prototype.toString.call(other),
+     URL.parse('http://c/') instanceof URL, Page.parse('http://d/') instanceof Page]
+  })js",
+             "[\n  'https://example.com/docs/intro?x=1',\n  'docs',\n  0,\n  '1',\n  true,\n"
+             "  'a=1&b=2',\n  2,\n  'a,b',\n  true,\n  true,\n  'http://a/b',\n  true,\n"
+             "  false\n]");
+  ExpectThrows("URL.call(new URL('http://a'), 'http://b')",
+               "TypeError: Failed to construct 'URL': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
+  ExpectThrows("{ class Bad extends URL { constructor() { super('nope'); } } new Bad() }",
+               "TypeError: Failed to construct 'URL': Invalid URL: 'nope'");
+}
+
+// With every extension of the kiln command, so that the snapshot run uses the command's
+// snapshot, which holds URL and URLSearchParams evaluated (their initializers and the
+// callback the interface objects share).
+class UrlInKilnSnapshotTest : public testing::RuntimeTest {
+ protected:
+  RuntimeOptions MakeOptions() override {
+    RuntimeOptions options;
+    options.extensions = snapshots::kiln_snapshot_extensions();
+    if (testing::UsingSnapshots()) options.snapshot = &snapshots::kiln_snapshot();
+    return options;
+  }
+};
+
+TEST_F(UrlInKilnSnapshotTest, InterfaceObjectsWork) {
+  EXPECT_EQ(runtime().from_snapshot(), testing::UsingSnapshots());
+  ExpectEval(R"js({
+    const url = new URL('/p?q=1', 'https://a.example');
+    const clone = (value) => {
+      try { structuredClone(value); return 'cloned'; } catch (e) { return e.name; }
+    };
+    [url.href, url.searchParams.get('q'), Object.getPrototypeOf(URL) === Function.prototype,
+     clone(url), clone(new URLSearchParams('x=1')), new (class extends URL {})('http://b').host]
+  })js",
+             "[\n  'https://a.example/p?q=1',\n  '1',\n  true,\n  'DataCloneError',\n"
+             "  'DataCloneError',\n  'b'\n]");
+  ExpectThrows("URLSearchParams()",
+               "TypeError: Failed to construct 'URLSearchParams': Please use the 'new' operator, "
+               "this DOM object constructor cannot be called as a function.");
 }
 
 TEST_F(UrlTest, SearchParamsFollowTheUrlAndUpdateIt) {
@@ -343,7 +425,8 @@ TEST_F(UrlTest, SearchParamsConstructors) {
                "TypeError: Failed to construct 'URLSearchParams': The provided value's "
                "@@iterator is not a function.");
   ExpectThrows("URLSearchParams()",
-               "TypeError: Class constructor URLSearchParams cannot be invoked without 'new'");
+               "TypeError: Failed to construct 'URLSearchParams': Please use the 'new' "
+               "operator, this DOM object constructor cannot be called as a function.");
 }
 
 TEST_F(UrlTest, UrlencodedParsingAndSerializing) {

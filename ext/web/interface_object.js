@@ -1,0 +1,50 @@
+// Interface objects whose instances are host objects (ext:web/interface_object.js; README.md,
+// "Interface objects"). The interface object is a V8 API function (op_web_interface_object,
+// interface_object.h): `new Name(...)` allocates a host object for new.target, then calls
+// the interface's initializer with it as `this`. Methods and accessors are written in an
+// ordinary class ("members") and copied onto the interface object and its prototype.
+import { op_web_interface_object } from 'ext:core/ops';
+
+const ObjectDefineProperty = Object.defineProperty;
+const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
+const ReflectOwnKeys = Reflect.ownKeys;
+
+// Own properties of a class that are not members: the interface object has its own.
+const CLASS_OWN_PROPERTIES = ['length', 'name', 'prototype'];
+
+function copyMembers(target, source, skipped) {
+  const descriptors = ObjectGetOwnPropertyDescriptors(source);
+  for (const key of ReflectOwnKeys(descriptors)) {
+    if (skipped.includes(key)) continue;
+    ObjectDefineProperty(target, key, descriptors[key]);
+  }
+}
+
+// The interface object `name` (`length`: its constructor's required arguments). The
+// constructor's steps are `initializer`, called with the new object as `this` and the
+// constructor's arguments (its result is ignored; what it throws, the constructor throws).
+// The methods, accessors and symbol-keyed members of `Members.prototype` go onto the
+// interface object's prototype, the static ones onto the interface object, as they are
+// (webidl.configureInterface then makes them enumerable). Calling the interface object
+// without `new` throws Chrome's TypeError.
+export function createInterface(name, length, initializer, Members) {
+  const Interface = op_web_interface_object(name, length, initializer);
+  copyMembers(Interface.prototype, Members.prototype, ['constructor']);
+  copyMembers(Interface, Members, CLASS_OWN_PROPERTIES);
+  return Interface;
+}
+
+// A base class whose constructor returns the object it is given, so that a class
+// extending it adds its private fields to that object:
+//
+//   class URLMembers extends ReturnOverride {
+//     #href = '';
+//     constructor(object, href) { super(object); this.#href = href; }  // object gets #href
+//   }
+//
+// The constructor is a derived one that never calls super(): it allocates nothing.
+export class ReturnOverride extends Object {
+  constructor(object) {
+    return object;
+  }
+}
