@@ -11,7 +11,7 @@
 namespace kiln::generated {
 namespace {
 
-// op_chunk (codegen/testdata/struct_bytes_fields/input.h:14). No fast path: its result has type
+// op_chunk (codegen/testdata/struct_bytes_fields/input.h:17). No fast path: its result has type
 // Chunk.
 void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_chunk");

@@ -10,7 +10,7 @@
 #include "codegen/testdata/struct_bytes_fields/input.h"
 #include "core/convert.h"
 
-// KILN_STRUCT Chunk (codegen/testdata/struct_bytes_fields/input.h:8)
+// KILN_STRUCT Chunk (codegen/testdata/struct_bytes_fields/input.h:11)
 KILN_STRUCT_CONVERTER(::Chunk, input, output, extra)
 
 #endif  // CODEGEN_TESTDATA_STRUCT_BYTES_FIELDS_INPUT_STRUCTS_H_
