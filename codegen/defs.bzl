@@ -10,9 +10,11 @@
     )
 
 For each header `dir/x.h` (a file of this package) the generator writes `dir/x_bindings.cc`,
-`dir/x_table.h` (declares `kiln::generated::x`, the header's kiln::OpTable), `dir/x.d.ts`
-and `dir/x_glue.js` (the table's JS glue, also embedded in the bindings). `name` is a
-cc_library of srcs + the bindings, exporting hdrs + the table headers; `name + "_dts"` is a
+`dir/x_table.h` (declares `kiln::generated::x`, the header's kiln::OpTable),
+`dir/x_structs.h` (the converters of its KILN_STRUCTs, for any C++ code that converts them,
+e.g. typed calls), `dir/x.d.ts` and `dir/x_glue.js` (the table's JS glue, also embedded in
+the bindings). `name` is a cc_library of srcs + the bindings, exporting hdrs + the table and
+structs headers (included as "<package>/dir/x_structs.h"); `name + "_dts"` is a
 filegroup of the .d.ts files and `name + "_js"` one of the glue files. Sources are
 compiled with -Werror=missing-declarations, so an op definition that does not match its
 KILN_OP declaration fails the build instead of leaving the declared op undefined.
@@ -58,6 +60,7 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
     package = native.package_name()
     bindings = []
     tables = []
+    structs = []
     dts = []
     glue = []
     common = {}
@@ -68,7 +71,13 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
         if ":" in hdr or hdr.startswith("/") or not hdr.endswith(".h"):
             fail("kiln_ops(%s): hdrs are .h files of this package, got %r" % (name, hdr))
         base = hdr[:-len(".h")]
-        outs = [base + "_bindings.cc", base + "_table.h", base + ".d.ts", base + "_glue.js"]
+        outs = [
+            base + "_bindings.cc",
+            base + "_table.h",
+            base + "_structs.h",
+            base + ".d.ts",
+            base + "_glue.js",
+        ]
         header_path = package + "/" + hdr if package else hdr
         native.genrule(
             name = "%s_gen_%s" % (name, base.replace("/", "_")),
@@ -80,8 +89,9 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
                 "--input $(location %s)" % hdr,
                 "--out-cc $(location %s)" % outs[0],
                 "--out-h $(location %s)" % outs[1],
-                "--out-dts $(location %s)" % outs[2],
-                "--out-js $(location %s)" % outs[3],
+                "--out-structs $(location %s)" % outs[2],
+                "--out-dts $(location %s)" % outs[3],
+                "--out-js $(location %s)" % outs[4],
             ]),
             tools = [_GEN],
             message = "Generating op bindings for " + header_path,
@@ -90,8 +100,9 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
         )
         bindings.append(outs[0])
         tables.append(outs[1])
-        dts.append(outs[2])
-        glue.append(outs[3])
+        structs.append(outs[2])
+        dts.append(outs[3])
+        glue.append(outs[4])
 
     copts = ["-Werror=missing-declarations"] + kwargs.pop("copts", [])
     seen = [_normalize(d) for d in deps]
@@ -129,7 +140,7 @@ def kiln_ops(name, hdrs, srcs = [], deps = [], visibility = None, **kwargs):
     native.cc_library(
         name = name,
         srcs = srcs + bindings,
-        hdrs = hdrs + tables + [tables_h],
+        hdrs = hdrs + tables + structs + [tables_h],
         deps = all_deps,
         copts = copts,
         visibility = visibility,

@@ -2,14 +2,15 @@
 """kiln op binding generator.
 
     gen.py --header ext/fs/fs_ops.h --out-dir <dir>
-    gen.py --header ext/fs/fs_ops.h [--input <file>] --out-cc <f> --out-h <f> --out-dts <f> \
-        --out-js <f>
+    gen.py --header ext/fs/fs_ops.h [--input <file>] --out-cc <f> --out-h <f> \
+        --out-structs <f> --out-dts <f> --out-js <f>
 
 --header is the op header's path as seen from the repository root: it is what the
 generated code #includes, what the banner and error messages name, and (without --input)
-the file that is read. Writes <stem>_bindings.cc, <stem>_table.h, <stem>.d.ts and
-<stem>_glue.js (the table's JS glue, also embedded in the bindings). On an invalid
-declaration prints `<header>:<line>: <message>` on stderr and exits with status 1.
+the file that is read. Writes <stem>_bindings.cc, <stem>_table.h, <stem>_structs.h (the
+KILN_STRUCT converters), <stem>.d.ts and <stem>_glue.js (the table's JS glue, also
+embedded in the bindings). On an invalid declaration prints `<header>:<line>: <message>`
+on stderr and exits with status 1.
 
 The pieces: parser.py (declarations as written), model.py (what the types mean, fast-path
 eligibility, TypeScript types), this file (turns the model into lines of code, wrapped at
@@ -328,33 +329,12 @@ class _OpView:
 
 
 def _struct_view(struct: model.Struct, header: str) -> dict:
-    cpp = struct.cpp
-    from_v8 = wrap_call("  ", "static bool FromV8", [
-        "kiln::ConversionContext& context", "v8::Local<v8::Value> value", f"{cpp}* out",
-        "kiln::StringViewBuffer* storage = nullptr"], " {", call=False)
-    from_v8.append('    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, '
-                   '"object", value);')
-    if struct.fields:
-        from_v8.append("    v8::Local<v8::Object> object = value.As<v8::Object>();")
-    for f in struct.fields:
-        from_v8 += if_return("    ", "!kiln::ReadField",
-                             ["context", "object", f'"{f.name}"', f"&out->{f.name}"],
-                             "return false;")
-    from_v8 += ["    return true;", "  }"]
-    to_v8 = wrap_call("  ", "static v8::MaybeLocal<v8::Value> ToV8",
-                      ["v8::Isolate* isolate", f"const {cpp}& value"], " {", call=False)
-    to_v8 += ["    v8::EscapableHandleScope scope(isolate);",
-              "    v8::Local<v8::Object> object = v8::Object::New(isolate);"]
-    for f in struct.fields:
-        to_v8 += if_return("    ", "!kiln::WriteField",
-                           ["isolate", "object", f'"{f.name}"', f"value.{f.name}"],
-                           "return {};")
-    to_v8 += ["    return scope.Escape(object);", "  }"]
+    """A KILN_STRUCT's converter: one KILN_STRUCT_CONVERTER (core/convert.h), the macro
+    embedders write for their own structs, after a comment naming the declaration."""
     return {
         "comment": comment("", f"KILN_STRUCT {struct.qualified} ({header}:{struct.line})"),
-        "name": f"Converter<{cpp}>",
-        "from_v8": from_v8,
-        "to_v8": to_v8,
+        "lines": wrap_call("", "KILN_STRUCT_CONVERTER",
+                           [struct.cpp] + [f.name for f in struct.fields], call=False),
     }
 
 
@@ -517,8 +497,8 @@ class GenError(Exception):
 
 
 def generate(header: str, text: str) -> Dict[str, str]:
-    """Returns {"bindings": ..., "table": ..., "dts": ..., "js": ...} for the op header
-    `header` (repository path) whose contents are `text`; raises GenError."""
+    """Returns {"bindings": ..., "table": ..., "structs": ..., "dts": ..., "js": ...} for
+    the op header `header` (repository path) whose contents are `text`; raises GenError."""
     try:
         header_model = model.build(parser.parse(text))
     except parser.DslError as e:
@@ -552,8 +532,15 @@ def generate(header: str, text: str) -> Dict[str, str]:
     ops_array = f"{prefix}Ops" if ops else "nullptr"
     values = {
         "header": header,
-        "includes": sorted([header, f"{base}_table.h", "core/op_support.h"]),
+        "includes": sorted([header, f"{base}_table.h", "core/op_support.h"] +
+                           ([f"{base}_structs.h"] if header_model.structs else [])),
         "guard": identifier(f"{base}_table_h_".upper()),
+        "structs_guard": identifier(f"{base}_structs_h_".upper()),
+        "structs_comment": comment("", (
+            f"The converters of the KILN_STRUCTs of {header} (KILN_STRUCT_CONVERTER, "
+            "core/convert.h): what its op bindings convert them with, and what typed calls "
+            "(core/call.h) use. Include this header to convert them anywhere else."
+            if header_model.structs else f"{header} declares no KILN_STRUCT.")),
         "table": table,
         "ops": ops,
         "structs": [_struct_view(s, header) for s in header_model.structs],
@@ -575,6 +562,7 @@ def generate(header: str, text: str) -> Dict[str, str]:
     return {
         "bindings": env.get_template("bindings.cc.j2").render(values),
         "table": env.get_template("table.h.j2").render(values),
+        "structs": env.get_template("structs.h.j2").render(values),
         "dts": env.get_template("ops.d.ts.j2").render(values),
         "js": js_glue,
     }
@@ -583,7 +571,7 @@ def generate(header: str, text: str) -> Dict[str, str]:
 def output_names(header: str) -> Dict[str, str]:
     stem = stem_of(header)
     return {"bindings": f"{stem}_bindings.cc", "table": f"{stem}_table.h",
-            "dts": f"{stem}.d.ts", "js": f"{stem}_glue.js"}
+            "structs": f"{stem}_structs.h", "dts": f"{stem}.d.ts", "js": f"{stem}_glue.js"}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -592,19 +580,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                        help="the op header's path from the repository root")
     flags.add_argument("--input", help="file to read (default: --header)")
     flags.add_argument("--out-dir", help="write <stem>_bindings.cc, <stem>_table.h, "
-                       "<stem>.d.ts and <stem>_glue.js here")
+                       "<stem>_structs.h, <stem>.d.ts and <stem>_glue.js here")
     flags.add_argument("--out-cc", help="the bindings .cc")
     flags.add_argument("--out-h", help="the table header")
+    flags.add_argument("--out-structs", help="the header of the KILN_STRUCT converters")
     flags.add_argument("--out-dts", help="the TypeScript declarations")
     flags.add_argument("--out-js", help="the JS glue (also embedded in the bindings)")
     args = flags.parse_args(argv)
-    paths = {"bindings": args.out_cc, "table": args.out_h, "dts": args.out_dts,
-             "js": args.out_js}
+    paths = {"bindings": args.out_cc, "table": args.out_h, "structs": args.out_structs,
+             "dts": args.out_dts, "js": args.out_js}
     if args.out_dir:
         for key, name in output_names(args.header).items():
             paths[key] = paths[key] or os.path.join(args.out_dir, name)
     if not all(paths.values()):
-        flags.error("give --out-dir, or all of --out-cc, --out-h, --out-dts and --out-js")
+        flags.error("give --out-dir, or all of --out-cc, --out-h, --out-structs, --out-dts "
+                    "and --out-js")
     try:
         with open(args.input or args.header, encoding="utf-8") as f:
             text = f.read()

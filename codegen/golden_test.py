@@ -1,9 +1,10 @@
 """Golden tests of the op binding generator.
 
 Every directory codegen/testdata/<case>/ holds an op header `input.h` and either
-`expected/` (input_bindings.cc, input_table.h, input.d.ts, input_glue.js: what gen.py must
-write) or `expected_error.txt` (the exact `file:line: message` it must print). The header is
-generated as `codegen/testdata/<case>/input.h`, the path kiln_ops() would pass.
+`expected/` (input_bindings.cc, input_table.h, input_structs.h, input.d.ts, input_glue.js:
+what gen.py must write) or `expected_error.txt` (the exact `file:line: message` it must
+print). The header is generated as `codegen/testdata/<case>/input.h`, the path kiln_ops()
+would pass.
 
     bazel test //codegen:golden_test
     bazel run //codegen:golden_test -- --update   # rewrite the expectations
@@ -157,10 +158,15 @@ class ToolTest(unittest.TestCase):
                               os.path.join(ROOT, header), "--out-dir", out)
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual(["name_ops.d.ts", "name_ops_bindings.cc", "name_ops_glue.js",
-                          "name_ops_table.h"], sorted(os.listdir(out)))
+                          "name_ops_structs.h", "name_ops_table.h"], sorted(os.listdir(out)))
         bindings = read(os.path.join(out, "name_ops_bindings.cc"))
         self.assertIn('#include "ext/other/name_ops.h"', bindings)
         self.assertIn('#include "ext/other/name_ops_table.h"', bindings)
+        self.assertIn('#include "ext/other/name_ops_structs.h"', bindings)
+        structs = read(os.path.join(out, "name_ops_structs.h"))
+        self.assertIn('#include "ext/other/name_ops.h"', structs)
+        self.assertIn("#ifndef EXT_OTHER_NAME_OPS_STRUCTS_H_", structs)
+        self.assertIn("KILN_STRUCT_CONVERTER(::all_types::Point, x, y)", structs)
         self.assertIn("const kiln::OpTable name_ops = {", bindings)
         self.assertIn("kNameOpsOps", bindings)
         self.assertIn("extern const kiln::OpTable name_ops;",
@@ -172,11 +178,12 @@ class ToolTest(unittest.TestCase):
     def test_out_flags(self):
         out = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
         header = header_of("async_ops")
-        names = ["b.cc", "t.h", "d.d.ts", "g.js"]
+        names = ["b.cc", "t.h", "s.h", "d.d.ts", "g.js"]
         result = self.run_gen("--header", header, "--out-cc", os.path.join(out, names[0]),
                               "--out-h", os.path.join(out, names[1]),
-                              "--out-dts", os.path.join(out, names[2]),
-                              "--out-js", os.path.join(out, names[3]))
+                              "--out-structs", os.path.join(out, names[2]),
+                              "--out-dts", os.path.join(out, names[3]),
+                              "--out-js", os.path.join(out, names[4]))
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual(sorted(names), sorted(os.listdir(out)))
         expected = os.path.join(TESTDATA, "async_ops", "expected")
@@ -184,9 +191,13 @@ class ToolTest(unittest.TestCase):
                          read(os.path.join(out, "g.js")))
         # Without --out-dir every output must be named.
         result = self.run_gen("--header", header, "--out-cc", "x.cc", "--out-h", "x.h",
-                              "--out-dts", "x.d.ts")
+                              "--out-structs", "s.h", "--out-dts", "x.d.ts")
         self.assertEqual(2, result.returncode)
         self.assertIn("--out-js", result.stderr)
+        result = self.run_gen("--header", header, "--out-cc", "x.cc", "--out-h", "x.h",
+                              "--out-dts", "x.d.ts", "--out-js", "x.js")
+        self.assertEqual(2, result.returncode)
+        self.assertIn("--out-structs", result.stderr)
         shutil.rmtree(out)
 
     def test_missing_input(self):

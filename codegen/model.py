@@ -510,10 +510,19 @@ def build(header: Header) -> HeaderModel:
     return HeaderModel(ops=ops, structs=_struct_order(list(by_simple_name.values())))
 
 
+# The most fields KILN_STRUCT_CONVERTER (core/convert.h), which converts every KILN_STRUCT,
+# can list.
+MAX_STRUCT_FIELDS = 64
+
+
 def _build_struct(resolver: _Resolver, decl: StructDecl, struct: Struct) -> None:
     seen = set()
-    for f in decl.fields:
+    for i, f in enumerate(decl.fields):
         where = f"{decl.name}.{f.name}"
+        if i == MAX_STRUCT_FIELDS:
+            raise DslError(f.line, f"{where}: a KILN_STRUCT has at most {MAX_STRUCT_FIELDS} "
+                           "fields (what KILN_STRUCT_CONVERTER, core/convert.h, takes); group "
+                           "some into a nested KILN_STRUCT")
         if f.name in seen:
             raise DslError(f.line, f"{where}: duplicate field")
         seen.add(f.name)

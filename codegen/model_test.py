@@ -394,6 +394,9 @@ class ModelTest(unittest.TestCase):
             "KILN_STRUCT() struct S {\n  int32_t a;\n  bool a;\n};": "3: S.a: duplicate field",
             "KILN_STRUCT() struct S {\n  S inner;\n};":
                 "2: S.inner: a struct cannot contain itself",
+            "KILN_STRUCT() struct S {\n" + "".join(f"  int32_t f{i};\n" for i in range(65)) +
+            "};": "66: S.f64: a KILN_STRUCT has at most 64 fields (what KILN_STRUCT_CONVERTER, "
+                  "core/convert.h, takes); group some into a nested KILN_STRUCT",
             "KILN_STRUCT() struct S {\n  kiln::ByteView b;\n};":
                 "2: S.b: kiln::ByteView is borrowed and cannot be a struct field; use "
                 "kiln::SharedBytes",
@@ -476,8 +479,34 @@ class FormattingTest(unittest.TestCase):
         self.assertEqual(gen.identifier("9-lives"), "_9_lives")
         self.assertEqual(gen.identifier("default"), "default_")
         self.assertEqual(gen.output_names("ext/fs/fs_ops.h"), {
-            "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h", "dts": "fs_ops.d.ts",
-            "js": "fs_ops_glue.js"})
+            "bindings": "fs_ops_bindings.cc", "table": "fs_ops_table.h",
+            "structs": "fs_ops_structs.h", "dts": "fs_ops.d.ts", "js": "fs_ops_glue.js"})
+
+    def test_struct_converter_is_one_macro_call(self):
+        h = build("namespace a::b {\nKILN_STRUCT() struct Empty {};\n"
+                  "KILN_STRUCT() struct Wide {\n" +
+                  "".join(f"  int32_t field_number_{i};\n" for i in range(12)) + "};\n}")
+        empty, wide = (gen._struct_view(s, "x/y.h") for s in h.structs)
+        self.assertEqual(empty["comment"], ["// KILN_STRUCT a::b::Empty (x/y.h:2)"])
+        self.assertEqual(empty["lines"], ["KILN_STRUCT_CONVERTER(::a::b::Empty)"])
+        # Wrapped as clang-format wraps a declaration: aligned after the parenthesis.
+        self.assertEqual(wide["lines"], [
+            "KILN_STRUCT_CONVERTER(::a::b::Wide, field_number_0, field_number_1, field_number_2, "
+            "field_number_3,",
+            "                      field_number_4, field_number_5, field_number_6, field_number_7,",
+            "                      field_number_8, field_number_9, field_number_10, "
+            "field_number_11)"])
+
+    def test_structs_header_only_when_needed_in_bindings(self):
+        with_structs = gen.generate("x/y.h", "KILN_STRUCT() struct S { int32_t a; };\n"
+                                    "KILN_OP() S op_s(S s);")
+        self.assertIn('#include "x/y_structs.h"', with_structs["bindings"])
+        self.assertNotIn("KILN_STRUCT_CONVERTER", with_structs["bindings"])
+        self.assertIn("KILN_STRUCT_CONVERTER(::S, a)", with_structs["structs"])
+        without = gen.generate("x/y.h", "KILN_OP() void op_v();")
+        self.assertNotIn("_structs.h", without["bindings"])
+        self.assertIn("// x/y.h declares no KILN_STRUCT.", without["structs"])
+        self.assertNotIn("#include", without["structs"])
 
 
 # Every ECMAScript reserved word (strict mode and modules included) and the names a

@@ -11,9 +11,23 @@
 // Arguments go to JavaScript through Converter<T>::ToV8 and the result comes back through
 // Converter<R>::FromV8 (core/convert.h, the rules ops use): bool, the integer types,
 // double/float, std::string, std::optional<T>, std::vector<T>, ByteView/Bytes, and
-// structs with a converter (KILN_CALL_STRUCT below). A JsValue or JsFunction argument is
-// passed as the value it holds; R may be void (the value is dropped), JsValue (held) or
-// JsFunction (must be a function).
+// structs with a converter. A struct gets its converter one way, KILN_STRUCT_CONVERTER
+// (core/convert.h), before the first call that converts it:
+//   - an embedder's own struct: write it, at namespace scope outside any namespace,
+//
+//       namespace app {
+//       struct Point { int32_t x; int32_t y; std::optional<std::string> label; };
+//       }  // namespace app
+//       KILN_STRUCT_CONVERTER(app::Point, x, y, label)
+//
+//   - a KILN_STRUCT of an op header dir/x_ops.h: codegen already wrote it; include
+//     "dir/x_ops_structs.h" (exported by the header's kiln_ops() library):
+//
+//       #include "ext/fetch/fetch_ops_structs.h"
+//       runtime->Call<kiln::fetch::FetchStats>(stats_function);
+//
+// A JsValue or JsFunction argument is passed as the value it holds; R may be void (the
+// value is dropped), JsValue (held) or JsFunction (must be a function).
 //
 // A result of the wrong type or out of range is a JsError (TypeError / RangeError naming
 // the function and what was expected), never a truncated value. A thrown exception is a
@@ -48,82 +62,6 @@ struct CallOptions {
   // How long the call may take, promise included. Unset: no limit.
   std::optional<absl::Duration> timeout;
 };
-
-// Declares the Converter of a plain struct for calls (and for ops, in code that is not
-// generated): every listed field is read from / written to the object property of the
-// same name, with the KILN_STRUCT rules (a missing required field is a TypeError naming
-// it; std::optional fields may be absent). At namespace scope, outside any namespace:
-//
-//   namespace app { struct Point { int32_t x; int32_t y; std::optional<std::string> label; }; }
-//   KILN_CALL_STRUCT(app::Point, x, y, label)
-//
-// A KILN_STRUCT declared in an op header gets its converter in that header's generated
-// bindings; it must not also be declared here.
-#define KILN_CALL_STRUCT(Type, ...)                                                        \
-  namespace kiln {                                                                         \
-  template <>                                                                              \
-  struct Converter<Type> {                                                                 \
-    static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Type* out,  \
-                       StringViewBuffer* = nullptr) {                                      \
-      if (!value->IsObject()) return context.Fail(ErrorKind::kType, "object", value);      \
-      v8::Local<v8::Object> object = value.As<v8::Object>();                               \
-      (void)object;                                                                        \
-      return KILN_CALL_STRUCT_INTERNAL_FOR_EACH(KILN_CALL_STRUCT_INTERNAL_READ,            \
-                                                __VA_ARGS__) true;                         \
-    }                                                                                      \
-    static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const Type& value) {       \
-      v8::EscapableHandleScope scope(isolate);                                             \
-      v8::Local<v8::Object> object = v8::Object::New(isolate);                             \
-      if (!(KILN_CALL_STRUCT_INTERNAL_FOR_EACH(KILN_CALL_STRUCT_INTERNAL_WRITE,            \
-                                               __VA_ARGS__) true)) {                       \
-        return {};                                                                         \
-      }                                                                                    \
-      return scope.Escape(object);                                                         \
-    }                                                                                      \
-  };                                                                                       \
-  }
-
-#define KILN_CALL_STRUCT_INTERNAL_READ(field) \
-  ::kiln::ReadField(context, object, #field, &out->field) &&
-#define KILN_CALL_STRUCT_INTERNAL_WRITE(field) \
-  ::kiln::WriteField(isolate, object, #field, value.field) &&
-
-// Applies `macro` to each of up to 24 arguments.
-#define KILN_CALL_STRUCT_INTERNAL_FOR_EACH(macro, ...)                                      \
-  KILN_CALL_STRUCT_INTERNAL_PICK(__VA_ARGS__, KILN_CS_24, KILN_CS_23, KILN_CS_22,           \
-                                 KILN_CS_21, KILN_CS_20, KILN_CS_19, KILN_CS_18, KILN_CS_17, \
-                                 KILN_CS_16, KILN_CS_15, KILN_CS_14, KILN_CS_13, KILN_CS_12, \
-                                 KILN_CS_11, KILN_CS_10, KILN_CS_9, KILN_CS_8, KILN_CS_7,    \
-                                 KILN_CS_6, KILN_CS_5, KILN_CS_4, KILN_CS_3, KILN_CS_2,      \
-                                 KILN_CS_1)(macro, __VA_ARGS__)
-#define KILN_CALL_STRUCT_INTERNAL_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, \
-                                       _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, \
-                                       NAME, ...)                                            \
-  NAME
-#define KILN_CS_1(m, a) m(a)
-#define KILN_CS_2(m, a, ...) m(a) KILN_CS_1(m, __VA_ARGS__)
-#define KILN_CS_3(m, a, ...) m(a) KILN_CS_2(m, __VA_ARGS__)
-#define KILN_CS_4(m, a, ...) m(a) KILN_CS_3(m, __VA_ARGS__)
-#define KILN_CS_5(m, a, ...) m(a) KILN_CS_4(m, __VA_ARGS__)
-#define KILN_CS_6(m, a, ...) m(a) KILN_CS_5(m, __VA_ARGS__)
-#define KILN_CS_7(m, a, ...) m(a) KILN_CS_6(m, __VA_ARGS__)
-#define KILN_CS_8(m, a, ...) m(a) KILN_CS_7(m, __VA_ARGS__)
-#define KILN_CS_9(m, a, ...) m(a) KILN_CS_8(m, __VA_ARGS__)
-#define KILN_CS_10(m, a, ...) m(a) KILN_CS_9(m, __VA_ARGS__)
-#define KILN_CS_11(m, a, ...) m(a) KILN_CS_10(m, __VA_ARGS__)
-#define KILN_CS_12(m, a, ...) m(a) KILN_CS_11(m, __VA_ARGS__)
-#define KILN_CS_13(m, a, ...) m(a) KILN_CS_12(m, __VA_ARGS__)
-#define KILN_CS_14(m, a, ...) m(a) KILN_CS_13(m, __VA_ARGS__)
-#define KILN_CS_15(m, a, ...) m(a) KILN_CS_14(m, __VA_ARGS__)
-#define KILN_CS_16(m, a, ...) m(a) KILN_CS_15(m, __VA_ARGS__)
-#define KILN_CS_17(m, a, ...) m(a) KILN_CS_16(m, __VA_ARGS__)
-#define KILN_CS_18(m, a, ...) m(a) KILN_CS_17(m, __VA_ARGS__)
-#define KILN_CS_19(m, a, ...) m(a) KILN_CS_18(m, __VA_ARGS__)
-#define KILN_CS_20(m, a, ...) m(a) KILN_CS_19(m, __VA_ARGS__)
-#define KILN_CS_21(m, a, ...) m(a) KILN_CS_20(m, __VA_ARGS__)
-#define KILN_CS_22(m, a, ...) m(a) KILN_CS_21(m, __VA_ARGS__)
-#define KILN_CS_23(m, a, ...) m(a) KILN_CS_22(m, __VA_ARGS__)
-#define KILN_CS_24(m, a, ...) m(a) KILN_CS_23(m, __VA_ARGS__)
 
 namespace internal {
 

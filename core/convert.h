@@ -30,7 +30,8 @@
 //   std::string     a string; lone surrogates become U+FFFD. Out: invalid UTF-8 -> U+FFFD.
 //   optional<T>     undefined or null (or a missing argument) -> nullopt. Out: null.
 //   vector<T>       an Array; element errors name the index.
-//   structs         a plain object; missing required field: TypeError naming it.
+//   structs         a plain object; missing required field: TypeError naming it
+//                   (KILN_STRUCT_CONVERTER at the end of this file).
 //   ResourceId      an integer in [0, 2^32-1], strictly (a wrapped or rounded id could
 //                   name another resource).
 
@@ -463,7 +464,7 @@ struct Converter<std::vector<T>> {
   }
 };
 
-// --- struct fields (generated Converter<Struct> specialisations call these) ---
+// --- struct fields (what KILN_STRUCT_CONVERTER below reads and writes with) ---
 
 template <typename T>
 struct IsOptional : std::false_type {};
@@ -502,5 +503,144 @@ bool WriteField(v8::Isolate* isolate, v8::Local<v8::Object> object, const char* 
 }
 
 }  // namespace kiln
+
+// --- struct converters ---
+//
+// KILN_STRUCT_CONVERTER(Type, field...) declares Converter<Type> for a plain struct, the
+// one way to give a struct a converter: codegen emits it for every KILN_STRUCT of an op
+// header (into the header's generated `<stem>_structs.h`, codegen/README.md), and
+// embedders write it for their own structs used in typed calls (core/call.h). Each listed
+// field is read from / written to the object property of the same name:
+//   FromV8  a non-object is a TypeError "expected object"; each field in the listed order
+//           through ReadField (a missing required field is a TypeError "missing required
+//           field '<name>'"; an std::optional field may be absent, undefined or null);
+//   ToV8    a new plain object with every listed field (std::nullopt becomes null).
+// At namespace scope, outside any namespace, before the first conversion of Type; a
+// struct's field types need their converters first. At most 64 fields; one per struct in
+// a program (a KILN_STRUCT already has its converter in `<stem>_structs.h`).
+//
+//   namespace app {
+//   struct Point { int32_t x; int32_t y; std::optional<std::string> label; };
+//   }  // namespace app
+//   KILN_STRUCT_CONVERTER(app::Point, x, y, label)
+#define KILN_STRUCT_CONVERTER(...)                                                          \
+  namespace kiln {                                                                          \
+  template <>                                                                               \
+  struct Converter<KILN_STRUCT_CONVERTER_INTERNAL_TYPE(__VA_ARGS__, unused)> {              \
+    using Struct = KILN_STRUCT_CONVERTER_INTERNAL_TYPE(__VA_ARGS__, unused);                \
+    static bool FromV8(ConversionContext& context, v8::Local<v8::Value> value, Struct* out, \
+                       StringViewBuffer* = nullptr) {                                       \
+      if (!value->IsObject()) return context.Fail(ErrorKind::kType, "object", value);       \
+      v8::Local<v8::Object> object = value.As<v8::Object>();                                \
+      (void)object;                                                                         \
+      (void)out;                                                                            \
+      return KILN_STRUCT_CONVERTER_INTERNAL_FIELDS(KILN_STRUCT_CONVERTER_INTERNAL_READ,     \
+                                                   __VA_ARGS__) true;                       \
+    }                                                                                       \
+    static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const Struct& value) {      \
+      v8::EscapableHandleScope scope(isolate);                                              \
+      v8::Local<v8::Object> object = v8::Object::New(isolate);                              \
+      if (!(KILN_STRUCT_CONVERTER_INTERNAL_FIELDS(KILN_STRUCT_CONVERTER_INTERNAL_WRITE,     \
+                                                  __VA_ARGS__) true)) {                     \
+        return {};                                                                          \
+      }                                                                                     \
+      return scope.Escape(object);                                                          \
+    }                                                                                       \
+  };                                                                                        \
+  }
+
+// The implementation. The macro takes the type and the fields as one variadic list, so
+// that a struct without fields needs no empty variadic argument (not valid C++17).
+#define KILN_STRUCT_CONVERTER_INTERNAL_TYPE(Type, ...) Type
+#define KILN_STRUCT_CONVERTER_INTERNAL_READ(field) \
+  ::kiln::ReadField(context, object, #field, &out->field) &&
+#define KILN_STRUCT_CONVERTER_INTERNAL_WRITE(field) \
+  ::kiln::WriteField(isolate, object, #field, value.field) &&
+// Applies `m` to each field of (Type, field...): picks KILN_SCF_<n> by the length n of
+// the list (1 to 65), which skips the type.
+#define KILN_STRUCT_CONVERTER_INTERNAL_FIELDS(m, ...)                                            \
+  KILN_STRUCT_CONVERTER_INTERNAL_PICK(                                                           \
+      __VA_ARGS__, KILN_SCF_65, KILN_SCF_64, KILN_SCF_63, KILN_SCF_62, KILN_SCF_61, KILN_SCF_60, \
+      KILN_SCF_59, KILN_SCF_58, KILN_SCF_57, KILN_SCF_56, KILN_SCF_55, KILN_SCF_54, KILN_SCF_53, \
+      KILN_SCF_52, KILN_SCF_51, KILN_SCF_50, KILN_SCF_49, KILN_SCF_48, KILN_SCF_47, KILN_SCF_46, \
+      KILN_SCF_45, KILN_SCF_44, KILN_SCF_43, KILN_SCF_42, KILN_SCF_41, KILN_SCF_40, KILN_SCF_39, \
+      KILN_SCF_38, KILN_SCF_37, KILN_SCF_36, KILN_SCF_35, KILN_SCF_34, KILN_SCF_33, KILN_SCF_32, \
+      KILN_SCF_31, KILN_SCF_30, KILN_SCF_29, KILN_SCF_28, KILN_SCF_27, KILN_SCF_26, KILN_SCF_25, \
+      KILN_SCF_24, KILN_SCF_23, KILN_SCF_22, KILN_SCF_21, KILN_SCF_20, KILN_SCF_19, KILN_SCF_18, \
+      KILN_SCF_17, KILN_SCF_16, KILN_SCF_15, KILN_SCF_14, KILN_SCF_13, KILN_SCF_12, KILN_SCF_11, \
+      KILN_SCF_10, KILN_SCF_9, KILN_SCF_8, KILN_SCF_7, KILN_SCF_6, KILN_SCF_5, KILN_SCF_4,       \
+      KILN_SCF_3, KILN_SCF_2, KILN_SCF_1)                                                        \
+  (m, __VA_ARGS__)
+#define KILN_STRUCT_CONVERTER_INTERNAL_PICK(                                                       \
+    _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20,     \
+    _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, \
+    _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, \
+    _59, _60, _61, _62, _63, _64, _65, NAME, ...)                                                  \
+  NAME
+#define KILN_SCF_1(m, Type)
+#define KILN_SCF_2(m, Type, a) m(a)
+#define KILN_SCF_3(m, Type, a, ...) m(a) KILN_SCF_2(m, Type, __VA_ARGS__)
+#define KILN_SCF_4(m, Type, a, ...) m(a) KILN_SCF_3(m, Type, __VA_ARGS__)
+#define KILN_SCF_5(m, Type, a, ...) m(a) KILN_SCF_4(m, Type, __VA_ARGS__)
+#define KILN_SCF_6(m, Type, a, ...) m(a) KILN_SCF_5(m, Type, __VA_ARGS__)
+#define KILN_SCF_7(m, Type, a, ...) m(a) KILN_SCF_6(m, Type, __VA_ARGS__)
+#define KILN_SCF_8(m, Type, a, ...) m(a) KILN_SCF_7(m, Type, __VA_ARGS__)
+#define KILN_SCF_9(m, Type, a, ...) m(a) KILN_SCF_8(m, Type, __VA_ARGS__)
+#define KILN_SCF_10(m, Type, a, ...) m(a) KILN_SCF_9(m, Type, __VA_ARGS__)
+#define KILN_SCF_11(m, Type, a, ...) m(a) KILN_SCF_10(m, Type, __VA_ARGS__)
+#define KILN_SCF_12(m, Type, a, ...) m(a) KILN_SCF_11(m, Type, __VA_ARGS__)
+#define KILN_SCF_13(m, Type, a, ...) m(a) KILN_SCF_12(m, Type, __VA_ARGS__)
+#define KILN_SCF_14(m, Type, a, ...) m(a) KILN_SCF_13(m, Type, __VA_ARGS__)
+#define KILN_SCF_15(m, Type, a, ...) m(a) KILN_SCF_14(m, Type, __VA_ARGS__)
+#define KILN_SCF_16(m, Type, a, ...) m(a) KILN_SCF_15(m, Type, __VA_ARGS__)
+#define KILN_SCF_17(m, Type, a, ...) m(a) KILN_SCF_16(m, Type, __VA_ARGS__)
+#define KILN_SCF_18(m, Type, a, ...) m(a) KILN_SCF_17(m, Type, __VA_ARGS__)
+#define KILN_SCF_19(m, Type, a, ...) m(a) KILN_SCF_18(m, Type, __VA_ARGS__)
+#define KILN_SCF_20(m, Type, a, ...) m(a) KILN_SCF_19(m, Type, __VA_ARGS__)
+#define KILN_SCF_21(m, Type, a, ...) m(a) KILN_SCF_20(m, Type, __VA_ARGS__)
+#define KILN_SCF_22(m, Type, a, ...) m(a) KILN_SCF_21(m, Type, __VA_ARGS__)
+#define KILN_SCF_23(m, Type, a, ...) m(a) KILN_SCF_22(m, Type, __VA_ARGS__)
+#define KILN_SCF_24(m, Type, a, ...) m(a) KILN_SCF_23(m, Type, __VA_ARGS__)
+#define KILN_SCF_25(m, Type, a, ...) m(a) KILN_SCF_24(m, Type, __VA_ARGS__)
+#define KILN_SCF_26(m, Type, a, ...) m(a) KILN_SCF_25(m, Type, __VA_ARGS__)
+#define KILN_SCF_27(m, Type, a, ...) m(a) KILN_SCF_26(m, Type, __VA_ARGS__)
+#define KILN_SCF_28(m, Type, a, ...) m(a) KILN_SCF_27(m, Type, __VA_ARGS__)
+#define KILN_SCF_29(m, Type, a, ...) m(a) KILN_SCF_28(m, Type, __VA_ARGS__)
+#define KILN_SCF_30(m, Type, a, ...) m(a) KILN_SCF_29(m, Type, __VA_ARGS__)
+#define KILN_SCF_31(m, Type, a, ...) m(a) KILN_SCF_30(m, Type, __VA_ARGS__)
+#define KILN_SCF_32(m, Type, a, ...) m(a) KILN_SCF_31(m, Type, __VA_ARGS__)
+#define KILN_SCF_33(m, Type, a, ...) m(a) KILN_SCF_32(m, Type, __VA_ARGS__)
+#define KILN_SCF_34(m, Type, a, ...) m(a) KILN_SCF_33(m, Type, __VA_ARGS__)
+#define KILN_SCF_35(m, Type, a, ...) m(a) KILN_SCF_34(m, Type, __VA_ARGS__)
+#define KILN_SCF_36(m, Type, a, ...) m(a) KILN_SCF_35(m, Type, __VA_ARGS__)
+#define KILN_SCF_37(m, Type, a, ...) m(a) KILN_SCF_36(m, Type, __VA_ARGS__)
+#define KILN_SCF_38(m, Type, a, ...) m(a) KILN_SCF_37(m, Type, __VA_ARGS__)
+#define KILN_SCF_39(m, Type, a, ...) m(a) KILN_SCF_38(m, Type, __VA_ARGS__)
+#define KILN_SCF_40(m, Type, a, ...) m(a) KILN_SCF_39(m, Type, __VA_ARGS__)
+#define KILN_SCF_41(m, Type, a, ...) m(a) KILN_SCF_40(m, Type, __VA_ARGS__)
+#define KILN_SCF_42(m, Type, a, ...) m(a) KILN_SCF_41(m, Type, __VA_ARGS__)
+#define KILN_SCF_43(m, Type, a, ...) m(a) KILN_SCF_42(m, Type, __VA_ARGS__)
+#define KILN_SCF_44(m, Type, a, ...) m(a) KILN_SCF_43(m, Type, __VA_ARGS__)
+#define KILN_SCF_45(m, Type, a, ...) m(a) KILN_SCF_44(m, Type, __VA_ARGS__)
+#define KILN_SCF_46(m, Type, a, ...) m(a) KILN_SCF_45(m, Type, __VA_ARGS__)
+#define KILN_SCF_47(m, Type, a, ...) m(a) KILN_SCF_46(m, Type, __VA_ARGS__)
+#define KILN_SCF_48(m, Type, a, ...) m(a) KILN_SCF_47(m, Type, __VA_ARGS__)
+#define KILN_SCF_49(m, Type, a, ...) m(a) KILN_SCF_48(m, Type, __VA_ARGS__)
+#define KILN_SCF_50(m, Type, a, ...) m(a) KILN_SCF_49(m, Type, __VA_ARGS__)
+#define KILN_SCF_51(m, Type, a, ...) m(a) KILN_SCF_50(m, Type, __VA_ARGS__)
+#define KILN_SCF_52(m, Type, a, ...) m(a) KILN_SCF_51(m, Type, __VA_ARGS__)
+#define KILN_SCF_53(m, Type, a, ...) m(a) KILN_SCF_52(m, Type, __VA_ARGS__)
+#define KILN_SCF_54(m, Type, a, ...) m(a) KILN_SCF_53(m, Type, __VA_ARGS__)
+#define KILN_SCF_55(m, Type, a, ...) m(a) KILN_SCF_54(m, Type, __VA_ARGS__)
+#define KILN_SCF_56(m, Type, a, ...) m(a) KILN_SCF_55(m, Type, __VA_ARGS__)
+#define KILN_SCF_57(m, Type, a, ...) m(a) KILN_SCF_56(m, Type, __VA_ARGS__)
+#define KILN_SCF_58(m, Type, a, ...) m(a) KILN_SCF_57(m, Type, __VA_ARGS__)
+#define KILN_SCF_59(m, Type, a, ...) m(a) KILN_SCF_58(m, Type, __VA_ARGS__)
+#define KILN_SCF_60(m, Type, a, ...) m(a) KILN_SCF_59(m, Type, __VA_ARGS__)
+#define KILN_SCF_61(m, Type, a, ...) m(a) KILN_SCF_60(m, Type, __VA_ARGS__)
+#define KILN_SCF_62(m, Type, a, ...) m(a) KILN_SCF_61(m, Type, __VA_ARGS__)
+#define KILN_SCF_63(m, Type, a, ...) m(a) KILN_SCF_62(m, Type, __VA_ARGS__)
+#define KILN_SCF_64(m, Type, a, ...) m(a) KILN_SCF_63(m, Type, __VA_ARGS__)
+#define KILN_SCF_65(m, Type, a, ...) m(a) KILN_SCF_64(m, Type, __VA_ARGS__)
 
 #endif  // KILN_CORE_CONVERT_H_

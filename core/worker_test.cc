@@ -505,7 +505,7 @@ struct Point {
 }  // namespace
 }  // namespace kiln
 
-KILN_CALL_STRUCT(kiln::Point, x, y)
+KILN_STRUCT_CONVERTER(kiln::Point, x, y)
 
 namespace kiln {
 namespace {

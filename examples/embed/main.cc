@@ -35,7 +35,7 @@ struct Summary {
 
 }  // namespace embed
 
-KILN_CALL_STRUCT(embed::Summary, words, sentences, readingSeconds, topWords)
+KILN_STRUCT_CONVERTER(embed::Summary, words, sentences, readingSeconds, topWords)
 
 namespace embed {
 

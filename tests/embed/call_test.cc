@@ -31,8 +31,8 @@ struct Segment {
 };
 }  // namespace app
 
-KILN_CALL_STRUCT(app::Point, x, y, label)
-KILN_CALL_STRUCT(app::Segment, from, to, weights)
+KILN_STRUCT_CONVERTER(app::Point, x, y, label)
+KILN_STRUCT_CONVERTER(app::Segment, from, to, weights)
 
 namespace kiln {
 namespace {

@@ -4,77 +4,9 @@
 #include <utility>
 
 #include "codegen/testdata/all_types/input.h"
+#include "codegen/testdata/all_types/input_structs.h"
 #include "codegen/testdata/all_types/input_table.h"
 #include "core/op_support.h"
-
-namespace kiln {
-
-// KILN_STRUCT all_types::Point (codegen/testdata/all_types/input.h:17)
-template <>
-struct Converter<::all_types::Point> {
-  static bool FromV8(kiln::ConversionContext& context, v8::Local<v8::Value> value,
-                     ::all_types::Point* out, kiln::StringViewBuffer* storage = nullptr) {
-    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, "object", value);
-    v8::Local<v8::Object> object = value.As<v8::Object>();
-    if (!kiln::ReadField(context, object, "x", &out->x)) return false;
-    if (!kiln::ReadField(context, object, "y", &out->y)) return false;
-    return true;
-  }
-
-  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const ::all_types::Point& value) {
-    v8::EscapableHandleScope scope(isolate);
-    v8::Local<v8::Object> object = v8::Object::New(isolate);
-    if (!kiln::WriteField(isolate, object, "x", value.x)) return {};
-    if (!kiln::WriteField(isolate, object, "y", value.y)) return {};
-    return scope.Escape(object);
-  }
-};
-
-// KILN_STRUCT all_types::Everything (codegen/testdata/all_types/input.h:23)
-template <>
-struct Converter<::all_types::Everything> {
-  static bool FromV8(kiln::ConversionContext& context, v8::Local<v8::Value> value,
-                     ::all_types::Everything* out, kiln::StringViewBuffer* storage = nullptr) {
-    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, "object", value);
-    v8::Local<v8::Object> object = value.As<v8::Object>();
-    if (!kiln::ReadField(context, object, "flag", &out->flag)) return false;
-    if (!kiln::ReadField(context, object, "i32", &out->i32)) return false;
-    if (!kiln::ReadField(context, object, "u32", &out->u32)) return false;
-    if (!kiln::ReadField(context, object, "i64", &out->i64)) return false;
-    if (!kiln::ReadField(context, object, "u64", &out->u64)) return false;
-    if (!kiln::ReadField(context, object, "f64", &out->f64)) return false;
-    if (!kiln::ReadField(context, object, "f32", &out->f32)) return false;
-    if (!kiln::ReadField(context, object, "text", &out->text)) return false;
-    if (!kiln::ReadField(context, object, "rid", &out->rid)) return false;
-    if (!kiln::ReadField(context, object, "note", &out->note)) return false;
-    if (!kiln::ReadField(context, object, "points", &out->points)) return false;
-    if (!kiln::ReadField(context, object, "maybe_list", &out->maybe_list)) return false;
-    if (!kiln::ReadField(context, object, "origin", &out->origin)) return false;
-    return true;
-  }
-
-  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate,
-                                        const ::all_types::Everything& value) {
-    v8::EscapableHandleScope scope(isolate);
-    v8::Local<v8::Object> object = v8::Object::New(isolate);
-    if (!kiln::WriteField(isolate, object, "flag", value.flag)) return {};
-    if (!kiln::WriteField(isolate, object, "i32", value.i32)) return {};
-    if (!kiln::WriteField(isolate, object, "u32", value.u32)) return {};
-    if (!kiln::WriteField(isolate, object, "i64", value.i64)) return {};
-    if (!kiln::WriteField(isolate, object, "u64", value.u64)) return {};
-    if (!kiln::WriteField(isolate, object, "f64", value.f64)) return {};
-    if (!kiln::WriteField(isolate, object, "f32", value.f32)) return {};
-    if (!kiln::WriteField(isolate, object, "text", value.text)) return {};
-    if (!kiln::WriteField(isolate, object, "rid", value.rid)) return {};
-    if (!kiln::WriteField(isolate, object, "note", value.note)) return {};
-    if (!kiln::WriteField(isolate, object, "points", value.points)) return {};
-    if (!kiln::WriteField(isolate, object, "maybe_list", value.maybe_list)) return {};
-    if (!kiln::WriteField(isolate, object, "origin", value.origin)) return {};
-    return scope.Escape(object);
-  }
-};
-
-}  // namespace kiln
 
 namespace kiln::generated {
 namespace {

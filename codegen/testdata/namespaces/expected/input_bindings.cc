@@ -4,36 +4,9 @@
 #include <utility>
 
 #include "codegen/testdata/namespaces/input.h"
+#include "codegen/testdata/namespaces/input_structs.h"
 #include "codegen/testdata/namespaces/input_table.h"
 #include "core/op_support.h"
-
-namespace kiln {
-
-// KILN_STRUCT outer::inner::deep::Config (codegen/testdata/namespaces/input.h:33)
-template <>
-struct Converter<::outer::inner::deep::Config> {
-  static bool FromV8(kiln::ConversionContext& context, v8::Local<v8::Value> value,
-                     ::outer::inner::deep::Config* out, kiln::StringViewBuffer* storage = nullptr) {
-    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, "object", value);
-    v8::Local<v8::Object> object = value.As<v8::Object>();
-    if (!kiln::ReadField(context, object, "name", &out->name)) return false;
-    if (!kiln::ReadField(context, object, "retries", &out->retries)) return false;
-    if (!kiln::ReadField(context, object, "tags", &out->tags)) return false;
-    return true;
-  }
-
-  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate,
-                                        const ::outer::inner::deep::Config& value) {
-    v8::EscapableHandleScope scope(isolate);
-    v8::Local<v8::Object> object = v8::Object::New(isolate);
-    if (!kiln::WriteField(isolate, object, "name", value.name)) return {};
-    if (!kiln::WriteField(isolate, object, "retries", value.retries)) return {};
-    if (!kiln::WriteField(isolate, object, "tags", value.tags)) return {};
-    return scope.Escape(object);
-  }
-};
-
-}  // namespace kiln
 
 namespace kiln::generated {
 namespace {

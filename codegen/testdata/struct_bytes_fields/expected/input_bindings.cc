@@ -4,40 +4,14 @@
 #include <utility>
 
 #include "codegen/testdata/struct_bytes_fields/input.h"
+#include "codegen/testdata/struct_bytes_fields/input_structs.h"
 #include "codegen/testdata/struct_bytes_fields/input_table.h"
 #include "core/op_support.h"
-
-namespace kiln {
-
-// KILN_STRUCT Chunk (codegen/testdata/struct_bytes_fields/input.h:8)
-template <>
-struct Converter<::Chunk> {
-  static bool FromV8(kiln::ConversionContext& context, v8::Local<v8::Value> value, ::Chunk* out,
-                     kiln::StringViewBuffer* storage = nullptr) {
-    if (!value->IsObject()) return context.Fail(kiln::ErrorKind::kType, "object", value);
-    v8::Local<v8::Object> object = value.As<v8::Object>();
-    if (!kiln::ReadField(context, object, "input", &out->input)) return false;
-    if (!kiln::ReadField(context, object, "output", &out->output)) return false;
-    if (!kiln::ReadField(context, object, "extra", &out->extra)) return false;
-    return true;
-  }
-
-  static v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const ::Chunk& value) {
-    v8::EscapableHandleScope scope(isolate);
-    v8::Local<v8::Object> object = v8::Object::New(isolate);
-    if (!kiln::WriteField(isolate, object, "input", value.input)) return {};
-    if (!kiln::WriteField(isolate, object, "output", value.output)) return {};
-    if (!kiln::WriteField(isolate, object, "extra", value.extra)) return {};
-    return scope.Escape(object);
-  }
-};
-
-}  // namespace kiln
 
 namespace kiln::generated {
 namespace {
 
-// op_chunk (codegen/testdata/struct_bytes_fields/input.h:14). No fast path: its result has type
+// op_chunk (codegen/testdata/struct_bytes_fields/input.h:17). No fast path: its result has type
 // Chunk.
 void Op_op_chunk_Slow(const v8::FunctionCallbackInfo<v8::Value>& info) {
   kiln::OpCall call(info, "op_chunk");
