@@ -19,12 +19,6 @@ absl::Status AllocationFailed() {
   return absl::ResourceExhaustedError("Array buffer allocation failed");  // a RangeError
 }
 
-// Frees memory of the runtime's ArrayBuffer allocator when V8 drops the backing store (on
-// any thread, or when the isolate is disposed of; the allocator outlives the isolate).
-void FreeWithAllocator(void* data, size_t length, void* allocator) {
-  static_cast<v8::ArrayBuffer::Allocator*>(allocator)->Free(data, length);
-}
-
 // The bytes of a Blob, read in order by a stream. Reads are answered at once (the bytes
 // are in memory), so there is never a pending read to fail on close.
 class BlobStreamResource : public streams::ByteStreamResource {
@@ -85,16 +79,20 @@ absl::StatusOr<v8::Local<v8::Value>> op_blob_concatenate(v8::Isolate* isolate,
   }
   if (total == 0) return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, 0), 0, 0).As<v8::Value>();
   if (total > v8::TypedArray::kMaxLength) return AllocationFailed();
-  v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
-  auto* data = static_cast<uint8_t*>(allocator->AllocateUninitialized(total));
-  if (data == nullptr) return AllocationFailed();
+  // Uninitialized memory of the runtime's ArrayBuffer allocator (null when there is none).
+  // libnode108's V8 offers it only under this name (Node's Buffer.allocUnsafeSlow uses it);
+  // like every allocation V8 makes for an ArrayBuffer, it first collects the young
+  // generation when young ArrayBuffers hold much memory, so garbage results of earlier
+  // calls are freed (and their blocks reused) before the next one is allocated.
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, total);
+  if (store == nullptr) return AllocationFailed();
+  auto* data = static_cast<uint8_t*>(store->Data());
   // Nothing between the two passes runs JavaScript, so no part changed its length.
   size_t offset = 0;
   for (const v8::Local<v8::ArrayBufferView>& view : views) {
     offset += view->CopyContents(data + offset, total - offset);
   }
-  std::unique_ptr<v8::BackingStore> store =
-      v8::ArrayBuffer::NewBackingStore(data, total, &FreeWithAllocator, allocator);
   v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   return v8::Uint8Array::New(buffer, 0, total).As<v8::Value>();
 }
