@@ -4,20 +4,24 @@
 
 #include <atomic>
 #include <cstring>
-#include <map>
+#include <deque>
+#include <iterator>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace kiln {
 namespace {
 
-// Contents of kLargeBlockBytes or more are mapped directly, in transparent huge pages
-// where the kernel gives them on request (its default is `madvise`), and kept for reuse
-// when freed (up to kMaxPooledBytes per runtime). Filling a fresh block of tens of MiB costs
-// more in page faults and the kernel's zeroing of the new pages than in the copy itself; a
-// reused block costs only the copy (or, for zero-filled contents, a memset).
-constexpr size_t kHugePageBytes = size_t{2} << 20;
-constexpr size_t kLargeBlockBytes = size_t{4} << 20;
+// Contents of kLargeBlockBytes or more are mapped directly and kept for reuse when freed
+// (the most recently freed kMaxPooledBytes per runtime). Filling a fresh block of a MiB or
+// more costs more in page faults and the kernel's zeroing of the new pages than in the
+// copy itself; a reused block costs only the copy (or, for zero-filled contents, a
+// memset). malloc gives such blocks back to the kernel on free (mmap, or a trimmed heap
+// top), so they come back fresh every time. Blocks of kHugePageAdviceBytes or more ask for
+// transparent huge pages (the kernel's default is `madvise`): one fault per 2 MiB.
+constexpr size_t kLargeBlockBytes = size_t{256} << 10;
+constexpr size_t kHugePageAdviceBytes = size_t{4} << 20;
 constexpr size_t kMaxPooledBytes = size_t{128} << 20;
 
 class LargeBlockPool {
@@ -26,23 +30,25 @@ class LargeBlockPool {
   LargeBlockPool(const LargeBlockPool&) = delete;
   LargeBlockPool& operator=(const LargeBlockPool&) = delete;
   ~LargeBlockPool() {
-    for (const auto& [capacity, block] : free_) munmap(block, capacity);
+    for (const FreeBlock& free : free_) munmap(free.block, free.capacity);
   }
 
   static bool IsLarge(size_t length) { return length >= kLargeBlockBytes; }
 
-  // A block for `length` bytes (IsLarge): a freed one of the same capacity, or a new
-  // mapping (zero-filled by the kernel). `zeroed`: the caller needs zeros.
+  // A block for `length` bytes (IsLarge): the most recently freed one of the same
+  // capacity, or a new mapping (zero-filled by the kernel). `zeroed`: the caller needs
+  // zeros.
   void* Take(size_t length, bool zeroed) {
     size_t capacity = CapacityFor(length);
     void* block = nullptr;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = free_.find(capacity);
-      if (it != free_.end()) {
-        block = it->second;
-        free_.erase(it);
+      for (auto it = free_.rbegin(); it != free_.rend(); ++it) {
+        if (it->capacity != capacity) continue;
+        block = it->block;
+        free_.erase(std::next(it).base());
         pooled_bytes_ -= capacity;
+        break;
       }
     }
     if (block != nullptr) {
@@ -52,31 +58,42 @@ class LargeBlockPool {
     block = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (block == MAP_FAILED) return nullptr;
     // Advice only: where the kernel declines, the block is faulted in 4 KiB pages.
-    madvise(block, capacity, MADV_HUGEPAGE);
+    if (capacity >= kHugePageAdviceBytes) madvise(block, capacity, MADV_HUGEPAGE);
     return block;
   }
 
-  // Takes back a block Take gave for `length` bytes: kept while the pool has room.
+  // Takes back a block Take gave for `length` bytes; the oldest free blocks are unmapped
+  // when the pool holds more than kMaxPooledBytes.
   void Give(void* block, size_t length) {
     size_t capacity = CapacityFor(length);
+    std::vector<FreeBlock> unmap;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (pooled_bytes_ + capacity <= kMaxPooledBytes) {
-        free_.emplace(capacity, block);
-        pooled_bytes_ += capacity;
-        return;
+      free_.push_back({block, capacity});
+      pooled_bytes_ += capacity;
+      while (pooled_bytes_ > kMaxPooledBytes) {
+        unmap.push_back(free_.front());
+        pooled_bytes_ -= free_.front().capacity;
+        free_.pop_front();
       }
     }
-    munmap(block, capacity);
+    for (const FreeBlock& free : unmap) munmap(free.block, free.capacity);
   }
 
  private:
+  struct FreeBlock {
+    void* block;
+    size_t capacity;
+  };
+
+  // Whole 64 KiB units below kHugePageAdviceBytes, whole huge pages from it on.
   static size_t CapacityFor(size_t length) {
-    return (length + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+    size_t unit = length >= kHugePageAdviceBytes ? size_t{2} << 20 : size_t{64} << 10;
+    return (length + unit - 1) & ~(unit - 1);
   }
 
   std::mutex mutex_;
-  std::multimap<size_t, void*> free_;  // capacity -> block
+  std::deque<FreeBlock> free_;  // oldest first
   size_t pooled_bytes_ = 0;
 };
 

@@ -14,10 +14,10 @@ namespace kiln {
 // that allocated, and still returns the memory: V8 aborts the process when an allocation
 // its C++ API makes (ArrayBuffer::New, NewBackingStore) fails, so the runtime stops the
 // script instead (RuntimeOptions::max_heap_size_mb). Free may run on V8's threads.
-// Contents of 4 MiB or more are mapped directly (transparent huge pages on request) and
-// kept for reuse when freed, up to 128 MiB per allocator: a new block of tens of MiB costs
-// more in page faults than in filling it (AllocateUninitialized then costs no memset at
-// all, Allocate a memset of a reused block).
+// Contents of 256 KiB or more are mapped directly (transparent huge pages on request from
+// 4 MiB) and kept for reuse when freed, the most recent 128 MiB per allocator: a new block
+// of a MiB or more costs more in page faults than in filling it (AllocateUninitialized
+// then costs no memset at all, Allocate a memset of a reused block).
 std::unique_ptr<v8::ArrayBuffer::Allocator> NewCountingAllocator(size_t limit_bytes,
                                                                  std::function<void()> on_limit);
 

@@ -224,7 +224,10 @@ function processBlobParts(parts, endings) {
       for (let j = 0; j < blobSlices.length; j++) slices[slices.length] = blobSlices[j];
       size += sizeOf(part);
     } else {
-      const bytes = viewOfBufferSource(part);
+      // A Uint8Array is copied from as it is (its length is 0 once detached); other
+      // buffer sources through a Uint8Array over their bytes.
+      const bytes = ReflectApply(TypedArrayToStringTag, part, []) === 'Uint8Array' ?
+          part : viewOfBufferSource(part);
       const length = byteLength(bytes);
       if (length === 0) continue;
       run[run.length] = bytes;
