@@ -14,15 +14,17 @@ namespace kiln {
 namespace {
 
 // Contents of kLargeBlockBytes or more are mapped directly and kept for reuse when freed
-// (the most recently freed kMaxPooledBytes per runtime). Filling a fresh block of a MiB or
-// more costs more in page faults and the kernel's zeroing of the new pages than in the
-// copy itself; a reused block costs only the copy (or, for zero-filled contents, a
-// memset). malloc gives such blocks back to the kernel on free (mmap, or a trimmed heap
-// top), so they come back fresh every time. Blocks of kHugePageAdviceBytes or more ask for
-// transparent huge pages (the kernel's default is `madvise`): one fault per 2 MiB.
+// (the most recently freed kMaxPooledBytes per runtime: blocks of a MiB or two, the garbage
+// of a loop, come back at once; a 64 MiB one is unmapped, since keeping it idle would raise
+// the peak RSS by as much). Filling a fresh block of a MiB or more costs more in page
+// faults and the kernel's zeroing of the new pages than in the copy itself; a reused block
+// costs only the copy (or, for zero-filled contents, a memset). malloc gives such blocks
+// back to the kernel on free (mmap, or a trimmed heap top), so they come back fresh every
+// time. Blocks of kHugePageAdviceBytes or more ask for transparent huge pages (the kernel's
+// default is `madvise`): one fault per 2 MiB.
 constexpr size_t kLargeBlockBytes = size_t{256} << 10;
 constexpr size_t kHugePageAdviceBytes = size_t{4} << 20;
-constexpr size_t kMaxPooledBytes = size_t{128} << 20;
+constexpr size_t kMaxPooledBytes = size_t{32} << 20;
 
 class LargeBlockPool {
  public:
