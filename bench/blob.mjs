@@ -4,10 +4,14 @@
 // arraybuffer_<size> and text_<size> (await blob.arrayBuffer() / blob.text() of a Blob
 // made once), slice_<size> (blob.slice(a, b) of a window across 3 parts, then .size) and
 // slice_read_<size> (the same slice's arrayBuffer()), stream_<size> (every chunk of
-// blob.stream() read with a default reader). Each case runs for budget_ms after
+// blob.stream() read with a default reader). stream_byob_256m: a 256 MiB Blob (4,096
+// parts of 64 KiB) read to the end from blob.stream() with a BYOB reader into one
+// byob_kib view (its buffer handed back each read); ops/s x 256 = MiB/s. A size's Blob is
+// built only when one of its cases runs (so case=... measures one case's memory). Each
+// case runs for budget_ms after
 // a warm-up; value = geometric mean of the cases' ops/s, each case's ops/s is an extra. A
 // case's ops/s is the best of `rounds` windows of budget_ms / rounds (the machine may be
-// shared). knobs: budget_ms=600 rounds=3 warmup_ms=100
+// shared). knobs: budget_ms=600 rounds=3 warmup_ms=100 byob_kib=64
 // case=<substring> (run only the cases whose name contains it)
 const BENCH = "blob";
 const UNIT = "ops/s";
@@ -100,6 +104,38 @@ function partsOf(count, size) {
 }
 
 const SIZES = { "1m": [1024, 1024], "64m": [1024, 64 * 1024] };
+const CASES = ["construct", "arraybuffer", "text", "slice", "slice_read", "stream"];
+
+// Reads `blob` to the end from its stream with a BYOB reader into one view of `viewSize`
+// bytes (each read transfers the view's buffer; the next read reuses it). Where a
+// runtime's Blob stream has no BYOB reader, reads it with a default reader instead and
+// says so (extra stream_byob_256m_reader=default). Returns the number of bytes read;
+// checks the count and the last byte.
+let byobReader = "byob";
+async function readByob(blob, viewSize, lastByte) {
+  const stream = blob.stream();
+  let reader;
+  try {
+    reader = stream.getReader({ mode: "byob" });
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    byobReader = "default";
+    reader = stream.getReader();
+  }
+  let buffer = new ArrayBuffer(viewSize);
+  let bytes = 0;
+  let last = -1;
+  for (;;) {
+    const { value, done } = byobReader === "byob" ?
+        await reader.read(new Uint8Array(buffer, 0, viewSize)) : await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    last = value[value.byteLength - 1];
+    if (byobReader === "byob") buffer = value.buffer;
+  }
+  if (bytes !== blob.size || last !== lastByte) throw new Error("BYOB read returned the wrong bytes");
+  return bytes;
+}
 
 async function main() {
   const budget = opt("budget_ms", 600);
@@ -109,7 +145,20 @@ async function main() {
   const extra = {};
   let logSum = 0;
   let cases = 0;
+  const measure = async (name, fn) => {
+    await rate(fn, warmup);
+    let opsPerSecond = 0;
+    for (let r = 0; r < rounds; r++) {
+      opsPerSecond = Math.max(opsPerSecond, await rate(fn, budget / rounds));
+    }
+    extra[name] = opsPerSecond;
+    logSum += Math.log(opsPerSecond);
+    cases++;
+    // Let timers run between cases (the watchdog).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
   for (const [sizeName, [count, size]] of Object.entries(SIZES)) {
+    if (only && !CASES.some((name) => (name + "_" + sizeName).includes(only))) continue;
     const parts = partsOf(count, size);
     const total = count * size;
     const blob = new Blob(parts);
@@ -139,17 +188,17 @@ async function main() {
     };
     for (const [name, fn] of Object.entries(runs)) {
       if (only && !name.includes(only)) continue;
-      await rate(fn, warmup);
-      let opsPerSecond = 0;
-      for (let r = 0; r < rounds; r++) {
-        opsPerSecond = Math.max(opsPerSecond, await rate(fn, budget / rounds));
-      }
-      extra[name] = opsPerSecond;
-      logSum += Math.log(opsPerSecond);
-      cases++;
-      // Let timers run between cases (the watchdog).
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await measure(name, fn);
     }
+  }
+  if (!only || "stream_byob_256m".includes(only)) {
+    const part = new Uint8Array(64 * 1024);
+    for (let i = 0; i < part.length; i++) part[i] = 97 + (i % 26);
+    const blob = new Blob(new Array(4096).fill(part));
+    const viewSize = opt("byob_kib", 64) * 1024;
+    const lastByte = part[part.length - 1];
+    await measure("stream_byob_256m", () => readByob(blob, viewSize, lastByte));
+    if (byobReader !== "byob") extra.stream_byob_256m_reader = byobReader;
   }
   if (cases === 0) throw new Error("no case matches " + only);
   return { value: Math.exp(logSum / cases), extra };

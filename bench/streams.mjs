@@ -8,7 +8,8 @@
 //       an identity TransformStream into a WritableStream that counts bytes; 256 MiB
 //   RESULT name=streams_read_small value=<reads/s> unit=reads/s      reader.read() of
 //       1,000,000 small chunks (numbers) enqueued ahead, 1000 at a time, from pull
-// knobs: mib=256, chunk_kib=64, reads=1000000, rounds=3 (best of)
+// knobs: mib=256, chunk_kib=64, reads=1000000, rounds=3 (best of), case=pipe|read_small (run
+// only that measurement; both by default)
 //
 // Standard APIs only (ReadableStream, TransformStream, WritableStream, console.log,
 // performance.now); no imports, so the file runs unchanged as an ES module or a classic
@@ -31,6 +32,7 @@ const MIB = Number(OPT.mib) > 0 ? Number(OPT.mib) : 256;
 const CHUNK = (Number(OPT.chunk_kib) > 0 ? Number(OPT.chunk_kib) : 64) * 1024;
 const READS = Number(OPT.reads) > 0 ? Number(OPT.reads) : 1000000;
 const ROUNDS = Number(OPT.rounds) > 0 ? Number(OPT.rounds) : 3;
+const ONLY = OPT.case;
 
 function fmt(v) {
   return Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1);
@@ -88,14 +90,14 @@ async function readSmallOnce() {
 }
 
 async function main() {
-  try {
+  if (!ONLY || ONLY === "pipe") try {
     let best = Infinity;
     for (let i = 0; i < ROUNDS; i++) best = Math.min(best, await pipeOnce());
     console.log(`RESULT name=streams_pipe value=${fmt(MIB / (best / 1000))} unit=MiB/s ms=${best.toFixed(1)} chunk_kib=${CHUNK / 1024}`);
   } catch (e) {
     console.log(`RESULT name=streams_pipe value=NaN unit=MiB/s error=${String(e && e.message).replace(/\s+/g, "_")}`);
   }
-  try {
+  if (!ONLY || ONLY === "read_small") try {
     let best = Infinity;
     for (let i = 0; i < ROUNDS; i++) best = Math.min(best, await readSmallOnce());
     console.log(`RESULT name=streams_read_small value=${fmt(READS / (best / 1000))} unit=reads/s ms=${best.toFixed(1)}`);

@@ -1,20 +1,19 @@
 // Blob and File of the W3C File API (ext:file/blob.js): https://w3c.github.io/FileAPI/
 //
 // A Blob is an immutable list of byte slices: Uint8Arrays over ArrayBuffers that nothing
-// else can reach, so no one can change them. Constructing a Blob copies the bytes of
-// strings and buffer sources once (adjacent ones into one buffer); a Blob part and slice()
-// share the slices of the Blob they come from. Reading (arrayBuffer(), bytes(), text())
-// copies each slice once into the result.
-import { op_web_host_object_constructor } from 'ext:core/ops';
+// else can reach, so no one can change them. Their memory is native: op_blob_concatenate
+// makes one uninitialized allocation and copies each part into it once. Constructing a
+// Blob copies the bytes of strings and buffer sources once (adjacent ones into one
+// buffer); a Blob part and slice() share the slices of the Blob they come from. Reading
+// (arrayBuffer(), bytes(), text()) copies each slice once into the result; stream() reads
+// them through a native resource (op_blob_stream_open) straight into the reader's buffer.
+import {
+  op_blob_concatenate, op_blob_stream_open, op_web_host_object_constructor,
+} from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { registerSerializableInterface } from 'ext:web/structured_clone.js';
-import { promiseResolvedWith } from 'ext:streams/common.js';
-import {
-  createReadableByteStream, readableByteStreamControllerClose,
-  readableByteStreamControllerEnqueue, readableByteStreamControllerGetBYOBRequest,
-  readableByteStreamControllerRespond,
-} from 'ext:streams/readable_stream.js';
+import { readableStreamForRid } from 'ext:streams/resource_streams.js';
 
 const {
   ArrayBuffer, Date, Error, Math, Object, Promise, Reflect, RegExp, String, Symbol,
@@ -39,12 +38,12 @@ const TypedArrayByteOffset =
     ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get;
 const TypedArrayByteLength =
     ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get;
+const Uint8ArraySet = TypedArrayPrototype.set;
 const TypedArrayToStringTag =
     ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get;
 const DataViewBuffer = ObjectGetOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
 const DataViewByteOffset = ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
 const DataViewByteLength = ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
-const Uint8ArraySet = TypedArrayPrototype.set;
 const Uint8ArraySubarray = TypedArrayPrototype.subarray;
 const RegExpPrototypeTest = RegExp.prototype.test;
 const RegExpPrototypeSymbolReplace = RegExp.prototype[Symbol.replace];
@@ -66,14 +65,21 @@ function illegalInvocation() {
 
 // ---- Byte slices ----
 
-// A new Uint8Array with the bytes of `slices` (Uint8Arrays) one after the other.
+// A new Uint8Array (over a new ArrayBuffer of exactly `size` bytes) with the bytes of
+// `slices` (Uint8Arrays) one after the other, each copied once. From NATIVE_COPY_MIN bytes
+// on, the memory is one uninitialized native allocation (op_blob_concatenate); below it,
+// zero-filling costs nothing measurable and an op call costs more than a copy in
+// JavaScript.
+const NATIVE_COPY_MIN = 64 * 1024;
+
 function concatenate(slices, size) {
+  if (size >= NATIVE_COPY_MIN) return op_blob_concatenate(slices);
   const result = new Uint8Array(size);
   let offset = 0;
   for (let i = 0; i < slices.length; i++) {
     const slice = slices[i];
     ReflectApply(Uint8ArraySet, result, [slice, offset]);
-    offset += ReflectApply(TypedArrayByteLength, slice, []);
+    offset += byteLength(slice);
   }
   return result;
 }
@@ -218,7 +224,10 @@ function processBlobParts(parts, endings) {
       for (let j = 0; j < blobSlices.length; j++) slices[slices.length] = blobSlices[j];
       size += sizeOf(part);
     } else {
-      const bytes = viewOfBufferSource(part);
+      // A Uint8Array is copied from as it is (its length is 0 once detached); other
+      // buffer sources through a Uint8Array over their bytes.
+      const bytes = ReflectApply(TypedArrayToStringTag, part, []) === 'Uint8Array' ?
+          part : viewOfBufferSource(part);
       const length = byteLength(bytes);
       if (length === 0) continue;
       run[run.length] = bytes;
@@ -394,60 +403,15 @@ function sliceSlices(slices, start, span) {
 
 const STREAM_CHUNK_SIZE = 64 * 1024;
 
-// Copies bytes of `slices` from slice `index`, `offset` bytes into it, into `target` (a
-// Uint8Array) until it is full or the slices end. Returns [bytes copied, index, offset].
-function copyFromSlices(slices, index, offset, target) {
-  const capacity = byteLength(target);
-  let filled = 0;
-  while (filled < capacity && index < slices.length) {
-    const slice = slices[index];
-    const length = byteLength(slice);
-    const count = MathMin(length - offset, capacity - filled);
-    ReflectApply(Uint8ArraySet, target, [subarray(slice, offset, offset + count), filled]);
-    filled += count;
-    offset += count;
-    if (offset === length) {
-      index++;
-      offset = 0;
-    }
-  }
-  return [filled, index, offset];
-}
-
 // The File API's "get stream": a ReadableStream of type 'bytes' (highWaterMark 0, so
-// nothing is copied before a read asks). A default reader gets new Uint8Arrays of up to
-// 64 KiB; a BYOB reader's view is filled directly. The stream closes with its last chunk.
+// nothing is copied before a read asks) over a native resource holding the Blob's slices
+// (shared, not copied). A default reader gets new Uint8Arrays of up to 64 KiB; a BYOB
+// reader's view is filled directly by one memcpy per slice it spans. The stream closes
+// when a read finds no bytes left; the resource is closed then, on cancel(), or when the
+// stream is collected unread (resource_streams.js).
 export function blobStream(blob) {
-  const slices = slicesOf(blob);
-  let remaining = sizeOf(blob);
-  let index = 0;
-  let offset = 0;
-  const pull = (controller) => {
-    const request = readableByteStreamControllerGetBYOBRequest(controller);
-    if (remaining === 0) {
-      readableByteStreamControllerClose(controller);
-      if (request !== null) readableByteStreamControllerRespond(controller, 0);
-      return promiseResolvedWith(undefined);
-    }
-    let filled;
-    if (request !== null) {
-      [filled, index, offset] = copyFromSlices(slices, index, offset, request.view);
-      remaining -= filled;
-      readableByteStreamControllerRespond(controller, filled);
-    } else {
-      const chunk = new Uint8Array(MathMin(remaining, STREAM_CHUNK_SIZE));
-      [filled, index, offset] = copyFromSlices(slices, index, offset, chunk);
-      remaining -= filled;
-      readableByteStreamControllerEnqueue(controller, chunk);
-    }
-    if (remaining === 0) readableByteStreamControllerClose(controller);
-    return promiseResolvedWith(undefined);
-  };
-  const cancel = () => {
-    remaining = 0;
-    return promiseResolvedWith(undefined);
-  };
-  return createReadableByteStream(() => undefined, pull, cancel, 0).pub;
+  const rid = op_blob_stream_open(slicesOf(blob));
+  return readableStreamForRid(rid, { autoClose: true, chunkSize: STREAM_CHUNK_SIZE });
 }
 
 // ---- File ----

@@ -13,6 +13,9 @@
 
 #include <string>
 
+#include "v8-isolate.h"
+#include "v8-local-handle.h"
+
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "gtest/gtest.h"
@@ -35,6 +38,9 @@ class FileTest : public testing::RuntimeTest {
 
   // Runs `setup` (which sets globalThis.result, possibly later), the loop, then reads it.
   std::string Settle(const std::string& setup) { return RunLoopThenEval(setup); }
+
+  // Defines the helpers of kBytesHelpers (below) as globals.
+  void DefineBytesHelpers();
 };
 
 TEST_F(FileTest, BlobFromEveryKindOfPart) {
@@ -580,6 +586,212 @@ TEST_F(FileTest, StreamIsAByteStreamOfTheBytes) {
   )js"),
             "[\n  [ 65536, 4468 ],\n  true,\n  122,\n  [ 'hell|false', 'o world|false', '|true' ],\n"
             "  true,\n  true\n]");
+}
+
+// ---- Native bytes and the native stream ----
+
+// The JavaScript that the tests below share: `pattern(n, seed)` makes n bytes that differ
+// from part to part, `expectBytes(actual, expected)` compares two byte sequences, and
+// `blobNames()` lists the open blobStream resources.
+constexpr char kBytesHelpers[] = R"js(
+  globalThis.pattern = (n, seed) => {
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = (i * 7 + seed) & 0xff;
+    return bytes;
+  };
+  globalThis.concat = (arrays) => {
+    const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+    let offset = 0;
+    for (const a of arrays) { out.set(a, offset); offset += a.length; }
+    return out;
+  };
+  globalThis.sameBytes = (a, b) => {
+    if (a.length !== b.length) return `length ${a.length} != ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) return `byte ${i}: ${a[i]} != ${b[i]}`;
+    }
+    return 'same';
+  };
+  globalThis.blobStreams = () =>
+      kiln.ops.op_resources().filter((r) => r.name === 'blobStream').length;
+)js";
+
+void FileTest::DefineBytesHelpers() { ExpectEval(std::string(kBytesHelpers) + "0", "0"); }
+
+TEST_F(FileTest, LargeBlobsHoldEveryPartsBytes) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      // 1,000 parts of 3,001 bytes (about 2.9 MiB: the native copy), strings and a Blob
+      // between them, some parts views with offsets.
+      const parts = [];
+      const expected = [];
+      for (let i = 0; i < 1000; i++) {
+        const bytes = pattern(3001 + (i % 3), i);
+        const part = i % 5 === 0 ? new DataView(bytes.buffer, 1) : bytes;
+        parts.push(part);
+        expected.push(i % 5 === 0 ? bytes.subarray(1) : bytes);
+        if (i % 100 === 0) {
+          parts.push('é');
+          expected.push(new Uint8Array([0xc3, 0xa9]));
+        }
+      }
+      const inner = new Blob([pattern(200000, 3)]);
+      parts.push(inner);
+      expected.push(pattern(200000, 3));
+      const blob = new Blob(parts);
+      const all = concat(expected);
+      // The parts are copied: changing them afterwards changes nothing.
+      parts[2].fill(0);
+      const buffer = await blob.arrayBuffer();
+      const bytes = await blob.bytes();
+      new Uint8Array(buffer).fill(1);  // the result is the caller's
+      const again = new Uint8Array(await blob.arrayBuffer());
+      const text = await new Blob([new Uint8Array(300000).fill(0x41), 'é']).text();
+      globalThis.result = [blob.size === all.length, buffer.byteLength === all.length,
+                           sameBytes(bytes, all), sameBytes(again, all),
+                           bytes.byteOffset, bytes.buffer.byteLength === all.length,
+                           text.length, text.slice(-2)].join(' ');
+    })();
+  )js"),
+            "'true true same same 0 true 300001 Aé'");
+}
+
+TEST_F(FileTest, SlicesOfSlicesShareAndReadTheRightBytes) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const parts = [pattern(70000, 1), pattern(5, 2), pattern(130000, 3), pattern(1, 4)];
+      const all = concat(parts);
+      const blob = new Blob([parts[0], new Blob([parts[1]]), parts[2], parts[3]]);
+      const results = [];
+      // [start, end] pairs applied one after the other; each level's bytes are checked
+      // with arrayBuffer(), text() lengths and a default-reader stream.
+      const chains = [
+        [[1, -1], [69990, 70020], [3, 8]],
+        [[-131000], [0, 131000], [1000, 100000], [0, 99000]],
+        [[69999, 70006], [1, 6], [2], [-1]],
+        [[200005], []],
+        [[5, 5]],
+      ];
+      for (const chain of chains) {
+        let blob2 = blob;
+        let expected = all;
+        for (const [start, end] of chain) {
+          blob2 = blob2.slice(start, end);
+          expected = expected.slice(start, end);
+        }
+        const streamed = [];
+        for await (const chunk of blob2.stream()) streamed.push(chunk);
+        results.push([blob2.size === expected.length,
+                      sameBytes(new Uint8Array(await blob2.arrayBuffer()), expected),
+                      sameBytes(concat(streamed), expected)].join(' '));
+      }
+      globalThis.result = [results, blobStreams()];
+    })();
+  )js"),
+            "[\n  [\n    'true same same',\n    'true same same',\n    'true same same',\n"
+            "    'true same same',\n    'true same same'\n  ],\n  0\n]");
+}
+
+TEST_F(FileTest, ByobReadsOfOddSizesFillTheReadersView) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const parts = [pattern(65537, 1), 'xyz', pattern(3, 2), pattern(100001, 3)];
+      const blob = new Blob(parts).slice(1);
+      const expected = new Uint8Array(await blob.arrayBuffer());
+      const reader = blob.stream().getReader({ mode: 'byob' });
+      const sizes = [1, 7, 65529, 3, 65536, 2, 100000, 13];
+      const got = [];
+      const counts = [];
+      let buffer = new ArrayBuffer(200000);
+      for (let i = 0; ; i++) {
+        const size = sizes[i % sizes.length];
+        // A view that starts 5 bytes into its buffer: the bytes land exactly there.
+        const view = new Uint8Array(buffer, 5, size);
+        const { value, done } = await reader.read(view);
+        if (done) {
+          counts.push(`done ${value.byteLength}`);
+          break;
+        }
+        counts.push(value.byteLength);
+        got.push(value.slice());
+        buffer = value.buffer;
+        if (value.byteOffset !== 5) throw new Error('moved: ' + value.byteOffset);
+      }
+      globalThis.result = [counts.join(','), sameBytes(concat(got), expected), blobStreams()];
+    })();
+  )js"),
+            "[ '1,7,65529,3,65536,2,34465,done 0', 'same', 0 ]");
+}
+
+TEST_F(FileTest, StreamCanceledMidwayClosesItsResource) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const blob = new Blob([pattern(1 << 20, 5)]);
+      const stream = blob.stream();
+      const before = blobStreams();
+      const reader = stream.getReader();
+      const first = await reader.read();
+      const during = blobStreams();
+      await reader.cancel('enough');
+      const after = blobStreams();
+      const next = await reader.read();
+      // A BYOB reader canceled while its stream has bytes left.
+      const byob = blob.stream().getReader({ mode: 'byob' });
+      await byob.read(new Uint8Array(10));
+      await byob.cancel();
+      // Read to the end: the last read closes the resource.
+      let total = 0;
+      for await (const chunk of blob.stream()) total += chunk.length;
+      globalThis.result = [before, first.value.length, during, after, next.done,
+                           blobStreams(), total];
+    })();
+  )js"),
+            "[ 1, 65536, 1, 0, true, 0, 1048576 ]");
+}
+
+TEST_F(FileTest, UnreadStreamsAreCollectedWithTheirResources) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (() => {
+      const blob = new Blob([pattern(100000, 1)]);
+      blob.stream();
+      blob.stream().getReader();
+      globalThis.result = blobStreams();
+    })();
+  )js"),
+            "2");
+  {
+    v8::HandleScope scope(runtime().isolate());
+    runtime().isolate()->LowMemoryNotification();
+  }
+  // The registry's cleanup runs as a task of the loop.
+  EXPECT_EQ(RunLoopThenEval("0", "[blobStreams(), kiln.ops.op_resources().length]"), "[ 0, 0 ]");
+}
+
+TEST_F(FileTest, LargeBlobsCloneAndReadThroughFileReader) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const bytes = pattern(3 << 20, 9);
+      const file = new File([bytes, 'tail'], 'big.bin', { type: 'x/y', lastModified: 7 });
+      const clone = structuredClone(file);
+      const expected = concat([bytes, new TextEncoder().encode('tail')]);
+      const viaReader = await new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(new Uint8Array(reader.result));
+        reader.onerror = () => reject(reader.error);
+        reader.readAsArrayBuffer(clone.slice(2));
+      });
+      globalThis.result = [clone instanceof File, clone.name, clone.type, clone.size,
+                           sameBytes(await clone.bytes(), expected),
+                           sameBytes(viaReader, expected.subarray(2))];
+    })();
+  )js"),
+            "[ true, 'big.bin', 'x/y', 3145732, 'same', 'same' ]");
 }
 
 }  // namespace
