@@ -6,6 +6,7 @@
 import { op_web_interface_object } from 'ext:core/ops';
 
 const ObjectDefineProperty = Object.defineProperty;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 const ReflectOwnKeys = Reflect.ownKeys;
 
@@ -27,8 +28,18 @@ function copyMembers(target, source, skipped) {
 // interface object's prototype, the static ones onto the interface object, as they are
 // (webidl.configureInterface then makes them enumerable). Calling the interface object
 // without `new` throws Chrome's TypeError.
-export function createInterface(name, length, initializer, Members) {
+//
+// `Parent`, when given, is the interface object of the inherited interface (made by
+// createInterface too): WebIDL makes it the new interface object's [[Prototype]] and
+// Parent.prototype its prototype's [[Prototype]]. The initializer then sets up the
+// parent's state as well (Members extending the parent's members class does that in one
+// `new Members(this, ...)`).
+export function createInterface(name, length, initializer, Members, Parent = undefined) {
   const Interface = op_web_interface_object(name, length, initializer);
+  if (Parent !== undefined) {
+    ObjectSetPrototypeOf(Interface, Parent);
+    ObjectSetPrototypeOf(Interface.prototype, Parent.prototype);
+  }
   copyMembers(Interface.prototype, Members.prototype, ['constructor']);
   copyMembers(Interface, Members, CLASS_OWN_PROPERTIES);
   return Interface;

@@ -85,6 +85,30 @@ TEST_F(InterfaceObjectTest, SubclassesAndOtherNewTargets) {
              "[ 'p: 3', true, true, true, true, 9 ]");
 }
 
+TEST_F(InterfaceObjectTest, InheritsAParentInterface) {
+  ExpectEval(R"js({
+    const c = new ColoredPoint(1, 2, 'red');
+    class Sub extends ColoredPoint {}
+    const s = new Sub(3, 4, 'blue');
+    [Object.getPrototypeOf(ColoredPoint) === Point,
+     Object.getPrototypeOf(ColoredPoint.prototype) === Point.prototype,
+     ColoredPoint.length, Object.getOwnPropertyNames(ColoredPoint.prototype).sort().join(),
+     c.color, c.sum(), c.x, c instanceof Point, c instanceof ColoredPoint,
+     s.color, s.sum(), s instanceof ColoredPoint, ColoredPoint.origin().sum()]
+  })js",
+             "[\n  true,\n  true,\n  3,\n  'color,constructor',\n  'red',\n  3,\n  1,\n"
+             "  true,\n  true,\n  'blue',\n  7,\n  true,\n  0\n]");
+  // The parent's members check the parent's fields: a Point is no ColoredPoint.
+  ExpectThrows("Object.getOwnPropertyDescriptor(ColoredPoint.prototype, 'color').get"
+               ".call(new Point(1, 2))",
+               "TypeError: Illegal invocation");
+  ExpectThrows("ColoredPoint(1, 2, 'red')",
+               "TypeError: Failed to construct 'ColoredPoint': Please use the 'new' operator, "
+               "this DOM object constructor cannot be called as a function.");
+  ExpectEval("{ try { structuredClone(new ColoredPoint(1, 2, 'red')); } catch (e) { e.message } }",
+             "'#<ColoredPoint> could not be cloned.'");
+}
+
 TEST_F(InterfaceObjectTest, ErrorsAreTheBrowsers) {
   ExpectThrows("Point(1, 2)",
                "TypeError: Failed to construct 'Point': Please use the 'new' operator, this DOM "

@@ -45,6 +45,31 @@ function initializePoint(x, y) {
 
 const Point = createInterface('Point', 2, initializePoint, PointMembers);
 
+// ColoredPoint: inherits Point (createInterface's Parent); its members class extends
+// Point's, so one `new ColoredPointMembers(this, ...)` adds the fields of both.
+class ColoredPointMembers extends PointMembers {
+  #color = '';
+
+  constructor(object, x, y, color) {
+    super(object, x, y);
+    this.#color = color;
+  }
+
+  get color() {
+    if (typeof this !== 'object' || this === null || !(#color in this)) {
+      throw new TypeError('Illegal invocation');
+    }
+    return this.#color;
+  }
+}
+
+function initializeColoredPoint(x, y, color) {
+  new ColoredPointMembers(this, Number(x), Number(y), String(color));
+}
+
+const ColoredPoint =
+    createInterface('ColoredPoint', 3, initializeColoredPoint, ColoredPointMembers, Point);
+
 // Recorder: its initializer keeps what it was called with, and returns something else
 // (which the constructor ignores).
 function initializeRecorder(...args) {
@@ -54,7 +79,8 @@ function initializeRecorder(...args) {
 
 const Recorder = createInterface('Recorder', 0, initializeRecorder, class {});
 
-for (const [name, value] of [['Point', Point], ['Recorder', Recorder]]) {
+for (const [name, value] of [['Point', Point], ['ColoredPoint', ColoredPoint],
+                             ['Recorder', Recorder]]) {
   Object.defineProperty(globalThis, name, {
     value, writable: true, enumerable: false, configurable: true,
   });
