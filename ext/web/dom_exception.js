@@ -2,17 +2,13 @@
 // (https://webidl.spec.whatwg.org/#idl-DOMException): a name, a message and the legacy
 // code of the name, on a prototype chained to Error.prototype so `instanceof Error` holds
 // and stacks print as errors do.
-import { op_web_host_object_constructor } from 'ext:core/ops';
+import { createInterface, ReturnOverride } from 'ext:web/interface_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectDefineProperty = Object.defineProperty;
 const NativeTypeError = TypeError;
-
-// DOMExceptions are host objects (objects of an API template with an internal field), the
-// only objects V8's serializer hands to structuredClone's delegate (web_clone_ops.h).
-const HostObject = op_web_host_object_constructor();
 
 // The error names with a legacy code, and their codes.
 const legacyCodes = {
@@ -74,54 +70,36 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-// The object every DOMException is: a host object whose class holds the private state.
-// DOMException's constructor makes one and gives it new.target's prototype. (The interface
-// object cannot extend HostObject itself: WebIDL wants its [[Prototype]] to be
-// Function.prototype. And the object is made with its own class as new.target, the one
-// kind of new.target for which V8 caches the map of an API constructor's subclass.)
-class DOMExceptionObject extends HostObject {
-  // Private fields: invisible to inspection and reflection, and a brand no prototype
-  // trick can forge.
+// Set by DOMExceptionMembers's static block: the brand check and readers of the private
+// state, for structuredClone and the other serializers.
+let isDOMException;
+let nameOf;
+let messageOf;
+let codeOf;
+
+// DOMExceptions are host objects (ext:web/interface_object.js), the only objects V8's
+// serializer hands to structuredClone's delegate (web_clone_ops.h). `new DOMException()`
+// makes one for new.target and runs initializeDOMException on it, which adds the private
+// fields below: invisible to inspection and reflection, and a brand no prototype trick
+// can forge. The accessors are copied onto DOMException.prototype.
+class DOMExceptionMembers extends ReturnOverride {
   #name;
   #message;
   #code;
 
-  constructor(message, name) {
-    super();
-    const prefix = "Failed to construct 'DOMException'";
-    this.#message = webidl.converters.DOMString(message, prefix, 'Argument 1');
-    this.#name = webidl.converters.DOMString(name, prefix, 'Argument 2');
-    this.#code = legacyCodes[this.#name] ?? 0;
-    // An own `stack`, as errors have; its first line reads "<name>: <message>".
-    ErrorCaptureStackTrace(this, DOMException);
+  constructor(object, message, name) {
+    super(object);
+    this.#message = message;
+    this.#name = name;
+    this.#code = legacyCodes[name] ?? 0;
   }
 
-  // Whether `value` is a DOMException (made by DOMException's constructor): for
-  // structuredClone and the other serializers.
-  static isDOMException(value) {
-    return value !== null && typeof value === 'object' && #name in value;
-  }
-
-  static nameOf(exception) {
-    return exception.#name;
-  }
-
-  static messageOf(exception) {
-    return exception.#message;
-  }
-
-  static codeOf(exception) {
-    return exception.#code;
-  }
-}
-
-const { isDOMException, nameOf, messageOf, codeOf } = DOMExceptionObject;
-
-export class DOMException {
-  constructor(message = '', name = 'Error') {
-    const exception = new DOMExceptionObject(message, name);
-    ObjectSetPrototypeOf(exception, new.target.prototype);
-    return exception;
+  static {
+    isDOMException = (value) =>
+      value !== null && typeof value === 'object' && #name in value;
+    nameOf = (exception) => exception.#name;
+    messageOf = (exception) => exception.#message;
+    codeOf = (exception) => exception.#code;
   }
 
   get name() {
@@ -139,6 +117,20 @@ export class DOMException {
     return codeOf(this);
   }
 }
+
+// The constructor steps of `new DOMException(message, name)`, on the new object (`this`).
+function initializeDOMException(message = '', name = 'Error') {
+  const prefix = "Failed to construct 'DOMException'";
+  message = webidl.converters.DOMString(message, prefix, 'Argument 1');
+  name = webidl.converters.DOMString(name, prefix, 'Argument 2');
+  new DOMExceptionMembers(this, message, name);
+  // An own `stack`, as errors have; its first line reads "<name>: <message>", and its
+  // frames start at the caller of DOMException.
+  ErrorCaptureStackTrace(this, DOMException);
+}
+
+export const DOMException =
+    createInterface('DOMException', 0, initializeDOMException, DOMExceptionMembers);
 
 export { isDOMException };
 

@@ -222,7 +222,8 @@ TEST_F(WebTest, DOMExceptionShape) {
   Throws("DOMException.prototype.code", "TypeError: Illegal invocation");
   Throws("Object.create(DOMException.prototype).message", "TypeError: Illegal invocation");
   Throws("DOMException('x')",
-         "TypeError: Class constructor DOMException cannot be invoked without 'new'");
+         "TypeError: Failed to construct 'DOMException': Please use the 'new' operator, this "
+         "DOM object constructor cannot be called as a function.");
   Throws("new DOMException(Symbol())",
          "TypeError: Failed to construct 'DOMException': Argument 1 is a symbol, which cannot "
          "be converted to a string.");
