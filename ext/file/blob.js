@@ -7,10 +7,9 @@
 // buffer); a Blob part and slice() share the slices of the Blob they come from. Reading
 // (arrayBuffer(), bytes(), text()) copies each slice once into the result; stream() reads
 // them through a native resource (op_blob_stream_open) straight into the reader's buffer.
-import {
-  op_blob_concatenate, op_blob_stream_open, op_web_host_object_constructor,
-} from 'ext:core/ops';
+import { op_blob_concatenate, op_blob_stream_open } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
+import { createInterface, ReturnOverride } from 'ext:web/interface_object.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { registerSerializableInterface } from 'ext:web/structured_clone.js';
 import { readableStreamForRid } from 'ext:streams/resource_streams.js';
@@ -19,7 +18,6 @@ const {
   ArrayBuffer, Date, Error, Math, Object, Promise, Reflect, RegExp, String, Symbol,
   TypeError, Uint8Array,
 } = globalThis;
-const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectDefineProperty = Object.defineProperty;
@@ -54,10 +52,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const encode = (string) => encoder.encode(string);
 const decode = (bytes) => decoder.decode(bytes);
-
-// Blobs and Files are host objects (objects of an API template with an internal field):
-// the only objects V8's serializer hands to structuredClone's delegate.
-const HostObject = op_web_host_object_constructor();
 
 function illegalInvocation() {
   return new TypeError('Illegal invocation');
@@ -241,61 +235,37 @@ function processBlobParts(parts, endings) {
 
 // ---- Blob ----
 
-// The object every Blob is: a host object whose class holds the state. Blob's constructor
-// makes one and gives it new.target's prototype (DOMException's scheme, ext/web), so the
-// interface object's [[Prototype]] stays Function.prototype.
-class BlobObject extends HostObject {
-  #slices;  // Uint8Arrays no one else can change
-  #size;
-  #type;
-
-  constructor(slices, size, type) {
-    super();
-    this.#slices = slices;
-    this.#size = size;
-    this.#type = type;
-  }
-
-  static isBlob(value) {
-    return value !== null && typeof value === 'object' && #slices in value;
-  }
-
-  static slicesOf(blob) {
-    return blob.#slices;
-  }
-
-  static sizeOf(blob) {
-    return blob.#size;
-  }
-
-  static typeOf(blob) {
-    return blob.#type;
-  }
-}
-
-const { isBlob, slicesOf, sizeOf, typeOf } = BlobObject;
+// Set by BlobMembers's static block: the brand check and readers of the private state.
+let isBlob;
+let slicesOf;
+let sizeOf;
+let typeOf;
 
 function checkBlob(self) {
   if (!isBlob(self)) throw illegalInvocation();
 }
 
-export class Blob {
-  // Blob(optional sequence<BlobPart> blobParts, optional BlobPropertyBag options = {})
-  constructor(blobParts = undefined, options = undefined) {
-    let slices, size, type;
-    if (blobParts === kInternal) {
-      // From File's constructor and the module's factories: options = { slices, size, type }.
-      ({ slices, size, type } = options);
-    } else {
-      const prefix = "Failed to construct 'Blob'";
-      const parts = convertPartsArgument(blobParts, prefix);
-      const bag = convertBlobPropertyBag(options, prefix, 'Argument 2');
-      ({ slices, size } = processBlobParts(parts, bag.endings));
-      type = normalizeType(bag.type);
-    }
-    const blob = new BlobObject(slices, size, type);
-    ObjectSetPrototypeOf(blob, new.target.prototype);
-    return blob;
+// Blobs and Files are host objects (ext:web/interface_object.js): the only objects V8's
+// serializer hands to structuredClone's delegate. `new Blob(...)` makes one for
+// new.target and runs initializeBlob on it, which adds the private fields below. The
+// methods and accessors are copied onto Blob.prototype.
+class BlobMembers extends ReturnOverride {
+  #slices;  // Uint8Arrays no one else can change
+  #size;
+  #type;
+
+  constructor(object, slices, size, type) {
+    super(object);
+    this.#slices = slices;
+    this.#size = size;
+    this.#type = type;
+  }
+
+  static {
+    isBlob = (value) => value !== null && typeof value === 'object' && #slices in value;
+    slicesOf = (blob) => blob.#slices;
+    sizeOf = (blob) => blob.#size;
+    typeOf = (blob) => blob.#type;
   }
 
   get size() {
@@ -377,6 +347,23 @@ export class Blob {
   }
 }
 
+// The constructor steps of `new Blob(blobParts, options)`, on the new object (`this`).
+// Blob(optional sequence<BlobPart> blobParts, optional BlobPropertyBag options = {})
+function initializeBlob(blobParts = undefined, options = undefined) {
+  if (blobParts === kInternal) {
+    // From the module's factories: options = { slices, size, type }.
+    new BlobMembers(this, options.slices, options.size, options.type);
+    return;
+  }
+  const prefix = "Failed to construct 'Blob'";
+  const parts = convertPartsArgument(blobParts, prefix);
+  const bag = convertBlobPropertyBag(options, prefix, 'Argument 2');
+  const { slices, size } = processBlobParts(parts, bag.endings);
+  new BlobMembers(this, slices, size, normalizeType(bag.type));
+}
+
+export const Blob = createInterface('Blob', 0, initializeBlob, BlobMembers);
+
 // The slices of `span` bytes from `start` in `slices`, sharing their memory.
 function sliceSlices(slices, start, span) {
   const result = [];
@@ -416,36 +403,25 @@ export function blobStream(blob) {
 
 // ---- File ----
 
-// Set by File's static block: the brand check and readers of its private state.
+// Set by FileMembers's static block: the brand check and readers of its private state.
 let isFile;
 let nameOf;
 let lastModifiedOf;
 
-export class File extends Blob {
+function checkFile(self) {
+  if (!isFile(self)) throw illegalInvocation();
+}
+
+// File inherits Blob: its members class extends Blob's, so initializeFile's one
+// `new FileMembers(this, ...)` adds Blob's private fields and File's.
+class FileMembers extends BlobMembers {
   #name;
   #lastModified;
 
-  // File(sequence<BlobPart> fileBits, USVString fileName,
-  //      optional FilePropertyBag options = {})
-  constructor(fileBits, fileName, options = undefined) {
-    let state;
-    if (fileBits === kInternal) {
-      state = fileName;
-    } else {
-      const prefix = "Failed to construct 'File'";
-      webidl.requiredArguments(arguments.length, 2, prefix);
-      const parts = convertBlobParts(fileBits, prefix, 'Argument 1');
-      const name = webidl.converters.USVString(fileName, prefix, 'Argument 2');
-      const bag = convertFilePropertyBag(options, prefix, 'Argument 3');
-      const { slices, size } = processBlobParts(parts, bag.endings);
-      state = {
-        slices, size, type: normalizeType(bag.type), name,
-        lastModified: bag.lastModified === undefined ? DateNow() : bag.lastModified,
-      };
-    }
-    super(kInternal, state);
-    this.#name = state.name;
-    this.#lastModified = state.lastModified;
+  constructor(object, { slices, size, type, name, lastModified }) {
+    super(object, slices, size, type);
+    this.#name = name;
+    this.#lastModified = lastModified;
   }
 
   static {
@@ -454,22 +430,18 @@ export class File extends Blob {
     lastModifiedOf = (file) => file.#lastModified;
   }
 
-  static #check(self) {
-    if (!isFile(self)) throw illegalInvocation();
-  }
-
   get name() {
-    File.#check(this);
-    return this.#name;
+    checkFile(this);
+    return nameOf(this);
   }
 
   get lastModified() {
-    File.#check(this);
-    return this.#lastModified;
+    checkFile(this);
+    return lastModifiedOf(this);
   }
 
   get webkitRelativePath() {
-    File.#check(this);
+    checkFile(this);
     return '';
   }
 
@@ -478,12 +450,35 @@ export class File extends Blob {
     if (typeof depth === 'number' && depth < 0) return options.stylize('[File]', 'special');
     const inner = { ...options, depth: options.depth == null ? null : options.depth - 1 };
     const fields = {
-      size: this.size, type: this.type, name: this.#name, lastModified: this.#lastModified,
+      size: this.size, type: this.type, name: nameOf(this),
+      lastModified: lastModifiedOf(this),
     };
     return `File ${inspect(fields, inner)}`;
   }
 }
 
+// The constructor steps of `new File(fileBits, fileName, options)`, on the new object.
+// File(sequence<BlobPart> fileBits, USVString fileName,
+//      optional FilePropertyBag options = {})
+function initializeFile(fileBits, fileName, options = undefined) {
+  if (fileBits === kInternal) {
+    // From createFile: fileName = { slices, size, type, name, lastModified }.
+    new FileMembers(this, fileName);
+    return;
+  }
+  const prefix = "Failed to construct 'File'";
+  webidl.requiredArguments(arguments.length, 2, prefix);
+  const parts = convertBlobParts(fileBits, prefix, 'Argument 1');
+  const name = webidl.converters.USVString(fileName, prefix, 'Argument 2');
+  const bag = convertFilePropertyBag(options, prefix, 'Argument 3');
+  const { slices, size } = processBlobParts(parts, bag.endings);
+  new FileMembers(this, {
+    slices, size, type: normalizeType(bag.type), name,
+    lastModified: bag.lastModified === undefined ? DateNow() : bag.lastModified,
+  });
+}
+
+export const File = createInterface('File', 2, initializeFile, FileMembers, Blob);
 
 for (const Interface of [Blob, File]) {
   webidl.configureInterface(Interface);

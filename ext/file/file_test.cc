@@ -155,6 +155,11 @@ TEST_F(FileTest, FileHasNameAndLastModified) {
   })js",
              "true");
   ExpectEval("new File([], '\\uD800').name === '\\uFFFD'", "true");
+  // WebIDL inheritance: File's interface object and prototype chain to Blob's.
+  ExpectEval("[Object.getPrototypeOf(File.prototype) === Blob.prototype, "
+             "Function.prototype.toString.call(File), Object.getPrototypeOf(Blob) === "
+             "Function.prototype]",
+             "[ true, 'function File() { [native code] }', true ]");
   ExpectEval("new File([], 'x', { lastModified: new Date(5) }).lastModified", "5");
 }
 
@@ -175,7 +180,12 @@ TEST_F(FileTest, ConstructorAndMethodErrors) {
   ExpectThrows("new Blob([new Uint8Array(new SharedArrayBuffer(4))])",
                "TypeError: Failed to construct 'Blob': Argument 1, index 0 is a view on a SharedArrayBuffer, "
                "which is not allowed.");
-  ExpectThrows("Blob()", "TypeError: Class constructor Blob cannot be invoked without 'new'");
+  ExpectThrows("Blob()",
+               "TypeError: Failed to construct 'Blob': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
+  ExpectThrows("File.call(new File([], 'a'), [], 'b')",
+               "TypeError: Failed to construct 'File': Please use the 'new' operator, this DOM "
+               "object constructor cannot be called as a function.");
   ExpectThrows("new File([])",
                "TypeError: Failed to construct 'File': 2 arguments required, but only 1 present.");
   ExpectThrows("new File(null, 'x')",
@@ -559,6 +569,33 @@ TEST_F(FileTest, StructuredCloneKeepsBytesTypeNameAndTime) {
   )js",
              "[\n  'true DataCloneError: #<FormData> could not be cloned.',\n"
              "  'true DataCloneError: #<FormData> could not be cloned.'\n]");
+}
+
+TEST_F(FileTest, SubclassesOfBlobAndFile) {
+  EXPECT_EQ(Settle(R"js(
+    class Labelled extends Blob {
+      constructor(parts, label) { super(parts, { type: 'A/B' }); this.label = label; }
+    }
+    class Named extends File {
+      describe() { return `${this.name} (${this.size})`; }
+    }
+    const blob = new Labelled(['ab'], 'l');
+    const file = new Named(['abc'], 'n.txt', { lastModified: 7 });
+    const copy = structuredClone([blob, file]);
+    Promise.all([blob.text(), file.slice(1).text()]).then(([blobText, fileText]) => {
+      globalThis.result = [
+        blob instanceof Labelled, blob instanceof Blob, blob.label, blob.type, blobText,
+        file instanceof Named, file instanceof File, file instanceof Blob, file.describe(),
+        file.lastModified, fileText, Object.prototype.toString.call(file),
+        Object.getPrototypeOf(copy[0]) === Blob.prototype, copy[0].type,
+        Object.getPrototypeOf(copy[1]) === File.prototype, copy[1].name,
+      ].join();
+    });
+  )js"),
+            "'true,true,l,a/b,ab,true,true,true,n.txt (3),7,bc,[object File],true,a/b,true,"
+            "n.txt'");
+  ExpectThrows("Object.getOwnPropertyDescriptor(File.prototype, 'name').get.call(new Blob())",
+               "TypeError: Illegal invocation");
 }
 
 TEST_F(FileTest, StreamIsAByteStreamOfTheBytes) {
