@@ -315,6 +315,23 @@ TEST_F(FileTest, FormDataErrors) {
                "TypeError: Failed to construct 'FormData': parameter 1 is not of type "
                "'HTMLFormElement'.");
   ExpectEval("new FormData(undefined).has('x')", "false");
+  ExpectThrows("FormData()",
+               "TypeError: Failed to construct 'FormData': Please use the 'new' operator, this "
+               "DOM object constructor cannot be called as a function.");
+  // A subclass instance is a FormData; structuredClone refuses it too.
+  ExpectEval(R"js({
+    class Fields extends FormData {
+      constructor() { super(); this.append('made', 'here'); }
+    }
+    const fields = new Fields();
+    let error;
+    try { structuredClone(fields); } catch (e) { error = e; }
+    [fields.get('made'), fields instanceof FormData, Object.getPrototypeOf(FormData) ===
+     Function.prototype, Function.prototype.toString.call(FormData), error.name,
+     error.message].join()
+  })js",
+             "'here,true,true,function FormData() { [native code] },DataCloneError,#<Fields> "
+             "could not be cloned.'");
   ExpectThrows("new FormData().append('a')",
                "TypeError: Failed to execute 'append' on 'FormData': 2 arguments required, but "
                "only 1 present.");

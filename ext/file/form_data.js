@@ -3,23 +3,17 @@
 //
 // A FormData is an ordered list of entries [name, value]: name a string (a USVString),
 // value a string or a File. A Blob value becomes a File when it is added.
-import { op_web_host_object_constructor } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
+import { createInterface } from 'ext:web/interface_object.js';
 import { createFile, fileLastModified, isBlob, isFile } from './blob.js';
 
 const { Array, Object, Symbol, TypeError } = globalThis;
 const ObjectDefineProperty = Object.defineProperty;
-const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ArrayIsArray = Array.isArray;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 
 // The entry list: an array of [name, value].
 const _entries = Symbol('[[entries]]');
-
-// FormData objects are host objects, as platform objects are: structuredClone throws a
-// DataCloneError for them (FormData is not [Serializable]) instead of copying them as
-// plain objects. FormData's constructor makes one and gives it new.target's prototype.
-class FormDataObject extends op_web_host_object_constructor() {}
 
 function checkFormData(self) {
   webidl.assertBranded(self, FormDataPrototype);
@@ -57,21 +51,24 @@ function convertEntryArguments(argumentCount, name, value, filename, prefix) {
   return [name, webidl.converters.USVString(value, prefix, 'Argument 2')];
 }
 
-export class FormData {
-  // FormData(optional HTMLFormElement form, optional HTMLElement? submitter = null)
-  constructor(form = undefined, submitter = undefined) {
-    if (form !== undefined) {
-      // There are no forms without a document.
-      throw new TypeError(
-          "Failed to construct 'FormData': parameter 1 is not of type 'HTMLFormElement'.");
-    }
-    const formData = new FormDataObject();
-    ObjectSetPrototypeOf(formData, new.target.prototype);
-    formData[webidl.brand] = webidl.brand;
-    formData[_entries] = [];
-    return formData;
+// FormData objects are host objects, as platform objects are (ext:web/interface_object.js):
+// structuredClone throws a DataCloneError for them (FormData is not [Serializable])
+// instead of copying them as plain objects. `new FormData()` makes one for new.target and
+// runs initializeFormData on it. The methods are FormDataMembers's, copied onto
+// FormData.prototype.
+//
+// FormData(optional HTMLFormElement form, optional HTMLElement? submitter = null)
+function initializeFormData(form = undefined, submitter = undefined) {
+  if (form !== undefined) {
+    // There are no forms without a document.
+    throw new TypeError(
+        "Failed to construct 'FormData': parameter 1 is not of type 'HTMLFormElement'.");
   }
+  this[webidl.brand] = webidl.brand;
+  this[_entries] = [];
+}
 
+class FormDataMembers {
   append(name, value, filename = undefined) {
     checkFormData(this);
     const entry = convertEntryArguments(arguments.length, name, value, filename,
@@ -176,6 +173,7 @@ export class FormData {
   }
 }
 
+export const FormData = createInterface('FormData', 0, initializeFormData, FormDataMembers);
 const FormDataPrototype = FormData.prototype;
 webidl.mixinPairIterable('FormData', FormDataPrototype, _entries, 0, 1);
 webidl.configureInterface(FormData);
