@@ -224,8 +224,8 @@ function structuredClone(value, options = undefined) {
 // each { isInstance(value), clone(value) }, asked in the order they were registered.
 const serializableInterfaces = [];
 
-// Registers a [Serializable] interface whose objects are host objects (made through
-// op_web_host_object_constructor()'s constructor): structuredClone clones an object for
+// Registers a [Serializable] interface whose objects are host objects (its interface
+// object made by ext:web/interface_object.js): structuredClone clones an object for
 // which isInstance(object) is true as clone(object). clone runs while the value is
 // serialized and may run JavaScript; an exception it throws goes through.
 export function registerSerializableInterface(isInstance, clone) {

@@ -126,16 +126,6 @@ int32_t op_web_clone_kind(v8::Local<v8::Value> value) {
   return kPlainObject;
 }
 
-v8::Local<v8::Value> op_web_host_object_constructor(v8::Isolate* isolate) {
-  v8::EscapableHandleScope scope(isolate);
-  v8::Local<v8::FunctionTemplate> constructor = v8::FunctionTemplate::New(isolate);
-  constructor->SetClassName(OneByteString(isolate, "HostObject"));
-  constructor->InstanceTemplate()->SetInternalFieldCount(1);
-  v8::Local<v8::Function> function;
-  if (!constructor->GetFunction(isolate->GetCurrentContext()).ToLocal(&function)) return {};
-  return scope.Escape(function);
-}
-
 v8::Local<v8::Value> op_web_atob(v8::Isolate* isolate, v8::Local<v8::Value> data) {
   if (!data->IsString()) return v8::Null(isolate);
   ScratchRelease release;

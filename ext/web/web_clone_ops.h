@@ -28,12 +28,6 @@ KILN_OP(nofast) v8::Local<v8::Value> op_web_structured_clone(
 // 2 an Array, 3 a Date, 4 a Map, 5 a Set; 0 anything else (primitives included).
 KILN_OP() int32_t op_web_clone_kind(v8::Local<v8::Value> value);
 
-// A constructor whose instances are host objects (one internal field): an interface whose
-// instances structuredClone must recognise constructs them through it
-// (`Reflect.construct(HostObject, [], new.target)`). It has no call handler, so it needs no
-// external reference and can live in a startup snapshot.
-KILN_OP(nofast) v8::Local<v8::Value> op_web_host_object_constructor(v8::Isolate* isolate);
-
 // atob(data) for a string base64.js converted: the decoded bytes as a one-byte string,
 // or null when `data` is not forgiving-base64 (base64.js throws InvalidCharacterError).
 KILN_OP(nofast) v8::Local<v8::Value> op_web_atob(v8::Isolate* isolate, v8::Local<v8::Value> data);
