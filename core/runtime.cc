@@ -1232,36 +1232,7 @@ absl::Status Runtime::SerializeInto(v8::SnapshotCreator* creator) {
 absl::StatusOr<std::string> CreateSnapshot(std::vector<const Extension*> extensions) {
   RuntimeOptions options;
   options.extensions = std::move(extensions);
-  std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
-  absl::Status status = runtime->Initialize(/*for_snapshot=*/true);
-  v8::StartupData blob{nullptr, 0};
-  if (status.ok()) {
-    v8::Isolate::Scope isolate_scope(runtime->isolate_);
-    status = runtime->SerializeInto(runtime->snapshot_creator_.get());
-  }
-  if (status.ok()) {
-    blob = runtime->snapshot_creator_->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
-  } else if (runtime->isolate_ != nullptr) {
-    v8::Isolate::Scope isolate_scope(runtime->isolate_);
-    runtime->ReleaseHandles();
-  }
-  // An error before the isolate existed (an extension's missing dependency) leaves nothing
-  // to close.
-  if (runtime->isolate_ == nullptr) return status;
-  runtime->shut_down_ = true;
-  absl::Status closed = runtime->CloseLoopAndIsolate();
-  if (!status.ok()) return status;
-  if (!closed.ok()) return closed;
-  if (blob.data == nullptr) return absl::InternalError("snapshot: V8 made no blob");
-  std::string names;
-  for (const Extension* extension : runtime->extensions_) {
-    absl::StrAppend(&names, names.empty() ? "" : " ", extension->name);
-  }
-  std::string bytes = absl::StrCat(kSnapshotMagic, "fingerprint ",
-                                   absl::Hex(runtime->snapshot_fingerprint_), "\nextensions ",
-                                   names, "\n\n", absl::string_view(blob.data, blob.raw_size));
-  delete[] blob.data;
-  return bytes;
+  return Runtime::MakeSnapshot(std::move(options), nullptr);
 }
 
 // --- Snapshots of an embedder's setup ---
@@ -1377,18 +1348,27 @@ absl::StatusOr<std::string> CreateSnapshot(RuntimeOptions options,
         "CreateSnapshot: a runtime with op_metrics cannot be snapshotted (its op bindings "
         "count calls through per-runtime data)");
   }
+  return Runtime::MakeSnapshot(std::move(options), &setup);
+}
+
+// Both CreateSnapshot()s: the extensions evaluated (and, with a setup, the runtime
+// attached, the setup run and checked), then the blob with its header (core/snapshot.h).
+absl::StatusOr<std::string> Runtime::MakeSnapshot(RuntimeOptions options,
+                                                  const SnapshotSetup* setup) {
   std::unique_ptr<Runtime> runtime(new Runtime(std::move(options)));
   absl::Status status = runtime->Initialize(/*for_snapshot=*/true);
-  // The setup runs in a runtime like any other: per-runtime facts attached.
-  if (status.ok()) status = runtime->AttachRuntime();
-  if (status.ok() && setup) {
-    Result<void> set_up = setup(*runtime);
-    if (!set_up.ok()) {
-      status = absl::FailedPreconditionError(
-          absl::StrCat("snapshot: the setup failed: ", set_up.error().Report()));
+  if (setup != nullptr) {
+    // The setup runs in a runtime like any other: per-runtime facts attached.
+    if (status.ok()) status = runtime->AttachRuntime();
+    if (status.ok() && *setup) {
+      Result<void> set_up = (*setup)(*runtime);
+      if (!set_up.ok()) {
+        status = absl::FailedPreconditionError(
+            absl::StrCat("snapshot: the setup failed: ", set_up.error().Report()));
+      }
     }
+    if (status.ok()) status = runtime->CheckSetupCanBeSnapshotted();
   }
-  if (status.ok()) status = runtime->CheckSetupCanBeSnapshotted();
   std::vector<SnapshotHeader::Module> modules;
   std::string main_url;
   v8::StartupData blob{nullptr, 0};
@@ -1417,6 +1397,8 @@ absl::StatusOr<std::string> CreateSnapshot(RuntimeOptions options,
     v8::Isolate::Scope isolate_scope(runtime->isolate_);
     runtime->ReleaseHandles();
   }
+  // An error before the isolate existed (an extension's missing dependency) leaves nothing
+  // to close.
   runtime->shut_down_ = true;
   absl::Status closed = runtime->isolate_ != nullptr ? runtime->CloseLoopAndIsolate()
                                                      : absl::OkStatus();

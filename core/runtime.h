@@ -222,6 +222,9 @@ class Runtime : private OpHost {
   friend absl::StatusOr<std::string> CreateSnapshot(
       RuntimeOptions options, const std::function<Result<void>(Runtime&)>& setup);
   friend class ModuleMap;  // a failed lazy module's rejection is not an unhandled one
+  using SnapshotSetup = std::function<Result<void>(Runtime&)>;
+  static absl::StatusOr<std::string> MakeSnapshot(RuntimeOptions options,
+                                                  const SnapshotSetup* setup);
 
   explicit Runtime(RuntimeOptions options);
   absl::Status Initialize(bool for_snapshot);
