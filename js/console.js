@@ -57,8 +57,8 @@ function write(fd, string) {
 }
 
 // What Node's formatWithOptions makes of arguments that are all strings (the first
-// without a format specifier), finite or not numbers, booleans, null or undefined,
-// without loading inspect.
+// without a format specifier), numbers (NaN and the infinities included), booleans, null
+// or undefined, without loading inspect; undefined for anything else.
 function formatPrimitives(args) {
   let out = '';
   for (let i = 0; i < args.length; i++) {
