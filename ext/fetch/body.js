@@ -8,10 +8,10 @@
 //   without a stream;
 // - a network response's body is the request's resource (`rid`, fetch_state.h); reading
 //   it whole (text(), arrayBuffer(), ...) asks the resource for all its bytes at once
-//   (op_fetch_body_all), and `.body` turns it into a byte stream over the resource
+//   (op_fetch_body_all; op_fetch_body_text decodes them for text() and json()), and `.body` turns it into a byte stream over the resource
 //   (readableStreamForRid). A body nobody reads closes its resource when its owner is
 //   garbage-collected.
-import { op_close, op_fetch_body_all } from 'ext:core/ops';
+import { op_close, op_fetch_body_all, op_fetch_body_text } from 'ext:core/ops';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { blobBytes, createBlobFromBytes, isBlob } from 'ext:file/blob.js';
 import { isFormData } from 'ext:file/form_data.js';
@@ -257,27 +257,38 @@ function readAllBytes(stream) {
   });
 }
 
+// Reads a fetched body's whole resource with `readAll` (op_fetch_body_all or
+// op_fetch_body_text) and closes it. The body must be usable, unread and hold a resource.
+function consumeResource(body, readAll) {
+  body.used = true;
+  const rid = body.takeRid();
+  body.consumingRid = rid;
+  return then(readAll(rid), (result) => {
+    body.consumingRid = 0;
+    closeResource(rid);
+    return result;
+  }, (error) => {
+    body.consumingRid = 0;
+    closeResource(rid);
+    if (body.abortReason !== undefined) throw body.abortReason;
+    throw new NativeTypeError('fetch failed', { cause: error });
+  });
+}
+
 // The body's bytes (a promise of a Uint8Array the caller owns). The body must be usable.
 function consumeBytes(body) {
   if (body.stream === null) {
+    if (body.rid !== 0) return consumeResource(body, op_fetch_body_all);
     body.used = true;
-    if (body.rid !== 0) {
-      const rid = body.takeRid();
-      body.consumingRid = rid;
-      return then(op_fetch_body_all(rid), (bytes) => {
-        body.consumingRid = 0;
-        closeResource(rid);
-        return bytes;
-      }, (error) => {
-        body.consumingRid = 0;
-        closeResource(rid);
-        if (body.abortReason !== undefined) throw body.abortReason;
-        throw new NativeTypeError('fetch failed', { cause: error });
-      });
-    }
     return NativePromise.resolve(ReflectApply(TypedArrayPrototypeSlice, body.source, []));
   }
   return readAllBytes(body.stream);
+}
+
+// The body as text (UTF-8 decode). A fetched body nothing has read yet is decoded natively.
+function consumeText(body) {
+  if (body.stream === null && body.rid !== 0) return consumeResource(body, op_fetch_body_text);
+  return then(consumeBytes(body), utf8Decode);
 }
 
 // Reads the (usable) body chunk by chunk as it arrives: onChunk(Uint8Array) for each, in
@@ -324,14 +335,14 @@ export function cloneBody(body) {
 // `prototype` (interface `name`); bodyOf(object) is its InnerBody or null, mimeTypeOf its
 // Content-Type.
 export function mixinBody(prototype, name, bodyOf, mimeTypeOf) {
-  function consume(self, operation) {
+  function consume(self, operation, asText = false) {
     const body = bodyOf(self);
-    if (body === null) return NativePromise.resolve(new NativeUint8Array(0));
+    if (body === null) return NativePromise.resolve(asText ? '' : new NativeUint8Array(0));
     if (body.isUnusable()) {
       return NativePromise.reject(new NativeTypeError(
           `Failed to execute '${operation}' on '${name}': body stream already read`));
     }
-    return consumeBytes(body);
+    return asText ? consumeText(body) : consumeBytes(body);
   }
   function brandCheck(self) {
     try {
@@ -387,10 +398,10 @@ export function mixinBody(prototype, name, bodyOf, mimeTypeOf) {
       });
     },
     json() {
-      return brandCheck(this) ?? then(consume(this, 'json'), (bytes) => JSONParse(utf8Decode(bytes)));
+      return brandCheck(this) ?? then(consume(this, 'json', true), JSONParse);
     },
     text() {
-      return brandCheck(this) ?? then(consume(this, 'text'), (bytes) => utf8Decode(bytes));
+      return brandCheck(this) ?? consume(this, 'text', true);
     },
   };
   for (const key of ['body', 'bodyUsed']) {

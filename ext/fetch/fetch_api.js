@@ -286,10 +286,10 @@ async function mainFetch(request, signal) {
         closeResource(rid);
         throw signal.reason;
       }
-      const headerList = [];
-      const flat = head.headers;
-      for (let i = 0; i < flat.length; i += 2) headerList[headerList.length] = [flat[i], flat[i + 1]];
-      const location = isRedirectStatus(head.status) ? getHeader(headerList, 'location') : null;
+      const hasBody = !isNullBodyStatus(head.status) && state.method !== 'HEAD';
+      const inner = InnerResponse.fromNetwork(head.status, head.status_text, head.headers,
+                                              hasBody ? new InnerBody(null, null, rid, null) : null);
+      const location = isRedirectStatus(head.status) ? getHeader(inner.headerList, 'location') : null;
       if (location !== null && request.redirect !== 'manual') {
         closeResource(rid);
         if (request.redirect === 'error') {
@@ -328,9 +328,6 @@ async function mainFetch(request, signal) {
         url = next;
         continue;
       }
-      const hasBody = !isNullBodyStatus(head.status) && state.method !== 'HEAD';
-      const inner = new InnerResponse('basic', head.status, head.status_text, headerList,
-                                      hasBody ? new InnerBody(null, null, rid, null) : null);
       if (!hasBody) closeResource(rid);
       inner.urlList = urlList;
       if (hasBody && signal !== null) {

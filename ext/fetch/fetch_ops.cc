@@ -34,6 +34,12 @@ Future<ByteBuffer> op_fetch_body_all(OpState& state, ResourceId rid) {
   return (*request)->ReadAll(state);
 }
 
+Future<std::string> op_fetch_body_text(OpState& state, ResourceId rid) {
+  absl::StatusOr<FetchRequest*> request = state.resources().Get<FetchRequest>(rid);
+  if (!request.ok()) return request.status();
+  return (*request)->ReadAllText(state);
+}
+
 FetchStats op_fetch_stats(OpState& state) { return state.extension_state<FetchState>()->stats(); }
 
 }  // namespace kiln::fetch

@@ -16,8 +16,11 @@ namespace kiln::fetch {
 KILN_STRUCT() struct FetchResponseHead {
   int32_t status = 0;
   std::string status_text;            // "" for HTTP/2
-  std::vector<std::string> headers;   // name, value, name, value, ... as received (bytes
-                                      // as code units 0-255)
+  // The header fields as received, each name and each value followed by '\n' ("name\n
+  // value\nname\nvalue\n"; a header line holds no '\n'), bytes as code units 0-255. One
+  // string instead of one per name and value: ext:fetch/response.js splits it into the
+  // header list when something first reads the headers.
+  std::string headers;
 };
 
 // Starts an HTTP(S) request; returns the id of its resource (a FetchRequest: closing it
@@ -43,6 +46,11 @@ KILN_OP() kiln::Future<FetchResponseHead> op_fetch_response(kiln::OpState& state
 // For Response.arrayBuffer()/text()/... on a body nothing has read yet.
 KILN_OP() kiln::Future<kiln::ByteBuffer> op_fetch_body_all(kiln::OpState& state,
                                                           kiln::ResourceId rid);
+
+// The whole response body, UTF-8 decoded as Response.text() does (a leading BOM dropped,
+// invalid sequences replaced with U+FFFD): one string and no Uint8Array in between.
+KILN_OP() kiln::Future<std::string> op_fetch_body_text(kiln::OpState& state,
+                                                      kiln::ResourceId rid);
 
 // Requests in curl's hands now, requests started, sockets open and the most bytes held for
 // an unread body, in this runtime (for tests and diagnostics).

@@ -65,20 +65,24 @@ absl::Status NetworkError(CURLcode code, const char* error_text) {
 
 // HTTP fields are bytes; JavaScript sees them as strings of code units 0-255 (ByteString).
 // Ops exchange strings as UTF-8, so bytes 0x80-0xFF travel as two UTF-8 bytes each.
-std::string BytesToUtf8(std::string_view bytes) {
-  bool ascii = true;
-  for (unsigned char c : bytes) ascii &= c < 0x80;
-  if (ascii) return std::string(bytes);
-  std::string out;
-  out.reserve(bytes.size());
-  for (unsigned char c : bytes) {
+void AppendBytesAsUtf8(std::string* out, std::string_view bytes) {
+  size_t ascii = 0;
+  while (ascii < bytes.size() && static_cast<unsigned char>(bytes[ascii]) < 0x80) ++ascii;
+  out->append(bytes.data(), ascii);  // header fields are nearly always ASCII
+  for (unsigned char c : bytes.substr(ascii)) {
     if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
+      out->push_back(static_cast<char>(c));
     } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+      out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
     }
   }
+}
+
+std::string BytesToUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  AppendBytesAsUtf8(&out, bytes);
   return out;
 }
 
@@ -424,16 +428,20 @@ size_t FetchRequest::OnHeaderLine(char* data, size_t size, size_t count, void* s
     }
     return length;
   }
-  if ((line.front() == ' ' || line.front() == '\t') && !head.headers.empty()) {
-    // obs-fold: a continuation of the previous field's value.
-    std::string& value = head.headers.back();
-    absl::StrAppend(&value, " ", BytesToUtf8(TrimHttpWhitespace(line)));
+  std::string& block = head.headers;  // "name\nvalue\n..." (fetch_ops.h)
+  if ((line.front() == ' ' || line.front() == '\t') && !block.empty()) {
+    // obs-fold: a continuation of the previous field's value, the block's last line.
+    block.back() = ' ';
+    AppendBytesAsUtf8(&block, TrimHttpWhitespace(line));
+    block.push_back('\n');
     return length;
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return length;  // not a field: ignored
-  head.headers.push_back(BytesToUtf8(TrimHttpWhitespace(line.substr(0, colon))));
-  head.headers.push_back(BytesToUtf8(TrimHttpWhitespace(line.substr(colon + 1))));
+  AppendBytesAsUtf8(&block, TrimHttpWhitespace(line.substr(0, colon)));
+  block.push_back('\n');
+  AppendBytesAsUtf8(&block, TrimHttpWhitespace(line.substr(colon + 1)));
+  block.push_back('\n');
   return length;
 }
 
@@ -536,15 +544,7 @@ void FetchRequest::OnDone(CURLcode result) {
       head_completer_.Fail(failure_);
     }
   }
-  if (collecting_) {
-    collecting_ = false;
-    if (failure_.ok()) {
-      collect_completer_.Complete(ByteBuffer(std::move(collected_)));
-    } else {
-      collect_completer_.Fail(failure_);
-    }
-    collected_ = {};
-  }
+  if (collecting_) FinishCollecting(failure_);
   if (upload_chunk_.has_value()) {
     upload_chunk_.reset();
     // The server answered before taking the whole body: the rest is not needed.
@@ -574,11 +574,7 @@ void FetchRequest::Release(const absl::Status& reason) {
     upload_chunk_.reset();
     write_completer_.Fail(reason);
   }
-  if (collecting_) {
-    collecting_ = false;
-    collect_completer_.Fail(reason);
-    collected_ = {};
-  }
+  if (collecting_) FinishCollecting(reason);
   buffered_.clear();
   buffered_start_ = 0;
 }
@@ -640,33 +636,77 @@ Future<uint32_t> FetchRequest::Read(OpState& state, SharedBytes buffer) {
   return std::move(future);
 }
 
-Future<ByteBuffer> FetchRequest::ReadAll(OpState& state) {
+absl::StatusOr<bool> FetchRequest::CollectBody() {
   if (read_buffer_.has_value() || collecting_) {
     return absl::FailedPreconditionError("a read of this body is already pending");
   }
-  std::vector<uint8_t> bytes;
+  collected_.clear();
   curl_off_t expected = -1;
   if (easy_ != nullptr) Curl().easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   if (expected > 0 && expected < (curl_off_t{1} << 34)) {
-    bytes.reserve(static_cast<size_t>(expected));
+    collected_.reserve(static_cast<size_t>(expected));
   }
-  bytes.insert(bytes.end(), buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_start_),
-               buffered_.end());
+  collected_.insert(collected_.end(), buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_start_),
+                    buffered_.end());
   buffered_.clear();
   buffered_.shrink_to_fit();
   buffered_start_ = 0;
   if (done_) {
     if (!failure_.ok()) return failure_;
-    return ByteBuffer(std::move(bytes));
+    return true;
   }
-  auto [future, completer] = MakeFuture<ByteBuffer>(state);
-  collected_ = std::move(bytes);
-  collect_completer_ = std::move(completer);
   collecting_ = true;
   if (paused_receiving_) {
     paused_receiving_ = false;
     UpdatePause();
   }
+  return false;
+}
+
+// UTF-8 decode (Encoding Standard): a leading BOM is dropped; the string's converter
+// (v8::String::NewFromUtf8) replaces each invalid sequence with U+FFFD as the standard does.
+std::string FetchRequest::TakeCollectedText() {
+  size_t start = collected_.size() >= 3 && collected_[0] == 0xEF && collected_[1] == 0xBB &&
+                         collected_[2] == 0xBF ? 3 : 0;
+  std::string text(collected_.begin() + static_cast<std::ptrdiff_t>(start), collected_.end());
+  collected_ = {};
+  return text;
+}
+
+void FetchRequest::FinishCollecting(const absl::Status& failure) {
+  collecting_ = false;
+  if (!failure.ok()) {
+    collect_completer_.Fail(failure);
+    collect_text_completer_.Fail(failure);
+  } else if (collect_as_text_) {
+    collect_text_completer_.Complete(TakeCollectedText());
+  } else {
+    collect_completer_.Complete(ByteBuffer(std::move(collected_)));
+  }
+  collected_ = {};
+}
+
+Future<ByteBuffer> FetchRequest::ReadAll(OpState& state) {
+  absl::StatusOr<bool> done = CollectBody();
+  if (!done.ok()) return done.status();
+  if (*done) {
+    ByteBuffer bytes(std::move(collected_));
+    collected_ = {};
+    return bytes;
+  }
+  auto [future, completer] = MakeFuture<ByteBuffer>(state);
+  collect_completer_ = std::move(completer);
+  collect_as_text_ = false;
+  return std::move(future);
+}
+
+Future<std::string> FetchRequest::ReadAllText(OpState& state) {
+  absl::StatusOr<bool> done = CollectBody();
+  if (!done.ok()) return done.status();
+  if (*done) return TakeCollectedText();
+  auto [future, completer] = MakeFuture<std::string>(state);
+  collect_text_completer_ = std::move(completer);
+  collect_as_text_ = true;
   return std::move(future);
 }
 

@@ -100,6 +100,8 @@ class FetchRequest final : public streams::ByteStreamResource {
                          const std::vector<std::string>& headers);
   Future<FetchResponseHead> Head(OpState& state);
   Future<ByteBuffer> ReadAll(OpState& state);
+  // The same, UTF-8 decoded (op_fetch_body_text).
+  Future<std::string> ReadAllText(OpState& state);
 
   CURL* easy() const { return easy_; }
   // FetchState::Add took the handle.
@@ -114,6 +116,13 @@ class FetchRequest final : public streams::ByteStreamResource {
   static size_t OnBodyBytes(char* data, size_t size, size_t count, void* self);
   static size_t OnUploadWanted(char* data, size_t size, size_t count, void* self);
   void Release(const absl::Status& reason);
+  // Starts collecting the whole body into collected_ (with what was buffered): true if
+  // the transfer had already ended (collected_ holds the whole body), false if
+  // collecting_ is now set, or the transfer's error.
+  absl::StatusOr<bool> CollectBody();
+  // Settles the pending ReadAll or ReadAllText with collected_, or with `failure`.
+  void FinishCollecting(const absl::Status& failure);
+  std::string TakeCollectedText();
   void UpdatePause();
   size_t buffered() const { return buffered_.size() - buffered_start_; }
 
@@ -142,10 +151,12 @@ class FetchRequest final : public streams::ByteStreamResource {
   size_t read_filled_ = 0;
   Completer<uint32_t> read_completer_;
   bool flush_marked_ = false;
-  // ReadAll: every body byte goes to collected_ until the end.
+  // ReadAll / ReadAllText: every body byte goes to collected_ until the end.
   bool collecting_ = false;
+  bool collect_as_text_ = false;
   std::vector<uint8_t> collected_;
   Completer<ByteBuffer> collect_completer_;
+  Completer<std::string> collect_text_completer_;
 
   // The request body: bytes given at the start, or streamed through Write.
   std::optional<SharedBytes> body_;

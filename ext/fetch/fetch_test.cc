@@ -251,6 +251,19 @@ TEST_F(FetchTest, GetText) {
   ExpectNoResources();
 }
 
+// text() and json() decode natively; the result is the Encoding Standard's UTF-8 decode
+// (one BOM dropped, each invalid sequence one U+FFFD per maximal subpart), the same as
+// TextDecoder's on the bytes.
+TEST_F(FetchTest, TextDecodesUtf8) {
+  Expect("const r = await fetch(`${origin}/text-bytes`); const copy = r.clone();"
+         "const text = await r.text();"
+         "const bytes = new Uint8Array(await (await fetch(`${origin}/text-bytes`)).arrayBuffer());"
+         "result = [escape(text), text === await copy.text(),"
+         " text === new TextDecoder().decode(bytes), r.headers.get('x-fold')];",
+         "[ '%uFEFFa%uFFFD%uFFFD%uFFFDb%E9', true, true, 'one two' ]");
+  ExpectNoResources();
+}
+
 TEST_F(FetchTest, RequestHeadersAndMethods) {
   Expect("const r = await fetch(`${origin}/echo?x=1`, { method: 'POST', body: 'payload',"
          " headers: { 'X-Custom': 'v', 'User-Agent': 'tester' } });"

@@ -17,16 +17,68 @@ const RegExpPrototypeTest = RegExp.prototype.test;
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
 const _response = Symbol('[[response]]');
+// The Headers object, made on first use (headersOf) from the response's header list and
+// [[guard]].
 const _headers = Symbol('[[headers]]');
+const _guard = Symbol('[[guard]]');
+
+function headersOf(response) {
+  let headers = response[_headers];
+  if (headers === null) {
+    headers = headersFromList(response[_response].headerList, response[_guard]);
+    response[_headers] = headers;
+  }
+  return headers;
+}
+
+const StringPrototypeIndexOf = String.prototype.indexOf;
+const StringPrototypeSlice = String.prototype.slice;
+
+// The header list of a header block from op_fetch_response ("name\nvalue\n...").
+function headerListFromBlock(block) {
+  const list = [];
+  let start = 0;
+  while (start < block.length) {
+    const nameEnd = ReflectApply(StringPrototypeIndexOf, block, ['\n', start]);
+    const valueEnd = ReflectApply(StringPrototypeIndexOf, block, ['\n', nameEnd + 1]);
+    list[list.length] = [ReflectApply(StringPrototypeSlice, block, [start, nameEnd]),
+                         ReflectApply(StringPrototypeSlice, block, [nameEnd + 1, valueEnd])];
+    start = valueEnd + 1;
+  }
+  return list;
+}
 
 export class InnerResponse {
+  // A fetched response's header list stays the block the network gave until it is read.
+  #headerList;
+  #headerBlock = null;
+
   constructor(type, status, statusText, headerList, body) {
     this.type = type;
     this.status = status;
     this.statusText = statusText;
-    this.headerList = headerList;
+    this.#headerList = headerList;
     this.body = body;          // InnerBody or null
     this.urlList = [];         // serialized URLs without fragments
+  }
+
+  // A response received from the network, its header fields still a header block.
+  static fromNetwork(status, statusText, headerBlock, body) {
+    const inner = new InnerResponse('basic', status, statusText, null, body);
+    inner.#headerBlock = headerBlock;
+    return inner;
+  }
+
+  get headerList() {
+    if (this.#headerBlock !== null) {
+      this.#headerList = headerListFromBlock(this.#headerBlock);
+      this.#headerBlock = null;
+    }
+    return this.#headerList;
+  }
+  set headerList(list) {
+    this.#headerList = list;
+    this.#headerBlock = null;
   }
 }
 
@@ -71,7 +123,7 @@ function initializeResponse(response, init, body, prefix) {
   const inner = response[_response];
   inner.status = init.status;
   inner.statusText = init.statusText;
-  if (init.headers !== undefined) fillHeadersFrom(response[_headers], init.headers, prefix);
+  if (init.headers !== undefined) fillHeadersFrom(headersOf(response), init.headers, prefix);
   if (body !== null) {
     if (isNullBodyStatus(inner.status)) {
       throw new NativeTypeError(`${prefix}: Response with null body status cannot have body`);
@@ -91,6 +143,7 @@ export class Response {
     this[webidl.brand] = webidl.brand;
     this[_response] = inner;
     this[_headers] = headersFromList(inner.headerList, 'response');
+    this[_guard] = 'response';
     const extracted = body === null || body === undefined ? null : extractBody(body, prefix);
     initializeResponse(this, converted, extracted, prefix);
   }
@@ -160,7 +213,7 @@ export class Response {
   }
   get headers() {
     webidl.assertBranded(this, ResponsePrototype);
-    return this[_headers];
+    return headersOf(this);
   }
 
   clone() {
@@ -173,14 +226,14 @@ export class Response {
                                    cloneHeaderList(inner.headerList),
                                    inner.body === null ? null : cloneBody(inner.body));
     copy.urlList = [...inner.urlList];
-    return responseFromInner(copy, guardOf(this[_headers]));
+    return responseFromInner(copy, this[_headers] === null ? this[_guard] : guardOf(this[_headers]));
   }
 
   [inspectCustom](depth, options, inspect) {
     if (!webidl.implementsInterface(this, ResponsePrototype)) return this;
     const inner = this[_response];
     return `Response ${inspect({
-      status: inner.status, statusText: inner.statusText, headers: this[_headers],
+      status: inner.status, statusText: inner.statusText, headers: headersOf(this),
       body: inner.body === null ? null : inner.body.streamState().pub,
       bodyUsed: this.bodyUsed, ok: this.ok, redirected: this.redirected, type: inner.type,
       url: this.url,
@@ -196,7 +249,8 @@ Object.defineProperty(ResponsePrototype, inspectCustom, { enumerable: false });
 export function responseFromInner(inner, guard) {
   const response = webidl.createBranded(Response);
   response[_response] = inner;
-  response[_headers] = headersFromList(inner.headerList, guard);
+  response[_headers] = null;
+  response[_guard] = guard;
   return response;
 }
 

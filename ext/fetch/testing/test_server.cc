@@ -348,6 +348,12 @@ void Handle(Connection* connection, const Request& request) {
                                  {"X-Latin1", "caf\xe9"},
                                  {"Content-Length", "2"}}) +
                           "ok");
+  } else if (path == "/text-bytes") {
+    // Two BOMs, "a", an invalid sequence (F0 80 80: three errors), "b", U+00E9; a header
+    // continued on a second line (obs-fold).
+    const std::string body = "\xEF\xBB\xBF\xEF\xBB\xBF" "a\xF0\x80\x80" "b\xC3\xA9";
+    Write(connection, "HTTP/1.1 200 OK\r\nX-Fold: one\r\n  two\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body);
   } else if (path == "/connections") {
     Respond(connection, 200, std::to_string(owner->connections_accepted()));
   } else if (path == "/close") {
