@@ -286,10 +286,11 @@ async function mainFetch(request, signal) {
         closeResource(rid);
         throw signal.reason;
       }
-      const hasBody = !isNullBodyStatus(head.status) && state.method !== 'HEAD';
-      const inner = InnerResponse.fromNetwork(head.status, head.status_text, head.headers,
-                                              hasBody ? new InnerBody(null, null, rid, null) : null);
-      const location = isRedirectStatus(head.status) ? getHeader(inner.headerList, 'location') : null;
+      const inner = InnerResponse.fromNetwork(head);
+      const status = inner.status;
+      const hasBody = !isNullBodyStatus(status) && state.method !== 'HEAD';
+      if (hasBody) inner.body = new InnerBody(null, null, rid, null);
+      const location = isRedirectStatus(status) ? getHeader(inner.headerList, 'location') : null;
       if (location !== null && request.redirect !== 'manual') {
         closeResource(rid);
         if (request.redirect === 'error') {
@@ -307,12 +308,12 @@ async function mainFetch(request, signal) {
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           throw networkError(causeError(`redirect to a ${next.protocol} URL`, 'ERR_UNSUPPORTED_SCHEME'));
         }
-        if (head.status !== 303 && state.body !== null && state.body.source === null) {
+        if (status !== 303 && state.body !== null && state.body.source === null) {
           throw networkError(causeError('cannot follow a redirect with a streamed body',
                                         'ERR_REDIRECT'));
         }
-        if (((head.status === 301 || head.status === 302) && state.method === 'POST') ||
-            (head.status === 303 && state.method !== 'GET' && state.method !== 'HEAD')) {
+        if (((status === 301 || status === 302) && state.method === 'POST') ||
+            (status === 303 && state.method !== 'GET' && state.method !== 'HEAD')) {
           state.method = 'GET';
           state.body = null;
           state.headerList = [...state.headerList];

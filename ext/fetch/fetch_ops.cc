@@ -22,7 +22,7 @@ absl::StatusOr<ResourceId> op_fetch_start(OpState& state, std::string method, st
   return rid;
 }
 
-Future<FetchResponseHead> op_fetch_response(OpState& state, ResourceId rid) {
+Future<std::string> op_fetch_response(OpState& state, ResourceId rid) {
   absl::StatusOr<FetchRequest*> request = state.resources().Get<FetchRequest>(rid);
   if (!request.ok()) return request.status();
   return (*request)->Head(state);

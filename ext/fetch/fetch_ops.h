@@ -12,17 +12,6 @@
 
 namespace kiln::fetch {
 
-// What op_fetch_response resolves with once the response's header block has ended.
-KILN_STRUCT() struct FetchResponseHead {
-  int32_t status = 0;
-  std::string status_text;            // "" for HTTP/2
-  // The header fields as received, each name and each value followed by '\n' ("name\n
-  // value\nname\nvalue\n"; a header line holds no '\n'), bytes as code units 0-255. One
-  // string instead of one per name and value: ext:fetch/response.js splits it into the
-  // header list when something first reads the headers.
-  std::string headers;
-};
-
 // Starts an HTTP(S) request; returns the id of its resource (a FetchRequest: closing it
 // aborts the request; reading it reads the response body). `headers` is name, value,
 // name, value, ... (byte strings). The body is `body` (bytes, owned by the request from
@@ -34,12 +23,16 @@ KILN_OP() absl::StatusOr<kiln::ResourceId> op_fetch_start(kiln::OpState& state,
                                                           std::optional<kiln::SharedBytes> body,
                                                           bool streamed_body);
 
-// Resolves when the request's final (non-1xx) header block has been received. A network
-// failure rejects with an Error whose message is curl's and whose `code` names curl's
-// error (`CURLE_COULDNT_CONNECT`, ...); closing the resource meanwhile rejects with
-// Interrupted.
-KILN_OP() kiln::Future<FetchResponseHead> op_fetch_response(kiln::OpState& state,
-                                                            kiln::ResourceId rid);
+// Resolves when the request's final (non-1xx) header block has been received, with the
+// response head as one string (one string crosses into JavaScript, not an object and a
+// string per field; ext:fetch/response.js splits the fields when something reads them):
+// the status code, the status text ("" for HTTP/2), then each header name and value as
+// received, each followed by '\n' (a header line holds none), bytes as code units 0-255:
+// "200\nOK\ncontent-type\ntext/plain\n". A network failure rejects with an Error whose
+// message is curl's and whose `code` names curl's error (`CURLE_COULDNT_CONNECT`, ...);
+// closing the resource meanwhile rejects with Interrupted.
+KILN_OP() kiln::Future<std::string> op_fetch_response(kiln::OpState& state,
+                                                      kiln::ResourceId rid);
 
 // The whole response body as one Uint8Array (the bytes curl delivers are appended to one
 // buffer, sized from Content-Length when there is one, and handed over without a copy).

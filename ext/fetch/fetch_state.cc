@@ -119,6 +119,10 @@ std::string_view TrimHttpWhitespace(std::string_view text) {
 
 }  // namespace
 
+std::string FetchResponseHead::Serialize() const {
+  return absl::StrCat(status, "\n", status_text, "\n", headers);
+}
+
 // ---- FetchState ----
 
 struct FetchState::Poll {
@@ -424,7 +428,7 @@ size_t FetchRequest::OnHeaderLine(char* data, size_t size, size_t count, void* s
     if (self->head_pending_) {
       self->head_pending_ = false;
       self->head_delivered_ = true;
-      self->head_completer_.Complete(std::move(head));
+      self->head_completer_.Complete(head.Serialize());
     }
     return length;
   }
@@ -539,7 +543,7 @@ void FetchRequest::OnDone(CURLcode result) {
     head_pending_ = false;
     if (head_complete_) {
       head_delivered_ = true;
-      head_completer_.Complete(std::move(head_));
+      head_completer_.Complete(head_.Serialize());
     } else {
       head_completer_.Fail(failure_);
     }
@@ -584,16 +588,16 @@ void FetchRequest::OnClose() {
   Release(absl::CancelledError("operation canceled"));
 }
 
-Future<FetchResponseHead> FetchRequest::Head(OpState& state) {
+Future<std::string> FetchRequest::Head(OpState& state) {
   if (head_delivered_ || head_pending_) {
     return absl::FailedPreconditionError("the response head was already asked for");
   }
   if (head_complete_) {
     head_delivered_ = true;
-    return std::move(head_);
+    return head_.Serialize();
   }
   if (done_) return failure_;
-  auto [future, completer] = MakeFuture<FetchResponseHead>(state);
+  auto [future, completer] = MakeFuture<std::string>(state);
   head_completer_ = std::move(completer);
   head_pending_ = true;
   return std::move(future);

@@ -23,6 +23,15 @@ namespace kiln::fetch {
 
 class FetchRequest;
 
+// A response's status line and header fields, as op_fetch_response hands them over.
+struct FetchResponseHead {
+  int32_t status = 0;
+  std::string status_text;  // "" for HTTP/2
+  std::string headers;      // "name\nvalue\n..." as received (fetch_ops.h)
+  // "<status>\n<status text>\n<headers>": op_fetch_response's result.
+  std::string Serialize() const;
+};
+
 // One per runtime. The multi handle, its uv_timer and the uv_poll handles are made on the
 // first request. curl tells us which sockets to watch (OnCurlSocket) and when to call it
 // back (OnCurlTimer); libuv tells curl when a socket is ready or the timer fired
@@ -98,7 +107,8 @@ class FetchRequest final : public streams::ByteStreamResource {
   // Sets the easy handle up; then FetchState::Add starts it.
   absl::Status Configure(const std::string& method, const std::string& url,
                          const std::vector<std::string>& headers);
-  Future<FetchResponseHead> Head(OpState& state);
+  // The serialized head (FetchResponseHead::Serialize) once the final header block ended.
+  Future<std::string> Head(OpState& state);
   Future<ByteBuffer> ReadAll(OpState& state);
   // The same, UTF-8 decoded (op_fetch_body_text).
   Future<std::string> ReadAllText(OpState& state);
@@ -139,7 +149,7 @@ class FetchRequest final : public streams::ByteStreamResource {
   FetchResponseHead head_;
   bool head_complete_ = false;
   bool head_delivered_ = false;
-  Completer<FetchResponseHead> head_completer_;
+  Completer<std::string> head_completer_;
   bool head_pending_ = false;
 
   // Body bytes curl gave us that no read has taken yet: buffered_[buffered_start_, end).

@@ -34,24 +34,26 @@ function headersOf(response) {
 const StringPrototypeIndexOf = String.prototype.indexOf;
 const StringPrototypeSlice = String.prototype.slice;
 
-// The header list of a header block from op_fetch_response ("name\nvalue\n...").
-function headerListFromBlock(block) {
+// The header list of the header fields in `head` (op_fetch_response's "name\nvalue\n..."
+// from `start` on).
+function headerListFromHead(head, start) {
   const list = [];
-  let start = 0;
-  while (start < block.length) {
-    const nameEnd = ReflectApply(StringPrototypeIndexOf, block, ['\n', start]);
-    const valueEnd = ReflectApply(StringPrototypeIndexOf, block, ['\n', nameEnd + 1]);
-    list[list.length] = [ReflectApply(StringPrototypeSlice, block, [start, nameEnd]),
-                         ReflectApply(StringPrototypeSlice, block, [nameEnd + 1, valueEnd])];
+  while (start < head.length) {
+    const nameEnd = ReflectApply(StringPrototypeIndexOf, head, ['\n', start]);
+    const valueEnd = ReflectApply(StringPrototypeIndexOf, head, ['\n', nameEnd + 1]);
+    list[list.length] = [ReflectApply(StringPrototypeSlice, head, [start, nameEnd]),
+                         ReflectApply(StringPrototypeSlice, head, [nameEnd + 1, valueEnd])];
     start = valueEnd + 1;
   }
   return list;
 }
 
 export class InnerResponse {
-  // A fetched response's header list stays the block the network gave until it is read.
+  // A fetched response's header list stays in the head the network gave (op_fetch_response)
+  // until it is read: #head, its header fields from #headerStart on.
   #headerList;
-  #headerBlock = null;
+  #head = null;
+  #headerStart = 0;
 
   constructor(type, status, statusText, headerList, body) {
     this.type = type;
@@ -62,23 +64,29 @@ export class InnerResponse {
     this.urlList = [];         // serialized URLs without fragments
   }
 
-  // A response received from the network, its header fields still a header block.
-  static fromNetwork(status, statusText, headerBlock, body) {
-    const inner = new InnerResponse('basic', status, statusText, null, body);
-    inner.#headerBlock = headerBlock;
+  // A response received from the network, from op_fetch_response's head ("200\nOK\n"
+  // and the header fields), without a body yet.
+  static fromNetwork(head) {
+    const statusEnd = ReflectApply(StringPrototypeIndexOf, head, ['\n']);
+    const textEnd = ReflectApply(StringPrototypeIndexOf, head, ['\n', statusEnd + 1]);
+    const inner = new InnerResponse(
+        'basic', +ReflectApply(StringPrototypeSlice, head, [0, statusEnd]),
+        ReflectApply(StringPrototypeSlice, head, [statusEnd + 1, textEnd]), null, null);
+    inner.#head = head;
+    inner.#headerStart = textEnd + 1;
     return inner;
   }
 
   get headerList() {
-    if (this.#headerBlock !== null) {
-      this.#headerList = headerListFromBlock(this.#headerBlock);
-      this.#headerBlock = null;
+    if (this.#head !== null) {
+      this.#headerList = headerListFromHead(this.#head, this.#headerStart);
+      this.#head = null;
     }
     return this.#headerList;
   }
   set headerList(list) {
     this.#headerList = list;
-    this.#headerBlock = null;
+    this.#head = null;
   }
 }
 
