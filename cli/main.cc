@@ -138,6 +138,15 @@ int Execute(const Command& command) {
     exit_code = 1;
   }
   if (command.op_metrics) PrintTo(2, cli::FormatOpMetrics(*runtime->all_op_metrics()));
+#ifndef __SANITIZE_ADDRESS__
+  // The run is over (the loop has nothing left, output is written: PrintTo and console
+  // write unbuffered): what Shutdown would still do is free memory and close handles the
+  // process gives back as it exits. Exiting now, as node and deno do, saves about a
+  // millisecond of every run. Sanitizer builds shut down, so LeakSanitizer still checks
+  // the runtime's own bookkeeping after every command-line test.
+  std::fflush(nullptr);
+  _exit(exit_code);
+#endif
   absl::Status shutdown = runtime->Shutdown();
   if (!shutdown.ok()) PrintTo(2, absl::StrCat("kiln: ", shutdown.message(), "\n"));
   return exit_code;
