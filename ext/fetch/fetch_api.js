@@ -208,8 +208,9 @@ function blobResponse(url, state) {
   return inner;
 }
 
-// One HTTP(S) exchange: resolves with the response head and the resource.
-async function sendRequest(state, url) {
+// One HTTP(S) exchange: starts it (state.rid is its resource) and returns the promise of
+// its response head (op_fetch_response).
+function sendRequest(state, url) {
   const body = state.body;
   let bytes = null;
   let stream = null;
@@ -224,17 +225,7 @@ async function sendRequest(state, url) {
                              flattenHeaders(state.headerList), bytes, stream !== null);
   state.rid = rid;
   if (stream !== null) uploadStream(rid, stream);
-  try {
-    return await op_fetch_response(rid);
-  } finally {
-    state.rid = 0;
-  }
-}
-
-function urlWithoutHash(url) {
-  const copy = new URL(url.href);
-  copy.hash = '';
-  return copy.href;
+  return op_fetch_response(rid);
 }
 
 async function mainFetch(request, signal) {
@@ -281,6 +272,8 @@ async function mainFetch(request, signal) {
         if (signal !== null && signal.aborted) throw signal.reason;
         if (error instanceof NativeTypeError) throw error;
         throw networkError(error);
+      } finally {
+        state.rid = 0;  // an abort from now on errors the body instead
       }
       if (signal !== null && signal.aborted) {
         closeResource(rid);
@@ -372,11 +365,12 @@ function fetch(input, init = undefined) {
   return fetchInner(inner, signal);
 }
 
-async function fetchInner(request, signal) {
-  const response = await mainFetch(request, signal);
-  const result = responseFromInner(response, 'immutable');
-  if (response.body !== null && response.body.rid !== 0) response.body.watch(result);
-  return result;
+function fetchInner(request, signal) {
+  return ReflectApply(PromisePrototypeThen, mainFetch(request, signal), [(response) => {
+    const result = responseFromInner(response, 'immutable');
+    if (response.body !== null && response.body.rid !== 0) response.body.watch(result);
+    return result;
+  }]);
 }
 
 export { fetch };
