@@ -129,19 +129,15 @@ const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-l
 const TRANSPORT_HEADERS = { __proto__: null, 'content-length': 1, 'transfer-encoding': 1,
                             connection: 1, 'keep-alive': 1, upgrade: 1 };
 
+// name, value, name, value, ... for op_fetch_start (which adds `Accept: */*` when the
+// list has no Accept, as the standard's fetch does).
 function flattenHeaders(list) {
   const flat = [];
-  let hasAccept = false;
   for (let i = 0; i < list.length; i++) {
     const key = lower(list[i][0]);
     if (TRANSPORT_HEADERS[key] !== undefined) continue;
-    if (key === 'accept') hasAccept = true;
     flat[flat.length] = list[i][0];
     flat[flat.length] = list[i][1];
-  }
-  if (!hasAccept) {
-    flat[flat.length] = 'Accept';
-    flat[flat.length] = '*/*';
   }
   return flat;
 }

@@ -14,7 +14,7 @@ namespace kiln::fetch {
 
 // Starts an HTTP(S) request; returns the id of its resource (a FetchRequest: closing it
 // aborts the request; reading it reads the response body). `headers` is name, value,
-// name, value, ... (byte strings). The body is `body` (bytes, owned by the request from
+// name, value, ... (byte strings); `Accept: */*` is added when none is an Accept. The body is `body` (bytes, owned by the request from
 // now on), or, when `streamed_body`, written later with op_stream_write/op_stream_shutdown
 // on the same resource (sent chunked on HTTP/1.1), or none.
 KILN_OP() absl::StatusOr<kiln::ResourceId> op_fetch_start(kiln::OpState& state,

@@ -326,6 +326,7 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
   if (easy_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
   if (headers.size() % 2 != 0) return absl::InvalidArgumentError("headers must be name/value pairs");
   bool has_content_type = false;
+  bool has_accept = false;
   for (size_t i = 0; i < headers.size(); i += 2) {
     absl::StatusOr<std::string> name = Utf8ToBytes(headers[i]);
     if (!name.ok()) return name.status();
@@ -336,10 +337,13 @@ absl::Status FetchRequest::Configure(const std::string& method, const std::strin
       return absl::InvalidArgumentError(absl::StrCat("invalid header: ", headers[i]));
     }
     if (absl::EqualsIgnoreCase(*name, "content-type")) has_content_type = true;
+    if (absl::EqualsIgnoreCase(*name, "accept")) has_accept = true;
     // "Name;" is curl's way of sending a header with an empty value.
     std::string line = value->empty() ? absl::StrCat(*name, ";") : absl::StrCat(*name, ": ", *value);
     header_list_ = Curl().slist_append(header_list_, line.c_str());
   }
+  // The standard's fetch sends `Accept: */*` unless the request has an Accept header.
+  if (!has_accept) header_list_ = Curl().slist_append(header_list_, "Accept: */*");
   // No "Expect: 100-continue" round trip; no Content-Type the caller did not ask for.
   header_list_ = Curl().slist_append(header_list_, "Expect:");
   if (!has_content_type) header_list_ = Curl().slist_append(header_list_, "Content-Type:");
