@@ -1,18 +1,20 @@
-// What libcurl alone costs per request on this machine: sequential GETs of one URL over a
-// kept-alive connection, driven the way ext/fetch drives curl (one multi handle, the
+// What libcurl alone costs per request on this machine: GETs of one URL over kept-alive
+// connections, one at a time or `concurrency` in flight, driven the way ext/fetch drives curl (one multi handle, the
 // multi-socket API on a libuv loop, a pooled easy handle reset between requests, the same
 // options and request headers as `fetch(url)`), with no JavaScript. Prints the client's
 // CPU time per request; compare it with the runtimes' in the peers kit's fetch_seq
 // (bench/README.md "fetch against the peers").
 //
-//   bazel run -c opt //bench:curl_floor_probe -- http://127.0.0.1:18080/small.txt 20000
+//   bazel run -c opt //bench:curl_floor_probe -- http://127.0.0.1:18080/small.txt 20000 [64]
 #include <sys/resource.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "ext/fetch/curl_library.h"
 
@@ -23,11 +25,12 @@ using kiln::fetch::Curl;
 struct Probe {
   uv_loop_t* loop = nullptr;
   CURLM* multi = nullptr;
-  CURL* easy = nullptr;
+  std::vector<CURL*> idle;  // easy handles not in a transfer
   uv_timer_t timer;
   std::string url;
   curl_slist* headers = nullptr;
-  long remaining = 0;
+  long to_start = 0;   // transfers not started yet
+  long in_flight = 0;
   long failures = 0;
   size_t body_bytes = 0;
 };
@@ -45,7 +48,10 @@ size_t OnBody(char*, size_t size, size_t count, void* data) {
 size_t OnHeader(char*, size_t size, size_t count, void*) { return size * count; }
 
 void Start(Probe* probe) {
-  CURL* easy = probe->easy;
+  CURL* easy = probe->idle.back();
+  probe->idle.pop_back();
+  --probe->to_start;
+  ++probe->in_flight;
   Curl().easy_reset(easy);
   Curl().easy_setopt(easy, CURLOPT_URL, probe->url.c_str());
   Curl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -67,16 +73,20 @@ void Act(Probe* probe, curl_socket_t socket, int events) {
   int running = 0;
   Curl().multi_socket_action(probe->multi, socket, events, &running);
   int left = 0;
+  bool started = false;
   while (CURLMsg* message = Curl().multi_info_read(probe->multi, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     if (message->data.result != CURLE_OK) ++probe->failures;
     Curl().multi_remove_handle(probe->multi, message->easy_handle);
-    if (--probe->remaining > 0) {
+    probe->idle.push_back(message->easy_handle);
+    --probe->in_flight;
+    if (probe->to_start > 0) {
       Start(probe);
-      Act(probe, CURL_SOCKET_TIMEOUT, 0);
-      return;
+      started = true;
     }
   }
+  // As fetch() does: the new transfers start now, not a loop turn later.
+  if (started) Act(probe, CURL_SOCKET_TIMEOUT, 0);
 }
 
 void OnPoll(uv_poll_t* handle, int status, int events) {
@@ -128,13 +138,13 @@ double CpuSeconds() {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// Runs `count` sequential requests; returns false if any failed.
-bool Run(Probe* probe, long count) {
-  probe->remaining = count;
-  Start(probe);
+// Runs `count` requests, `concurrency` at a time; returns false if any failed.
+bool Run(Probe* probe, long count, long concurrency) {
+  probe->to_start = count;
+  for (long i = 0; i < concurrency && probe->to_start > 0; ++i) Start(probe);
   Act(probe, CURL_SOCKET_TIMEOUT, 0);
   uv_run(probe->loop, UV_RUN_DEFAULT);
-  return probe->failures == 0;
+  return probe->failures == 0 && probe->in_flight == 0;
 }
 
 }  // namespace
@@ -148,6 +158,7 @@ int main(int argc, char** argv) {
   Probe probe;
   probe.url = argv[1];
   long count = argc > 2 ? std::atol(argv[2]) : 20000;
+  long concurrency = argc > 3 ? std::max(1L, std::atol(argv[3])) : 1;
   probe.loop = uv_default_loop();
   uv_timer_init(probe.loop, &probe.timer);
   probe.timer.data = &probe;
@@ -156,23 +167,24 @@ int main(int argc, char** argv) {
   Curl().multi_setopt(probe.multi, CURLMOPT_SOCKETDATA, &probe);
   Curl().multi_setopt(probe.multi, CURLMOPT_TIMERFUNCTION, &OnTimer);
   Curl().multi_setopt(probe.multi, CURLMOPT_TIMERDATA, &probe);
-  probe.easy = Curl().easy_init();
+  for (long i = 0; i < concurrency; ++i) probe.idle.push_back(Curl().easy_init());
   // fetch(url)'s request headers (fetch_api.js and FetchRequest::Configure).
   for (const char* line : {"Accept: */*", "Expect:", "Content-Type:"}) {
     probe.headers = Curl().slist_append(probe.headers, line);
   }
-  if (!Run(&probe, 50)) return 1;  // warm-up: the connection is open afterwards
+  // Warm-up: the connections are open afterwards.
+  if (!Run(&probe, std::max(50L, concurrency), concurrency)) return 1;
   double cpu = CpuSeconds();
   auto start = std::chrono::steady_clock::now();
-  if (!Run(&probe, count)) {
+  if (!Run(&probe, count, concurrency)) {
     std::fprintf(stderr, "%ld requests failed\n", probe.failures);
     return 1;
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   cpu = CpuSeconds() - cpu;
-  std::printf("RESULT name=curl_floor_seq value=%.2f unit=us_cpu_per_request req_per_s=%.0f n=%ld\n",
-              cpu / count * 1e6, count / wall, count);
-  Curl().easy_cleanup(probe.easy);
+  std::printf("RESULT name=curl_floor value=%.2f unit=us_cpu_per_request req_per_s=%.0f n=%ld "
+              "concurrency=%ld\n", cpu / count * 1e6, count / wall, count, concurrency);
+  for (CURL* easy : probe.idle) Curl().easy_cleanup(easy);
   Curl().slist_free_all(probe.headers);
   Curl().multi_cleanup(probe.multi);
   return 0;
