@@ -1,5 +1,7 @@
 #include "core/module_loader.h"
 
+#include <algorithm>
+
 #include "ada.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -277,6 +279,16 @@ ModuleMap::~ModuleMap() { Clear(); }
 
 void ModuleMap::AddBuiltinSource(std::string specifier, const char* source, size_t size) {
   builtin_sources_[std::move(specifier)] = {source, size};
+}
+
+std::vector<std::pair<std::string, std::string_view>> ModuleMap::UncompiledBuiltinSources()
+    const {
+  std::vector<std::pair<std::string, std::string_view>> sources;
+  for (const auto& [specifier, source] : builtin_sources_) {
+    if (by_url_.count(specifier) == 0) sources.emplace_back(specifier, std::string_view(source.source, source.size));
+  }
+  std::sort(sources.begin(), sources.end());
+  return sources;
 }
 
 void ModuleMap::AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module) {
@@ -588,8 +600,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::Load(v8::Local<v8::Context> context, const
       ThrowError(isolate_, absl::StrCat("Cannot find module '", url, "'"), "ERR_MODULE_NOT_FOUND");
       return {};
     }
+    std::string_view cached;
+    if (builtin_code_caches_ != nullptr) {
+      auto entry = builtin_code_caches_->find(url);
+      if (entry != builtin_code_caches_->end()) cached = entry->second;
+    }
     v8::MaybeLocal<v8::Module> module =
-        Compile(context, url, {builtin->second.source, builtin->second.size}, false);
+        Compile(context, url, {builtin->second.source, builtin->second.size}, false, cached);
     if (by_url_.count(url) != 0) builtin_order_.push_back(url);  // compiled
     return module;
   }
@@ -651,15 +668,41 @@ v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> c
   return v8::Undefined(isolate);
 }
 
+namespace {
+
+v8::ScriptOrigin ModuleOrigin(v8::Isolate* isolate, const std::string& url) {
+  return v8::ScriptOrigin(isolate, Utf8String(isolate, DisplayName(url)), 0, 0, false, -1, {},
+                          false, false, /*is_module=*/true);
+}
+
+}  // namespace
+
+std::string ModuleMap::CodeCacheForBuiltin(v8::Isolate* isolate, const std::string& specifier,
+                                           std::string_view source) {
+  v8::HandleScope scope(isolate);
+  v8::TryCatch try_catch(isolate);
+  v8::ScriptCompiler::Source compiler_source(Utf8String(isolate, source),
+                                             ModuleOrigin(isolate, specifier));
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &compiler_source).ToLocal(&module)) return "";
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+      v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+  if (data == nullptr || data->length <= 0) return "";
+  return std::string(reinterpret_cast<const char*>(data->data), static_cast<size_t>(data->length));
+}
+
 v8::MaybeLocal<v8::Module> ModuleMap::Compile(v8::Local<v8::Context> context,
                                               const std::string& url, std::string_view source_text,
-                                              bool use_code_cache) {
-  v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, DisplayName(url)), 0, 0, false, -1, {},
-                          false, false, /*is_module=*/true);
+                                              bool use_code_cache, std::string_view builtin_cache) {
+  v8::ScriptOrigin origin = ModuleOrigin(isolate_, url);
   uint64_t hash = 0;
   std::shared_ptr<const std::string> entry;
   v8::ScriptCompiler::CachedData* cached = nullptr;
-  if (use_code_cache) {
+  if (!builtin_cache.empty()) {
+    cached = new v8::ScriptCompiler::CachedData(
+        reinterpret_cast<const uint8_t*>(builtin_cache.data()), static_cast<int>(builtin_cache.size()),
+        v8::ScriptCompiler::CachedData::BufferNotOwned);
+  } else if (use_code_cache) {
     hash = CodeCache::HashSource(source_text);
     entry = code_cache_->Find(url, hash);
     if (entry != nullptr) {
@@ -676,6 +719,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::Compile(v8::Local<v8::Context> context,
                                              : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&module)) {
     return {};
+  }
+  if (!builtin_cache.empty()) {
+    if (compiler_source.GetCachedData()->rejected) {
+      ++builtin_code_cache_stats_.rejected;
+    } else {
+      ++builtin_code_cache_stats_.consumed;
+    }
   }
   bool needs_code_cache = false;
   if (use_code_cache) {

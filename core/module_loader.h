@@ -177,6 +177,32 @@ class ModuleMap {
 
   // Registers an extension module's source, compiled when first imported.
   void AddBuiltinSource(std::string specifier, const char* source, size_t size);
+  // The extension modules registered but not compiled (the lazy ones, in a snapshot
+  // creator): specifier and source, in specifier order.
+  std::vector<std::pair<std::string, std::string_view>> UncompiledBuiltinSources() const;
+  // V8 code caches of extension modules by specifier (a snapshot's, made when it was
+  // created: CodeCacheForBuiltin): the map must outlive the ModuleMap. An extension module
+  // compiled later consumes its entry instead of being parsed; an entry V8 rejects (other
+  // V8 flags) just means a normal compile.
+  void SetBuiltinCodeCaches(const absl::flat_hash_map<std::string, std::string_view>* caches) {
+    builtin_code_caches_ = caches;
+  }
+  // How those caches served this runtime so far.
+  struct BuiltinCodeCacheStats {
+    size_t available = 0;  // entries
+    size_t consumed = 0;   // modules compiled from their entry
+    size_t rejected = 0;   // entries V8 refused (the module was compiled from source)
+  };
+  BuiltinCodeCacheStats builtin_code_cache_stats() const {
+    BuiltinCodeCacheStats stats = builtin_code_cache_stats_;
+    stats.available = builtin_code_caches_ == nullptr ? 0 : builtin_code_caches_->size();
+    return stats;
+  }
+  // Compiles the extension module `specifier` in `isolate` (entered, with a context) as a
+  // ModuleMap would and returns V8's code cache of it ("" if V8 made none, or the source
+  // does not compile).
+  static std::string CodeCacheForBuiltin(v8::Isolate* isolate, const std::string& specifier,
+                                         std::string_view source);
   // Registers a compiled extension module (a synthetic one, or one from a snapshot),
   // replacing any earlier module of that specifier for later imports.
   void AddBuiltinModule(const std::string& specifier, v8::Local<v8::Module> module);
@@ -258,8 +284,10 @@ class ModuleMap {
 
   v8::MaybeLocal<v8::Module> Load(v8::Local<v8::Context> context, const std::string& url,
                                   const std::string& specifier, const std::string& referrer);
+  // `builtin_cache`: an extension module's code cache to consume (SetBuiltinCodeCaches).
   v8::MaybeLocal<v8::Module> Compile(v8::Local<v8::Context> context, const std::string& url,
-                                     std::string_view source, bool use_code_cache);
+                                     std::string_view source, bool use_code_cache,
+                                     std::string_view builtin_cache = {});
   v8::MaybeLocal<v8::Module> CompileJson(v8::Local<v8::Context> context, const std::string& url,
                                          std::string_view source);
   v8::MaybeLocal<v8::Module> LoadImports(v8::Local<v8::Context> context,
@@ -315,6 +343,8 @@ class ModuleMap {
   // Module::GetIdentityHash -> records; several modules may share a hash.
   std::unordered_multimap<int, Record*> by_hash_;
   std::unordered_map<std::string, BuiltinSource> builtin_sources_;
+  const absl::flat_hash_map<std::string, std::string_view>* builtin_code_caches_ = nullptr;
+  BuiltinCodeCacheStats builtin_code_cache_stats_;
   std::unordered_map<std::string, std::string> published_;
   std::vector<std::string> builtin_order_;
 

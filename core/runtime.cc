@@ -295,6 +295,10 @@ struct SnapshotHeader {
   std::string main_url;
   const char* blob = nullptr;
   size_t blob_size = 0;
+  // "blob_size <bytes>" and "code_cache <bytes> <C-escaped specifier>" per entry: V8's blob
+  // is followed by the code caches of the extension modules the snapshot does not hold, in
+  // the order of their lines (MakeBuiltinCodeCaches).
+  std::vector<std::pair<std::string, std::string_view>> code_caches;
 };
 
 absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
@@ -304,6 +308,8 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
   }
   bytes.remove_prefix(sizeof(kSnapshotMagic) - 1);
   SnapshotHeader header;
+  size_t blob_size = 0;
+  std::vector<std::pair<std::string, size_t>> code_cache_sizes;
   size_t end = bytes.find("\n\n");
   if (end == absl::string_view::npos) return absl::InvalidArgumentError("truncated snapshot");
   for (absl::string_view line : absl::StrSplit(bytes.substr(0, end), '\n')) {
@@ -327,11 +333,69 @@ absl::StatusOr<SnapshotHeader> ParseSnapshot(const Snapshot& snapshot) {
       if (!absl::CUnescape(line, &header.main_url)) {
         return absl::InvalidArgumentError("bad snapshot main module line");
       }
+    } else if (absl::ConsumePrefix(&line, "blob_size ")) {
+      if (!absl::SimpleAtoi(line, &blob_size)) return absl::InvalidArgumentError("bad snapshot blob size");
+    } else if (absl::ConsumePrefix(&line, "code_cache ")) {
+      std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(' ', 1));
+      size_t size = 0;
+      std::string specifier;
+      if (fields.size() != 2 || !absl::SimpleAtoi(fields[0], &size) ||
+          !absl::CUnescape(fields[1], &specifier)) {
+        return absl::InvalidArgumentError("bad snapshot code cache line");
+      }
+      code_cache_sizes.emplace_back(std::move(specifier), size);
     }
   }
   header.blob = bytes.data() + end + 2;
-  header.blob_size = bytes.size() - end - 2;
+  size_t rest = bytes.size() - end - 2;
+  header.blob_size = blob_size != 0 ? blob_size : rest;
+  if (header.blob_size > rest) return absl::InvalidArgumentError("truncated snapshot");
+  size_t offset = header.blob_size;
+  for (auto& [specifier, size] : code_cache_sizes) {
+    if (size > rest - offset) return absl::InvalidArgumentError("truncated snapshot code cache");
+    header.code_caches.emplace_back(std::move(specifier),
+                                    std::string_view(header.blob + offset, size));
+    offset += size;
+  }
   return header;
+}
+
+// V8 code caches of `sources` (extension modules: specifier, source), compiled in an
+// isolate of their own on V8's built-in snapshot (as a from-source runtime, which may live
+// beside any other) with this process's V8 flags. A runtime from the snapshot compiles
+// such a module from its cache instead of parsing it; V8 refuses a cache made with other
+// flags or another V8, and the module is then compiled as usual.
+std::vector<std::pair<std::string, std::string>> MakeBuiltinCodeCaches(
+    const std::vector<std::pair<std::string, std::string_view>>& sources) {
+  std::vector<std::pair<std::string, std::string>> caches;
+  if (sources.empty()) return caches;
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate* isolate = v8::Isolate::Allocate();
+  Platform()->RegisterIsolate(isolate, &loop);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator.get();
+  v8::Isolate::Initialize(isolate, params);
+  {
+    v8::Isolate::Scope isolate_scope(isolate);
+    v8::HandleScope handle_scope(isolate);
+    v8::Local<v8::Context> context = v8::Context::New(isolate);
+    v8::Context::Scope context_scope(context);
+    for (const auto& [specifier, source] : sources) {
+      std::string cache = ModuleMap::CodeCacheForBuiltin(isolate, specifier, source);
+      if (!cache.empty()) caches.emplace_back(specifier, std::move(cache));
+    }
+  }
+  bool finished = false;
+  Platform()->AddIsolateFinishedCallback(
+      isolate, [](void* done) { *static_cast<bool*>(done) = true; }, &finished);
+  Platform()->UnregisterIsolate(isolate);
+  isolate->Dispose();
+  while (!finished) uv_run(&loop, UV_RUN_ONCE);
+  uv_loop_close(&loop);
+  return caches;
 }
 
 // Once V8 reaches the heap limit, the script is terminated, but the builtin running
@@ -411,6 +475,7 @@ std::string Runtime::UseSnapshot(const Snapshot& snapshot, v8::StartupData* blob
     snapshot_loader_modules_.push_back({module.data_index, module.json, module.url});
   }
   snapshot_main_url_ = header->main_url;
+  for (const auto& [specifier, cache] : header->code_caches) builtin_code_caches_[specifier] = cache;
   external_references_ = std::move(references);
   *blob = {header->blob, static_cast<int>(header->blob_size)};
   from_snapshot_ = true;
@@ -487,6 +552,7 @@ absl::Status Runtime::Initialize(bool for_snapshot) {
                                                async_ops_.get());
   modules_ = std::make_unique<ModuleMap>(isolate_, options_.module_loader, options_.code_cache,
                                          op_state_.get());
+  if (!builtin_code_caches_.empty()) modules_->SetBuiltinCodeCaches(&builtin_code_caches_);
   handles_ = std::make_shared<HandleRegistry>(isolate_);
   isolate_->SetData(kIsolateSlotOpState, op_state_.get());
   if (options_.op_metrics) {
@@ -1371,12 +1437,14 @@ absl::StatusOr<std::string> Runtime::MakeSnapshot(RuntimeOptions options,
   }
   std::vector<SnapshotHeader::Module> modules;
   std::string main_url;
+  std::vector<std::pair<std::string, std::string_view>> uncompiled;  // the lazy modules
   v8::StartupData blob{nullptr, 0};
   if (status.ok()) {
     v8::Isolate::Scope isolate_scope(runtime->isolate_);
     v8::HandleScope handle_scope(runtime->isolate_);
     v8::Local<v8::Context> context = runtime->context();
     std::vector<ModuleMap::LoadedModule> loaded = runtime->modules_->EvaluatedLoaderModules();
+    uncompiled = runtime->modules_->UncompiledBuiltinSources();
     main_url = runtime->modules_->entry_url();
     // The extension modules first (SerializeInto, which also drops every handle), then the
     // setup's, by data index.
@@ -1417,8 +1485,14 @@ absl::StatusOr<std::string> Runtime::MakeSnapshot(RuntimeOptions options,
                     absl::CEscape(module.url), "\n");
   }
   if (!main_url.empty()) absl::StrAppend(&header, "main ", absl::CEscape(main_url), "\n");
+  std::vector<std::pair<std::string, std::string>> caches = MakeBuiltinCodeCaches(uncompiled);
+  absl::StrAppend(&header, "blob_size ", blob.raw_size, "\n");
+  for (const auto& [specifier, cache] : caches) {
+    absl::StrAppend(&header, "code_cache ", cache.size(), " ", absl::CEscape(specifier), "\n");
+  }
   std::string bytes = absl::StrCat(header, "\n", absl::string_view(blob.data, blob.raw_size));
   delete[] blob.data;
+  for (const auto& [specifier, cache] : caches) bytes += cache;
   return bytes;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/extension.h"
@@ -350,6 +351,9 @@ class Runtime : private OpHost {
   };
   std::vector<SnapshotLoaderModule> snapshot_loader_modules_;
   std::string snapshot_main_url_;
+  // The snapshot's code caches of the extension modules it does not hold (its lazy
+  // modules), by specifier; the bytes are the snapshot's.
+  absl::flat_hash_map<std::string, std::string_view> builtin_code_caches_;
   uint64_t snapshot_fingerprint_ = 0;
   // V8 keeps a pointer to the external references for the isolate's lifetime.
   std::vector<intptr_t> external_references_;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "core/module_loader.h"
 #include "core/runtime.h"
 #include "core/snapshot.h"
 #include "gtest/gtest.h"
@@ -44,6 +45,25 @@ TEST_P(LazyModuleTest, TheModuleIsEvaluatedOnFirstReadOnly) {
   EXPECT_EQ(Eval("globalThis.lazyEvaluations"), "1");
   EXPECT_EQ(Eval("LazyThing === lazyImport('ext:lazy/lazy/impl.js').LazyThing"), "true");
   EXPECT_EQ(Eval("globalThis.lazyEvaluations"), "1");
+}
+
+// A snapshot carries V8 code caches of the modules it does not hold. This test binary's
+// V8 flags (core/testing/test_main.cc) differ from the snapshot generator's, so V8 refuses
+// them and the module is compiled from source (builtin_code_cache_test.cc, with V8's
+// flags as the generator's, checks that they are used).
+TEST_P(LazyModuleTest, ACodeCacheV8RefusesMeansACompileFromSource) {
+  EXPECT_EQ(Eval("[1]"), "[ 1 ]");  // loads core's inspect.js
+  ModuleMap::BuiltinCodeCacheStats before = runtime_->module_map()->builtin_code_cache_stats();
+  EXPECT_EQ(Eval("new LazyThing('a').name"), "'a'");
+  ModuleMap::BuiltinCodeCacheStats after = runtime_->module_map()->builtin_code_cache_stats();
+  if (GetParam()) {
+    EXPECT_GE(before.available, 3u);  // impl.js, throws.js, awaits.js at least
+    EXPECT_EQ(after.consumed, 0u);
+    EXPECT_EQ(after.rejected - before.rejected, 1u);  // impl.js
+  } else {
+    EXPECT_EQ(after.available, 0u);
+    EXPECT_EQ(after.consumed + after.rejected, 0u);
+  }
 }
 
 TEST_P(LazyModuleTest, AGlobalIsAWritableConfigurableHiddenDataProperty) {
