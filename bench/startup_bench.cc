@@ -77,27 +77,18 @@ double Median(std::vector<double> values) {
 double RawIsolateAndContextMs() {
   uv_loop_t loop;
   uv_loop_init(&loop);
-  auto start = Clock::now();
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
-      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
-  v8::Isolate* isolate = v8::Isolate::Allocate();
-  kiln::Platform()->RegisterIsolate(isolate, &loop);
-  v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = allocator.get();
-  v8::Isolate::Initialize(isolate, params);
+  double elapsed;
   {
-    v8::Isolate::Scope isolate_scope(isolate);
-    v8::HandleScope handle_scope(isolate);
-    v8::Local<v8::Context> context = v8::Context::New(isolate);
-    (void)context;
+    auto start = Clock::now();
+    kiln::PlainIsolate isolate(&loop);
+    {
+      v8::Isolate::Scope isolate_scope(isolate.get());
+      v8::HandleScope handle_scope(isolate.get());
+      v8::Local<v8::Context> context = v8::Context::New(isolate.get());
+      (void)context;
+    }
+    elapsed = MsSince(start);
   }
-  double elapsed = MsSince(start);
-  bool finished = false;
-  kiln::Platform()->AddIsolateFinishedCallback(
-      isolate, [](void* done) { *static_cast<bool*>(done) = true; }, &finished);
-  kiln::Platform()->UnregisterIsolate(isolate);
-  isolate->Dispose();
-  while (!finished) uv_run(&loop, UV_RUN_ONCE);
   uv_loop_close(&loop);
   return elapsed;
 }

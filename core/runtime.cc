@@ -371,29 +371,17 @@ std::vector<std::pair<std::string, std::string>> MakeBuiltinCodeCaches(
   if (sources.empty()) return caches;
   uv_loop_t loop;
   uv_loop_init(&loop);
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
-      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
-  v8::Isolate* isolate = v8::Isolate::Allocate();
-  Platform()->RegisterIsolate(isolate, &loop);
-  v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = allocator.get();
-  v8::Isolate::Initialize(isolate, params);
   {
-    v8::Isolate::Scope isolate_scope(isolate);
-    v8::HandleScope handle_scope(isolate);
-    v8::Local<v8::Context> context = v8::Context::New(isolate);
+    PlainIsolate isolate(&loop);
+    v8::Isolate::Scope isolate_scope(isolate.get());
+    v8::HandleScope handle_scope(isolate.get());
+    v8::Local<v8::Context> context = v8::Context::New(isolate.get());
     v8::Context::Scope context_scope(context);
     for (const auto& [specifier, source] : sources) {
-      std::string cache = ModuleMap::CodeCacheForBuiltin(isolate, specifier, source);
+      std::string cache = ModuleMap::CodeCacheForBuiltin(isolate.get(), specifier, source);
       if (!cache.empty()) caches.emplace_back(specifier, std::move(cache));
     }
   }
-  bool finished = false;
-  Platform()->AddIsolateFinishedCallback(
-      isolate, [](void* done) { *static_cast<bool*>(done) = true; }, &finished);
-  Platform()->UnregisterIsolate(isolate);
-  isolate->Dispose();
-  while (!finished) uv_run(&loop, UV_RUN_ONCE);
   uv_loop_close(&loop);
   return caches;
 }

@@ -68,4 +68,22 @@ node::MultiIsolatePlatform* Platform() {
 
 std::string V8VersionString() { return v8::V8::GetVersion(); }
 
+PlainIsolate::PlainIsolate(uv_loop_t* loop)
+    : loop_(loop), allocator_(v8::ArrayBuffer::Allocator::NewDefaultAllocator()) {
+  isolate_ = v8::Isolate::Allocate();
+  Platform()->RegisterIsolate(isolate_, loop_);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_.get();
+  v8::Isolate::Initialize(isolate_, params);
+}
+
+PlainIsolate::~PlainIsolate() {
+  bool finished = false;
+  Platform()->AddIsolateFinishedCallback(
+      isolate_, [](void* done) { *static_cast<bool*>(done) = true; }, &finished);
+  Platform()->UnregisterIsolate(isolate_);
+  isolate_->Dispose();
+  while (!finished) uv_run(loop_, UV_RUN_ONCE);
+}
+
 }  // namespace kiln

@@ -1,11 +1,13 @@
 #ifndef KILN_CORE_V8_PLATFORM_H_
 #define KILN_CORE_V8_PLATFORM_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "node.h"
+#include "uv.h"
 
 namespace kiln {
 
@@ -32,6 +34,24 @@ node::MultiIsolatePlatform* Platform();
 
 // "10.2.154.26-node.37".
 std::string V8VersionString();
+
+// A bare isolate on V8's built-in snapshot, registered with the platform on `loop` as a
+// runtime's is (a probe's, a baseline's, the snapshot's code-cache maker's; runtimes make
+// their own). The destructor unregisters and disposes it and runs `loop` until the
+// platform has closed its handle there; `loop` stays open (the caller's).
+class PlainIsolate {
+ public:
+  explicit PlainIsolate(uv_loop_t* loop);
+  ~PlainIsolate();
+  PlainIsolate(const PlainIsolate&) = delete;
+  PlainIsolate& operator=(const PlainIsolate&) = delete;
+  v8::Isolate* get() const { return isolate_; }
+
+ private:
+  uv_loop_t* loop_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  v8::Isolate* isolate_;
+};
 
 }  // namespace kiln
 
