@@ -40,9 +40,15 @@ export function createInterface(name, length, initializer, Members, Parent = und
     ObjectSetPrototypeOf(Interface, Parent);
     ObjectSetPrototypeOf(Interface.prototype, Parent.prototype);
   }
+  defineMembers(Interface, Members);
+  return Interface;
+}
+
+// Copies the members of `Members` onto `Interface` as createInterface does, for an
+// interface object made in C++ with a construct callback of its own (URL's).
+export function defineMembers(Interface, Members) {
   copyMembers(Interface.prototype, Members.prototype, ['constructor']);
   copyMembers(Interface, Members, CLASS_OWN_PROPERTIES);
-  return Interface;
 }
 
 // A base class whose constructor returns the object it is given, so that a class
