@@ -9,7 +9,10 @@
 //       pathname, search and hash of those URLs
 //   RESULT name=url_search_params_parse ...       new URLSearchParams(query) (QUERIES)
 //   RESULT name=url_search_params_serialize ...   String(params) of those
-// knobs: budget_ms=1500 (time per measurement, after a warm-up of a fifth of that)
+// knobs: budget_ms=1500 (time per measurement, after a warm-up of a fifth of that);
+//        only=<name> (run that measurement alone); rounds=<n> (exactly n rounds, no
+//        warm-up, for instruction counts: callgrind's Ir of n and 2n rounds, differenced,
+//        is the cost of n rounds; ext/url/README.md, "Numbers")
 //
 // Standard APIs only (URL, URLSearchParams, console.log, performance.now); no imports, so
 // the file runs unchanged as an ES module or a classic script on node, deno, bun and kiln.
@@ -28,6 +31,8 @@ for (const a of readArgs()) {
   if (i > 0) OPT[a.slice(0, i)] = a.slice(i + 1);
 }
 const BUDGET_MS = Number(OPT.budget_ms) > 0 ? Number(OPT.budget_ms) : 1500;
+const ONLY = OPT.only;
+const ROUNDS = Number(OPT.rounds) > 0 ? Math.floor(Number(OPT.rounds)) : 0;
 
 function fmt(v) {
   return Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1);
@@ -36,7 +41,13 @@ function fmt(v) {
 // Runs round() (which does `perRound` operations and returns a value that depends on its
 // work) for budgetMs and prints ops/s.
 function measure(name, perRound, round) {
+  if (ONLY !== undefined && ONLY !== name) return;
   let sink = 0;
+  if (ROUNDS > 0) {
+    for (let i = 0; i < ROUNDS; i++) sink += round();
+    console.log(`RESULT name=${name} rounds=${ROUNDS} ops=${ROUNDS * perRound} check=${sink > 0 ? "pass" : "fail"}`);
+    return;
+  }
   const warmEnd = performance.now() + BUDGET_MS / 5;
   while (performance.now() < warmEnd) sink += round();
   let rounds = 0;

@@ -1,18 +1,22 @@
 // The entry module of the url extension (ext:url/url.js): the URL and URLSearchParams
 // globals. https://url.spec.whatwg.org/#api
 //
-// A URL holds its href and the offsets of its components (README.md, "Components"). One
-// native call parses (or applies a setter) and writes the offsets into `components`, a
-// Uint32Array shared by every URL of the runtime; the URL copies them into its own fields
-// at once, so every getter is a substring of the href with no native call.
+// A URL holds its href and the offsets of its components (README.md, "Components") in one
+// state array. `new URL(string, string)` parses in C++ and makes that array there
+// (url_interface.h); other parses and the setters are one native call that writes the
+// offsets into `components`, an Int32Array shared by every URL of the runtime, which the
+// state copies at once. Every getter is a substring of the href with no native call.
 import {
   op_url_can_parse,
   op_url_can_parse_with_base,
+  op_url_clone_object,
+  op_url_new_host_object,
+  op_url_new_private_symbol,
   op_url_parse,
   op_url_parse_with_base,
   op_url_update,
 } from 'ext:core/ops';
-import { createInterface, ReturnOverride } from 'ext:web/interface_object.js';
+import { defineMembers } from 'ext:web/interface_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   createParamsForUrl,
@@ -22,14 +26,35 @@ import {
 } from 'ext:url/url_search_params.js';
 
 const ObjectDefineProperty = Object.defineProperty;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
 const StringPrototypeSlice = String.prototype.slice;
 const ReflectApply = Reflect.apply;
 const NativeTypeError = TypeError;
 
-// Written by every parse and update op; read right after (README.md, "Components").
-const components = new Uint32Array(9);
-const OMITTED = 0xffffffff;
+// Written by every parse and update op; read right after (README.md, "Components"). An
+// Int32Array, so an omitted port, search or hash (0xffffffff) reads as -1 (a small
+// integer, like every other entry of a URL's state).
+const components = new Int32Array(9);
+const OMITTED = -1;
+
+// A URL's state: one array under the private symbol kState (newState):
+// [href, the 8 component offsets, the scheme type, the URLSearchParams (made on first use
+// of searchParams, else null), what that first use parses (undefined: the URL's query; a
+// string: the input the search setter was given, which the standard parses rather than
+// the percent-encoded query)].
+const HREF = 0;
+const PROTOCOL_END = 1;
+const USERNAME_END = 2;
+const HOST_START = 3;
+const HOST_END = 4;
+const PORT = 5;
+const PATHNAME_START = 6;
+const SEARCH_START = 7;
+const HASH_START = 8;
+const SCHEME_TYPE = 9;
+const SEARCH_PARAMS = 10;
+const PARAMS_SOURCE = 11;
 
 // ada::scheme::type
 const SCHEME_HTTP = 0;
@@ -48,9 +73,8 @@ const SET_PATHNAME = 6;
 const SET_SEARCH = 7;
 const SET_HASH = 8;
 
-// The constructor's first argument when URL.parse makes a URL from an href it has just
-// parsed (the components are in `components`); the second is that href.
-const kParsed = Symbol('[[parsed href]]');
+// The private symbol a URL's state is stored under.
+const kState = op_url_new_private_symbol('URL state');
 
 function slice(string, start, end) {
   return ReflectApply(StringPrototypeSlice, string, [start, end]);
@@ -93,42 +117,125 @@ function convertArguments(prefix, argumentCount, url, base) {
   return [url, base];
 }
 
-// URL objects are host objects: the interface object URL is an API function
-// (ext:web/interface_object.js), so V8's serializer hands every URL to structuredClone's
-// delegate, which refuses it (URL is not [Serializable]; a plain object would be copied as
-// `{}`). `new URL(...)` makes the host object for new.target and runs initializeURL on it,
-// which adds the private fields below (URLMembers returns the object it is given from its
-// base's constructor). The methods and accessors are URLMembers's, copied onto
-// URL.prototype; they reach the fields of any URL, subclass instances included.
-class URLMembers extends ReturnOverride {
-  #href = '';
-  #protocolEnd = 0;
-  #usernameEnd = 0;
-  #hostStart = 0;
-  #hostEnd = 0;
-  #port = OMITTED;
-  #pathnameStart = 0;
-  #searchStart = OMITTED;
-  #hashStart = OMITTED;
-  #schemeType = SCHEME_NOT_SPECIAL;
-  // The URLSearchParams, made on first use of searchParams.
-  #searchParams = null;
-  // What that first use parses: the URL's query (undefined), or the input the search
-  // setter was given (the standard parses that, not the percent-encoded query).
-  #paramsSource = undefined;
+// The state of `href` and the components the op that returned it wrote.
+function newState(href) {
+  return [
+    href, components[0], components[1], components[2], components[3], components[4],
+    components[5], components[6], components[7], components[8], null, undefined,
+  ];
+}
 
-  // Gives `object` (a new URL) the fields, for `href` and the components the op that
-  // returned it wrote.
-  constructor(object, href) {
-    super(object);
-    this.#take(href);
+// Puts `href` and the components the op that returned it wrote into `state`.
+function take(state, href) {
+  state[HREF] = href;
+  state[PROTOCOL_END] = components[0];
+  state[USERNAME_END] = components[1];
+  state[HOST_START] = components[2];
+  state[HOST_END] = components[3];
+  state[PORT] = components[4];
+  state[PATHNAME_START] = components[5];
+  state[SEARCH_START] = components[6];
+  state[HASH_START] = components[7];
+  state[SCHEME_TYPE] = components[8];
+}
+
+// The state of `self`, a URL; a TypeError for anything else (a method, getter or setter
+// called on another object). A private symbol is an own property only: neither the
+// prototype chain nor a proxy's traps are consulted.
+function stateOf(self) {
+  if (typeof self === 'object' && self !== null) {
+    const state = self[kState];
+    if (state !== undefined) return state;
   }
+  throw new NativeTypeError('Illegal invocation');
+}
 
+// Applies a setter; false when the value was refused and nothing changed.
+function update(state, setter, value) {
+  const href = op_url_update(components, state[HREF], setter, value);
+  if (href === null) return false;
+  take(state, href);
+  return true;
+}
+
+// The query without '?' ('' for none or an empty one).
+function queryOf(state) {
+  const searchStart = state[SEARCH_START];
+  if (searchStart === OMITTED) return '';
+  const hashStart = state[HASH_START];
+  const href = state[HREF];
+  return slice(href, searchStart + 1, hashStart === OMITTED ? href.length : hashStart);
+}
+
+// Where the host starts: host_start may point at the '@' ending the credentials.
+function hostnameStartOf(state) {
+  const start = state[HOST_START];
+  if (state[HOST_END] > start &&
+      ReflectApply(StringPrototypeCharCodeAt, state[HREF], [start]) === 0x40 /* @ */) {
+    return start + 1;
+  }
+  return start;
+}
+
+function hostOf(state) {
+  const start = hostnameStartOf(state);
+  if (start === state[HOST_END]) return '';
+  return slice(state[HREF], start, state[PATHNAME_START]);
+}
+
+function pathnameOf(state) {
+  const href = state[HREF];
+  let end = href.length;
+  if (state[SEARCH_START] !== OMITTED) {
+    end = state[SEARCH_START];
+  } else if (state[HASH_START] !== OMITTED) {
+    end = state[HASH_START];
+  }
+  return slice(href, state[PATHNAME_START], end);
+}
+
+function originOf(state) {
+  switch (state[SCHEME_TYPE]) {
+    case SCHEME_NOT_SPECIAL: {
+      if (slice(state[HREF], 0, state[PROTOCOL_END]) !== 'blob:') return 'null';
+      // The origin of the URL the path holds, when it is http(s).
+      const innerHref = op_url_parse(components, pathnameOf(state));
+      if (innerHref === null) return 'null';
+      const inner = newState(innerHref);
+      const type = inner[SCHEME_TYPE];
+      return type === SCHEME_HTTP || type === SCHEME_HTTPS ? originOf(inner) : 'null';
+    }
+    case SCHEME_FILE:
+      return 'null';
+    default:
+      return `${slice(state[HREF], 0, state[PROTOCOL_END])}//${hostOf(state)}`;
+  }
+}
+
+function setterValue(name, argumentCount, value) {
+  const prefix = `Failed to set the '${name}' property on 'URL'`;
+  webidl.requiredArguments(argumentCount, 1, prefix);
+  return webidl.converters.DOMString(value, prefix, 'Value');
+}
+
+// The URLSearchParams's update steps (url_search_params.js): set the query to the
+// serialized list, or to null when it is empty.
+function setQueryFromParams(url, query) {
+  const state = stateOf(url);
+  update(state, SET_SEARCH, query);
+  state[PARAMS_SOURCE] = undefined;
+}
+
+setUrlQueryUpdater(setQueryFromParams);
+
+// The methods and accessors of URL.prototype and the statics of URL (defineMembers copies
+// them there); they reach the state of any URL, subclass instances included.
+class URLMembers {
   static parse(url, base = undefined) {
     [url, base] = convertArguments("Failed to execute 'parse' on 'URL'", arguments.length, url,
                                    base);
     const href = parse(url, base);
-    return href === null ? null : new URL(kParsed, href);
+    return href === null ? null : newURL(href, URL);
   }
 
   static canParse(url, base = undefined) {
@@ -137,240 +244,161 @@ class URLMembers extends ReturnOverride {
     return base === undefined ? op_url_can_parse(url) : op_url_can_parse_with_base(url, base);
   }
 
-  // Takes `href` and the components the op that returned it wrote.
-  #take(href) {
-    this.#href = href;
-    this.#protocolEnd = components[0];
-    this.#usernameEnd = components[1];
-    this.#hostStart = components[2];
-    this.#hostEnd = components[3];
-    this.#port = components[4];
-    this.#pathnameStart = components[5];
-    this.#searchStart = components[6];
-    this.#hashStart = components[7];
-    this.#schemeType = components[8];
-  }
-
-  // Applies a setter; false when the value was refused and nothing changed.
-  #update(setter, value) {
-    const href = op_url_update(components, this.#href, setter, value);
-    if (href === null) return false;
-    this.#take(href);
-    return true;
-  }
-
-  // The query without '?' ('' for none or an empty one).
-  #query() {
-    if (this.#searchStart === OMITTED) return '';
-    const end = this.#hashStart === OMITTED ? this.#href.length : this.#hashStart;
-    return slice(this.#href, this.#searchStart + 1, end);
-  }
-
-  static #check(self) {
-    if (typeof self !== 'object' || self === null || !(#href in self)) {
-      throw new NativeTypeError('Illegal invocation');
-    }
-  }
-
-  static #setterValue(self, name, argumentCount, value) {
-    URLMembers.#check(self);
-    const prefix = `Failed to set the '${name}' property on 'URL'`;
-    webidl.requiredArguments(argumentCount, 1, prefix);
-    return webidl.converters.DOMString(value, prefix, 'Value');
-  }
-
-  // The URLSearchParams's update steps (url_search_params.js): set the query to the
-  // serialized list, or to null when it is empty.
-  static #setQueryFromParams(url, query) {
-    url.#update(SET_SEARCH, query);
-    url.#paramsSource = undefined;
-  }
-
-  static {
-    setUrlQueryUpdater(URLMembers.#setQueryFromParams);
-  }
-
   get href() {
-    URLMembers.#check(this);
-    return this.#href;
+    return stateOf(this)[HREF];
   }
 
   set href(value) {
-    value = URLMembers.#setterValue(this, 'href', arguments.length, value);
+    const state = stateOf(this);
+    value = setterValue('href', arguments.length, value);
     const href = op_url_parse(components, value);
     if (href === null) throw invalidUrl("Failed to set the 'href' property on 'URL'", value);
-    this.#take(href);
-    this.#paramsSource = undefined;
-    if (this.#searchParams !== null) resetParamsList(this.#searchParams, this.#query());
+    take(state, href);
+    state[PARAMS_SOURCE] = undefined;
+    if (state[SEARCH_PARAMS] !== null) resetParamsList(state[SEARCH_PARAMS], queryOf(state));
   }
 
   get origin() {
-    URLMembers.#check(this);
-    switch (this.#schemeType) {
-      case SCHEME_NOT_SPECIAL: {
-        if (slice(this.#href, 0, this.#protocolEnd) !== 'blob:') return 'null';
-        // The origin of the URL the path holds, when it is http(s).
-        const innerHref = op_url_parse(components, this.pathname);
-        if (innerHref === null) return 'null';
-        const inner = new URL(kParsed, innerHref);
-        const type = inner.#schemeType;
-        return type === SCHEME_HTTP || type === SCHEME_HTTPS ? inner.origin : 'null';
-      }
-      case SCHEME_FILE:
-        return 'null';
-      default:
-        return `${slice(this.#href, 0, this.#protocolEnd)}//${this.host}`;
-    }
+    return originOf(stateOf(this));
   }
 
   get protocol() {
-    URLMembers.#check(this);
-    return slice(this.#href, 0, this.#protocolEnd);
+    const state = stateOf(this);
+    return slice(state[HREF], 0, state[PROTOCOL_END]);
   }
 
   set protocol(value) {
-    value = URLMembers.#setterValue(this, 'protocol', arguments.length, value);
-    this.#update(SET_PROTOCOL, value);
+    const state = stateOf(this);
+    update(state, SET_PROTOCOL, setterValue('protocol', arguments.length, value));
   }
 
   get username() {
-    URLMembers.#check(this);
-    if (this.#protocolEnd + 2 >= this.#usernameEnd) return '';
-    return slice(this.#href, this.#protocolEnd + 2, this.#usernameEnd);
+    const state = stateOf(this);
+    const start = state[PROTOCOL_END] + 2;
+    const end = state[USERNAME_END];
+    if (start >= end) return '';
+    return slice(state[HREF], start, end);
   }
 
   set username(value) {
-    value = URLMembers.#setterValue(this, 'username', arguments.length, value);
-    this.#update(SET_USERNAME, value);
+    const state = stateOf(this);
+    update(state, SET_USERNAME, setterValue('username', arguments.length, value));
   }
 
   get password() {
-    URLMembers.#check(this);
-    if (this.#hostStart <= this.#usernameEnd) return '';
-    return slice(this.#href, this.#usernameEnd + 1, this.#hostStart);
+    const state = stateOf(this);
+    const usernameEnd = state[USERNAME_END];
+    const hostStart = state[HOST_START];
+    if (hostStart <= usernameEnd) return '';
+    return slice(state[HREF], usernameEnd + 1, hostStart);
   }
 
   set password(value) {
-    value = URLMembers.#setterValue(this, 'password', arguments.length, value);
-    this.#update(SET_PASSWORD, value);
-  }
-
-  // Where the host starts: host_start may point at the '@' ending the credentials.
-  #hostnameStart() {
-    const start = this.#hostStart;
-    if (this.#hostEnd > start &&
-        ReflectApply(StringPrototypeCharCodeAt, this.#href, [start]) === 0x40 /* @ */) {
-      return start + 1;
-    }
-    return start;
+    const state = stateOf(this);
+    update(state, SET_PASSWORD, setterValue('password', arguments.length, value));
   }
 
   get host() {
-    URLMembers.#check(this);
-    const start = this.#hostnameStart();
-    if (start === this.#hostEnd) return '';
-    return slice(this.#href, start, this.#pathnameStart);
+    return hostOf(stateOf(this));
   }
 
   set host(value) {
-    value = URLMembers.#setterValue(this, 'host', arguments.length, value);
-    this.#update(SET_HOST, value);
+    const state = stateOf(this);
+    update(state, SET_HOST, setterValue('host', arguments.length, value));
   }
 
   get hostname() {
-    URLMembers.#check(this);
-    return slice(this.#href, this.#hostnameStart(), this.#hostEnd);
+    const state = stateOf(this);
+    return slice(state[HREF], hostnameStartOf(state), state[HOST_END]);
   }
 
   set hostname(value) {
-    value = URLMembers.#setterValue(this, 'hostname', arguments.length, value);
-    this.#update(SET_HOSTNAME, value);
+    const state = stateOf(this);
+    update(state, SET_HOSTNAME, setterValue('hostname', arguments.length, value));
   }
 
   get port() {
-    URLMembers.#check(this);
-    if (this.#port === OMITTED) return '';
-    return slice(this.#href, this.#hostEnd + 1, this.#pathnameStart);
+    const state = stateOf(this);
+    if (state[PORT] === OMITTED) return '';
+    return slice(state[HREF], state[HOST_END] + 1, state[PATHNAME_START]);
   }
 
   set port(value) {
-    value = URLMembers.#setterValue(this, 'port', arguments.length, value);
-    this.#update(SET_PORT, value);
+    const state = stateOf(this);
+    update(state, SET_PORT, setterValue('port', arguments.length, value));
   }
 
   get pathname() {
-    URLMembers.#check(this);
-    let end = this.#href.length;
-    if (this.#searchStart !== OMITTED) {
-      end = this.#searchStart;
-    } else if (this.#hashStart !== OMITTED) {
-      end = this.#hashStart;
-    }
-    return slice(this.#href, this.#pathnameStart, end);
+    return pathnameOf(stateOf(this));
   }
 
   set pathname(value) {
-    value = URLMembers.#setterValue(this, 'pathname', arguments.length, value);
-    this.#update(SET_PATHNAME, value);
+    const state = stateOf(this);
+    update(state, SET_PATHNAME, setterValue('pathname', arguments.length, value));
   }
 
   get search() {
-    URLMembers.#check(this);
-    if (this.#searchStart === OMITTED) return '';
-    const end = this.#hashStart === OMITTED ? this.#href.length : this.#hashStart;
-    if (end - this.#searchStart <= 1) return '';
-    return slice(this.#href, this.#searchStart, end);
+    const state = stateOf(this);
+    const searchStart = state[SEARCH_START];
+    if (searchStart === OMITTED) return '';
+    const href = state[HREF];
+    const hashStart = state[HASH_START];
+    const end = hashStart === OMITTED ? href.length : hashStart;
+    if (end - searchStart <= 1) return '';
+    return slice(href, searchStart, end);
   }
 
   set search(value) {
-    value = URLMembers.#setterValue(this, 'search', arguments.length, value);
-    this.#update(SET_SEARCH, value);
+    const state = stateOf(this);
+    value = setterValue('search', arguments.length, value);
+    update(state, SET_SEARCH, value);
     // The list follows the input (less a leading '?'), not the percent-encoded query.
     let input = value;
     if (input.length > 0 && ReflectApply(StringPrototypeCharCodeAt, input, [0]) === 0x3f) {
       input = slice(input, 1);
     }
-    if (this.#searchParams !== null) {
-      resetParamsList(this.#searchParams, input);
+    if (state[SEARCH_PARAMS] !== null) {
+      resetParamsList(state[SEARCH_PARAMS], input);
     } else {
-      this.#paramsSource = input;
+      state[PARAMS_SOURCE] = input;
     }
   }
 
   get searchParams() {
-    URLMembers.#check(this);
-    if (this.#searchParams === null) {
-      const source = this.#paramsSource === undefined ? this.#query() : this.#paramsSource;
-      this.#searchParams = createParamsForUrl(this, source);
-      this.#paramsSource = undefined;
+    const state = stateOf(this);
+    if (state[SEARCH_PARAMS] === null) {
+      const source = state[PARAMS_SOURCE];
+      state[SEARCH_PARAMS] = createParamsForUrl(this, source === undefined ? queryOf(state) :
+                                                                              source);
+      state[PARAMS_SOURCE] = undefined;
     }
-    return this.#searchParams;
+    return state[SEARCH_PARAMS];
   }
 
   get hash() {
-    URLMembers.#check(this);
-    if (this.#hashStart === OMITTED || this.#href.length - this.#hashStart <= 1) return '';
-    return slice(this.#href, this.#hashStart);
+    const state = stateOf(this);
+    const hashStart = state[HASH_START];
+    const href = state[HREF];
+    if (hashStart === OMITTED || href.length - hashStart <= 1) return '';
+    return slice(href, hashStart);
   }
 
   set hash(value) {
-    value = URLMembers.#setterValue(this, 'hash', arguments.length, value);
-    this.#update(SET_HASH, value);
+    const state = stateOf(this);
+    update(state, SET_HASH, setterValue('hash', arguments.length, value));
   }
 
   toString() {
-    URLMembers.#check(this);
-    return this.#href;
+    return stateOf(this)[HREF];
   }
 
   toJSON() {
-    URLMembers.#check(this);
-    return this.#href;
+    return stateOf(this)[HREF];
   }
 
   // Node's console form: URL { href: ..., origin: ..., ..., hash: ... }.
   [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
-    URLMembers.#check(this);
+    stateOf(this);
     if (typeof depth === 'number' && depth < 0) return this;
     const fields = {
       href: this.href,
@@ -390,20 +418,49 @@ class URLMembers extends ReturnOverride {
   }
 }
 
-// The constructor steps of `new URL(url, base)`, on the new object (`this`).
-function initializeURL(url, base = undefined) {
-  if (url === kParsed) {
-    new URLMembers(this, base);
-    return;
+const NEW_REQUIRED = "Failed to construct 'URL': Please use the 'new' operator, this DOM " +
+    'object constructor cannot be called as a function.';
+
+// Every URL is a copy of this host object (op_url_clone_object; README.md, "Construction"):
+// prototype URL.prototype and the state property, given below.
+const urlBoilerplate = op_url_new_host_object();
+
+// A new URL for `href` (the components are in `components`) whose prototype comes from
+// `newTarget` (WebIDL's "internally create a new object implementing the interface"; a
+// subclass's prototype, or URL.prototype when newTarget's "prototype" is not an object).
+function newURL(href, newTarget) {
+  const url = op_url_clone_object(urlBoilerplate);
+  if (newTarget !== URL) {
+    const prototype = newTarget.prototype;
+    if ((typeof prototype === 'object' && prototype !== null) || typeof prototype === 'function') {
+      ObjectSetPrototypeOf(url, prototype);
+    }
   }
-  const prefix = "Failed to construct 'URL'";
-  [url, base] = convertArguments(prefix, arguments.length, url, base);
-  const href = parse(url, base);
-  if (href === null) throw invalidUrl(prefix, url, base);
-  new URLMembers(this, href);
+  url[kState] = newState(href);
+  return url;
 }
 
-const URL = createInterface('URL', 1, initializeURL, URLMembers);
+// The interface object. A JavaScript function rather than a class, so that calling it
+// without `new` throws the browsers' TypeError; its instances are the host objects newURL
+// makes (the object `new` allocated for `this` is dropped). String arguments need no
+// conversion: DOMString conversion returns a string as it is.
+function URL(url, base = undefined) {
+  if (new.target === undefined) throw new NativeTypeError(NEW_REQUIRED);
+  const prefix = "Failed to construct 'URL'";
+  if (typeof url !== 'string' || (base !== undefined && typeof base !== 'string')) {
+    [url, base] = convertArguments(prefix, arguments.length, url, base);
+  }
+  const href = parse(url, base);
+  if (href === null) throw invalidUrl(prefix, url, base);
+  return newURL(href, new.target);
+}
+
+// WebIDL: the interface object's "prototype" is { writable: false, enumerable: false,
+// configurable: false } (a function's is writable).
+ObjectDefineProperty(URL, 'prototype', { writable: false });
+defineMembers(URL, URLMembers);
+ObjectSetPrototypeOf(urlBoilerplate, URL.prototype);
+urlBoilerplate[kState] = undefined;
 webidl.configureInterface(URL);
 ObjectDefineProperty(URL.prototype, Symbol.for('nodejs.util.inspect.custom'),
                      { enumerable: false });

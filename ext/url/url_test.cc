@@ -293,7 +293,8 @@ TEST_F(UrlTest, InterfaceObjectsAreWebIdls) {
      attributes(URL, 'prototype'), attributes(URLSearchParams, 'prototype'),
      attributes(URL, 'length'), attributes(URL, 'name'), URLSearchParams.name,
      attributes(URL.prototype, 'constructor'), URL.prototype.constructor === URL,
-     // arguments and caller: V8's API functions have them, in Chrome too.
+     // A strict-mode JavaScript function: no own arguments and caller (V8's API functions,
+     // and so Chrome's interface objects, have them; Deno's URL class has not).
      Object.getOwnPropertyNames(URL).sort().join(),
      attributes(URL, 'parse'), attributes(URL.prototype, 'searchParams'),
      Function.prototype.toString.call(URLSearchParams)]
@@ -301,7 +302,7 @@ TEST_F(UrlTest, InterfaceObjectsAreWebIdls) {
              "[\n  true,\n  true,\n  'false false false',\n  'false false false',\n"
              "  'false false true',\n  'false false true',\n  'URLSearchParams',\n"
              "  'true false true',\n  true,\n"
-             "  'arguments,caller,canParse,length,name,parse,prototype',\n"
+             "  'canParse,length,name,parse,prototype',\n"
              "  'true true true',\n  'undefined true true',\n"
              "  'function URLSearchParams() { [native code] }'\n]");
   // Subclasses, and new.target other than the interface object.
@@ -545,19 +546,50 @@ TEST_F(UrlTest, ConsoleFormLikeNode) {
 }
 
 TEST_F(UrlTest, OpsCheckTheirArguments) {
-  ExpectThrows("kiln.ops.op_url_parse(new Uint32Array(2), 'http://a')",
-               "TypeError: url components: expected a Uint32Array of 9 entries");
-  ExpectThrows("kiln.ops.op_url_update(new Uint32Array(9), 'http://a/', 9, 'x')",
+  ExpectThrows("kiln.ops.op_url_parse(new Int32Array(2), 'http://a')",
+               "TypeError: url components: expected an Int32Array of 9 entries");
+  ExpectThrows("kiln.ops.op_url_parse(new Uint32Array(9), 'http://a')",
+               "TypeError: url components: expected an Int32Array of 9 entries");
+  ExpectThrows("kiln.ops.op_url_parse(new Int32Array(9), 1)",
+               "TypeError: op_url_parse: expected a string");
+  ExpectThrows("kiln.ops.op_url_parse_with_base(new Int32Array(9), 'x', null)",
+               "TypeError: op_url_parse_with_base: expected strings");
+  ExpectThrows("kiln.ops.op_url_update(new Int32Array(9), 'http://a/', 9, 'x')",
                "RangeError: op_url_update: no URL setter 9");
-  ExpectThrows("kiln.ops.op_url_update(new Uint32Array(9), 'not a url', 0, 'x')",
+  ExpectThrows("kiln.ops.op_url_update(new Int32Array(9), 'not a url', 0, 'x')",
                "TypeError: op_url_update: the href is not a valid URL");
+  ExpectThrows("kiln.ops.op_url_clone_object('x')",
+               "TypeError: op_url_clone_object: expected an object");
+  // An omitted port, search or hash reads as -1 from the Int32Array.
   ExpectEval(R"js({
-    const c = new Uint32Array(9);
+    const c = new Int32Array(9);
     const href = kiln.ops.op_url_parse(c, 'https://u:p@h.com:81/p?s#f');
-    [href, Array.from(c)]
+    const before = Array.from(c);
+    const shifted = new Int32Array(new ArrayBuffer(48), 8, 9);
+    const other = kiln.ops.op_url_parse(shifted, 'HTTP://h/');
+    [href, before.join(), other, Array.from(shifted).join()]
   })js",
-             "[\n  'https://u:p@h.com:81/p?s#f',\n"
-             "  [\n     6,  9, 11, 17, 81,\n    20, 22, 24,  2\n  ]\n]");
+             "[\n  'https://u:p@h.com:81/p?s#f',\n  '6,9,11,17,81,20,22,24,2',\n"
+             "  'http://h/',\n  '5,7,7,8,-1,8,-1,-1,0'\n]");
+}
+
+// The parse ops return an ASCII input that is already its href as it is, make the href
+// otherwise, and keep the last base they parsed: a different base, an equal one made
+// anew, a non-ASCII one and an invalid one all resolve as they would alone.
+TEST_F(UrlTest, ParseOpsReuseInputsAndBases) {
+  ExpectEval(R"js({
+    const c = new Int32Array(9);
+    const p = (input, base) => base === undefined ? kiln.ops.op_url_parse(c, input)
+                                                  : kiln.ops.op_url_parse_with_base(c, input, base);
+    [p('https://a.example/x'), p('https://A.example/x'), p('y', 'https://a.example/x/'),
+     p('y', 'https://a.example/x/'), p('y', 'https://a.example/' + 'z/'),
+     p('y', 'https://b.\u00e9xample/'), p('y', 'nope'), p('y', 'https://a.example/x/'),
+     p('\u00e9'), p('#q', 'data:,' + 'x'.repeat(5000)).length]
+  })js",
+             "[\n  'https://a.example/x',\n  'https://a.example/x',\n"
+             "  'https://a.example/x/y',\n  'https://a.example/x/y',\n"
+             "  'https://a.example/z/y',\n  'https://b.xn--xample-9ua/y',\n  null,\n"
+             "  'https://a.example/x/y',\n  null,\n  5008\n]");
 }
 
 }  // namespace

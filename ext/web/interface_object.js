@@ -40,17 +40,24 @@ export function createInterface(name, length, initializer, Members, Parent = und
     ObjectSetPrototypeOf(Interface, Parent);
     ObjectSetPrototypeOf(Interface.prototype, Parent.prototype);
   }
+  defineMembers(Interface, Members);
+  return Interface;
+}
+
+// Copies the members of `Members` onto `Interface` as createInterface does, for an
+// interface object made another way (ext/url's URL, a JavaScript function whose objects
+// are copies of a host object).
+export function defineMembers(Interface, Members) {
   copyMembers(Interface.prototype, Members.prototype, ['constructor']);
   copyMembers(Interface, Members, CLASS_OWN_PROPERTIES);
-  return Interface;
 }
 
 // A base class whose constructor returns the object it is given, so that a class
 // extending it adds its private fields to that object:
 //
-//   class URLMembers extends ReturnOverride {
-//     #href = '';
-//     constructor(object, href) { super(object); this.#href = href; }  // object gets #href
+//   class PointMembers extends ReturnOverride {
+//     #x = 0;
+//     constructor(object, x) { super(object); this.#x = x; }  // object gets #x
 //   }
 //
 // The constructor is a derived one that never calls super(): it allocates nothing.
