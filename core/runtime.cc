@@ -161,28 +161,46 @@ void AppendCoreReferences(std::vector<intptr_t>* references) {
 // The external references of a snapshot holding `extensions`, terminated by 0, and a
 // fingerprint of what they are (op names and kinds in order: addresses change between
 // processes, the order must not).
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+
+// FNV-1a of `text` and a separator, continuing from `hash`.
+uint64_t MixHash(uint64_t hash, absl::string_view text) {
+  for (char c : text) hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return (hash ^ 0xff) * 1099511628211ull;
+}
+
+// What an op table adds to the fingerprint: its header, its ops' names, tiers and arities,
+// and its generated JS glue. Op tables are the generated constants of the binary, so the
+// hash is computed once per table and process (the glue alone is tens of KiB).
+uint64_t OpTableHash(const OpTable* table) {
+  static std::mutex mutex;
+  static absl::flat_hash_map<const OpTable*, uint64_t>* hashes =
+      new absl::flat_hash_map<const OpTable*, uint64_t>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [entry, inserted] = hashes->emplace(table, 0);
+  if (inserted) {
+    uint64_t hash = MixHash(kFnvOffset, table->header);
+    for (size_t i = 0; i < table->op_count; ++i) {
+      const OpDescriptor& op = table->ops[i];
+      hash = MixHash(hash, absl::StrCat(op.name, op.fast != nullptr ? " fast" : " slow", op.arity));
+    }
+    entry->second = MixHash(hash, table->js_glue);
+  }
+  return entry->second;
+}
+
 std::vector<intptr_t> ExternalReferences(const std::vector<const Extension*>& extensions,
                                          uint64_t* fingerprint) {
   std::vector<intptr_t> references;
   AppendCoreReferences(&references);
-  uint64_t hash = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&hash](absl::string_view text) {
-    for (char c : text) hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
-    hash = (hash ^ 0xff) * 1099511628211ull;
-  };
-  mix(absl::StrCat("core references ", references.size()));
+  uint64_t hash = MixHash(kFnvOffset, absl::StrCat("core references ", references.size()));
   for (const Extension* extension : extensions) {
-    mix(extension->name);
+    hash = MixHash(hash, extension->name);
     for (const OpTable* table : extension->op_tables) {
-      mix(table->header);
-      for (size_t i = 0; i < table->op_count; ++i) {
-        const OpDescriptor& op = table->ops[i];
-        mix(absl::StrCat(op.name, op.fast != nullptr ? " fast" : " slow", op.arity));
-      }
+      hash = MixHash(hash, absl::StrCat(OpTableHash(table)));
       for (const intptr_t* ref = table->external_references; *ref != 0; ++ref) {
         references.push_back(*ref);
       }
-      mix(table->js_glue);
     }
   }
   references.push_back(0);
