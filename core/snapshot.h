@@ -13,7 +13,9 @@ struct Extension;
 
 // A startup snapshot: the bytes CreateSnapshot made (kiln_snapshot() in //:defs.bzl
 // embeds them in a binary). A small header (format version, the fingerprint of the
-// ordered external references, the names of the extensions it holds) precedes V8's blob.
+// ordered external references, the names of the extensions it holds) precedes V8's blob;
+// V8 code caches of the extension modules it does not hold (the lazy ones) follow it
+// (core/README.md, "Lazy modules"). The bytes must outlive every runtime made from them.
 struct Snapshot {
   const char* data;
   size_t size;
