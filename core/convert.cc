@@ -127,10 +127,8 @@ size_t WriteUtf8(v8::Isolate* isolate, v8::Local<v8::String> string, char* out, 
       v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8));
 }
 
-// The common case of a short or medium one-byte string that is all ASCII: one copy, no
-// UTF-8 measuring pass. Writes `string` into `out` (room for `capacity` bytes) and
-// returns true with its size, or returns false (not one-byte, too long, or a byte above
-// 0x7f, which UTF-8 encodes in two) and the caller converts the general way.
+}  // namespace
+
 bool TryWriteAscii(v8::Isolate* isolate, v8::Local<v8::String> string, char* out,
                    size_t capacity, size_t* size) {
   size_t length = static_cast<size_t>(string->Length());
@@ -151,8 +149,6 @@ bool TryWriteAscii(v8::Isolate* isolate, v8::Local<v8::String> string, char* out
   *size = length;
   return true;
 }
-
-}  // namespace
 
 bool Converter<std::string>::FromV8(ConversionContext& context, v8::Local<v8::Value> value,
                                     std::string* out, StringViewBuffer*) {

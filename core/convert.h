@@ -130,6 +130,13 @@ std::string DescribeType(v8::Local<v8::Value> value);
 std::string DescribeNumber(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
 // Storage a std::string_view argument decodes into: on the stack up to 1 KiB.
+// The common case of a short or medium one-byte string that is all ASCII: one copy, no
+// UTF-8 measuring pass. Writes `string` into `out` (room for `capacity` bytes) and returns
+// true with its size, or returns false (not one-byte, too long, or a byte above 0x7f,
+// which UTF-8 encodes in two) and the caller converts the general way.
+bool TryWriteAscii(v8::Isolate* isolate, v8::Local<v8::String> string, char* out,
+                   size_t capacity, size_t* size);
+
 struct StringViewBuffer {
   static constexpr size_t kInlineSize = 1024;
   char inline_bytes[kInlineSize];

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "ada.h"
+#include "core/convert.h"
 #include "core/v8_util.h"
 
 namespace kiln::url {
@@ -43,9 +44,7 @@ class Utf8Input {
  public:
   Utf8Input(v8::Isolate* isolate, v8::Local<v8::String> string) {
     const size_t length = static_cast<size_t>(string->Length());
-    if (length <= kInlineSize && string->IsOneByte() && CopyAscii(isolate, string, length)) {
-      return;
-    }
+    if (CopyAscii(isolate, string)) return;
     constexpr int kFlags = v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8;
     // Each UTF-16 unit becomes at most 3 UTF-8 bytes; short strings skip measuring.
     if (length * 3 <= kInlineSize) {
@@ -70,22 +69,12 @@ class Utf8Input {
  private:
   static constexpr size_t kInlineSize = 512;
 
-  // Copies a one-byte string of `length` <= kInlineSize units inline; true when it was all
-  // ASCII (then its bytes are its UTF-8 form).
-  bool CopyAscii(v8::Isolate* isolate, v8::Local<v8::String> string, size_t length) {
-    auto* bytes = reinterpret_cast<uint8_t*>(inline_bytes_);
-    string->WriteOneByte(isolate, bytes, 0, static_cast<int>(length),
-                         v8::String::NO_NULL_TERMINATION);
-    uint64_t high_bits = 0;
-    size_t i = 0;
-    for (; i + 8 <= length; i += 8) {
-      uint64_t word;
-      std::memcpy(&word, bytes + i, 8);
-      high_bits |= word;
-    }
-    for (; i < length; ++i) high_bits |= bytes[i];
-    if ((high_bits & 0x8080808080808080ull) != 0) return false;
-    view_ = std::string_view(inline_bytes_, length);
+  // Copies an ASCII one-byte string of at most kInlineSize units inline (its bytes are its
+  // UTF-8 form); false for any other string.
+  bool CopyAscii(v8::Isolate* isolate, v8::Local<v8::String> string) {
+    size_t size = 0;
+    if (!TryWriteAscii(isolate, string, inline_bytes_, kInlineSize, &size)) return false;
+    view_ = std::string_view(inline_bytes_, size);
     ascii_ = true;
     return true;
   }
