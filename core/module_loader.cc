@@ -285,7 +285,8 @@ std::vector<std::pair<std::string, std::string_view>> ModuleMap::UncompiledBuilt
     const {
   std::vector<std::pair<std::string, std::string_view>> sources;
   for (const auto& [specifier, source] : builtin_sources_) {
-    if (by_url_.count(specifier) == 0) sources.emplace_back(specifier, std::string_view(source.source, source.size));
+    if (by_url_.count(specifier) != 0) continue;
+    sources.emplace_back(specifier, std::string_view(source.source, source.size));
   }
   std::sort(sources.begin(), sources.end());
   return sources;

@@ -158,9 +158,6 @@ void AppendCoreReferences(std::vector<intptr_t>* references) {
   ModuleMap::AppendExternalReferences(references);
 }
 
-// The external references of a snapshot holding `extensions`, terminated by 0, and a
-// fingerprint of what they are (op names and kinds in order: addresses change between
-// processes, the order must not).
 constexpr uint64_t kFnvOffset = 1469598103934665603ull;
 
 // FNV-1a of `text` and a separator, continuing from `hash`.
@@ -189,6 +186,9 @@ uint64_t OpTableHash(const OpTable* table) {
   return entry->second;
 }
 
+// The external references of a snapshot holding `extensions`, terminated by 0, and a
+// fingerprint of what they are (op names and kinds in order: addresses change between
+// processes, the order must not).
 std::vector<intptr_t> ExternalReferences(const std::vector<const Extension*>& extensions,
                                          uint64_t* fingerprint) {
   std::vector<intptr_t> references;
