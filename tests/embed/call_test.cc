@@ -13,6 +13,7 @@
 #include "core/module_loader.h"
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
+#include "tests/embed/library_fixture.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
@@ -37,7 +38,7 @@ KILN_STRUCT_CONVERTER(app::Segment, from, to, weights)
 namespace kiln {
 namespace {
 
-using ::kiln::testing::RuntimeTest;
+using ::kiln::testing::LibraryTest;
 
 constexpr char kLibrary[] = R"js(
 export function add(a, b) { return a + b; }
@@ -73,27 +74,11 @@ export function spin() { for (;;) {} }
 export const notAFunction = 7;
 )js";
 
-class CallTest : public RuntimeTest {
+class CallTest : public LibraryTest {
  protected:
-  RuntimeOptions MakeOptions() override {
-    RuntimeOptions options;
-    options.extensions = {&extensions::timers(), &extensions::web(), &extensions::webidl()};
-    options.module_loader = loader_;
-    return options;
-  }
-  void SetUp() override {
-    RuntimeTest::SetUp();
-    loader_->Add("lib.js", kLibrary);
-    Result<JsModule> module = runtime().LoadModule("lib.js");
-    ASSERT_TRUE(module.ok()) << module.error().Report();
-    lib_ = module.value();
-  }
-  void TearDown() override {
-    lib_ = {};
-    RuntimeTest::TearDown();
-  }
-  std::shared_ptr<InMemoryModuleLoader> loader_ = std::make_shared<InMemoryModuleLoader>();
-  JsModule lib_;
+  CallTest()
+      : LibraryTest({&extensions::timers(), &extensions::web(), &extensions::webidl()},
+                    kLibrary) {}
 };
 
 TEST_F(CallTest, Numbers) {

@@ -16,6 +16,7 @@
 #include "core/module_loader.h"
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
+#include "tests/embed/library_fixture.h"
 #include "gtest/gtest.h"
 
 namespace app {
@@ -41,7 +42,7 @@ KILN_STRUCT_CONVERTER(app::Wide, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f1
 namespace kiln {
 namespace {
 
-using ::kiln::testing::RuntimeTest;
+using ::kiln::testing::LibraryTest;
 
 // The ops of codegen/testdata/structs/input.h (op_route returns its arguments as a Route).
 const Extension kStructOps{"structs", {&generated::input}};
@@ -64,32 +65,14 @@ export function widen(wide) {
 }
 )js";
 
-class OpStructCallTest : public RuntimeTest {
+class OpStructCallTest : public LibraryTest {
  protected:
-  RuntimeOptions MakeOptions() override {
-    RuntimeOptions options;
-    options.extensions = {&kStructOps};
-    options.module_loader = loader_;
-    return options;
-  }
-  void SetUp() override {
-    RuntimeTest::SetUp();
-    loader_->Add("lib.js", kLibrary);
-    Result<JsModule> module = runtime().LoadModule("lib.js");
-    ASSERT_TRUE(module.ok()) << module.error().Report();
-    lib_ = module.value();
-  }
-  void TearDown() override {
-    lib_ = {};
-    RuntimeTest::TearDown();
-  }
+  OpStructCallTest() : LibraryTest({&kStructOps}, kLibrary) {}
   // `json` parsed in JavaScript and converted to T.
   template <typename T>
   Result<T> Parse(const std::string& json) {
     return runtime().CallExport<T>(lib_, "parse", json);
   }
-  std::shared_ptr<InMemoryModuleLoader> loader_ = std::make_shared<InMemoryModuleLoader>();
-  JsModule lib_;
 };
 
 net::Endpoint MakeEndpoint(std::string host, uint32_t port) {
