@@ -8,9 +8,9 @@
 // multipart/form-data and urlencoded codecs) and ext:file/file_reader.js (FileReader,
 // ProgressEvent).
 import { internals } from 'ext:core/internals';
-import { URL } from 'ext:url/url.js';
+import { extendURL } from 'ext:url/url_globals.js';
 
 internals.defineLazy(globalThis, 'ext:file/blob.js', ['Blob', 'File']);
 internals.defineLazy(globalThis, 'ext:file/file_reader.js', ['FileReader', 'ProgressEvent']);
 internals.defineLazy(globalThis, 'ext:file/form_data.js', ['FormData']);
-internals.defineLazy(URL, 'ext:file/blob_url.js', ['createObjectURL', 'revokeObjectURL'], true);
+extendURL('ext:file/blob_url.js', ['createObjectURL', 'revokeObjectURL']);

@@ -1,5 +1,6 @@
-// The entry module of the url extension (ext:url/url.js): the URL and URLSearchParams
-// globals. https://url.spec.whatwg.org/#api
+// ext:url/url.js: URL (and URLSearchParams, from url_search_params.js), evaluated when
+// first needed (url_globals.js, the extension's entry, makes the globals lazy).
+// https://url.spec.whatwg.org/#api
 //
 // A URL holds its href and the offsets of its components (README.md, "Components") in one
 // state array. `new URL(string, string)` parses in C++ and makes that array there
@@ -16,6 +17,7 @@ import {
   op_url_parse_with_base,
   op_url_update,
 } from 'ext:core/ops';
+import { urlInterfaceDefined } from 'ext:url/url_globals.js';
 import { defineMembers } from 'ext:web/interface_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
@@ -465,13 +467,6 @@ webidl.configureInterface(URL);
 ObjectDefineProperty(URL.prototype, Symbol.for('nodejs.util.inspect.custom'),
                      { enumerable: false });
 
-function defineGlobal(name, value) {
-  ObjectDefineProperty(globalThis, name, {
-    value, writable: true, enumerable: false, configurable: true,
-  });
-}
-
-defineGlobal('URL', URL);
-defineGlobal('URLSearchParams', URLSearchParams);
+urlInterfaceDefined(URL);
 
 export { URL, URLSearchParams };

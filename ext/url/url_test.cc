@@ -360,6 +360,28 @@ TEST_F(UrlInKilnSnapshotTest, InterfaceObjectsWork) {
                "this DOM object constructor cannot be called as a function.");
 }
 
+// URL and URLSearchParams are lazy globals (url_globals.js): non-enumerable, writable and
+// configurable before and after the first read; the file extension's static operations are
+// on URL whichever is evaluated first, url.js or blob_url.js.
+TEST_F(UrlInKilnSnapshotTest, LazyGlobalsKeepTheirShapeAndGainFileStatics) {
+  ExpectEval(R"js({
+    const shape = (name) => {
+      const d = Object.getOwnPropertyDescriptor(globalThis, name);
+      return [typeof d.value, d.writable, d.enumerable, d.configurable].join(' ');
+    };
+    const before = shape('URLSearchParams');
+    const statics = Object.keys(URL).join(',');
+    const made = URL.createObjectURL(new Blob(['x'])).startsWith('blob:null/');
+    [before, shape('URL'), statics, made, typeof URL.revokeObjectURL, URL.canParse('http://a')]
+  })js",
+             "[\n  'function true false true',\n  'function true false true',\n"
+             "  'parse,canParse,createObjectURL,revokeObjectURL',\n  true,\n  'function',\n  true\n]");
+}
+
+TEST_F(UrlInKilnSnapshotTest, AnAssignmentBeforeTheFirstReadReplacesTheGlobal) {
+  ExpectEval("URL = 1; [URL, typeof URLSearchParams]", "[ 1, 'function' ]");
+}
+
 TEST_F(UrlTest, SearchParamsFollowTheUrlAndUpdateIt) {
   ExpectEval(R"js({
     const u = new URL('http://a/?x=1&y=2#h');
