@@ -1542,14 +1542,14 @@ void Runtime::DeliverAsyncCompletions() {
 
 void Runtime::PerformMicrotaskCheckpoint() {
   if (TerminationRequested()) return RecordTermination();
-  {
-    // Most checkpoints (one after every timer callback) find nothing to report: they
-    // skip the handle and context scopes the reporting below needs.
-    v8::Isolate::Scope isolate_scope(isolate_);
-    isolate_->PerformMicrotaskCheckpoint();
-  }
+  // Most checkpoints (one after every timer callback) find nothing to report: they skip
+  // the call, context and handle scopes the reporting below needs. A module whose
+  // top-level await is pending (a script's main module, for the whole run) is looked at
+  // under a handle scope alone.
+  v8::Isolate::Scope isolate_scope(isolate_);
+  isolate_->PerformMicrotaskCheckpoint();
   if (TerminationRequested()) return RecordTermination();
-  if (module_evaluations_.empty() && unhandled_rejections_.empty()) return;
+  if (unhandled_rejections_.empty() && !AnyModuleEvaluationSettled()) return;
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
 
@@ -1586,6 +1586,15 @@ void Runtime::PerformMicrotaskCheckpoint() {
     isolate_->PerformMicrotaskCheckpoint();
   }
   unhandled_rejections_.clear();
+}
+
+bool Runtime::AnyModuleEvaluationSettled() {
+  if (module_evaluations_.empty()) return false;
+  v8::HandleScope handle_scope(isolate_);
+  for (const v8::Global<v8::Promise>& evaluation : module_evaluations_) {
+    if (evaluation.Get(isolate_)->State() != v8::Promise::kPending) return true;
+  }
+  return false;
 }
 
 void Runtime::RecordUncaughtError(JsError error) {

@@ -250,6 +250,8 @@ class Runtime : private OpHost {
   v8::Local<v8::Object> internals() const;
   void DeliverAsyncCompletions();
   void PerformMicrotaskCheckpoint();
+  // Whether a module in module_evaluations_ has settled its top-level await.
+  bool AnyModuleEvaluationSettled();
   void RecordUncaughtError(JsError error);
   // The web platform's last word on an uncaught exception or an unhandled rejection: calls
   // the hook an extension set on `internals` (`onUncaughtError(error, message, filename,
