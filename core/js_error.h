@@ -20,8 +20,9 @@ struct JsError {
   std::string message;
   // The error's `stack` property when it is a string, otherwise empty.
   std::string stack;
-  // Where it was thrown: script or module path, 1-based line and column (0 when unknown),
-  // and that line of source.
+  // Where it was thrown: a classic script's path or a module's URL (file:///... for a
+  // file, as stack traces name it), 1-based line and column (0 when unknown), and that
+  // line of source.
   std::string file;
   int line = 0;
   int column = 0;

@@ -49,7 +49,8 @@ bool IsRelative(std::string_view specifier) {
          specifier == "." || specifier == "..";
 }
 
-// How a URL is shown in messages and stack traces: a file's path, anything else as is.
+// How a URL is shown in loader messages ("imported from"): a file's path, anything else
+// as is.
 std::string DisplayName(const std::string& url) {
   return absl::StartsWith(url, "file://") ? FileUrlToPath(url) : url;
 }
@@ -671,8 +672,11 @@ v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> c
 
 namespace {
 
+// A module's resource name is its URL, so stack traces, CallSite.getFileName() and an
+// uncaught error's location name it as import.meta.url does (file:///...), as in Node and
+// Deno; classic scripts keep their path.
 v8::ScriptOrigin ModuleOrigin(v8::Isolate* isolate, const std::string& url) {
-  return v8::ScriptOrigin(isolate, Utf8String(isolate, DisplayName(url)), 0, 0, false, -1, {},
+  return v8::ScriptOrigin(isolate, Utf8String(isolate, url), 0, 0, false, -1, {},
                           false, false, /*is_module=*/true);
 }
 

@@ -1,6 +1,7 @@
 #include "core/module_loader.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/file_util.h"
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "gtest/gtest.h"
@@ -113,7 +114,7 @@ TEST_F(ModuleTest, SyntaxErrorInImportedModuleNamesThatFile) {
   std::string main = WriteTempFile("main.mjs", "import './broken.mjs';\n");
   JsError error = RunFails(main);
   EXPECT_EQ(error.class_name, "SyntaxError");
-  EXPECT_EQ(error.file, broken);
+  EXPECT_EQ(error.file, PathToFileUrl(broken));  // a module is named by its URL
   EXPECT_EQ(error.line, 1);
 }
 
@@ -122,7 +123,7 @@ TEST_F(ModuleTest, ThrowIsReportedOnceWithLocation) {
   JsError error = RunFails(main);
   EXPECT_EQ(error.Summary(), "TypeError: module threw");
   EXPECT_FALSE(error.from_rejection);
-  EXPECT_EQ(error.file, main);
+  EXPECT_EQ(error.file, PathToFileUrl(main));
   EXPECT_EQ(error.line, 2);
   ExpectEval("1", "1");  // no second report pending
 }
