@@ -1,0 +1,143 @@
+// ext:core/ecmascript.js: the ES2023/ES2024 built-ins V8 10.2 lacks, checked against the
+// specification's results (values, error classes, property attributes), in a runtime with
+// the core extension only.
+#include <string>
+
+#include "core/testing/runtime_fixture.h"
+#include "gtest/gtest.h"
+
+namespace kiln {
+namespace {
+
+using ::kiln::testing::RuntimeTest;
+
+TEST_F(RuntimeTest, ArrayChangeByCopy) {
+  ExpectEval("const a = [3, 1, , 2];"
+             "[a.toSorted(), a.toReversed(), a.toSpliced(1, 1, 'x', 'y'), a.with(-1, 9), a]",
+             "[\n"
+             "  [ 1, 2, 3, undefined ],\n"
+             "  [ 2, undefined, 1, 3 ],\n"
+             "  [ 3, 'x', 'y', undefined, 2 ],\n"
+             "  [ 3, 1, undefined, 9 ],\n"
+             "  [ 3, 1, <1 empty item>, 2 ]\n"
+             "]");
+  ExpectEval("[[10, 9, 1].toSorted((x, y) => x - y), [10, 9, 1].toSorted(),"
+             " [1, 2, 3].toSpliced(), [1, 2, 3].toSpliced(1), [1, 2, 3].toSpliced(-2, 1)]",
+             "[ [ 1, 9, 10 ], [ 1, 10, 9 ], [ 1, 2, 3 ], [ 1 ], [ 1, 3 ] ]");
+  // Generic over array-likes; the result is always a plain Array.
+  ExpectEval("[Array.prototype.toReversed.call({ length: 2, 0: 'a', 1: 'b' }),"
+             " Array.prototype.toSorted.call('cab'), Array.prototype.with.call('ab', 0, 'z')]",
+             "[ [ 'b', 'a' ], [ 'a', 'b', 'c' ], [ 'z', 'b' ] ]");
+  ExpectThrows("[].with(0, 1)", "RangeError: Invalid index : 0");
+  ExpectThrows("[1].toSorted(1)",
+               "TypeError: The comparison function must be either a function or undefined");
+  ExpectThrows("Array.prototype.toReversed.call(null)",
+               "TypeError: Array.prototype.toReversed called on null or undefined");
+  ExpectThrows("Array.prototype.with.call({ length: 2 ** 32 }, 0, 1)",
+               "RangeError: Invalid array length");
+  ExpectThrows("new [].toSorted()", "TypeError: [].toSorted is not a constructor");
+  ExpectEval("Object.keys(Array.prototype[Symbol.unscopables]).filter((k) => k.startsWith('to'))",
+             "[ 'toReversed', 'toSorted', 'toSpliced' ]");
+}
+
+TEST_F(RuntimeTest, TypedArrayChangeByCopy) {
+  ExpectEval("const t = new Float64Array([3, NaN, -0, 0, 1]); const s = t.toSorted();"
+             "[s, Object.is(s[0], -0), t.toReversed(), t.with(0, '7'), t]",
+             "[\n"
+             "  Float64Array(5) [ -0, 0, 1, 3, NaN ],\n"
+             "  true,\n"
+             "  Float64Array(5) [ 1, 0, -0, NaN, 3 ],\n"
+             "  Float64Array(5) [ 7, NaN, -0, 0, 1 ],\n"
+             "  Float64Array(5) [ 3, NaN, -0, 0, 1 ]\n"
+             "]");
+  ExpectEval("[new BigUint64Array([1n, 2n]).with(0, 2n ** 64n - 1n),"
+             " new BigInt64Array([1n]).with(-1, -3n)]",
+             "[\n  BigUint64Array(2) [ 18446744073709551615n, 2n ],\n  BigInt64Array(1) [ -3n ]\n]");
+  // TypedArrayCreateSameType: the intrinsic constructor, not a subclass.
+  ExpectEval("class Mine extends Uint8Array {}"
+             "[new Mine([2, 1]).toSorted(), new Mine(1).toReversed().constructor.name]",
+             "[ Uint8Array(2) [ 1, 2 ], 'Uint8Array' ]");
+  ExpectThrows("new BigInt64Array(1).with(0, 1)",
+               "TypeError: Cannot convert 1 to a BigInt");
+  ExpectThrows("new Uint8Array(1).with(1, 1)", "RangeError: Invalid typed array index");
+  ExpectThrows("Uint8Array.prototype.toSorted.call([1])",
+               "TypeError: %TypedArray%.prototype.toSorted: this is not a typed array.");
+  ExpectEval("new Uint8Array(0).toSorted()", "Uint8Array(0) []");
+}
+
+TEST_F(RuntimeTest, WellFormedStrings) {
+  ExpectEval("['ab\\ud800'.isWellFormed(), 'a\\ud83d\\ude00b'.isWellFormed(), ''.isWellFormed(),"
+             " String.prototype.isWellFormed.call(12)]",
+             "[ false, true, true, true ]");
+  ExpectEval("'x\\udc00\\ud800y\\ud83d\\ude00\\ud83d'.toWellFormed() ==="
+             " 'x\\ufffd\\ufffdy\\ud83d\\ude00\\ufffd'",
+             "true");
+  ExpectEval("const s = 'plain'; s.toWellFormed() === s", "true");
+  ExpectThrows("String.prototype.isWellFormed.call(Symbol())",
+               "TypeError: Cannot convert a Symbol value to a string");
+  ExpectThrows("String.prototype.toWellFormed.call(undefined)",
+               "TypeError: String.prototype.toWellFormed called on null or undefined");
+}
+
+TEST_F(RuntimeTest, GroupBy) {
+  ExpectEval("const g = Object.groupBy([1, 2, 3, 4, 5], (x) => (x % 2 ? 'odd' : 'even'));"
+             "[g, Object.getPrototypeOf(g), Object.groupBy('abca', (c, i) => i < 2 ? c : 'late')]",
+             "[\n"
+             "  [Object: null prototype] { odd: [ 1, 3, 5 ], even: [ 2, 4 ] },\n"
+             "  null,\n"
+             "  [Object: null prototype] {\n"
+             "    a: [ 'a' ],\n"
+             "    b: [ 'b' ],\n"
+             "    late: [ 'c', 'a' ]\n"
+             "  }\n"
+             "]");
+  // Keys are property keys (ToPropertyKey once per item) for Object.groupBy, SameValueZero
+  // for Map.groupBy.
+  ExpectEval("let calls = 0; const key = { toString() { calls++; return 'k'; } };"
+             "[Object.groupBy([1, 2], () => key), calls]",
+             "[ [Object: null prototype] { k: [ 1, 2 ] }, 2 ]");
+  ExpectEval("const m = Map.groupBy([-0, 0, 1, NaN, NaN], (x) => x);"
+             "[m, Object.is([...m.keys()][0], 0)]",
+             "[ Map(3) { 0 => [ -0, 0 ], 1 => [ 1 ], NaN => [ NaN, NaN ] }, true ]");
+  ExpectThrows("Object.groupBy(null, () => 1)",
+               "TypeError: Object.groupBy: the items are null or undefined");
+  ExpectThrows("Map.groupBy([], 1)", "TypeError: Map.groupBy: the callback is not a function");
+  // A callback that throws closes the iterator.
+  ExpectEval("let closed = false;"
+             "const items = { [Symbol.iterator]() { return { next: () => ({ value: 1, done: false }),"
+             " return: () => { closed = true; return {}; } }; } };"
+             "try { Object.groupBy(items, () => { throw new Error('x'); }); } catch {}"
+             "closed",
+             "true");
+}
+
+TEST_F(RuntimeTest, PromiseWithResolvers) {
+  EXPECT_EQ(RunLoopThenEval("const { promise, resolve, reject } = Promise.withResolvers();"
+                            "resolve(5); promise.then((v) => { globalThis.result = [v, typeof reject]; });"),
+            "[ 5, 'function' ]");
+  ExpectEval("class Sub extends Promise {} Sub.withResolvers().promise instanceof Sub", "true");
+  ExpectThrows("Promise.withResolvers.call(1)",
+               "TypeError: Promise.withResolvers called on a non-constructor");
+  ExpectThrows("Promise.withResolvers.call(function (executor) { executor(1, 2); })",
+               "TypeError: Promise resolve function is not callable");
+}
+
+TEST_F(RuntimeTest, BuiltinsLookBuiltIn) {
+  ExpectEval("[[Array.prototype, 'toSorted'], [Array.prototype, 'toSpliced'],"
+             " [Array.prototype, 'with'], [Object.getPrototypeOf(Int8Array.prototype), 'with'],"
+             " [String.prototype, 'toWellFormed'], [Object, 'groupBy'], [Map, 'groupBy'],"
+             " [Promise, 'withResolvers']].map(([o, k]) => {"
+             "  const d = Object.getOwnPropertyDescriptor(o, k);"
+             "  return `${d.value.name}/${d.value.length}/${d.enumerable}/${d.writable}/${d.configurable}`;"
+             "}).join(' ')",
+             "'toSorted/1/false/true/true toSpliced/2/false/true/true with/2/false/true/true "
+             "with/2/false/true/true toWellFormed/0/false/true/true groupBy/2/false/true/true "
+             "groupBy/2/false/true/true withResolvers/0/false/true/true'");
+  // What they use is captured: replacing Array.prototype.sort changes nothing.
+  ExpectEval("const sort = Array.prototype.sort; Array.prototype.sort = () => 'replaced';"
+             "const r = [2, 1].toSorted(); Array.prototype.sort = sort; r",
+             "[ 1, 2 ]");
+}
+
+}  // namespace
+}  // namespace kiln
