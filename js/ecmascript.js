@@ -7,6 +7,8 @@
 //   String.prototype.isWellFormed / toWellFormed                       (ES2024)
 //   Object.groupBy, Map.groupBy                                        (ES2024)
 //   Promise.withResolvers                                              (ES2024)
+//   Symbol.dispose, Symbol.asyncDispose   (Explicit Resource Management's well-known
+//                                          symbols, which transpiled `using` needs)
 //
 // Each is installed only when the engine lacks it, as a built-in method is: writable,
 // configurable, not enumerable, with the specification's `name` and `length`, not a
@@ -17,7 +19,8 @@
 //
 // Left out: what cannot be written in JavaScript on V8 10.2 (the RegExp `v` flag,
 // resizable ArrayBuffers, ArrayBuffer.prototype.transfer and `detached`, which need the
-// engine's detach) and proposals finished after ES2024.
+// engine's detach) and the other proposals finished after ES2024 (Set methods, iterator
+// helpers, Promise.try, Array.fromAsync, ...).
 
 const ArrayConstructor = Array;
 const ArrayPrototypeSort = Array.prototype.sort;
@@ -405,6 +408,19 @@ const promiseStatics = {
   },
 };
 
+// ---- Explicit Resource Management's well-known symbols ----
+// https://tc39.es/proposal-explicit-resource-management/#sec-well-known-symbols: V8 10.2
+// cannot parse `using`, but code compiled from it (TypeScript, esbuild, Babel) looks the
+// methods up under these symbols and throws when Symbol.dispose is missing. Like every
+// well-known symbol: a unique Symbol, neither writable, enumerable nor configurable.
+
+function installWellKnownSymbol(name) {
+  if (name in Symbol) return;
+  ObjectDefineProperty(Symbol, name, {
+    value: Symbol(`Symbol.${name}`), writable: false, enumerable: false, configurable: false,
+  });
+}
+
 // ---- installation ----
 
 function installMissing(target, methods) {
@@ -422,6 +438,8 @@ installMissing(String.prototype, stringMethods);
 installMissing(Object, objectStatics);
 installMissing(Map, mapStatics);
 installMissing(Promise, promiseStatics);
+installWellKnownSymbol('dispose');
+installWellKnownSymbol('asyncDispose');
 
 // https://tc39.es/ecma262/#sec-array.prototype-@@unscopables
 const unscopables = Array.prototype[Symbol.unscopables];

@@ -122,6 +122,18 @@ TEST_F(RuntimeTest, PromiseWithResolvers) {
                "TypeError: Promise resolve function is not callable");
 }
 
+TEST_F(RuntimeTest, DisposeSymbols) {
+  ExpectEval("[Symbol.dispose, Symbol.asyncDispose, Symbol.dispose === Symbol.for('Symbol.dispose'),"
+             " Object.getOwnPropertyDescriptor(Symbol, 'dispose')]",
+             "[\n  Symbol(Symbol.dispose),\n  Symbol(Symbol.asyncDispose),\n  false,\n"
+             "  {\n    value: Symbol(Symbol.dispose),\n    writable: false,\n"
+             "    enumerable: false,\n    configurable: false\n  }\n]");
+  // What a transpiled `using` does.
+  ExpectEval("const log = []; const resource = { [Symbol.dispose]() { log.push('disposed'); } };"
+             "try { log.push('body'); } finally { resource[Symbol.dispose](); } log",
+             "[ 'body', 'disposed' ]");
+}
+
 TEST_F(RuntimeTest, BuiltinsLookBuiltIn) {
   ExpectEval("[[Array.prototype, 'toSorted'], [Array.prototype, 'toSpliced'],"
              " [Array.prototype, 'with'], [Object.getPrototypeOf(Int8Array.prototype), 'with'],"
