@@ -488,8 +488,21 @@ TEST_F(FetchTest, NetworkErrors) {
          "[\n  'TypeError: fetch failed: fetching about: URLs is not supported',\n"
          "  'TypeError: fetch failed: fetching ftp: URLs is not supported',\n"
          "  'TypeError: fetch failed: fetching file: URLs is not supported'\n]");
-  Expect("try { await fetch('http://[bad'); } catch (e) { result = `${e}`; }",
-         "\"TypeError: Failed to construct 'Request': Failed to parse URL from http://[bad\"");
+  // Errors of the request fetch() makes name fetch, with or without init; a Request made
+  // while converting init (by a getter) keeps its own prefix.
+  Expect("try { await fetch('http://[bad'); } catch (e) { result = [`${e}`]; }"
+         "try { await fetch('http://[bad', {}); } catch (e) { result.push(`${e}`); }"
+         "try { await fetch('http://x/', { method: 'CONNECT' }); } catch (e) { result.push(`${e}`); }"
+         "try { await fetch('http://x/', { get method() { new Request('http://[inner'); } }); }"
+         " catch (e) { result.push(`${e}`); }",
+         "[\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': Failed to parse URL from http://[bad\",\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': Failed to parse URL from http://[bad\",\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': 'CONNECT' HTTP method is unsupported.\",\n"
+         "  \"TypeError: Failed to construct 'Request': Failed to parse URL from http://[inner\"\n"
+         "]");
+  ExpectThrows("new Request('http://[bad')",
+               "TypeError: Failed to construct 'Request': Failed to parse URL from http://[bad");
   ExpectNoResources();
 }
 
