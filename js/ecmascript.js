@@ -1,4 +1,4 @@
-// The module ext:core/ecmascript.js: ECMAScript 2023 and 2024 built-ins that V8 10.2 does
+// The module ext:core/ecmascript.js: ECMAScript 2023 to 2025 built-ins that V8 10.2 does
 // not have yet, written to the ECMAScript specification's algorithms (the step comments
 // name them). Libraries compiled for current engines call these without checking for them:
 //
@@ -7,6 +7,9 @@
 //   String.prototype.isWellFormed / toWellFormed                       (ES2024)
 //   Object.groupBy, Map.groupBy                                        (ES2024)
 //   Promise.withResolvers                                              (ES2024)
+//   Promise.try                                                        (ES2025)
+//   Set.prototype.union / intersection / difference / symmetricDifference /
+//     isSubsetOf / isSupersetOf / isDisjointFrom                       (ES2025)
 //   Symbol.dispose, Symbol.asyncDispose   (Explicit Resource Management's well-known
 //                                          symbols, which transpiled `using` needs)
 //
@@ -19,8 +22,8 @@
 //
 // Left out: what cannot be written in JavaScript on V8 10.2 (the RegExp `v` flag,
 // resizable ArrayBuffers, ArrayBuffer.prototype.transfer and `detached`, which need the
-// engine's detach) and the other proposals finished after ES2024 (Set methods, iterator
-// helpers, Promise.try, Array.fromAsync, ...).
+// engine's detach), and for now the rest of ES2025 and later (iterator helpers,
+// RegExp.escape, Float16Array, Array.fromAsync, ...).
 
 const ArrayConstructor = Array;
 const ArrayPrototypeSort = Array.prototype.sort;
@@ -383,28 +386,265 @@ const mapStatics = {
   },
 };
 
-// ---- Promise.withResolvers (ES2024) ----
+// ---- Promise.withResolvers (ES2024), Promise.try (ES2025) ----
+
+// https://tc39.es/ecma262/#sec-newpromisecapability
+function newPromiseCapability(constructor, method) {
+  if (!isConstructor(constructor)) {
+    throw new NativeTypeError(`${method} called on a non-constructor`);
+  }
+  let resolve;
+  let reject;
+  const executor = (resolveFunction, rejectFunction) => {
+    if (resolve !== undefined || reject !== undefined) {
+      throw new NativeTypeError('Promise executor has already been invoked with non-undefined arguments');
+    }
+    resolve = resolveFunction;
+    reject = rejectFunction;
+  };
+  const promise = new constructor(executor);
+  if (!isCallable(resolve)) throw new NativeTypeError('Promise resolve function is not callable');
+  if (!isCallable(reject)) throw new NativeTypeError('Promise reject function is not callable');
+  return { promise, resolve, reject };
+}
 
 const promiseStatics = {
-  // https://tc39.es/ecma262/#sec-promise.withResolvers: NewPromiseCapability(this).
+  // https://tc39.es/ecma262/#sec-promise.withResolvers
   withResolvers() {
-    const constructor = this;
-    if (!isConstructor(constructor)) {
-      throw new NativeTypeError('Promise.withResolvers called on a non-constructor');
+    return newPromiseCapability(this, 'Promise.withResolvers');
+  },
+
+  // https://tc39.es/ecma262/#sec-promise.try: callbackfn(...args) now; its result or what it
+  // threw settles the promise.
+  try(callbackfn, ...args) {
+    if (this === null || (typeof this !== 'object' && typeof this !== 'function')) {
+      throw new NativeTypeError('Promise.try called on a non-object');
     }
-    let resolve;
-    let reject;
-    const executor = (resolveFunction, rejectFunction) => {
-      if (resolve !== undefined || reject !== undefined) {
-        throw new NativeTypeError('Promise executor has already been invoked with non-undefined arguments');
+    const capability = newPromiseCapability(this, 'Promise.try');
+    let result;
+    try {
+      result = ReflectApply(callbackfn, undefined, args);
+    } catch (error) {
+      ReflectApply(capability.reject, undefined, [error]);
+      return capability.promise;
+    }
+    ReflectApply(capability.resolve, undefined, [result]);
+    return capability.promise;
+  },
+};
+
+// ---- Set methods (ES2025) ----
+// https://tc39.es/ecma262/#sec-properties-of-the-set-prototype-object: union, intersection,
+// difference, symmetricDifference, isSubsetOf, isSupersetOf, isDisjointFrom. `this` is read
+// through the original Set methods (its [[SetData]]); the argument is any set-like object
+// (GetSetRecord: `size`, `has`, `keys`). The results are new plain Sets.
+
+const NativeSet = Set;
+const SetPrototypeHas = Set.prototype.has;
+const SetPrototypeAdd = Set.prototype.add;
+const SetPrototypeDelete = Set.prototype.delete;
+const SetPrototypeValues = Set.prototype.values;
+const SetPrototypeGetSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size').get;
+const SetIteratorPrototypeNext = ObjectGetPrototypeOf(new Set().values()).next;
+
+// SetDataSize(O.[[SetData]]); a TypeError (RequireInternalSlot) when `set` is no Set.
+function setDataSize(set) {
+  return ReflectApply(SetPrototypeGetSize, set, []);
+}
+function setDataHas(set, value) {
+  return ReflectApply(SetPrototypeHas, set, [value]);
+}
+function setDataAdd(set, value) {
+  ReflectApply(SetPrototypeAdd, set, [value]);
+}
+function setDataRemove(set, value) {
+  ReflectApply(SetPrototypeDelete, set, [value]);
+}
+
+// Calls visit(element) for each element of `set`'s [[SetData]] as it is when reached
+// (elements added meanwhile are visited, removed ones are not: the specification's walk by
+// index), until visit returns true.
+function someSetElement(set, visit) {
+  const iterator = ReflectApply(SetPrototypeValues, set, []);
+  for (;;) {
+    const step = ReflectApply(SetIteratorPrototypeNext, iterator, []);
+    if (step.done) return false;
+    if (visit(step.value)) return true;
+  }
+}
+
+function copySetData(set) {
+  const copy = new NativeSet();
+  someSetElement(set, (element) => {
+    setDataAdd(copy, element);
+    return false;
+  });
+  return copy;
+}
+
+// https://tc39.es/ecma262/#sec-getsetrecord
+function getSetRecord(object, method) {
+  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) {
+    throw new NativeTypeError(`${method}: the argument is not an object`);
+  }
+  const numSize = +object.size;  // ToNumber: a TypeError for a Symbol or a BigInt
+  if (NumberIsNaN(numSize)) {
+    throw new NativeTypeError(`${method}: the argument's size is not a number`);
+  }
+  const size = toIntegerOrInfinity(numSize);
+  if (size < 0) throw new NativeRangeError(`${method}: the argument's size is negative`);
+  const has = object.has;
+  if (!isCallable(has)) throw new NativeTypeError(`${method}: the argument's has is not a function`);
+  const keys = object.keys;
+  if (!isCallable(keys)) throw new NativeTypeError(`${method}: the argument's keys is not a function`);
+  return { set: object, size, has, keys };
+}
+
+// ToBoolean(Call(otherRec.[[Has]], otherRec.[[SetObject]], « value »))
+function otherHas(record, value) {
+  return !!ReflectApply(record.has, record.set, [value]);
+}
+
+const kIteratorDone = {};
+
+// GetIteratorFromMethod(otherRec.[[SetObject]], otherRec.[[Keys]])
+function otherKeys(record, method) {
+  const iterator = ReflectApply(record.keys, record.set, []);
+  if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
+    throw new NativeTypeError(`${method}: keys() did not return an object`);
+  }
+  return { iterator, next: iterator.next, method };
+}
+
+// IteratorStepValue: the next value, or kIteratorDone.
+function stepValue(keys) {
+  const result = ReflectApply(keys.next, keys.iterator, []);
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    throw new NativeTypeError(`${keys.method}: the keys iterator's result is not an object`);
+  }
+  if (result.done) return kIteratorDone;
+  return result.value;
+}
+
+// IteratorClose with a normal completion.
+function closeIterator(keys) {
+  const returnMethod = keys.iterator.return;
+  if (returnMethod === undefined || returnMethod === null) return;
+  const result = ReflectApply(returnMethod, keys.iterator, []);
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    throw new NativeTypeError(`${keys.method}: the keys iterator's return() result is not an object`);
+  }
+}
+
+const setMethods = {
+  // https://tc39.es/ecma262/#sec-set.prototype.union
+  union(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.union');
+    const keys = otherKeys(record, 'Set.prototype.union');
+    const result = copySetData(this);
+    for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+      setDataAdd(result, next === 0 ? 0 : next);
+    }
+    return result;
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.intersection
+  intersection(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.intersection');
+    const result = new NativeSet();
+    if (setDataSize(this) <= record.size) {
+      someSetElement(this, (element) => {
+        if (otherHas(record, element)) setDataAdd(result, element);
+        return false;
+      });
+    } else {
+      const keys = otherKeys(record, 'Set.prototype.intersection');
+      for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+        if (next === 0) next = 0;
+        if (setDataHas(this, next)) setDataAdd(result, next);
       }
-      resolve = resolveFunction;
-      reject = rejectFunction;
-    };
-    const promise = new constructor(executor);
-    if (!isCallable(resolve)) throw new NativeTypeError('Promise resolve function is not callable');
-    if (!isCallable(reject)) throw new NativeTypeError('Promise reject function is not callable');
-    return { promise, resolve, reject };
+    }
+    return result;
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.difference
+  difference(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.difference');
+    const result = copySetData(this);
+    if (setDataSize(this) <= record.size) {
+      // Walks the copy, which only this loop changes (removing the element it is at).
+      someSetElement(result, (element) => {
+        if (otherHas(record, element)) setDataRemove(result, element);
+        return false;
+      });
+    } else {
+      const keys = otherKeys(record, 'Set.prototype.difference');
+      for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+        setDataRemove(result, next);
+      }
+    }
+    return result;
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.symmetricdifference
+  symmetricDifference(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.symmetricDifference');
+    const keys = otherKeys(record, 'Set.prototype.symmetricDifference');
+    const result = copySetData(this);
+    for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+      if (next === 0) next = 0;
+      const alreadyInResult = setDataHas(result, next);
+      if (setDataHas(this, next)) {
+        if (alreadyInResult) setDataRemove(result, next);
+      } else if (!alreadyInResult) {
+        setDataAdd(result, next);
+      }
+    }
+    return result;
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.issubsetof
+  isSubsetOf(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.isSubsetOf');
+    if (setDataSize(this) > record.size) return false;
+    return !someSetElement(this, (element) => !otherHas(record, element));
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.issupersetof
+  isSupersetOf(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.isSupersetOf');
+    if (setDataSize(this) < record.size) return false;
+    const keys = otherKeys(record, 'Set.prototype.isSupersetOf');
+    for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+      if (!setDataHas(this, next)) {
+        closeIterator(keys);
+        return false;
+      }
+    }
+    return true;
+  },
+
+  // https://tc39.es/ecma262/#sec-set.prototype.isdisjointfrom
+  isDisjointFrom(other) {
+    setDataSize(this);
+    const record = getSetRecord(other, 'Set.prototype.isDisjointFrom');
+    if (setDataSize(this) <= record.size) {
+      return !someSetElement(this, (element) => otherHas(record, element));
+    }
+    const keys = otherKeys(record, 'Set.prototype.isDisjointFrom');
+    for (let next = stepValue(keys); next !== kIteratorDone; next = stepValue(keys)) {
+      if (setDataHas(this, next)) {
+        closeIterator(keys);
+        return false;
+      }
+    }
+    return true;
   },
 };
 
@@ -438,6 +678,7 @@ installMissing(String.prototype, stringMethods);
 installMissing(Object, objectStatics);
 installMissing(Map, mapStatics);
 installMissing(Promise, promiseStatics);
+installMissing(Set.prototype, setMethods);
 installWellKnownSymbol('dispose');
 installWellKnownSymbol('asyncDispose');
 

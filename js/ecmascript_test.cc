@@ -122,6 +122,80 @@ TEST_F(RuntimeTest, PromiseWithResolvers) {
                "TypeError: Promise resolve function is not callable");
 }
 
+TEST_F(RuntimeTest, PromiseTry) {
+  EXPECT_EQ(RunLoopThenEval("const log = [];"
+                            "const a = Promise.try((x, y) => { log.push('called now'); return x + y; }, 1, 2);"
+                            "log.push('after');"
+                            "const b = Promise.try(() => { throw new Error('sync throw'); });"
+                            "const c = Promise.try(async () => 'async value');"
+                            "Promise.allSettled([a, b, c]).then((r) => {"
+                            "  globalThis.result = [log, ...r.map((x) => x.value ?? x.reason.message)]; });"),
+            "[ [ 'called now', 'after' ], 3, 'sync throw', 'async value' ]");
+  ExpectEval("class Sub extends Promise {} Sub.try(() => 1) instanceof Sub", "true");
+  ExpectEval("Promise.try.length", "1");
+  ExpectThrows("Promise.try.call(undefined, () => 1)",
+               "TypeError: Promise.try called on a non-object");
+  ExpectThrows("Promise.try.call({}, () => 1)",
+               "TypeError: Promise.try called on a non-constructor");
+}
+
+TEST_F(RuntimeTest, SetMethods) {
+  ExpectEval("const a = new Set([1, 2, 3]); const b = new Set([3, 4]);"
+             "[a.union(b), a.intersection(b), a.difference(b), a.symmetricDifference(b),"
+             " a.isSubsetOf(b), new Set([3]).isSubsetOf(b), a.isSupersetOf(new Set([1, 3])),"
+             " a.isDisjointFrom(b), a.isDisjointFrom(new Set([9])), a]",
+             "[\n"
+             "  Set(4) { 1, 2, 3, 4 },\n"
+             "  Set(1) { 3 },\n"
+             "  Set(2) { 1, 2 },\n"
+             "  Set(3) { 1, 2, 4 },\n"
+             "  false,\n"
+             "  true,\n"
+             "  true,\n"
+             "  false,\n"
+             "  true,\n"
+             "  Set(3) { 1, 2, 3 }\n"
+             "]");
+  // Set-likes: a Map (its keys), or any object with size, has and keys.
+  ExpectEval("const setLike = { size: 2, has: (v) => v === 'x' || v === 'y',"
+             " keys: () => ['x', 'y'][Symbol.iterator]() };"
+             "[new Set(['x', 'z']).union(new Map([['m', 1]])), new Set(['x', 'z']).intersection(setLike),"
+             " new Set(['x']).isSubsetOf(setLike), new Set(['a', 'b', 'c']).intersection(setLike)]",
+             "[ Set(3) { 'x', 'z', 'm' }, Set(1) { 'x' }, true, Set(0) {} ]");
+  // -0 from the other set becomes +0; results are plain Sets, whatever `this` is.
+  ExpectEval("class Mine extends Set {}"
+             "const u = new Mine([1]).union(new Set([-0]));"
+             "[Object.is([...u][1], 0), u.constructor.name]",
+             "[ true, 'Set' ]");
+  // Which side is walked depends on the sizes: `this` through has() when it is not bigger.
+  ExpectEval("const calls = [];"
+             "const other = { size: 10, has(v) { calls.push(`has ${v}`); return v === 1; },"
+             " keys() { calls.push('keys'); return [][Symbol.iterator](); } };"
+             "const r = new Set([1, 2]).intersection(other); [r, calls]",
+             "[ Set(1) { 1 }, [ 'has 1', 'has 2' ] ]");
+  // isSupersetOf stops early and closes the other's iterator.
+  ExpectEval("let closed = 0;"
+             "const endless = { size: 1, has: () => true, keys() { return {"
+             " next: () => ({ value: 'missing', done: false }), return() { closed++; return {}; } }; } };"
+             "[new Set([1, 2]).isSupersetOf(endless), closed]",
+             "[ false, 1 ]");
+  ExpectThrows("new Set().union([1])",
+               "TypeError: Set.prototype.union: the argument's size is not a number");
+  ExpectThrows("new Set().union({ size: -1, has() {}, keys() {} })",
+               "RangeError: Set.prototype.union: the argument's size is negative");
+  ExpectThrows("new Set().union({ size: 1, has: 1, keys() {} })",
+               "TypeError: Set.prototype.union: the argument's has is not a function");
+  ExpectThrows("new Set().isSubsetOf(1)",
+               "TypeError: Set.prototype.isSubsetOf: the argument is not an object");
+  ExpectThrows("Set.prototype.union.call(new Map(), new Set())",
+               "TypeError: Method get Set.prototype.size called on incompatible receiver #<Map>");
+  ExpectThrows("new Set([1]).union({ size: 1, has() {}, keys: () => 5 })",
+               "TypeError: Set.prototype.union: keys() did not return an object");
+  ExpectEval("[Set.prototype.union.length, Set.prototype.isDisjointFrom.name,"
+             " Object.getOwnPropertyDescriptor(Set.prototype, 'union').enumerable]",
+             "[ 1, 'isDisjointFrom', false ]");
+}
+
 TEST_F(RuntimeTest, DisposeSymbols) {
   ExpectEval("[Symbol.dispose, Symbol.asyncDispose, Symbol.dispose === Symbol.for('Symbol.dispose'),"
              " Object.getOwnPropertyDescriptor(Symbol, 'dispose')]",
