@@ -106,6 +106,25 @@ int ParseOptions(int argc, char** argv, int first, Command* command) {
   return -1;
 }
 
+// Whether `error`, from running `command`, is ES module syntax in a file run as a classic
+// script because of its extension (a bundle written to out.js): the report then says how to
+// run it as a module. Such an error comes from compiling the file itself (its path ends
+// with the one given, relative or not) and has no stack frames (an `eval` of module syntax
+// at run time has).
+bool IsModuleSyntaxInClassicScript(const Command& command, const JsError& error) {
+  if (command.kind != Command::Kind::kRun ||
+      command.script_kind != Runtime::ScriptKind::kByExtension ||
+      absl::EndsWith(command.target, ".mjs") || error.class_name != "SyntaxError" ||
+      !absl::EndsWith(error.file, command.target) ||
+      absl::StrContains(error.stack, "\n    at ")) {
+    return false;
+  }
+  return error.message == "Cannot use import statement outside a module" ||
+         error.message == "Unexpected token 'export'" ||
+         error.message == "Cannot use 'import.meta' outside a module" ||
+         absl::StartsWith(error.message, "await is only valid in async functions");
+}
+
 int Execute(const Command& command) {
   RuntimeOptions options;
   options.args = command.script_args;
@@ -135,6 +154,11 @@ int Execute(const Command& command) {
   int exit_code = 0;
   if (!outcome.ok()) {
     PrintTo(2, outcome.error().Report());
+    if (IsModuleSyntaxInClassicScript(command, outcome.error())) {
+      PrintTo(2, absl::StrCat("kiln: ", command.target,
+                              " ran as a classic script (.js and .cjs files are); to run it as "
+                              "an ES module, name it .mjs or use `kiln run --module`\n"));
+    }
     exit_code = 1;
   }
   if (command.op_metrics) PrintTo(2, cli::FormatOpMetrics(*runtime->all_op_metrics()));

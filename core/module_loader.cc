@@ -60,6 +60,17 @@ std::string ImportedFrom(const std::string& referrer) {
   return referrer.empty() ? std::string() : absl::StrCat(" imported from ", DisplayName(referrer));
 }
 
+// What follows "Cannot find module '<specifier>' imported from ..." when the loader found
+// nothing for a specifier that is no path and no URL: kiln resolves no packages.
+std::string UnresolvedSpecifierNote(const std::string& specifier) {
+  if (absl::StartsWith(specifier, "node:")) return ": kiln has no Node.js built-in modules";
+  if (IsRelative(specifier) || absl::StartsWith(specifier, "/") || ada::can_parse(specifier)) {
+    return "";
+  }
+  return ": bare specifiers (package names) are not looked up in node_modules; import the "
+         "package's file by its path, or bundle it";
+}
+
 // A data: URL's payload, percent-decoded.
 std::string PercentDecode(std::string_view text) {
   std::string out;
@@ -536,7 +547,8 @@ std::string ModuleMap::ResolveUrl(const std::string& specifier, const std::strin
   absl::StatusOr<std::string> url = loader_->Resolve(specifier, referrer);
   if (!url.ok()) {
     if (absl::IsNotFound(url.status())) {
-      *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer));
+      *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer),
+                            UnresolvedSpecifierNote(specifier));
     } else {
       *error = absl::StrCat("Cannot resolve module '", specifier, "'", ImportedFrom(referrer),
                             ": ", url.status().message());

@@ -100,7 +100,14 @@ TEST_F(ModuleTest, MissingFileNamesSpecifierAndImporter) {
 TEST_F(ModuleTest, BareSpecifierIsNotFound) {
   std::string main = WriteTempFile("main.mjs", "import lodash from 'lodash';\n");
   JsError error = RunFails(main);
-  EXPECT_EQ(error.Summary(), absl::StrCat("Error: Cannot find module 'lodash' imported from ", main));
+  EXPECT_EQ(error.Summary(),
+            absl::StrCat("Error: Cannot find module 'lodash' imported from ", main,
+                         ": bare specifiers (package names) are not looked up in node_modules; "
+                         "import the package's file by its path, or bundle it"));
+  std::string builtin = WriteTempFile("builtin.mjs", "import fs from 'node:fs';\n");
+  EXPECT_EQ(RunFails(builtin).Summary(),
+            absl::StrCat("Error: Cannot find module 'node:fs' imported from ", builtin,
+                         ": kiln has no Node.js built-in modules"));
 }
 
 TEST_F(ModuleTest, MissingEntry) {

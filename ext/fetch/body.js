@@ -135,6 +135,15 @@ export class InnerBody {
   // Aborts a network body: its stream errors with `reason` and the transfer stops.
   abort(reason) {
     this.abortReason = reason;
+    if (this.stream === null && this.rid !== 0) {
+      // Nothing reads the body yet: it becomes a stream errored with `reason`, so that
+      // reading it later (text(), .body, ...) rejects with the abort reason.
+      closeResource(this.takeRid());
+      this.stream = createReadableByteStream(
+          () => {}, () => resolvedUndefined(), () => resolvedUndefined(), 0, undefined);
+      readableByteStreamControllerError(this.stream.controller, reason);
+      return;
+    }
     if (this.stream !== null) {
       if (this.stream.state === 'readable') {
         readableByteStreamControllerError(this.stream.controller, reason);
@@ -339,8 +348,11 @@ export function mixinBody(prototype, name, bodyOf, mimeTypeOf) {
     const body = bodyOf(self);
     if (body === null) return NativePromise.resolve(asText ? '' : new NativeUint8Array(0));
     if (body.isUnusable()) {
+      const locked = !body.used && isReadableStreamLocked(body.stream) &&
+                     !isReadableStreamDisturbed(body.stream);
       return NativePromise.reject(new NativeTypeError(
-          `Failed to execute '${operation}' on '${name}': body stream already read`));
+          `Failed to execute '${operation}' on '${name}': ` +
+          (locked ? 'body stream is locked' : 'body stream already read')));
     }
     return asText ? consumeText(body) : consumeBytes(body);
   }

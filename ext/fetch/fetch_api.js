@@ -17,7 +17,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { bodyFromBytes, InnerBody } from './body.js';
 import { processDataUrl } from './data_url.js';
 import { deleteFromHeaderList, getHeader, Headers } from './headers.js';
-import { innerRequestForUrl, innerRequestOf, Request, signalOf } from './request.js';
+import { innerRequestForUrl, innerRequestOf, requestForFetch, signalOf } from './request.js';
 import {
   InnerResponse, isNullBodyStatus, isRedirectStatus, Response, responseFromInner,
 } from './response.js';
@@ -333,12 +333,14 @@ async function mainFetch(request, signal) {
   }
 }
 
+const kFetchPrefix = "Failed to execute 'fetch' on 'Window'";
+
 function fetch(input, init = undefined) {
   if (typeof input === 'string' && init === undefined) {
     // fetch(url): the request is a plain GET; no Request object is needed.
     let inner;
     try {
-      inner = innerRequestForUrl(input);
+      inner = innerRequestForUrl(input, kFetchPrefix);
     } catch (error) {
       return NativePromise.reject(error);
     }
@@ -346,8 +348,8 @@ function fetch(input, init = undefined) {
   }
   let request;
   try {
-    webidl.requiredArguments(arguments.length, 1, "Failed to execute 'fetch' on 'Window'");
-    request = new Request(input, init);
+    webidl.requiredArguments(arguments.length, 1, kFetchPrefix);
+    request = requestForFetch(input, init, kFetchPrefix);
   } catch (error) {
     return NativePromise.reject(error);
   }
@@ -356,7 +358,7 @@ function fetch(input, init = undefined) {
   const inner = innerRequestOf(request);
   if (inner.body !== null && inner.body.isUnusable()) {
     return NativePromise.reject(new NativeTypeError(
-        "Failed to execute 'fetch' on 'Window': Cannot fetch a Request with a used body."));
+        `${kFetchPrefix}: Cannot fetch a Request with a used body.`));
   }
   return fetchInner(inner, signal);
 }

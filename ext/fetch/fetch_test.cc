@@ -226,6 +226,13 @@ TEST_F(FetchTest, ResponseBasics) {
   ExpectThrows("Response.json(undefined)",
                "TypeError: Failed to execute 'json' on 'Response': The data is not JSON "
                "serializable");
+  // A locked body and a read body are told apart.
+  Expect("const r = new Response('x'); r.body.getReader();"
+         "try { await r.text(); } catch (e) { result = [e.message]; }"
+         "const r2 = new Response('y'); await r2.text();"
+         "try { await r2.json(); } catch (e) { result.push(e.message); }",
+         "[\n  \"Failed to execute 'text' on 'Response': body stream is locked\",\n"
+         "  \"Failed to execute 'json' on 'Response': body stream already read\"\n]");
   // clone tees the stream; body is a byte stream.
   Expect("const r = new Response(new Uint8Array([104, 105]));"
          "const c = r.clone(); const reader = r.body.getReader({ mode: 'byob' });"
@@ -437,6 +444,21 @@ TEST_F(FetchTest, Abort) {
          "c2.abort(new Error('stop'));"
          "try { await reader.read(); } catch (e) { result.push(first.value.length, e.message); }",
          "[ 'AbortError', 5, 'stop' ]");
+  // After the headers, before anything reads the body: the body is errored with the reason,
+  // whichever way it is read later.
+  Expect("const c = new AbortController();"
+         "const r = await fetch(`${origin}/slow-body?ms=2000`, { signal: c.signal });"
+         "c.abort();"
+         "try { await r.text(); } catch (e) { result = [e.name, e instanceof DOMException]; }"
+         "const c2 = new AbortController();"
+         "const r2 = await fetch(`${origin}/slow-body?ms=2000`, { signal: c2.signal });"
+         "c2.abort(new Error('gone'));"
+         "try { await r2.body.getReader().read(); } catch (e) { result.push(e.message); }"
+         "const c3 = new AbortController();"
+         "const r3 = await fetch(`${origin}/slow-body?ms=2000`, { signal: c3.signal });"
+         "c3.abort(new Error('gone too'));"
+         "try { await r3.arrayBuffer(); } catch (e) { result.push(e.message, r3.bodyUsed); }",
+         "[ 'AbortError', true, 'gone', 'gone too', true ]");
   // Abort after the body was read changes nothing.
   Expect("const c = new AbortController();"
          "const r = await fetch(`${origin}/hello`, { signal: c.signal });"
@@ -466,8 +488,21 @@ TEST_F(FetchTest, NetworkErrors) {
          "[\n  'TypeError: fetch failed: fetching about: URLs is not supported',\n"
          "  'TypeError: fetch failed: fetching ftp: URLs is not supported',\n"
          "  'TypeError: fetch failed: fetching file: URLs is not supported'\n]");
-  Expect("try { await fetch('http://[bad'); } catch (e) { result = `${e}`; }",
-         "\"TypeError: Failed to construct 'Request': Failed to parse URL from http://[bad\"");
+  // Errors of the request fetch() makes name fetch, with or without init; a Request made
+  // while converting init (by a getter) keeps its own prefix.
+  Expect("try { await fetch('http://[bad'); } catch (e) { result = [`${e}`]; }"
+         "try { await fetch('http://[bad', {}); } catch (e) { result.push(`${e}`); }"
+         "try { await fetch('http://x/', { method: 'CONNECT' }); } catch (e) { result.push(`${e}`); }"
+         "try { await fetch('http://x/', { get method() { new Request('http://[inner'); } }); }"
+         " catch (e) { result.push(`${e}`); }",
+         "[\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': Failed to parse URL from http://[bad\",\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': Failed to parse URL from http://[bad\",\n"
+         "  \"TypeError: Failed to execute 'fetch' on 'Window': 'CONNECT' HTTP method is unsupported.\",\n"
+         "  \"TypeError: Failed to construct 'Request': Failed to parse URL from http://[inner\"\n"
+         "]");
+  ExpectThrows("new Request('http://[bad')",
+               "TypeError: Failed to construct 'Request': Failed to parse URL from http://[bad");
   ExpectNoResources();
 }
 

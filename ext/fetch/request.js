@@ -139,9 +139,25 @@ function parseUrl(input, prefix) {
   }
 }
 
+const kConstructPrefix = "Failed to construct 'Request'";
+// The prefix of the next Request constructor's error messages: fetch() makes its Request
+// through requestForFetch, and errors then name fetch, as browsers' do. Read and reset on
+// entry, so a Request made by user code the constructor calls has its own prefix.
+let nextConstructPrefix = kConstructPrefix;
+
+export function requestForFetch(input, init, prefix) {
+  nextConstructPrefix = prefix;
+  try {
+    return new Request(input, init);
+  } finally {
+    nextConstructPrefix = kConstructPrefix;
+  }
+}
+
 export class Request {
   constructor(input, init = undefined) {
-    const prefix = "Failed to construct 'Request'";
+    const prefix = nextConstructPrefix;
+    nextConstructPrefix = kConstructPrefix;
     webidl.requiredArguments(arguments.length, 1, prefix);
     let request;
     let inputSignal = null;
@@ -371,9 +387,9 @@ function requestFromInner(inner, guard, signal) {
 }
 
 // The request `new Request(input)` makes for a string input, without the Request object
-// (fetch(url) with no init: nothing observes the object).
-export function innerRequestForUrl(input) {
-  const url = parseUrl(input, "Failed to construct 'Request'");
+// (fetch(url) with no init: nothing observes the object). `prefix` begins its errors.
+export function innerRequestForUrl(input, prefix) {
+  const url = parseUrl(input, prefix);
   const request = new InnerRequest('GET', url.href, [], null);
   request.parsedUrl = url;
   request.blobUrlEntry = blobUrlEntryOf(url);

@@ -84,7 +84,22 @@ class CliTest(unittest.TestCase):
         self.assertEqual(run("run", mjs).stdout, "5 undefined\n")
         # .js is classic: `import` is a syntax error ...
         js = self.write("main.js", "import { x } from './dep.mjs';\nconsole.log(x);\n")
-        self.assertFails(run("run", js), r"SyntaxError: Cannot use import statement outside a module")
+        self.assertFails(run("run", js), r"SyntaxError: Cannot use import statement outside a module",
+                         r"kiln: .*main\.js ran as a classic script \(\.js and \.cjs files are\); "
+                         r"to run it as an ES module, name it \.mjs or use `kiln run --module`\n$")
+        for name, source in [("export.js", "const y = 1;\nexport { y };\n"),
+                             ("meta.js", "console.log(import.meta.url);\n"),
+                             ("tla.js", "await Promise.resolve(1);\n")]:
+            self.assertFails(run("run", self.write(name, source)), r"ran as a classic script")
+        # A syntax error of another kind, in a module, or from eval at run time gets no such
+        # note.
+        evaluated = self.write("evaluated.js", "eval('import x from \\'./dep.mjs\\'');\n")
+        self.assertFails(run("run", evaluated), r"Cannot use import statement outside a module")
+        self.assertNotIn("classic script", run("run", evaluated).stderr)
+        other = self.write("other.js", "let = ;\n")
+        self.assertNotIn("classic script", run("run", other).stderr)
+        bad_mjs = self.write("bad.mjs", "import { x } from './dep.mjs';\nexport let = ;\n")
+        self.assertNotIn("classic script", run("run", bad_mjs).stderr)
         # ... unless --module forces module mode.
         self.assertEqual(run("run", "--module", js).stdout, "5\n")
         cjs = self.write("main.cjs", "console.log(this === globalThis);\n")

@@ -323,7 +323,9 @@ TEST_F(FileLoaderTest, ImportMetaResolveOfABareSpecifierThrows) {
   Result<JsModule> module = runtime().LoadModule(main);
   ASSERT_TRUE(module.ok()) << module.error().Report();
   EXPECT_EQ(Export(module.value(), "message"),
-            absl::StrCat("\"Cannot find module 'lodash' imported from ", main, "\""));
+            absl::StrCat("\"Cannot find module 'lodash' imported from ", main,
+                         ": bare specifiers (package names) are not looked up in node_modules; "
+                         "import the package's file by its path, or bundle it\""));
 }
 
 }  // namespace
