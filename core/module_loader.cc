@@ -394,6 +394,25 @@ void ModuleMap::DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // namespaces are not enumerable, operations are (`enumerable`, the optional 4th argument).
   v8::PropertyAttribute attributes =
       info.Length() > 3 && info[3]->IsTrue() ? v8::None : v8::DontEnum;
+  // The optional 5th argument, `exportName`: each name is read from that export of the
+  // module (an object) rather than from the module's own exports. The getter's data is a
+  // string (a snapshot can hold no context's object there): the specifier, or
+  // "<specifier>\0<exportName>".
+  v8::Local<v8::Value> data = info[1];
+  if (info.Length() > 4 && !info[4]->IsUndefined()) {
+    if (!info[4]->IsString()) {
+      isolate->ThrowException(v8::Exception::TypeError(OneByteString(
+          isolate, "internals.defineLazy: exportName must be a string")));
+      return;
+    }
+    static const uint8_t kSeparator = 0;
+    v8::Local<v8::String> separator =
+        v8::String::NewFromOneByte(isolate, &kSeparator, v8::NewStringType::kNormal, 1)
+            .ToLocalChecked();
+    data = v8::String::Concat(
+        isolate, v8::String::Concat(isolate, info[1].As<v8::String>(), separator),
+        info[4].As<v8::String>());
+  }
   for (uint32_t i = 0; i < names->Length(); ++i) {
     v8::Local<v8::Value> name;
     if (!names->Get(context, i).ToLocal(&name)) return;
@@ -406,7 +425,7 @@ void ModuleMap::DefineLazy(const v8::FunctionCallbackInfo<v8::Value>& info) {
     // first read.
     if (target
             ->SetLazyDataProperty(context, name.As<v8::Name>(), &ModuleMap::GetLazyProperty,
-                                  info[1], attributes)
+                                  data, attributes)
             .IsNothing()) {
       return;
     }
@@ -419,13 +438,31 @@ void ModuleMap::GetLazyProperty(v8::Local<v8::Name> name,
   ModuleMap* map = MapOf(isolate);
   if (map == nullptr) return;
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  v8::Local<v8::Object> namespace_object;
-  v8::Local<v8::Value> value;
-  if (!map->EvaluateLazyModule(context, ToStdString(isolate, info.Data()))
-           .ToLocal(&namespace_object) ||
-      !namespace_object->Get(context, name).ToLocal(&value)) {
-    return;
+  std::string specifier = ToStdString(isolate, info.Data());
+  std::string export_name;
+  size_t separator = specifier.find('\0');
+  if (separator != std::string::npos) {  // "<specifier>\0<exportName>"
+    export_name = specifier.substr(separator + 1);
+    specifier.resize(separator);
   }
+  v8::Local<v8::Object> namespace_object;
+  if (!map->EvaluateLazyModule(context, specifier).ToLocal(&namespace_object)) return;
+  v8::Local<v8::Object> holder = namespace_object;
+  if (separator != std::string::npos) {
+    v8::Local<v8::Value> exported;
+    if (!namespace_object->Get(context, Utf8String(isolate, export_name)).ToLocal(&exported)) {
+      return;
+    }
+    if (!exported->IsObject()) {
+      isolate->ThrowException(v8::Exception::TypeError(Utf8String(
+          isolate, absl::StrCat("lazy module ", specifier, ": export '", export_name,
+                                "' is not an object"))));
+      return;
+    }
+    holder = exported.As<v8::Object>();
+  }
+  v8::Local<v8::Value> value;
+  if (!holder->Get(context, name).ToLocal(&value)) return;
   info.GetReturnValue().Set(value);
 }
 

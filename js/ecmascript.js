@@ -13,12 +13,13 @@
 //   Symbol.dispose, Symbol.asyncDispose   (Explicit Resource Management's well-known
 //                                          symbols, which transpiled `using` needs)
 //
-// Each is installed only when the engine lacks it, as a built-in method is: writable,
-// configurable, not enumerable, with the specification's `name` and `length`, not a
-// constructor. Array.prototype[Symbol.unscopables] gets the three names the specification
-// adds to it. Everything this module uses is captured when it is evaluated, so user code
-// replacing a built-in (Array.prototype.sort, Symbol.iterator on Array.prototype, ...)
-// changes nothing here beyond what the specification itself observes.
+// This module holds the methods (`name` and `length` as the specification gives them, not
+// constructors) and installs nothing: ecmascript_missing.js defines each one the engine
+// lacks as a lazy property (internals.defineLazy), which evaluates this module at its
+// first read; it also adds the well-known symbols and Array.prototype[Symbol.unscopables]'s
+// three names. Everything this module uses is captured when it is evaluated, so user code
+// that replaced a built-in (Array.prototype.sort, Symbol.iterator on Array.prototype, ...)
+// before that first read is what it captures (core/README.md, "Lazy modules").
 //
 // Left out: what cannot be written in JavaScript on V8 10.2 (the RegExp `v` flag,
 // resizable ArrayBuffers, ArrayBuffer.prototype.transfer and `detached`, which need the
@@ -648,46 +649,9 @@ const setMethods = {
   },
 };
 
-// ---- Explicit Resource Management's well-known symbols ----
-// https://tc39.es/proposal-explicit-resource-management/#sec-well-known-symbols: V8 10.2
-// cannot parse `using`, but code compiled from it (TypeScript, esbuild, Babel) looks the
-// methods up under these symbols and throws when Symbol.dispose is missing. Like every
-// well-known symbol: a unique Symbol, neither writable, enumerable nor configurable.
-
-function installWellKnownSymbol(name) {
-  if (name in Symbol) return;
-  ObjectDefineProperty(Symbol, name, {
-    value: Symbol(`Symbol.${name}`), writable: false, enumerable: false, configurable: false,
-  });
-}
-
-// ---- installation ----
-
-function installMissing(target, methods) {
-  for (const name of ReflectOwnKeys(methods)) {
-    if (name in target) continue;
-    ObjectDefineProperty(target, name, {
-      value: methods[name], writable: true, enumerable: false, configurable: true,
-    });
-  }
-}
-
-installMissing(Array.prototype, arrayMethods);
-installMissing(TypedArrayPrototype, typedArrayMethods);
-installMissing(String.prototype, stringMethods);
-installMissing(Object, objectStatics);
-installMissing(Map, mapStatics);
-installMissing(Promise, promiseStatics);
-installMissing(Set.prototype, setMethods);
-installWellKnownSymbol('dispose');
-installWellKnownSymbol('asyncDispose');
-
-// https://tc39.es/ecma262/#sec-array.prototype-@@unscopables
-const unscopables = Array.prototype[Symbol.unscopables];
-for (const name of ['toReversed', 'toSorted', 'toSpliced']) {
-  if (!(name in unscopables)) {
-    ObjectDefineProperty(unscopables, name, {
-      value: true, writable: true, enumerable: true, configurable: true,
-    });
-  }
-}
+// The tables, one per object the methods go on, for ecmascript_missing.js (which defines
+// each missing one lazily: this module is evaluated at the first read of any of them).
+export {
+  arrayMethods, mapStatics, objectStatics, promiseStatics, setMethods, stringMethods,
+  typedArrayMethods,
+};

@@ -1,9 +1,9 @@
-// The entry module of the core extension (ext:core/kiln.js): loads the ECMAScript built-ins
-// V8 10.2 lacks (ecmascript.js), the console and the error classes, and defines the `kiln`
-// global and `self`. The runtime has evaluated ext:core/async.js before any op existed; ext:core/internals is the object the runtime
+// The entry module of the core extension (ext:core/kiln.js): defines the ECMAScript
+// built-ins V8 10.2 lacks (lazily: ecmascript_missing.js), loads the console and the error
+// classes, and defines the `kiln` global and `self`. The runtime has evaluated ext:core/async.js before any op existed; ext:core/internals is the object the runtime
 // shares with kiln's JavaScript (never reachable from user code).
 import { internals } from 'ext:core/internals';
-import 'ext:core/ecmascript.js';
+import 'ext:core/ecmascript_missing.js';
 import { async } from 'ext:core/async.js';
 import { errorClasses } from 'ext:core/errors.js';
 import 'ext:core/console.js';

@@ -47,6 +47,18 @@ TEST_P(LazyModuleTest, TheModuleIsEvaluatedOnFirstReadOnly) {
   EXPECT_EQ(Eval("globalThis.lazyEvaluations"), "1");
 }
 
+// With exportName, each name is read from that export of the module (an object): one
+// module serves same-named members of several objects.
+TEST_P(LazyModuleTest, AnExportNameReadsTheMemberOfThatExport) {
+  EXPECT_EQ(Eval("globalThis.lazyEvaluations"), "undefined");
+  EXPECT_EQ(Eval("[lazyFirst.describe(), lazySecond.describe(), "
+                 "Object.keys(lazyFirst).length, globalThis.lazyEvaluations]"),
+            "[ 'first table', 'second table', 0, 1 ]");
+  EXPECT_EQ(Eval("try { lazySecond.broken } catch (e) { String(e) }"),
+            "\"TypeError: lazy module ext:lazy/lazy/impl.js: export 'notAnObject' is not an "
+            "object\"");
+}
+
 // A snapshot carries V8 code caches of the modules it does not hold. This test binary's
 // V8 flags (core/testing/test_main.cc) differ from the snapshot generator's, so V8 refuses
 // them and the module is compiled from source (builtin_code_cache_test.cc, with V8's

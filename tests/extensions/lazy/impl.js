@@ -10,3 +10,11 @@ export class LazyThing {
   }
 }
 export const lazyGreet = (name) => punctuate(op_greet(name));
+// Members of other objects, read through defineLazy's exportName: the same names as
+// LazyThing's on two targets.
+export const lazyTables = {
+  first: { describe() { return 'first table'; } },
+  second: { describe() { return 'second table'; } },
+  notAnObject: 1,
+};
+export const { first, second, notAnObject } = lazyTables;

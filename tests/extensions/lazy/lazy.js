@@ -5,4 +5,10 @@ import { internals } from 'ext:core/internals';
 internals.defineLazy(globalThis, 'ext:lazy/lazy/impl.js', ['LazyThing', 'lazyGreet']);
 internals.defineLazy(globalThis, 'ext:lazy/lazy/throws.js', ['LazyBroken']);
 internals.defineLazy(globalThis, 'ext:lazy/lazy/awaits.js', ['LazyAwaits']);
+globalThis.lazyFirst = {};
+globalThis.lazySecond = {};
+internals.defineLazy(globalThis.lazyFirst, 'ext:lazy/lazy/impl.js', ['describe'], false, 'first');
+internals.defineLazy(globalThis.lazySecond, 'ext:lazy/lazy/impl.js', ['describe'], false, 'second');
+internals.defineLazy(globalThis.lazySecond, 'ext:lazy/lazy/impl.js', ['broken'], false,
+                     'notAnObject');
 globalThis.lazyImport = (specifier) => internals.importLazy(specifier);
