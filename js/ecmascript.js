@@ -149,6 +149,13 @@ function validateTypedArray(value, method) {
   return name;
 }
 
+// toSorted's first step, for arrays and typed arrays alike.
+function checkComparefn(comparefn) {
+  if (comparefn !== undefined && !isCallable(comparefn)) {
+    throw new NativeTypeError('The comparison function must be either a function or undefined');
+  }
+}
+
 // ---- Array.prototype (ES2023, "Change Array by copy") ----
 
 const arrayMethods = {
@@ -163,10 +170,7 @@ const arrayMethods = {
 
   // https://tc39.es/ecma262/#sec-array.prototype.tosorted
   toSorted(comparefn) {
-    if (comparefn !== undefined && !isCallable(comparefn)) {
-      throw new NativeTypeError(
-          'The comparison function must be either a function or undefined');
-    }
+    checkComparefn(comparefn);
     const object = toObject(this, 'Array.prototype.toSorted');
     const length = lengthOfArrayLike(object);
     const result = arrayCreate(length);
@@ -239,10 +243,7 @@ const typedArrayMethods = {
 
   // https://tc39.es/ecma262/#sec-%typedarray%.prototype.tosorted
   toSorted(comparefn) {
-    if (comparefn !== undefined && !isCallable(comparefn)) {
-      throw new NativeTypeError(
-          'The comparison function must be either a function or undefined');
-    }
+    checkComparefn(comparefn);
     const name = validateTypedArray(this, '%TypedArray%.prototype.toSorted');
     const length = ReflectApply(TypedArrayPrototypeGetLength, this, []);
     const result = new typedArrayConstructors[name](length);
