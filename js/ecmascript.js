@@ -10,6 +10,9 @@
 //   Promise.try                                                        (ES2025)
 //   Set.prototype.union / intersection / difference / symmetricDifference /
 //     isSubsetOf / isSupersetOf / isDisjointFrom                       (ES2025)
+//   Iterator, Iterator.from, Iterator.prototype.map / filter / take / drop / flatMap /
+//     reduce / toArray / forEach / some / every / find                 (ES2025)
+//   Array.fromAsync                                                    (ES2026)
 //   Symbol.dispose, Symbol.asyncDispose   (Explicit Resource Management's well-known
 //                                          symbols, which transpiled `using` needs)
 //
@@ -23,8 +26,8 @@
 //
 // Left out: what cannot be written in JavaScript on V8 10.2 (the RegExp `v` flag,
 // resizable ArrayBuffers, ArrayBuffer.prototype.transfer and `detached`, which need the
-// engine's detach), and for now the rest of ES2025 and later (iterator helpers,
-// RegExp.escape, Float16Array, Array.fromAsync, ...).
+// engine's detach), and for now the rest of ES2025 and later (RegExp.escape,
+// Float16Array, Math.sumPrecise, ...).
 
 const ArrayConstructor = Array;
 const ArrayPrototypeSort = Array.prototype.sort;
@@ -650,9 +653,438 @@ const setMethods = {
   },
 };
 
+// ---- Iterator helpers (ES2025) and Array.fromAsync (ES2026) ----
+
+const IteratorPrototype = ObjectGetPrototypeOf(ObjectGetPrototypeOf([][Symbol.iterator]()));
+const SymbolIterator = Symbol.iterator;
+const SymbolAsyncIterator = Symbol.asyncIterator;
+const NativeWeakMap = WeakMap;
+const WeakMapPrototypeGet = WeakMap.prototype.get;
+const WeakMapPrototypeSet = WeakMap.prototype.set;
+const ObjectPrototypeIsPrototypeOf = Object.prototype.isPrototypeOf;
+
+function isObject(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function');
+}
+
+// https://tc39.es/ecma262/#sec-getiteratordirect, as the record the Set methods use.
+function getIteratorDirect(object, method) {
+  return { iterator: object, next: object.next, method };
+}
+
+// IteratorClose(iteratorRecord, throwCompletion): return() is called, what it does is
+// ignored, and the caller rethrows its own error.
+function closeIteratorAfterError(record) {
+  try {
+    const returnMethod = record.iterator.return;
+    if (returnMethod !== undefined && returnMethod !== null) {
+      ReflectApply(returnMethod, record.iterator, []);
+    }
+  } catch {
+    // The original error wins.
+  }
+}
+
+// Calls fn(value, counter); an error closes the iterator and is rethrown.
+function callClosing(record, fn, value, counter) {
+  try {
+    return fn(value, counter);
+  } catch (error) {
+    closeIteratorAfterError(record);
+    throw error;
+  }
+}
+
+function requireObjectThis(self, method) {
+  if (!isObject(self)) throw new NativeTypeError(`${method} called on non-object`);
+  return self;
+}
+
+// The steps every helper and consumer starts with: `this` an Object; a callable argument,
+// else the iterator is closed and a TypeError thrown; then GetIteratorDirect.
+function iteratedWithCallable(self, fn, method) {
+  const object = requireObjectThis(self, method);
+  if (!isCallable(fn)) {
+    closeIteratorAfterError({ iterator: object });
+    throw new NativeTypeError(`${method}: ${typeof fn} is not a function`);
+  }
+  return getIteratorDirect(object, method);
+}
+
+// take/drop's limit: ToNumber, not NaN, ToIntegerOrInfinity, not negative (RangeError);
+// an error closes the iterator.
+function iteratedWithLimit(self, limit, method) {
+  const object = requireObjectThis(self, method);
+  let integer;
+  try {
+    const number = +limit;
+    if (NumberIsNaN(number)) throw new NativeRangeError(`${method}: ${String(limit)} must be positive`);
+    integer = toIntegerOrInfinity(number);
+    if (integer < 0) throw new NativeRangeError(`${method}: ${String(limit)} must be positive`);
+  } catch (error) {
+    closeIteratorAfterError({ iterator: object });
+    throw error;
+  }
+  return { record: getIteratorDirect(object, method), limit: integer };
+}
+
+// %IteratorHelperPrototype%: an iterator helper runs like a generator (suspended at its
+// start or at a yield, executing, completed); `step(state)` produces the next value or
+// kIteratorDone, `close(state)` is what return() does to what it iterates.
+const START = 0;
+const YIELDED = 1;
+const EXECUTING = 2;
+const COMPLETED = 3;
+const helperStates = new NativeWeakMap();
+
+function helperState(self, method) {
+  const state = isObject(self) ? ReflectApply(WeakMapPrototypeGet, helperStates, [self])
+                               : undefined;
+  if (state === undefined) {
+    throw new NativeTypeError(`Method Iterator Helper.prototype.${method} called on incompatible receiver`);
+  }
+  if (state.phase === EXECUTING) throw new NativeTypeError('Generator is already running');
+  return state;
+}
+
+const IteratorHelperPrototype = ObjectCreate(IteratorPrototype);
+const iteratorHelperMethods = {
+  next() {
+    const state = helperState(this, 'next');
+    if (state.phase === COMPLETED) return { value: undefined, done: true };
+    state.phase = EXECUTING;
+    let value;
+    try {
+      value = state.step(state);
+    } catch (error) {
+      state.phase = COMPLETED;
+      throw error;
+    }
+    if (value === kIteratorDone) {
+      state.phase = COMPLETED;
+      return { value: undefined, done: true };
+    }
+    state.phase = YIELDED;
+    return { value, done: false };
+  },
+  return() {
+    const state = helperState(this, 'return');
+    if (state.phase === COMPLETED) return { value: undefined, done: true };
+    state.phase = COMPLETED;
+    if (state.inner !== undefined) {
+      const inner = state.inner;
+      state.inner = undefined;
+      try {
+        closeIterator(inner);
+      } catch (error) {
+        closeIteratorAfterError(state.record);
+        throw error;
+      }
+    }
+    closeIterator(state.record);
+    return { value: undefined, done: true };
+  },
+};
+for (const name of ['next', 'return']) {
+  ObjectDefineProperty(IteratorHelperPrototype, name, {
+    value: iteratorHelperMethods[name], writable: true, enumerable: false, configurable: true,
+  });
+}
+ObjectDefineProperty(IteratorHelperPrototype, Symbol.toStringTag, {
+  value: 'Iterator Helper', writable: false, enumerable: false, configurable: true,
+});
+
+function createIteratorHelper(record, step, fields) {
+  const helper = ObjectCreate(IteratorHelperPrototype);
+  const state = { phase: START, record, step, inner: undefined, counter: 0, ...fields };
+  ReflectApply(WeakMapPrototypeSet, helperStates, [helper, state]);
+  return helper;
+}
+
+// https://tc39.es/ecma262/#sec-getiteratorflattenable
+function getIteratorFlattenable(value, iterateStrings, method) {
+  if (!isObject(value) && !(iterateStrings && typeof value === 'string')) {
+    throw new NativeTypeError(`${method}: ${String(value)} is not an object`);
+  }
+  const iteratorMethod = value[SymbolIterator];
+  const iterator = iteratorMethod === undefined || iteratorMethod === null
+      ? value : ReflectApply(iteratorMethod, value, []);
+  if (!isObject(iterator)) throw new NativeTypeError(`${method}: the iterator is not an object`);
+  return getIteratorDirect(iterator, method);
+}
+
+// %WrapForValidIteratorPrototype%: what Iterator.from returns for an iterator that does
+// not inherit from Iterator.prototype.
+const wrappedRecords = new NativeWeakMap();
+function wrappedRecord(self, method) {
+  const record = isObject(self) ? ReflectApply(WeakMapPrototypeGet, wrappedRecords, [self])
+                                : undefined;
+  if (record === undefined) {
+    throw new NativeTypeError(`Method ${method} called on incompatible receiver`);
+  }
+  return record;
+}
+const WrapForValidIteratorPrototype = ObjectCreate(IteratorPrototype);
+const wrapForValidIteratorMethods = {
+  next() {
+    const record = wrappedRecord(this, 'next');
+    return ReflectApply(record.next, record.iterator, []);
+  },
+  return() {
+    const record = wrappedRecord(this, 'return');
+    const returnMethod = record.iterator.return;
+    if (returnMethod === undefined || returnMethod === null) return { value: undefined, done: true };
+    return ReflectApply(returnMethod, record.iterator, []);
+  },
+};
+for (const name of ['next', 'return']) {
+  ObjectDefineProperty(WrapForValidIteratorPrototype, name, {
+    value: wrapForValidIteratorMethods[name], writable: true, enumerable: false,
+    configurable: true,
+  });
+}
+
+// https://tc39.es/ecma262/#sec-iterator-constructor: abstract; subclasses construct.
+function Iterator() {
+  if (new.target === undefined || new.target === Iterator) {
+    throw new NativeTypeError('Abstract class Iterator not directly constructable');
+  }
+}
+ObjectDefineProperty(Iterator, 'prototype', {
+  value: IteratorPrototype, writable: false, enumerable: false, configurable: false,
+});
+ObjectDefineProperty(Iterator, 'from', {
+  // https://tc39.es/ecma262/#sec-iterator.from
+  value: {
+    from(value) {
+      const record = getIteratorFlattenable(value, true, 'Iterator.from');
+      if (ReflectApply(ObjectPrototypeIsPrototypeOf, IteratorPrototype, [record.iterator])) {
+        return record.iterator;
+      }
+      const wrapper = ObjectCreate(WrapForValidIteratorPrototype);
+      ReflectApply(WeakMapPrototypeSet, wrappedRecords, [wrapper, record]);
+      return wrapper;
+    },
+  }.from,
+  writable: true, enumerable: false, configurable: true,
+});
+
+const iteratorMethods = {
+  // https://tc39.es/ecma262/#sec-iterator.prototype.map
+  map(mapper) {
+    const record = iteratedWithCallable(this, mapper, 'Iterator.prototype.map');
+    return createIteratorHelper(record, (state) => {
+      const value = stepValue(state.record);
+      if (value === kIteratorDone) return kIteratorDone;
+      return callClosing(state.record, mapper, value, state.counter++);
+    });
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.filter
+  filter(predicate) {
+    const record = iteratedWithCallable(this, predicate, 'Iterator.prototype.filter');
+    return createIteratorHelper(record, (state) => {
+      for (;;) {
+        const value = stepValue(state.record);
+        if (value === kIteratorDone) return kIteratorDone;
+        if (callClosing(state.record, predicate, value, state.counter++)) return value;
+      }
+    });
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.take
+  take(limit) {
+    const { record, limit: integer } = iteratedWithLimit(this, limit, 'Iterator.prototype.take');
+    return createIteratorHelper(record, (state) => {
+      if (state.remaining === 0) {
+        closeIterator(state.record);
+        return kIteratorDone;
+      }
+      if (state.remaining !== Infinity) state.remaining--;
+      return stepValue(state.record);
+    }, { remaining: integer });
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.drop
+  drop(limit) {
+    const { record, limit: integer } = iteratedWithLimit(this, limit, 'Iterator.prototype.drop');
+    return createIteratorHelper(record, (state) => {
+      while (state.remaining > 0) {
+        if (state.remaining !== Infinity) state.remaining--;
+        if (stepValue(state.record) === kIteratorDone) return kIteratorDone;
+      }
+      return stepValue(state.record);
+    }, { remaining: integer });
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.flatmap
+  flatMap(mapper) {
+    const record = iteratedWithCallable(this, mapper, 'Iterator.prototype.flatMap');
+    return createIteratorHelper(record, (state) => {
+      for (;;) {
+        if (state.inner === undefined) {
+          const value = stepValue(state.record);
+          if (value === kIteratorDone) return kIteratorDone;
+          state.inner = callClosing(state.record, (v, counter) => getIteratorFlattenable(
+              mapper(v, counter), false, 'Iterator.prototype.flatMap'), value, state.counter++);
+        }
+        let innerValue;
+        try {
+          innerValue = stepValue(state.inner);
+        } catch (error) {
+          state.inner = undefined;
+          closeIteratorAfterError(state.record);
+          throw error;
+        }
+        if (innerValue !== kIteratorDone) return innerValue;
+        state.inner = undefined;
+      }
+    });
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.reduce
+  reduce(reducer, ...initial) {
+    const record = iteratedWithCallable(this, reducer, 'Iterator.prototype.reduce');
+    let accumulator;
+    let counter = 0;
+    if (initial.length === 0) {
+      accumulator = stepValue(record);
+      if (accumulator === kIteratorDone) {
+        throw new NativeTypeError('Reduce of empty iterator with no initial value');
+      }
+      counter = 1;
+    } else {
+      accumulator = initial[0];
+    }
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      accumulator = callClosing(record, (v, c) => reducer(accumulator, v, c), value, counter++);
+    }
+    return accumulator;
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.toarray
+  toArray() {
+    const record = getIteratorDirect(requireObjectThis(this, 'Iterator.prototype.toArray'),
+                                     'Iterator.prototype.toArray');
+    const items = [];
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      items[items.length] = value;
+    }
+    return items;
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.foreach
+  forEach(fn) {
+    const record = iteratedWithCallable(this, fn, 'Iterator.prototype.forEach');
+    let counter = 0;
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      callClosing(record, fn, value, counter++);
+    }
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.some
+  some(predicate) {
+    const record = iteratedWithCallable(this, predicate, 'Iterator.prototype.some');
+    let counter = 0;
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      if (callClosing(record, predicate, value, counter++)) {
+        closeIterator(record);
+        return true;
+      }
+    }
+    return false;
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.every
+  every(predicate) {
+    const record = iteratedWithCallable(this, predicate, 'Iterator.prototype.every');
+    let counter = 0;
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      if (!callClosing(record, predicate, value, counter++)) {
+        closeIterator(record);
+        return false;
+      }
+    }
+    return true;
+  },
+
+  // https://tc39.es/ecma262/#sec-iterator.prototype.find
+  find(predicate) {
+    const record = iteratedWithCallable(this, predicate, 'Iterator.prototype.find');
+    let counter = 0;
+    for (let value = stepValue(record); value !== kIteratorDone; value = stepValue(record)) {
+      if (callClosing(record, predicate, value, counter++)) {
+        closeIterator(record);
+        return value;
+      }
+    }
+    return undefined;
+  },
+};
+
+const globals = { Iterator };
+
+const arrayStatics = {
+  // https://tc39.es/proposal-array-from-async/: like Array.from, awaiting each value (and
+  // each mapped value); an async iterable first, then a sync iterable (its values
+  // awaited), then an array-like.
+  async fromAsync(asyncItems, mapfn = undefined, thisArg = undefined) {
+    const constructor = this;
+    const mapping = mapfn !== undefined;
+    if (mapping && !isCallable(mapfn)) {
+      throw new NativeTypeError('Array.fromAsync: the mapper is not a function');
+    }
+    const map = (value, k) => ReflectApply(mapfn, thisArg, [value, k]);
+    const define = (array, k, value) => {
+      ObjectDefineProperty(array, k, {
+        value, writable: true, enumerable: true, configurable: true,
+      });
+    };
+    let asyncMethod;
+    let syncMethod;
+    if (asyncItems !== null && asyncItems !== undefined) {
+      asyncMethod = asyncItems[SymbolAsyncIterator];
+      if (asyncMethod === null) asyncMethod = undefined;
+      if (asyncMethod === undefined) {
+        syncMethod = asyncItems[SymbolIterator];
+        if (syncMethod === null) syncMethod = undefined;
+      }
+    }
+    if (asyncMethod !== undefined || syncMethod !== undefined) {
+      if (asyncMethod !== undefined && !isCallable(asyncMethod)) {
+        throw new NativeTypeError('Array.fromAsync: Symbol.asyncIterator is not a function');
+      }
+      if (syncMethod !== undefined && !isCallable(syncMethod)) {
+        throw new NativeTypeError('Array.fromAsync: Symbol.iterator is not a function');
+      }
+      const array = isConstructor(constructor) ? new constructor() : [];
+      const iterable = asyncMethod !== undefined
+          ? { [SymbolAsyncIterator]: () => ReflectApply(asyncMethod, asyncItems, []) }
+          : { [SymbolIterator]: () => ReflectApply(syncMethod, asyncItems, []) };
+      let k = 0;
+      for await (const value of iterable) {
+        if (k >= kMaxSafeInteger) throw new NativeTypeError('Array.fromAsync: too many values');
+        define(array, k, mapping ? await map(value, k) : value);
+        k++;
+      }
+      array.length = k;
+      return array;
+    }
+    const arrayLike = toObject(asyncItems, 'Array.fromAsync');
+    const length = lengthOfArrayLike(arrayLike);
+    const array = isConstructor(constructor) ? new constructor(length) : arrayCreate(length);
+    for (let k = 0; k < length; k++) {
+      const value = await arrayLike[k];
+      define(array, k, mapping ? await map(value, k) : value);
+    }
+    array.length = length;
+    return array;
+  },
+};
+
 // The tables, one per object the methods go on, for ecmascript_missing.js (which defines
 // each missing one lazily: this module is evaluated at the first read of any of them).
 export {
-  arrayMethods, mapStatics, objectStatics, promiseStatics, setMethods, stringMethods,
-  typedArrayMethods,
+  arrayMethods, arrayStatics, globals, iteratorMethods, mapStatics, objectStatics,
+  promiseStatics, setMethods, stringMethods, typedArrayMethods,
 };

@@ -10,6 +10,7 @@ import { internals } from 'ext:core/internals';
 
 const ObjectDefineProperty = Object.defineProperty;
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
 function defineMissing(target, table, names) {
   const missing = names.filter((name) => !(name in target));
@@ -22,6 +23,13 @@ defineMissing(String.prototype, 'stringMethods', ['isWellFormed', 'toWellFormed'
 defineMissing(Object, 'objectStatics', ['groupBy']);
 defineMissing(Map, 'mapStatics', ['groupBy']);
 defineMissing(Promise, 'promiseStatics', ['withResolvers', 'try']);
+defineMissing(globalThis, 'globals', ['Iterator']);
+defineMissing(IteratorPrototype, 'iteratorMethods', [
+  'map', 'filter', 'take', 'drop', 'flatMap', 'reduce', 'toArray', 'forEach',
+  'some', 'every', 'find',
+]);
+defineMissing(Array, 'arrayStatics', ['fromAsync']);
+
 defineMissing(Set.prototype, 'setMethods', [
   'union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf',
   'isDisjointFrom',
@@ -38,6 +46,38 @@ for (const name of ['dispose', 'asyncDispose']) {
     });
   }
 }
+
+// Iterator.prototype.constructor and Iterator.prototype[Symbol.toStringTag] (ES2025): own
+// accessors (so what every iterator inherits is not a data property: console output keeps
+// naming a generator `Object [Generator]`, as Node does), whose setters behave as a
+// writable data property's would for objects that inherit them
+// (https://tc39.es/ecma262/#sec-SetterThatIgnoresPrototypeProperties).
+function defineIteratorAccessor(key, get) {
+  if (Object.prototype.hasOwnProperty.call(IteratorPrototype, key)) return;
+  ObjectDefineProperty(IteratorPrototype, key, {
+    get,
+    set(value) {
+      if (this === null || (typeof this !== 'object' && typeof this !== 'function')) {
+        throw new TypeError('Iterator.prototype setter called on non-object');
+      }
+      if (this === IteratorPrototype) {
+        throw new TypeError('Cannot assign to a read-only property of Iterator.prototype');
+      }
+      if (Object.getOwnPropertyDescriptor(this, key) === undefined) {
+        ObjectDefineProperty(this, key, {
+          value, writable: true, enumerable: true, configurable: true,
+        });
+      } else {
+        this[key] = value;
+      }
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+defineIteratorAccessor('constructor',
+                       () => internals.importLazy('ext:core/ecmascript.js').globals.Iterator);
+defineIteratorAccessor(Symbol.toStringTag, () => 'Iterator');
 
 // https://tc39.es/ecma262/#sec-array.prototype-@@unscopables
 const unscopables = Array.prototype[Symbol.unscopables];

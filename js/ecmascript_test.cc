@@ -208,6 +208,48 @@ TEST_F(RuntimeTest, DisposeSymbols) {
              "[ 'body', 'disposed' ]");
 }
 
+// Iterator helpers: lazy, like a generator (closes what it iterates on return() and on a
+// throwing callback), Iterator.from, the abstract Iterator constructor.
+TEST_F(RuntimeTest, IteratorHelpers) {
+  ExpectEval("const log = [];"
+             "function* g() { try { yield 1; yield 2; yield 3; } finally { log.push('closed'); } }"
+             "const h = g().map((x) => x * 2);"
+             "const first = h.next(); const r = h.return();"
+             "[first, r, h.next(), log.length, Object.prototype.toString.call(h),"
+             " g().filter((x) => x > 1).toArray(), g().take(2).toArray(), g().drop(1).toArray(),"
+             " g().flatMap((x) => [x, -x]).take(3).toArray(), g().reduce((a, b) => a + b),"
+             " g().some((x) => x === 2), g().every((x) => x < 2), g().find((x) => x > 1), log.length]",
+             "[\n  { value: 2, done: false },\n  { value: undefined, done: true },\n"
+             "  { value: undefined, done: true },\n  1,\n  '[object Iterator Helper]',\n"
+             "  [ 2, 3 ],\n  [ 1, 2 ],\n  [ 2, 3 ],\n  [ 1, -1, 2 ],\n  6,\n  true,\n  false,\n"
+             "  2,\n  9\n]");
+  ExpectEval("const closed = []; const it = { next: () => ({ value: 1, done: false }),"
+             " return() { closed.push('r'); return {}; }, __proto__: Iterator.prototype };"
+             "let e; try { it.map(() => { throw new Error('m'); }).next(); } catch (x) { e = x.message; }"
+             "[e, closed, Iterator.from(it) === it, Iterator.from('ab').toArray(),"
+             " Iterator.from({ next: () => ({ done: true }) }).toArray(),"
+             " [].keys().constructor === Iterator, typeof Iterator.prototype.map]",
+             "[ 'm', [ 'r' ], true, [ 'a', 'b' ], [], true, 'function' ]");
+  ExpectThrows("new Iterator()", "TypeError: Abstract class Iterator not directly constructable");
+  ExpectThrows("[].values().take(-1)", "RangeError: Iterator.prototype.take: -1 must be positive");
+  ExpectThrows("[].values().map(1)", "TypeError: Iterator.prototype.map: number is not a function");
+  ExpectThrows("[].values().reduce((a, b) => a)",
+               "TypeError: Reduce of empty iterator with no initial value");
+  ExpectEval("class Counter extends Iterator { constructor() { super(); this.n = 0; }"
+             " next() { return { value: ++this.n, done: this.n > 3 }; } }"
+             "new Counter().map((x) => x * 10).toArray()",
+             "[ 10, 20, 30 ]");
+}
+
+TEST_F(RuntimeTest, ArrayFromAsync) {
+  EXPECT_EQ(RunLoopThenEval(
+                "(async () => { globalThis.result = [await Array.fromAsync([1, Promise.resolve(2)]),"
+                " await Array.fromAsync((async function* () { yield 'a'; yield 'b'; })(), (x) => x + x),"
+                " await Array.fromAsync({ length: 2, 0: Promise.resolve(3), 1: 4 }),"
+                " await Array.fromAsync([1], 1).catch((e) => e.constructor.name)]; })()"),
+            "[ [ 1, 2 ], [ 'aa', 'bb' ], [ 3, 4 ], 'TypeError' ]");
+}
+
 TEST_F(RuntimeTest, BuiltinsLookBuiltIn) {
   ExpectEval("[[Array.prototype, 'toSorted'], [Array.prototype, 'toSpliced'],"
              " [Array.prototype, 'with'], [Object.getPrototypeOf(Int8Array.prototype), 'with'],"
@@ -219,7 +261,8 @@ TEST_F(RuntimeTest, BuiltinsLookBuiltIn) {
              "'toSorted/1/false/true/true toSpliced/2/false/true/true with/2/false/true/true "
              "with/2/false/true/true toWellFormed/0/false/true/true groupBy/2/false/true/true "
              "groupBy/2/false/true/true withResolvers/0/false/true/true'");
-  // What they use is captured: replacing Array.prototype.sort changes nothing.
+  // What they use is captured when ecmascript.js is evaluated (the reads of the
+  // descriptors above did it): replacing Array.prototype.sort afterwards changes nothing.
   ExpectEval("const sort = Array.prototype.sort; Array.prototype.sort = () => 'replaced';"
              "const r = [2, 1].toSorted(); Array.prototype.sort = sort; r",
              "[ 1, 2 ]");
