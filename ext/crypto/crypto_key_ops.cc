@@ -64,8 +64,28 @@ const char* KeyTypeName(const std::string& kind) {
   if (kind == "EC") return "EC";
   if (kind == "Ed25519") return "ED25519";
   if (kind == "X25519") return "X25519";
+  if (kind == "Ed448") return "ED448";
+  if (kind == "X448") return "X448";
   if (kind == "RSA") return "RSA";
   return nullptr;
+}
+
+bool IsOctetKeyPair(const std::string& kind) {
+  return kind == "Ed25519" || kind == "X25519" || kind == "Ed448" || kind == "X448";
+}
+
+// The EVP_PKEY type of an octet key pair kind, and the size of its raw keys.
+int OctetKeyType(const std::string& kind) {
+  if (kind == "Ed25519") return EVP_PKEY_ED25519;
+  if (kind == "X25519") return EVP_PKEY_X25519;
+  if (kind == "Ed448") return EVP_PKEY_ED448;
+  return EVP_PKEY_X448;
+}
+
+size_t OctetKeySize(const std::string& kind) {
+  if (kind == "Ed448") return 57;
+  if (kind == "X448") return 56;
+  return 32;
 }
 
 // The NID of a NIST curve name, or NID_undef.
@@ -244,21 +264,23 @@ absl::StatusOr<ImportedKey> ImportEcJwk(const std::string& curve, const JwkMater
 }
 
 absl::StatusOr<ImportedKey> ImportOkpJwk(const std::string& kind, const JwkMaterial& jwk) {
-  const int type = kind == "Ed25519" ? EVP_PKEY_ED25519 : EVP_PKEY_X25519;
+  const int type = OctetKeyType(kind);
+  const size_t size = OctetKeySize(kind);
   if (!jwk.x) return DataError("The JWK's 'x' member is required.");
-  if (jwk.x->size() != 32 || (jwk.d && jwk.d->size() != 32)) {
-    return DataError(absl::StrCat("The JWK's 'x' and 'd' members must be 32 bytes for ", kind, "."));
+  if (jwk.x->size() != size || (jwk.d && jwk.d->size() != size)) {
+    return DataError(
+        absl::StrCat("The JWK's 'x' and 'd' members must be ", size, " bytes for ", kind, "."));
   }
   if (!jwk.d) {
-    Pkey key(EVP_PKEY_new_raw_public_key(type, nullptr, jwk.x->data(), 32));
+    Pkey key(EVP_PKEY_new_raw_public_key(type, nullptr, jwk.x->data(), size));
     if (key == nullptr) return DataError("Invalid public key in JWK.");
     return Imported(std::move(key), false);
   }
-  Pkey key(EVP_PKEY_new_raw_private_key(type, nullptr, jwk.d->data(), 32));
-  uint8_t public_key[32];
-  size_t length = sizeof(public_key);
-  if (key == nullptr || EVP_PKEY_get_raw_public_key(key.get(), public_key, &length) != 1 ||
-      length != 32 || CRYPTO_memcmp(public_key, jwk.x->data(), 32) != 0) {
+  Pkey key(EVP_PKEY_new_raw_private_key(type, nullptr, jwk.d->data(), size));
+  Bytes public_key(size);
+  size_t length = size;
+  if (key == nullptr || EVP_PKEY_get_raw_public_key(key.get(), public_key.data(), &length) != 1 ||
+      length != size || CRYPTO_memcmp(public_key.data(), jwk.x->data(), size) != 0) {
     ERR_clear_error();
     return DataError("The JWK's 'x' member does not match its private key.");
   }
@@ -344,7 +366,7 @@ std::optional<Bytes> P1363ToDer(const uint8_t* signature, size_t size) {
 // A digest-sign/verify context over `key` for the operation (padding set for RSA).
 absl::StatusOr<DigestContext> SignContext(const SignOperation& op, EVP_PKEY* key, bool sign) {
   const EVP_MD* digest = nullptr;
-  if (op.kind != "Ed25519") {
+  if (op.kind == "EC" || op.kind == "RSA") {
     digest = DigestNamed(op.hash);
     if (digest == nullptr) return absl::InvalidArgumentError(absl::StrCat("unsupported hash ", op.hash));
   }
@@ -417,9 +439,11 @@ absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string c
       return Imported(std::move(*key), false);
     }
     if (kind == "RSA") return absl::InvalidArgumentError("RSA keys have no raw format");
-    if (data.size() != 32) return DataError(absl::StrCat("A raw ", kind, " key is 32 bytes."));
-    Pkey key(EVP_PKEY_new_raw_public_key(kind == "Ed25519" ? EVP_PKEY_ED25519 : EVP_PKEY_X25519,
-                                         nullptr, data.data(), 32));
+    const size_t size = OctetKeySize(kind);
+    if (data.size() != size) {
+      return DataError(absl::StrCat("A raw ", kind, " key is ", size, " bytes."));
+    }
+    Pkey key(EVP_PKEY_new_raw_public_key(OctetKeyType(kind), nullptr, data.data(), size));
     if (key == nullptr) return DataError("Invalid raw public key.");
     return Imported(std::move(key), false);
   }
@@ -436,7 +460,12 @@ absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string c
                                   : absl::StrCat("The key is not an ", kind, " key."));
   }
   if (kind == "EC" && !KeyChecks(key.get(), is_private)) return DataError("Invalid EC key.");
-  return Imported(std::move(key), is_private);
+  absl::StatusOr<ImportedKey> imported = Imported(std::move(key), is_private);
+  // A public key keeps the SPKI it came in (a compressed EC point exports as it was given).
+  if (imported.ok() && !is_private) {
+    imported->der = ByteBuffer(Bytes(BytesOf(data), BytesOf(data) + data.size()));
+  }
+  return imported;
 }
 
 absl::StatusOr<ImportedKey> op_crypto_import_jwk(std::string kind, std::string curve,
@@ -445,7 +474,7 @@ absl::StatusOr<ImportedKey> op_crypto_import_jwk(std::string kind, std::string c
     if (CurveNid(curve) == NID_undef) return absl::InvalidArgumentError("unsupported curve");
     return ImportEcJwk(curve, jwk);
   }
-  if (kind == "Ed25519" || kind == "X25519") return ImportOkpJwk(kind, jwk);
+  if (IsOctetKeyPair(kind)) return ImportOkpJwk(kind, jwk);
   if (kind == "RSA") return ImportRsaJwk(jwk);
   return absl::InvalidArgumentError(absl::StrCat("unsupported key kind ", kind));
 }
@@ -464,9 +493,10 @@ absl::StatusOr<ByteBuffer> op_crypto_export_raw(std::string kind, SharedBytes de
     std::memcpy(point.data() + 1 + field, y->data(), field);
     return ByteBuffer(std::move(point));
   }
-  Bytes raw(32);
+  Bytes raw(OctetKeySize(kind));
   size_t length = raw.size();
-  if (EVP_PKEY_get_raw_public_key(key->get(), raw.data(), &length) != 1 || length != 32) {
+  if (EVP_PKEY_get_raw_public_key(key->get(), raw.data(), &length) != 1 ||
+      length != raw.size()) {
     return OperationError(absl::StrCat("raw export failed: ", OpenSslError()));
   }
   return ByteBuffer(std::move(raw));
@@ -484,17 +514,18 @@ absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private
     jwk.y = BignumParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, field);
     if (is_private) jwk.d = BignumParam(pkey, OSSL_PKEY_PARAM_PRIV_KEY, field);
     if (!jwk.x || !jwk.y || (is_private && !jwk.d)) return OperationError("EC JWK export failed.");
-  } else if (kind == "Ed25519" || kind == "X25519") {
-    Bytes x(32);
-    size_t length = 32;
-    if (EVP_PKEY_get_raw_public_key(pkey, x.data(), &length) != 1 || length != 32) {
+  } else if (IsOctetKeyPair(kind)) {
+    const size_t size = OctetKeySize(kind);
+    Bytes x(size);
+    size_t length = size;
+    if (EVP_PKEY_get_raw_public_key(pkey, x.data(), &length) != 1 || length != size) {
       return OperationError(absl::StrCat("JWK export failed: ", OpenSslError()));
     }
     jwk.x = ByteBuffer(std::move(x));
     if (is_private) {
-      Bytes d(32);
-      length = 32;
-      if (EVP_PKEY_get_raw_private_key(pkey, d.data(), &length) != 1 || length != 32) {
+      Bytes d(size);
+      length = size;
+      if (EVP_PKEY_get_raw_private_key(pkey, d.data(), &length) != 1 || length != size) {
         return OperationError(absl::StrCat("JWK export failed: ", OpenSslError()));
       }
       jwk.d = ByteBuffer(std::move(d));
@@ -619,10 +650,11 @@ absl::StatusOr<ByteBuffer> op_crypto_derive_shared_secret(std::string kind,
     return OperationError(absl::StrCat("key agreement failed: ", OpenSslError()));
   }
   secret.resize(length);
-  if (kind == "X25519") {
+  if (kind == "X25519" || kind == "X448") {
     uint8_t any = 0;
     for (uint8_t byte : secret) any |= byte;
-    if (any == 0) return OperationError("The X25519 shared secret is all zeros (a small-order public key).");
+    if (any == 0) return OperationError(
+        absl::StrCat("The ", kind, " shared secret is all zeros (a small-order public key)."));
   }
   return ByteBuffer(std::move(secret));
 }

@@ -5,8 +5,8 @@
 // A key crosses into JavaScript as DER bytes: a public key as a SubjectPublicKeyInfo
 // (SPKI), a private key as a PKCS #8 PrivateKeyInfo. web_crypto.js keeps those bytes in the
 // CryptoKey's internal slots and hands them back to every op, which parses them again;
-// nothing native outlives an op call. `kind` names the key type: "EC", "Ed25519", "X25519"
-// or "RSA"; `curve` is the NIST name ("P-256", "P-384", "P-521") for "EC", otherwise
+// nothing native outlives an op call. `kind` names the key type: "EC", "Ed25519", "Ed448",
+// "X25519", "X448" or "RSA"; `curve` is the NIST name ("P-256", "P-384", "P-521") for "EC", otherwise
 // empty. Malformed or mismatched key data is a DataError; a failed computation an
 // OperationError (openssl_util.h).
 #ifndef KILN_EXT_CRYPTO_CRYPTO_KEY_OPS_H_
@@ -85,7 +85,8 @@ KILN_OP() absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(
     kiln::SharedBytes public_exponent);
 
 // Imports `data` in `format`: "spki", "pkcs8" or "raw" (a public key: EC's SEC1 point,
-// compressed or not; the 32 bytes of an Ed25519 or X25519 key). DataError when the bytes
+// compressed or not; the 32, 57 or 56 bytes of an Ed25519, Ed448, X25519 or X448 key). A
+// public key's DER is the SPKI as given, a private key's PKCS #8 is re-encoded. DataError when the bytes
 // do not parse, hold another kind of key or another curve, or the key fails its check.
 KILN_OP() absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string curve,
                                                           std::string format,
@@ -94,8 +95,8 @@ KILN_OP() absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std
 KILN_OP() absl::StatusOr<ImportedKey> op_crypto_import_jwk(std::string kind, std::string curve,
                                                           JwkMaterial jwk);
 
-// The raw public key of `key` (SPKI DER): EC's uncompressed point, or the 32 bytes of an
-// Ed25519 or X25519 key.
+// The raw public key of `key` (SPKI DER): EC's uncompressed point, or the bytes of an
+// Ed25519, Ed448, X25519 or X448 key.
 KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_export_raw(std::string kind,
                                                                kiln::SharedBytes key);
 // The JWK material of `key` (PKCS #8 DER when `is_private`, otherwise SPKI DER).
@@ -116,8 +117,9 @@ KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_rsa_oaep(bool encrypt, std:
                                                              kiln::SharedBytes label,
                                                              kiln::SharedBytes data);
 
-// ECDH or X25519: the shared secret of the private key (PKCS #8 DER) and the peer's public
-// key (SPKI DER). An all-zero X25519 secret (a small-order peer key) is an OperationError.
+// ECDH, X25519 or X448: the shared secret of the private key (PKCS #8 DER) and the peer's public
+// key (SPKI DER). An all-zero X25519 or X448 secret (a small-order peer key) is an
+// OperationError.
 KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_derive_shared_secret(
     std::string kind, kiln::SharedBytes private_key, kiln::SharedBytes public_key);
 

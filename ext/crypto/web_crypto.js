@@ -342,7 +342,9 @@ const SUPPORTED_ALGORITHMS = {
     'AES-KW': 'AesKeyGenParams',
     HMAC: 'HmacKeyGenParams',
     Ed25519: 'Algorithm',
+    Ed448: 'Algorithm',
     X25519: 'Algorithm',
+    X448: 'Algorithm',
   },
   importKey: {
     'RSASSA-PKCS1-v1_5': 'RsaHashedImportParams',
@@ -358,7 +360,9 @@ const SUPPORTED_ALGORITHMS = {
     HKDF: 'Algorithm',
     PBKDF2: 'Algorithm',
     Ed25519: 'Algorithm',
+    Ed448: 'Algorithm',
     X25519: 'Algorithm',
+    X448: 'Algorithm',
   },
   sign: {
     'RSASSA-PKCS1-v1_5': 'Algorithm',
@@ -366,6 +370,7 @@ const SUPPORTED_ALGORITHMS = {
     ECDSA: 'EcdsaParams',
     HMAC: 'Algorithm',
     Ed25519: 'Algorithm',
+    Ed448: 'Algorithm',
   },
   encrypt: {
     'RSA-OAEP': 'RsaOaepParams',
@@ -376,6 +381,7 @@ const SUPPORTED_ALGORITHMS = {
   deriveBits: {
     ECDH: 'EcdhKeyDeriveParams',
     X25519: 'EcdhKeyDeriveParams',
+    X448: 'EcdhKeyDeriveParams',
     HKDF: 'HkdfParams',
     PBKDF2: 'Pbkdf2Params',
   },
@@ -876,7 +882,7 @@ function makeAsymmetric(name, kind, publicUsages, privateUsages, jwkUse) {
   const expectedJwkAlg = (algorithm) => {
     if (isRsa) return RSA_JWK_ALG[name][algorithm.hash.name];
     if (name === 'ECDSA') return ECDSA_JWK_ALG[algorithm.namedCurve];
-    if (name === 'Ed25519') return 'EdDSA';
+    if (name === 'Ed25519' || name === 'Ed448') return 'EdDSA';
     return undefined;
   };
   const keyAlgorithm = (algorithm, imported) => {
@@ -1076,8 +1082,11 @@ const ALGORITHMS = {
   ECDH: addKeyAgreement(makeAsymmetric('ECDH', 'EC', [], ['deriveKey', 'deriveBits'], 'enc'), 'EC'),
   Ed25519: addSignature(makeAsymmetric('Ed25519', 'Ed25519', ['verify'], ['sign'], 'sig'),
                         'Ed25519'),
+  Ed448: addSignature(makeAsymmetric('Ed448', 'Ed448', ['verify'], ['sign'], 'sig'), 'Ed448'),
   X25519: addKeyAgreement(makeAsymmetric('X25519', 'X25519', [], ['deriveKey', 'deriveBits'],
                                          'enc'), 'X25519'),
+  X448: addKeyAgreement(makeAsymmetric('X448', 'X448', [], ['deriveKey', 'deriveBits'], 'enc'),
+                        'X448'),
   'RSASSA-PKCS1-v1_5': addSignature(makeAsymmetric('RSASSA-PKCS1-v1_5', 'RSA', ['verify'],
                                                    ['sign'], 'sig'), 'RSA'),
   'RSA-PSS': addSignature(makeAsymmetric('RSA-PSS', 'RSA', ['verify'], ['sign'], 'sig'), 'RSA'),
