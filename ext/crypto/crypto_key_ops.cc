@@ -183,6 +183,12 @@ bool KeyChecks(EVP_PKEY* key, bool is_private) {
 absl::StatusOr<ImportedKey> Imported(Pkey key, bool is_private) {
   ImportedKey imported;
   imported.is_private = is_private;
+  // EC points are kept uncompressed, whatever form they came in (what export gives).
+  if (EVP_PKEY_is_a(key.get(), "EC") &&
+      EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                     OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1) {
+    return OperationError(absl::StrCat("EC key import failed: ", OpenSslError()));
+  }
   absl::StatusOr<ByteBuffer> der = is_private ? Pkcs8Of(key.get()) : SpkiOf(key.get());
   if (!der.ok()) return der.status();
   imported.der = std::move(*der);
@@ -460,12 +466,7 @@ absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string c
                                   : absl::StrCat("The key is not an ", kind, " key."));
   }
   if (kind == "EC" && !KeyChecks(key.get(), is_private)) return DataError("Invalid EC key.");
-  absl::StatusOr<ImportedKey> imported = Imported(std::move(key), is_private);
-  // A public key keeps the SPKI it came in (a compressed EC point exports as it was given).
-  if (imported.ok() && !is_private) {
-    imported->der = ByteBuffer(Bytes(BytesOf(data), BytesOf(data) + data.size()));
-  }
-  return imported;
+  return Imported(std::move(key), is_private);
 }
 
 absl::StatusOr<ImportedKey> op_crypto_import_jwk(std::string kind, std::string curve,

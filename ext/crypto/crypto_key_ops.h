@@ -85,8 +85,8 @@ KILN_OP() absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(
     kiln::SharedBytes public_exponent);
 
 // Imports `data` in `format`: "spki", "pkcs8" or "raw" (a public key: EC's SEC1 point,
-// compressed or not; the 32, 57 or 56 bytes of an Ed25519, Ed448, X25519 or X448 key). A
-// public key's DER is the SPKI as given, a private key's PKCS #8 is re-encoded. DataError when the bytes
+// compressed or not; the 32, 57 or 56 bytes of an Ed25519, Ed448, X25519 or X448 key). The
+// DER is re-encoded (EC points uncompressed). DataError when the bytes
 // do not parse, hold another kind of key or another curve, or the key fails its check.
 KILN_OP() absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string curve,
                                                           std::string format,
