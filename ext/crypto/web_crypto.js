@@ -869,7 +869,7 @@ const RSA_JWK_ALG = {
     'SHA-512': 'RSA-OAEP-512',
   },
 };
-const JWK_MEMBERS = ['x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi'];
+const JWK_MEMBERS = ['x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'];
 
 // An asymmetric algorithm: `kind` the native key type ("EC", "Ed25519", "X25519", "RSA");
 // `publicUsages` / `privateUsages` what each half may do; `jwkUse` the JWK 'use' value.
