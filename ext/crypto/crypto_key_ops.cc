@@ -141,6 +141,23 @@ absl::StatusOr<ByteBuffer> Pkcs8Of(EVP_PKEY* key) {
   return result;
 }
 
+// A parsed key of a CryptoKey, for the operations that use it.
+class OpenKey : public Resource {
+ public:
+  explicit OpenKey(Pkey key) : key_(std::move(key)) {}
+  std::string name() const override { return "cryptoKey"; }
+  EVP_PKEY* get() const { return key_.get(); }
+
+ private:
+  Pkey key_;
+};
+
+absl::StatusOr<EVP_PKEY*> OpenKeyOf(OpState& state, ResourceId id) {
+  absl::StatusOr<OpenKey*> key = state.resources().Get<OpenKey>(id);
+  if (!key.ok()) return key.status();
+  return (*key)->get();
+}
+
 // Parses DER (all of it) as SPKI or PKCS #8.
 Pkey ParseSpki(const SharedBytes& der) {
   const unsigned char* cursor = BytesOf(der);
@@ -552,10 +569,16 @@ absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private
   return jwk;
 }
 
-absl::StatusOr<ByteBuffer> op_crypto_sign(SignOperation operation) {
-  absl::StatusOr<Pkey> key = KeyFromDer(operation.key, true);
+absl::StatusOr<ResourceId> op_crypto_key_open(OpState& state, SharedBytes der, bool is_private) {
+  absl::StatusOr<Pkey> key = KeyFromDer(der, is_private);
   if (!key.ok()) return key.status();
-  absl::StatusOr<DigestContext> context = SignContext(operation, key->get(), true);
+  return state.resources().Add(std::make_unique<OpenKey>(std::move(*key)));
+}
+
+absl::StatusOr<ByteBuffer> op_crypto_sign(OpState& state, SignOperation operation) {
+  absl::StatusOr<EVP_PKEY*> key = OpenKeyOf(state, operation.key);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<DigestContext> context = SignContext(operation, *key, true);
   if (!context.ok()) return context.status();
   size_t length = 0;
   if (EVP_DigestSign(context->get(), nullptr, &length, BytesOf(operation.data),
@@ -568,25 +591,26 @@ absl::StatusOr<ByteBuffer> op_crypto_sign(SignOperation operation) {
     return OperationError(absl::StrCat("signing failed: ", OpenSslError()));
   }
   signature.resize(length);
-  if (operation.kind == "EC") return DerToP1363(signature, EcFieldSize(key->get()));
+  if (operation.kind == "EC") return DerToP1363(signature, EcFieldSize(*key));
   return ByteBuffer(std::move(signature));
 }
 
-absl::StatusOr<bool> op_crypto_verify(SignOperation operation, SharedBytes signature) {
-  absl::StatusOr<Pkey> key = KeyFromDer(operation.key, false);
+absl::StatusOr<bool> op_crypto_verify(OpState& state, SignOperation operation,
+                                      SharedBytes signature) {
+  absl::StatusOr<EVP_PKEY*> key = OpenKeyOf(state, operation.key);
   if (!key.ok()) return key.status();
   const uint8_t* bytes = BytesOf(signature);
   size_t size = signature.size();
   std::optional<Bytes> der;
   if (operation.kind == "EC") {
-    const size_t field = EcFieldSize(key->get());
+    const size_t field = EcFieldSize(*key);
     if (size != 2 * field) return false;
     der = P1363ToDer(bytes, field);
     if (!der) return false;
     bytes = der->data();
     size = der->size();
   }
-  absl::StatusOr<DigestContext> context = SignContext(operation, key->get(), false);
+  absl::StatusOr<DigestContext> context = SignContext(operation, *key, false);
   if (!context.ok()) return context.status();
   int result = EVP_DigestVerify(context->get(), bytes, size, BytesOf(operation.data),
                                 operation.data.size());
@@ -594,13 +618,14 @@ absl::StatusOr<bool> op_crypto_verify(SignOperation operation, SharedBytes signa
   return result == 1;
 }
 
-absl::StatusOr<ByteBuffer> op_crypto_rsa_oaep(bool encrypt, std::string hash, SharedBytes der,
-                                              SharedBytes label, SharedBytes data) {
+absl::StatusOr<ByteBuffer> op_crypto_rsa_oaep(OpState& state, bool encrypt, std::string hash,
+                                              ResourceId key_id, SharedBytes label,
+                                              SharedBytes data) {
   const EVP_MD* digest = DigestNamed(hash);
   if (digest == nullptr) return absl::InvalidArgumentError(absl::StrCat("unsupported hash ", hash));
-  absl::StatusOr<Pkey> key = KeyFromDer(der, !encrypt);
+  absl::StatusOr<EVP_PKEY*> key = OpenKeyOf(state, key_id);
   if (!key.ok()) return key.status();
-  PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
+  PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, *key, nullptr));
   bool ok = context != nullptr &&
             (encrypt ? EVP_PKEY_encrypt_init(context.get()) : EVP_PKEY_decrypt_init(context.get())) == 1 &&
             EVP_PKEY_CTX_set_rsa_padding(context.get(), RSA_PKCS1_OAEP_PADDING) == 1 &&
@@ -632,17 +657,17 @@ absl::StatusOr<ByteBuffer> op_crypto_rsa_oaep(bool encrypt, std::string hash, Sh
   return ByteBuffer(std::move(out));
 }
 
-absl::StatusOr<ByteBuffer> op_crypto_derive_shared_secret(std::string kind,
-                                                          SharedBytes private_der,
-                                                          SharedBytes public_der) {
-  absl::StatusOr<Pkey> private_key = KeyFromDer(private_der, true);
+absl::StatusOr<ByteBuffer> op_crypto_derive_shared_secret(OpState& state, std::string kind,
+                                                          ResourceId private_id,
+                                                          ResourceId public_id) {
+  absl::StatusOr<EVP_PKEY*> private_key = OpenKeyOf(state, private_id);
   if (!private_key.ok()) return private_key.status();
-  absl::StatusOr<Pkey> public_key = KeyFromDer(public_der, false);
+  absl::StatusOr<EVP_PKEY*> public_key = OpenKeyOf(state, public_id);
   if (!public_key.ok()) return public_key.status();
-  PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, private_key->get(), nullptr));
+  PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, *private_key, nullptr));
   size_t length = 0;
   if (context == nullptr || EVP_PKEY_derive_init(context.get()) != 1 ||
-      EVP_PKEY_derive_set_peer(context.get(), public_key->get()) != 1 ||
+      EVP_PKEY_derive_set_peer(context.get(), *public_key) != 1 ||
       EVP_PKEY_derive(context.get(), nullptr, &length) != 1) {
     return OperationError(absl::StrCat("key agreement failed: ", OpenSslError()));
   }

@@ -4,8 +4,10 @@
 //
 // A key crosses into JavaScript as DER bytes: a public key as a SubjectPublicKeyInfo
 // (SPKI), a private key as a PKCS #8 PrivateKeyInfo. web_crypto.js keeps those bytes in the
-// CryptoKey's internal slots and hands them back to every op, which parses them again;
-// nothing native outlives an op call. `kind` names the key type: "EC", "Ed25519", "Ed448",
+// CryptoKey's internal slots (what import and export work on). For the operations that use
+// a key (sign, verify, RSA-OAEP, key agreement) it opens the parsed key once, as a
+// resource ("cryptoKey", op_crypto_key_open), and closes it when the CryptoKey is
+// collected (a FinalizationRegistry) or the runtime goes away (its resource table). `kind` names the key type: "EC", "Ed25519", "Ed448",
 // "X25519", "X448" or "RSA"; `curve` is the NIST name ("P-256", "P-384", "P-521") for "EC", otherwise
 // empty. Malformed or mismatched key data is a DataError; a failed computation an
 // OperationError (openssl_util.h).
@@ -18,6 +20,8 @@
 
 #include "absl/status/statusor.h"
 #include "ops/op.h"
+#include "ops/op_state.h"
+#include "ops/resource.h"
 
 namespace kiln::crypto {
 
@@ -74,9 +78,15 @@ KILN_STRUCT() struct SignOperation {
   std::string hash;
   std::string padding;
   uint32_t salt_length = 0;
-  kiln::SharedBytes key;
+  kiln::ResourceId key;
   kiln::SharedBytes data;
 };
+
+// Opens the key of `der` (PKCS #8 when `is_private`, otherwise SPKI, as the import ops
+// made it) as a "cryptoKey" resource for the operations below; op_close releases it.
+KILN_OP() absl::StatusOr<kiln::ResourceId> op_crypto_key_open(kiln::OpState& state,
+                                                             kiln::SharedBytes der,
+                                                             bool is_private);
 
 // A new key pair of `kind` (and `curve`); RSA's with `modulus_length` bits and the
 // big-endian `public_exponent` (others ignore both).
@@ -103,25 +113,28 @@ KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_export_raw(std::string kind
 KILN_OP() absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private,
                                                         kiln::SharedBytes key);
 
-// Signs `data` with the private key (PKCS #8 DER).
-KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_sign(SignOperation operation);
-// Whether `signature` is a valid signature of `data` by the public key (SPKI DER). A
+// Signs `data` with the private key (an open key).
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_sign(kiln::OpState& state,
+                                                         SignOperation operation);
+// Whether `signature` is a valid signature of `data` by the public key (an open key). A
 // signature of the wrong length is not valid (false, not an error).
-KILN_OP() absl::StatusOr<bool> op_crypto_verify(SignOperation operation,
+KILN_OP() absl::StatusOr<bool> op_crypto_verify(kiln::OpState& state, SignOperation operation,
                                                 kiln::SharedBytes signature);
 
-// RSA-OAEP with `hash` (for OAEP and MGF1) and `label`: encrypts with the public key (SPKI
-// DER) or decrypts with the private key (PKCS #8 DER).
-KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_rsa_oaep(bool encrypt, std::string hash,
-                                                             kiln::SharedBytes key,
+// RSA-OAEP with `hash` (for OAEP and MGF1) and `label`: encrypts with the public key or
+// decrypts with the private key (an open key).
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_rsa_oaep(kiln::OpState& state, bool encrypt,
+                                                             std::string hash,
+                                                             kiln::ResourceId key,
                                                              kiln::SharedBytes label,
                                                              kiln::SharedBytes data);
 
-// ECDH, X25519 or X448: the shared secret of the private key (PKCS #8 DER) and the peer's public
-// key (SPKI DER). An all-zero X25519 or X448 secret (a small-order peer key) is an
+// ECDH, X25519 or X448: the shared secret of the private key and the peer's public key
+// (both open keys). An all-zero X25519 or X448 secret (a small-order peer key) is an
 // OperationError.
 KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_derive_shared_secret(
-    std::string kind, kiln::SharedBytes private_key, kiln::SharedBytes public_key);
+    kiln::OpState& state, std::string kind, kiln::ResourceId private_key,
+    kiln::ResourceId public_key);
 
 }  // namespace kiln::crypto
 

@@ -9,6 +9,7 @@
 // usages, the CryptoKey objects and their internal slots, JWK, and every error the spec
 // names (README.md).
 import {
+  op_close,
   op_crypto_aes,
   op_crypto_aes_kw,
   op_crypto_derive_shared_secret,
@@ -22,6 +23,7 @@ import {
   op_crypto_hmac_verify,
   op_crypto_import_jwk,
   op_crypto_import_key,
+  op_crypto_key_open,
   op_crypto_pbkdf2,
   op_crypto_random_uuid,
   op_crypto_rsa_oaep,
@@ -40,6 +42,8 @@ const ReflectApply = Reflect.apply;
 const PromiseReject = Promise.reject.bind(Promise);
 const PromiseResolve = Promise.resolve.bind(Promise);
 const NativeWeakMap = WeakMap;
+const NativeFinalizationRegistry = FinalizationRegistry;
+const FinalizationRegistryPrototypeRegister = FinalizationRegistry.prototype.register;
 const WeakMapPrototypeGet = WeakMap.prototype.get;
 const WeakMapPrototypeSet = WeakMap.prototype.set;
 const ArrayPrototypeIncludes = Array.prototype.includes;
@@ -504,7 +508,7 @@ function exposedAlgorithm(algorithm) {
 function createKey(type, extractable, algorithm, usages, material) {
   const key = createPlatformObject(CryptoKey);
   usages = normalizeUsages(usages);
-  ReflectApply(WeakMapPrototypeSet, keySlots, [key, {
+  const slots = {
     type,
     extractable,
     algorithm,
@@ -512,8 +516,33 @@ function createKey(type, extractable, algorithm, usages, material) {
     material,
     algorithmCache: exposedAlgorithm(algorithm),
     usagesCache: [...usages],
-  }]);
+    key,
+    handle: 0,
+  };
+  ReflectApply(WeakMapPrototypeSet, keySlots, [key, slots]);
   return key;
+}
+
+// Closes the native key of a collected CryptoKey.
+function closeKeyHandle(rid) {
+  try {
+    op_close(rid);
+  } catch {
+    // Already closed (the runtime is going away): nothing to release.
+  }
+}
+let openKeys = null;
+
+// The native parsed key of an asymmetric key (a "cryptoKey" resource, crypto_key_ops.h),
+// opened on first use and closed once the CryptoKey is collected. (The slots hold the
+// CryptoKey itself: a WeakMap value may refer to its key without keeping it alive.)
+function keyHandle(slots) {
+  if (slots.handle === 0) {
+    slots.handle = callOp(op_crypto_key_open, [slots.material, slots.type === 'private']);
+    if (openKeys === null) openKeys = new NativeFinalizationRegistry(closeKeyHandle);
+    ReflectApply(FinalizationRegistryPrototypeRegister, openKeys, [slots.key, slots.handle]);
+  }
+  return slots.handle;
 }
 
 const inspectCustom = SymbolFor('nodejs.util.inspect.custom');
@@ -1012,7 +1041,7 @@ function makeAsymmetric(name, kind, publicUsages, privateUsages, jwkUse) {
 }
 
 function signOperation(kind, algorithm, slots, data) {
-  const operation = { kind, hash: '', padding: '', salt_length: 0, key: slots.material, data };
+  const operation = { kind, hash: '', padding: '', salt_length: 0, key: keyHandle(slots), data };
   if (kind === 'EC') {
     operation.hash = algorithm.hash.name;
   } else if (kind === 'RSA') {
@@ -1045,7 +1074,8 @@ function addKeyAgreement(algorithm, kind) {
     if (kind === 'EC' && peer.algorithm.namedCurve !== slots.algorithm.namedCurve) {
       throw domException('The public key is on another curve.', 'InvalidAccessError');
     }
-    const secret = callOp(op_crypto_derive_shared_secret, [kind, slots.material, peer.material]);
+    const secret = callOp(op_crypto_derive_shared_secret,
+                          [kind, keyHandle(slots), keyHandle(peer)]);
     if (length === null) return bufferOf(secret);
     if (length > secret.length * 8) {
       throw domException(`The shared secret has only ${secret.length * 8} bits.`,
@@ -1062,7 +1092,7 @@ function makeRsaOaep() {
   const algorithm = makeAsymmetric('RSA-OAEP', 'RSA', ['encrypt', 'wrapKey'],
                                    ['decrypt', 'unwrapKey'], 'enc');
   const run = (encrypt, params, slots, data) => bufferOf(callOp(op_crypto_rsa_oaep, [
-    encrypt, slots.algorithm.hash.name, slots.material, params.label ?? EMPTY_BYTES, data,
+    encrypt, slots.algorithm.hash.name, keyHandle(slots), params.label ?? EMPTY_BYTES, data,
   ]));
   algorithm.encrypt = (params, slots, data) => run(true, params, slots, data);
   algorithm.decrypt = (params, slots, data) => run(false, params, slots, data);
