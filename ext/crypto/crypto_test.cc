@@ -385,6 +385,20 @@ TEST_F(CryptoTest, CryptoKeyObjects) {
   ExpectThrows("Object.getOwnPropertyDescriptor(CryptoKey.prototype, 'usages').get.call({})",
                "TypeError: Illegal invocation");
   ExpectThrows("new CryptoKey()", "TypeError: Illegal constructor");
+  ExpectThrows("new CryptoKey(Symbol('CryptoKey creation'))", "TypeError: Illegal constructor");
+  ExpectThrows("CryptoKey()",
+               "TypeError: Failed to construct 'CryptoKey': Please use the 'new' operator, this "
+               "DOM object constructor cannot be called as a function.");
+  // [Serializable]: a clone is a key of its own with the same slots.
+  EXPECT_EQ(Settle(R"js({
+    const clone = structuredClone(key);
+    crypto.subtle.sign('HMAC', clone, new Uint8Array(0)).then(async (signature) => {
+      globalThis.result = [clone instanceof CryptoKey, clone === key,
+        clone.algorithm === key.algorithm, clone.algorithm.name, clone.usages,
+        await crypto.subtle.verify('HMAC', key, signature, new Uint8Array(0))];
+    });
+  })js"),
+            "[ true, false, false, 'HMAC', [ 'sign', 'verify' ], true ]");
   EXPECT_EQ(Settle(R"js({
     const s = crypto.subtle;
     s.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']).then((pair) => {

@@ -32,6 +32,8 @@ import {
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from 'ext:web/dom_exception.js';
+import { createInterface } from 'ext:web/interface_object.js';
+import { registerSerializableInterface } from 'ext:web/structured_clone.js';
 
 const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
@@ -505,8 +507,12 @@ function exposedAlgorithm(algorithm) {
   return exposed;
 }
 
+// The token createKey passes to the CryptoKey interface object: any other construction
+// is an illegal one.
+const kCreateKey = Symbol('CryptoKey creation');
+
 function createKey(type, extractable, algorithm, usages, material) {
-  const key = createPlatformObject(CryptoKey);
+  const key = new CryptoKey(kCreateKey);
   usages = normalizeUsages(usages);
   const slots = {
     type,
@@ -521,6 +527,13 @@ function createKey(type, extractable, algorithm, usages, material) {
   };
   ReflectApply(WeakMapPrototypeSet, keySlots, [key, slots]);
   return key;
+}
+
+// [Serializable]: a clone has the same type, extractable, algorithm, usages and material
+// (bytes no one changes), and its own algorithm/usages objects and native handle.
+function cloneKey(key) {
+  const slots = slotsOf(key);
+  return createKey(slots.type, slots.extractable, slots.algorithm, slots.usages, slots.material);
 }
 
 // Closes the native key of a collected CryptoKey.
@@ -547,29 +560,30 @@ function keyHandle(slots) {
 
 const inspectCustom = SymbolFor('nodejs.util.inspect.custom');
 
-class CryptoKey {
-  constructor() {
-    webidl.illegalConstructor();
-  }
+// The slots of `this` for a CryptoKey member, or TypeError "Illegal invocation".
+function slotsOfThis(self) {
+  const slots = isCryptoKey(self) ? slotsOf(self) : undefined;
+  if (slots === undefined) throw new NativeTypeError('Illegal invocation');
+  return slots;
+}
 
+// CryptoKey instances are host objects (ext:web/interface_object.js), so that
+// structuredClone's serializer hands them to the delegate registered below.
+class CryptoKeyMembers {
   get type() {
-    webidl.assertBranded(this, CryptoKeyPrototype);
-    return slotsOf(this).type;
+    return slotsOfThis(this).type;
   }
 
   get extractable() {
-    webidl.assertBranded(this, CryptoKeyPrototype);
-    return slotsOf(this).extractable;
+    return slotsOfThis(this).extractable;
   }
 
   get algorithm() {
-    webidl.assertBranded(this, CryptoKeyPrototype);
-    return slotsOf(this).algorithmCache;
+    return slotsOfThis(this).algorithmCache;
   }
 
   get usages() {
-    webidl.assertBranded(this, CryptoKeyPrototype);
-    return slotsOf(this).usagesCache;
+    return slotsOfThis(this).usagesCache;
   }
 
   // Prints as Node does: CryptoKey { type, extractable, algorithm, usages }.
@@ -586,9 +600,15 @@ class CryptoKey {
     return `CryptoKey ${inspect(fields, nested)}`;
   }
 }
-const CryptoKeyPrototype = CryptoKey.prototype;
+
+function initializeCryptoKey(token) {
+  if (token !== kCreateKey) webidl.illegalConstructor();
+}
+
+const CryptoKey = createInterface('CryptoKey', 0, initializeCryptoKey, CryptoKeyMembers);
 webidl.configureInterface(CryptoKey);
-ObjectDefineProperty(CryptoKeyPrototype, inspectCustom, { enumerable: false });
+ObjectDefineProperty(CryptoKey.prototype, inspectCustom, { enumerable: false });
+registerSerializableInterface(isCryptoKey, cloneKey);
 
 // ---- JSON Web Key ----
 
