@@ -88,6 +88,7 @@ WPT_AREAS = {
             "WebCryptoAPI/import_export",
             "WebCryptoAPI/sign_verify",
             "WebCryptoAPI/wrapKey_unwrapKey",
+            "WebCryptoAPI/idlharness.https.any.js",
         ],
         "size": "large",
     },
