@@ -39,7 +39,6 @@ const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
-const ObjectPrototypeHasOwnProperty = Object.prototype.hasOwnProperty;
 const ReflectApply = Reflect.apply;
 const PromiseReject = Promise.reject.bind(Promise);
 const PromiseResolve = Promise.resolve.bind(Promise);
@@ -49,10 +48,8 @@ const FinalizationRegistryPrototypeRegister = FinalizationRegistry.prototype.reg
 const WeakMapPrototypeGet = WeakMap.prototype.get;
 const WeakMapPrototypeSet = WeakMap.prototype.set;
 const ArrayPrototypeIncludes = Array.prototype.includes;
-const ArrayPrototypeJoin = Array.prototype.join;
 const ArrayPrototypePush = Array.prototype.push;
 const TypedArrayPrototypeSlice = Uint8Array.prototype.slice;
-const TypedArrayPrototypeSet = Uint8Array.prototype.set;
 const ArrayBufferPrototypeSlice = ArrayBuffer.prototype.slice;
 const JSONStringify = JSON.stringify;
 const JSONParse = JSON.parse;
@@ -327,8 +324,6 @@ for (const name in DICTIONARIES) {
       webidl.createDictionaryConverter(name, [ALGORITHM_NAME], DICTIONARIES[name]);
 }
 
-const RSA_NAMES = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'];
-const AES_NAMES = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW'];
 const SHA_NAMES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
 // The registered algorithms of each operation (the spec's "supportedAlgorithms"): name ->
