@@ -192,7 +192,8 @@ absl::StatusOr<Pkey> KeyFromDer(const SharedBytes& der, bool is_private) {
 bool KeyChecks(EVP_PKEY* key, bool is_private) {
   PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (context == nullptr) return false;
-  int ok = is_private ? EVP_PKEY_pairwise_check(context.get()) : EVP_PKEY_public_check(context.get());
+  int ok =
+      is_private ? EVP_PKEY_pairwise_check(context.get()) : EVP_PKEY_public_check(context.get());
   ERR_clear_error();
   return ok == 1;
 }
@@ -233,8 +234,8 @@ Pkey KeyFromParams(const char* type, OSSL_PARAM_BLD* build, bool is_private) {
   PkeyContext context(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* key = nullptr;
   if (params == nullptr || context == nullptr || EVP_PKEY_fromdata_init(context.get()) != 1 ||
-      EVP_PKEY_fromdata(context.get(), &key,
-                        is_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+      EVP_PKEY_fromdata(context.get(), &key, is_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                        params.get()) != 1) {
     ERR_clear_error();
     return nullptr;
   }
@@ -257,9 +258,12 @@ absl::StatusOr<Pkey> EcPublicFromPoint(const std::string& curve, const uint8_t* 
 
 absl::StatusOr<ImportedKey> ImportEcJwk(const std::string& curve, const JwkMaterial& jwk) {
   if (!jwk.x || !jwk.y) return DataError("The JWK's 'x' and 'y' members are required.");
-  const size_t field = CurveNid(curve) == NID_secp521r1 ? 66 : CurveNid(curve) == NID_secp384r1 ? 48 : 32;
+  const size_t field = CurveNid(curve) == NID_secp521r1   ? 66
+                       : CurveNid(curve) == NID_secp384r1 ? 48
+                                                          : 32;
   if (jwk.x->size() != field || jwk.y->size() != field || (jwk.d && jwk.d->size() != field)) {
-    return DataError(absl::StrCat("The JWK's coordinates must be ", field, " bytes for ", curve, "."));
+    return DataError(
+        absl::StrCat("The JWK's coordinates must be ", field, " bytes for ", curve, "."));
   }
   Bytes point(1 + 2 * field);
   point[0] = 0x04;
@@ -272,9 +276,9 @@ absl::StatusOr<ImportedKey> ImportEcJwk(const std::string& curve, const JwkMater
       OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                        point.size()) != 1 ||
-      (jwk.d && (private_value == nullptr ||
-                 OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY,
-                                        private_value.get()) != 1))) {
+      (jwk.d &&
+       (private_value == nullptr ||
+        OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, private_value.get()) != 1))) {
     return OperationError(absl::StrCat("EC key import failed: ", OpenSslError()));
   }
   const bool is_private = jwk.d.has_value();
@@ -391,7 +395,8 @@ absl::StatusOr<DigestContext> SignContext(const SignOperation& op, EVP_PKEY* key
   const EVP_MD* digest = nullptr;
   if (op.kind == "EC" || op.kind == "RSA") {
     digest = DigestNamed(op.hash);
-    if (digest == nullptr) return absl::InvalidArgumentError(absl::StrCat("unsupported hash ", op.hash));
+    if (digest == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat("unsupported hash ", op.hash));
   }
   DigestContext context(EVP_MD_CTX_new());
   EVP_PKEY_CTX* key_context = nullptr;
@@ -417,7 +422,8 @@ absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(std::string kind, std::st
                                                        uint32_t modulus_length,
                                                        SharedBytes public_exponent) {
   const char* type = KeyTypeName(kind);
-  if (type == nullptr) return absl::InvalidArgumentError(absl::StrCat("unsupported key kind ", kind));
+  if (type == nullptr)
+    return absl::InvalidArgumentError(absl::StrCat("unsupported key kind ", kind));
   PkeyContext context(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   if (context == nullptr || EVP_PKEY_keygen_init(context.get()) != 1) {
     return OperationError(absl::StrCat("key generation failed: ", OpenSslError()));
@@ -513,15 +519,13 @@ absl::StatusOr<ByteBuffer> op_crypto_export_raw(std::string kind, SharedBytes de
   }
   Bytes raw(OctetKeySize(kind));
   size_t length = raw.size();
-  if (EVP_PKEY_get_raw_public_key(key->get(), raw.data(), &length) != 1 ||
-      length != raw.size()) {
+  if (EVP_PKEY_get_raw_public_key(key->get(), raw.data(), &length) != 1 || length != raw.size()) {
     return OperationError(absl::StrCat("raw export failed: ", OpenSslError()));
   }
   return ByteBuffer(std::move(raw));
 }
 
-absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private,
-                                               SharedBytes der) {
+absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private, SharedBytes der) {
   absl::StatusOr<Pkey> key = KeyFromDer(der, is_private);
   if (!key.ok()) return key.status();
   EVP_PKEY* pkey = key->get();
@@ -612,8 +616,8 @@ absl::StatusOr<bool> op_crypto_verify(OpState& state, SignOperation operation,
   }
   absl::StatusOr<DigestContext> context = SignContext(operation, *key, false);
   if (!context.ok()) return context.status();
-  int result = EVP_DigestVerify(context->get(), bytes, size, BytesOf(operation.data),
-                                operation.data.size());
+  int result =
+      EVP_DigestVerify(context->get(), bytes, size, BytesOf(operation.data), operation.data.size());
   ERR_clear_error();
   return result == 1;
 }
@@ -627,15 +631,16 @@ absl::StatusOr<ByteBuffer> op_crypto_rsa_oaep(OpState& state, bool encrypt, std:
   if (!key.ok()) return key.status();
   PkeyContext context(EVP_PKEY_CTX_new_from_pkey(nullptr, *key, nullptr));
   bool ok = context != nullptr &&
-            (encrypt ? EVP_PKEY_encrypt_init(context.get()) : EVP_PKEY_decrypt_init(context.get())) == 1 &&
+            (encrypt ? EVP_PKEY_encrypt_init(context.get())
+                     : EVP_PKEY_decrypt_init(context.get())) == 1 &&
             EVP_PKEY_CTX_set_rsa_padding(context.get(), RSA_PKCS1_OAEP_PADDING) == 1 &&
             EVP_PKEY_CTX_set_rsa_oaep_md(context.get(), digest) == 1 &&
             EVP_PKEY_CTX_set_rsa_mgf1_md(context.get(), digest) == 1;
   if (ok && label.size() > 0) {
     // set0 takes ownership of an OPENSSL_malloc'd copy.
     void* copy = OPENSSL_memdup(label.data(), label.size());
-    ok = copy != nullptr && EVP_PKEY_CTX_set0_rsa_oaep_label(context.get(), copy,
-                                                             static_cast<int>(label.size())) == 1;
+    ok = copy != nullptr &&
+         EVP_PKEY_CTX_set0_rsa_oaep_label(context.get(), copy, static_cast<int>(label.size())) == 1;
     if (!ok) OPENSSL_free(copy);
   }
   if (!ok) return OperationError(absl::StrCat("RSA-OAEP setup failed: ", OpenSslError()));
@@ -679,8 +684,9 @@ absl::StatusOr<ByteBuffer> op_crypto_derive_shared_secret(OpState& state, std::s
   if (kind == "X25519" || kind == "X448") {
     uint8_t any = 0;
     for (uint8_t byte : secret) any |= byte;
-    if (any == 0) return OperationError(
-        absl::StrCat("The ", kind, " shared secret is all zeros (a small-order public key)."));
+    if (any == 0)
+      return OperationError(
+          absl::StrCat("The ", kind, " shared secret is all zeros (a small-order public key)."));
   }
   return ByteBuffer(std::move(secret));
 }

@@ -8,10 +8,10 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -87,8 +87,8 @@ absl::StatusOr<ByteBuffer> AesGcm(const AesOperation& op, const EVP_CIPHER* ciph
   CipherContext context(EVP_CIPHER_CTX_new());
   if (context == nullptr ||
       EVP_CipherInit_ex(context.get(), cipher, nullptr, nullptr, nullptr, op.encrypt) != 1 ||
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN,
-                          static_cast<int>(op.iv.size()), nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(op.iv.size()),
+                          nullptr) != 1 ||
       EVP_CipherInit_ex(context.get(), nullptr, nullptr, BytesOf(op.key), BytesOf(op.iv),
                         op.encrypt) != 1) {
     return OperationError(absl::StrCat("AES-GCM setup failed: ", OpenSslError()));
@@ -160,7 +160,8 @@ absl::StatusOr<ByteBuffer> AesCtr(const AesOperation& op, const EVP_CIPHER* ciph
   uint128 counter = 0;
   for (size_t i = 0; i < 16; ++i) counter = (counter << 8) | BytesOf(op.iv)[i];
   const uint32_t bits = op.counter_length;
-  const uint128 mask = bits >= 128 ? ~static_cast<uint128>(0) : ((static_cast<uint128>(1) << bits) - 1);
+  const uint128 mask =
+      bits >= 128 ? ~static_cast<uint128>(0) : ((static_cast<uint128>(1) << bits) - 1);
   const uint128 blocks = (static_cast<uint128>(op.data.size()) + 15) / 16;
   if (bits < 128 && blocks > mask + 1) {
     return OperationError("The data is longer than the counter allows (2^length blocks).");
@@ -326,10 +327,10 @@ absl::StatusOr<ByteBuffer> op_crypto_pbkdf2(std::string hash, SharedBytes passwo
   ByteBuffer out(length);
   static const char kEmpty[1] = {0};
   if (length > 0 &&
-      PKCS5_PBKDF2_HMAC(password.size() == 0 ? kEmpty : reinterpret_cast<const char*>(password.data()),
-                        static_cast<int>(password.size()), BytesOf(salt),
-                        static_cast<int>(salt.size()), static_cast<int>(iterations), digest,
-                        static_cast<int>(length), out.data()) != 1) {
+      PKCS5_PBKDF2_HMAC(
+          password.size() == 0 ? kEmpty : reinterpret_cast<const char*>(password.data()),
+          static_cast<int>(password.size()), BytesOf(salt), static_cast<int>(salt.size()),
+          static_cast<int>(iterations), digest, static_cast<int>(length), out.data()) != 1) {
     return OperationError(absl::StrCat("PBKDF2 failed: ", OpenSslError()));
   }
   return out;
