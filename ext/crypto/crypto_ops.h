@@ -1,8 +1,15 @@
-// The native half of the crypto extension (crypto.js): OpenSSL's random generator and
-// message digests.
+// The native half of the crypto extension (crypto.js): OpenSSL's random generator,
+// message digests and the secret-key algorithms of SubtleCrypto (HMAC, AES-GCM/CBC/CTR/KW,
+// PBKDF2, HKDF). The asymmetric ones are in crypto_key_ops.h.
+//
+// web_crypto.js has validated every parameter the spec checks before an op runs (lengths,
+// key sizes, tag lengths); what fails here is what only the computation can tell (a GCM
+// tag that does not match, bad CBC padding), an error of class OperationError that
+// web_crypto.js turns into a DOMException of that name.
 #ifndef KILN_EXT_CRYPTO_CRYPTO_OPS_H_
 #define KILN_EXT_CRYPTO_CRYPTO_OPS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +28,52 @@ KILN_OP() absl::StatusOr<std::string> op_crypto_random_uuid();
 // during the call (kiln has no worker pool for ops), so the bytes are read at call time.
 KILN_OP() kiln::Future<kiln::ByteBuffer> op_crypto_digest(std::string algorithm,
                                                           kiln::SharedBytes data);
+
+// HMAC of `data` with `key` and the hash `hash` ("SHA-1", "SHA-256", "SHA-384",
+// "SHA-512").
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_hmac_sign(std::string hash,
+                                                              kiln::SharedBytes key,
+                                                              kiln::SharedBytes data);
+// Whether `signature` is the HMAC of `data` (compared in constant time).
+KILN_OP() absl::StatusOr<bool> op_crypto_hmac_verify(std::string hash, kiln::SharedBytes key,
+                                                     kiln::SharedBytes data,
+                                                     kiln::SharedBytes signature);
+
+// One AES encryption or decryption. `mode` is "AES-GCM", "AES-CBC" or "AES-CTR"; `key`
+// holds 16, 24 or 32 bytes. `iv` is the GCM IV (1 byte or more), the CBC IV (16 bytes) or
+// the CTR counter block (16 bytes). `additional_data` and `tag_length` (bits: 32, 64, 96,
+// 104, 112, 120 or 128) are GCM's; the GCM ciphertext is followed by the tag.
+// `counter_length` (1 to 128) is CTR's: the rightmost bits of the counter block that
+// increment, wrapping around without carrying into the others.
+KILN_STRUCT() struct AesOperation {
+  std::string mode;
+  bool encrypt = true;
+  kiln::SharedBytes key;
+  kiln::SharedBytes iv;
+  kiln::SharedBytes additional_data;
+  uint32_t tag_length = 128;
+  uint32_t counter_length = 0;
+  kiln::SharedBytes data;
+};
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_aes(AesOperation operation);
+
+// AES key wrap (RFC 3394) of `data` (a multiple of 8 bytes, at least 16) with `key`
+// (16, 24 or 32 bytes), or its unwrap when `wrap` is false (an integrity failure is an
+// OperationError).
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_aes_kw(bool wrap, kiln::SharedBytes key,
+                                                           kiln::SharedBytes data);
+
+// PBKDF2 with HMAC-`hash`: `length` bytes from `password`, `salt` and `iterations` (>= 1).
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_pbkdf2(std::string hash,
+                                                           kiln::SharedBytes password,
+                                                           kiln::SharedBytes salt,
+                                                           uint32_t iterations, uint32_t length);
+// HKDF (RFC 5869) with HMAC-`hash`: `length` bytes (at most 255 times the hash's size)
+// from the input keying material `key`, `salt` (empty: the hash's size of zeros) and
+// `info`.
+KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_hkdf(std::string hash, kiln::SharedBytes key,
+                                                         kiln::SharedBytes salt,
+                                                         kiln::SharedBytes info, uint32_t length);
 
 }  // namespace kiln::crypto
 
