@@ -18,15 +18,17 @@ export function extendURL(specifier, names) {
   if (urlInterface !== undefined) {
     internals.defineLazy(urlInterface, specifier, names, true);
   } else {
-    pendingStatics.push({ specifier, names });
+    pendingStatics[pendingStatics.length] = { specifier, names };
   }
 }
 
 // Called once by url.js when it has made the interface object.
 export function urlInterfaceDefined(URL) {
   urlInterface = URL;
-  for (const { specifier, names } of pendingStatics) {
-    internals.defineLazy(URL, specifier, names, true);
+  // An index loop: this runs in the realm as the program left it (Array iteration may be
+  // replaced by then).
+  for (let i = 0; i < pendingStatics.length; i++) {
+    internals.defineLazy(URL, pendingStatics[i].specifier, pendingStatics[i].names, true);
   }
   pendingStatics.length = 0;
 }
