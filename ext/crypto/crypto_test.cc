@@ -6,6 +6,7 @@
 // PBKDF2, RFC 5869 HKDF, RFC 8032 Ed25519), round trips through every format, the spec's
 // errors as rejections, and keys collected once dropped.
 #include "ext/crypto/crypto_extension.h"
+#include "ext/encoding/encoding_extension.h"
 
 #include <string>
 
@@ -24,7 +25,7 @@ class CryptoTest : public testing::RuntimeTest {
   RuntimeOptions MakeOptions() override {
     RuntimeOptions options;
     options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
-                          &extensions::crypto()};
+                          &extensions::encoding(), &extensions::crypto()};
     return options;
   }
 

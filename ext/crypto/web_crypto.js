@@ -31,6 +31,7 @@ import {
   op_crypto_verify,
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
+import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { DOMException } from 'ext:web/dom_exception.js';
 import { createInterface } from 'ext:web/interface_object.js';
 import { registerSerializableInterface } from 'ext:web/structured_clone.js';
@@ -57,10 +58,6 @@ const StringPrototypeIndexOf = String.prototype.indexOf;
 const SymbolFor = Symbol.for;
 const NativeUint8Array = Uint8Array;
 const NativeTypeError = TypeError;
-const globalEncodeURIComponent = encodeURIComponent;
-const globalDecodeURIComponent = decodeURIComponent;
-const globalEscape = escape;
-const globalUnescape = unescape;
 const PromisePrototypeThen = Promise.prototype.then;
 const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
 const StringFromCharCode = String.fromCharCode;
@@ -220,21 +217,10 @@ function base64UrlDecode(string, member) {
   return out;
 }
 
-// UTF-8 of a JWK's JSON text for wrapKey, and back for unwrapKey.
-function utf8Encode(string) {
-  const binary = globalUnescape(globalEncodeURIComponent(string));
-  const bytes = new NativeUint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) {
-    bytes[i] = ReflectApply(StringPrototypeCharCodeAt, binary, [i]);
-  }
-  return bytes;
-}
-
-function utf8Decode(bytes) {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += StringFromCharCode(bytes[i]);
-  return globalDecodeURIComponent(globalEscape(binary));
-}
+// UTF-8 of a JWK's JSON text for wrapKey, and back for unwrapKey (malformed UTF-8 throws:
+// unwrapKey reports it as a DataError).
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 // ---- WebIDL types of the spec ----
 
@@ -1400,7 +1386,7 @@ class SubtleCrypto {
       const wrappingSlots = slotsOf(wrappingKey);
       checkKeyUse(wrappingSlots, normalized, 'wrapKey', prefix);
       const exported = exportKeySlots(format, slotsOf(key));
-      const bytes = format === 'jwk' ? utf8Encode(JSONStringify(exported))
+      const bytes = format === 'jwk' ? utf8Encoder.encode(JSONStringify(exported))
                                      : new NativeUint8Array(exported);
       return ALGORITHMS[normalized.name][operation](normalized, wrappingSlots, bytes);
     });
@@ -1437,7 +1423,7 @@ class SubtleCrypto {
       if (format === 'jwk') {
         let jwk;
         try {
-          jwk = JSONParse(utf8Decode(bytes));
+          jwk = JSONParse(utf8Decoder.decode(bytes));
         } catch {
           throw domException(`${prefix}: The unwrapped key is not a JSON Web Key.`, 'DataError');
         }

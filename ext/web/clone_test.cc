@@ -6,6 +6,7 @@
 #include "core/runtime.h"
 #include "core/testing/runtime_fixture.h"
 #include "ext/crypto/crypto_extension.h"
+#include "ext/encoding/encoding_extension.h"
 #include "ext/timers/timers_extension.h"
 #include "ext/web/web_extension.h"
 #include "ext/webidl/webidl_extension.h"
@@ -20,7 +21,7 @@ class CloneTest : public testing::RuntimeTest {
     RuntimeOptions options;
     // The `kiln` command's extensions, so the snapshot twin runs from its snapshot.
     options.extensions = {&extensions::webidl(), &extensions::timers(), &extensions::web(),
-                          &extensions::crypto()};
+                          &extensions::encoding(), &extensions::crypto()};
     return options;
   }
 
