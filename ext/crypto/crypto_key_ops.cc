@@ -26,38 +26,14 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct PkeyContextFree {
-  void operator()(EVP_PKEY_CTX* context) const { EVP_PKEY_CTX_free(context); }
-};
-struct DigestContextFree {
-  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-struct BignumFree {
-  void operator()(BIGNUM* number) const { BN_clear_free(number); }
-};
-struct ParamBuildFree {
-  void operator()(OSSL_PARAM_BLD* build) const { OSSL_PARAM_BLD_free(build); }
-};
-struct ParamsFree {
-  void operator()(OSSL_PARAM* params) const { OSSL_PARAM_free(params); }
-};
-struct Pkcs8Free {
-  void operator()(PKCS8_PRIV_KEY_INFO* info) const { PKCS8_PRIV_KEY_INFO_free(info); }
-};
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* signature) const { ECDSA_SIG_free(signature); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyContext = std::unique_ptr<EVP_PKEY_CTX, PkeyContextFree>;
-using DigestContext = std::unique_ptr<EVP_MD_CTX, DigestContextFree>;
-using Bignum = std::unique_ptr<BIGNUM, BignumFree>;
-using ParamBuild = std::unique_ptr<OSSL_PARAM_BLD, ParamBuildFree>;
-using Params = std::unique_ptr<OSSL_PARAM, ParamsFree>;
-using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Pkcs8Free>;
-using EcdsaSig = std::unique_ptr<ECDSA_SIG, EcdsaSigFree>;
+using Pkey = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY_free>>;
+using PkeyContext = std::unique_ptr<EVP_PKEY_CTX, OpenSslFree<EVP_PKEY_CTX_free>>;
+using DigestContext = std::unique_ptr<EVP_MD_CTX, OpenSslFree<EVP_MD_CTX_free>>;
+using Bignum = std::unique_ptr<BIGNUM, OpenSslFree<BN_clear_free>>;
+using ParamBuild = std::unique_ptr<OSSL_PARAM_BLD, OpenSslFree<OSSL_PARAM_BLD_free>>;
+using Params = std::unique_ptr<OSSL_PARAM, OpenSslFree<OSSL_PARAM_free>>;
+using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, OpenSslFree<PKCS8_PRIV_KEY_INFO_free>>;
+using EcdsaSig = std::unique_ptr<ECDSA_SIG, OpenSslFree<ECDSA_SIG_free>>;
 
 // OpenSSL's name of each kind ("EC", "ED25519", "X25519", "RSA"), or null.
 const char* KeyTypeName(const std::string& kind) {

@@ -55,10 +55,7 @@ const EVP_CIPHER* AesCipher(const std::string& mode, size_t key_size) {
   return nullptr;
 }
 
-struct CipherContextFree {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextFree>;
+using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, OpenSslFree<EVP_CIPHER_CTX_free>>;
 
 // Runs `input` through an initialised context, appending to `out` from `*written`.
 bool CipherUpdate(EVP_CIPHER_CTX* context, const uint8_t* input, size_t size, Bytes& out,
