@@ -101,23 +101,32 @@ export function invokeCallback(method, self, args) {
 
 // ---- Queue-with-sizes ----
 
-// A FIFO of values with a running total of their sizes: an array consumed from `head`,
-// compacted when the consumed half dominates, so enqueue and dequeue are O(1) amortised
-// and no per-chunk wrapper object is made (sizes sit in a parallel array).
+// A FIFO of values with a running total of their sizes: slots [head, tail) of two
+// parallel arrays (values and sizes), so no per-chunk wrapper object is made. An emptied
+// queue starts again at slot 0 of the same arrays, so a queue that goes between empty and
+// a few chunks (a pipe's) allocates nothing per chunk; one that grew past
+// kQueueKeptSlots is given fresh arrays instead, so a burst's length is not kept. A
+// queue whose consumed front dominates is compacted, so enqueue and dequeue are O(1)
+// amortised.
+const kQueueKeptSlots = 1024;
+
 export class SizedQueue {
   constructor() {
     this.values = [];
     this.sizes = [];
     this.head = 0;
+    this.tail = 0;
     this.totalSize = 0;
   }
   get length() {
-    return this.values.length - this.head;
+    return this.tail - this.head;
   }
   // EnqueueValueWithSize (the size already validated).
   push(value, size) {
-    this.values[this.values.length] = value;
-    this.sizes[this.sizes.length] = size;
+    const tail = this.tail;
+    this.values[tail] = value;
+    this.sizes[tail] = size;
+    this.tail = tail + 1;
     this.totalSize += size;
   }
   // DequeueValue.
@@ -126,17 +135,23 @@ export class SizedQueue {
     const value = this.values[index];
     const size = this.sizes[index];
     this.values[index] = undefined;
-    this.head = index + 1;
     this.totalSize -= size;
     if (this.totalSize < 0) this.totalSize = 0;  // rounding errors
-    if (this.head === this.values.length) {
-      this.values = [];
-      this.sizes = [];
+    const next = index + 1;
+    if (next === this.tail) {
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.values.length) {
-      this.values = this.values.slice(this.head);
-      this.sizes = this.sizes.slice(this.head);
+      this.tail = 0;
+      if (next > kQueueKeptSlots) {
+        this.values = [];
+        this.sizes = [];
+      }
+    } else if (next > kQueueKeptSlots && next * 2 > this.tail) {
+      this.values = this.values.slice(next, this.tail);
+      this.sizes = this.sizes.slice(next, this.tail);
       this.head = 0;
+      this.tail -= next;
+    } else {
+      this.head = next;
     }
     return value;
   }
@@ -149,6 +164,7 @@ export class SizedQueue {
     this.values = [];
     this.sizes = [];
     this.head = 0;
+    this.tail = 0;
     this.totalSize = 0;
   }
 }

@@ -54,6 +54,10 @@ export class ReadableStreamState {
   }
 }
 
+// Past this many slots, an emptied request queue gets a fresh array (a burst of reads
+// does not keep its length).
+const kKeptRequestSlots = 1024;
+
 class ReaderState {
   constructor(pub, isBYOB) {
     this.pub = pub;
@@ -63,34 +67,41 @@ class ReaderState {
     this.closedResolve = undefined;
     this.closedReject = undefined;
     this.closedPending = false;
-    // Read requests (default reader) or read-into requests (BYOB reader), from `head`.
+    // Read requests (default reader) or read-into requests (BYOB reader): slots
+    // [head, tail) of `requests`. Emptied, it starts again at slot 0 of the same array (a
+    // pipe's reader goes between none and one request: no allocation per read).
     this.requests = [];
     this.head = 0;
+    this.tail = 0;
   }
   get numRequests() {
-    return this.requests.length - this.head;
+    return this.tail - this.head;
   }
   addRequest(request) {
-    this.requests[this.requests.length] = request;
+    const tail = this.tail;
+    this.requests[tail] = request;
+    this.tail = tail + 1;
   }
   shiftRequest() {
     const index = this.head;
     const request = this.requests[index];
     this.requests[index] = undefined;
-    if (index + 1 === this.requests.length) {
-      this.requests = [];
+    const next = index + 1;
+    if (next === this.tail) {
       this.head = 0;
+      this.tail = 0;
+      if (next > kKeptRequestSlots) this.requests = [];
     } else {
-      this.head = index + 1;
+      this.head = next;
     }
     return request;
   }
   takeRequests() {
-    const requests = this.requests;
-    const head = this.head;
+    const requests = this.requests.slice(this.head, this.tail);
     this.requests = [];
     this.head = 0;
-    return head === 0 ? requests : requests.slice(head);
+    this.tail = 0;
+    return requests;
   }
 }
 
