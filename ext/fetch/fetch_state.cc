@@ -1,5 +1,7 @@
 #include "ext/fetch/fetch_state.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -644,6 +646,22 @@ Future<uint32_t> FetchRequest::Read(OpState& state, SharedBytes buffer) {
   return std::move(future);
 }
 
+namespace {
+
+// A body collected whole from a known Content-Length of several MiB is written once from
+// start to end: transparent huge pages (the kernel's default mode is `madvise`) make that
+// one page fault per 2 MiB instead of one per 4 KiB. Advice only, for the 2 MiB-aligned
+// interior of the block.
+void AdviseHugePages(void* data, size_t size) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (size < 2 * kHugePage) return;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
+
 absl::StatusOr<bool> FetchRequest::CollectBody() {
   if (read_buffer_.has_value() || collecting_) {
     return absl::FailedPreconditionError("a read of this body is already pending");
@@ -653,6 +671,7 @@ absl::StatusOr<bool> FetchRequest::CollectBody() {
   if (easy_ != nullptr) Curl().easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   if (expected > 0 && expected < (curl_off_t{1} << 34)) {
     collected_.reserve(static_cast<size_t>(expected));
+    AdviseHugePages(collected_.data(), collected_.capacity());
   }
   collected_.insert(collected_.end(), buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_start_),
                     buffered_.end());
