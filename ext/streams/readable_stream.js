@@ -20,8 +20,8 @@ import {
 import {
   acquireWritableStreamDefaultWriter, isWritableStreamLocked, writableStreamAbort,
   writableStreamCloseQueuedOrInFlight, writableStreamDefaultWriterCloseWithErrorPropagation,
-  writableStreamDefaultWriterRelease, writableStreamDefaultWriterWrite, writableStreamStateOf,
-  writerReadyIsPending,
+  writableStreamDefaultWriterRelease, writableStreamDefaultWriterWriteWithRequest,
+  writableStreamStateOf, uponWriterReady, writerReadyIsPending,
 } from './writable_stream.js';
 
 const NativeUint8Array = Uint8Array;
@@ -2252,7 +2252,10 @@ class Pipe {
     this.reader = acquireReadableStreamDefaultReader(source);
     this.writer = acquireWritableStreamDefaultWriter(dest);
     this.shuttingDown = false;
-    this.currentWrite = resolvedPromise;
+    // Chunks written and not yet settled (the pipe is their write request), and the
+    // reaction waiting for them to reach 0.
+    this.pendingWrites = 0;
+    this.onWritesFinished = undefined;
     this.deferred = new Deferred();
     this.abortAlgorithm = undefined;
     this.step = () => this.pipeStep();
@@ -2349,15 +2352,25 @@ class Pipe {
   pipeStep() {
     if (this.shuttingDown) return;
     if (writerReadyIsPending(this.writer)) {
-      uponPromise(this.writer.readyPromise, this.step, this.onStepFailed);
+      uponWriterReady(this.writer, this);
       return;
     }
     readableStreamDefaultReaderRead(this.reader, this);
   }
 
+  // The destination's ready promise settled (uponWriterReady).
+  onReady() {
+    this.pipeStep();
+  }
+
+  onReadyFailed() {}
+
+  // Read request steps.
   chunkSteps(chunk) {
-    this.currentWrite = writableStreamDefaultWriterWrite(this.writer, chunk);
-    setPromiseIsHandled(this.currentWrite);
+    this.pendingWrites++;
+    if (!writableStreamDefaultWriterWriteWithRequest(this.writer, chunk, this)) {
+      this.writeSettled();
+    }
     // The next step after a microtask (the destination may report backpressure then).
     uponPromise(resolvedPromise, this.step, this.onStepFailed);
   }
@@ -2366,11 +2379,31 @@ class Pipe {
 
   errorSteps() {}
 
+  // Write request steps: the destination took or failed a chunk.
+  resolve() {
+    this.writeSettled();
+  }
+
+  reject() {
+    this.writeSettled();
+  }
+
+  writeSettled() {
+    if (--this.pendingWrites === 0 && this.onWritesFinished !== undefined) {
+      const onWritesFinished = this.onWritesFinished;
+      this.onWritesFinished = undefined;
+      // A microtask later, as a reaction to the last write's promise would run.
+      uponPromise(resolvedPromise, onWritesFinished);
+    }
+  }
+
+  // "Wait until every chunk that has been read has been written": a promise fulfilled a
+  // microtask after the last pending write settles (at once if none is pending).
   waitForWritesToFinish() {
-    const oldCurrentWrite = this.currentWrite;
-    return uponPromise(oldCurrentWrite, () => (
-      oldCurrentWrite !== this.currentWrite ? this.waitForWritesToFinish() : undefined),
-    () => (oldCurrentWrite !== this.currentWrite ? this.waitForWritesToFinish() : undefined));
+    if (this.pendingWrites === 0) return uponPromise(resolvedPromise, returnUndefined);
+    const deferred = new Deferred();
+    this.onWritesFinished = () => deferred.resolve(undefined);
+    return deferred.promise;
   }
 
   shutdownWithAction(action, originalIsError = false, originalError = undefined) {

@@ -28,21 +28,38 @@ export class WritableStreamState {
     this.closeRequest = undefined;
     this.inFlightCloseRequest = undefined;
     this.pendingAbortRequest = undefined;
+    // Write requests (each has resolve and reject: a Deferred, or a pipe that counts its
+    // writes): slots [writeRequestsHead, writeRequestsTail) of writeRequests. Emptied, it
+    // starts again at slot 0 of the same array.
     this.writeRequests = [];
     this.writeRequestsHead = 0;
+    this.writeRequestsTail = 0;
     this.backpressure = false;
   }
 }
+
+// Past this many slots, an emptied write-request queue gets a fresh array (a burst of
+// writes does not keep its length), and a long one is compacted once its consumed front
+// dominates.
+const kKeptWriteRequestSlots = 1024;
 
 class WriterState {
   constructor(pub) {
     this.pub = pub;
     this.stream = undefined;
-    // The ready and closed promises, with their resolving functions while pending.
+    // The ready promise is made only when something asks for it (writerReadyPromise: the
+    // `ready` getter, inspection, a second waiter), since a pipe's writer, which no script
+    // can reach, would otherwise make one per chunk. Until then it is its state:
+    // readyPending, or settled (readyRejected, with readyReason). readyPromise is the
+    // promise once made (readyResolve/readyReject while it is pending); readyWaiter is
+    // one reaction registered without a promise (uponWriterReady).
+    this.readyPending = false;
+    this.readyRejected = false;
+    this.readyReason = undefined;
     this.readyPromise = undefined;
     this.readyResolve = undefined;
     this.readyReject = undefined;
-    this.readyPending = false;
+    this.readyWaiter = undefined;
     this.closedPromise = undefined;
     this.closedResolve = undefined;
     this.closedReject = undefined;
@@ -203,7 +220,7 @@ export class WritableStreamDefaultWriter {
   get ready() {
     const writer = writerState(this);
     if (writer === undefined) return promiseRejectedWith(new NativeTypeError('Illegal invocation'));
-    return writer.readyPromise;
+    return writerReadyPromise(writer);
   }
 
   abort(reason = undefined) {
@@ -249,7 +266,7 @@ export class WritableStreamDefaultWriter {
     return inspectAs('WritableStreamDefaultWriter', {
       stream: writer.stream === undefined ? undefined : writer.stream.pub,
       close: writer.closedPromise,
-      ready: writer.readyPromise,
+      ready: writerReadyPromise(writer),
       desiredSize: writer.stream === undefined ? undefined
                                                : writableStreamDefaultWriterGetDesiredSize(writer),
     }, depth, options, inspect);
@@ -371,10 +388,10 @@ export function writableStreamClose(stream) {
   return deferred.promise;
 }
 
-function writableStreamAddWriteRequest(stream) {
-  const deferred = new Deferred();
-  stream.writeRequests[stream.writeRequests.length] = deferred;
-  return deferred.promise;
+function writableStreamAddWriteRequest(stream, request) {
+  const tail = stream.writeRequestsTail;
+  stream.writeRequests[tail] = request;
+  stream.writeRequestsTail = tail + 1;
 }
 
 function writableStreamDealWithRejection(stream, error) {
@@ -402,9 +419,11 @@ function writableStreamFinishErroring(stream) {
   const storedError = stream.storedError;
   const requests = stream.writeRequests;
   const head = stream.writeRequestsHead;
+  const tail = stream.writeRequestsTail;
   stream.writeRequests = [];
   stream.writeRequestsHead = 0;
-  for (let i = head; i < requests.length; i++) requests[i].reject(storedError);
+  stream.writeRequestsTail = 0;
+  for (let i = head; i < tail; i++) requests[i].reject(storedError);
   const abortRequest = stream.pendingAbortRequest;
   if (abortRequest === undefined) {
     writableStreamRejectCloseAndClosedPromiseIfNeeded(stream);
@@ -481,16 +500,20 @@ function writableStreamMarkCloseRequestInFlight(stream) {
 function writableStreamMarkFirstWriteRequestInFlight(stream) {
   const requests = stream.writeRequests;
   const head = stream.writeRequestsHead;
+  const tail = stream.writeRequestsTail;
   stream.inFlightWriteRequest = requests[head];
   requests[head] = undefined;
-  if (head + 1 === requests.length) {
-    stream.writeRequests = [];
+  const next = head + 1;
+  if (next === tail) {
     stream.writeRequestsHead = 0;
-  } else if (head > 1024 && head * 2 > requests.length) {
-    stream.writeRequests = requests.slice(head + 1);
+    stream.writeRequestsTail = 0;
+    if (next > kKeptWriteRequestSlots) stream.writeRequests = [];
+  } else if (next > kKeptWriteRequestSlots && next * 2 > tail) {
+    stream.writeRequests = requests.slice(next, tail);
     stream.writeRequestsHead = 0;
+    stream.writeRequestsTail = tail - next;
   } else {
-    stream.writeRequestsHead = head + 1;
+    stream.writeRequestsHead = next;
   }
 }
 
@@ -519,32 +542,95 @@ function writableStreamUpdateBackpressure(stream, backpressure) {
 
 // ---- The writer's promises ----
 
+// The spec's "set writer.[[readyPromise]] to a new promise".
 function writerReadyReset(writer) {
-  const deferred = new Deferred();
-  writer.readyPromise = deferred.promise;
-  writer.readyResolve = deferred.resolve;
-  writer.readyReject = deferred.reject;
   writer.readyPending = true;
+  writer.readyRejected = false;
+  writer.readyReason = undefined;
+  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
+  writer.readyWaiter = undefined;
 }
 
+// ... "to a promise resolved with undefined".
 function writerReadyResolved(writer) {
-  writer.readyPromise = promiseResolvedWith(undefined);
-  writer.readyResolve = writer.readyReject = undefined;
   writer.readyPending = false;
+  writer.readyRejected = false;
+  writer.readyReason = undefined;
+  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
+  writer.readyWaiter = undefined;
 }
 
+// ... "to a promise rejected with reason", marked as handled.
 function writerReadyRejected(writer, reason) {
-  writer.readyPromise = promiseRejectedWith(reason);
-  setPromiseIsHandled(writer.readyPromise);
-  writer.readyResolve = writer.readyReject = undefined;
   writer.readyPending = false;
+  writer.readyRejected = true;
+  writer.readyReason = reason;
+  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
+  writer.readyWaiter = undefined;
+}
+
+// The ready promise, made now if it was not yet.
+function writerReadyPromise(writer) {
+  let promise = writer.readyPromise;
+  if (promise !== undefined) return promise;
+  if (writer.readyPending) {
+    const deferred = new Deferred();
+    promise = deferred.promise;
+    writer.readyResolve = deferred.resolve;
+    writer.readyReject = deferred.reject;
+  } else if (writer.readyRejected) {
+    promise = promiseRejectedWith(writer.readyReason);
+    setPromiseIsHandled(promise);
+  } else {
+    promise = promiseResolvedWith(undefined);
+  }
+  writer.readyPromise = promise;
+  return promise;
+}
+
+// Reacts to the pending ready promise as uponPromise would (the reaction runs in a
+// microtask after it settles, before the reactions registered after this one), without
+// making the promise while only this one reaction waits. `waiter` has onReady() and
+// onReadyFailed(reason).
+export function uponWriterReady(writer, waiter) {
+  if (writer.readyPending && writer.readyWaiter === undefined &&
+      writer.readyPromise === undefined) {
+    writer.readyWaiter = waiter;
+    return;
+  }
+  uponPromise(writerReadyPromise(writer), () => waiter.onReady(),
+              (reason) => waiter.onReadyFailed(reason));
+}
+
+// Settles the pending ready promise: the waiter's reaction is queued first, as it was
+// registered first.
+function writerReadySettle(writer, rejected, reason) {
+  const waiter = writer.readyWaiter;
+  if (waiter !== undefined) {
+    writer.readyWaiter = undefined;
+    if (rejected) {
+      uponPromise(resolvedPromise, () => waiter.onReadyFailed(reason));
+    } else {
+      uponPromise(resolvedPromise, () => waiter.onReady());
+    }
+  }
+  writer.readyPending = false;
+  writer.readyRejected = rejected;
+  writer.readyReason = reason;
+  if (writer.readyPromise !== undefined) {
+    if (rejected) {
+      setPromiseIsHandled(writer.readyPromise);
+      writer.readyReject(reason);
+    } else {
+      writer.readyResolve(undefined);
+    }
+    writer.readyResolve = writer.readyReject = undefined;
+  }
 }
 
 function writerReadyResolve(writer) {
   if (!writer.readyPending) return;
-  writer.readyResolve(undefined);
-  writer.readyResolve = writer.readyReject = undefined;
-  writer.readyPending = false;
+  writerReadySettle(writer, false, undefined);
 }
 
 function writerClosedReset(writer) {
@@ -628,10 +714,7 @@ function writableStreamDefaultWriterEnsureClosedPromiseRejected(writer, error) {
 
 function writableStreamDefaultWriterEnsureReadyPromiseRejected(writer, error) {
   if (writer.readyPending) {
-    setPromiseIsHandled(writer.readyPromise);
-    writer.readyReject(error);
-    writer.readyResolve = writer.readyReject = undefined;
-    writer.readyPending = false;
+    writerReadySettle(writer, true, error);
   } else {
     writerReadyRejected(writer, error);
   }
@@ -669,9 +752,27 @@ export function writableStreamDefaultWriterWrite(writer, chunk) {
         'The stream is closing or closed and cannot be written to'));
   }
   if (state === 'erroring') return promiseRejectedWith(stream.storedError);
-  const promise = writableStreamAddWriteRequest(stream);
+  const request = new Deferred();
+  writableStreamAddWriteRequest(stream, request);
   writableStreamDefaultControllerWrite(controller, chunk, chunkSize);
-  return promise;
+  return request.promise;
+}
+
+// WritableStreamDefaultWriterWrite for a writer no script can reach (a pipe's): the
+// write request is `request`, any object with resolve() and reject(reason) (the pipe
+// itself), so no promise is made per chunk. Returns whether the chunk was queued; when it
+// was not (the stream is closing, closed or errored, or the writer was released while the
+// chunk size was computed), nothing is queued and request is not called.
+export function writableStreamDefaultWriterWriteWithRequest(writer, chunk, request) {
+  const stream = writer.stream;
+  const controller = stream.controller;
+  const chunkSize = writableStreamDefaultControllerGetChunkSize(controller, chunk);
+  if (stream !== writer.stream) return false;
+  const state = stream.state;
+  if (state !== 'writable' || writableStreamCloseQueuedOrInFlight(stream)) return false;
+  writableStreamAddWriteRequest(stream, request);
+  writableStreamDefaultControllerWrite(controller, chunk, chunkSize);
+  return true;
 }
 
 // ---- Abstract operations: the controller ----
