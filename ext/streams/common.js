@@ -99,6 +99,122 @@ export function invokeCallback(method, self, args) {
   }
 }
 
+// A promise the streams make only when something asks for it. Many of the spec's
+// promises are, in the common case, only reacted to by the streams themselves (a pipe's
+// writer's ready promise, a TransformStream's backpressure-change promise); made eagerly
+// they cost a promise and its resolving functions per chunk. A LazyPromise holds the
+// state (pending, fulfilled with undefined, or rejected) and makes the promise on the
+// first promise() call, in that state; reactions registered with upon() while it is
+// pending wait without one. Timing is the promise's: a reaction runs in a microtask after
+// the settlement (or after registration, if already settled), and reactions run in the
+// order they were registered. A rejected LazyPromise's promise is marked as handled (the
+// spec marks every promise this is used for).
+const kLazyPending = 0;
+const kLazyFulfilled = 1;
+const kLazyRejected = 2;
+
+export class LazyPromise {
+  constructor() {
+    this.state = kLazyPending;
+    this.reason = undefined;
+    this.madePromise = undefined;
+    this.resolveMade = undefined;
+    this.rejectMade = undefined;
+    // The first reaction registered while no promise was made.
+    this.onFulfilled = undefined;
+    this.onRejected = undefined;
+  }
+
+  // Becomes a new pending promise ("set p to a new promise"). The promise made before, if
+  // any, stays as it was (pending forever, if it was), and so do reactions to it; a
+  // reaction registered with upon() is dropped, as a reaction to that pending promise
+  // would never run. The owner reuses its LazyPromise instead of making another.
+  reset() {
+    this.state = kLazyPending;
+    this.reason = undefined;
+    this.madePromise = this.resolveMade = this.rejectMade = undefined;
+    this.onFulfilled = this.onRejected = undefined;
+  }
+
+  // ... a new promise fulfilled with undefined.
+  resetFulfilled() {
+    this.reset();
+    this.state = kLazyFulfilled;
+  }
+
+  // ... a new promise rejected with reason.
+  resetRejected(reason) {
+    this.reset();
+    this.state = kLazyRejected;
+    this.reason = reason;
+  }
+
+  get isPending() {
+    return this.state === kLazyPending;
+  }
+
+  // The promise, made now if it was not yet.
+  promise() {
+    let promise = this.madePromise;
+    if (promise !== undefined) return promise;
+    if (this.state === kLazyPending) {
+      const deferred = new Deferred();
+      promise = deferred.promise;
+      this.resolveMade = deferred.resolve;
+      this.rejectMade = deferred.reject;
+    } else if (this.state === kLazyRejected) {
+      promise = promiseRejectedWith(this.reason);
+      setPromiseIsHandled(promise);
+    } else {
+      promise = promiseResolvedWith(undefined);
+    }
+    this.madePromise = promise;
+    return promise;
+  }
+
+  // uponPromise(this.promise(), onFulfilled, onRejected), without making the promise when
+  // this is the only reaction to a pending one.
+  upon(onFulfilled, onRejected) {
+    if (this.state === kLazyPending && this.madePromise === undefined &&
+        this.onFulfilled === undefined) {
+      this.onFulfilled = onFulfilled;
+      this.onRejected = onRejected;
+      return;
+    }
+    uponPromise(this.promise(), onFulfilled, onRejected);
+  }
+
+  resolve() {
+    if (this.state !== kLazyPending) return;
+    this.state = kLazyFulfilled;
+    const onFulfilled = this.onFulfilled;
+    if (onFulfilled !== undefined) {
+      this.onFulfilled = this.onRejected = undefined;
+      uponPromise(resolvedPromise, onFulfilled);
+    }
+    if (this.resolveMade !== undefined) {
+      this.resolveMade(undefined);
+      this.resolveMade = this.rejectMade = undefined;
+    }
+  }
+
+  reject(reason) {
+    if (this.state !== kLazyPending) return;
+    this.state = kLazyRejected;
+    this.reason = reason;
+    const onRejected = this.onRejected;
+    if (this.onFulfilled !== undefined) {
+      this.onFulfilled = this.onRejected = undefined;
+      if (onRejected !== undefined) uponPromise(resolvedPromise, () => onRejected(reason));
+    }
+    if (this.rejectMade !== undefined) {
+      setPromiseIsHandled(this.madePromise);
+      this.rejectMade(reason);
+      this.resolveMade = this.rejectMade = undefined;
+    }
+  }
+}
+
 // ---- Queue-with-sizes ----
 
 // A FIFO of values with a running total of their sizes: slots [head, tail) of two

@@ -9,7 +9,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
-  Deferred, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
+  Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
   arrayBufferByteLength, arrayBufferSlice, checkChunkSize, cloneAsUint8Array,
   convertQueuingStrategy, copyDataBlockBytes, extractHighWaterMark, extractSizeAlgorithm,
   inspectAs, inspectCustom, invokeCallback, isArrayBufferView, isDataView, isDetachedBuffer,
@@ -1088,7 +1088,12 @@ function readableStreamDefaultControllerCallPullIfNeeded(controller) {
   }
   controller.pulling = true;
   const pullPromise = controller.pullAlgorithm(controller);
-  uponPromise(pullPromise, controller.onPullFulfilled, controller.onPullRejected);
+  // A pull algorithm of the streams' own may return a LazyPromise (a TransformStream's).
+  if (pullPromise instanceof LazyPromise) {
+    pullPromise.upon(controller.onPullFulfilled, controller.onPullRejected);
+  } else {
+    uponPromise(pullPromise, controller.onPullFulfilled, controller.onPullRejected);
+  }
 }
 
 function onDefaultPullFulfilled(controller) {
@@ -2352,18 +2357,11 @@ class Pipe {
   pipeStep() {
     if (this.shuttingDown) return;
     if (writerReadyIsPending(this.writer)) {
-      uponWriterReady(this.writer, this);
+      uponWriterReady(this.writer, this.step, this.onStepFailed);
       return;
     }
     readableStreamDefaultReaderRead(this.reader, this);
   }
-
-  // The destination's ready promise settled (uponWriterReady).
-  onReady() {
-    this.pipeStep();
-  }
-
-  onReadyFailed() {}
 
   // Read request steps.
   chunkSteps(chunk) {

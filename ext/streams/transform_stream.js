@@ -3,7 +3,7 @@
 // `transformer.cancel` hook; see README.md).
 import * as webidl from 'ext:webidl/webidl.js';
 import {
-  Deferred, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
+  Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
   kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise, uponPromise,
 } from './common.js';
@@ -21,11 +21,15 @@ class TransformStreamState {
   constructor(pub) {
     this.pub = pub;
     this.backpressure = undefined;
-    this.backpressureChangePromise = undefined;
-    this.backpressureChangeResolve = undefined;
+    // [[backpressureChangePromise]] as a LazyPromise: the readable side's pull waits on it
+    // through upon() (no promise per chunk); backpressureChangePromise makes the promise.
+    this.backpressureChange = new LazyPromise();
     this.controller = undefined;
     this.readable = undefined;  // ReadableStreamState
     this.writable = undefined;  // WritableStreamState
+  }
+  get backpressureChangePromise() {
+    return this.backpressureChange.promise();
   }
 }
 
@@ -188,7 +192,7 @@ function initializeTransformStream(stream, startPromise, writableHighWaterMark,
       (controller, reason) => transformStreamDefaultSourceCancelAlgorithm(stream, reason),
       readableHighWaterMark, readableSizeAlgorithm);
   stream.backpressure = undefined;
-  stream.backpressureChangePromise = undefined;
+  stream.backpressureChange.resetFulfilled();
   transformStreamSetBackpressure(stream, true);
   stream.controller = undefined;
 }
@@ -205,10 +209,9 @@ function transformStreamErrorWritableAndUnblockWrite(stream, e) {
 }
 
 function transformStreamSetBackpressure(stream, backpressure) {
-  if (stream.backpressureChangePromise !== undefined) stream.backpressureChangeResolve(undefined);
-  const deferred = new Deferred();
-  stream.backpressureChangePromise = deferred.promise;
-  stream.backpressureChangeResolve = deferred.resolve;
+  const backpressureChange = stream.backpressureChange;
+  backpressureChange.resolve();  // no-op the first time (not pending)
+  backpressureChange.reset();
   stream.backpressure = backpressure;
 }
 
@@ -359,9 +362,10 @@ function transformStreamDefaultSinkCloseAlgorithm(stream) {
   });
 }
 
+// Returns the LazyPromise itself: the readable controller reacts to it with upon().
 function transformStreamDefaultSourcePullAlgorithm(stream) {
   transformStreamSetBackpressure(stream, false);
-  return stream.backpressureChangePromise;
+  return stream.backpressureChange;
 }
 
 function transformStreamDefaultSourceCancelAlgorithm(stream, reason) {

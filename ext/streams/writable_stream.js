@@ -7,7 +7,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
-  Deferred, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue, checkChunkSize,
+  Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue, checkChunkSize,
   convertQueuingStrategy, extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom,
   invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
   setPromiseIsHandled, uponPromise,
@@ -47,19 +47,9 @@ class WriterState {
   constructor(pub) {
     this.pub = pub;
     this.stream = undefined;
-    // The ready promise is made only when something asks for it (writerReadyPromise: the
-    // `ready` getter, inspection, a second waiter), since a pipe's writer, which no script
-    // can reach, would otherwise make one per chunk. Until then it is its state:
-    // readyPending, or settled (readyRejected, with readyReason). readyPromise is the
-    // promise once made (readyResolve/readyReject while it is pending); readyWaiter is
-    // one reaction registered without a promise (uponWriterReady).
-    this.readyPending = false;
-    this.readyRejected = false;
-    this.readyReason = undefined;
-    this.readyPromise = undefined;
-    this.readyResolve = undefined;
-    this.readyReject = undefined;
-    this.readyWaiter = undefined;
+    // The ready promise as a LazyPromise: a pipe's writer, which no script can reach,
+    // never makes one (the pipe reacts through upon()).
+    this.ready = new LazyPromise();
     this.closedPromise = undefined;
     this.closedResolve = undefined;
     this.closedReject = undefined;
@@ -220,7 +210,7 @@ export class WritableStreamDefaultWriter {
   get ready() {
     const writer = writerState(this);
     if (writer === undefined) return promiseRejectedWith(new NativeTypeError('Illegal invocation'));
-    return writerReadyPromise(writer);
+    return writer.ready.promise();
   }
 
   abort(reason = undefined) {
@@ -266,7 +256,7 @@ export class WritableStreamDefaultWriter {
     return inspectAs('WritableStreamDefaultWriter', {
       stream: writer.stream === undefined ? undefined : writer.stream.pub,
       close: writer.closedPromise,
-      ready: writerReadyPromise(writer),
+      ready: writer.ready.promise(),
       desiredSize: writer.stream === undefined ? undefined
                                                : writableStreamDefaultWriterGetDesiredSize(writer),
     }, depth, options, inspect);
@@ -542,95 +532,22 @@ function writableStreamUpdateBackpressure(stream, backpressure) {
 
 // ---- The writer's promises ----
 
-// The spec's "set writer.[[readyPromise]] to a new promise".
+// The spec's "set writer.[[readyPromise]] to a new promise", "... to a promise resolved
+// with undefined", "... to a promise rejected with reason" (marked as handled).
 function writerReadyReset(writer) {
-  writer.readyPending = true;
-  writer.readyRejected = false;
-  writer.readyReason = undefined;
-  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
-  writer.readyWaiter = undefined;
+  writer.ready.reset();
 }
 
-// ... "to a promise resolved with undefined".
 function writerReadyResolved(writer) {
-  writer.readyPending = false;
-  writer.readyRejected = false;
-  writer.readyReason = undefined;
-  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
-  writer.readyWaiter = undefined;
+  writer.ready.resetFulfilled();
 }
 
-// ... "to a promise rejected with reason", marked as handled.
 function writerReadyRejected(writer, reason) {
-  writer.readyPending = false;
-  writer.readyRejected = true;
-  writer.readyReason = reason;
-  writer.readyPromise = writer.readyResolve = writer.readyReject = undefined;
-  writer.readyWaiter = undefined;
-}
-
-// The ready promise, made now if it was not yet.
-function writerReadyPromise(writer) {
-  let promise = writer.readyPromise;
-  if (promise !== undefined) return promise;
-  if (writer.readyPending) {
-    const deferred = new Deferred();
-    promise = deferred.promise;
-    writer.readyResolve = deferred.resolve;
-    writer.readyReject = deferred.reject;
-  } else if (writer.readyRejected) {
-    promise = promiseRejectedWith(writer.readyReason);
-    setPromiseIsHandled(promise);
-  } else {
-    promise = promiseResolvedWith(undefined);
-  }
-  writer.readyPromise = promise;
-  return promise;
-}
-
-// Reacts to the pending ready promise as uponPromise would (the reaction runs in a
-// microtask after it settles, before the reactions registered after this one), without
-// making the promise while only this one reaction waits. `waiter` has onReady() and
-// onReadyFailed(reason).
-export function uponWriterReady(writer, waiter) {
-  if (writer.readyPending && writer.readyWaiter === undefined &&
-      writer.readyPromise === undefined) {
-    writer.readyWaiter = waiter;
-    return;
-  }
-  uponPromise(writerReadyPromise(writer), () => waiter.onReady(),
-              (reason) => waiter.onReadyFailed(reason));
-}
-
-// Settles the pending ready promise: the waiter's reaction is queued first, as it was
-// registered first.
-function writerReadySettle(writer, rejected, reason) {
-  const waiter = writer.readyWaiter;
-  if (waiter !== undefined) {
-    writer.readyWaiter = undefined;
-    if (rejected) {
-      uponPromise(resolvedPromise, () => waiter.onReadyFailed(reason));
-    } else {
-      uponPromise(resolvedPromise, () => waiter.onReady());
-    }
-  }
-  writer.readyPending = false;
-  writer.readyRejected = rejected;
-  writer.readyReason = reason;
-  if (writer.readyPromise !== undefined) {
-    if (rejected) {
-      setPromiseIsHandled(writer.readyPromise);
-      writer.readyReject(reason);
-    } else {
-      writer.readyResolve(undefined);
-    }
-    writer.readyResolve = writer.readyReject = undefined;
-  }
+  writer.ready.resetRejected(reason);
 }
 
 function writerReadyResolve(writer) {
-  if (!writer.readyPending) return;
-  writerReadySettle(writer, false, undefined);
+  writer.ready.resolve();
 }
 
 function writerClosedReset(writer) {
@@ -658,7 +575,12 @@ function writerClosedReject(writer, reason) {
 
 // Whether the writer's ready promise is still pending (pipeTo waits on it only then).
 export function writerReadyIsPending(writer) {
-  return writer.readyPending;
+  return writer.ready.isPending;
+}
+
+// uponPromise on the writer's ready promise, without making it (a pipe's wait).
+export function uponWriterReady(writer, onFulfilled, onRejected) {
+  writer.ready.upon(onFulfilled, onRejected);
 }
 
 // ---- Abstract operations: writers ----
@@ -713,8 +635,8 @@ function writableStreamDefaultWriterEnsureClosedPromiseRejected(writer, error) {
 }
 
 function writableStreamDefaultWriterEnsureReadyPromiseRejected(writer, error) {
-  if (writer.readyPending) {
-    writerReadySettle(writer, true, error);
+  if (writer.ready.isPending) {
+    writer.ready.reject(error);
   } else {
     writerReadyRejected(writer, error);
   }
