@@ -109,6 +109,25 @@ export function invokeCallback(method, self, args) {
 // the settlement (or after registration, if already settled), and reactions run in the
 // order they were registered. A rejected LazyPromise's promise is marked as handled (the
 // spec marks every promise this is used for).
+// Fields that change only late in a stream's life (when it closes or errors) are stored
+// twice in their constructors, first with this placeholder. V8 treats a field that no
+// object of its shape has ever changed as a constant, folds it into optimized code, and
+// deoptimizes all such code the first time one changes: the first stream to close took the
+// optimized hot path of every stream down with it (a pipe's second round ran as slowly as
+// its first, measured with --trace-deopt).
+export const kChangesLate = Symbol('changes late');
+
+// The slots of a head/tail queue: 8 undefined slots to start with, so that the first
+// stores into a new queue are in bounds and of the kind (V8's PACKED_ELEMENTS) every
+// queue's array has once it has held an object. A `[]` has no room and starts as an
+// array of small integers: optimized code that has only seen grown, transitioned arrays
+// deoptimizes at every new queue's first store ("out of bounds", "wrong map"), which kept
+// a pipe's second round as slow as its first. (A `[]`'s allocation site would learn the
+// kind, but a constructor run a few times has no feedback yet.)
+export function newQueueSlots() {
+  return [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+}
+
 const kLazyPending = 0;
 const kLazyFulfilled = 1;
 const kLazyRejected = 2;
@@ -116,6 +135,7 @@ const kLazyRejected = 2;
 export class LazyPromise {
   constructor() {
     this.state = kLazyPending;
+    this.reason = kChangesLate;
     this.reason = undefined;
     this.madePromise = undefined;
     this.resolveMade = undefined;
@@ -228,8 +248,8 @@ const kQueueKeptSlots = 1024;
 
 export class SizedQueue {
   constructor() {
-    this.values = [];
-    this.sizes = [];
+    this.values = newQueueSlots();
+    this.sizes = newQueueSlots();
     this.head = 0;
     this.tail = 0;
     this.totalSize = 0;
@@ -258,8 +278,8 @@ export class SizedQueue {
       this.head = 0;
       this.tail = 0;
       if (next > kQueueKeptSlots) {
-        this.values = [];
-        this.sizes = [];
+        this.values = newQueueSlots();
+        this.sizes = newQueueSlots();
       }
     } else if (next > kQueueKeptSlots && next * 2 > this.tail) {
       this.values = this.values.slice(next, this.tail);
@@ -277,8 +297,8 @@ export class SizedQueue {
   }
   // ResetQueue.
   reset() {
-    this.values = [];
-    this.sizes = [];
+    this.values = newQueueSlots();
+    this.sizes = newQueueSlots();
     this.head = 0;
     this.tail = 0;
     this.totalSize = 0;

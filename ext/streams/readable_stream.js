@@ -9,7 +9,8 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
-  Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
+  Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,
+  SizedQueue, kChangesLate, newQueueSlots,
   arrayBufferByteLength, arrayBufferSlice, checkChunkSize, cloneAsUint8Array,
   convertQueuingStrategy, copyDataBlockBytes, extractHighWaterMark, extractSizeAlgorithm,
   inspectAs, inspectCustom, invokeCallback, isArrayBufferView, isDataView, isDetachedBuffer,
@@ -46,6 +47,7 @@ function isObject(value) {
 export class ReadableStreamState {
   constructor(pub) {
     this.pub = pub;
+    this.state = kChangesLate;  // common.js
     this.state = 'readable';
     this.reader = undefined;
     this.storedError = undefined;
@@ -70,7 +72,8 @@ class ReaderState {
     // Read requests (default reader) or read-into requests (BYOB reader): slots
     // [head, tail) of `requests`. Emptied, it starts again at slot 0 of the same array (a
     // pipe's reader goes between none and one request: no allocation per read).
-    this.requests = [];
+    this.requests = kChangesLate;  // common.js
+    this.requests = newQueueSlots();
     this.head = 0;
     this.tail = 0;
   }
@@ -90,7 +93,7 @@ class ReaderState {
     if (next === this.tail) {
       this.head = 0;
       this.tail = 0;
-      if (next > kKeptRequestSlots) this.requests = [];
+      if (next > kKeptRequestSlots) this.requests = newQueueSlots();
     } else {
       this.head = next;
     }
@@ -98,7 +101,7 @@ class ReaderState {
   }
   takeRequests() {
     const requests = this.requests.slice(this.head, this.tail);
-    this.requests = [];
+    this.requests = newQueueSlots();
     this.head = 0;
     this.tail = 0;
     return requests;
@@ -112,6 +115,7 @@ class DefaultControllerState {
     this.stream = undefined;
     this.queue = new SizedQueue();
     this.started = false;
+    this.closeRequested = kChangesLate;  // common.js
     this.closeRequested = false;
     this.pullAgain = false;
     this.pulling = false;
@@ -158,6 +162,7 @@ class ByteControllerState {
     this.queueHead = 0;
     this.queueTotalSize = 0;
     this.started = false;
+    this.closeRequested = kChangesLate;  // common.js
     this.closeRequested = false;
     this.pullAgain = false;
     this.pulling = false;
@@ -2256,10 +2261,12 @@ class Pipe {
     this.signal = signal;
     this.reader = acquireReadableStreamDefaultReader(source);
     this.writer = acquireWritableStreamDefaultWriter(dest);
+    this.shuttingDown = kChangesLate;  // common.js
     this.shuttingDown = false;
     // Chunks written and not yet settled (the pipe is their write request), and the
     // reaction waiting for them to reach 0.
     this.pendingWrites = 0;
+    this.onWritesFinished = kChangesLate;  // common.js
     this.onWritesFinished = undefined;
     this.deferred = new Deferred();
     this.abortAlgorithm = undefined;

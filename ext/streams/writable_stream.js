@@ -7,7 +7,8 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
-  Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue, checkChunkSize,
+  Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
+  checkChunkSize, kChangesLate, newQueueSlots,
   convertQueuingStrategy, extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom,
   invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
   setPromiseIsHandled, uponPromise,
@@ -20,18 +21,21 @@ const closeSentinel = Symbol('close sentinel');
 export class WritableStreamState {
   constructor(pub) {
     this.pub = pub;
+    this.state = kChangesLate;  // common.js
     this.state = 'writable';
     this.storedError = undefined;
     this.writer = undefined;
     this.controller = undefined;
     this.inFlightWriteRequest = undefined;
+    this.closeRequest = kChangesLate;  // common.js
     this.closeRequest = undefined;
+    this.inFlightCloseRequest = kChangesLate;
     this.inFlightCloseRequest = undefined;
     this.pendingAbortRequest = undefined;
     // Write requests (each has resolve and reject: a Deferred, or a pipe that counts its
     // writes): slots [writeRequestsHead, writeRequestsTail) of writeRequests. Emptied, it
     // starts again at slot 0 of the same array.
-    this.writeRequests = [];
+    this.writeRequests = newQueueSlots();
     this.writeRequestsHead = 0;
     this.writeRequestsTail = 0;
     this.backpressure = false;
@@ -64,6 +68,7 @@ class ControllerState {
     this.queue = new SizedQueue();
     this.abortController = undefined;
     this.started = false;
+    this.algorithmsCleared = kChangesLate;  // common.js
     this.algorithmsCleared = false;
     this.strategySize = undefined;  // undefined: every chunk has size 1
     this.strategyHWM = 1;
@@ -410,7 +415,7 @@ function writableStreamFinishErroring(stream) {
   const requests = stream.writeRequests;
   const head = stream.writeRequestsHead;
   const tail = stream.writeRequestsTail;
-  stream.writeRequests = [];
+  stream.writeRequests = newQueueSlots();
   stream.writeRequestsHead = 0;
   stream.writeRequestsTail = 0;
   for (let i = head; i < tail; i++) requests[i].reject(storedError);
@@ -497,7 +502,7 @@ function writableStreamMarkFirstWriteRequestInFlight(stream) {
   if (next === tail) {
     stream.writeRequestsHead = 0;
     stream.writeRequestsTail = 0;
-    if (next > kKeptWriteRequestSlots) stream.writeRequests = [];
+    if (next > kKeptWriteRequestSlots) stream.writeRequests = newQueueSlots();
   } else if (next > kKeptWriteRequestSlots && next * 2 > tail) {
     stream.writeRequests = requests.slice(next, tail);
     stream.writeRequestsHead = 0;
