@@ -76,11 +76,23 @@ function newRun(timeout) {
     spare.timeout = timeout;
     return spare;
   }
-  return {
-    timeout, slots: newSlots(RUN_MIN_CAPACITY),
-    times: new Float64Array(2 * RUN_MIN_CAPACITY), mask: RUN_MIN_CAPACITY - 1,
-    head: 0, tail: 0, dead: 0, heapIndex: -1,
+  // Every field is stored twice, a placeholder and then its value, so that V8 never takes
+  // one for a constant. Its arrays and mask change when a run first grows, its head when
+  // its first timer ends, its timeout when it is reused: with constant fields folded into
+  // setTimeout and the firing path, each of those firsts deoptimized them (--trace-deopt:
+  // "code dependencies"), in the middle of the first burst.
+  const run = {
+    timeout: -1, slots: null, times: null, mask: -1, head: -1, tail: -1, dead: -1, heapIndex: -2,
   };
+  run.timeout = timeout;
+  run.slots = newSlots(RUN_MIN_CAPACITY);
+  run.times = new Float64Array(2 * RUN_MIN_CAPACITY);
+  run.mask = RUN_MIN_CAPACITY - 1;
+  run.head = 0;
+  run.tail = 0;
+  run.dead = 0;
+  run.heapIndex = -1;
+  return run;
 }
 
 // Moves a run's pending timers to new arrays of `capacity` (a power of two above their
