@@ -4,14 +4,19 @@
 #include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "ext/compression/compression_state.h"
+#include "ext/compression/parallel_deflate.h"
 
 namespace kiln::compression {
 namespace {
@@ -26,16 +31,30 @@ int WindowBitsFor(const std::string& format) {
   return 0;
 }
 
-// What V8 is told one stream holds outside its heap, so that garbage collection weighs
-// abandoned streams: zlib deflate's window, hash chains and pending buffer at the default
-// memLevel 8 (zconf.h: (1 << (windowBits+2)) + (1 << (memLevel+9))); ISA-L's inflate
-// state (its Huffman tables and history buffer); plus the output chunk each has.
-constexpr int64_t kDeflateMemory = (1 << 17) + (1 << 17) + (1 << 16);
+// What V8 is told one DecompressionStream holds outside its heap, so that garbage
+// collection weighs abandoned streams: ISA-L's inflate state (its Huffman tables and
+// history buffer) and the output chunk.
 constexpr int64_t kInflateMemory = sizeof(inflate_state) + (1 << 16);
 
 }  // namespace
 
 CompressionState::CompressionState(OpState& state) : isolate_(state.isolate()) {}
+
+CompressionState::~CompressionState() = default;
+
+DeflatePool& CompressionState::deflate_pool() {
+  if (deflate_pool_ == nullptr) {
+    // One thread per core, up to 4 (the JavaScript thread only copies and collects).
+    size_t cores = std::thread::hardware_concurrency();
+    deflate_pool_ = std::make_unique<DeflatePool>(std::clamp<size_t>(cores, 1, 4));
+  }
+  return *deflate_pool_;
+}
+
+BlockDeflater& CompressionState::small_stream_deflater() {
+  if (small_stream_deflater_ == nullptr) small_stream_deflater_ = std::make_unique<BlockDeflater>();
+  return *small_stream_deflater_;
+}
 
 void CompressionState::NoteOutput(size_t bytes) {
   output_since_hint_ += bytes;
@@ -50,13 +69,26 @@ void CompressionState::NoteOutput(size_t bytes) {
 
 namespace {
 
-// What the stream streams: Write/Finish/Next with their contracts (compression_ops.h),
-// the input the codec has not consumed yet and the 64 KiB output chunk. The codec itself
-// (Process) is zlib's deflate (DeflateStream) or ISA-L's inflate (InflateStream).
+// What the ops call, with their contracts (compression_ops.h): ParallelDeflateStream or
+// InflateStream.
 class CodecStream : public Resource {
  public:
+  virtual absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) = 0;
+  virtual absl::StatusOr<std::optional<ByteBuffer>> Finish() = 0;
+  virtual absl::StatusOr<std::optional<ByteBuffer>> Next() = 0;
+  // Whether Next gives more only after background work (op_compression_wait).
+  virtual bool MustWait() const { return false; }
+  // Settles once Next has more to give (now, when nothing is in the background).
+  virtual Future<void> Wait(OpState& state) { return absl::OkStatus(); }
+};
+
+// A decoder that runs inside the ops (ISA-L's inflate: InflateStream): the input it has
+// not consumed yet, the 64 KiB output chunk, the checks for data after the end and for a
+// truncated stream.
+class SteppedStream : public CodecStream {
+ public:
   // Takes `input` (borrowed for this call only) and returns the first output chunk.
-  absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) {
+  absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) override {
     if (!failure_.ok()) return failure_;
     if (input_size_ != 0 || finishing_) {
       return absl::FailedPreconditionError("the previous chunk's output is not read yet");
@@ -74,7 +106,7 @@ class CodecStream : public Resource {
   }
 
   // The end of the input. The previous write's input must be consumed (by Next) first.
-  absl::StatusOr<std::optional<ByteBuffer>> Finish() {
+  absl::StatusOr<std::optional<ByteBuffer>> Finish() override {
     if (!failure_.ok()) return failure_;
     if (input_size_ != 0) {
       return absl::FailedPreconditionError("the previous chunk's output is not read yet");
@@ -83,7 +115,7 @@ class CodecStream : public Resource {
     return Step();
   }
 
-  absl::StatusOr<std::optional<ByteBuffer>> Next() {
+  absl::StatusOr<std::optional<ByteBuffer>> Next() override {
     if (!failure_.ok()) return failure_;
     return Step();
   }
@@ -95,8 +127,8 @@ class CodecStream : public Resource {
     size_t produced = 0;  // output bytes
   };
 
-  CodecStream(OpState& state, bool decompress)
-      : runtime_state_(*state.extension_state<CompressionState>()), decompress_(decompress) {}
+  explicit SteppedStream(OpState& state)
+      : runtime_state_(*state.extension_state<CompressionState>()) {}
 
   // Runs the codec once on [input, input + input_size) into [output, output + room) (room
   // is never 0). Sets ended_ when the (de)compressed stream is complete.
@@ -107,7 +139,6 @@ class CodecStream : public Resource {
   // decoder's read-ahead): data after the end.
   virtual bool HasUnusedInputAfterEnd() const { return false; }
 
-  bool finishing() const { return finishing_; }
   bool ended_ = false;
 
  private:
@@ -135,19 +166,18 @@ class CodecStream : public Resource {
       input_ += progress->consumed;
       input_size_ -= progress->consumed;
       produced += progress->produced;
-      // Without input the codec goes on only while it still makes output (a deflate
-      // being finished); without progress it waits for more input.
+      // Without progress or without input, the decoder waits for more input.
       if (progress->consumed == 0 && progress->produced == 0) break;
-      if (input_size_ == 0 && !(finishing_ && !decompress_)) break;
+      if (input_size_ == 0) break;
     }
     if (input_size_ == 0 && !pending_input_.empty()) {
       std::vector<uint8_t>().swap(pending_input_);
       input_ = nullptr;
     }
-    if (ended_ && decompress_ && (input_size_ != 0 || HasUnusedInputAfterEnd())) {
+    if (ended_ && (input_size_ != 0 || HasUnusedInputAfterEnd())) {
       return Fail(JunkAfterEnd());
     }
-    if (decompress_ && finishing_ && !ended_ && produced < kCompressionChunkSize) {
+    if (finishing_ && !ended_ && produced < kCompressionChunkSize) {
       return Fail(absl::InvalidArgumentError("Compressed input was truncated."));
     }
     if (produced == 0) return std::nullopt;
@@ -160,7 +190,6 @@ class CodecStream : public Resource {
   }
 
   CompressionState& runtime_state_;
-  const bool decompress_;
   // The input has ended (Finish was called).
   bool finishing_ = false;
   // The first error; every later call returns it.
@@ -177,60 +206,6 @@ class CodecStream : public Resource {
 constexpr size_t kMaxCodecSpan = size_t{1} << 30;
 
 size_t Span(size_t size) { return size < kMaxCodecSpan ? size : kMaxCodecSpan; }
-
-// A CompressionStream: zlib's deflate at level 6, memLevel 8, with the format's wrapper.
-class DeflateStream : public CodecStream {
- public:
-  static absl::StatusOr<std::unique_ptr<DeflateStream>> Create(OpState& state,
-                                                              int window_bits) {
-    std::unique_ptr<DeflateStream> stream(new DeflateStream(state));
-    int result = deflateInit2(&stream->zlib_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits,
-                              8, Z_DEFAULT_STRATEGY);
-    if (result != Z_OK) {
-      if (result == Z_MEM_ERROR) {
-        return absl::ResourceExhaustedError("out of memory for a zlib stream");
-      }
-      return absl::InternalError(absl::StrCat("zlib could not start a stream (", result, ")"));
-    }
-    stream->initialized_ = true;
-    stream->isolate_->AdjustAmountOfExternalAllocatedMemory(kDeflateMemory);
-    return stream;
-  }
-
-  ~DeflateStream() override {
-    if (!initialized_) return;
-    deflateEnd(&zlib_);
-    isolate_->AdjustAmountOfExternalAllocatedMemory(-kDeflateMemory);
-  }
-
-  std::string name() const override { return "compressionStream"; }
-
- private:
-  explicit DeflateStream(OpState& state)
-      : CodecStream(state, /*decompress=*/false), isolate_(state.isolate()) {
-    std::memset(&zlib_, 0, sizeof(zlib_));
-  }
-
-  absl::StatusOr<Progress> Process(const uint8_t* input, size_t input_size, uint8_t* output,
-                                   size_t room) override {
-    zlib_.next_in = const_cast<uint8_t*>(input);
-    zlib_.avail_in = static_cast<uInt>(Span(input_size));
-    zlib_.next_out = output;
-    zlib_.avail_out = static_cast<uInt>(Span(room));
-    // Finish is only called once all input is consumed, so Z_FINISH sees no input left.
-    int result = deflate(&zlib_, finishing() ? Z_FINISH : Z_NO_FLUSH);
-    if (result == Z_STREAM_END) {
-      ended_ = true;
-    } else if (result != Z_OK && result != Z_BUF_ERROR) {  // Z_BUF_ERROR: nothing to do
-      return absl::InternalError(absl::StrCat("zlib failed to compress (", result, ")"));
-    }
-    return Progress{Span(input_size) - zlib_.avail_in, Span(room) - zlib_.avail_out};
-  }
-
-  v8::Isolate* isolate_;
-  bool initialized_ = false;
-  z_stream zlib_;
-};
 
 // The gzip (RFC 1952) or zlib (RFC 1950) header in front of a deflate stream, read in
 // pieces as they come, with zlib's checks and messages (ISA-L's own header parsing reports
@@ -359,10 +334,10 @@ class WrapperHeader {
 // A DecompressionStream: ISA-L's inflate for the deflate data and the trailer (its
 // *_NO_HDR_VER modes check the gzip CRC-32 and length or the zlib Adler-32), after
 // WrapperHeader has read the header.
-class InflateStream : public CodecStream {
+class InflateStream : public SteppedStream {
  public:
   InflateStream(OpState& state, WrapperHeader::Kind kind)
-      : CodecStream(state, /*decompress=*/true),
+      : SteppedStream(state),
         isolate_(state.isolate()),
         header_(kind),
         isal_(std::make_unique<inflate_state>()) {
@@ -433,6 +408,290 @@ class InflateStream : public CodecStream {
   std::unique_ptr<inflate_state> isal_;
 };
 
+// A CompressionStream: the input is cut into blocks that DeflatePool compresses on its
+// threads, a few at a time (parallel_deflate.h); their outputs leave in order, between the
+// header and the trailer written here. A stream that ends before its first block is full
+// never reaches the pool: Finish compresses it on the JavaScript thread, as one block.
+class ParallelDeflateStream : public CodecStream {
+ public:
+  ParallelDeflateStream(OpState& state, WrapperHeader::Kind kind)
+      : isolate_(state.isolate()),
+        runtime_state_(*state.extension_state<CompressionState>()),
+        kind_(kind),
+        signal_(std::make_shared<BlockSignal>()) {
+    if (kind == WrapperHeader::Kind::kGzip) {
+      // RFC 1952: no flags, no mtime, XFL 0, OS 3 (Unix): what zlib writes at level 6.
+      staged_ = {0x1f, 0x8b, Z_DEFLATED, 0, 0, 0, 0, 0, 0, 3};
+      check_ = 0;  // crc32 of nothing
+    } else if (kind == WrapperHeader::Kind::kZlib) {
+      // RFC 1950: CM 8, CINFO 7 (32 KiB window), FLEVEL 2 (default), no dictionary.
+      staged_ = {0x78, 0x9c};
+      check_ = 1;  // adler32 of nothing
+    }
+    isolate_->AdjustAmountOfExternalAllocatedMemory(kParallelDeflateMemory);
+  }
+
+  ~ParallelDeflateStream() override {
+    StopWaiting();
+    isolate_->AdjustAmountOfExternalAllocatedMemory(-kParallelDeflateMemory);
+  }
+
+  std::string name() const override { return "compressionStream"; }
+
+  // Blocks still on the pool finish there; their results are dropped. A pending
+  // op_compression_wait rejects.
+  void OnClose() override { StopWaiting(); }
+
+  absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) override {
+    if (!failure_.ok()) return failure_;
+    if (HasPendingInput() || finishing_) {
+      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
+    }
+    if (input.size == 0) return std::nullopt;
+    size_t taken = Absorb(input.data, input.size);
+    if (taken < input.size) {
+      // Too many blocks in flight: the rest waits here, copied (the caller's buffer may
+      // change once the write returns).
+      pending_input_.assign(input.data + taken, input.data + input.size);
+      pending_offset_ = 0;
+    }
+    return Collect();
+  }
+
+  absl::StatusOr<std::optional<ByteBuffer>> Finish() override {
+    if (!failure_.ok()) return failure_;
+    if (HasPendingInput()) {
+      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
+    }
+    finishing_ = true;
+    if (!any_block_submitted_) {
+      // Less than a block in all: compressed here and now, as one block.
+      std::shared_ptr<DeflateBlock> block = MakeBlock(/*last=*/true);
+      runtime_state_.small_stream_deflater().Compress(*block);
+      block->done.store(true, std::memory_order_relaxed);
+      in_flight_.push_back(std::move(block));
+      last_block_submitted_ = true;
+    } else {
+      Refill();
+    }
+    return Collect();
+  }
+
+  absl::StatusOr<std::optional<ByteBuffer>> Next() override {
+    if (!failure_.ok()) return failure_;
+    return Collect();
+  }
+
+  bool MustWait() const override {
+    return failure_.ok() && (HasPendingInput() || (finishing_ && !ended_));
+  }
+
+  Future<void> Wait(OpState& state) override {
+    if (!failure_.ok()) return failure_;
+    if (in_flight_.empty()) return absl::OkStatus();
+    DeflateBlock* front = in_flight_.front().get();
+    if (front->done.load(std::memory_order_acquire)) return absl::OkStatus();
+    auto [future, completer] = MakeFuture<void>(state);
+    {
+      std::lock_guard<std::mutex> lock(signal_->mutex);
+      if (!front->done.load(std::memory_order_acquire)) {
+        signal_->awaited = front;
+        signal_->waiter = std::move(completer);
+      }
+    }
+    if (completer.valid()) completer.Complete();  // it finished meanwhile
+    return std::move(future);
+  }
+
+ private:
+  // A filling block, the output chunk; the blocks in flight are transient.
+  static constexpr int64_t kParallelDeflateMemory = kDeflateBlockSize + kCompressionChunkSize;
+
+  bool HasPendingInput() const { return pending_offset_ < pending_input_.size(); }
+
+  size_t MaxBlocksInFlight() {
+    return runtime_state_.deflate_pool().threads() + 2;
+  }
+
+  std::shared_ptr<DeflateBlock> MakeBlock(bool last) {
+    auto block = std::make_shared<DeflateBlock>();
+    block->input = filling_ != nullptr ? std::move(filling_)
+                                       : std::make_shared<std::vector<uint8_t>>();
+    filling_.reset();
+    block->previous = previous_;
+    block->last = last;
+    block->checksum = kind_ == WrapperHeader::Kind::kGzip   ? BlockChecksum::kCrc32
+                      : kind_ == WrapperHeader::Kind::kZlib ? BlockChecksum::kAdler32
+                                                            : BlockChecksum::kNone;
+    block->signal = signal_;
+    previous_ = block->input;
+    return block;
+  }
+
+  // Hands a block to the pool when fewer than MaxBlocksInFlight are out.
+  bool Submit(bool last) {
+    if (in_flight_.size() >= MaxBlocksInFlight()) return false;
+    std::shared_ptr<DeflateBlock> block = MakeBlock(last);
+    in_flight_.push_back(block);
+    runtime_state_.deflate_pool().Submit(std::move(block));
+    any_block_submitted_ = true;
+    if (last) last_block_submitted_ = true;
+    return true;
+  }
+
+  // Copies input into blocks, handing each full one to the pool; stops at a full block
+  // that cannot go yet. Returns how many bytes it took.
+  size_t Absorb(const uint8_t* data, size_t size) {
+    size_t taken = 0;
+    while (true) {
+      if (filling_ != nullptr && filling_->size() == kDeflateBlockSize) {
+        if (!Submit(/*last=*/false)) break;
+      }
+      if (taken == size) break;
+      if (filling_ == nullptr) {
+        filling_ = std::make_shared<std::vector<uint8_t>>();
+        // A stream past its first block is a long one: its blocks are allocated once.
+        if (any_block_submitted_) filling_->reserve(kDeflateBlockSize);
+      }
+      size_t part = std::min(size - taken, kDeflateBlockSize - filling_->size());
+      filling_->insert(filling_->end(), data + taken, data + taken + part);
+      taken += part;
+    }
+    return taken;
+  }
+
+  // Once a block has left: takes what input waits, and after the end of the input hands
+  // over the last block.
+  void Refill() {
+    if (HasPendingInput()) {
+      pending_offset_ += Absorb(pending_input_.data() + pending_offset_,
+                                pending_input_.size() - pending_offset_);
+      if (!HasPendingInput()) {
+        std::vector<uint8_t>().swap(pending_input_);
+        pending_offset_ = 0;
+      }
+    }
+    if (finishing_ && !HasPendingInput() && !last_block_submitted_) {
+      if (filling_ != nullptr && filling_->size() == kDeflateBlockSize) {
+        if (!Submit(/*last=*/false)) return;
+      }
+      Submit(/*last=*/true);
+    }
+  }
+
+  // The next output chunk from what is ready: the header, finished blocks in order, the
+  // trailer. Less than a full chunk (or null) when nothing more is ready now.
+  absl::StatusOr<std::optional<ByteBuffer>> Collect() {
+    size_t produced = 0;
+    while (produced < kCompressionChunkSize) {
+      size_t room = kCompressionChunkSize - produced;
+      if (staged_offset_ < staged_.size()) {
+        size_t part = std::min(room, staged_.size() - staged_offset_);
+        std::memcpy(output_ + produced, staged_.data() + staged_offset_, part);
+        staged_offset_ += part;
+        produced += part;
+        continue;
+      }
+      if (!in_flight_.empty()) {
+        DeflateBlock& front = *in_flight_.front();
+        if (!front.done.load(std::memory_order_acquire)) break;
+        if (!front.status.ok()) return Fail(front.status);
+        size_t part = std::min(room, front.output.size() - front_offset_);
+        std::memcpy(output_ + produced, front.output.data() + front_offset_, part);
+        front_offset_ += part;
+        produced += part;
+        if (front_offset_ == front.output.size()) {
+          FoldChecksum(front);
+          in_flight_.pop_front();
+          front_offset_ = 0;
+          Refill();
+        }
+        continue;
+      }
+      if (finishing_ && last_block_submitted_ && !ended_) {
+        StageTrailer();
+        ended_ = true;
+        continue;
+      }
+      break;
+    }
+    if (produced == 0) return std::nullopt;
+    runtime_state_.NoteOutput(produced);
+    return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
+  }
+
+  void FoldChecksum(const DeflateBlock& block) {
+    uint64_t length = block.input->size();
+    if (kind_ == WrapperHeader::Kind::kGzip) {
+      check_ = static_cast<uint32_t>(crc32_combine(check_, block.check, length));
+    } else if (kind_ == WrapperHeader::Kind::kZlib) {
+      check_ = static_cast<uint32_t>(adler32_combine(check_, block.check, length));
+    }
+    total_in_ += length;
+  }
+
+  void StageTrailer() {
+    staged_.clear();
+    staged_offset_ = 0;
+    if (kind_ == WrapperHeader::Kind::kGzip) {  // CRC-32 and ISIZE, little-endian
+      for (int shift = 0; shift < 32; shift += 8) staged_.push_back(check_ >> shift);
+      for (int shift = 0; shift < 32; shift += 8) staged_.push_back(total_in_ >> shift);
+    } else if (kind_ == WrapperHeader::Kind::kZlib) {  // Adler-32, big-endian
+      for (int shift = 24; shift >= 0; shift -= 8) staged_.push_back(check_ >> shift);
+    }
+  }
+
+  absl::Status Fail(absl::Status status) {
+    failure_ = status;
+    std::vector<uint8_t>().swap(pending_input_);
+    pending_offset_ = 0;
+    StopWaiting();
+    in_flight_.clear();
+    filling_.reset();
+    previous_.reset();
+    return status;
+  }
+
+  // Marks the stream closed for the pool (blocks not started are skipped) and rejects a
+  // pending wait.
+  void StopWaiting() {
+    Completer<void> waiter;
+    {
+      std::lock_guard<std::mutex> lock(signal_->mutex);
+      signal_->closed = true;
+      signal_->awaited = nullptr;
+      waiter = std::move(signal_->waiter);
+    }
+    waiter.Fail(absl::CancelledError("operation canceled"));
+  }
+
+  v8::Isolate* isolate_;
+  CompressionState& runtime_state_;
+  const WrapperHeader::Kind kind_;
+  std::shared_ptr<BlockSignal> signal_;
+  absl::Status failure_;
+  bool finishing_ = false;
+  bool any_block_submitted_ = false;
+  bool last_block_submitted_ = false;
+  bool ended_ = false;  // the trailer is staged: nothing more after staged_
+  // The block being filled, and the one before it (the next block's dictionary).
+  std::shared_ptr<std::vector<uint8_t>> filling_;
+  std::shared_ptr<const std::vector<uint8_t>> previous_;
+  // Blocks handed over (or compressed here), in stream order; output of the front one is
+  // read from front_offset_ on.
+  std::deque<std::shared_ptr<DeflateBlock>> in_flight_;
+  size_t front_offset_ = 0;
+  // A Write's input that did not fit while too many blocks were out.
+  std::vector<uint8_t> pending_input_;
+  size_t pending_offset_ = 0;
+  // Bytes of our own to emit: the header, later the trailer.
+  std::vector<uint8_t> staged_;
+  size_t staged_offset_ = 0;
+  uint32_t check_ = 0;     // CRC-32 or Adler-32 of the blocks emitted so far
+  uint64_t total_in_ = 0;  // their input length
+  uint8_t output_[kCompressionChunkSize];
+};
+
 absl::StatusOr<CodecStream*> StreamOf(OpState& state, ResourceId rid) {
   return state.resources().Get<CodecStream>(rid);
 }
@@ -446,16 +705,11 @@ absl::StatusOr<ResourceId> op_compression_open(OpState& state, std::string forma
     return absl::InvalidArgumentError(
         absl::StrCat("Unsupported compression format: '", format, "'"));
   }
-  if (decompress) {
-    WrapperHeader::Kind kind = window_bits > 15    ? WrapperHeader::Kind::kGzip
-                               : window_bits > 0 ? WrapperHeader::Kind::kZlib
-                                                 : WrapperHeader::Kind::kNone;
-    return state.resources().Add(std::make_unique<InflateStream>(state, kind));
-  }
-  absl::StatusOr<std::unique_ptr<DeflateStream>> stream =
-      DeflateStream::Create(state, window_bits);
-  if (!stream.ok()) return stream.status();
-  return state.resources().Add(std::move(*stream));
+  WrapperHeader::Kind kind = window_bits > 15    ? WrapperHeader::Kind::kGzip
+                             : window_bits > 0 ? WrapperHeader::Kind::kZlib
+                                               : WrapperHeader::Kind::kNone;
+  if (decompress) return state.resources().Add(std::make_unique<InflateStream>(state, kind));
+  return state.resources().Add(std::make_unique<ParallelDeflateStream>(state, kind));
 }
 
 absl::StatusOr<std::optional<ByteBuffer>> op_compression_write(OpState& state, ResourceId rid,
@@ -477,4 +731,16 @@ absl::StatusOr<std::optional<ByteBuffer>> op_compression_next(OpState& state, Re
   return (*stream)->Next();
 }
 
+bool op_compression_must_wait(OpState& state, ResourceId rid) {
+  absl::StatusOr<CodecStream*> stream = StreamOf(state, rid);
+  return stream.ok() && (*stream)->MustWait();
+}
+
+Future<void> op_compression_wait(OpState& state, ResourceId rid) {
+  absl::StatusOr<CodecStream*> stream = StreamOf(state, rid);
+  if (!stream.ok()) return stream.status();
+  return (*stream)->Wait(state);
+}
+
 }  // namespace kiln::compression
+

@@ -3,6 +3,7 @@
 #define KILN_EXT_COMPRESSION_COMPRESSION_STATE_H_
 
 #include <cstddef>
+#include <memory>
 
 #include "ops/op_state.h"
 
@@ -12,6 +13,15 @@ class Isolate;
 
 namespace kiln::compression {
 
+class BlockDeflater;
+class DeflatePool;
+
+// Also owns what the runtime's CompressionStreams share (parallel_deflate.h): the pool of
+// threads that compress their blocks, started by the first stream long enough to use it,
+// and the deflater that compresses, on the JavaScript thread, a stream that ends before
+// its first block is full. Destroyed after the runtime's resources are closed: the pool's
+// destructor waits for the blocks still running (their results are dropped).
+//
 // Counts the output bytes the runtime's streams hand to JavaScript. Each output chunk is a
 // new ArrayBuffer that usually dies soon after it is read, but V8 frees ArrayBuffers only
 // when it collects garbage, and it starts that for external memory only after some 64 MiB
@@ -22,13 +32,23 @@ namespace kiln::compression {
 class CompressionState {
  public:
   explicit CompressionState(OpState& state);
+  ~CompressionState();
+  CompressionState(const CompressionState&) = delete;
+  CompressionState& operator=(const CompressionState&) = delete;
+
   void NoteOutput(size_t bytes);
+
+  // Made on first use.
+  DeflatePool& deflate_pool();
+  BlockDeflater& small_stream_deflater();
 
  private:
   static constexpr size_t kMinOutputPerHint = size_t{8} << 20;
   v8::Isolate* isolate_;
   size_t output_since_hint_ = 0;
   size_t next_hint_ = kMinOutputPerHint;
+  std::unique_ptr<DeflatePool> deflate_pool_;
+  std::unique_ptr<BlockDeflater> small_stream_deflater_;
 };
 
 }  // namespace kiln::compression
