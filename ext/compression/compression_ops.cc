@@ -56,7 +56,7 @@ BlockDeflater& CompressionState::small_stream_deflater() {
   return *small_stream_deflater_;
 }
 
-void CompressionState::NoteOutput(size_t bytes) {
+void CompressionState::NoteChunkBytes(size_t bytes) {
   output_since_hint_ += bytes;
   if (output_since_hint_ < next_hint_) return;
   output_since_hint_ = 0;
@@ -181,7 +181,7 @@ class SteppedStream : public CodecStream {
       return Fail(absl::InvalidArgumentError("Compressed input was truncated."));
     }
     if (produced == 0) return std::nullopt;
-    runtime_state_.NoteOutput(produced);
+    runtime_state_.NoteChunkBytes(produced);
     return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
   }
 
@@ -448,6 +448,7 @@ class ParallelDeflateStream : public CodecStream {
       return absl::FailedPreconditionError("the previous chunk's output is not read yet");
     }
     if (input.size == 0) return std::nullopt;
+    runtime_state_.NoteChunkBytes(input.size);  // the input chunk is soon garbage too
     size_t taken = Absorb(input.data, input.size);
     if (taken < input.size) {
       // Too many blocks in flight: the rest waits here, copied (the caller's buffer may
@@ -616,7 +617,7 @@ class ParallelDeflateStream : public CodecStream {
       break;
     }
     if (produced == 0) return std::nullopt;
-    runtime_state_.NoteOutput(produced);
+    runtime_state_.NoteChunkBytes(produced);
     return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
   }
 

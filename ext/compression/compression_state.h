@@ -22,12 +22,15 @@ class DeflatePool;
 // its first block is full. Destroyed after the runtime's resources are closed: the pool's
 // destructor waits for the blocks still running (their results are dropped).
 //
-// Counts the output bytes the runtime's streams hand to JavaScript. Each output chunk is a
-// new ArrayBuffer that usually dies soon after it is read, but V8 frees ArrayBuffers only
-// when it collects garbage, and it starts that for external memory only after some 64 MiB
-// of growth: a fast stream would hold that much dead output. So after every
-// max(8 MiB, JS heap in use) bytes of output, the state tells V8 of moderate memory
-// pressure (it starts incremental marking). Tying the interval to the heap's size keeps
+// Counts the bytes of the chunks the runtime's streams hand to JavaScript, and of those a
+// CompressionStream takes from it. Each output chunk is a new ArrayBuffer that usually
+// dies soon after it is read (and input chunks, once compressed, often die as soon), but
+// V8 frees ArrayBuffers only when it collects garbage, and it starts that for external
+// memory only after some 64 MiB of growth: a fast stream would hold that much dead data.
+// A compressor's input counts too since its blocks go to other threads: the JavaScript
+// thread, free, makes input as fast as they take it. So after every max(8 MiB, JS heap
+// in use) bytes, the state tells V8 of moderate memory pressure (it starts incremental
+// marking). Tying the interval to the heap's size keeps
 // the marking work per output byte bounded in a runtime with a large heap.
 class CompressionState {
  public:
@@ -36,7 +39,7 @@ class CompressionState {
   CompressionState(const CompressionState&) = delete;
   CompressionState& operator=(const CompressionState&) = delete;
 
-  void NoteOutput(size_t bytes);
+  void NoteChunkBytes(size_t bytes);
 
   // Made on first use.
   DeflatePool& deflate_pool();
