@@ -51,9 +51,9 @@ DeflatePool& CompressionState::deflate_pool() {
   return *deflate_pool_;
 }
 
-BlockDeflater& CompressionState::small_stream_deflater() {
-  if (small_stream_deflater_ == nullptr) small_stream_deflater_ = std::make_unique<BlockDeflater>();
-  return *small_stream_deflater_;
+BlockDeflater& CompressionState::js_thread_deflater() {
+  if (js_thread_deflater_ == nullptr) js_thread_deflater_ = std::make_unique<BlockDeflater>();
+  return *js_thread_deflater_;
 }
 
 void CompressionState::NoteChunkBytes(size_t bytes) {
@@ -468,7 +468,7 @@ class ParallelDeflateStream : public CodecStream {
     if (!any_block_submitted_) {
       // Less than a block in all: compressed here and now, as one block.
       std::shared_ptr<DeflateBlock> block = MakeBlock(/*last=*/true);
-      runtime_state_.small_stream_deflater().Compress(*block);
+      runtime_state_.js_thread_deflater().Compress(*block);
       block->done.store(true, std::memory_order_relaxed);
       in_flight_.push_back(std::move(block));
       last_block_submitted_ = true;
@@ -534,7 +534,10 @@ class ParallelDeflateStream : public CodecStream {
     if (in_flight_.size() >= MaxBlocksInFlight()) return false;
     std::shared_ptr<DeflateBlock> block = MakeBlock(last);
     in_flight_.push_back(block);
-    runtime_state_.deflate_pool().Submit(std::move(block));
+    if (!runtime_state_.deflate_pool().Submit(block)) {
+      runtime_state_.js_thread_deflater().Compress(*block);  // no thread: here, now
+      block->done.store(true, std::memory_order_relaxed);
+    }
     any_block_submitted_ = true;
     if (last) last_block_submitted_ = true;
     return true;

@@ -18,8 +18,8 @@ class DeflatePool;
 
 // Also owns what the runtime's CompressionStreams share (parallel_deflate.h): the pool of
 // threads that compress their blocks, started by the first stream long enough to use it,
-// and the deflater that compresses, on the JavaScript thread, a stream that ends before
-// its first block is full. Destroyed after the runtime's resources are closed: the pool's
+// and the deflater that compresses on the JavaScript thread a stream that ends before its
+// first block is full (and any block, should no thread start). Destroyed after the runtime's resources are closed: the pool's
 // destructor waits for the blocks still running (their results are dropped).
 //
 // Counts the bytes of the chunks the runtime's streams hand to JavaScript, and of those a
@@ -43,7 +43,7 @@ class CompressionState {
 
   // Made on first use.
   DeflatePool& deflate_pool();
-  BlockDeflater& small_stream_deflater();
+  BlockDeflater& js_thread_deflater();
 
  private:
   static constexpr size_t kMinOutputPerHint = size_t{8} << 20;
@@ -51,7 +51,7 @@ class CompressionState {
   size_t output_since_hint_ = 0;
   size_t next_hint_ = kMinOutputPerHint;
   std::unique_ptr<DeflatePool> deflate_pool_;
-  std::unique_ptr<BlockDeflater> small_stream_deflater_;
+  std::unique_ptr<BlockDeflater> js_thread_deflater_;
 };
 
 }  // namespace kiln::compression

@@ -1,6 +1,7 @@
 #include "ext/compression/parallel_deflate.h"
 
 #include <cstring>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -83,15 +84,23 @@ DeflatePool::~DeflatePool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void DeflatePool::Submit(std::shared_ptr<DeflateBlock> block) {
+bool DeflatePool::Submit(std::shared_ptr<DeflateBlock>& block) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(block));
     if (threads_.empty()) {
-      for (size_t i = 0; i < thread_count_; i++) threads_.emplace_back([this] { Run(); });
+      for (size_t i = 0; i < thread_count_; i++) {
+        try {
+          threads_.emplace_back([this] { Run(); });
+        } catch (const std::system_error&) {
+          break;  // the system has no more threads to give: fewer will do
+        }
+      }
+      if (threads_.empty()) return false;
     }
+    queue_.push_back(block);
   }
   wake_.notify_one();
+  return true;
 }
 
 void DeflatePool::Run() {

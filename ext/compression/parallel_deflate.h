@@ -95,7 +95,9 @@ class DeflatePool {
   DeflatePool(const DeflatePool&) = delete;
   DeflatePool& operator=(const DeflatePool&) = delete;
 
-  void Submit(std::shared_ptr<DeflateBlock> block);
+  // Queues `block`; false (and nothing queued) when no thread could be started, and the
+  // caller compresses it itself.
+  bool Submit(std::shared_ptr<DeflateBlock>& block);
   size_t threads() const { return thread_count_; }
 
  private:
