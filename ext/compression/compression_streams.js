@@ -40,7 +40,7 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-// Closes the zlib resource of a stream collected while open. Made on first use: a
+// Closes the codec resource of a stream collected while open. Made on first use: a
 // registry must not be created while the startup snapshot is made.
 let abandonedStreams = null;
 
@@ -165,7 +165,7 @@ function flushAlgorithm(state, controller) {
   return uponPromise(pending, () => release(state));
 }
 
-// Makes the stream's zlib resource and TransformStream: "set up" of CompressionStream and
+// Makes the stream's codec resource and TransformStream: "set up" of CompressionStream and
 // DecompressionStream.
 function createCodec(args, format, decompress) {
   const interfaceName = decompress ? 'DecompressionStream' : 'CompressionStream';

@@ -1,10 +1,12 @@
 // The compression extension: the globals and their WebIDL shape, printing, round trips of
 // every format with every kind of BufferSource chunk and of data that reaches every copy
-// path of the chunked inflate, interop with bytes Python's zlib wrote, the errors (bad
-// chunks, corrupt input, data after the end, a truncated stream, an unknown format), output
-// in chunks of at most 64 KiB with the transform pausing for a slow reader, memory bounded
-// over a long round trip, and the zlib resource released on every path (end, error,
-// cancel, abort, garbage collection).
+// path of an inflate, interop with bytes Python's zlib wrote, the gzip/zlib headers the
+// decompressor reads itself, the errors (bad chunks, corrupt input, data after the end, a
+// truncated stream, an unknown format), the parallel compressor's blocks (sizes around a
+// block, output decoded by zlib's inflate, its size, threads only for long streams,
+// cancel/abort/teardown with blocks in flight), output in chunks of at most 64 KiB with
+// the transform pausing for a slow reader, memory bounded over a long round trip, and the
+// codec resource released on every path (end, error, cancel, abort, garbage collection).
 //
 // The runtime installs every extension of the `kiln` command, so that the _snapshot twin
 // runs from the command's own snapshot.
@@ -51,7 +53,7 @@ namespace {
 //     chunks, closes and reads everything;
 //   outcome(promise) -> Promise<string>: 'ok' or 'Class: message';
 //   same(a, b): byte equality;  text(bytes): UTF-8 decoding;  sample(n): n bytes of
-//   compressible, not trivial data;  compressionResources(): open zlib resources.
+//   compressible, not trivial data;  compressionResources(): open codec resources.
 constexpr char kHelpers[] = R"js(
   globalThis.bytesOf = async (readable) => {
     const chunks = [];
@@ -620,11 +622,13 @@ TEST_F(CompressionTest, CorruptTrailingAndTruncatedInputErrorTheStream) {
             "open: 0");
 }
 
-// Data shaped to reach every copy path of the chunked inflate (contrib/optimizations):
+// Data shaped to reach every copy path of an inflate (overlapping and far copies, literal
+// runs; written for zlib's chunked inflate, contrib/optimizations, and kept for ISA-L's):
 // runs of random literals, matches as far back as the 32 KiB window allows, overlapping
 // copies with periods of 1 to 16 bytes, and matches up to 258 bytes long, 4 MiB of them,
 // so that the output crosses the op's 64 KiB chunks many times. The checksums in the
-// trailers (the SIMD crc32 and adler32) are compared with plain JavaScript ones.
+// trailers (combined from the blocks' SIMD crc32 and adler32) are compared with plain
+// JavaScript ones.
 TEST_F(CompressionTest, MatchesAndLiteralRunsRoundTripThroughEveryInflateCopy) {
   EXPECT_EQ(SettleLines(R"js(
     (async () => {
@@ -1081,7 +1085,7 @@ TEST_F(CompressionTest, TeardownWithBlocksInFlight) {
             "true");
 }
 
-TEST_F(CompressionTest, CancelAndAbortReleaseTheZlibState) {
+TEST_F(CompressionTest, CancelAndAbortReleaseTheCodecState) {
   EXPECT_EQ(SettleLines(R"js(
     (async () => {
       const lines = [];
