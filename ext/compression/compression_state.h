@@ -3,6 +3,7 @@
 #define KILN_EXT_COMPRESSION_COMPRESSION_STATE_H_
 
 #include <cstddef>
+#include <memory>
 
 #include "ops/op_state.h"
 
@@ -12,23 +13,45 @@ class Isolate;
 
 namespace kiln::compression {
 
-// Counts the output bytes the runtime's streams hand to JavaScript. Each output chunk is a
-// new ArrayBuffer that usually dies soon after it is read, but V8 frees ArrayBuffers only
-// when it collects garbage, and it starts that for external memory only after some 64 MiB
-// of growth: a fast stream would hold that much dead output. So after every
-// max(8 MiB, JS heap in use) bytes of output, the state tells V8 of moderate memory
-// pressure (it starts incremental marking). Tying the interval to the heap's size keeps
+class BlockDeflater;
+class DeflatePool;
+
+// Also owns what the runtime's CompressionStreams share (parallel_deflate.h): the pool of
+// threads that compress their blocks, started by the first stream long enough to use it,
+// and the deflater that compresses on the JavaScript thread a stream that ends before its
+// first block is full (and any block, should no thread start). Destroyed after the runtime's resources are closed: the pool's
+// destructor waits for the blocks still running (their results are dropped).
+//
+// Counts the bytes of the chunks the runtime's streams hand to JavaScript, and of those a
+// CompressionStream takes from it. Each output chunk is a new ArrayBuffer that usually
+// dies soon after it is read (and input chunks, once compressed, often die as soon), but
+// V8 frees ArrayBuffers only when it collects garbage, and it starts that for external
+// memory only after some 64 MiB of growth: a fast stream would hold that much dead data.
+// A compressor's input counts too since its blocks go to other threads: the JavaScript
+// thread, free, makes input as fast as they take it. So after every max(16 MiB, JS heap
+// in use) bytes, the state tells V8 of moderate memory pressure (it starts incremental
+// marking). Tying the interval to the heap's size keeps
 // the marking work per output byte bounded in a runtime with a large heap.
 class CompressionState {
  public:
   explicit CompressionState(OpState& state);
-  void NoteOutput(size_t bytes);
+  ~CompressionState();
+  CompressionState(const CompressionState&) = delete;
+  CompressionState& operator=(const CompressionState&) = delete;
+
+  void NoteChunkBytes(size_t bytes);
+
+  // Made on first use.
+  DeflatePool& deflate_pool();
+  BlockDeflater& js_thread_deflater();
 
  private:
-  static constexpr size_t kMinOutputPerHint = size_t{8} << 20;
+  static constexpr size_t kMinOutputPerHint = size_t{16} << 20;
   v8::Isolate* isolate_;
   size_t output_since_hint_ = 0;
   size_t next_hint_ = kMinOutputPerHint;
+  std::unique_ptr<DeflatePool> deflate_pool_;
+  std::unique_ptr<BlockDeflater> js_thread_deflater_;
 };
 
 }  // namespace kiln::compression

@@ -3,13 +3,15 @@
 // module, compression.js).
 //
 // Each is a TransformStream (ext:streams) whose transform and flush hand the bytes to a
-// native zlib stream (compression_ops.cc, a resource) and enqueue what comes back, in
-// chunks of at most 64 KiB. The resource is closed on every path: the end of the stream,
+// native codec (compression_ops.cc, a resource) and enqueue what comes back, in chunks of
+// at most 64 KiB. A long CompressionStream compresses on background threads: when the op
+// says so (op_compression_must_wait), the transform or flush awaits op_compression_wait
+// before it asks for more. The resource is closed on every path: the end of the stream,
 // an error, abort/cancel (createTransformStream's cancel hook) and the garbage collection
 // of a stream abandoned while open (a FinalizationRegistry).
 import {
-  op_close, op_compression_finish, op_compression_next, op_compression_open,
-  op_compression_write,
+  op_close, op_compression_finish, op_compression_must_wait, op_compression_next,
+  op_compression_open, op_compression_wait, op_compression_write,
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { inspectAs, inspectCustom, uponPromise } from 'ext:streams/common.js';
@@ -38,7 +40,7 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-// Closes the zlib resource of a stream collected while open. Made on first use: a
+// Closes the codec resource of a stream collected while open. Made on first use: a
 // registry must not be created while the startup snapshot is made.
 let abandonedStreams = null;
 
@@ -52,9 +54,10 @@ function closeResource(rid) {
 
 // The per-stream record the transform, flush and cancel algorithms share.
 class CodecState {
-  constructor(rid, interfaceName) {
+  constructor(rid, interfaceName, decompress) {
     this.rid = rid;
     this.interfaceName = interfaceName;
+    this.decompress = decompress;
     this.released = false;
     this.transform = undefined;  // the TransformStream's internal state
   }
@@ -67,15 +70,28 @@ function release(state) {
   closeResource(state.rid);
 }
 
+// What a wait for the reader or for background work gives once the stream was canceled
+// or aborted meanwhile (the resource is released already): the pending write fails with
+// the reason, as a write waiting for backpressure does
+// (TransformStreamDefaultSinkWriteAlgorithm).
+function afterRelease(stream) {
+  const writable = stream.writable;
+  if (writable.state === 'erroring' || writable.state === 'errored') {
+    throw writable.storedError;
+  }
+  return undefined;
+}
+
 // Enqueues `output` (an op's result: a Uint8Array, or null for none) and the chunks after
-// it until the op has no more. When too many chunks wait unread, returns a promise that
-// goes on once the reader has taken them (the transform's or flush's promise); otherwise
-// undefined. An error (from zlib or the stream) releases the resource and is thrown.
+// it until the op has no more. When too many chunks wait unread, or the codec's background
+// work must finish first, returns a promise that goes on once it can (the transform's or
+// flush's promise); otherwise undefined. An error (from the codec or the stream) releases
+// the resource and is thrown.
 function enqueueOutput(state, controller, output) {
   try {
     while (output !== null) {
       transformStreamDefaultControllerEnqueue(controller, output);
-      if (ReflectApply(TypedArrayPrototypeGetLength, output, []) < CHUNK_SIZE) return undefined;
+      if (ReflectApply(TypedArrayPrototypeGetLength, output, []) < CHUNK_SIZE) break;
       const stream = controller.stream;
       if (stream.backpressure &&
           readableStreamDefaultControllerGetDesiredSize(stream.readable.controller) <=
@@ -85,23 +101,26 @@ function enqueueOutput(state, controller, output) {
         // the pending write fails with the reason, as a write waiting for backpressure does
         // (TransformStreamDefaultSinkWriteAlgorithm).
         return uponPromise(stream.backpressureChangePromise, () => {
-          if (state.released) {
-            const writable = stream.writable;
-            if (writable.state === 'erroring' || writable.state === 'errored') {
-              throw writable.storedError;
-            }
-            return undefined;
-          }
+          if (state.released) return afterRelease(stream);
           return enqueueOutput(state, controller, nextOutput(state));
         });
       }
       output = op_compression_next(state.rid);
     }
+    if (state.decompress || !op_compression_must_wait(state.rid)) return undefined;
   } catch (error) {
     release(state);
     throw error;
   }
-  return undefined;
+  const stream = controller.stream;
+  return uponPromise(op_compression_wait(state.rid), () => {
+    if (state.released) return afterRelease(stream);
+    return enqueueOutput(state, controller, nextOutput(state));
+  }, (error) => {
+    if (state.released) return afterRelease(stream);
+    release(state);
+    throw error;
+  });
 }
 
 function nextOutput(state) {
@@ -146,7 +165,7 @@ function flushAlgorithm(state, controller) {
   return uponPromise(pending, () => release(state));
 }
 
-// Makes the stream's zlib resource and TransformStream: "set up" of CompressionStream and
+// Makes the stream's codec resource and TransformStream: "set up" of CompressionStream and
 // DecompressionStream.
 function createCodec(args, format, decompress) {
   const interfaceName = decompress ? 'DecompressionStream' : 'CompressionStream';
@@ -156,7 +175,8 @@ function createCodec(args, format, decompress) {
   if (format !== 'deflate' && format !== 'deflate-raw' && format !== 'gzip') {
     throw new NativeTypeError(`${prefix}: Unsupported compression format: '${format}'`);
   }
-  const state = new CodecState(op_compression_open(format, decompress), interfaceName);
+  const state = new CodecState(op_compression_open(format, decompress), interfaceName,
+                               decompress);
   if (abandonedStreams === null) abandonedStreams = new NativeFinalizationRegistry(closeResource);
   ReflectApply(FinalizationRegistryPrototypeRegister, abandonedStreams, [state, state.rid, state]);
   state.transform = createTransformStream(
