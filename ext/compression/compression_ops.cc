@@ -60,7 +60,7 @@ void CompressionState::NoteChunkBytes(size_t bytes) {
   output_since_hint_ += bytes;
   if (output_since_hint_ < next_hint_) return;
   output_since_hint_ = 0;
-  isolate_->MemoryPressureNotification(v8::MemoryPressureLevel::kModerate);
+  isolate_->MemoryPressureNotification(v8::MemoryPressureLevel::kCritical);
   v8::HeapStatistics heap;
   isolate_->GetHeapStatistics(&heap);
   next_hint_ = heap.used_heap_size() > kMinOutputPerHint ? heap.used_heap_size()

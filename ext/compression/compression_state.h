@@ -29,9 +29,10 @@ class DeflatePool;
 // memory only after some 64 MiB of growth: a fast stream would hold that much dead data.
 // A compressor's input counts too since its blocks go to other threads: the JavaScript
 // thread, free, makes input as fast as they take it. So after every max(16 MiB, JS heap
-// in use) bytes, the state tells V8 of moderate memory pressure (it starts incremental
-// marking). Tying the interval to the heap's size keeps
-// the marking work per output byte bounded in a runtime with a large heap.
+// in use) bytes, the state tells V8 of critical memory pressure: a full collection at
+// once (moderate pressure only starts incremental marking, and a fast stream's dead
+// chunks piled up until it finished: README.md). Tying the interval to the heap's size
+// keeps the collection work per output byte bounded in a runtime with a large heap.
 class CompressionState {
  public:
   explicit CompressionState(OpState& state);

@@ -925,7 +925,7 @@ TEST_F(CompressionTest, LongRoundTripKeepsMemoryBounded) {
   EXPECT_EQ(result, "[ 268435456, 0, true ]");
   std::printf("resident memory: %ld KiB at the start, %ld KiB at the peak\n", start,
               peak.load());
-  EXPECT_LT(peak.load() - start, 80 * 1024) << "start " << start << " KiB, peak " << peak.load()
+  EXPECT_LT(peak.load() - start, 64 * 1024) << "start " << start << " KiB, peak " << peak.load()
                                              << " KiB";
 }
 
