@@ -28,7 +28,7 @@ class DeflatePool;
 // V8 frees ArrayBuffers only when it collects garbage, and it starts that for external
 // memory only after some 64 MiB of growth: a fast stream would hold that much dead data.
 // A compressor's input counts too since its blocks go to other threads: the JavaScript
-// thread, free, makes input as fast as they take it. So after every max(16 MiB, JS heap
+// thread, free, makes input as fast as they take it. So after every max(32 MiB, JS heap
 // in use) bytes, the state tells V8 of critical memory pressure: a full collection at
 // once (moderate pressure only starts incremental marking, and a fast stream's dead
 // chunks piled up until it finished: README.md). Tying the interval to the heap's size
@@ -47,7 +47,7 @@ class CompressionState {
   BlockDeflater& js_thread_deflater();
 
  private:
-  static constexpr size_t kMinOutputPerHint = size_t{16} << 20;
+  static constexpr size_t kMinOutputPerHint = size_t{32} << 20;
   v8::Isolate* isolate_;
   size_t output_since_hint_ = 0;
   size_t next_hint_ = kMinOutputPerHint;
