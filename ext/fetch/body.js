@@ -107,7 +107,10 @@ export class InnerBody {
     if (this.rid !== 0) {
       const rid = this.takeRid();
       this.streamRid = rid;
-      this.stream = readableStreamStateOf(readableStreamForRid(rid));
+      // Default reads from 64 KiB (the first chunk of a slow response) up to 256 KiB (a
+      // fast download: fewer reads, a quarter of the JavaScript work per byte).
+      this.stream = readableStreamStateOf(
+          readableStreamForRid(rid, { maxChunkSize: 256 * 1024 }));
       if (this.abortReason !== undefined) {
         readableByteStreamControllerError(this.stream.controller, this.abortReason);
       }

@@ -14,6 +14,8 @@ import {
 import { createWritableStream } from './writable_stream.js';
 
 const NativeUint8Array = Uint8Array;
+const MathMin = Math.min;
+const MathMax = Math.max;
 const TypedArrayPrototypeSubarray = Uint8Array.prototype.subarray;
 
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
@@ -45,14 +47,34 @@ function stopWatching(token) {
 // `autoClose` (default true). cancel() closes the resource (a pending read fails inside
 // the resource, and that failure is ignored). A failed read errors the stream and closes
 // the resource; so does a stream collected while open (with `autoClose`).
-export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE } = {}) {
+//
+// A default reader's chunk size follows the resource's pace, from `chunkSize` up to
+// `maxChunkSize` (default: chunkSize, a fixed size): a read that fills its buffer doubles
+// the next one, a read that fills less than a quarter of it halves the next. A fast
+// transfer moves in fewer, larger chunks; a trickle (server-sent events) keeps small
+// buffers, which matters since each chunk is a view on its whole buffer.
+export function readableStreamForRid(rid, {
+  autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE, maxChunkSize = chunkSize,
+} = {}) {
   let closed = false;
   let controller;
   // The view being read into, and whether it came from a BYOB request (respond) or was
-  // allocated here (enqueue); one read at a time.
+  // allocated here (enqueue); one read at a time. pendingAutoSize: the size of the buffer
+  // the stream allocated for a default reader's read (0 for a reader's own buffer).
   let pendingView = null;
   let pendingFromRequest = false;
+  let pendingAutoSize = 0;
   const token = {};
+
+  function adaptChunkSize(bytesRead, capacity) {
+    let size = controller.autoAllocateChunkSize;
+    if (bytesRead === capacity && size < maxChunkSize) {
+      size = MathMin(size * 2, maxChunkSize);
+    } else if (bytesRead < capacity / 4 && size > chunkSize) {
+      size = MathMax(size / 2, chunkSize);
+    }
+    controller.autoAllocateChunkSize = size;
+  }
 
   function release() {
     if (closed) return;
@@ -77,6 +99,7 @@ export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAUL
           readableByteStreamControllerRespond(controller, 0);
         }
       } else if (pendingFromRequest) {
+        if (pendingAutoSize !== 0) adaptChunkSize(bytesRead, pendingAutoSize);
         readableByteStreamControllerRespond(controller, bytesRead);
       } else {
         readableByteStreamControllerEnqueue(
@@ -102,9 +125,12 @@ export function readableStreamForRid(rid, { autoClose = true, chunkSize = DEFAUL
     if (request !== null) {
       pendingView = request.view;
       pendingFromRequest = true;
+      pendingAutoSize = maxChunkSize > chunkSize && c.pendingPullIntos[0].readerType === 'default'
+          ? c.pendingPullIntos[0].byteLength : 0;
     } else {
       pendingView = new NativeUint8Array(chunkSize);
       pendingFromRequest = false;
+      pendingAutoSize = 0;
     }
     return uponPromise(op_stream_read(rid, pendingView), onRead, onReadFailed);
   }

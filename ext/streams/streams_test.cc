@@ -372,6 +372,34 @@ TEST_F(StreamsTest, ResourceStreamReadsIntoTheReadersBuffer) {
       "[ [ 2, 4, [ 0, 1, 2, 3 ] ], [ 4, 2 ], 0, 1 ]");
 }
 
+// A default reader's buffers grow after full reads, up to maxChunkSize; without
+// maxChunkSize, and for a trickle, they stay at chunkSize.
+TEST_F(StreamsTest, ResourceStreamChunkSizeFollowsThePace) {
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const t = streamsTesting;"
+      "  const sizes = async (options, source) => {"
+      "    const rs = t.readableStreamForRid(t.source(source), options);"
+      "    const seen = []; let total = 0;"
+      "    for await (const chunk of rs) { seen.push(chunk.buffer.byteLength / 1024);"
+      "                                    total += chunk.length; }"
+      "    return seen.join(',') + ' = ' + total;"
+      "  };"
+      "  const fast = await sizes({ maxChunkSize: 262144 },"
+      "                           { total_bytes: 1 << 20, chunk_size: 1 << 20 });"
+      "  const fixed = await sizes({}, { total_bytes: 262144, chunk_size: 1 << 20 });"
+      "  const trickle = await sizes({ maxChunkSize: 262144 },"
+      "                              { total_bytes: 3000, chunk_size: 1000 });"
+      // Reads of at most 128 KiB: the buffer grows to 256 KiB, which the last read (1,100
+      // bytes) does not fill.
+      "  const mixed = await sizes({ maxChunkSize: 262144 },"
+      "                            { total_bytes: 65536 + 131072 + 1100, chunk_size: 131072 });"
+      "  globalThis.result = [fast, fixed, trickle, mixed, t.stats().sources_closed];"
+      "})()",
+      "[\n  '64,128,256,256,256,256 = 1048576',\n  '64,64,64,64 = 262144',\n"
+      "  '64,64,64 = 3000',\n  '64,128,256 = 197708',\n  4\n]");
+}
+
 TEST_F(StreamsTest, ResourceStreamCancelClosesTheResource) {
   ExpectAfterLoop(
       "(async () => {"
