@@ -82,126 +82,6 @@ class CodecStream : public Resource {
   virtual Future<void> Wait(OpState& state) { return absl::OkStatus(); }
 };
 
-// A decoder that runs inside the ops (ISA-L's inflate: InflateStream): the input it has
-// not consumed yet, the 64 KiB output chunk, the checks for data after the end and for a
-// truncated stream.
-class SteppedStream : public CodecStream {
- public:
-  // Takes `input` (borrowed for this call only) and returns the first output chunk.
-  absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) override {
-    if (!failure_.ok()) return failure_;
-    if (input_size_ != 0 || finishing_) {
-      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
-    }
-    if (input.size == 0) return std::nullopt;
-    input_ = input.data;
-    input_size_ = input.size;
-    absl::StatusOr<std::optional<ByteBuffer>> output = Step();
-    // What the codec has not consumed yet must outlive the caller's buffer.
-    if (input_size_ != 0) {
-      pending_input_.assign(input_, input_ + input_size_);
-      input_ = pending_input_.data();
-    }
-    return output;
-  }
-
-  // The end of the input. The previous write's input must be consumed (by Next) first.
-  absl::StatusOr<std::optional<ByteBuffer>> Finish() override {
-    if (!failure_.ok()) return failure_;
-    if (input_size_ != 0) {
-      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
-    }
-    finishing_ = true;
-    return Step();
-  }
-
-  absl::StatusOr<std::optional<ByteBuffer>> Next() override {
-    if (!failure_.ok()) return failure_;
-    return Step();
-  }
-
- protected:
-  // What one Process call did.
-  struct Progress {
-    size_t consumed = 0;  // input bytes
-    size_t produced = 0;  // output bytes
-  };
-
-  explicit SteppedStream(OpState& state)
-      : runtime_state_(*state.extension_state<CompressionState>()) {}
-
-  // Runs the codec once on [input, input + input_size) into [output, output + room) (room
-  // is never 0). Sets ended_ when the (de)compressed stream is complete.
-  virtual absl::StatusOr<Progress> Process(const uint8_t* input, size_t input_size,
-                                           uint8_t* output, size_t room) = 0;
-
-  // Input bytes the codec took in but did not use, once the stream has ended (a
-  // decoder's read-ahead): data after the end.
-  virtual bool HasUnusedInputAfterEnd() const { return false; }
-
-  bool ended_ = false;
-
- private:
-  // Remembers the first error: the stream is unusable after it (JavaScript closes it).
-  absl::Status Fail(absl::Status status) {
-    failure_ = status;
-    input_ = nullptr;
-    input_size_ = 0;
-    std::vector<uint8_t>().swap(pending_input_);
-    return status;
-  }
-
-  // Runs the codec until the output chunk is full, the input is consumed or the stream
-  // ends.
-  absl::StatusOr<std::optional<ByteBuffer>> Step() {
-    if (ended_) {
-      if (input_size_ != 0 || HasUnusedInputAfterEnd()) return Fail(JunkAfterEnd());
-      return std::nullopt;
-    }
-    size_t produced = 0;
-    while (!ended_ && produced < kCompressionChunkSize) {
-      absl::StatusOr<Progress> progress =
-          Process(input_, input_size_, output_ + produced, kCompressionChunkSize - produced);
-      if (!progress.ok()) return Fail(progress.status());
-      input_ += progress->consumed;
-      input_size_ -= progress->consumed;
-      produced += progress->produced;
-      // Without progress or without input, the decoder waits for more input.
-      if (progress->consumed == 0 && progress->produced == 0) break;
-      if (input_size_ == 0) break;
-    }
-    if (input_size_ == 0 && !pending_input_.empty()) {
-      std::vector<uint8_t>().swap(pending_input_);
-      input_ = nullptr;
-    }
-    if (ended_ && (input_size_ != 0 || HasUnusedInputAfterEnd())) {
-      return Fail(JunkAfterEnd());
-    }
-    if (finishing_ && !ended_ && produced < kCompressionChunkSize) {
-      return Fail(absl::InvalidArgumentError("Compressed input was truncated."));
-    }
-    if (produced == 0) return std::nullopt;
-    runtime_state_.NoteChunkBytes(produced);
-    return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
-  }
-
-  static absl::Status JunkAfterEnd() {
-    return absl::InvalidArgumentError("Junk found after end of compressed data.");
-  }
-
-  CompressionState& runtime_state_;
-  // The input has ended (Finish was called).
-  bool finishing_ = false;
-  // The first error; every later call returns it.
-  absl::Status failure_;
-  // The input the codec has not consumed: the caller's buffer during Write, else a part
-  // of pending_input_ (a copy of what a Write left).
-  const uint8_t* input_ = nullptr;
-  size_t input_size_ = 0;
-  std::vector<uint8_t> pending_input_;
-  uint8_t output_[kCompressionChunkSize];
-};
-
 // The largest input or output zlib and ISA-L take in one call (their counts are 32-bit).
 constexpr size_t kMaxCodecSpan = size_t{1} << 30;
 
@@ -333,11 +213,13 @@ class WrapperHeader {
 
 // A DecompressionStream: ISA-L's inflate for the deflate data and the trailer (its
 // *_NO_HDR_VER modes check the gzip CRC-32 and length or the zlib Adler-32), after
-// WrapperHeader has read the header.
-class InflateStream : public SteppedStream {
+// WrapperHeader has read the header. It runs inside the ops: it holds the input not yet
+// consumed and the 64 KiB output chunk, and checks for data after the end and for a
+// truncated stream.
+class InflateStream : public CodecStream {
  public:
   InflateStream(OpState& state, WrapperHeader::Kind kind)
-      : SteppedStream(state),
+      : runtime_state_(*state.extension_state<CompressionState>()),
         isolate_(state.isolate()),
         header_(kind),
         isal_(std::make_unique<inflate_state>()) {
@@ -352,9 +234,50 @@ class InflateStream : public SteppedStream {
 
   std::string name() const override { return "decompressionStream"; }
 
+  // Takes `input` (borrowed for this call only) and returns the first output chunk.
+  absl::StatusOr<std::optional<ByteBuffer>> Write(ByteView input) override {
+    if (!failure_.ok()) return failure_;
+    if (input_size_ != 0 || finishing_) {
+      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
+    }
+    if (input.size == 0) return std::nullopt;
+    input_ = input.data;
+    input_size_ = input.size;
+    absl::StatusOr<std::optional<ByteBuffer>> output = Step();
+    // What the decoder has not consumed yet must outlive the caller's buffer.
+    if (input_size_ != 0) {
+      pending_input_.assign(input_, input_ + input_size_);
+      input_ = pending_input_.data();
+    }
+    return output;
+  }
+
+  // The end of the input. The previous write's input must be consumed (by Next) first.
+  absl::StatusOr<std::optional<ByteBuffer>> Finish() override {
+    if (!failure_.ok()) return failure_;
+    if (input_size_ != 0) {
+      return absl::FailedPreconditionError("the previous chunk's output is not read yet");
+    }
+    finishing_ = true;
+    return Step();
+  }
+
+  absl::StatusOr<std::optional<ByteBuffer>> Next() override {
+    if (!failure_.ok()) return failure_;
+    return Step();
+  }
+
  private:
+  // What one Process call did.
+  struct Progress {
+    size_t consumed = 0;  // input bytes
+    size_t produced = 0;  // output bytes
+  };
+
+  // Runs the decoder once on [input, input + input_size) into [output, output + room)
+  // (room is never 0). Sets ended_ when the compressed stream is complete.
   absl::StatusOr<Progress> Process(const uint8_t* input, size_t input_size, uint8_t* output,
-                                   size_t room) override {
+                                   size_t room) {
     size_t header_bytes = 0;
     if (!header_.done()) {
       absl::StatusOr<size_t> read = header_.Read(input, input_size);
@@ -378,7 +301,7 @@ class InflateStream : public SteppedStream {
 
   // ISA-L reads ahead up to 8 bytes into a bit buffer: whole bytes left in it after the
   // end belong to what follows the stream.
-  bool HasUnusedInputAfterEnd() const override { return isal_->read_in_length >= 8; }
+  bool HasUnusedInputAfterEnd() const { return isal_->read_in_length >= 8; }
 
   static absl::Status InflateError(int result) {
     const char* reason;
@@ -402,10 +325,69 @@ class InflateStream : public SteppedStream {
         absl::StrCat("The compressed data was not valid: ", reason, "."));
   }
 
+  // Remembers the first error: the stream is unusable after it (JavaScript closes it).
+  absl::Status Fail(absl::Status status) {
+    failure_ = status;
+    input_ = nullptr;
+    input_size_ = 0;
+    std::vector<uint8_t>().swap(pending_input_);
+    return status;
+  }
+
+  // Runs the decoder until the output chunk is full, the input is consumed or the stream
+  // ends.
+  absl::StatusOr<std::optional<ByteBuffer>> Step() {
+    if (ended_) {
+      if (input_size_ != 0 || HasUnusedInputAfterEnd()) return Fail(JunkAfterEnd());
+      return std::nullopt;
+    }
+    size_t produced = 0;
+    while (!ended_ && produced < kCompressionChunkSize) {
+      absl::StatusOr<Progress> progress =
+          Process(input_, input_size_, output_ + produced, kCompressionChunkSize - produced);
+      if (!progress.ok()) return Fail(progress.status());
+      input_ += progress->consumed;
+      input_size_ -= progress->consumed;
+      produced += progress->produced;
+      // Without progress or without input, the decoder waits for more input.
+      if (progress->consumed == 0 && progress->produced == 0) break;
+      if (input_size_ == 0) break;
+    }
+    if (input_size_ == 0 && !pending_input_.empty()) {
+      std::vector<uint8_t>().swap(pending_input_);
+      input_ = nullptr;
+    }
+    if (ended_ && (input_size_ != 0 || HasUnusedInputAfterEnd())) {
+      return Fail(JunkAfterEnd());
+    }
+    if (finishing_ && !ended_ && produced < kCompressionChunkSize) {
+      return Fail(absl::InvalidArgumentError("Compressed input was truncated."));
+    }
+    if (produced == 0) return std::nullopt;
+    runtime_state_.NoteChunkBytes(produced);
+    return ByteBuffer(std::vector<uint8_t>(output_, output_ + produced));
+  }
+
+  static absl::Status JunkAfterEnd() {
+    return absl::InvalidArgumentError("Junk found after end of compressed data.");
+  }
+
+  CompressionState& runtime_state_;
+  // The input has ended (Finish was called).
+  bool finishing_ = false;
+  // The first error; every later call returns it.
+  absl::Status failure_;
+  // The input the codec has not consumed: the caller's buffer during Write, else a part
+  // of pending_input_ (a copy of what a Write left).
+  const uint8_t* input_ = nullptr;
+  size_t input_size_ = 0;
+  std::vector<uint8_t> pending_input_;
+  uint8_t output_[kCompressionChunkSize];
   v8::Isolate* isolate_;
   WrapperHeader header_;
   // About 85 KiB (the Huffman tables and a 64 KiB history buffer): on the heap.
   std::unique_ptr<inflate_state> isal_;
+  bool ended_ = false;
 };
 
 // A CompressionStream: the input is cut into blocks that DeflatePool compresses on its
