@@ -235,6 +235,57 @@ export class LazyPromise {
   }
 }
 
+// ---- Queues ----
+
+// A FIFO (read requests, write requests): slots [head, tail) of an array. An emptied
+// queue starts again at slot 0 of the same array, so one that goes between empty and a few
+// items (a pipe's) allocates nothing per item; one that grew past kQueueKeptSlots gets a
+// fresh array instead, so a burst's length is not kept, and a long one is compacted once
+// its consumed front dominates.
+export class SlotQueue {
+  constructor() {
+    this.slots = kChangesLate;
+    this.slots = newQueueSlots();
+    this.head = 0;
+    this.tail = 0;
+  }
+  get length() {
+    return this.tail - this.head;
+  }
+  push(item) {
+    const tail = this.tail;
+    this.slots[tail] = item;
+    this.tail = tail + 1;
+  }
+  shift() {
+    const index = this.head;
+    const slots = this.slots;
+    const item = slots[index];
+    slots[index] = undefined;
+    const next = index + 1;
+    if (next === this.tail) {
+      this.head = 0;
+      this.tail = 0;
+      if (next > kQueueKeptSlots) this.slots = newQueueSlots();
+    } else if (next > kQueueKeptSlots && next * 2 > this.tail) {
+      this.slots = slots.slice(next, this.tail);
+      this.head = 0;
+      this.tail -= next;
+    } else {
+      this.head = next;
+    }
+    return item;
+  }
+  // Empties the queue; returns its items in order.
+  takeAll() {
+    const items = this.slots.slice(this.head, this.tail);
+    this.slots = newQueueSlots();
+    this.head = 0;
+    this.tail = 0;
+    return items;
+  }
+}
+
 // ---- Queue-with-sizes ----
 
 // A FIFO of values with a running total of their sizes: slots [head, tail) of two

@@ -10,7 +10,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,
-  SizedQueue, kChangesLate, newQueueSlots,
+  SizedQueue, SlotQueue, kChangesLate,
   arrayBufferByteLength, arrayBufferSlice, checkChunkSize, cloneAsUint8Array,
   convertQueuingStrategy, copyDataBlockBytes, extractHighWaterMark, extractSizeAlgorithm,
   inspectAs, inspectCustom, invokeCallback, isArrayBufferView, isDataView, isDetachedBuffer,
@@ -56,10 +56,6 @@ export class ReadableStreamState {
   }
 }
 
-// Past this many slots, an emptied request queue gets a fresh array (a burst of reads
-// does not keep its length).
-const kKeptRequestSlots = 1024;
-
 class ReaderState {
   constructor(pub, isBYOB) {
     this.pub = pub;
@@ -69,42 +65,8 @@ class ReaderState {
     this.closedResolve = undefined;
     this.closedReject = undefined;
     this.closedPending = false;
-    // Read requests (default reader) or read-into requests (BYOB reader): slots
-    // [head, tail) of `requests`. Emptied, it starts again at slot 0 of the same array (a
-    // pipe's reader goes between none and one request: no allocation per read).
-    this.requests = kChangesLate;  // common.js
-    this.requests = newQueueSlots();
-    this.head = 0;
-    this.tail = 0;
-  }
-  get numRequests() {
-    return this.tail - this.head;
-  }
-  addRequest(request) {
-    const tail = this.tail;
-    this.requests[tail] = request;
-    this.tail = tail + 1;
-  }
-  shiftRequest() {
-    const index = this.head;
-    const request = this.requests[index];
-    this.requests[index] = undefined;
-    const next = index + 1;
-    if (next === this.tail) {
-      this.head = 0;
-      this.tail = 0;
-      if (next > kKeptRequestSlots) this.requests = newQueueSlots();
-    } else {
-      this.head = next;
-    }
-    return request;
-  }
-  takeRequests() {
-    const requests = this.requests.slice(this.head, this.tail);
-    this.requests = newQueueSlots();
-    this.head = 0;
-    this.tail = 0;
-    return requests;
+    // Read requests (default reader) or read-into requests (BYOB reader).
+    this.requests = new SlotQueue();
   }
 }
 
@@ -488,7 +450,7 @@ export class ReadableStreamDefaultReader {
     if (reader === undefined) return this;
     return inspectAs('ReadableStreamDefaultReader', {
       stream: reader.stream === undefined ? undefined : reader.stream.pub,
-      readRequests: reader.numRequests,
+      readRequests: reader.requests.length,
       close: reader.closedPromise,
     }, depth, options, inspect);
   }
@@ -587,7 +549,7 @@ export class ReadableStreamBYOBReader {
     if (reader === undefined) return this;
     return inspectAs('ReadableStreamBYOBReader', {
       stream: reader.stream === undefined ? undefined : reader.stream.pub,
-      readIntoRequests: reader.numRequests,
+      readIntoRequests: reader.requests.length,
       close: reader.closedPromise,
     }, depth, options, inspect);
   }
@@ -869,7 +831,7 @@ export function readableStreamCancel(stream, reason) {
   readableStreamClose(stream);
   const reader = stream.reader;
   if (reader !== undefined && reader.isBYOB) {
-    const requests = reader.takeRequests();
+    const requests = reader.requests.takeAll();
     for (let i = 0; i < requests.length; i++) requests[i].closeSteps(undefined);
   }
   const controller = stream.controller;
@@ -897,7 +859,7 @@ export function readableStreamClose(stream) {
   if (reader === undefined) return;
   readerClosedResolve(reader);
   if (!reader.isBYOB) {
-    const requests = reader.takeRequests();
+    const requests = reader.requests.takeAll();
     for (let i = 0; i < requests.length; i++) requests[i].closeSteps(undefined);
   }
 }
@@ -908,12 +870,12 @@ export function readableStreamError(stream, e) {
   const reader = stream.reader;
   if (reader === undefined) return;
   readerClosedReject(reader, e);
-  const requests = reader.takeRequests();
+  const requests = reader.requests.takeAll();
   for (let i = 0; i < requests.length; i++) requests[i].errorSteps(e);
 }
 
 function readableStreamFulfillReadRequest(stream, chunk, done) {
-  const request = stream.reader.shiftRequest();
+  const request = stream.reader.requests.shift();
   if (done) {
     request.closeSteps(undefined);
   } else {
@@ -922,7 +884,7 @@ function readableStreamFulfillReadRequest(stream, chunk, done) {
 }
 
 function readableStreamFulfillReadIntoRequest(stream, chunk, done) {
-  const request = stream.reader.shiftRequest();
+  const request = stream.reader.requests.shift();
   if (done) {
     request.closeSteps(chunk);
   } else {
@@ -931,7 +893,7 @@ function readableStreamFulfillReadIntoRequest(stream, chunk, done) {
 }
 
 function readableStreamGetNumReadRequests(stream) {
-  return stream.reader.numRequests;
+  return stream.reader.requests.length;
 }
 
 function readableStreamHasDefaultReader(stream) {
@@ -1003,14 +965,14 @@ function readableStreamReaderGenericRelease(reader) {
 export function readableStreamDefaultReaderRelease(reader) {
   readableStreamReaderGenericRelease(reader);
   const error = new NativeTypeError('Releasing reader: pending reads are rejected');
-  const requests = reader.takeRequests();
+  const requests = reader.requests.takeAll();
   for (let i = 0; i < requests.length; i++) requests[i].errorSteps(error);
 }
 
 export function readableStreamBYOBReaderRelease(reader) {
   readableStreamReaderGenericRelease(reader);
   const error = new NativeTypeError('Releasing reader: pending reads are rejected');
-  const requests = reader.takeRequests();
+  const requests = reader.requests.takeAll();
   for (let i = 0; i < requests.length; i++) requests[i].errorSteps(error);
 }
 
@@ -1068,7 +1030,7 @@ function readableStreamDefaultControllerPullSteps(controller, readRequest) {
     const chunk = readableStreamDefaultControllerDequeue(controller);
     readRequest.chunkSteps(chunk);
   } else {
-    stream.reader.addRequest(readRequest);
+    stream.reader.requests.push(readRequest);
     readableStreamDefaultControllerCallPullIfNeeded(controller);
   }
 }
@@ -1258,7 +1220,7 @@ function readableByteStreamControllerPullSteps(controller, readRequest) {
         buffer, autoAllocateChunkSize, 0, autoAllocateChunkSize, 1, 1, NativeUint8Array,
         'default');
   }
-  stream.reader.addRequest(readRequest);
+  stream.reader.requests.push(readRequest);
   readableByteStreamControllerCallPullIfNeeded(controller);
 }
 
@@ -1512,9 +1474,9 @@ function readableByteStreamControllerProcessPullIntoDescriptorsUsingQueue(contro
 
 function readableByteStreamControllerProcessReadRequestsUsingQueue(controller) {
   const reader = controller.stream.reader;
-  while (reader.numRequests > 0) {
+  while (reader.requests.length > 0) {
     if (controller.queueTotalSize === 0) return;
-    const readRequest = reader.shiftRequest();
+    const readRequest = reader.requests.shift();
     readableByteStreamControllerFillReadRequestFromQueue(controller, readRequest);
   }
 }
@@ -1538,7 +1500,7 @@ function readableByteStreamControllerPullInto(controller, view, min, readIntoReq
       ViewConstructor, 'byob');
   if (controller.pendingPullIntos.length > 0) {
     controller.pendingPullIntos[controller.pendingPullIntos.length] = pullIntoDescriptor;
-    stream.reader.addRequest(readIntoRequest);
+    stream.reader.requests.push(readIntoRequest);
     return;
   }
   if (stream.state === 'closed') {
@@ -1561,7 +1523,7 @@ function readableByteStreamControllerPullInto(controller, view, min, readIntoReq
     }
   }
   controller.pendingPullIntos[controller.pendingPullIntos.length] = pullIntoDescriptor;
-  stream.reader.addRequest(readIntoRequest);
+  stream.reader.requests.push(readIntoRequest);
   readableByteStreamControllerCallPullIfNeeded(controller);
 }
 
@@ -1591,7 +1553,7 @@ function readableByteStreamControllerRespondInClosedState(controller, firstDescr
   const stream = controller.stream;
   if (readableStreamHasBYOBReader(stream)) {
     const filledPullIntos = [];
-    while (filledPullIntos.length < stream.reader.numRequests) {
+    while (filledPullIntos.length < stream.reader.requests.length) {
       filledPullIntos[filledPullIntos.length] =
           readableByteStreamControllerShiftPendingPullInto(controller);
     }
@@ -1677,7 +1639,7 @@ function readableByteStreamControllerShouldCallPull(controller) {
   if (readableStreamHasDefaultReader(stream) && readableStreamGetNumReadRequests(stream) > 0) {
     return true;
   }
-  if (readableStreamHasBYOBReader(stream) && stream.reader.numRequests > 0) return true;
+  if (readableStreamHasBYOBReader(stream) && stream.reader.requests.length > 0) return true;
   return readableByteStreamControllerGetDesiredSize(controller) > 0;
 }
 

@@ -8,7 +8,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
-  checkChunkSize, kChangesLate, newQueueSlots,
+  SlotQueue, checkChunkSize, kChangesLate,
   convertQueuingStrategy, extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom,
   invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
   setPromiseIsHandled, uponPromise,
@@ -33,19 +33,11 @@ export class WritableStreamState {
     this.inFlightCloseRequest = undefined;
     this.pendingAbortRequest = undefined;
     // Write requests (each has resolve and reject: a Deferred, or a pipe that counts its
-    // writes): slots [writeRequestsHead, writeRequestsTail) of writeRequests. Emptied, it
-    // starts again at slot 0 of the same array.
-    this.writeRequests = newQueueSlots();
-    this.writeRequestsHead = 0;
-    this.writeRequestsTail = 0;
+    // writes).
+    this.writeRequests = new SlotQueue();
     this.backpressure = false;
   }
 }
-
-// Past this many slots, an emptied write-request queue gets a fresh array (a burst of
-// writes does not keep its length), and a long one is compacted once its consumed front
-// dominates.
-const kKeptWriteRequestSlots = 1024;
 
 class WriterState {
   constructor(pub) {
@@ -384,9 +376,7 @@ export function writableStreamClose(stream) {
 }
 
 function writableStreamAddWriteRequest(stream, request) {
-  const tail = stream.writeRequestsTail;
-  stream.writeRequests[tail] = request;
-  stream.writeRequestsTail = tail + 1;
+  stream.writeRequests.push(request);
 }
 
 function writableStreamDealWithRejection(stream, error) {
@@ -412,13 +402,8 @@ function writableStreamFinishErroring(stream) {
   stream.state = 'errored';
   stream.controller.queue.reset();  // [[ErrorSteps]]
   const storedError = stream.storedError;
-  const requests = stream.writeRequests;
-  const head = stream.writeRequestsHead;
-  const tail = stream.writeRequestsTail;
-  stream.writeRequests = newQueueSlots();
-  stream.writeRequestsHead = 0;
-  stream.writeRequestsTail = 0;
-  for (let i = head; i < tail; i++) requests[i].reject(storedError);
+  const requests = stream.writeRequests.takeAll();
+  for (let i = 0; i < requests.length; i++) requests[i].reject(storedError);
   const abortRequest = stream.pendingAbortRequest;
   if (abortRequest === undefined) {
     writableStreamRejectCloseAndClosedPromiseIfNeeded(stream);
@@ -493,23 +478,7 @@ function writableStreamMarkCloseRequestInFlight(stream) {
 }
 
 function writableStreamMarkFirstWriteRequestInFlight(stream) {
-  const requests = stream.writeRequests;
-  const head = stream.writeRequestsHead;
-  const tail = stream.writeRequestsTail;
-  stream.inFlightWriteRequest = requests[head];
-  requests[head] = undefined;
-  const next = head + 1;
-  if (next === tail) {
-    stream.writeRequestsHead = 0;
-    stream.writeRequestsTail = 0;
-    if (next > kKeptWriteRequestSlots) stream.writeRequests = newQueueSlots();
-  } else if (next > kKeptWriteRequestSlots && next * 2 > tail) {
-    stream.writeRequests = requests.slice(next, tail);
-    stream.writeRequestsHead = 0;
-    stream.writeRequestsTail = tail - next;
-  } else {
-    stream.writeRequestsHead = next;
-  }
+  stream.inFlightWriteRequest = stream.writeRequests.shift();
 }
 
 function writableStreamRejectCloseAndClosedPromiseIfNeeded(stream) {
