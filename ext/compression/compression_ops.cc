@@ -42,15 +42,6 @@ CompressionState::CompressionState(OpState& state) : isolate_(state.isolate()) {
 
 CompressionState::~CompressionState() = default;
 
-DeflatePool& CompressionState::deflate_pool() {
-  if (deflate_pool_ == nullptr) {
-    // One thread per core, up to 4 (the JavaScript thread only copies and collects).
-    size_t cores = std::thread::hardware_concurrency();
-    deflate_pool_ = std::make_unique<DeflatePool>(std::clamp<size_t>(cores, 1, 4));
-  }
-  return *deflate_pool_;
-}
-
 BlockDeflater& CompressionState::js_thread_deflater() {
   if (js_thread_deflater_ == nullptr) js_thread_deflater_ = std::make_unique<BlockDeflater>();
   return *js_thread_deflater_;
@@ -390,8 +381,8 @@ class InflateStream : public CodecStream {
   bool ended_ = false;
 };
 
-// A CompressionStream: the input is cut into blocks that DeflatePool compresses on its
-// threads, a few at a time (parallel_deflate.h); their outputs leave in order, between the
+// A CompressionStream: the input is cut into blocks that the blocking pool compresses on
+// its threads, a few at a time (parallel_deflate.h); their outputs leave in order, between the
 // header and the trailer written here. A stream that ends before its first block is full
 // never reaches the pool: Finish compresses it on the JavaScript thread, as one block.
 class ParallelDeflateStream : public CodecStream {
@@ -493,7 +484,7 @@ class ParallelDeflateStream : public CodecStream {
   bool HasPendingInput() const { return pending_offset_ < pending_input_.size(); }
 
   size_t MaxBlocksInFlight() {
-    return runtime_state_.deflate_pool().threads() + 2;
+    return BlockThreads() + 2;
   }
 
   std::shared_ptr<DeflateBlock> MakeBlock(bool last) {
@@ -516,7 +507,7 @@ class ParallelDeflateStream : public CodecStream {
     if (in_flight_.size() >= MaxBlocksInFlight()) return false;
     std::shared_ptr<DeflateBlock> block = MakeBlock(last);
     in_flight_.push_back(block);
-    if (!runtime_state_.deflate_pool().Submit(block)) {
+    if (!SubmitBlock(block)) {
       runtime_state_.js_thread_deflater().Compress(*block);  // no thread: here, now
       block->done.store(true, std::memory_order_relaxed);
     }

@@ -14,13 +14,12 @@ class Isolate;
 namespace kiln::compression {
 
 class BlockDeflater;
-class DeflatePool;
 
-// Also owns what the runtime's CompressionStreams share (parallel_deflate.h): the pool of
-// threads that compress their blocks, started by the first stream long enough to use it,
-// and the deflater that compresses on the JavaScript thread a stream that ends before its
-// first block is full (and any block, should no thread start). Destroyed after the runtime's resources are closed: the pool's
-// destructor waits for the blocks still running (their results are dropped).
+// Also owns the deflater that compresses on the JavaScript thread a stream that ends
+// before its first block is full (and any block, should the blocking pool start no
+// thread), made on first use. Longer streams' blocks go to the process's blocking pool
+// (parallel_deflate.h); blocks still running when the runtime goes away finish there and
+// their results are dropped.
 //
 // Counts the bytes of the chunks the runtime's streams hand to JavaScript, and of those a
 // CompressionStream takes from it. Each output chunk is a new ArrayBuffer that usually
@@ -43,7 +42,6 @@ class CompressionState {
   void NoteChunkBytes(size_t bytes);
 
   // Made on first use.
-  DeflatePool& deflate_pool();
   BlockDeflater& js_thread_deflater();
 
  private:
@@ -51,7 +49,6 @@ class CompressionState {
   v8::Isolate* isolate_;
   size_t output_since_hint_ = 0;
   size_t next_hint_ = kMinOutputPerHint;
-  std::unique_ptr<DeflatePool> deflate_pool_;
   std::unique_ptr<BlockDeflater> js_thread_deflater_;
 };
 

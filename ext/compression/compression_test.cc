@@ -12,7 +12,6 @@
 // runs from the command's own snapshot.
 #include "ext/compression/compression_extension.h"
 
-#include <dirent.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -35,6 +34,7 @@
 #include "ext/webidl/webidl_extension.h"
 #include "gtest/gtest.h"
 #include "ext/compression/parallel_deflate.h"
+#include "ops/blocking_pool.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define KILN_UNDER_ASAN 1
@@ -145,16 +145,6 @@ std::string InflateWithZlib(const std::vector<uint8_t>& compressed, int window_b
   if (left != 0) return std::to_string(left) + " bytes after the end";
   output.resize(produced);
   return output == expected ? "ok" : "different output";
-}
-
-// The threads of this process (/proc/self/task).
-int ThreadCount() {
-  DIR* tasks = opendir("/proc/self/task");
-  if (tasks == nullptr) return -1;
-  int count = 0;
-  while (dirent* entry = readdir(tasks)) count += entry->d_name[0] != '.';
-  closedir(tasks);
-  return count;
 }
 
 // Text-like bytes (words from a fixed list, about 5:1 at level 6), as bench/compression.mjs
@@ -1014,10 +1004,10 @@ TEST_F(CompressionTest, BlocksRoundTripAndDecodeWithZlib) {
   EXPECT_EQ(InflateWithZlib(Bytes("tinyOutput"), 31, Bytes("tinyInput")), "ok");
 }
 
-// A stream shorter than a block compresses on the JavaScript thread: the pool's threads
-// start with the first stream that fills a block.
+// A stream shorter than a block compresses on the JavaScript thread; one that fills a block
+// hands its blocks to the process's blocking pool.
 TEST_F(CompressionTest, OnlyStreamsLongerThanABlockUseThreads) {
-  int before = ThreadCount();
+  uint64_t before = BlockingPool::Shared().posted();
   EXPECT_EQ(Settle(R"js(
     (async () => {
       const input = textLike(131071);
@@ -1026,7 +1016,7 @@ TEST_F(CompressionTest, OnlyStreamsLongerThanABlockUseThreads) {
     })();
   )js"),
             "true");
-  EXPECT_EQ(ThreadCount(), before);
+  EXPECT_EQ(BlockingPool::Shared().posted(), before);
   EXPECT_EQ(Settle(R"js(
     (async () => {
       const input = textLike(131072 * 2);
@@ -1035,7 +1025,7 @@ TEST_F(CompressionTest, OnlyStreamsLongerThanABlockUseThreads) {
     })();
   )js"),
             "true");
-  EXPECT_GT(ThreadCount(), before);
+  EXPECT_EQ(BlockingPool::Shared().posted(), before + 3);  // two full blocks and the empty last
 }
 
 // Canceling or aborting while blocks are being compressed (and a write waits for them)

@@ -1,10 +1,11 @@
 #include "ext/compression/parallel_deflate.h"
 
 #include <cstring>
-#include <system_error>
 #include <utility>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/strings/str_cat.h"
+#include "ops/blocking_pool.h"
 
 namespace kiln::compression {
 
@@ -72,67 +73,36 @@ void BlockDeflater::Compress(DeflateBlock& block) {
   }
 }
 
-DeflatePool::DeflatePool(size_t threads) : thread_count_(threads == 0 ? 1 : threads) {}
+namespace {
 
-DeflatePool::~DeflatePool() {
+// Runs on a pool thread.
+void CompressOnThisThread(DeflateBlock& block) {
+  BlockSignal& signal = *block.signal;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    queue_.clear();
+    std::lock_guard<std::mutex> lock(signal.mutex);
+    if (signal.closed) return;  // nobody will read it
   }
-  wake_.notify_all();
-  for (std::thread& thread : threads_) thread.join();
-}
-
-bool DeflatePool::Submit(std::shared_ptr<DeflateBlock>& block) {
+  thread_local BlockDeflater deflater;
+  deflater.Compress(block);
+  Completer<void> waiter;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (threads_.empty()) {
-      for (size_t i = 0; i < thread_count_; i++) {
-        try {
-          threads_.emplace_back([this] { Run(); });
-        } catch (const std::system_error&) {
-          break;  // the system has no more threads to give: fewer will do
-        }
-      }
-      if (threads_.empty()) return false;
+    std::lock_guard<std::mutex> lock(signal.mutex);
+    block.done.store(true, std::memory_order_release);
+    if (signal.awaited == &block) {
+      signal.awaited = nullptr;
+      waiter = std::move(signal.waiter);
     }
-    queue_.push_back(block);
   }
-  wake_.notify_one();
-  return true;
+  waiter.Complete();  // outside the lock; does nothing if there was no waiter
 }
 
-void DeflatePool::Run() {
-  BlockDeflater deflater;
-  while (true) {
-    std::shared_ptr<DeflateBlock> block;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) break;
-      block = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    BlockSignal& signal = *block->signal;
-    bool closed;
-    {
-      std::lock_guard<std::mutex> lock(signal.mutex);
-      closed = signal.closed;
-    }
-    if (closed) continue;  // nobody will read it
-    deflater.Compress(*block);
-    Completer<void> waiter;
-    {
-      std::lock_guard<std::mutex> lock(signal.mutex);
-      block->done.store(true, std::memory_order_release);
-      if (signal.awaited == block.get()) {
-        signal.awaited = nullptr;
-        waiter = std::move(signal.waiter);
-      }
-    }
-    waiter.Complete();  // outside the lock; does nothing if there was no waiter
-  }
+}  // namespace
+
+bool SubmitBlock(const std::shared_ptr<DeflateBlock>& block) {
+  absl::AnyInvocable<void() &&> task = [block] { CompressOnThisThread(*block); };
+  return BlockingPool::Shared().Post(task);
 }
+
+size_t BlockThreads() { return BlockingPool::Shared().threads(); }
 
 }  // namespace kiln::compression

@@ -7,22 +7,19 @@
 // gzip or zlib wrapper around it (header, CRC-32 / Adler-32 combined from the blocks'
 // checksums, length) is written by the stream (compression_ops.cc).
 //
-// DeflatePool runs the blocks on threads of its own; a DeflateBlock is shared between the
-// stream that made it and the thread compressing it, and BlockSignal tells the stream
-// (through an async op's Completer) that a block it waits for is done.
+// The blocks run on the process's blocking pool (ops/blocking_pool.h); a DeflateBlock is
+// shared between the stream that made it and the thread compressing it, and BlockSignal
+// tells the stream (through an async op's Completer) that a block it waits for is done.
 #ifndef KILN_EXT_COMPRESSION_PARALLEL_DEFLATE_H_
 #define KILN_EXT_COMPRESSION_PARALLEL_DEFLATE_H_
 
 #include <zlib.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -84,32 +81,13 @@ class BlockDeflater {
   bool initialized_ = false;
 };
 
-// A fixed set of threads that compress blocks first come, first served, each with a z_stream
-// of its own that it reuses (deflateReset). Threads start on the first Submit. The
-// destructor drops blocks not yet started, lets running ones finish (their results are
-// dropped with the last reference) and joins the threads.
-class DeflatePool {
- public:
-  explicit DeflatePool(size_t threads);
-  ~DeflatePool();
-  DeflatePool(const DeflatePool&) = delete;
-  DeflatePool& operator=(const DeflatePool&) = delete;
-
-  // Queues `block`; false (and nothing queued) when no thread could be started, and the
-  // caller compresses it itself.
-  bool Submit(std::shared_ptr<DeflateBlock>& block);
-  size_t threads() const { return thread_count_; }
-
- private:
-  void Run();
-
-  const size_t thread_count_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::shared_ptr<DeflateBlock>> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-};
+// Queues `block` on the process's blocking pool, where a thread compresses it with a
+// BlockDeflater of its own (made on the thread's first block, kept for its life), unless
+// its stream was closed by then. False (and nothing queued) when the pool could start no
+// thread: the caller compresses it itself.
+bool SubmitBlock(const std::shared_ptr<DeflateBlock>& block);
+// The pool's thread count (how many blocks can be compressing at once).
+size_t BlockThreads();
 
 }  // namespace kiln::compression
 

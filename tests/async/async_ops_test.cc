@@ -1,6 +1,7 @@
 // Async ops end to end: ready and pending results, errors as rejections, completions
 // from other threads, the promise ring's wrap-around and overflow, cancellation by
 // close, dropped completers, unref, and teardown with ops still pending.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -318,6 +319,34 @@ TEST_F(AsyncOpsTest, AnUnhandledRejectionFromAnOpStopsTheLoop) {
   EXPECT_EQ(loop.error().message, "next turn: asked to fail");
 }
 
+TEST_F(AsyncOpsTest, BlockingPoolOpsSettleWithValuesAndErrors) {
+  EXPECT_EQ(RunLoopThenEval(std::string(kSettle) + R"js(
+    Promise.all([settle(kiln.ops.op_blocking_sum(10, 0)), settle(kiln.ops.op_blocking_sum(-1, 0)),
+                 settle(kiln.ops.op_blocking_off_thread())])
+        .then((r) => { globalThis.result = r; });
+  )js"),
+            "[\n  [ 'ok', 45 ],\n  [ 'err', 'RangeError: op_blocking_sum: n must not be negative' ],\n"
+            "  [ 'ok', true ]\n]");
+  ExpectEmpty();
+}
+
+TEST_F(AsyncOpsTest, BlockingPoolOpsDoNotHoldUpJavaScript) {
+  // A 200 ms task on the pool: the loop keeps turning meanwhile (a chain of ops that
+  // each complete on the next turn), and the op keeps the loop alive until it settles.
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    let turns = 0;
+    let done = false;
+    const turn = () => { if (!done) kiln.ops.op_next_turn(1).then(() => { turns++; turn(); }); };
+    turn();
+    kiln.ops.op_blocking_sum(3, 200).then((sum) => {
+      done = true;
+      globalThis.result = [sum, turns >= 5];
+    });
+  )js"),
+            "[ 3, true ]");
+  ExpectEmpty();
+}
+
 // Not a fixture test: the runtime is destroyed with ops pending, and completers outlive it.
 TEST(AsyncOpsTeardownTest, PendingOpsAndLateCompletersAreSafe) {
   std::vector<Completer<int32_t>> parked;
@@ -340,6 +369,20 @@ TEST(AsyncOpsTeardownTest, PendingOpsAndLateCompletersAreSafe) {
     for (size_t i = 0; i < parked.size(); i += 2) EXPECT_FALSE(parked[i].Complete(1));
   }).join();
   for (size_t i = 1; i < parked.size(); i += 2) EXPECT_FALSE(parked[i].Complete(1));
+}
+
+// A runtime destroyed while its blocking task runs: the task finishes on its thread and its
+// result is dropped.
+TEST(AsyncOpsTeardownTest, BlockingTaskOutlivesItsRuntime) {
+  {
+    RuntimeOptions options;
+    options.extensions = {&kAsyncTestExtension};
+    options.expose_ops = true;
+    auto runtime = std::move(*Runtime::Create(options));
+    ASSERT_TRUE(runtime->Eval("kiln.ops.op_blocking_sum(1000, 100)").ok());
+    EXPECT_TRUE(runtime->Shutdown().ok());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the task ends meanwhile
 }
 
 }  // namespace

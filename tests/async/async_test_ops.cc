@@ -1,10 +1,12 @@
 #include "tests/async/async_test_ops.h"
 
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "ops/blocking_pool.h"
 #include "tests/async/next_turn_queue.h"
 #include "tests/async/parked_completers.h"
 
@@ -43,6 +45,21 @@ Future<std::string> op_from_thread(OpState& state, std::string text) {
     completer.Complete(std::move(text));
   }).detach();
   return std::move(future);
+}
+
+Future<double> op_blocking_sum(OpState& state, int32_t n, int32_t sleep_ms) {
+  return RunBlocking<double>(state, [n, sleep_ms]() -> absl::StatusOr<double> {
+    if (sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+    if (n < 0) return absl::OutOfRangeError("op_blocking_sum: n must not be negative");
+    double sum = 0;
+    for (int32_t i = 0; i < n; i++) sum += i;
+    return sum;
+  });
+}
+
+Future<bool> op_blocking_off_thread(OpState& state) {
+  std::thread::id caller = std::this_thread::get_id();
+  return RunBlocking<bool>(state, [caller]() { return std::this_thread::get_id() != caller; });
 }
 
 Future<int32_t> op_park(OpState& state) {

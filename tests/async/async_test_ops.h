@@ -17,6 +17,12 @@ KILN_OP() kiln::Future<int32_t> op_next_turn(kiln::OpState& state,
                                              kiln::EnforceRange<int32_t> value);
 // Pending: `text` back, completed from a thread of its own.
 KILN_OP() kiln::Future<std::string> op_from_thread(kiln::OpState& state, std::string text);
+// On the shared blocking pool (ops/blocking_pool.h): the sum of 0..n-1 after `sleep_ms`
+// milliseconds, or a RangeError for a negative n (returned as absl::StatusOr).
+KILN_OP() kiln::Future<double> op_blocking_sum(kiln::OpState& state, int32_t n,
+                                               int32_t sleep_ms);
+// On the shared blocking pool: the name of the thread it ran on is not the caller's.
+KILN_OP() kiln::Future<bool> op_blocking_off_thread(kiln::OpState& state);
 // Pending until the test completes it from C++ (ParkedCompleters below).
 KILN_OP() kiln::Future<int32_t> op_park(kiln::OpState& state);
 // Goes pending and drops its completer at once.
