@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ext/crypto/openssl_util.h"
+#include "ops/blocking_pool.h"
 
 namespace kiln::crypto {
 namespace {
@@ -394,9 +395,12 @@ absl::StatusOr<DigestContext> SignContext(const SignOperation& op, EVP_PKEY* key
 
 }  // namespace
 
-absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(std::string kind, std::string curve,
-                                                       uint32_t modulus_length,
-                                                       SharedBytes public_exponent) {
+namespace {
+
+// A new key pair (op_crypto_generate_key_pair's work; runs on any thread).
+absl::StatusOr<KeyPairDer> GenerateKeyPair(const std::string& kind, const std::string& curve,
+                                           uint32_t modulus_length,
+                                           const std::vector<uint8_t>& public_exponent) {
   const char* type = KeyTypeName(kind);
   if (type == nullptr)
     return absl::InvalidArgumentError(absl::StrCat("unsupported key kind ", kind));
@@ -410,7 +414,8 @@ absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(std::string kind, std::st
       return OperationError(absl::StrCat("key generation failed: ", OpenSslError()));
     }
   } else if (kind == "RSA") {
-    Bignum exponent = BignumOf(public_exponent);
+    Bignum exponent(BN_bin2bn(public_exponent.data(), static_cast<int>(public_exponent.size()),
+                              nullptr));
     if (exponent == nullptr ||
         EVP_PKEY_CTX_set_rsa_keygen_bits(context.get(), static_cast<int>(modulus_length)) != 1 ||
         EVP_PKEY_CTX_set1_rsa_keygen_pubexp(context.get(), exponent.get()) != 1) {
@@ -430,6 +435,25 @@ absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(std::string kind, std::st
   pair.private_key = std::move(*private_der);
   pair.public_key = std::move(*public_der);
   return pair;
+}
+
+}  // namespace
+
+Future<KeyPairDer> op_crypto_generate_key_pair(OpState& state, std::string kind,
+                                               std::string curve, uint32_t modulus_length,
+                                               SharedBytes public_exponent) {
+  std::vector<uint8_t> exponent(BytesOf(public_exponent),
+                                BytesOf(public_exponent) + public_exponent.size());
+  if (kind != "RSA") {  // EC and the octet-key curves take microseconds: here
+    absl::StatusOr<KeyPairDer> pair = GenerateKeyPair(kind, curve, modulus_length, exponent);
+    if (!pair.ok()) return pair.status();
+    return std::move(*pair);
+  }
+  return RunBlocking<KeyPairDer>(
+      state, [kind = std::move(kind), curve = std::move(curve), modulus_length,
+              exponent = std::move(exponent)]() {
+        return GenerateKeyPair(kind, curve, modulus_length, exponent);
+      });
 }
 
 absl::StatusOr<ImportedKey> op_crypto_import_key(std::string kind, std::string curve,

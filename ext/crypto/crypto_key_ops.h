@@ -89,9 +89,11 @@ KILN_OP() absl::StatusOr<kiln::ResourceId> op_crypto_key_open(kiln::OpState& sta
                                                              bool is_private);
 
 // A new key pair of `kind` (and `curve`); RSA's with `modulus_length` bits and the
-// big-endian `public_exponent` (others ignore both).
-KILN_OP() absl::StatusOr<KeyPairDer> op_crypto_generate_key_pair(
-    std::string kind, std::string curve, uint32_t modulus_length,
+// big-endian `public_exponent` (others ignore both). RSA keys (a 2048-bit one takes a
+// few hundred milliseconds) are generated on the blocking pool (ops/blocking_pool.h), the
+// others (microseconds) in the call.
+KILN_OP() kiln::Future<KeyPairDer> op_crypto_generate_key_pair(
+    kiln::OpState& state, std::string kind, std::string curve, uint32_t modulus_length,
     kiln::SharedBytes public_exponent);
 
 // Imports `data` in `format`: "spki", "pkcs8" or "raw" (a public key: EC's SEC1 point,

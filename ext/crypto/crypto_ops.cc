@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ext/crypto/openssl_util.h"
+#include "ops/blocking_pool.h"
 #include "ops/errors.h"
 
 namespace kiln::crypto {
@@ -234,20 +235,32 @@ absl::StatusOr<std::string> op_crypto_random_uuid() {
   return uuid;
 }
 
-Future<ByteBuffer> op_crypto_digest(std::string algorithm, SharedBytes data) {
+Future<ByteBuffer> op_crypto_digest(OpState& state, std::string algorithm, SharedBytes data) {
   const EVP_MD* digest = DigestNamed(algorithm);
   if (digest == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unsupported digest ", algorithm));
   }
-  ByteBuffer result(static_cast<size_t>(EVP_MD_get_size(digest)));
-  unsigned int written = 0;
-  static const uint8_t kEmpty = 0;
-  const uint8_t* input = data.size() == 0 ? &kEmpty : data.data();
-  if (EVP_Digest(input, data.size(), result.data(), &written, digest, nullptr) != 1 ||
-      written != result.size()) {
-    return absl::InternalError(absl::StrCat(algorithm, " failed: ", OpenSslError()));
+  auto hash = [digest, algorithm](const uint8_t* input, size_t size) -> absl::StatusOr<ByteBuffer> {
+    ByteBuffer result(static_cast<size_t>(EVP_MD_get_size(digest)));
+    unsigned int written = 0;
+    static const uint8_t kEmpty = 0;
+    if (EVP_Digest(size == 0 ? &kEmpty : input, size, result.data(), &written, digest,
+                   nullptr) != 1 ||
+        written != result.size()) {
+      return absl::InternalError(absl::StrCat(algorithm, " failed: ", OpenSslError()));
+    }
+    return result;
+  };
+  if (data.size() < kBlockingDigestBytes) {
+    absl::StatusOr<ByteBuffer> result = hash(BytesOf(data), data.size());
+    if (!result.ok()) return result.status();
+    return std::move(*result);
   }
-  return result;
+  // The spec's copy of the bytes, taken now: the script may change its buffer meanwhile.
+  std::vector<uint8_t> input(BytesOf(data), BytesOf(data) + data.size());
+  return RunBlocking<ByteBuffer>(state, [hash, input = std::move(input)]() {
+    return hash(input.data(), input.size());
+  });
 }
 
 absl::StatusOr<ByteBuffer> op_crypto_hmac_sign(std::string hash, SharedBytes key,
@@ -312,25 +325,35 @@ absl::StatusOr<ByteBuffer> op_crypto_aes_kw(bool wrap, SharedBytes key, SharedBy
   return ByteBuffer(std::move(out));
 }
 
-absl::StatusOr<ByteBuffer> op_crypto_pbkdf2(std::string hash, SharedBytes password,
-                                            SharedBytes salt, uint32_t iterations,
-                                            uint32_t length) {
+Future<ByteBuffer> op_crypto_pbkdf2(OpState& state, std::string hash, SharedBytes password,
+                                    SharedBytes salt, uint32_t iterations, uint32_t length) {
   const EVP_MD* digest = DigestNamed(hash);
   if (digest == nullptr) return absl::InvalidArgumentError(absl::StrCat("unsupported hash ", hash));
   if (iterations == 0 || iterations > INT_MAX) return OperationError("Invalid iteration count.");
   if (password.size() > INT_MAX || salt.size() > INT_MAX || length > INT_MAX) {
     return OperationError("PBKDF2 input too large.");
   }
-  ByteBuffer out(length);
-  static const char kEmpty[1] = {0};
-  if (length > 0 &&
-      PKCS5_PBKDF2_HMAC(
-          password.size() == 0 ? kEmpty : reinterpret_cast<const char*>(password.data()),
-          static_cast<int>(password.size()), BytesOf(salt), static_cast<int>(salt.size()),
-          static_cast<int>(iterations), digest, static_cast<int>(length), out.data()) != 1) {
-    return OperationError(absl::StrCat("PBKDF2 failed: ", OpenSslError()));
+  auto derive = [digest, iterations, length,
+                 password = std::vector<uint8_t>(BytesOf(password), BytesOf(password) + password.size()),
+                 salt = std::vector<uint8_t>(BytesOf(salt), BytesOf(salt) + salt.size())]()
+      -> absl::StatusOr<ByteBuffer> {
+    ByteBuffer out(length);
+    static const uint8_t kEmpty[1] = {0};
+    if (length > 0 &&
+        PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password.empty() ? kEmpty : password.data()),
+                          static_cast<int>(password.size()), salt.empty() ? kEmpty : salt.data(),
+                          static_cast<int>(salt.size()), static_cast<int>(iterations), digest,
+                          static_cast<int>(length), out.data()) != 1) {
+      return OperationError(absl::StrCat("PBKDF2 failed: ", OpenSslError()));
+    }
+    return out;
+  };
+  if (iterations < kBlockingPbkdf2Iterations) {
+    absl::StatusOr<ByteBuffer> result = derive();
+    if (!result.ok()) return result.status();
+    return std::move(*result);
   }
-  return out;
+  return RunBlocking<ByteBuffer>(state, std::move(derive));
 }
 
 absl::StatusOr<ByteBuffer> op_crypto_hkdf(std::string hash, SharedBytes key, SharedBytes salt,

@@ -9,6 +9,7 @@
 #ifndef KILN_EXT_CRYPTO_CRYPTO_OPS_H_
 #define KILN_EXT_CRYPTO_CRYPTO_OPS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -23,10 +24,14 @@ namespace kiln::crypto {
 KILN_OP() absl::Status op_crypto_fill_random(kiln::ByteView bytes);
 // crypto.randomUUID(): a version 4 UUID in lowercase hex, 8-4-4-4-12.
 KILN_OP() absl::StatusOr<std::string> op_crypto_random_uuid();
+// Inputs from this size on are hashed on the blocking pool (ops/blocking_pool.h); smaller
+// ones in the call, where the hash costs less than the trip to another thread.
+inline constexpr size_t kBlockingDigestBytes = size_t{256} << 10;
 // crypto.subtle.digest(): `algorithm` is a normalised name ("SHA-1", "SHA-256", "SHA-384",
-// "SHA-512"); the digest of `data` as a Uint8Array over a buffer of its own. The hash runs
-// during the call (kiln has no worker pool for ops), so the bytes are read at call time.
-KILN_OP() kiln::Future<kiln::ByteBuffer> op_crypto_digest(std::string algorithm,
+// "SHA-512"); the digest of `data` as a Uint8Array over a buffer of its own. The bytes
+// are read (copied, for the pool) during the call.
+KILN_OP() kiln::Future<kiln::ByteBuffer> op_crypto_digest(kiln::OpState& state,
+                                                          std::string algorithm,
                                                           kiln::SharedBytes data);
 
 // HMAC of `data` with `key` and the hash `hash` ("SHA-1", "SHA-256", "SHA-384",
@@ -63,11 +68,15 @@ KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_aes(AesOperation operation)
 KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_aes_kw(bool wrap, kiln::SharedBytes key,
                                                            kiln::SharedBytes data);
 
+// PBKDF2 runs on the blocking pool from this many iterations on (about a millisecond of
+// SHA-256 here), in the call below.
+inline constexpr uint32_t kBlockingPbkdf2Iterations = 1000;
 // PBKDF2 with HMAC-`hash`: `length` bytes from `password`, `salt` and `iterations` (>= 1).
-KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_pbkdf2(std::string hash,
-                                                           kiln::SharedBytes password,
-                                                           kiln::SharedBytes salt,
-                                                           uint32_t iterations, uint32_t length);
+// The inputs are copied during the call.
+KILN_OP() kiln::Future<kiln::ByteBuffer> op_crypto_pbkdf2(kiln::OpState& state, std::string hash,
+                                                         kiln::SharedBytes password,
+                                                         kiln::SharedBytes salt,
+                                                         uint32_t iterations, uint32_t length);
 // HKDF (RFC 5869) with HMAC-`hash`: `length` bytes (at most 255 times the hash's size)
 // from the input keying material `key`, `salt` (empty: the hash's size of zeros) and
 // `info`.

@@ -59,6 +59,7 @@ const SymbolFor = Symbol.for;
 const NativeUint8Array = Uint8Array;
 const NativeTypeError = TypeError;
 const PromisePrototypeThen = Promise.prototype.then;
+const PromisePrototype = Promise.prototype;
 const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
 const StringFromCharCode = String.fromCharCode;
 const ArrayBufferIsView = ArrayBuffer.isView;
@@ -163,6 +164,30 @@ function callOp(op, args) {
     if (name === 'OperationError' || name === 'DataError') throw domException(error.message, name);
     throw error;
   }
+}
+
+// The errors of an op that settles later, as callOp maps a thrown one.
+function rethrowOpError(error) {
+  const name = error?.name;
+  if (name === 'OperationError' || name === 'DataError') throw domException(error.message, name);
+  throw error;
+}
+
+// callOp for an async op (one that may run on the blocking pool): a promise of `then`
+// applied to the op's result (the result itself when `then` is undefined), rejected with
+// its error as callOp would throw it.
+function callAsyncOp(op, args, then) {
+  const result = ReflectApply(op, undefined, args);
+  return ReflectApply(PromisePrototypeThen, result, [then, rethrowOpError]);
+}
+
+// `then(value)` now for a plain value, or once `value` settles for a promise (a step after
+// an operation that may run on the blocking pool).
+function afterValue(value, then) {
+  return value !== null && typeof value === 'object' &&
+      ObjectGetPrototypeOf(value) === PromisePrototype
+    ? ReflectApply(PromisePrototypeThen, value, [then])
+    : then(value);
 }
 
 function randomBytes(length) {
@@ -869,7 +894,7 @@ function makeKdf(name, derive) {
       if (length % 8 !== 0) {
         throw domException(`The ${name} length must be a multiple of 8.`, 'OperationError');
       }
-      return bufferOf(derive(algorithm, slots, length / 8));
+      return afterValue(derive(algorithm, slots, length / 8), bufferOf);
     },
     getKeyLength() {
       return null;
@@ -881,8 +906,8 @@ const PBKDF2 = makeKdf('PBKDF2', (algorithm, slots, bytes) => {
   if (algorithm.iterations === 0) {
     throw domException('PBKDF2 needs at least one iteration.', 'OperationError');
   }
-  return callOp(op_crypto_pbkdf2, [algorithm.hash.name, slots.material, algorithm.salt,
-    algorithm.iterations, bytes]);
+  return callAsyncOp(op_crypto_pbkdf2, [algorithm.hash.name, slots.material, algorithm.salt,
+    algorithm.iterations, bytes], undefined);
 });
 const HKDF = makeKdf('HKDF', (algorithm, slots, bytes) => callOp(
     op_crypto_hkdf, [algorithm.hash.name, slots.material, algorithm.salt, algorithm.info, bytes]));
@@ -954,17 +979,18 @@ function makeAsymmetric(name, kind, publicUsages, privateUsages, jwkUse) {
           throw domException('The RSA public exponent must be 3 or 65537.', 'OperationError');
         }
       }
-      const pair = callOp(op_crypto_generate_key_pair,
-                          [kind, curveOf(params), modulusLength, publicExponent]);
       const keyAlg = keyAlgorithm(params, {
         modulus_length: modulusLength,
         public_exponent: ReflectApply(TypedArrayPrototypeSlice, publicExponent, []),
       });
-      const publicKey = createKey('public', true, keyAlg, usagesIn(usages, publicUsages),
-                                  pair.public_key);
-      const privateKey = createKey('private', extractable, keyAlg,
-                                   usagesIn(usages, privateUsages), pair.private_key);
-      return { publicKey, privateKey };
+      return callAsyncOp(op_crypto_generate_key_pair,
+                         [kind, curveOf(params), modulusLength, publicExponent], (pair) => {
+        const publicKey = createKey('public', true, keyAlg, usagesIn(usages, publicUsages),
+                                    pair.public_key);
+        const privateKey = createKey('private', extractable, keyAlg,
+                                     usagesIn(usages, privateUsages), pair.private_key);
+        return { publicKey, privateKey };
+      });
     },
     importKey(format, keyData, params, extractable, usages) {
       checkCurve(params);
@@ -1275,11 +1301,13 @@ class SubtleCrypto {
       keyUsages = convertKeyUsages(keyUsages, prefix, 'Argument 3');
       const normalized = normalizeAlgorithm(algorithm, 'generateKey', prefix);
       const result = ALGORITHMS[normalized.name].generateKey(normalized, extractable, keyUsages);
-      const emptyKey = isCryptoKey(result) ? slotsOf(result) : slotsOf(result.privateKey);
-      if (emptyKey.usages.length === 0) {
-        throw domException('Usages cannot be empty when creating a key.', 'SyntaxError');
-      }
-      return result;
+      return afterValue(result, (generated) => {
+        const key = isCryptoKey(generated) ? slotsOf(generated) : slotsOf(generated.privateKey);
+        if (key.usages.length === 0) {
+          throw domException('Usages cannot be empty when creating a key.', 'SyntaxError');
+        }
+        return generated;
+      });
     });
   }
 
@@ -1304,8 +1332,9 @@ class SubtleCrypto {
       checkKeyUse(slots, normalized, 'deriveKey', prefix);
       const length = ALGORITHMS[lengthAlgorithm.name].getKeyLength(lengthAlgorithm);
       const secret = ALGORITHMS[normalized.name].deriveBits(normalized, slots, length);
-      return importKeyNormalized('raw', { isJwk: false, bytes: new NativeUint8Array(secret) },
-                                 importAlgorithm, extractable, keyUsages);
+      return afterValue(secret, (bits) => importKeyNormalized(
+          'raw', { isJwk: false, bytes: new NativeUint8Array(bits) }, importAlgorithm,
+          extractable, keyUsages));
     });
   }
 
