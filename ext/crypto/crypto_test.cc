@@ -241,6 +241,40 @@ TEST_F(CryptoTest, DigestKnownVectors) {
             "'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0'");
 }
 
+// The slow operations run on the blocking pool: a timer set after the call fires while
+// they run, and a digest hashes the bytes the buffer held at the call.
+TEST_F(CryptoTest, SlowOperationsLeaveTheJavaScriptThreadFree) {
+  DefineHelpers();
+  EXPECT_EQ(Settle(R"js(
+    const data = new Uint8Array(1000000).fill(0x61);
+    const hashed = digestHex('SHA-256', data);
+    data.fill(0x62);  // after the call: not what is hashed
+    const settledDuring = (promise) => {
+      let settled = false;
+      promise.then(() => { settled = true; });
+      return new Promise((resolve) => setTimeout(() => resolve(settled), 0));
+    };
+    (async () => {
+      const password = await crypto.subtle.importKey(
+          'raw', new TextEncoder().encode('password'), 'PBKDF2', false, ['deriveBits']);
+      const derived = crypto.subtle.deriveBits(
+          { name: 'PBKDF2', salt: new TextEncoder().encode('salt'), iterations: 2000000,
+            hash: 'SHA-256' }, password, 256);
+      const pbkdf2SettledFirst = await settledDuring(derived);
+      const rsa = crypto.subtle.generateKey(
+          { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]),
+            hash: 'SHA-256' }, false, ['sign']);
+      const rsaSettledFirst = await settledDuring(rsa);
+      const pair = await rsa;
+      globalThis.result = [await hashed, pbkdf2SettledFirst, rsaSettledFirst,
+                           pair.privateKey.algorithm.modulusLength,
+                           hex(await derived).slice(0, 16)];
+    })();
+  )js"),
+            "[\n  'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',\n"
+            "  false,\n  false,\n  2048,\n  'f05d12f524a37d4d'\n]");
+}
+
 TEST_F(CryptoTest, DigestAcceptsEveryAlgorithmSpellingAndBufferSource) {
   DefineHelpers();
   EXPECT_EQ(Settle(R"js(
