@@ -128,8 +128,9 @@ Future<T> Ready(Work& work) {
 
 // Runs `work` on the shared pool and settles the op's promise with its result: a T, an
 // absl::StatusOr<T> or an absl::Status (for Future<void>, or to fail), or nothing for
-// Future<void>. Call it from an async op's body (MakeFuture's rule). When no pool thread
-// can be started, `work` runs in the call and the promise is settled now.
+// Future<void>. Call it from an async op's body (MakeFuture's rule); outside one (no
+// runtime), `work` runs in the call and the Future is ready. When no pool thread can be
+// started, `work` runs in the call and its result arrives as any completion does.
 template <typename T, typename Work>
 Future<T> RunBlocking(OpState& state, Work work) {
   auto [future, completer] = MakeFuture<T>(state);
