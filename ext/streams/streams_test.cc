@@ -335,6 +335,41 @@ TEST_F(StreamsTest, TextStreams) {
          "('nope') is invalid.");
 }
 
+TEST_F(StreamsTest, TextDecoderStreamEndsItsDecoderWhenCanceledAbortedOrErrored) {
+  // The decoder of a TextDecoderStream in the middle of a multi-byte sequence holds native
+  // state; flush ends it, and so do a cancel of the readable side, an abort of the writable
+  // side and an error of the transform (a fatal decoder), which never flush.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const open = () => kiln.ops.op_resources().filter((r) => r.name === 'textDecoder').length;"
+      "  const out = [];"
+      "  const started = () => {"
+      "    const s = new TextDecoderStream();"
+      "    const writer = s.writable.getWriter();"
+      "    const reader = s.readable.getReader();"
+      "    writer.write(new Uint8Array([0x61, 0xE2])).catch(() => {});"
+      "    return { writer, reader };"
+      "  };"
+      "  let s = started(); await s.reader.read(); out.push(open());"
+      "  await s.reader.cancel('gone'); out.push(open());"
+      "  s = started(); await s.reader.read(); await s.writer.abort('stop').catch(() => {});"
+      "  out.push(open());"
+      "  const fatal = new TextDecoderStream('utf-8', { fatal: true });"
+      "  const fw = fatal.writable.getWriter(); const fr = fatal.readable.getReader();"
+      "  fw.write(new Uint8Array([0x62, 0xE2])).catch(() => {});"
+      "  await fr.read();"
+      "  const failed = fw.write(new Uint8Array([0x41])).catch((e) => e.name);"
+      "  out.push(await fr.read().catch((e) => e.name), await failed, open());"
+      "  const piped = new ReadableStream({"
+      "    start(c) { c.enqueue(new Uint8Array([0x63, 0xE2])); },"
+      "    pull(c) { c.error(new Error('network')); } }).pipeThrough(new TextDecoderStream());"
+      "  try { for await (const text of piped) out.push(text); } catch (e) { out.push(e.message); }"
+      "  out.push(open());"
+      "  globalThis.result = out;"
+      "})()",
+      "[ 1, 0, 0, 'TypeError', 'TypeError', 0, 'c', 'network', 0 ]");
+}
+
 // ---- Resource streams ----
 
 TEST_F(StreamsTest, ResourceStreamTransfers64MiBWithBoundedMemory) {
