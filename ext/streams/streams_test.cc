@@ -335,6 +335,59 @@ TEST_F(StreamsTest, TextStreams) {
          "('nope') is invalid.");
 }
 
+TEST_F(StreamsTest, TransformerCancelRunsOnceForAnAbortOrACancel) {
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const log = [];"
+      "  const make = (cancel) => new TransformStream({ cancel, flush() { log.push('flush'); } });"
+      // A cancel of the readable side: cancel(reason) with the transformer as `this`, once
+      // (the abort that follows does not call it again); the writable side errors.
+      "  const transformer = { cancel(reason) { log.push(`cancel:${reason}:${this === transformer}`); } };"
+      "  const canceled = new TransformStream(transformer);"
+      "  await canceled.readable.cancel('gone');"
+      "  await canceled.writable.abort('later').catch(() => {});"
+      "  log.push(await canceled.writable.getWriter().closed.catch((e) => `closed:${e}`));"
+      // An abort of the writable side: the readable side errors with the reason, and abort()
+      // waits for the promise cancel() returns.
+      "  let finish;"
+      "  const aborted = make(() => new Promise((resolve) => { finish = resolve; }));"
+      "  const reader = aborted.readable.getReader();"
+      "  let settled = false;"
+      "  const abort = aborted.writable.abort('stop').then(() => { settled = true; });"
+      "  log.push(await reader.read().catch((e) => `read:${e}`));"
+      "  await null; log.push(`settled before cancel ended: ${settled}`);"
+      "  finish(); await abort; log.push(`settled after: ${settled}`);"
+      // A cancel() that throws or rejects rejects the call.
+      "  log.push(await make(() => { throw new Error('thrown'); }).readable.cancel('x')"
+      "      .catch((e) => `rejected:${e.message}`));"
+      "  log.push(await make(async () => { throw new Error('async'); }).writable.abort('x')"
+      "      .catch((e) => `rejected:${e.message}`));"
+      // No cancel once closing began, nor after an error.
+      "  let calls = 0;"
+      "  const closed = make(() => { calls++; });"
+      "  await new Promise((resolve) => setTimeout(resolve, 0));"  // started: close reaches flush
+      "  const closing = closed.writable.close();"
+      "  await closed.readable.cancel('after close');"
+      "  await closing.catch(() => {});"
+      "  const errored = new TransformStream({ start(c) { c.error(new Error('e')); },"
+      "                                        cancel() { calls++; } });"
+      "  await errored.readable.cancel('after error').catch(() => {});"
+      "  log.push(`calls after close or error: ${calls}`);"
+      "  globalThis.result = log;"
+      "})()",
+      "[\n"
+      "  'cancel:gone:true',\n"
+      "  'closed:gone',\n"
+      "  'read:stop',\n"
+      "  'settled before cancel ended: false',\n"
+      "  'settled after: true',\n"
+      "  'rejected:thrown',\n"
+      "  'rejected:async',\n"
+      "  'flush',\n"
+      "  'calls after close or error: 0'\n"
+      "]");
+}
+
 TEST_F(StreamsTest, TextDecoderStreamEndsItsDecoderWhenCanceledAbortedOrErrored) {
   // The decoder of a TextDecoderStream in the middle of a multi-byte sequence holds native
   // state; flush ends it, and so do a cancel of the readable side, an abort of the writable
