@@ -492,6 +492,25 @@ TEST_F(EncodingTest, AbandonedStreamsAreClosed) {
          "[ 1, '%uFFFD', 0 ]");
 }
 
+TEST_F(EncodingTest, EmptyStreamingInputHoldsNoState) {
+  // A decoder given no bytes with { stream: true } is as new: no native state is opened,
+  // and what follows decodes as from a new decoder (the BOM is still dropped).
+  Expect("const open = () => kiln.ops.op_resources().filter((r) => r.name === 'textDecoder').length;"
+         " const d = new TextDecoder();"
+         " const empties = [d.decode(new Uint8Array(0), { stream: true }),"
+         "   d.decode(new ArrayBuffer(0), { stream: true }), d.decode(undefined, { stream: true }),"
+         "   d.decode(new DataView(new ArrayBuffer(4), 4), { stream: true })];"
+         " const afterEmpty = open();"
+         " const bom = d.decode(new Uint8Array([0xEF, 0xBB, 0xBF, 0x61, 0xE2]), { stream: true });"
+         " const whileStreaming = open();"
+         " [empties.join(''), afterEmpty, bom, whileStreaming, escape(d.decode()), open()]",
+         "[ '', 0, 'a', 1, '%uFFFD', 0 ]");
+  // The input is still checked.
+  Throws("new TextDecoder().decode(42, { stream: true })",
+         "TypeError: Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type "
+         "'(ArrayBuffer or ArrayBufferView)'.");
+}
+
 // ---- web-platform-tests ----
 
 // One runtime per file: test files declare globals.

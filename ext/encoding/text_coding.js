@@ -18,7 +18,16 @@ import {
   requiredArguments,
 } from 'ext:webidl/webidl.js';
 
-const { FinalizationRegistry, Symbol, TypeError } = globalThis;
+const { ArrayBuffer, DataView, FinalizationRegistry, Object, Reflect, Symbol, TypeError, Uint8Array } =
+    globalThis;
+const ReflectApply = Reflect.apply;
+const ArrayBufferIsView = ArrayBuffer.isView;
+const getterOf = (prototype, key) => Object.getOwnPropertyDescriptor(prototype, key).get;
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const TypedArrayPrototypeGetByteLength = getterOf(TypedArrayPrototype, 'byteLength');
+const TypedArrayPrototypeGetToStringTag = getterOf(TypedArrayPrototype, Symbol.toStringTag);
+const DataViewPrototypeGetByteLength = getterOf(DataView.prototype, 'byteLength');
+const ArrayBufferPrototypeGetByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 
 function illegalInvocation() {
@@ -81,6 +90,24 @@ function closeAbandonedStream(rid) {
   op_close(rid);
 }
 
+// Whether `input` is an ArrayBuffer or a view holding no bytes (undefined too: decode()'s
+// default). False when unsure (a SharedArrayBuffer, a DataView of a detached buffer): the
+// op then converts the input and tells.
+function isEmptyInput(input) {
+  if (input === undefined) return true;
+  try {
+    if (ArrayBufferIsView(input)) {
+      const isTypedArray =
+          ReflectApply(TypedArrayPrototypeGetToStringTag, input, []) !== undefined;
+      return ReflectApply(isTypedArray ? TypedArrayPrototypeGetByteLength
+                                       : DataViewPrototypeGetByteLength, input, []) === 0;
+    }
+    return ReflectApply(ArrayBufferPrototypeGetByteLength, input, []) === 0;
+  } catch {
+    return false;
+  }
+}
+
 export class TextDecoder {
   #encoding;   // the encoding's id (op_encoding_resolve)
   #name;       // its name
@@ -134,6 +161,10 @@ export class TextDecoder {
       if (!stream) {
         return op_encoding_decode(this.#encoding, this.#fatal, this.#ignoreBOM, input);
       }
+      // No bytes leave a new decoder as it was: no native state is made for them (a
+      // library probing `{ stream: true }` with an empty array at load time would otherwise
+      // hold one for the life of the runtime).
+      if (isEmptyInput(input)) return '';
       this.#rid = op_encoding_decoder_new(this.#encoding, this.#fatal, this.#ignoreBOM);
       if (abandonedStreams === null) {
         abandonedStreams = new FinalizationRegistry(closeAbandonedStream);

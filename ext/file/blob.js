@@ -398,7 +398,9 @@ const STREAM_CHUNK_SIZE = 64 * 1024;
 // stream is collected unread (resource_streams.js).
 export function blobStream(blob) {
   const rid = op_blob_stream_open(slicesOf(blob));
-  return readableStreamForRid(rid, { autoClose: true, chunkSize: STREAM_CHUNK_SIZE });
+  return readableStreamForRid(rid, {
+    autoClose: true, chunkSize: STREAM_CHUNK_SIZE, length: sizeOf(blob),
+  });
 }
 
 // ---- File ----

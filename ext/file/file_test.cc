@@ -807,6 +807,39 @@ TEST_F(FileTest, StreamCanceledMidwayClosesItsResource) {
             "[ 1, 65536, 1, 0, true, 0, 1048576 ]");
 }
 
+TEST_F(FileTest, StreamClosesWithTheReadOfItsLastBytes) {
+  DefineBytesHelpers();
+  EXPECT_EQ(Settle(R"js(
+    (async () => {
+      const out = [];
+      // A reader that reads exactly the blob's bytes sees the stream close: no further
+      // read is needed to end it and release its resource.
+      const reader = new Blob([pattern(50, 1)]).stream().getReader();
+      const first = await reader.read();
+      let closed = false;
+      reader.closed.then(() => { closed = true; });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      out.push(`${first.value.length} ${closed} open ${blobStreams()}`);
+      // Across chunks: the read of the last chunk closes it.
+      const big = new Blob([pattern(65536 + 10, 2)]).stream().getReader();
+      const sizes = [];
+      for (;;) { const { done, value } = await big.read(); if (done) break; sizes.push(value.length); }
+      out.push(`${sizes.join('+')} open ${blobStreams()}`);
+      // An empty blob's stream is closed from the start and holds no resource.
+      const empty = new Blob([]).stream();
+      out.push(`empty ${blobStreams()} ${(await empty.getReader().read()).done}`);
+      // A BYOB read asking for more than is left gets the rest, with done.
+      const byob = new Blob(['abcdef']).stream().getReader({ mode: 'byob' });
+      const a = await byob.read(new Uint8Array(4), { min: 4 });
+      const b = await byob.read(new Uint8Array(4), { min: 4 });
+      out.push(`byob ${a.value.length} ${a.done} ${b.value.length} ${b.done} open ${blobStreams()}`);
+      globalThis.result = out;
+    })();
+  )js"),
+            "[\n  '50 true open 0',\n  '65536+10 open 0',\n  'empty 0 true',\n"
+            "  'byob 4 false 2 true open 0'\n]");
+}
+
 TEST_F(FileTest, UnreadStreamsAreCollectedWithTheirResources) {
   DefineBytesHelpers();
   EXPECT_EQ(Settle(R"js(

@@ -53,10 +53,16 @@ function stopWatching(token) {
 // the next one, a read that fills less than a quarter of it halves the next. A fast
 // transfer moves in fewer, larger chunks; a trickle (server-sent events) keeps small
 // buffers, which matters since each chunk is a view on its whole buffer.
+//
+// `length`, when the resource's size is known (a Blob's), is the number of bytes it holds:
+// the stream closes with the read that delivers the last of them, as a Blob's stream
+// does, rather than on a further read of 0 bytes (a reader that reads exactly the bytes
+// sees its `closed` settle, and the resource closes without waiting for collection).
 export function readableStreamForRid(rid, {
-  autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE, maxChunkSize = chunkSize,
+  autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE, maxChunkSize = chunkSize, length = -1,
 } = {}) {
   let closed = false;
+  let remaining = length;  // bytes still to read when `length` is known, else negative
   let controller;
   // The view being read into, and whether it came from a BYOB request (respond) or was
   // allocated here (enqueue); one read at a time. pendingAutoSize: the size of the buffer
@@ -83,27 +89,39 @@ export function readableStreamForRid(rid, {
     closeResource(rid);
   }
 
+  // The end of the resource's bytes: the stream closes (a BYOB read still waiting for
+  // more than its `min` gets what it has).
+  function closeAtEnd() {
+    if (autoClose) {
+      release();
+    } else {
+      closed = true;
+    }
+    readableByteStreamControllerClose(controller);
+    if (controller.pendingPullIntos.length > 0) {
+      readableByteStreamControllerRespond(controller, 0);
+    }
+  }
+
   function onRead(bytesRead) {
     const view = pendingView;
     pendingView = null;
     if (controller.stream.state !== 'readable') return;  // canceled meanwhile
     try {
       if (bytesRead === 0) {
-        if (autoClose) {
-          release();
-        } else {
-          closed = true;
-        }
-        readableByteStreamControllerClose(controller);
-        if (pendingFromRequest && controller.pendingPullIntos.length > 0) {
-          readableByteStreamControllerRespond(controller, 0);
-        }
-      } else if (pendingFromRequest) {
+        closeAtEnd();
+        return;
+      }
+      if (pendingFromRequest) {
         if (pendingAutoSize !== 0) adaptChunkSize(bytesRead, pendingAutoSize);
         readableByteStreamControllerRespond(controller, bytesRead);
       } else {
         readableByteStreamControllerEnqueue(
             controller, ReflectApplySubarray(view, 0, bytesRead));
+      }
+      if (remaining > 0) {
+        remaining -= bytesRead;
+        if (remaining <= 0) closeAtEnd();
       }
     } catch (error) {
       // The stream errors (the pull's promise rejects): release the resource with it.
@@ -143,7 +161,11 @@ export function readableStreamForRid(rid, {
   const stream = createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, 0,
                                           chunkSize);
   controller = stream.controller;
-  if (autoClose) watchForAbandonment(stream.pub, rid, token);
+  if (length === 0) {
+    closeAtEnd();
+  } else if (autoClose) {
+    watchForAbandonment(stream.pub, rid, token);
+  }
   return stream.pub;
 }
 

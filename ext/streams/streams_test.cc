@@ -335,6 +335,94 @@ TEST_F(StreamsTest, TextStreams) {
          "('nope') is invalid.");
 }
 
+TEST_F(StreamsTest, TransformerCancelRunsOnceForAnAbortOrACancel) {
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const log = [];"
+      "  const make = (cancel) => new TransformStream({ cancel, flush() { log.push('flush'); } });"
+      // A cancel of the readable side: cancel(reason) with the transformer as `this`, once
+      // (the abort that follows does not call it again); the writable side errors.
+      "  const transformer = { cancel(reason) { log.push(`cancel:${reason}:${this === transformer}`); } };"
+      "  const canceled = new TransformStream(transformer);"
+      "  await canceled.readable.cancel('gone');"
+      "  await canceled.writable.abort('later').catch(() => {});"
+      "  log.push(await canceled.writable.getWriter().closed.catch((e) => `closed:${e}`));"
+      // An abort of the writable side: the readable side errors with the reason, and abort()
+      // waits for the promise cancel() returns.
+      "  let finish;"
+      "  const aborted = make(() => new Promise((resolve) => { finish = resolve; }));"
+      "  const reader = aborted.readable.getReader();"
+      "  let settled = false;"
+      "  const abort = aborted.writable.abort('stop').then(() => { settled = true; });"
+      "  log.push(await reader.read().catch((e) => `read:${e}`));"
+      "  await null; log.push(`settled before cancel ended: ${settled}`);"
+      "  finish(); await abort; log.push(`settled after: ${settled}`);"
+      // A cancel() that throws or rejects rejects the call.
+      "  log.push(await make(() => { throw new Error('thrown'); }).readable.cancel('x')"
+      "      .catch((e) => `rejected:${e.message}`));"
+      "  log.push(await make(async () => { throw new Error('async'); }).writable.abort('x')"
+      "      .catch((e) => `rejected:${e.message}`));"
+      // No cancel once closing began, nor after an error.
+      "  let calls = 0;"
+      "  const closed = make(() => { calls++; });"
+      "  await new Promise((resolve) => setTimeout(resolve, 0));"  // started: close reaches flush
+      "  const closing = closed.writable.close();"
+      "  await closed.readable.cancel('after close');"
+      "  await closing.catch(() => {});"
+      "  const errored = new TransformStream({ start(c) { c.error(new Error('e')); },"
+      "                                        cancel() { calls++; } });"
+      "  await errored.readable.cancel('after error').catch(() => {});"
+      "  log.push(`calls after close or error: ${calls}`);"
+      "  globalThis.result = log;"
+      "})()",
+      "[\n"
+      "  'cancel:gone:true',\n"
+      "  'closed:gone',\n"
+      "  'read:stop',\n"
+      "  'settled before cancel ended: false',\n"
+      "  'settled after: true',\n"
+      "  'rejected:thrown',\n"
+      "  'rejected:async',\n"
+      "  'flush',\n"
+      "  'calls after close or error: 0'\n"
+      "]");
+}
+
+TEST_F(StreamsTest, TextDecoderStreamEndsItsDecoderWhenCanceledAbortedOrErrored) {
+  // The decoder of a TextDecoderStream in the middle of a multi-byte sequence holds native
+  // state; flush ends it, and so do a cancel of the readable side, an abort of the writable
+  // side and an error of the transform (a fatal decoder), which never flush.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const open = () => kiln.ops.op_resources().filter((r) => r.name === 'textDecoder').length;"
+      "  const out = [];"
+      "  const started = () => {"
+      "    const s = new TextDecoderStream();"
+      "    const writer = s.writable.getWriter();"
+      "    const reader = s.readable.getReader();"
+      "    writer.write(new Uint8Array([0x61, 0xE2])).catch(() => {});"
+      "    return { writer, reader };"
+      "  };"
+      "  let s = started(); await s.reader.read(); out.push(open());"
+      "  await s.reader.cancel('gone'); out.push(open());"
+      "  s = started(); await s.reader.read(); await s.writer.abort('stop').catch(() => {});"
+      "  out.push(open());"
+      "  const fatal = new TextDecoderStream('utf-8', { fatal: true });"
+      "  const fw = fatal.writable.getWriter(); const fr = fatal.readable.getReader();"
+      "  fw.write(new Uint8Array([0x62, 0xE2])).catch(() => {});"
+      "  await fr.read();"
+      "  const failed = fw.write(new Uint8Array([0x41])).catch((e) => e.name);"
+      "  out.push(await fr.read().catch((e) => e.name), await failed, open());"
+      "  const piped = new ReadableStream({"
+      "    start(c) { c.enqueue(new Uint8Array([0x63, 0xE2])); },"
+      "    pull(c) { c.error(new Error('network')); } }).pipeThrough(new TextDecoderStream());"
+      "  try { for await (const text of piped) out.push(text); } catch (e) { out.push(e.message); }"
+      "  out.push(open());"
+      "  globalThis.result = out;"
+      "})()",
+      "[ 1, 0, 0, 'TypeError', 'TypeError', 0, 'c', 'network', 0 ]");
+}
+
 // ---- Resource streams ----
 
 TEST_F(StreamsTest, ResourceStreamTransfers64MiBWithBoundedMemory) {

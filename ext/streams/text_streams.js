@@ -101,6 +101,16 @@ webidl.configureInterface(TextEncoderStream);
 
 let decoderStreamState;
 
+// Ends a decoder's stream whose output nobody reads (the stream was canceled, aborted or
+// errored): a decoder in the middle of a stream holds native state until it is flushed.
+function endDecoding(decoder) {
+  try {
+    ReflectApply(TextDecoderPrototypeDecode, decoder, []);
+  } catch {
+    // A fatal decoder with an incomplete sequence left: the state is closed all the same.
+  }
+}
+
 export class TextDecoderStream {
   // { decoder, transform } of this stream.
   #state;
@@ -121,16 +131,23 @@ export class TextDecoderStream {
     state.transform = createTransformStream((chunk, controller) => {
       // "Decode and enqueue a chunk": decode() converts the chunk to an
       // AllowSharedBufferSource (a TypeError for anything else).
-      if (chunk === undefined) {
-        throw new NativeTypeError("Failed to execute 'write' on 'TextDecoderStream': the chunk is not an ArrayBuffer or ArrayBufferView");
+      let output;
+      try {
+        if (chunk === undefined) {
+          throw new NativeTypeError("Failed to execute 'write' on 'TextDecoderStream': the chunk is not an ArrayBuffer or ArrayBufferView");
+        }
+        output = ReflectApply(TextDecoderPrototypeDecode, decoder, [chunk, streamOptions]);
+      } catch (error) {
+        // The error errors the stream: nothing flushes the decoder after it.
+        endDecoding(decoder);
+        throw error;
       }
-      const output = ReflectApply(TextDecoderPrototypeDecode, decoder, [chunk, streamOptions]);
       if (output !== '') transformStreamDefaultControllerEnqueue(controller, output);
     }, (controller) => {
       // "Flush and enqueue".
       const output = ReflectApply(TextDecoderPrototypeDecode, decoder, []);
       if (output !== '') transformStreamDefaultControllerEnqueue(controller, output);
-    });
+    }, 1, 0, () => endDecoding(decoder));
     this.#state = state;
   }
 

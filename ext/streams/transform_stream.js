@@ -1,6 +1,6 @@
 // TransformStream and TransformStreamDefaultController (ext:streams/transform_stream.js),
-// after https://streams.spec.whatwg.org/#ts-model (the algorithms without the 2023
-// `transformer.cancel` hook; see README.md).
+// after https://streams.spec.whatwg.org/#ts-model (transformer.cancel as README.md says:
+// called as the standard says, the other side errored at once as before it).
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
@@ -39,7 +39,8 @@ class ControllerState {
     this.stream = undefined;
     this.transformAlgorithm = undefined;
     this.flushAlgorithm = undefined;
-    this.cancelAlgorithm = undefined;  // createTransformStream's `cancel`
+    this.cancelAlgorithm = undefined;   // the transformer's cancel(reason), until it runs
+    this.releaseAlgorithm = undefined;  // createTransformStream's `cancel`
   }
 }
 
@@ -47,6 +48,7 @@ let streamState;
 let controllerState;
 
 const convertTransformer = webidl.createDictionaryConverter('Transformer', [
+  { key: 'cancel', converter: webidl.converters.Function },
   { key: 'flush', converter: webidl.converters.Function },
   { key: 'readableType', converter: webidl.converters.any },
   { key: 'start', converter: webidl.converters.Function },
@@ -225,7 +227,7 @@ function setUpTransformStreamDefaultController(stream, controller, transformAlgo
 
 function setUpTransformStreamDefaultControllerFromTransformer(stream, transformer, dict) {
   const controller = controllerState(new TransformStreamDefaultController(kInternal));
-  const { transform, flush } = dict;
+  const { transform, flush, cancel } = dict;
   const transformAlgorithm = transform === undefined
     ? (chunk) => {
       try {
@@ -239,6 +241,9 @@ function setUpTransformStreamDefaultControllerFromTransformer(stream, transforme
   const flushAlgorithm = flush === undefined ? () => promiseResolvedWith(undefined)
     : () => invokeCallback(flush, transformer, [controller.pub]);
   setUpTransformStreamDefaultController(stream, controller, transformAlgorithm, flushAlgorithm);
+  if (cancel !== undefined) {
+    controller.cancelAlgorithm = (reason) => invokeCallback(cancel, transformer, [reason]);
+  }
 }
 
 // For streams made by other extensions (TextEncoderStream, CompressionStream, ...): a
@@ -275,7 +280,7 @@ export function createTransformStream(transformAlgorithm, flushAlgorithm,
         }
         return result === undefined ? promiseResolvedWith(undefined) : result;
       });
-  controller.cancelAlgorithm = cancelAlgorithm;
+  controller.releaseAlgorithm = cancelAlgorithm;
   startDeferred.resolve(undefined);
   return stream;
 }
@@ -284,15 +289,27 @@ export function createTransformStream(transformAlgorithm, flushAlgorithm,
 // canceled, once.
 function transformStreamNotifyCancel(stream, reason) {
   const controller = stream.controller;
+  const releaseAlgorithm = controller.releaseAlgorithm;
+  if (releaseAlgorithm === undefined) return;
+  controller.releaseAlgorithm = undefined;
+  releaseAlgorithm(reason);
+}
+
+// The transformer's cancel(reason), for the first of an abort and a cancel; none once a
+// close began or the stream errored (the algorithms are cleared then). Its promise is what
+// abort() or cancel() gives: a throw or a rejection rejects that call.
+function transformStreamPerformCancel(stream, reason) {
+  const controller = stream.controller;
   const cancelAlgorithm = controller.cancelAlgorithm;
-  if (cancelAlgorithm === undefined) return;
+  if (cancelAlgorithm === undefined) return promiseResolvedWith(undefined);
   controller.cancelAlgorithm = undefined;
-  cancelAlgorithm(reason);
+  return cancelAlgorithm(reason);
 }
 
 function transformStreamDefaultControllerClearAlgorithms(controller) {
   controller.transformAlgorithm = undefined;
   controller.flushAlgorithm = undefined;
+  controller.cancelAlgorithm = undefined;
 }
 
 export function transformStreamDefaultControllerEnqueue(controller, chunk) {
@@ -344,8 +361,9 @@ function transformStreamDefaultSinkWriteAlgorithm(stream, chunk) {
 
 function transformStreamDefaultSinkAbortAlgorithm(stream, reason) {
   transformStreamNotifyCancel(stream, reason);
+  const cancelPromise = transformStreamPerformCancel(stream, reason);
   transformStreamError(stream, reason);
-  return promiseResolvedWith(undefined);
+  return cancelPromise;
 }
 
 function transformStreamDefaultSinkCloseAlgorithm(stream) {
@@ -370,8 +388,9 @@ function transformStreamDefaultSourcePullAlgorithm(stream) {
 
 function transformStreamDefaultSourceCancelAlgorithm(stream, reason) {
   transformStreamNotifyCancel(stream, reason);
+  const cancelPromise = transformStreamPerformCancel(stream, reason);
   transformStreamErrorWritableAndUnblockWrite(stream, reason);
-  return promiseResolvedWith(undefined);
+  return cancelPromise;
 }
 
 export function transformStreamStateOf(value) {
