@@ -115,9 +115,11 @@ KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_export_raw(std::string kind
 KILN_OP() absl::StatusOr<JwkExport> op_crypto_export_jwk(std::string kind, bool is_private,
                                                         kiln::SharedBytes key);
 
-// Signs `data` with the private key (an open key).
-KILN_OP() absl::StatusOr<kiln::ByteBuffer> op_crypto_sign(kiln::OpState& state,
-                                                         SignOperation operation);
+// Signs `data` with the private key (an open key). RSA signatures (a millisecond or more)
+// are made on the blocking pool, the others (microseconds) in the call; `data` must be the
+// caller's own copy.
+KILN_OP() kiln::Future<kiln::ByteBuffer> op_crypto_sign(kiln::OpState& state,
+                                                       SignOperation operation);
 // Whether `signature` is a valid signature of `data` by the public key (an open key). A
 // signature of the wrong length is not valid (false, not an error).
 KILN_OP() absl::StatusOr<bool> op_crypto_verify(kiln::OpState& state, SignOperation operation,

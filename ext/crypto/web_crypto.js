@@ -1081,7 +1081,7 @@ function signOperation(kind, algorithm, slots, data) {
 
 function addSignature(algorithm, kind) {
   algorithm.sign = (params, slots, data) =>
-    bufferOf(callOp(op_crypto_sign, [signOperation(kind, params, slots, data)]));
+    callAsyncOp(op_crypto_sign, [signOperation(kind, params, slots, data)], bufferOf);
   algorithm.verify = (params, slots, signature, data) =>
     callOp(op_crypto_verify, [signOperation(kind, params, slots, data), signature]);
   return algorithm;
