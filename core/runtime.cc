@@ -1549,7 +1549,10 @@ void Runtime::PerformMicrotaskCheckpoint() {
   v8::Isolate::Scope isolate_scope(isolate_);
   isolate_->PerformMicrotaskCheckpoint();
   if (TerminationRequested()) return RecordTermination();
-  if (unhandled_rejections_.empty() && !AnyModuleEvaluationSettled()) return;
+  if (unhandled_rejections_.empty() && handled_after_report_.empty() &&
+      !AnyModuleEvaluationSettled()) {
+    return;
+  }
   RuntimeScope scope(this);
   v8::Local<v8::Context> context = scope.context();
 
@@ -1566,6 +1569,21 @@ void Runtime::PerformMicrotaskCheckpoint() {
     }
     it = module_evaluations_.erase(it);
   }
+
+  // Promises whose `unhandledrejection` event a listener handled and that got a handler
+  // since: a `rejectionhandled` event each (HTML; the hook checks the first).
+  while (!handled_after_report_.empty() && !pending_error_) {
+    std::vector<v8::Global<v8::Promise>> handled;
+    handled.swap(handled_after_report_);
+    for (v8::Global<v8::Promise>& promise_handle : handled) {
+      if (pending_error_) break;
+      v8::Local<v8::Promise> promise = promise_handle.Get(isolate_);
+      v8::Local<v8::Value> argv[2] = {promise, promise->Result()};
+      CallErrorHook(context, "onRejectionHandled", 2, argv);
+    }
+    isolate_->PerformMicrotaskCheckpoint();
+  }
+  handled_after_report_.clear();
 
   // Each unhandled rejection, in order, gets its `unhandledrejection` event; the first
   // that no listener handles becomes the uncaught error. Promises the listeners reject
@@ -1609,13 +1627,14 @@ Result<void> Runtime::TakePendingError() {
   return error;
 }
 
-void Runtime::ForgetUnhandledRejection(v8::Local<v8::Promise> promise) {
+bool Runtime::ForgetUnhandledRejection(v8::Local<v8::Promise> promise) {
   for (auto it = unhandled_rejections_.begin(); it != unhandled_rejections_.end(); ++it) {
     if (it->first == promise) {
       unhandled_rejections_.erase(it);
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 void Runtime::OnPromiseReject(v8::PromiseRejectMessage message) {
@@ -1630,7 +1649,9 @@ void Runtime::OnPromiseReject(v8::PromiseRejectMessage message) {
           v8::Global<v8::Value>(isolate, message.GetValue()));
       break;
     case v8::kPromiseHandlerAddedAfterReject:
-      runtime->ForgetUnhandledRejection(promise);
+      if (!runtime->ForgetUnhandledRejection(promise)) {
+        runtime->handled_after_report_.emplace_back(isolate, promise);
+      }
       break;
     default:
       // Resolving or rejecting an already settled promise: not an error in JavaScript.

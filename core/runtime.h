@@ -291,7 +291,9 @@ class Runtime : private OpHost {
   bool RunMicrotasks() override;
   void ReportUncaughtError(v8::Local<v8::Value> exception) override;
   v8::MaybeLocal<v8::Value> GetInternal(std::string_view name) override;
-  void ForgetUnhandledRejection(v8::Local<v8::Promise> promise);
+  // Takes `promise` off unhandled_rejections_; false when it was not there (its
+  // `unhandledrejection` event was dispatched already).
+  bool ForgetUnhandledRejection(v8::Local<v8::Promise> promise);
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static void OnUncaughtMessage(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
   static void OnTurnEnd(uv_check_t* handle);
@@ -373,6 +375,9 @@ class Runtime : private OpHost {
 
   // Rejected promises without a handler, in rejection order, until the next check.
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled_rejections_;
+  // Rejected promises that got a handler after their `unhandledrejection` event: each gets
+  // a `rejectionhandled` event (internals.onRejectionHandled) at the next checkpoint's end.
+  std::vector<v8::Global<v8::Promise>> handled_after_report_;
   // Evaluation promises of modules whose top-level await has not settled yet.
   std::vector<v8::Global<v8::Promise>> module_evaluations_;
   // The last module run by ExecuteModuleFile: RunMainFile reports it if still pending.

@@ -684,6 +684,30 @@ TEST_F(WebTest, UnhandledRejectionHookDispatchesAPromiseRejectionEvent) {
          "[ false, true, [ 'PromiseRejectionEvent', true, 'no', true, true ] ]");
 }
 
+// HTML: a rejection whose unhandledrejection event a listener handled gets a
+// rejectionhandled event once a handler is added later; one handled in time gets neither.
+TEST_F(WebTest, AHandlerAddedAfterTheEventFiresRejectionHandled) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    globalThis.result = [];
+    addEventListener('unhandledrejection', (e) => {
+      result.push(`unhandled ${e.reason.message}`);
+      e.preventDefault();
+    });
+    onrejectionhandled = (e) => {
+      result.push(`handled ${e.reason.message} ${e.promise === late} ${e.cancelable} ` +
+                  `${e.isTrusted} ${e.constructor.name}`);
+    };
+    const late = Promise.reject(new Error('late'));
+    Promise.reject(new Error('in time')).catch(() => {});
+    setTimeout(() => {
+      late.catch(() => result.push('caught'));
+      late.then(() => {}, () => {});  // a second handler: no second event
+    }, 1);
+  )js"),
+            "[\n  'unhandled late',\n  'caught',\n  'handled late true false true "
+            "PromiseRejectionEvent'\n]");
+}
+
 TEST_F(WebTest, AThrowingListenerIsReportedAndDispatchGoesOn) {
   EXPECT_EQ(RunLoopThenEval(R"js(
     const t = new EventTarget();
