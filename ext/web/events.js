@@ -6,6 +6,7 @@ import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
 import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
+import { newPlatformObject, rootInterface } from './interface_object.js';
 
 const ReflectApply = Reflect.apply;
 const ObjectDefineProperty = Object.defineProperty;
@@ -75,7 +76,9 @@ function convertSubclassArguments(name, args, convertInit, required = 1) {
   return new ConvertedEventArguments(type, init);
 }
 
-export class Event {
+// A root interface (interface_object.js, "Platform objects of JavaScript classes"): its
+// objects are platform objects, which structuredClone refuses.
+export class Event extends Object {
   constructor(type, eventInitDict = undefined) {
     let init;
     if (type instanceof ConvertedEventArguments && arguments.length === 1) {
@@ -87,9 +90,10 @@ export class Event {
       type = webidl.converters.DOMString(type, prefix, 'Argument 1');
       init = convertEventInit(eventInitDict, prefix, 'Argument 2');
     }
-    this[webidl.brand] = webidl.brand;
-    ObjectDefineProperty(this, 'isTrusted', isTrustedDescriptor);
-    this[_event] = {
+    const event = newPlatformObject(new.target);
+    event[webidl.brand] = webidl.brand;
+    ObjectDefineProperty(event, 'isTrusted', isTrustedDescriptor);
+    event[_event] = {
       type,
       bubbles: init.bubbles,
       cancelable: init.cancelable,
@@ -106,6 +110,7 @@ export class Event {
       isTrusted: false,
       timeStamp: op_web_now(),
     };
+    return event;
   }
 
   get type() {
@@ -240,6 +245,7 @@ function initializeEvent(state, type, bubbles, cancelable) {
   state.cancelable = cancelable;
 }
 
+rootInterface(Event);
 webidl.configureInterface(Event);
 webidl.defineConstants(Event, { NONE, CAPTURING_PHASE, AT_TARGET, BUBBLING_PHASE });
 
@@ -503,9 +509,12 @@ export function hasListeners(target, type) {
   return list !== undefined && list.length > 0;
 }
 
-export class EventTarget {
+// A root interface, as Event.
+export class EventTarget extends Object {
   constructor() {
-    setUpEventTarget(this);
+    const target = newPlatformObject(new.target);
+    setUpEventTarget(target);
+    return target;
   }
 
   addEventListener(type, callback, options = undefined) {
@@ -555,6 +564,7 @@ export class EventTarget {
     return inspectAs(this, {}, depth, options, inspect);
   }
 }
+rootInterface(EventTarget);
 webidl.configureInterface(EventTarget);
 
 // The target of an EventTarget method: `this`, brand-checked. `this` undefined or null (a

@@ -4,11 +4,15 @@
 // the interface's initializer with it as `this`. Methods and accessors are written in an
 // ordinary class ("members") and copied onto the interface object and its prototype.
 import { op_web_interface_object } from 'ext:core/ops';
+import * as webidl from 'ext:webidl/webidl.js';
 
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 const ReflectOwnKeys = Reflect.ownKeys;
+const ReflectConstruct = Reflect.construct;
+const FunctionPrototype = Function.prototype;
+const NativeFinalizationRegistry = FinalizationRegistry;
 
 // Own properties of a class that are not members: the interface object has its own.
 const CLASS_OWN_PROPERTIES = ['length', 'name', 'prototype'];
@@ -65,4 +69,56 @@ export class ReturnOverride extends Object {
   constructor(object) {
     return object;
   }
+}
+
+// ---- Platform objects of JavaScript classes ----
+//
+// HTML's structured clone must refuse platform objects that are not serializable
+// (Headers, Event, ReadableStream, ...), but V8 10.2's ValueSerializer clones any ordinary
+// object (JS_OBJECT_TYPE) as a plain one, and hands only objects with internal fields to
+// the delegate. An object of another instance type that the serializer has no case for
+// is a DataCloneError of the serializer's own (`#<Headers> could not be cloned.`, named
+// after the prototype's `constructor`), thrown through the delegate's
+// ThrowDataCloneError. newPlatformObject allocates such an object in JavaScript alone: a
+// FinalizationRegistry object (its builtin constructor, no C++ call, no backing table;
+// nothing is ever registered in it) whose [[Prototype]] is new.target's prototype. V8
+// caches the map on new.target (a derived class constructor), as for any subclass, so
+// this costs one builtin call and a larger object, not the C++ round trip of an
+// interface object made by createInterface (README.md, "Platform objects").
+//
+// A root interface (one that inherits from no other) is written as a class that
+// `extends Object` only so that its constructor is a derived one, which allocates no
+// `this`; it returns newPlatformObject(new.target) after setting it up, and never calls
+// super(). rootInterface() then gives it the [[Prototype]]s WebIDL wants. Its
+// subclasses (in kiln or in a program) extend it as usual: their super() returns the
+// platform object, and their own fields are added to it.
+//
+//   export class Headers extends Object {
+//     constructor(init = undefined) {
+//       const headers = newPlatformObject(new.target);
+//       headers[_list] = [];
+//       return headers;
+//     }
+//   }
+//   rootInterface(Headers);
+const noCleanup = [function noCleanup() {}];
+
+export function newPlatformObject(newTarget) {
+  return ReflectConstruct(NativeFinalizationRegistry, noCleanup, newTarget);
+}
+
+// A platform object of Interface set up by no constructor, with the brand of
+// ext:webidl (webidl.createBranded's platform object): for objects the platform makes.
+export function createBrandedPlatformObject(Interface) {
+  const object = newPlatformObject(Interface);
+  object[webidl.brand] = webidl.brand;
+  return object;
+}
+
+// Makes Interface, a class written as above, a root interface: its [[Prototype]] becomes
+// Function.prototype instead of Object (the constructor never calls super(), so nothing
+// looks it up). Its prototype's [[Prototype]] is Object.prototype already.
+export function rootInterface(Interface) {
+  ObjectSetPrototypeOf(Interface, FunctionPrototype);
+  return Interface;
 }
