@@ -6,7 +6,7 @@ import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
 import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
-import { newPlatformObject, rootInterface } from './interface_object.js';
+import { kAllocator, newPlatformObject, rootInterface } from './interface_object.js';
 
 const ReflectApply = Reflect.apply;
 const ObjectDefineProperty = Object.defineProperty;
@@ -90,7 +90,9 @@ export class Event extends Object {
       type = webidl.converters.DOMString(type, prefix, 'Argument 1');
       init = convertEventInit(eventInitDict, prefix, 'Argument 2');
     }
-    const event = newPlatformObject(new.target);
+    const allocate = new.target[kAllocator];
+    const event = allocate !== undefined && allocate.prototype === new.target.prototype
+        ? allocate() : newPlatformObject(new.target);
     event[webidl.brand] = webidl.brand;
     ObjectDefineProperty(event, 'isTrusted', isTrustedDescriptor);
     event[_event] = {

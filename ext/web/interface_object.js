@@ -8,6 +8,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectIsExtensible = Object.isExtensible;
 const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 const ReflectOwnKeys = Reflect.ownKeys;
 const ReflectConstruct = Reflect.construct;
@@ -74,24 +75,26 @@ export class ReturnOverride extends Object {
 // ---- Platform objects of JavaScript classes ----
 //
 // HTML's structured clone must refuse platform objects that are not serializable
-// (Headers, Event, ReadableStream, ...), but V8 10.2's ValueSerializer clones any ordinary
-// object (JS_OBJECT_TYPE) as a plain one, and hands only objects with internal fields to
-// the delegate. An object of another instance type that the serializer has no case for
+// (Headers, Event, AbortController, ...), but V8 10.2's ValueSerializer clones any
+// ordinary object (JS_OBJECT_TYPE) as a plain one, and hands only objects with internal
+// fields to the delegate. An object of an instance type the serializer has no case for
 // is a DataCloneError of the serializer's own (`#<Headers> could not be cloned.`, named
-// after the prototype's `constructor`), thrown through the delegate's
-// ThrowDataCloneError. newPlatformObject allocates such an object in JavaScript alone: a
-// FinalizationRegistry object (its builtin constructor, no C++ call, no backing table;
-// nothing is ever registered in it) whose [[Prototype]] is new.target's prototype. V8
-// caches the map on new.target (a derived class constructor), as for any subclass, so
-// this costs one builtin call and a larger object, not the C++ round trip of an
-// interface object made by createInterface (README.md, "Platform objects").
+// after its prototype's `constructor`), thrown through the delegate's ThrowDataCloneError.
+//
+// newPlatformObject(new.target) makes such an object in JavaScript alone, with
+// new.target's prototype and no own property: a generator object (JS_GENERATOR_OBJECT)
+// of a generator function that is never run, whose `prototype` is new.target's. Each
+// constructor gets its own such "allocator" on first use (kAllocator). Calling it
+// allocates the object in optimized code, a few dozen instructions more than a plain
+// object, where a builtin constructor such as FinalizationRegistry's takes about 200
+// more and createInterface's C++ call 600 (README.md, "Platform objects").
 //
 // A root interface (one that inherits from no other) is written as a class that
 // `extends Object` only so that its constructor is a derived one, which allocates no
 // `this`; it returns newPlatformObject(new.target) after setting it up, and never calls
-// super(). rootInterface() then gives it the [[Prototype]]s WebIDL wants. Its
-// subclasses (in kiln or in a program) extend it as usual: their super() returns the
-// platform object, and their own fields are added to it.
+// super(). rootInterface() then gives it the [[Prototype]] WebIDL wants. Its subclasses
+// (in kiln or in a program) extend it as usual: their super() returns the platform
+// object, and their own fields are added to it.
 //
 //   export class Headers extends Object {
 //     constructor(init = undefined) {
@@ -101,18 +104,45 @@ export class ReturnOverride extends Object {
 //     }
 //   }
 //   rootInterface(Headers);
-const noCleanup = [function noCleanup() {}];
 
-export function newPlatformObject(newTarget) {
-  return ReflectConstruct(NativeFinalizationRegistry, noCleanup, newTarget);
+// The allocator of a constructor: a non-enumerable property of it under this symbol (a
+// private field would be own-only, but loading one from a function takes about 100
+// instructions more than this property). A subclass inherits its parent's, whose
+// `prototype` is not the subclass's: it then gets its own (allocateFirst).
+export const kAllocator = Symbol('[[allocatePlatformObject]]');
+
+// A new generator function each call: the allocator of one prototype.
+function newAllocator(prototype) {
+  const allocate = function* platformObject() {};
+  allocate.prototype = prototype;
+  return allocate;
 }
 
-// A platform object of Interface set up by no constructor, with the brand of
-// ext:webidl (webidl.createBranded's platform object): for objects the platform makes.
-export function createBrandedPlatformObject(Interface) {
-  const object = newPlatformObject(Interface);
-  object[webidl.brand] = webidl.brand;
-  return object;
+const noCleanup = [function noCleanup() {}];
+
+// A platform object whose [[Prototype]] is newTarget.prototype (read on every call, as
+// GetPrototypeFromConstructor does).
+export function newPlatformObject(newTarget) {
+  const allocate = newTarget[kAllocator];
+  const prototype = newTarget.prototype;
+  if (allocate !== undefined && allocate.prototype === prototype) return allocate();
+  return allocateFirst(newTarget, prototype);
+}
+
+// The first object of newTarget, or one after its prototype changed (a function's
+// `prototype` may be writable): a new allocator, kept when newTarget can take it. A
+// prototype that is not an object, or a newTarget that takes no property, takes the
+// builtin constructor of another instance type the serializer refuses (FinalizationRegistry),
+// which falls back on the intrinsic prototype as the standard does.
+function allocateFirst(newTarget, prototype) {
+  if (typeof prototype !== 'object' || prototype === null || !ObjectIsExtensible(newTarget)) {
+    return ReflectConstruct(NativeFinalizationRegistry, noCleanup, newTarget);
+  }
+  const allocate = newAllocator(prototype);
+  ObjectDefineProperty(newTarget, kAllocator, {
+    value: allocate, writable: true, enumerable: false, configurable: true,
+  });
+  return allocate();
 }
 
 // Makes Interface, a class written as above, a root interface: its [[Prototype]] becomes
@@ -121,4 +151,12 @@ export function createBrandedPlatformObject(Interface) {
 export function rootInterface(Interface) {
   ObjectSetPrototypeOf(Interface, FunctionPrototype);
   return Interface;
+}
+
+// A platform object of Interface set up by no constructor, with the brand of
+// ext:webidl (webidl.createBranded's platform object): for objects the platform makes.
+export function createBrandedPlatformObject(Interface) {
+  const object = newPlatformObject(Interface);
+  object[webidl.brand] = webidl.brand;
+  return object;
 }
