@@ -1,7 +1,10 @@
 // ByteLengthQueuingStrategy and CountQueuingStrategy (ext:streams/queuing_strategies.js),
 // after https://streams.spec.whatwg.org/#qs.
 import * as webidl from 'ext:webidl/webidl.js';
+import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
 import { NativeTypeError, inspectAs, inspectCustom } from './common.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const convertQueuingStrategyInit = webidl.createDictionaryConverter('QueuingStrategyInit', [
   { key: 'highWaterMark', converter: webidl.converters['unrestricted double'], required: true },
@@ -21,10 +24,11 @@ const countSize = {
 
 let byteLengthHighWaterMark;
 
-export class ByteLengthQueuingStrategy {
+class ByteLengthQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
+    super();
     const prefix = "Failed to construct 'ByteLengthQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -53,14 +57,25 @@ export class ByteLengthQueuingStrategy {
                                           #highWaterMark in value ? value.#highWaterMark : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ByteLengthQueuingStrategy extends Object {
+  constructor(init) {
+    return ReflectConstruct(ByteLengthQueuingStrategyMembers, arguments, new.target);
+  }
+}
+exposeMembers(ByteLengthQueuingStrategy, ByteLengthQueuingStrategyMembers);
 webidl.configureInterface(ByteLengthQueuingStrategy);
 
 let countHighWaterMark;
 
-export class CountQueuingStrategy {
+class CountQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
+    super();
     const prefix = "Failed to construct 'CountQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -89,4 +104,14 @@ export class CountQueuingStrategy {
                                      #highWaterMark in value ? value.#highWaterMark : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class CountQueuingStrategy extends Object {
+  constructor(init) {
+    return ReflectConstruct(CountQueuingStrategyMembers, arguments, new.target);
+  }
+}
+exposeMembers(CountQueuingStrategy, CountQueuingStrategyMembers);
 webidl.configureInterface(CountQueuingStrategy);

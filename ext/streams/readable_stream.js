@@ -7,6 +7,7 @@
 // `pub` links back to the public one. Read requests are objects with chunkSteps,
 // closeSteps and errorSteps methods (classes below, no per-read closures).
 import * as webidl from 'ext:webidl/webidl.js';
+import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,
@@ -24,6 +25,8 @@ import {
   writableStreamDefaultWriterRelease, writableStreamDefaultWriterWriteWithRequest,
   writableStreamStateOf, uponWriterReady, writerReadyIsPending,
 } from './writable_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const NativeUint8Array = Uint8Array;
 const SymbolAsyncIterator = Symbol.asyncIterator;
@@ -229,10 +232,11 @@ function illegalInvocation() {
 
 // ---- ReadableStream ----
 
-export class ReadableStream {
+class ReadableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSource = undefined, strategy = undefined) {
+    super();
     if (underlyingSource === kInternal) {
       this.#state = new ReadableStreamState(this);
       return;
@@ -367,6 +371,16 @@ export class ReadableStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStream extends Object {
+  constructor(underlyingSource = undefined, strategy = undefined) {
+    return ReflectConstruct(ReadableStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStream, ReadableStreamMembers);
 webidl.configureInterface(ReadableStream);
 ObjectDefineProperty(ReadableStream.prototype, SymbolAsyncIterator, {
   value: ReadableStream.prototype.values, writable: true, enumerable: false, configurable: true,
@@ -378,10 +392,11 @@ export function readableStreamStateOf(value) {
 
 // ---- Readers ----
 
-export class ReadableStreamDefaultReader {
+class ReadableStreamDefaultReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super();
     if (stream === kInternal) {
       this.#state = new ReaderState(this, false);
       return;
@@ -460,12 +475,23 @@ export class ReadableStreamDefaultReader {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamDefaultReader extends Object {
+  constructor(stream) {
+    return ReflectConstruct(ReadableStreamDefaultReaderMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamDefaultReader, ReadableStreamDefaultReaderMembers);
 webidl.configureInterface(ReadableStreamDefaultReader);
 
-export class ReadableStreamBYOBReader {
+class ReadableStreamBYOBReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super();
     if (stream === kInternal) {
       this.#state = new ReaderState(this, true);
       return;
@@ -559,14 +585,25 @@ export class ReadableStreamBYOBReader {
                                   #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamBYOBReader extends Object {
+  constructor(stream) {
+    return ReflectConstruct(ReadableStreamBYOBReaderMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamBYOBReader, ReadableStreamBYOBReaderMembers);
 webidl.configureInterface(ReadableStreamBYOBReader);
 
 // ---- Controllers ----
 
-export class ReadableStreamDefaultController {
+class ReadableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super();
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new DefaultControllerState(this);
   }
@@ -613,12 +650,23 @@ export class ReadableStreamDefaultController {
                                          #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamDefaultController, ReadableStreamDefaultControllerMembers);
 webidl.configureInterface(ReadableStreamDefaultController);
 
-export class ReadableByteStreamController {
+class ReadableByteStreamControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super();
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ByteControllerState(this);
   }
@@ -686,12 +734,23 @@ export class ReadableByteStreamController {
                                       #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableByteStreamController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableByteStreamControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableByteStreamController, ReadableByteStreamControllerMembers);
 webidl.configureInterface(ReadableByteStreamController);
 
-export class ReadableStreamBYOBRequest {
+class ReadableStreamBYOBRequestMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super();
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new BYOBRequestState(this);
   }
@@ -747,6 +806,16 @@ export class ReadableStreamBYOBRequest {
                                    #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamBYOBRequest extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableStreamBYOBRequestMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamBYOBRequest, ReadableStreamBYOBRequestMembers);
 webidl.configureInterface(ReadableStreamBYOBRequest);
 
 // ---- Read requests ----

@@ -3,11 +3,14 @@
 // TransformStream around the encoding extension's TextEncoder / TextDecoder (their
 // methods captured when this module is evaluated).
 import * as webidl from 'ext:webidl/webidl.js';
+import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { NativeTypeError, ReflectApply, inspectAs, inspectCustom } from './common.js';
 import {
   createTransformStream, transformStreamDefaultControllerEnqueue,
 } from './transform_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const TextEncoderPrototypeEncode = TextEncoder.prototype.encode;
 const TextDecoderPrototypeDecode = TextDecoder.prototype.decode;
@@ -27,11 +30,12 @@ function illegalInvocation() {
 
 let encoderStreamState;
 
-export class TextEncoderStream {
+class TextEncoderStreamMembers extends PlatformObjectBase {
   // { encoder, pendingHighSurrogate, transform } of this stream.
   #state;
 
   constructor() {
+    super();
     const state = {
       encoder: new TextEncoder(),
       pendingHighSurrogate: '',
@@ -97,15 +101,26 @@ export class TextEncoderStream {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TextEncoderStream extends Object {
+  constructor() {
+    return ReflectConstruct(TextEncoderStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextEncoderStream, TextEncoderStreamMembers);
 webidl.configureInterface(TextEncoderStream);
 
 let decoderStreamState;
 
-export class TextDecoderStream {
+class TextDecoderStreamMembers extends PlatformObjectBase {
   // { decoder, transform } of this stream.
   #state;
 
   constructor(label = 'utf-8', options = undefined) {
+    super();
     // TextDecoder's constructor converts the arguments and rejects an unknown label, with
     // its own messages; only the interface's name differs.
     let decoder;
@@ -181,4 +196,14 @@ export class TextDecoderStream {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TextDecoderStream extends Object {
+  constructor(label = 'utf-8', options = undefined) {
+    return ReflectConstruct(TextDecoderStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextDecoderStream, TextDecoderStreamMembers);
 webidl.configureInterface(TextDecoderStream);

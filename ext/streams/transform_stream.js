@@ -2,6 +2,7 @@
 // after https://streams.spec.whatwg.org/#ts-model (the algorithms without the 2023
 // `transformer.cancel` hook; see README.md).
 import * as webidl from 'ext:webidl/webidl.js';
+import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
@@ -16,6 +17,8 @@ import {
 import {
   createWritableStream, writableStreamDefaultControllerErrorIfNeeded,
 } from './writable_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 class TransformStreamState {
   constructor(pub) {
@@ -58,11 +61,12 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-export class TransformStream {
+class TransformStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(transformer = undefined, writableStrategy = undefined,
               readableStrategy = undefined) {
+    super();
     if (transformer === kInternal) {
       this.#state = new TransformStreamState(this);
       return;
@@ -126,12 +130,24 @@ export class TransformStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TransformStream extends Object {
+  constructor(transformer = undefined, writableStrategy = undefined,
+              readableStrategy = undefined) {
+    return ReflectConstruct(TransformStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TransformStream, TransformStreamMembers);
 webidl.configureInterface(TransformStream);
 
-export class TransformStreamDefaultController {
+class TransformStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super();
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -172,6 +188,16 @@ export class TransformStreamDefaultController {
                                   ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TransformStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(TransformStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(TransformStreamDefaultController, TransformStreamDefaultControllerMembers);
 webidl.configureInterface(TransformStreamDefaultController);
 
 // ---- Abstract operations ----

@@ -5,6 +5,7 @@
 // ...) reached through a private field: user code sees none of it. The abstract operations
 // below take and return internal objects; `pub` links back to the public object.
 import * as webidl from 'ext:webidl/webidl.js';
+import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
@@ -13,6 +14,8 @@ import {
   invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
   setPromiseIsHandled, uponPromise,
 } from './common.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const closeSentinel = Symbol('close sentinel');
 
@@ -93,10 +96,11 @@ function thisStream(self, prefix) {
   return state;
 }
 
-export class WritableStream {
+class WritableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSink = undefined, strategy = undefined) {
+    super();
     if (underlyingSink === kInternal) {
       this.#state = new WritableStreamState(this);
       return;
@@ -164,6 +168,16 @@ export class WritableStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStream extends Object {
+  constructor(underlyingSink = undefined, strategy = undefined) {
+    return ReflectConstruct(WritableStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStream, WritableStreamMembers);
 webidl.configureInterface(WritableStream);
 
 function thisWriter(self) {
@@ -172,10 +186,11 @@ function thisWriter(self) {
   return state;
 }
 
-export class WritableStreamDefaultWriter {
+class WritableStreamDefaultWriterMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super();
     if (stream === kInternal) {
       this.#state = new WriterState(this);
       return;
@@ -264,12 +279,23 @@ export class WritableStreamDefaultWriter {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStreamDefaultWriter extends Object {
+  constructor(stream) {
+    return ReflectConstruct(WritableStreamDefaultWriterMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStreamDefaultWriter, WritableStreamDefaultWriterMembers);
 webidl.configureInterface(WritableStreamDefaultWriter);
 
-export class WritableStreamDefaultController {
+class WritableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super();
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -300,6 +326,16 @@ export class WritableStreamDefaultController {
                                   ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(WritableStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStreamDefaultController, WritableStreamDefaultControllerMembers);
 webidl.configureInterface(WritableStreamDefaultController);
 
 export function writableStreamStateOf(value) {

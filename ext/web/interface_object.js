@@ -160,3 +160,41 @@ export function createBrandedPlatformObject(Interface) {
   object[webidl.brand] = webidl.brand;
   return object;
 }
+
+// ---- Interfaces whose members keep private fields ----
+//
+// A root interface's constructor never calls super(), so it cannot add private fields of
+// its own class. A class that keeps its state in private fields is therefore split: the
+// members class (the original class, renamed `<Name>Members`) extends
+// PlatformObjectBase, whose constructor returns newPlatformObject(new.target), so that
+// super() gives the members constructor a platform object to add its fields to; the
+// interface object is a class of its own that only constructs the members class with the
+// same arguments and new.target:
+//
+//   class ReadableStreamMembers extends PlatformObjectBase {
+//     #state;
+//     constructor(source = undefined, strategy = undefined) { super(); this.#state = ...; }
+//     get locked() { ... this.#state ... }
+//   }
+//   export class ReadableStream extends Object {
+//     constructor(source = undefined, strategy = undefined) {
+//       return ReflectConstruct(ReadableStreamMembers, arguments, new.target);
+//     }
+//   }
+//   exposeMembers(ReadableStream, ReadableStreamMembers);
+//
+// Objects get the interface's prototype (new.target's), whose members are the members
+// class's, copied; the members class's own prototype is never any object's.
+export class PlatformObjectBase extends Object {
+  constructor() {
+    return newPlatformObject(new.target);
+  }
+}
+
+// Makes Interface (written as above) the interface object of Members: Members' prototype
+// members go onto Interface.prototype and its static ones onto Interface
+// (defineMembers), and Interface becomes a root interface.
+export function exposeMembers(Interface, Members) {
+  defineMembers(Interface, Members);
+  return rootInterface(Interface);
+}
