@@ -8,7 +8,7 @@
 // "response" or "none") decides whether the object may change.
 import * as webidl from 'ext:webidl/webidl.js';
 import {
-  createBrandedPlatformObject, newPlatformObject, rootInterface,
+  newPlatformObject, platformObjectAllocator, rootInterface,
 } from 'ext:web/interface_object.js';
 
 const ArrayPrototypeSort = Array.prototype.sort;
@@ -217,7 +217,7 @@ function fillHeaders(headers, init, prefix) {
 export class Headers extends Object {
   constructor(init = undefined) {
     const prefix = "Failed to construct 'Headers'";
-    const headers = newPlatformObject(new.target);
+    const headers = new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
     headers[webidl.brand] = webidl.brand;
     headers[_list] = [];
     headers[_guard] = 'none';
@@ -310,6 +310,7 @@ export class Headers extends Object {
 }
 const HeadersPrototype = Headers.prototype;
 rootInterface(Headers);
+const allocateHeaders = platformObjectAllocator(Headers);
 webidl.configureInterface(Headers);
 webidl.mixinPairIterable('Headers', HeadersPrototype, _iterationList, 0, 1);
 Object.defineProperty(HeadersPrototype, _iterationList, { enumerable: false });
@@ -322,7 +323,8 @@ export const headersConverter = webidl.createInterfaceConverter('Headers', Heade
 
 // A Headers object over `list` (adopted, not copied) with `guard`.
 export function headersFromList(list, guard) {
-  const headers = createBrandedPlatformObject(Headers);
+  const headers = allocateHeaders();
+  headers[webidl.brand] = webidl.brand;
   headers[_list] = list;
   headers[_guard] = guard;
   headers[_sorted] = null;

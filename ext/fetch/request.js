@@ -8,7 +8,7 @@ import { URL } from 'ext:url/url.js';
 import { resolveBlobUrl } from 'ext:file/blob_url.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
-  createBrandedPlatformObject, newPlatformObject, rootInterface,
+  newPlatformObject, platformObjectAllocator, rootInterface,
 } from 'ext:web/interface_object.js';
 import { cloneBody, extractBody, InnerBody, mixinBody } from './body.js';
 import {
@@ -219,7 +219,8 @@ export class Request extends Object {
     let signal = inputSignal;
     if (init.signal !== undefined) signal = init.signal;
 
-    const requestObject = newPlatformObject(new.target);
+    const requestObject =
+        new.target === Request ? allocateRequest() : newPlatformObject(new.target);
     requestObject[webidl.brand] = webidl.brand;
     requestObject[_request] = inner;
     requestObject[_signal] = null;
@@ -382,11 +383,13 @@ const RequestPrototype = Request.prototype;
 mixinBody(RequestPrototype, 'Request', (request) => request[_request].body,
           (request) => getHeader(request[_request].headerList, 'content-type'));
 rootInterface(Request);
+const allocateRequest = platformObjectAllocator(Request);
 webidl.configureInterface(Request);
 Object.defineProperty(RequestPrototype, inspectCustom, { enumerable: false });
 
 function requestFromInner(inner, guard, signal) {
-  const request = createBrandedPlatformObject(Request);
+  const request = allocateRequest();
+  request[webidl.brand] = webidl.brand;
   request[_request] = inner;
   request[_headers] = headersFromList(inner.headerList, guard);
   request[_signal] = signal;

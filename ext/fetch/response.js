@@ -5,7 +5,7 @@
 import { URL } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
-  createBrandedPlatformObject, newPlatformObject, rootInterface,
+  newPlatformObject, platformObjectAllocator, rootInterface,
 } from 'ext:web/interface_object.js';
 import { cloneBody, extractBody, mixinBody, utf8Encode, bodyFromBytes } from './body.js';
 import {
@@ -153,7 +153,8 @@ export class Response extends Object {
     const prefix = "Failed to construct 'Response'";
     const converted = convertResponseInit(init, prefix);
     const inner = new InnerResponse('default', 200, '', [], null);
-    const response = newPlatformObject(new.target);
+    const response =
+        new.target === Response ? allocateResponse() : newPlatformObject(new.target);
     response[webidl.brand] = webidl.brand;
     response[_response] = inner;
     response[_headers] = headersFromList(inner.headerList, 'response');
@@ -259,11 +260,13 @@ const ResponsePrototype = Response.prototype;
 mixinBody(ResponsePrototype, 'Response', (response) => response[_response].body,
           (response) => getHeader(response[_response].headerList, 'content-type'));
 rootInterface(Response);
+const allocateResponse = platformObjectAllocator(Response);
 webidl.configureInterface(Response);
 Object.defineProperty(ResponsePrototype, inspectCustom, { enumerable: false });
 
 export function responseFromInner(inner, guard) {
-  const response = createBrandedPlatformObject(Response);
+  const response = allocateResponse();
+  response[webidl.brand] = webidl.brand;
   response[_response] = inner;
   response[_headers] = null;
   response[_guard] = guard;

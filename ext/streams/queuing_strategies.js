@@ -1,7 +1,9 @@
 // ByteLengthQueuingStrategy and CountQueuingStrategy (ext:streams/queuing_strategies.js),
 // after https://streams.spec.whatwg.org/#qs.
 import * as webidl from 'ext:webidl/webidl.js';
-import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { NativeTypeError, inspectAs, inspectCustom } from './common.js';
 
 const ReflectConstruct = Reflect.construct;
@@ -28,7 +30,7 @@ class ByteLengthQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
-    super();
+    super(ByteLengthQueuingStrategy, allocateByteLengthQueuingStrategy);
     const prefix = "Failed to construct 'ByteLengthQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -67,6 +69,7 @@ export class ByteLengthQueuingStrategy extends Object {
   }
 }
 exposeMembers(ByteLengthQueuingStrategy, ByteLengthQueuingStrategyMembers);
+const allocateByteLengthQueuingStrategy = platformObjectAllocator(ByteLengthQueuingStrategy);
 webidl.configureInterface(ByteLengthQueuingStrategy);
 
 let countHighWaterMark;
@@ -75,7 +78,7 @@ class CountQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
-    super();
+    super(CountQueuingStrategy, allocateCountQueuingStrategy);
     const prefix = "Failed to construct 'CountQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -114,4 +117,5 @@ export class CountQueuingStrategy extends Object {
   }
 }
 exposeMembers(CountQueuingStrategy, CountQueuingStrategyMembers);
+const allocateCountQueuingStrategy = platformObjectAllocator(CountQueuingStrategy);
 webidl.configureInterface(CountQueuingStrategy);

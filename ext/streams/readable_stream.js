@@ -7,7 +7,9 @@
 // `pub` links back to the public one. Read requests are objects with chunkSteps,
 // closeSteps and errorSteps methods (classes below, no per-read closures).
 import * as webidl from 'ext:webidl/webidl.js';
-import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,
@@ -236,7 +238,7 @@ class ReadableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSource = undefined, strategy = undefined) {
-    super();
+    super(ReadableStream, allocateReadableStream);
     if (underlyingSource === kInternal) {
       this.#state = new ReadableStreamState(this);
       return;
@@ -381,6 +383,7 @@ export class ReadableStream extends Object {
   }
 }
 exposeMembers(ReadableStream, ReadableStreamMembers);
+const allocateReadableStream = platformObjectAllocator(ReadableStream);
 webidl.configureInterface(ReadableStream);
 ObjectDefineProperty(ReadableStream.prototype, SymbolAsyncIterator, {
   value: ReadableStream.prototype.values, writable: true, enumerable: false, configurable: true,
@@ -396,7 +399,7 @@ class ReadableStreamDefaultReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super();
+    super(ReadableStreamDefaultReader, allocateReadableStreamDefaultReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, false);
       return;
@@ -485,13 +488,14 @@ export class ReadableStreamDefaultReader extends Object {
   }
 }
 exposeMembers(ReadableStreamDefaultReader, ReadableStreamDefaultReaderMembers);
+const allocateReadableStreamDefaultReader = platformObjectAllocator(ReadableStreamDefaultReader);
 webidl.configureInterface(ReadableStreamDefaultReader);
 
 class ReadableStreamBYOBReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super();
+    super(ReadableStreamBYOBReader, allocateReadableStreamBYOBReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, true);
       return;
@@ -595,6 +599,7 @@ export class ReadableStreamBYOBReader extends Object {
   }
 }
 exposeMembers(ReadableStreamBYOBReader, ReadableStreamBYOBReaderMembers);
+const allocateReadableStreamBYOBReader = platformObjectAllocator(ReadableStreamBYOBReader);
 webidl.configureInterface(ReadableStreamBYOBReader);
 
 // ---- Controllers ----
@@ -603,7 +608,7 @@ class ReadableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super();
+    super(ReadableStreamDefaultController, allocateReadableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new DefaultControllerState(this);
   }
@@ -660,13 +665,14 @@ export class ReadableStreamDefaultController extends Object {
   }
 }
 exposeMembers(ReadableStreamDefaultController, ReadableStreamDefaultControllerMembers);
+const allocateReadableStreamDefaultController = platformObjectAllocator(ReadableStreamDefaultController);
 webidl.configureInterface(ReadableStreamDefaultController);
 
 class ReadableByteStreamControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super();
+    super(ReadableByteStreamController, allocateReadableByteStreamController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ByteControllerState(this);
   }
@@ -744,13 +750,14 @@ export class ReadableByteStreamController extends Object {
   }
 }
 exposeMembers(ReadableByteStreamController, ReadableByteStreamControllerMembers);
+const allocateReadableByteStreamController = platformObjectAllocator(ReadableByteStreamController);
 webidl.configureInterface(ReadableByteStreamController);
 
 class ReadableStreamBYOBRequestMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super();
+    super(ReadableStreamBYOBRequest, allocateReadableStreamBYOBRequest);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new BYOBRequestState(this);
   }
@@ -816,6 +823,7 @@ export class ReadableStreamBYOBRequest extends Object {
   }
 }
 exposeMembers(ReadableStreamBYOBRequest, ReadableStreamBYOBRequestMembers);
+const allocateReadableStreamBYOBRequest = platformObjectAllocator(ReadableStreamBYOBRequest);
 webidl.configureInterface(ReadableStreamBYOBRequest);
 
 // ---- Read requests ----

@@ -3,7 +3,9 @@
 // TransformStream around the encoding extension's TextEncoder / TextDecoder (their
 // methods captured when this module is evaluated).
 import * as webidl from 'ext:webidl/webidl.js';
-import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { NativeTypeError, ReflectApply, inspectAs, inspectCustom } from './common.js';
 import {
@@ -35,7 +37,7 @@ class TextEncoderStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor() {
-    super();
+    super(TextEncoderStream, allocateTextEncoderStream);
     const state = {
       encoder: new TextEncoder(),
       pendingHighSurrogate: '',
@@ -111,6 +113,7 @@ export class TextEncoderStream extends Object {
   }
 }
 exposeMembers(TextEncoderStream, TextEncoderStreamMembers);
+const allocateTextEncoderStream = platformObjectAllocator(TextEncoderStream);
 webidl.configureInterface(TextEncoderStream);
 
 let decoderStreamState;
@@ -120,7 +123,7 @@ class TextDecoderStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(label = 'utf-8', options = undefined) {
-    super();
+    super(TextDecoderStream, allocateTextDecoderStream);
     // TextDecoder's constructor converts the arguments and rejects an unknown label, with
     // its own messages; only the interface's name differs.
     let decoder;
@@ -206,4 +209,5 @@ export class TextDecoderStream extends Object {
   }
 }
 exposeMembers(TextDecoderStream, TextDecoderStreamMembers);
+const allocateTextDecoderStream = platformObjectAllocator(TextDecoderStream);
 webidl.configureInterface(TextDecoderStream);

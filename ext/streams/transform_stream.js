@@ -2,7 +2,9 @@
 // after https://streams.spec.whatwg.org/#ts-model (the algorithms without the 2023
 // `transformer.cancel` hook; see README.md).
 import * as webidl from 'ext:webidl/webidl.js';
-import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
@@ -66,7 +68,7 @@ class TransformStreamMembers extends PlatformObjectBase {
 
   constructor(transformer = undefined, writableStrategy = undefined,
               readableStrategy = undefined) {
-    super();
+    super(TransformStream, allocateTransformStream);
     if (transformer === kInternal) {
       this.#state = new TransformStreamState(this);
       return;
@@ -141,13 +143,14 @@ export class TransformStream extends Object {
   }
 }
 exposeMembers(TransformStream, TransformStreamMembers);
+const allocateTransformStream = platformObjectAllocator(TransformStream);
 webidl.configureInterface(TransformStream);
 
 class TransformStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super();
+    super(TransformStreamDefaultController, allocateTransformStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -198,6 +201,7 @@ export class TransformStreamDefaultController extends Object {
   }
 }
 exposeMembers(TransformStreamDefaultController, TransformStreamDefaultControllerMembers);
+const allocateTransformStreamDefaultController = platformObjectAllocator(TransformStreamDefaultController);
 webidl.configureInterface(TransformStreamDefaultController);
 
 // ---- Abstract operations ----

@@ -5,7 +5,9 @@
 // ...) reached through a private field: user code sees none of it. The abstract operations
 // below take and return internal objects; `pub` links back to the public object.
 import * as webidl from 'ext:webidl/webidl.js';
-import { PlatformObjectBase, exposeMembers } from 'ext:web/interface_object.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
@@ -100,7 +102,7 @@ class WritableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSink = undefined, strategy = undefined) {
-    super();
+    super(WritableStream, allocateWritableStream);
     if (underlyingSink === kInternal) {
       this.#state = new WritableStreamState(this);
       return;
@@ -178,6 +180,7 @@ export class WritableStream extends Object {
   }
 }
 exposeMembers(WritableStream, WritableStreamMembers);
+const allocateWritableStream = platformObjectAllocator(WritableStream);
 webidl.configureInterface(WritableStream);
 
 function thisWriter(self) {
@@ -190,7 +193,7 @@ class WritableStreamDefaultWriterMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super();
+    super(WritableStreamDefaultWriter, allocateWritableStreamDefaultWriter);
     if (stream === kInternal) {
       this.#state = new WriterState(this);
       return;
@@ -289,13 +292,14 @@ export class WritableStreamDefaultWriter extends Object {
   }
 }
 exposeMembers(WritableStreamDefaultWriter, WritableStreamDefaultWriterMembers);
+const allocateWritableStreamDefaultWriter = platformObjectAllocator(WritableStreamDefaultWriter);
 webidl.configureInterface(WritableStreamDefaultWriter);
 
 class WritableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super();
+    super(WritableStreamDefaultController, allocateWritableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -336,6 +340,7 @@ export class WritableStreamDefaultController extends Object {
   }
 }
 exposeMembers(WritableStreamDefaultController, WritableStreamDefaultControllerMembers);
+const allocateWritableStreamDefaultController = platformObjectAllocator(WritableStreamDefaultController);
 webidl.configureInterface(WritableStreamDefaultController);
 
 export function writableStreamStateOf(value) {

@@ -3,7 +3,7 @@
 // AbortSignal.any() and unref'd timers for AbortSignal.timeout().
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
-import { createBrandedPlatformObject, newPlatformObject, rootInterface } from './interface_object.js';
+import { newPlatformObject, platformObjectAllocator, rootInterface } from './interface_object.js';
 import {
   Event, EventTarget, defineEventHandler, dispatch, hasListeners, reportException,
   setIsTrusted, setUpEventTarget, signalHooks,
@@ -45,7 +45,8 @@ function newSignalState() {
 }
 
 function createAbortSignal() {
-  const signal = createBrandedPlatformObject(AbortSignal);
+  const signal = allocateAbortSignal();
+  signal[webidl.brand] = webidl.brand;
   setUpEventTarget(signal);
   signal[_signal] = newSignalState();
   return signal;
@@ -248,6 +249,7 @@ export class AbortSignal extends EventTarget {
 }
 defineEventHandler(AbortSignal.prototype, 'abort');
 webidl.configureInterface(AbortSignal);
+const allocateAbortSignal = platformObjectAllocator(AbortSignal);
 
 const convertAbortSignal = webidl.createInterfaceConverter('AbortSignal', AbortSignal.prototype);
 const convertAbortSignals = webidl.createSequenceConverter(convertAbortSignal);
@@ -258,7 +260,8 @@ const _controllerSignal = Symbol('[[controllerSignal]]');
 // structuredClone refuses.
 export class AbortController extends Object {
   constructor() {
-    const controller = newPlatformObject(new.target);
+    const controller = new.target === AbortController
+        ? allocateAbortController() : newPlatformObject(new.target);
     controller[webidl.brand] = webidl.brand;
     controller[_controllerSignal] = createAbortSignal();
     return controller;
@@ -280,6 +283,7 @@ export class AbortController extends Object {
   }
 }
 rootInterface(AbortController);
+const allocateAbortController = platformObjectAllocator(AbortController);
 webidl.configureInterface(AbortController);
 
 // "Add an algorithm" for fetch, streams and the other users of signals: `algorithm` runs

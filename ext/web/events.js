@@ -6,7 +6,9 @@ import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
 import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
-import { kAllocator, newPlatformObject, rootInterface } from './interface_object.js';
+import {
+  kAllocator, newPlatformObject, platformObjectAllocator, rootInterface,
+} from './interface_object.js';
 
 const ReflectApply = Reflect.apply;
 const ObjectDefineProperty = Object.defineProperty;
@@ -514,7 +516,8 @@ export function hasListeners(target, type) {
 // A root interface, as Event.
 export class EventTarget extends Object {
   constructor() {
-    const target = newPlatformObject(new.target);
+    const target =
+        new.target === EventTarget ? allocateEventTarget() : newPlatformObject(new.target);
     setUpEventTarget(target);
     return target;
   }
@@ -567,6 +570,7 @@ export class EventTarget extends Object {
   }
 }
 rootInterface(EventTarget);
+const allocateEventTarget = platformObjectAllocator(EventTarget);
 webidl.configureInterface(EventTarget);
 
 // The target of an EventTarget method: `this`, brand-checked. `this` undefined or null (a

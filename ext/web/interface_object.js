@@ -4,7 +4,6 @@
 // the interface's initializer with it as `this`. Methods and accessors are written in an
 // ordinary class ("members") and copied onto the interface object and its prototype.
 import { op_web_interface_object } from 'ext:core/ops';
-import * as webidl from 'ext:webidl/webidl.js';
 
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
@@ -145,20 +144,26 @@ function allocateFirst(newTarget, prototype) {
   return allocate();
 }
 
+// The allocator of Interface's own objects, kept as its kAllocator too: a constructor
+// whose new.target is Interface itself (almost always) calls it directly, which skips
+// the two property loads of newPlatformObject (megamorphic there: every interface's
+// constructor passes through it), about 100 instructions per object.
+//
+//   const headers = new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
+export function platformObjectAllocator(Interface) {
+  const allocate = newAllocator(Interface.prototype);
+  ObjectDefineProperty(Interface, kAllocator, {
+    value: allocate, writable: true, enumerable: false, configurable: true,
+  });
+  return allocate;
+}
+
 // Makes Interface, a class written as above, a root interface: its [[Prototype]] becomes
 // Function.prototype instead of Object (the constructor never calls super(), so nothing
 // looks it up). Its prototype's [[Prototype]] is Object.prototype already.
 export function rootInterface(Interface) {
   ObjectSetPrototypeOf(Interface, FunctionPrototype);
   return Interface;
-}
-
-// A platform object of Interface set up by no constructor, with the brand of
-// ext:webidl (webidl.createBranded's platform object): for objects the platform makes.
-export function createBrandedPlatformObject(Interface) {
-  const object = newPlatformObject(Interface);
-  object[webidl.brand] = webidl.brand;
-  return object;
 }
 
 // ---- Interfaces whose members keep private fields ----
@@ -173,7 +178,10 @@ export function createBrandedPlatformObject(Interface) {
 //
 //   class ReadableStreamMembers extends PlatformObjectBase {
 //     #state;
-//     constructor(source = undefined, strategy = undefined) { super(); this.#state = ...; }
+//     constructor(source = undefined, strategy = undefined) {
+//       super(ReadableStream, allocateReadableStream);
+//       this.#state = ...;
+//     }
 //     get locked() { ... this.#state ... }
 //   }
 //   export class ReadableStream extends Object {
@@ -182,12 +190,15 @@ export function createBrandedPlatformObject(Interface) {
 //     }
 //   }
 //   exposeMembers(ReadableStream, ReadableStreamMembers);
+//   const allocateReadableStream = platformObjectAllocator(ReadableStream);
 //
 // Objects get the interface's prototype (new.target's), whose members are the members
 // class's, copied; the members class's own prototype is never any object's.
 export class PlatformObjectBase extends Object {
-  constructor() {
-    return newPlatformObject(new.target);
+  // Interface and its allocator (platformObjectAllocator), for the direct path when
+  // new.target is Interface itself.
+  constructor(Interface, allocate) {
+    return new.target === Interface ? allocate() : newPlatformObject(new.target);
   }
 }
 
