@@ -92,9 +92,7 @@ export class Event extends Object {
       type = webidl.converters.DOMString(type, prefix, 'Argument 1');
       init = convertEventInit(eventInitDict, prefix, 'Argument 2');
     }
-    const allocate = new.target[kAllocator];
-    const event = allocate !== undefined && allocate.prototype === new.target.prototype
-        ? allocate() : newPlatformObject(new.target);
+    const event = new.target === Event ? allocateEvent() : newEventObject(new.target);
     event[webidl.brand] = webidl.brand;
     ObjectDefineProperty(event, 'isTrusted', isTrustedDescriptor);
     event[_event] = {
@@ -250,6 +248,16 @@ function initializeEvent(state, type, bubbles, cancelable) {
 }
 
 rootInterface(Event);
+const allocateEvent = platformObjectAllocator(Event);
+
+// The platform object of an Event subclass (CustomEvent, MessageEvent, ..., a program's):
+// its allocator is read here rather than in newPlatformObject, so that this load sees
+// Event's subclasses only (newPlatformObject's sees every interface's constructor).
+function newEventObject(newTarget) {
+  const allocate = newTarget[kAllocator];
+  return allocate !== undefined && allocate.prototype === newTarget.prototype
+      ? allocate() : newPlatformObject(newTarget);
+}
 webidl.configureInterface(Event);
 webidl.defineConstants(Event, { NONE, CAPTURING_PHASE, AT_TARGET, BUBBLING_PHASE });
 
