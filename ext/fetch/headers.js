@@ -217,7 +217,8 @@ function fillHeaders(headers, init, prefix) {
 export class Headers extends Object {
   constructor(init = undefined) {
     const prefix = "Failed to construct 'Headers'";
-    const headers = new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
+    const headers =
+        new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
     headers[webidl.brand] = webidl.brand;
     headers[_list] = [];
     headers[_guard] = 'none';

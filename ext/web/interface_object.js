@@ -129,19 +129,27 @@ export function newPlatformObject(newTarget) {
 }
 
 // The first object of newTarget, or one after its prototype changed (a function's
-// `prototype` may be writable): a new allocator, kept when newTarget can take it. A
-// prototype that is not an object, or a newTarget that takes no property, takes the
-// builtin constructor of another instance type the serializer refuses (FinalizationRegistry),
-// which falls back on the intrinsic prototype as the standard does.
+// `prototype` may be writable): a new allocator, kept when newTarget takes it. A
+// prototype that is not an object, or a newTarget that takes no property (frozen, or a
+// Proxy that refuses), gets an object of FinalizationRegistry's builtin constructor,
+// another instance type the serializer refuses, which falls back on the intrinsic
+// prototype as the standard does.
 function allocateFirst(newTarget, prototype) {
-  if (typeof prototype !== 'object' || prototype === null || !ObjectIsExtensible(newTarget)) {
-    return ReflectConstruct(NativeFinalizationRegistry, noCleanup, newTarget);
-  }
+  if (typeof prototype !== 'object' || prototype === null) return allocateByBuiltin(newTarget);
   const allocate = newAllocator(prototype);
-  ObjectDefineProperty(newTarget, kAllocator, {
-    value: allocate, writable: true, enumerable: false, configurable: true,
-  });
+  try {
+    if (!ObjectIsExtensible(newTarget)) return allocateByBuiltin(newTarget);
+    ObjectDefineProperty(newTarget, kAllocator, {
+      value: allocate, writable: true, enumerable: false, configurable: true,
+    });
+  } catch {
+    return allocateByBuiltin(newTarget);
+  }
   return allocate();
+}
+
+function allocateByBuiltin(newTarget) {
+  return ReflectConstruct(NativeFinalizationRegistry, noCleanup, newTarget);
 }
 
 // The allocator of Interface's own objects, kept as its kAllocator too: a constructor
@@ -149,7 +157,8 @@ function allocateFirst(newTarget, prototype) {
 // the two property loads of newPlatformObject (megamorphic there: every interface's
 // constructor passes through it), about 100 instructions per object.
 //
-//   const headers = new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
+//   const headers =
+//       new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
 export function platformObjectAllocator(Interface) {
   const allocate = newAllocator(Interface.prototype);
   ObjectDefineProperty(Interface, kAllocator, {
@@ -171,8 +180,8 @@ export function rootInterface(Interface) {
 // A root interface's constructor never calls super(), so it cannot add private fields of
 // its own class. A class that keeps its state in private fields is therefore split: the
 // members class (the original class, renamed `<Name>Members`) extends
-// PlatformObjectBase, whose constructor returns newPlatformObject(new.target), so that
-// super() gives the members constructor a platform object to add its fields to; the
+// PlatformObjectBase, whose constructor returns a platform object for new.target, so
+// that super() gives the members constructor a platform object to add its fields to; the
 // interface object is a class of its own that only constructs the members class with the
 // same arguments and new.target:
 //

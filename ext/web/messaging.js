@@ -127,7 +127,8 @@ const _port = Symbol('[[port]]');
 // hands them to its delegate, which asks structured_clone.js (cloneHostObject) for their
 // receivers when they are transferred. An interface object made by createInterface
 // allocates them (with MessagePort.prototype; its own interface object stays hidden).
-const MessagePortHostObject = createInterface('MessagePort', 0, function noSetUp() {}, class {});
+const MessagePortHostObject =
+    createInterface('MessagePort', 0, function noSetUp() {}, class {});
 const kNoArguments = [];
 
 // A new port, entangled with nothing, its message queue disabled.
@@ -267,6 +268,7 @@ function queuePortTask(port, message) {
 registerTransferableInterface({
   name: 'MessagePort',
   noun: 'port',
+  Noun: 'Port',
   isInstance: (value) => webidl.implementsInterface(value, MessagePortPrototype),
   isDetached: (port) => port[_port].detached,
   receive: () => createPort(),

@@ -222,16 +222,15 @@ function structuredClone(value, options = undefined) {
 // ---- transferable platform objects ----
 
 // The [Transferable] interfaces other modules register (MessagePort, messaging.js): each
-// { name, noun, isInstance(value), isDetached(value), receive(value),
-// transfer(value, receiver) }. Their objects must be host objects (objects with internal fields), which the
-// serializer hands to cloneHostObject.
+// { name, noun, Noun, isInstance(value), isDetached(value), receive(value),
+// transfer(value, receiver) }. Their objects must be host objects (objects with internal
+// fields), which the serializer hands to cloneHostObject.
 const transferableInterfaces = [];
 
 // Registers a [Transferable] interface. In a transfer list, an object for which
 // isInstance(object) is true must not be detached (isDetached) nor listed twice, else a
-// DataCloneError names the entry as `noun` ('Port at index 1 is already neutered.'; the
-// interface is `name`).
-// While the value is serialized, receive(object) makes the object the clone gets (once
+// DataCloneError names the entry as `Noun` or `noun` ('Port at index 1 is already
+// neutered.'; the interface is `name`). While the value is serialized, receive(object) makes the object the clone gets (once
 // per listed object, whether or not the value refers to it); after the value was
 // serialized and deserialized without an error, transfer(object, receiver) moves the
 // object's state to its receiver and detaches the object. A failed clone transfers
@@ -271,18 +270,19 @@ export function cloneWithTransfer(value, transfer, prefix = undefined) {
     const object = transfer[i];
     const steps = transferableInterfaceOf(object);
     if (steps === undefined) continue;
-    const noun = steps.noun;
-    const capitalized = `${noun[0].toUpperCase()}${noun.slice(1)}`;
     for (let j = 0; j < objects.length; j++) {
       if (objects[j] === object) {
-        throw dataCloneError(prefix,
-                             `${capitalized} at index ${i} is a duplicate of an earlier ${noun}.`);
+        throw dataCloneError(prefix, `${steps.Noun} at index ${i} is a duplicate of an ` +
+                                     `earlier ${steps.noun}.`);
       }
     }
     if (steps.isDetached(object)) {
-      throw dataCloneError(prefix, `${capitalized} at index ${i} is already neutered.`);
+      throw dataCloneError(prefix, `${steps.Noun} at index ${i} is already neutered.`);
     }
-    if (buffers === transfer) buffers = [...transfer];
+    if (buffers === transfer) {
+      buffers = [];
+      for (let j = 0; j < transfer.length; j++) buffers[j] = transfer[j];
+    }
     buffers[i] = undefined;  // op_web_structured_clone skips it
     objects[objects.length] = object;
     interfaces[interfaces.length] = steps;
