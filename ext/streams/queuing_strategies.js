@@ -30,7 +30,7 @@ class ByteLengthQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
-    super(ByteLengthQueuingStrategy, allocateByteLengthQueuingStrategy);
+    super(ByteLengthQueuingStrategyMembers, ByteLengthQueuingStrategy, allocateByteLengthQueuingStrategy);
     const prefix = "Failed to construct 'ByteLengthQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -78,7 +78,7 @@ class CountQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
-    super(CountQueuingStrategy, allocateCountQueuingStrategy);
+    super(CountQueuingStrategyMembers, CountQueuingStrategy, allocateCountQueuingStrategy);
     const prefix = "Failed to construct 'CountQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');

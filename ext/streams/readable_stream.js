@@ -238,7 +238,7 @@ class ReadableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSource = undefined, strategy = undefined) {
-    super(ReadableStream, allocateReadableStream);
+    super(ReadableStreamMembers, ReadableStream, allocateReadableStream);
     if (underlyingSource === kInternal) {
       this.#state = new ReadableStreamState(this);
       return;
@@ -399,7 +399,7 @@ class ReadableStreamDefaultReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super(ReadableStreamDefaultReader, allocateReadableStreamDefaultReader);
+    super(ReadableStreamDefaultReaderMembers, ReadableStreamDefaultReader, allocateReadableStreamDefaultReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, false);
       return;
@@ -495,7 +495,7 @@ class ReadableStreamBYOBReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super(ReadableStreamBYOBReader, allocateReadableStreamBYOBReader);
+    super(ReadableStreamBYOBReaderMembers, ReadableStreamBYOBReader, allocateReadableStreamBYOBReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, true);
       return;
@@ -608,7 +608,7 @@ class ReadableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super(ReadableStreamDefaultController, allocateReadableStreamDefaultController);
+    super(ReadableStreamDefaultControllerMembers, ReadableStreamDefaultController, allocateReadableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new DefaultControllerState(this);
   }
@@ -672,7 +672,7 @@ class ReadableByteStreamControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super(ReadableByteStreamController, allocateReadableByteStreamController);
+    super(ReadableByteStreamControllerMembers, ReadableByteStreamController, allocateReadableByteStreamController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ByteControllerState(this);
   }
@@ -757,7 +757,7 @@ class ReadableStreamBYOBRequestMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super(ReadableStreamBYOBRequest, allocateReadableStreamBYOBRequest);
+    super(ReadableStreamBYOBRequestMembers, ReadableStreamBYOBRequest, allocateReadableStreamBYOBRequest);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new BYOBRequestState(this);
   }
@@ -861,7 +861,7 @@ class CallbackReadRequest {
 // ---- Abstract operations: ReadableStream ----
 
 function newStreamState() {
-  return streamState(new ReadableStream(kInternal));
+  return streamState(new ReadableStreamMembers(kInternal));
 }
 
 // CreateReadableStream. Algorithms are functions of the controller state:
@@ -869,7 +869,7 @@ function newStreamState() {
 export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
                                      highWaterMark = 1, sizeAlgorithm = undefined) {
   const stream = newStreamState();
-  const controller = defaultControllerState(new ReadableStreamDefaultController(kInternal));
+  const controller = defaultControllerState(new ReadableStreamDefaultControllerMembers(kInternal));
   setUpReadableStreamDefaultController(stream, controller, startAlgorithm, pullAlgorithm,
                                        cancelAlgorithm, highWaterMark, sizeAlgorithm);
   return stream;
@@ -879,20 +879,20 @@ export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgori
 export function createReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
                                          highWaterMark = 0, autoAllocateChunkSize = undefined) {
   const stream = newStreamState();
-  const controller = byteControllerState(new ReadableByteStreamController(kInternal));
+  const controller = byteControllerState(new ReadableByteStreamControllerMembers(kInternal));
   setUpReadableByteStreamController(stream, controller, startAlgorithm, pullAlgorithm,
                                     cancelAlgorithm, highWaterMark, autoAllocateChunkSize);
   return stream;
 }
 
 export function acquireReadableStreamDefaultReader(stream) {
-  const reader = defaultReaderState(new ReadableStreamDefaultReader(kInternal));
+  const reader = defaultReaderState(new ReadableStreamDefaultReaderMembers(kInternal));
   setUpReadableStreamDefaultReader(reader, stream);
   return reader;
 }
 
 export function acquireReadableStreamBYOBReader(stream) {
-  const reader = byobReaderState(new ReadableStreamBYOBReader(kInternal));
+  const reader = byobReaderState(new ReadableStreamBYOBReaderMembers(kInternal));
   setUpReadableStreamBYOBReader(reader, stream);
   return reader;
 }
@@ -1244,7 +1244,7 @@ function setUpReadableStreamDefaultController(stream, controller, startAlgorithm
 
 function setUpReadableStreamDefaultControllerFromUnderlyingSource(
     stream, underlyingSource, sourceDict, highWaterMark, sizeAlgorithm) {
-  const controller = defaultControllerState(new ReadableStreamDefaultController(kInternal));
+  const controller = defaultControllerState(new ReadableStreamDefaultControllerMembers(kInternal));
   const { start, pull, cancel } = sourceDict;
   const startAlgorithm = start === undefined ? returnUndefined
       : (c) => ReflectApply(start, underlyingSource, [c.pub]);
@@ -1504,7 +1504,7 @@ export function readableByteStreamControllerGetBYOBRequest(controller) {
     const first = controller.pendingPullIntos[0];
     const view = new NativeUint8Array(first.buffer, first.byteOffset + first.bytesFilled,
                                       first.byteLength - first.bytesFilled);
-    const request = byobRequestState(new ReadableStreamBYOBRequest(kInternal));
+    const request = byobRequestState(new ReadableStreamBYOBRequestMembers(kInternal));
     request.controller = controller;
     request.view = view;
     controller.byobRequest = request;
@@ -1747,7 +1747,7 @@ function setUpReadableByteStreamController(stream, controller, startAlgorithm, p
 
 function setUpReadableByteStreamControllerFromUnderlyingSource(stream, underlyingSource,
                                                                sourceDict, highWaterMark) {
-  const controller = byteControllerState(new ReadableByteStreamController(kInternal));
+  const controller = byteControllerState(new ReadableByteStreamControllerMembers(kInternal));
   const { start, pull, cancel } = sourceDict;
   const startAlgorithm = start === undefined ? returnUndefined
       : (c) => ReflectApply(start, underlyingSource, [c.pub]);

@@ -37,7 +37,7 @@ class TextEncoderStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor() {
-    super(TextEncoderStream, allocateTextEncoderStream);
+    super(TextEncoderStreamMembers, TextEncoderStream, allocateTextEncoderStream);
     const state = {
       encoder: new TextEncoder(),
       pendingHighSurrogate: '',
@@ -123,7 +123,7 @@ class TextDecoderStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(label = 'utf-8', options = undefined) {
-    super(TextDecoderStream, allocateTextDecoderStream);
+    super(TextDecoderStreamMembers, TextDecoderStream, allocateTextDecoderStream);
     // TextDecoder's constructor converts the arguments and rejects an unknown label, with
     // its own messages; only the interface's name differs.
     let decoder;

@@ -68,7 +68,7 @@ class TransformStreamMembers extends PlatformObjectBase {
 
   constructor(transformer = undefined, writableStrategy = undefined,
               readableStrategy = undefined) {
-    super(TransformStream, allocateTransformStream);
+    super(TransformStreamMembers, TransformStream, allocateTransformStream);
     if (transformer === kInternal) {
       this.#state = new TransformStreamState(this);
       return;
@@ -150,7 +150,7 @@ class TransformStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super(TransformStreamDefaultController, allocateTransformStreamDefaultController);
+    super(TransformStreamDefaultControllerMembers, TransformStreamDefaultController, allocateTransformStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -254,7 +254,7 @@ function setUpTransformStreamDefaultController(stream, controller, transformAlgo
 }
 
 function setUpTransformStreamDefaultControllerFromTransformer(stream, transformer, dict) {
-  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  const controller = controllerState(new TransformStreamDefaultControllerMembers(kInternal));
   const { transform, flush } = dict;
   const transformAlgorithm = transform === undefined
     ? (chunk) => {
@@ -280,11 +280,11 @@ function setUpTransformStreamDefaultControllerFromTransformer(stream, transforme
 export function createTransformStream(transformAlgorithm, flushAlgorithm,
                                       writableHighWaterMark = 1, readableHighWaterMark = 0,
                                       cancelAlgorithm = undefined) {
-  const stream = streamState(new TransformStream(kInternal));
+  const stream = streamState(new TransformStreamMembers(kInternal));
   const startDeferred = new Deferred();
   initializeTransformStream(stream, startDeferred.promise, writableHighWaterMark, undefined,
                             readableHighWaterMark, undefined);
-  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  const controller = controllerState(new TransformStreamDefaultControllerMembers(kInternal));
   setUpTransformStreamDefaultController(
       stream, controller,
       (chunk) => {

@@ -102,7 +102,7 @@ class WritableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSink = undefined, strategy = undefined) {
-    super(WritableStream, allocateWritableStream);
+    super(WritableStreamMembers, WritableStream, allocateWritableStream);
     if (underlyingSink === kInternal) {
       this.#state = new WritableStreamState(this);
       return;
@@ -193,7 +193,7 @@ class WritableStreamDefaultWriterMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
-    super(WritableStreamDefaultWriter, allocateWritableStreamDefaultWriter);
+    super(WritableStreamDefaultWriterMembers, WritableStreamDefaultWriter, allocateWritableStreamDefaultWriter);
     if (stream === kInternal) {
       this.#state = new WriterState(this);
       return;
@@ -299,7 +299,7 @@ class WritableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
-    super(WritableStreamDefaultController, allocateWritableStreamDefaultController);
+    super(WritableStreamDefaultControllerMembers, WritableStreamDefaultController, allocateWritableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -350,11 +350,11 @@ export function writableStreamStateOf(value) {
 // ---- Abstract operations: WritableStream ----
 
 export function createWritableStreamState() {
-  return streamState(new WritableStream(kInternal));
+  return streamState(new WritableStreamMembers(kInternal));
 }
 
 function newControllerState() {
-  return controllerState(new WritableStreamDefaultController(kInternal));
+  return controllerState(new WritableStreamDefaultControllerMembers(kInternal));
 }
 
 // CreateWritableStream: the stream's internal state (its `pub` is the public object).
@@ -372,7 +372,7 @@ export function createWritableStream(startAlgorithm, writeAlgorithm, closeAlgori
 }
 
 export function acquireWritableStreamDefaultWriter(stream) {
-  const writer = writerState(new WritableStreamDefaultWriter(kInternal));
+  const writer = writerState(new WritableStreamDefaultWriterMembers(kInternal));
   setUpWritableStreamDefaultWriter(writer, stream);
   return writer;
 }

@@ -188,7 +188,7 @@ export function rootInterface(Interface) {
 //   class ReadableStreamMembers extends PlatformObjectBase {
 //     #state;
 //     constructor(source = undefined, strategy = undefined) {
-//       super(ReadableStream, allocateReadableStream);
+//       super(ReadableStreamMembers, ReadableStream, allocateReadableStream);
 //       this.#state = ...;
 //     }
 //     get locked() { ... this.#state ... }
@@ -204,10 +204,15 @@ export function rootInterface(Interface) {
 // Objects get the interface's prototype (new.target's), whose members are the members
 // class's, copied; the members class's own prototype is never any object's.
 export class PlatformObjectBase extends Object {
-  // Interface and its allocator (platformObjectAllocator), for the direct path when
-  // new.target is Interface itself.
-  constructor(Interface, allocate) {
-    return new.target === Interface ? allocate() : newPlatformObject(new.target);
+  // Members, Interface and Interface's allocator (platformObjectAllocator): new.target
+  // is Interface when a program constructs the interface, Members itself when the
+  // module constructs its objects directly (`new ReadableStreamMembers(kInternal)`,
+  // which skips the interface object's Reflect.construct, about 130 instructions); both
+  // take the allocator. A subclass's objects get newPlatformObject's.
+  constructor(Members, Interface, allocate) {
+    const newTarget = new.target;
+    return newTarget === Members || newTarget === Interface
+        ? allocate() : newPlatformObject(newTarget);
   }
 }
 
