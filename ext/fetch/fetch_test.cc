@@ -91,6 +91,30 @@ TEST_F(FetchTest, HeadersBasics) {
        "[ 'b', 'c' ]");
 }
 
+// Headers, Request and Response are platform objects structuredClone refuses (ext/web's
+// "Platform objects"), however they were made.
+TEST_F(FetchTest, PlatformObjectsAreDataCloneErrors) {
+  ExpectEval("const request = new Request('http://example.com/');"
+             "[new Headers(), request, request.headers, new Response('x'), Response.error(),"
+             " Response.json(1).headers, request.clone()].map((object) => {"
+             " try { structuredClone({ object }); return 'cloned'; }"
+             " catch (e) { return `${e.name}: ${e.message}`; } })",
+             "[\n"
+             "  'DataCloneError: #<Headers> could not be cloned.',\n"
+             "  'DataCloneError: #<Request> could not be cloned.',\n"
+             "  'DataCloneError: #<Headers> could not be cloned.',\n"
+             "  'DataCloneError: #<Response> could not be cloned.',\n"
+             "  'DataCloneError: #<Response> could not be cloned.',\n"
+             "  'DataCloneError: #<Headers> could not be cloned.',\n"
+             "  'DataCloneError: #<Request> could not be cloned.'\n"
+             "]");
+  ExpectEval("class MyHeaders extends Headers { get size() { return [...this].length; } }"
+             "const h = new MyHeaders({ a: '1' });"
+             "[h.size, h.get('a'), Object.getPrototypeOf(Headers) === Function.prototype,"
+             " Object.keys(h)]",
+             "[ 1, '1', true, [] ]");
+}
+
 TEST_F(FetchTest, HeadersErrors) {
   ExpectThrows("new Headers().append('bad name', 'x')",
                "TypeError: Failed to execute 'append' on 'Headers': Invalid name");

@@ -7,6 +7,9 @@
 // cached until the list changes. The guard ("immutable", "request", "request-no-cors",
 // "response" or "none") decides whether the object may change.
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  newPlatformObject, platformObjectAllocator, rootInterface,
+} from 'ext:web/interface_object.js';
 
 const ArrayPrototypeSort = Array.prototype.sort;
 const ReflectApply = Reflect.apply;
@@ -209,14 +212,19 @@ function fillHeaders(headers, init, prefix) {
   for (const key in record) appendHeader(headers, key, record[key], 'append');
 }
 
-export class Headers {
+// A root interface (ext:web/interface_object.js): its objects are platform objects,
+// which structuredClone refuses.
+export class Headers extends Object {
   constructor(init = undefined) {
     const prefix = "Failed to construct 'Headers'";
-    this[webidl.brand] = webidl.brand;
-    this[_list] = [];
-    this[_guard] = 'none';
-    this[_sorted] = null;
-    fillHeaders(this, init, prefix);
+    const headers =
+        new.target === Headers ? allocateHeaders() : newPlatformObject(new.target);
+    headers[webidl.brand] = webidl.brand;
+    headers[_list] = [];
+    headers[_guard] = 'none';
+    headers[_sorted] = null;
+    fillHeaders(headers, init, prefix);
+    return headers;
   }
 
   append(name, value) {
@@ -302,6 +310,8 @@ export class Headers {
   }
 }
 const HeadersPrototype = Headers.prototype;
+rootInterface(Headers);
+const allocateHeaders = platformObjectAllocator(Headers);
 webidl.configureInterface(Headers);
 webidl.mixinPairIterable('Headers', HeadersPrototype, _iterationList, 0, 1);
 Object.defineProperty(HeadersPrototype, _iterationList, { enumerable: false });
@@ -314,7 +324,8 @@ export const headersConverter = webidl.createInterfaceConverter('Headers', Heade
 
 // A Headers object over `list` (adopted, not copied) with `guard`.
 export function headersFromList(list, guard) {
-  const headers = webidl.createBranded(Headers);
+  const headers = allocateHeaders();
+  headers[webidl.brand] = webidl.brand;
   headers[_list] = list;
   headers[_guard] = guard;
   headers[_sorted] = null;

@@ -7,6 +7,9 @@ import { AbortSignal } from 'ext:web/abort.js';
 import { URL } from 'ext:url/url.js';
 import { resolveBlobUrl } from 'ext:file/blob_url.js';
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  newPlatformObject, platformObjectAllocator, rootInterface,
+} from 'ext:web/interface_object.js';
 import { cloneBody, extractBody, InnerBody, mixinBody } from './body.js';
 import {
   appendToHeaderList, cloneHeaderList, fillHeadersFrom, getHeader, guardOf, headerListOf,
@@ -154,7 +157,9 @@ export function requestForFetch(input, init, prefix) {
   }
 }
 
-export class Request {
+// A root interface (ext:web/interface_object.js): its objects are platform objects,
+// which structuredClone refuses.
+export class Request extends Object {
   constructor(input, init = undefined) {
     const prefix = nextConstructPrefix;
     nextConstructPrefix = kConstructPrefix;
@@ -214,11 +219,13 @@ export class Request {
     let signal = inputSignal;
     if (init.signal !== undefined) signal = init.signal;
 
-    this[webidl.brand] = webidl.brand;
-    this[_request] = inner;
-    this[_signal] = null;
-    this[_followedSignal] = signal;
-    this[_headers] = headersFromList(inner.headerList, 'request');
+    const requestObject =
+        new.target === Request ? allocateRequest() : newPlatformObject(new.target);
+    requestObject[webidl.brand] = webidl.brand;
+    requestObject[_request] = inner;
+    requestObject[_signal] = null;
+    requestObject[_followedSignal] = signal;
+    requestObject[_headers] = headersFromList(inner.headerList, 'request');
     if (inner.mode === 'no-cors') {
       if (inner.method !== 'GET' && inner.method !== 'HEAD' && inner.method !== 'POST') {
         throw new NativeTypeError(`${prefix}: '${inner.method}' is unsupported in no-cors mode.`);
@@ -228,10 +235,10 @@ export class Request {
     if (init.present > 0) {
       const headersInit = init.headers !== undefined
           ? init.headers : cloneHeaderList(inner.headerList);
-      replaceHeaderList(this[_headers], []);
-      inner.headerList = headerListOf(this[_headers]);
+      replaceHeaderList(requestObject[_headers], []);
+      inner.headerList = headerListOf(requestObject[_headers]);
       if (init.headers !== undefined) {
-        fillHeadersFrom(this[_headers], headersInit, prefix);
+        fillHeadersFrom(requestObject[_headers], headersInit, prefix);
       } else {
         for (let i = 0; i < headersInit.length; i++) {
           appendToHeaderList(inner.headerList, headersInit[i][0], headersInit[i][1]);
@@ -273,6 +280,7 @@ export class Request {
       }
     }
     inner.body = finalBody;
+    return requestObject;
   }
 
   get method() {
@@ -374,11 +382,14 @@ export class Request {
 const RequestPrototype = Request.prototype;
 mixinBody(RequestPrototype, 'Request', (request) => request[_request].body,
           (request) => getHeader(request[_request].headerList, 'content-type'));
+rootInterface(Request);
+const allocateRequest = platformObjectAllocator(Request);
 webidl.configureInterface(Request);
 Object.defineProperty(RequestPrototype, inspectCustom, { enumerable: false });
 
 function requestFromInner(inner, guard, signal) {
-  const request = webidl.createBranded(Request);
+  const request = allocateRequest();
+  request[webidl.brand] = webidl.brand;
   request[_request] = inner;
   request[_headers] = headersFromList(inner.headerList, guard);
   request[_signal] = signal;

@@ -4,6 +4,9 @@
 // message, header list, URL list, body) and its Headers object.
 import { URL } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  newPlatformObject, platformObjectAllocator, rootInterface,
+} from 'ext:web/interface_object.js';
 import { cloneBody, extractBody, mixinBody, utf8Encode, bodyFromBytes } from './body.js';
 import {
   appendToHeaderList, cloneHeaderList, fillHeadersFrom, getHeader, guardOf, headersFromList,
@@ -143,17 +146,22 @@ function initializeResponse(response, init, body, prefix) {
   }
 }
 
-export class Response {
+// A root interface (ext:web/interface_object.js): its objects are platform objects,
+// which structuredClone refuses.
+export class Response extends Object {
   constructor(body = null, init = undefined) {
     const prefix = "Failed to construct 'Response'";
     const converted = convertResponseInit(init, prefix);
     const inner = new InnerResponse('default', 200, '', [], null);
-    this[webidl.brand] = webidl.brand;
-    this[_response] = inner;
-    this[_headers] = headersFromList(inner.headerList, 'response');
-    this[_guard] = 'response';
+    const response =
+        new.target === Response ? allocateResponse() : newPlatformObject(new.target);
+    response[webidl.brand] = webidl.brand;
+    response[_response] = inner;
+    response[_headers] = headersFromList(inner.headerList, 'response');
+    response[_guard] = 'response';
     const extracted = body === null || body === undefined ? null : extractBody(body, prefix);
-    initializeResponse(this, converted, extracted, prefix);
+    initializeResponse(response, converted, extracted, prefix);
+    return response;
   }
 
   static error() {
@@ -251,11 +259,14 @@ export class Response {
 const ResponsePrototype = Response.prototype;
 mixinBody(ResponsePrototype, 'Response', (response) => response[_response].body,
           (response) => getHeader(response[_response].headerList, 'content-type'));
+rootInterface(Response);
+const allocateResponse = platformObjectAllocator(Response);
 webidl.configureInterface(Response);
 Object.defineProperty(ResponsePrototype, inspectCustom, { enumerable: false });
 
 export function responseFromInner(inner, guard) {
-  const response = webidl.createBranded(Response);
+  const response = allocateResponse();
+  response[webidl.brand] = webidl.brand;
   response[_response] = inner;
   response[_headers] = null;
   response[_guard] = guard;

@@ -1,7 +1,12 @@
 // ByteLengthQueuingStrategy and CountQueuingStrategy (ext:streams/queuing_strategies.js),
 // after https://streams.spec.whatwg.org/#qs.
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { NativeTypeError, inspectAs, inspectCustom } from './common.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const convertQueuingStrategyInit = webidl.createDictionaryConverter('QueuingStrategyInit', [
   { key: 'highWaterMark', converter: webidl.converters['unrestricted double'], required: true },
@@ -21,10 +26,11 @@ const countSize = {
 
 let byteLengthHighWaterMark;
 
-export class ByteLengthQueuingStrategy {
+class ByteLengthQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
+    super(ByteLengthQueuingStrategyMembers, ByteLengthQueuingStrategy, allocateByteLengthQueuingStrategy);
     const prefix = "Failed to construct 'ByteLengthQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -53,14 +59,26 @@ export class ByteLengthQueuingStrategy {
                                           #highWaterMark in value ? value.#highWaterMark : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ByteLengthQueuingStrategy extends Object {
+  constructor(init) {
+    return ReflectConstruct(ByteLengthQueuingStrategyMembers, arguments, new.target);
+  }
+}
+exposeMembers(ByteLengthQueuingStrategy, ByteLengthQueuingStrategyMembers);
+const allocateByteLengthQueuingStrategy = platformObjectAllocator(ByteLengthQueuingStrategy);
 webidl.configureInterface(ByteLengthQueuingStrategy);
 
 let countHighWaterMark;
 
-export class CountQueuingStrategy {
+class CountQueuingStrategyMembers extends PlatformObjectBase {
   #highWaterMark;
 
   constructor(init) {
+    super(CountQueuingStrategyMembers, CountQueuingStrategy, allocateCountQueuingStrategy);
     const prefix = "Failed to construct 'CountQueuingStrategy'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     init = convertQueuingStrategyInit(init, prefix, 'Argument 1');
@@ -89,4 +107,15 @@ export class CountQueuingStrategy {
                                      #highWaterMark in value ? value.#highWaterMark : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class CountQueuingStrategy extends Object {
+  constructor(init) {
+    return ReflectConstruct(CountQueuingStrategyMembers, arguments, new.target);
+  }
+}
+exposeMembers(CountQueuingStrategy, CountQueuingStrategyMembers);
+const allocateCountQueuingStrategy = platformObjectAllocator(CountQueuingStrategy);
 webidl.configureInterface(CountQueuingStrategy);

@@ -7,6 +7,9 @@
 // `pub` links back to the public one. Read requests are objects with chunkSteps,
 // closeSteps and errorSteps methods (classes below, no per-read closures).
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,
@@ -24,6 +27,8 @@ import {
   writableStreamDefaultWriterRelease, writableStreamDefaultWriterWriteWithRequest,
   writableStreamStateOf, uponWriterReady, writerReadyIsPending,
 } from './writable_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const NativeUint8Array = Uint8Array;
 const SymbolAsyncIterator = Symbol.asyncIterator;
@@ -229,10 +234,11 @@ function illegalInvocation() {
 
 // ---- ReadableStream ----
 
-export class ReadableStream {
+class ReadableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSource = undefined, strategy = undefined) {
+    super(ReadableStreamMembers, ReadableStream, allocateReadableStream);
     if (underlyingSource === kInternal) {
       this.#state = new ReadableStreamState(this);
       return;
@@ -367,6 +373,17 @@ export class ReadableStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStream extends Object {
+  constructor(underlyingSource = undefined, strategy = undefined) {
+    return ReflectConstruct(ReadableStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStream, ReadableStreamMembers);
+const allocateReadableStream = platformObjectAllocator(ReadableStream);
 webidl.configureInterface(ReadableStream);
 ObjectDefineProperty(ReadableStream.prototype, SymbolAsyncIterator, {
   value: ReadableStream.prototype.values, writable: true, enumerable: false, configurable: true,
@@ -378,10 +395,11 @@ export function readableStreamStateOf(value) {
 
 // ---- Readers ----
 
-export class ReadableStreamDefaultReader {
+class ReadableStreamDefaultReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super(ReadableStreamDefaultReaderMembers, ReadableStreamDefaultReader, allocateReadableStreamDefaultReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, false);
       return;
@@ -460,12 +478,24 @@ export class ReadableStreamDefaultReader {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamDefaultReader extends Object {
+  constructor(stream) {
+    return ReflectConstruct(ReadableStreamDefaultReaderMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamDefaultReader, ReadableStreamDefaultReaderMembers);
+const allocateReadableStreamDefaultReader = platformObjectAllocator(ReadableStreamDefaultReader);
 webidl.configureInterface(ReadableStreamDefaultReader);
 
-export class ReadableStreamBYOBReader {
+class ReadableStreamBYOBReaderMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super(ReadableStreamBYOBReaderMembers, ReadableStreamBYOBReader, allocateReadableStreamBYOBReader);
     if (stream === kInternal) {
       this.#state = new ReaderState(this, true);
       return;
@@ -559,14 +589,26 @@ export class ReadableStreamBYOBReader {
                                   #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamBYOBReader extends Object {
+  constructor(stream) {
+    return ReflectConstruct(ReadableStreamBYOBReaderMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamBYOBReader, ReadableStreamBYOBReaderMembers);
+const allocateReadableStreamBYOBReader = platformObjectAllocator(ReadableStreamBYOBReader);
 webidl.configureInterface(ReadableStreamBYOBReader);
 
 // ---- Controllers ----
 
-export class ReadableStreamDefaultController {
+class ReadableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super(ReadableStreamDefaultControllerMembers, ReadableStreamDefaultController, allocateReadableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new DefaultControllerState(this);
   }
@@ -613,12 +655,24 @@ export class ReadableStreamDefaultController {
                                          #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamDefaultController, ReadableStreamDefaultControllerMembers);
+const allocateReadableStreamDefaultController = platformObjectAllocator(ReadableStreamDefaultController);
 webidl.configureInterface(ReadableStreamDefaultController);
 
-export class ReadableByteStreamController {
+class ReadableByteStreamControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super(ReadableByteStreamControllerMembers, ReadableByteStreamController, allocateReadableByteStreamController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ByteControllerState(this);
   }
@@ -686,12 +740,24 @@ export class ReadableByteStreamController {
                                       #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableByteStreamController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableByteStreamControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableByteStreamController, ReadableByteStreamControllerMembers);
+const allocateReadableByteStreamController = platformObjectAllocator(ReadableByteStreamController);
 webidl.configureInterface(ReadableByteStreamController);
 
-export class ReadableStreamBYOBRequest {
+class ReadableStreamBYOBRequestMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super(ReadableStreamBYOBRequestMembers, ReadableStreamBYOBRequest, allocateReadableStreamBYOBRequest);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new BYOBRequestState(this);
   }
@@ -747,6 +813,17 @@ export class ReadableStreamBYOBRequest {
                                    #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class ReadableStreamBYOBRequest extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(ReadableStreamBYOBRequestMembers, arguments, new.target);
+  }
+}
+exposeMembers(ReadableStreamBYOBRequest, ReadableStreamBYOBRequestMembers);
+const allocateReadableStreamBYOBRequest = platformObjectAllocator(ReadableStreamBYOBRequest);
 webidl.configureInterface(ReadableStreamBYOBRequest);
 
 // ---- Read requests ----
@@ -784,7 +861,7 @@ class CallbackReadRequest {
 // ---- Abstract operations: ReadableStream ----
 
 function newStreamState() {
-  return streamState(new ReadableStream(kInternal));
+  return streamState(new ReadableStreamMembers(kInternal));
 }
 
 // CreateReadableStream. Algorithms are functions of the controller state:
@@ -792,7 +869,7 @@ function newStreamState() {
 export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
                                      highWaterMark = 1, sizeAlgorithm = undefined) {
   const stream = newStreamState();
-  const controller = defaultControllerState(new ReadableStreamDefaultController(kInternal));
+  const controller = defaultControllerState(new ReadableStreamDefaultControllerMembers(kInternal));
   setUpReadableStreamDefaultController(stream, controller, startAlgorithm, pullAlgorithm,
                                        cancelAlgorithm, highWaterMark, sizeAlgorithm);
   return stream;
@@ -802,20 +879,20 @@ export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgori
 export function createReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
                                          highWaterMark = 0, autoAllocateChunkSize = undefined) {
   const stream = newStreamState();
-  const controller = byteControllerState(new ReadableByteStreamController(kInternal));
+  const controller = byteControllerState(new ReadableByteStreamControllerMembers(kInternal));
   setUpReadableByteStreamController(stream, controller, startAlgorithm, pullAlgorithm,
                                     cancelAlgorithm, highWaterMark, autoAllocateChunkSize);
   return stream;
 }
 
 export function acquireReadableStreamDefaultReader(stream) {
-  const reader = defaultReaderState(new ReadableStreamDefaultReader(kInternal));
+  const reader = defaultReaderState(new ReadableStreamDefaultReaderMembers(kInternal));
   setUpReadableStreamDefaultReader(reader, stream);
   return reader;
 }
 
 export function acquireReadableStreamBYOBReader(stream) {
-  const reader = byobReaderState(new ReadableStreamBYOBReader(kInternal));
+  const reader = byobReaderState(new ReadableStreamBYOBReaderMembers(kInternal));
   setUpReadableStreamBYOBReader(reader, stream);
   return reader;
 }
@@ -1167,7 +1244,7 @@ function setUpReadableStreamDefaultController(stream, controller, startAlgorithm
 
 function setUpReadableStreamDefaultControllerFromUnderlyingSource(
     stream, underlyingSource, sourceDict, highWaterMark, sizeAlgorithm) {
-  const controller = defaultControllerState(new ReadableStreamDefaultController(kInternal));
+  const controller = defaultControllerState(new ReadableStreamDefaultControllerMembers(kInternal));
   const { start, pull, cancel } = sourceDict;
   const startAlgorithm = start === undefined ? returnUndefined
       : (c) => ReflectApply(start, underlyingSource, [c.pub]);
@@ -1427,7 +1504,7 @@ export function readableByteStreamControllerGetBYOBRequest(controller) {
     const first = controller.pendingPullIntos[0];
     const view = new NativeUint8Array(first.buffer, first.byteOffset + first.bytesFilled,
                                       first.byteLength - first.bytesFilled);
-    const request = byobRequestState(new ReadableStreamBYOBRequest(kInternal));
+    const request = byobRequestState(new ReadableStreamBYOBRequestMembers(kInternal));
     request.controller = controller;
     request.view = view;
     controller.byobRequest = request;
@@ -1670,7 +1747,7 @@ function setUpReadableByteStreamController(stream, controller, startAlgorithm, p
 
 function setUpReadableByteStreamControllerFromUnderlyingSource(stream, underlyingSource,
                                                                sourceDict, highWaterMark) {
-  const controller = byteControllerState(new ReadableByteStreamController(kInternal));
+  const controller = byteControllerState(new ReadableByteStreamControllerMembers(kInternal));
   const { start, pull, cancel } = sourceDict;
   const startAlgorithm = start === undefined ? returnUndefined
       : (c) => ReflectApply(start, underlyingSource, [c.pub]);

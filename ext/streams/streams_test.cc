@@ -80,6 +80,57 @@ TEST_F(StreamsTest, InternalsAreNotReachable) {
          "[]");
 }
 
+// Every public stream object is a platform object structuredClone refuses (ext/web's
+// "Platform objects"), and the interfaces keep WebIDL's shape.
+TEST_F(StreamsTest, PlatformObjectsAreDataCloneErrors) {
+  Expect("let rc, bc, wc, tc;"
+         "const rs = new ReadableStream({ start(c) { rc = c; } });"
+         "const bs = new ReadableStream({ type: 'bytes', start(c) { bc = c; } });"
+         "const ws = new WritableStream({ start(c) { wc = c; } });"
+         "const ts = new TransformStream({ start(c) { tc = c; } });"
+         "const objects = [rs, rs.getReader(), rc, bs, bs.getReader({ mode: 'byob' }), bc, ws,"
+         " ws.getWriter(), wc, ts, tc, new CountQueuingStrategy({ highWaterMark: 1 }),"
+         " new ByteLengthQueuingStrategy({ highWaterMark: 1 }), new TextEncoderStream(),"
+         " new TextDecoderStream()];"
+         "objects.map((object) => { try { structuredClone([object]); return 'cloned'; }"
+         " catch (e) { return `${e.name}: ${e.message}`; } })",
+         "[\n"
+         "  'DataCloneError: #<ReadableStream> could not be cloned.',\n"
+         "  'DataCloneError: #<ReadableStreamDefaultReader> could not be cloned.',\n"
+         "  'DataCloneError: #<ReadableStreamDefaultController> could not be cloned.',\n"
+         "  'DataCloneError: #<ReadableStream> could not be cloned.',\n"
+         "  'DataCloneError: #<ReadableStreamBYOBReader> could not be cloned.',\n"
+         "  'DataCloneError: #<ReadableByteStreamController> could not be cloned.',\n"
+         "  'DataCloneError: #<WritableStream> could not be cloned.',\n"
+         "  'DataCloneError: #<WritableStreamDefaultWriter> could not be cloned.',\n"
+         "  'DataCloneError: #<WritableStreamDefaultController> could not be cloned.',\n"
+         "  'DataCloneError: #<TransformStream> could not be cloned.',\n"
+         "  'DataCloneError: #<TransformStreamDefaultController> could not be cloned.',\n"
+         "  'DataCloneError: #<CountQueuingStrategy> could not be cloned.',\n"
+         "  'DataCloneError: #<ByteLengthQueuingStrategy> could not be cloned.',\n"
+         "  'DataCloneError: #<TextEncoderStream> could not be cloned.',\n"
+         "  'DataCloneError: #<TextDecoderStream> could not be cloned.'\n"
+         "]");
+  Expect("[ReadableStream, WritableStream, TransformStream, CountQueuingStrategy].map((I) =>"
+         " [I.name, I.length, Object.getPrototypeOf(I) === Function.prototype,"
+         "  Object.getPrototypeOf(I.prototype) === Object.prototype,"
+         "  I.prototype.constructor === I])",
+         "[\n  [ 'ReadableStream', 0, true, true, true ],\n"
+         "  [ 'WritableStream', 0, true, true, true ],\n"
+         "  [ 'TransformStream', 0, true, true, true ],\n"
+         "  [ 'CountQueuingStrategy', 1, true, true, true ]\n]");
+  Throws("ReadableStream()", "TypeError: Class constructor ReadableStream cannot be invoked "
+         "without 'new'");
+  // A program's subclass: its fields and the stream's state on one object.
+  Expect("class Numbers extends ReadableStream {"
+         "  #label = 'n'; get label() { return this.#label; }"
+         "  constructor() { super({ start(c) { c.enqueue(1); c.close(); } }); } }"
+         "const n = new Numbers();"
+         "[n.label, n.locked, n instanceof ReadableStream, Object.getPrototypeOf(n) === Numbers.prototype,"
+         " typeof ReadableStream.from]",
+         "[ 'n', false, true, true, 'function' ]");
+}
+
 TEST_F(StreamsTest, IllegalInvocationAndConstructors) {
   Throws("Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').get.call({})",
          "TypeError: Illegal invocation");

@@ -3,11 +3,16 @@
 // TransformStream around the encoding extension's TextEncoder / TextDecoder (their
 // methods captured when this module is evaluated).
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { NativeTypeError, ReflectApply, inspectAs, inspectCustom } from './common.js';
 import {
   createTransformStream, transformStreamDefaultControllerEnqueue,
 } from './transform_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const TextEncoderPrototypeEncode = TextEncoder.prototype.encode;
 const TextDecoderPrototypeDecode = TextDecoder.prototype.decode;
@@ -27,11 +32,12 @@ function illegalInvocation() {
 
 let encoderStreamState;
 
-export class TextEncoderStream {
+class TextEncoderStreamMembers extends PlatformObjectBase {
   // { encoder, pendingHighSurrogate, transform } of this stream.
   #state;
 
   constructor() {
+    super(TextEncoderStreamMembers, TextEncoderStream, allocateTextEncoderStream);
     const state = {
       encoder: new TextEncoder(),
       pendingHighSurrogate: '',
@@ -97,6 +103,17 @@ export class TextEncoderStream {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TextEncoderStream extends Object {
+  constructor() {
+    return ReflectConstruct(TextEncoderStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextEncoderStream, TextEncoderStreamMembers);
+const allocateTextEncoderStream = platformObjectAllocator(TextEncoderStream);
 webidl.configureInterface(TextEncoderStream);
 
 let decoderStreamState;
@@ -111,11 +128,12 @@ function endDecoding(decoder) {
   }
 }
 
-export class TextDecoderStream {
+class TextDecoderStreamMembers extends PlatformObjectBase {
   // { decoder, transform } of this stream.
   #state;
 
   constructor(label = 'utf-8', options = undefined) {
+    super(TextDecoderStreamMembers, TextDecoderStream, allocateTextDecoderStream);
     // TextDecoder's constructor converts the arguments and rejects an unknown label, with
     // its own messages; only the interface's name differs.
     let decoder;
@@ -198,4 +216,15 @@ export class TextDecoderStream {
                                      #state in value ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TextDecoderStream extends Object {
+  constructor(label = 'utf-8', options = undefined) {
+    return ReflectConstruct(TextDecoderStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextDecoderStream, TextDecoderStreamMembers);
+const allocateTextDecoderStream = platformObjectAllocator(TextDecoderStream);
 webidl.configureInterface(TextDecoderStream);

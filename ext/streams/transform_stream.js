@@ -3,6 +3,9 @@
 // called as the standard says, the other side errored at once as before it).
 import * as webidl from 'ext:webidl/webidl.js';
 import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
+import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,
   kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise, uponPromise,
@@ -16,6 +19,8 @@ import {
 import {
   createWritableStream, writableStreamDefaultControllerErrorIfNeeded,
 } from './writable_stream.js';
+
+const ReflectConstruct = Reflect.construct;
 
 class TransformStreamState {
   constructor(pub) {
@@ -60,11 +65,12 @@ function illegalInvocation() {
   return new NativeTypeError('Illegal invocation');
 }
 
-export class TransformStream {
+class TransformStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(transformer = undefined, writableStrategy = undefined,
               readableStrategy = undefined) {
+    super(TransformStreamMembers, TransformStream, allocateTransformStream);
     if (transformer === kInternal) {
       this.#state = new TransformStreamState(this);
       return;
@@ -128,12 +134,25 @@ export class TransformStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TransformStream extends Object {
+  constructor(transformer = undefined, writableStrategy = undefined,
+              readableStrategy = undefined) {
+    return ReflectConstruct(TransformStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(TransformStream, TransformStreamMembers);
+const allocateTransformStream = platformObjectAllocator(TransformStream);
 webidl.configureInterface(TransformStream);
 
-export class TransformStreamDefaultController {
+class TransformStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super(TransformStreamDefaultControllerMembers, TransformStreamDefaultController, allocateTransformStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -174,6 +193,17 @@ export class TransformStreamDefaultController {
                                   ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class TransformStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(TransformStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(TransformStreamDefaultController, TransformStreamDefaultControllerMembers);
+const allocateTransformStreamDefaultController = platformObjectAllocator(TransformStreamDefaultController);
 webidl.configureInterface(TransformStreamDefaultController);
 
 // ---- Abstract operations ----
@@ -226,7 +256,7 @@ function setUpTransformStreamDefaultController(stream, controller, transformAlgo
 }
 
 function setUpTransformStreamDefaultControllerFromTransformer(stream, transformer, dict) {
-  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  const controller = controllerState(new TransformStreamDefaultControllerMembers(kInternal));
   const { transform, flush, cancel } = dict;
   const transformAlgorithm = transform === undefined
     ? (chunk) => {
@@ -255,11 +285,11 @@ function setUpTransformStreamDefaultControllerFromTransformer(stream, transforme
 export function createTransformStream(transformAlgorithm, flushAlgorithm,
                                       writableHighWaterMark = 1, readableHighWaterMark = 0,
                                       cancelAlgorithm = undefined) {
-  const stream = streamState(new TransformStream(kInternal));
+  const stream = streamState(new TransformStreamMembers(kInternal));
   const startDeferred = new Deferred();
   initializeTransformStream(stream, startDeferred.promise, writableHighWaterMark, undefined,
                             readableHighWaterMark, undefined);
-  const controller = controllerState(new TransformStreamDefaultController(kInternal));
+  const controller = controllerState(new TransformStreamDefaultControllerMembers(kInternal));
   setUpTransformStreamDefaultController(
       stream, controller,
       (chunk) => {

@@ -5,6 +5,9 @@
 // ...) reached through a private field: user code sees none of it. The abstract operations
 // below take and return internal objects; `pub` links back to the public object.
 import * as webidl from 'ext:webidl/webidl.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:web/interface_object.js';
 import { AbortController, signalAbort } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, SizedQueue,
@@ -13,6 +16,8 @@ import {
   invokeCallback, kInternal, promiseRejectedWith, promiseResolvedWith, resolvedPromise,
   setPromiseIsHandled, uponPromise,
 } from './common.js';
+
+const ReflectConstruct = Reflect.construct;
 
 const closeSentinel = Symbol('close sentinel');
 
@@ -93,10 +98,11 @@ function thisStream(self, prefix) {
   return state;
 }
 
-export class WritableStream {
+class WritableStreamMembers extends PlatformObjectBase {
   #state;
 
   constructor(underlyingSink = undefined, strategy = undefined) {
+    super(WritableStreamMembers, WritableStream, allocateWritableStream);
     if (underlyingSink === kInternal) {
       this.#state = new WritableStreamState(this);
       return;
@@ -164,6 +170,17 @@ export class WritableStream {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStream extends Object {
+  constructor(underlyingSink = undefined, strategy = undefined) {
+    return ReflectConstruct(WritableStreamMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStream, WritableStreamMembers);
+const allocateWritableStream = platformObjectAllocator(WritableStream);
 webidl.configureInterface(WritableStream);
 
 function thisWriter(self) {
@@ -172,10 +189,11 @@ function thisWriter(self) {
   return state;
 }
 
-export class WritableStreamDefaultWriter {
+class WritableStreamDefaultWriterMembers extends PlatformObjectBase {
   #state;
 
   constructor(stream) {
+    super(WritableStreamDefaultWriterMembers, WritableStreamDefaultWriter, allocateWritableStreamDefaultWriter);
     if (stream === kInternal) {
       this.#state = new WriterState(this);
       return;
@@ -264,12 +282,24 @@ export class WritableStreamDefaultWriter {
                               ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStreamDefaultWriter extends Object {
+  constructor(stream) {
+    return ReflectConstruct(WritableStreamDefaultWriterMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStreamDefaultWriter, WritableStreamDefaultWriterMembers);
+const allocateWritableStreamDefaultWriter = platformObjectAllocator(WritableStreamDefaultWriter);
 webidl.configureInterface(WritableStreamDefaultWriter);
 
-export class WritableStreamDefaultController {
+class WritableStreamDefaultControllerMembers extends PlatformObjectBase {
   #state;
 
   constructor(token = undefined) {
+    super(WritableStreamDefaultControllerMembers, WritableStreamDefaultController, allocateWritableStreamDefaultController);
     if (token !== kInternal) webidl.illegalConstructor();
     this.#state = new ControllerState(this);
   }
@@ -300,6 +330,17 @@ export class WritableStreamDefaultController {
                                   ? value.#state : undefined);
   }
 }
+
+// The interface object of the members class above (ext:web/interface_object.js,
+// "Interfaces whose members keep private fields"): its objects are platform
+// objects, which structuredClone refuses.
+export class WritableStreamDefaultController extends Object {
+  constructor(token = undefined) {
+    return ReflectConstruct(WritableStreamDefaultControllerMembers, arguments, new.target);
+  }
+}
+exposeMembers(WritableStreamDefaultController, WritableStreamDefaultControllerMembers);
+const allocateWritableStreamDefaultController = platformObjectAllocator(WritableStreamDefaultController);
 webidl.configureInterface(WritableStreamDefaultController);
 
 export function writableStreamStateOf(value) {
@@ -309,11 +350,11 @@ export function writableStreamStateOf(value) {
 // ---- Abstract operations: WritableStream ----
 
 export function createWritableStreamState() {
-  return streamState(new WritableStream(kInternal));
+  return streamState(new WritableStreamMembers(kInternal));
 }
 
 function newControllerState() {
-  return controllerState(new WritableStreamDefaultController(kInternal));
+  return controllerState(new WritableStreamDefaultControllerMembers(kInternal));
 }
 
 // CreateWritableStream: the stream's internal state (its `pub` is the public object).
@@ -331,7 +372,7 @@ export function createWritableStream(startAlgorithm, writeAlgorithm, closeAlgori
 }
 
 export function acquireWritableStreamDefaultWriter(stream) {
-  const writer = writerState(new WritableStreamDefaultWriter(kInternal));
+  const writer = writerState(new WritableStreamDefaultWriterMembers(kInternal));
   setUpWritableStreamDefaultWriter(writer, stream);
   return writer;
 }

@@ -3,6 +3,7 @@
 // AbortSignal.any() and unref'd timers for AbortSignal.timeout().
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
+import { newPlatformObject, platformObjectAllocator, rootInterface } from './interface_object.js';
 import {
   Event, EventTarget, defineEventHandler, dispatch, hasListeners, reportException,
   setIsTrusted, setUpEventTarget, signalHooks,
@@ -44,7 +45,8 @@ function newSignalState() {
 }
 
 function createAbortSignal() {
-  const signal = webidl.createBranded(AbortSignal);
+  const signal = allocateAbortSignal();
+  signal[webidl.brand] = webidl.brand;
   setUpEventTarget(signal);
   signal[_signal] = newSignalState();
   return signal;
@@ -247,16 +249,22 @@ export class AbortSignal extends EventTarget {
 }
 defineEventHandler(AbortSignal.prototype, 'abort');
 webidl.configureInterface(AbortSignal);
+const allocateAbortSignal = platformObjectAllocator(AbortSignal);
 
 const convertAbortSignal = webidl.createInterfaceConverter('AbortSignal', AbortSignal.prototype);
 const convertAbortSignals = webidl.createSequenceConverter(convertAbortSignal);
 
 const _controllerSignal = Symbol('[[controllerSignal]]');
 
-export class AbortController {
+// A root interface (interface_object.js): its objects are platform objects, which
+// structuredClone refuses.
+export class AbortController extends Object {
   constructor() {
-    this[webidl.brand] = webidl.brand;
-    this[_controllerSignal] = createAbortSignal();
+    const controller = new.target === AbortController
+        ? allocateAbortController() : newPlatformObject(new.target);
+    controller[webidl.brand] = webidl.brand;
+    controller[_controllerSignal] = createAbortSignal();
+    return controller;
   }
 
   get signal() {
@@ -274,6 +282,8 @@ export class AbortController {
     return inspectAs(this, { signal: this[_controllerSignal] }, depth, options, inspect);
   }
 }
+rootInterface(AbortController);
+const allocateAbortController = platformObjectAllocator(AbortController);
 webidl.configureInterface(AbortController);
 
 // "Add an algorithm" for fetch, streams and the other users of signals: `algorithm` runs

@@ -238,6 +238,111 @@ TEST_F(CloneTest, UncloneableValuesThrowDataCloneError) {
             "cloned.'");
 }
 
+// Platform objects that are not serializable (interface_object.js, newPlatformObject):
+// each class family is a DataCloneError named after the object's class, on both clone
+// paths (direct: no transfer list; serializer: nested, and with a transfer list).
+TEST_F(CloneTest, PlatformObjectsAreDataCloneErrors) {
+  EXPECT_EQ(Thrown("structuredClone(new Event('x'))"),
+            "'DOMException DataCloneError 25: #<Event> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone({ list: [new CustomEvent('x', { detail: 1 })] })"),
+            "'DOMException DataCloneError 25: #<CustomEvent> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new ErrorEvent('error'))"),
+            "'DOMException DataCloneError 25: #<ErrorEvent> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new MessageEvent('message'))"),
+            "'DOMException DataCloneError 25: #<MessageEvent> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new EventTarget())"),
+            "'DOMException DataCloneError 25: #<EventTarget> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new AbortController())"),
+            "'DOMException DataCloneError 25: #<AbortController> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new AbortController().signal)"),
+            "'DOMException DataCloneError 25: #<AbortSignal> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(AbortSignal.any([]))"),
+            "'DOMException DataCloneError 25: #<AbortSignal> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new MessageChannel())"),
+            "'DOMException DataCloneError 25: #<MessageChannel> could not be cloned.'");
+  EXPECT_EQ(Thrown("const c = new BroadcastChannel('b'); try { structuredClone(c) } finally { c.close() }"),
+            "'DOMException DataCloneError 25: #<BroadcastChannel> could not be cloned.'");
+  EXPECT_EQ(Thrown("structuredClone(new MessageChannel().port1)"),
+            "'DOMException DataCloneError 25: A MessagePort could not be cloned because it was "
+            "not transferred.'");
+  // With a transfer list (the serializer from the start).
+  EXPECT_EQ(Thrown("const b = new ArrayBuffer(1); structuredClone({ e: new Event('x'), b }, "
+                   "{ transfer: [b] })"),
+            "'DOMException DataCloneError 25: #<Event> could not be cloned.'");
+  // A failed clone transfers nothing.
+  ExpectEval("const b = new ArrayBuffer(1);"
+             "try { structuredClone([b, new EventTarget()], { transfer: [b] }) } catch {}"
+             "b.byteLength",
+             "1");
+}
+
+// Subclasses, in kiln and in a program, make platform objects too; the interfaces keep
+// WebIDL's shape and objects print and behave as before.
+TEST_F(CloneTest, PlatformObjectsOfSubclassesAndShape) {
+  EXPECT_EQ(Thrown("class MyEvent extends Event { constructor() { super('mine'); this.extra = 1; } }"
+                   "structuredClone(new MyEvent())"),
+            "'DOMException DataCloneError 25: #<MyEvent> could not be cloned.'");
+  EXPECT_EQ(Thrown("class Target extends EventTarget {} structuredClone(new Target())"),
+            "'DOMException DataCloneError 25: #<Target> could not be cloned.'");
+  ExpectEval("class MyEvent extends CustomEvent { #own = 2; get own() { return this.#own; } }"
+             "const e = new MyEvent('x', { detail: 3 });"
+             "[e.own, e.detail, e.type, e instanceof Event, Object.getPrototypeOf(e) === MyEvent.prototype,"
+             " Object.keys(e), Object.getOwnPropertyNames(e)]",
+             "[ 2, 3, 'x', true, true, [ 'isTrusted' ], [ 'isTrusted' ] ]");
+  ExpectEval("[Event, EventTarget, AbortController, MessageChannel].map((I) =>"
+             " Object.getPrototypeOf(I) === Function.prototype &&"
+             " Object.getPrototypeOf(I.prototype) === Object.prototype)",
+             "[ true, true, true, true ]");
+  ExpectEval("[Object.getPrototypeOf(CustomEvent) === Event, Object.getPrototypeOf(AbortSignal) === "
+             "EventTarget, Object.getPrototypeOf(MessagePort) === EventTarget]",
+             "[ true, true, true ]");
+  ExpectEval("[Object.prototype.toString.call(new Event('x')), String(new EventTarget()),"
+             " new AbortController().signal instanceof EventTarget, JSON.stringify(new EventTarget())]",
+             "[ '[object Event]', '[object EventTarget]', true, '{}' ]");
+  ExpectThrows("Event('x')", "TypeError: Class constructor Event cannot be invoked without 'new'");
+  // new.target whose prototype is replaced: objects follow it.
+  ExpectEval("function F() {} F.prototype = Object.create(EventTarget.prototype);"
+             "const a = Reflect.construct(EventTarget, [], F);"
+             "F.prototype = Object.create(EventTarget.prototype, { tag: { value: 'second' } });"
+             "const b = Reflect.construct(EventTarget, [], F);"
+             "[a.tag, b.tag, b instanceof EventTarget]",
+             "[ undefined, 'second', true ]");
+  // A frozen subclass and a Proxy as new.target still get platform objects.
+  EXPECT_EQ(Thrown("class T extends EventTarget {} Object.freeze(T); structuredClone(new T())"),
+            "'DOMException DataCloneError 25: #<T> could not be cloned.'");
+  EXPECT_EQ(Thrown("class T extends EventTarget {}"
+                   "structuredClone(Reflect.construct(EventTarget, [], new Proxy(T, {})))"),
+            "'DOMException DataCloneError 25: #<T> could not be cloned.'");
+}
+
+// structuredClone(port, { transfer: [port] }): the clone is a new port entangled with the
+// partner; the original is neutered.
+TEST_F(CloneTest, TransferMessagePorts) {
+  ExpectEval("const { port1, port2 } = new MessageChannel();"
+             "const moved = structuredClone({ p: port2, again: port2 }, { transfer: [port2] });"
+             "[moved.p instanceof MessagePort, moved.p === moved.again, moved.p === port2]",
+             "[ true, true, false ]");
+  EXPECT_EQ(Thrown("const { port1 } = new MessageChannel();"
+                   "structuredClone(1, { transfer: [port1, port1] })"),
+            "\"DOMException DataCloneError 25: Failed to execute 'structuredClone' on 'Window': "
+            "Port at index 1 is a duplicate of an earlier port.\"");
+  EXPECT_EQ(Thrown("const { port1 } = new MessageChannel();"
+                   "structuredClone(port1, { transfer: [port1] });"
+                   "structuredClone(1, { transfer: [port1] })"),
+            "\"DOMException DataCloneError 25: Failed to execute 'structuredClone' on 'Window': "
+            "Port at index 0 is already neutered.\"");
+  // Buffers and ports in one list: indices are the list's.
+  EXPECT_EQ(Thrown("const { port1 } = new MessageChannel(); const b = new ArrayBuffer(1);"
+                   "structuredClone(1, { transfer: [port1, b, b] })"),
+            "'DOMException DataCloneError 25: ArrayBuffer at index 2 is a duplicate of an earlier "
+            "ArrayBuffer. Duplicate ArrayBuffers cannot be transferred.'");
+  // A failed clone neuters nothing.
+  ExpectEval("{ const { port1 } = new MessageChannel();"
+             "try { structuredClone([port1, () => 1], { transfer: [port1] }) } catch {}"
+             "structuredClone(port1, { transfer: [port1] }) instanceof MessagePort }",
+             "true");
+}
+
 TEST_F(CloneTest, TransferMovesArrayBuffers) {
   ExpectEval(R"js({
     const buffer = new Uint8Array([1, 2, 3]).buffer;

@@ -6,6 +6,9 @@ import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
 import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
+import {
+  kAllocator, newPlatformObject, platformObjectAllocator, rootInterface,
+} from './interface_object.js';
 
 const ReflectApply = Reflect.apply;
 const ObjectDefineProperty = Object.defineProperty;
@@ -75,7 +78,9 @@ function convertSubclassArguments(name, args, convertInit, required = 1) {
   return new ConvertedEventArguments(type, init);
 }
 
-export class Event {
+// A root interface (interface_object.js, "Platform objects of JavaScript classes"): its
+// objects are platform objects, which structuredClone refuses.
+export class Event extends Object {
   constructor(type, eventInitDict = undefined) {
     let init;
     if (type instanceof ConvertedEventArguments && arguments.length === 1) {
@@ -87,9 +92,10 @@ export class Event {
       type = webidl.converters.DOMString(type, prefix, 'Argument 1');
       init = convertEventInit(eventInitDict, prefix, 'Argument 2');
     }
-    this[webidl.brand] = webidl.brand;
-    ObjectDefineProperty(this, 'isTrusted', isTrustedDescriptor);
-    this[_event] = {
+    const event = new.target === Event ? allocateEvent() : newEventObject(new.target);
+    event[webidl.brand] = webidl.brand;
+    ObjectDefineProperty(event, 'isTrusted', isTrustedDescriptor);
+    event[_event] = {
       type,
       bubbles: init.bubbles,
       cancelable: init.cancelable,
@@ -106,6 +112,7 @@ export class Event {
       isTrusted: false,
       timeStamp: op_web_now(),
     };
+    return event;
   }
 
   get type() {
@@ -240,6 +247,17 @@ function initializeEvent(state, type, bubbles, cancelable) {
   state.cancelable = cancelable;
 }
 
+rootInterface(Event);
+const allocateEvent = platformObjectAllocator(Event);
+
+// The platform object of an Event subclass (CustomEvent, MessageEvent, ..., a program's):
+// its allocator is read here rather than in newPlatformObject, so that this load sees
+// Event's subclasses only (newPlatformObject's sees every interface's constructor).
+function newEventObject(newTarget) {
+  const allocate = newTarget[kAllocator];
+  return allocate !== undefined && allocate.prototype === newTarget.prototype
+      ? allocate() : newPlatformObject(newTarget);
+}
 webidl.configureInterface(Event);
 webidl.defineConstants(Event, { NONE, CAPTURING_PHASE, AT_TARGET, BUBBLING_PHASE });
 
@@ -503,9 +521,13 @@ export function hasListeners(target, type) {
   return list !== undefined && list.length > 0;
 }
 
-export class EventTarget {
+// A root interface, as Event.
+export class EventTarget extends Object {
   constructor() {
-    setUpEventTarget(this);
+    const target =
+        new.target === EventTarget ? allocateEventTarget() : newPlatformObject(new.target);
+    setUpEventTarget(target);
+    return target;
   }
 
   addEventListener(type, callback, options = undefined) {
@@ -555,6 +577,8 @@ export class EventTarget {
     return inspectAs(this, {}, depth, options, inspect);
   }
 }
+rootInterface(EventTarget);
+const allocateEventTarget = platformObjectAllocator(EventTarget);
 webidl.configureInterface(EventTarget);
 
 // The target of an EventTarget method: `this`, brand-checked. `this` undefined or null (a

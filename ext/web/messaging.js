@@ -12,10 +12,14 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { queueTask } from 'ext:timers/timers.js';
 import { DOMException } from './dom_exception.js';
 import {
-  Event, EventTarget, defineEventHandler, dispatch, setIsTrusted,
+  Event, EventTarget, defineEventHandler, dispatch, setIsTrusted, setUpEventTarget,
 } from './events.js';
 import {
-  convertObjects, convertStructuredSerializeOptions, structuredClone,
+  createInterface, newPlatformObject, rootInterface,
+} from './interface_object.js';
+import {
+  cloneWithTransfer, convertObjects, convertStructuredSerializeOptions,
+  registerTransferableInterface, structuredClone,
 } from './structured_clone.js';
 
 const ArrayPrototypeIndexOf = Array.prototype.indexOf;
@@ -26,6 +30,7 @@ const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ReflectApply = Reflect.apply;
+const ReflectConstruct = Reflect.construct;
 
 // ---- MessageEvent ----
 
@@ -62,9 +67,10 @@ function convertPorts(value, prefix, context) {
 
 const _message = Symbol('[[message]]');
 
-// Fires a trusted `message` event at `target`.
-function fireMessage(target, data, origin) {
-  const event = new MessageEvent('message', { data, origin });
+// Fires a trusted `message` event at `target` (`ports`: the MessagePorts transferred with
+// the message).
+function fireMessage(target, data, origin, ports = []) {
+  const event = new MessageEvent('message', { data, origin, ports });
   setIsTrusted(event, true);
   dispatch(target, event);
 }
@@ -116,15 +122,26 @@ const MessageEventPrototype = MessageEvent.prototype;
 // ---- MessagePort and MessageChannel ----
 
 const _port = Symbol('[[port]]');
-let constructingPort = false;
 
+// MessagePorts are host objects (objects with an internal field), so that the serializer
+// hands them to its delegate, which asks structured_clone.js (cloneHostObject) for their
+// receivers when they are transferred. An interface object made by createInterface
+// allocates them (with MessagePort.prototype; its own interface object stays hidden).
+const MessagePortHostObject =
+    createInterface('MessagePort', 0, function noSetUp() {}, class {});
+const kNoArguments = [];
+
+// A new port, entangled with nothing, its message queue disabled.
 function createPort() {
-  constructingPort = true;
-  try {
-    return new MessagePort();
-  } finally {
-    constructingPort = false;
-  }
+  const port = ReflectConstruct(MessagePortHostObject, kNoArguments, MessagePort);
+  setUpEventTarget(port);
+  // entangled: the other port, or null. queue: messages waiting for start(). detached:
+  // transferred (its state moved to forwardTo, the port that received it).
+  port[_port] = {
+    entangled: null, started: false, closed: false, queue: [], detached: false,
+    forwardTo: null,
+  };
+  return port;
 }
 
 // The transfer list of postMessage(message, transfer) or postMessage(message, options).
@@ -138,13 +155,11 @@ function transferListOf(transferOrOptions, argumentCount, prefix) {
   return convertStructuredSerializeOptions(transferOrOptions, prefix, 'Argument 2').transfer;
 }
 
+// Ports are made by MessageChannel (createPort) and by transfers only.
 export class MessagePort extends EventTarget {
   constructor() {
-    if (!constructingPort) webidl.illegalConstructor();
+    webidl.illegalConstructor();
     super();
-    this[webidl.brand] = webidl.brand;
-    // entangled: the other port, or null. queue: messages waiting for start().
-    this[_port] = { entangled: null, started: false, closed: false, queue: [] };
   }
 
   postMessage(message, transferOrOptions = undefined) {
@@ -153,18 +168,17 @@ export class MessagePort extends EventTarget {
     webidl.requiredArguments(arguments.length, 1, prefix);
     const transfer = transferListOf(transferOrOptions, arguments.length, prefix);
     for (let i = 0; i < transfer.length; i++) {
-      if (webidl.implementsInterface(transfer[i], MessagePortPrototype)) {
-        throw new DOMException(transfer[i] === this ?
-            `${prefix}: Port at index ${i} contains the source port.` :
-            `${prefix}: MessagePort objects cannot be transferred by this runtime.`,
-            'DataCloneError');
+      if (transfer[i] === this) {
+        throw new DOMException(`${prefix}: Port at index ${i} contains the source port.`,
+                               'DataCloneError');
       }
     }
     const target = this[_port].entangled;
-    // Serialized (and the transferred buffers detached) even when nobody will receive it.
-    const data = structuredClone(message, { transfer });
+    // Serialized (the transferred buffers detached, the transferred ports moved) even
+    // when nobody will receive it.
+    const { value: data, transferred } = cloneWithTransfer(message, transfer, prefix);
     if (target === null) return;
-    deliverToPort(target, data);
+    deliverToPort(target, { data, ports: transferred });
   }
 
   start() {
@@ -175,6 +189,7 @@ export class MessagePort extends EventTarget {
   close() {
     webidl.assertBranded(this, MessagePortPrototype);
     const state = this[_port];
+    if (state.detached) return;
     state.closed = true;
     state.queue = [];
     const other = state.entangled;
@@ -214,31 +229,77 @@ function startPort(port) {
   for (let i = 0; i < waiting.length; i++) queuePortTask(port, waiting[i]);
 }
 
-function deliverToPort(port, data) {
+// The port that has the state of `port` now: `port`, or the one it was transferred to
+// (again and again, maybe).
+function currentPortOf(port) {
+  while (port[_port].forwardTo !== null) port = port[_port].forwardTo;
+  return port;
+}
+
+// `message`: { data, ports }.
+function deliverToPort(port, message) {
+  port = currentPortOf(port);
   const state = port[_port];
   if (state.closed) return;
   if (state.started) {
-    queuePortTask(port, data);
+    queuePortTask(port, message);
   } else {
-    ReflectApply(ArrayPrototypePush, state.queue, [data]);
+    ReflectApply(ArrayPrototypePush, state.queue, [message]);
   }
 }
 
-function queuePortTask(port, data) {
+function queuePortTask(port, message) {
   queueTask(() => {
+    // A port transferred since the task was queued passes the message on: the port
+    // message queue moved with it.
+    if (port[_port].forwardTo !== null) {
+      deliverToPort(port, message);
+      return;
+    }
     if (port[_port].closed) return;
-    fireMessage(port, data, '');
+    fireMessage(port, message.data, '', message.ports);
   });
 }
 
-export class MessageChannel {
+// MessagePort's transfer steps and transfer-receiving steps: the receiver is entangled
+// with the port's partner, and takes its waiting messages (its own queue stays disabled
+// until start() or onmessage); the port is detached ("neutered"): disentangled, closed,
+// and what is later delivered to it, by tasks queued before, goes to the receiver.
+registerTransferableInterface({
+  name: 'MessagePort',
+  noun: 'port',
+  Noun: 'Port',
+  isInstance: (value) => webidl.implementsInterface(value, MessagePortPrototype),
+  isDetached: (port) => port[_port].detached,
+  receive: () => createPort(),
+  transfer(port, receiver) {
+    const from = port[_port];
+    const to = receiver[_port];
+    const partner = from.entangled;
+    to.entangled = partner;
+    if (partner !== null) partner[_port].entangled = receiver;
+    to.closed = from.closed;
+    to.queue = from.queue;
+    from.entangled = null;
+    from.queue = [];
+    from.closed = true;
+    from.detached = true;
+    from.forwardTo = receiver;
+  },
+});
+
+// A root interface (interface_object.js): its objects are platform objects, which
+// structuredClone refuses.
+export class MessageChannel extends Object {
   constructor() {
     const port1 = createPort();
     const port2 = createPort();
     port1[_port].entangled = port2;
     port2[_port].entangled = port1;
-    this[webidl.brand] = webidl.brand;
-    this[_port] = { port1, port2 };
+    const channel = newPlatformObject(new.target);
+    channel[webidl.brand] = webidl.brand;
+    channel[_port] = { port1, port2 };
+    return channel;
   }
 
   get port1() {
@@ -251,6 +312,7 @@ export class MessageChannel {
     return this[_port].port2;
   }
 }
+rootInterface(MessageChannel);
 webidl.configureInterface(MessageChannel);
 const MessageChannelPrototype = MessageChannel.prototype;
 

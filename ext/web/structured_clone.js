@@ -214,8 +214,99 @@ function structuredClone(value, options = undefined) {
     } else {
       skipDirectClone--;
     }
+    return op_web_structured_clone(value, transfer, DOMException, cloneHostObject);
   }
-  return op_web_structured_clone(value, transfer, DOMException, cloneHostObject);
+  return cloneWithTransfer(value, transfer, prefix).value;
+}
+
+// ---- transferable platform objects ----
+
+// The [Transferable] interfaces other modules register (MessagePort, messaging.js): each
+// { name, noun, Noun, isInstance(value), isDetached(value), receive(value),
+// transfer(value, receiver) }. Their objects must be host objects (objects with internal
+// fields), which the serializer hands to cloneHostObject.
+const transferableInterfaces = [];
+
+// Registers a [Transferable] interface. In a transfer list, an object for which
+// isInstance(object) is true must not be detached (isDetached) nor listed twice, else a
+// DataCloneError names the entry as `Noun` or `noun` ('Port at index 1 is already
+// neutered.'; the interface is `name`). While the value is serialized, receive(object) makes the object the clone gets (once
+// per listed object, whether or not the value refers to it); after the value was
+// serialized and deserialized without an error, transfer(object, receiver) moves the
+// object's state to its receiver and detaches the object. A failed clone transfers
+// nothing. An object of the interface that is not in the transfer list is a
+// DataCloneError.
+export function registerTransferableInterface(steps) {
+  transferableInterfaces[transferableInterfaces.length] = steps;
+}
+
+function transferableInterfaceOf(value) {
+  for (let i = 0; i < transferableInterfaces.length; i++) {
+    if (transferableInterfaces[i].isInstance(value)) return transferableInterfaces[i];
+  }
+  return undefined;
+}
+
+// The transfer of the clone being serialized (a getter may start another clone: each
+// restores the one it interrupted): the listed transferable platform objects, their
+// interfaces and their receivers (made when the serializer first meets them).
+let currentTransfer = null;
+
+function dataCloneError(prefix, message) {
+  return new DOMException(prefix === undefined ? message : `${prefix}: ${message}`,
+                          'DataCloneError');
+}
+
+// HTML's StructuredSerializeWithTransfer and StructuredDeserializeWithTransfer in one:
+// { value: the clone, transferred: the receivers of the listed transferable platform
+// objects, in list order }. `transfer` is a sequence<object>; `prefix` starts the
+// messages of the DataCloneErrors thrown here (the serializer's carry none, as
+// Chrome's).
+export function cloneWithTransfer(value, transfer, prefix = undefined) {
+  let buffers = transfer;
+  const objects = [];
+  const interfaces = [];
+  for (let i = 0; i < transfer.length; i++) {
+    const object = transfer[i];
+    const steps = transferableInterfaceOf(object);
+    if (steps === undefined) continue;
+    for (let j = 0; j < objects.length; j++) {
+      if (objects[j] === object) {
+        throw dataCloneError(prefix, `${steps.Noun} at index ${i} is a duplicate of an ` +
+                                     `earlier ${steps.noun}.`);
+      }
+    }
+    if (steps.isDetached(object)) {
+      throw dataCloneError(prefix, `${steps.Noun} at index ${i} is already neutered.`);
+    }
+    if (buffers === transfer) {
+      buffers = [];
+      for (let j = 0; j < transfer.length; j++) buffers[j] = transfer[j];
+    }
+    buffers[i] = undefined;  // op_web_structured_clone skips it
+    objects[objects.length] = object;
+    interfaces[interfaces.length] = steps;
+  }
+  if (objects.length === 0) {
+    return {
+      value: op_web_structured_clone(value, transfer, DOMException, cloneHostObject),
+      transferred: [],
+    };
+  }
+  const receivers = [];
+  const interrupted = currentTransfer;
+  currentTransfer = { objects, interfaces, receivers };
+  let clone;
+  try {
+    clone = op_web_structured_clone(value, buffers, DOMException, cloneHostObject);
+  } finally {
+    currentTransfer = interrupted;
+  }
+  for (let i = 0; i < objects.length; i++) {
+    if (receivers[i] === undefined) receivers[i] = interfaces[i].receive(objects[i]);
+  }
+  for (let i = 0; i < objects.length; i++) interfaces[i].transfer(objects[i], receivers[i]);
+  return { value: clone, transferred: receivers };
 }
 
 // ---- serializable platform objects ----
@@ -233,8 +324,27 @@ export function registerSerializableInterface(isInstance, clone) {
 }
 
 // For the serializer's delegate: the clone of a host object, or undefined when no
-// registered interface has it (a DataCloneError).
+// registered interface has it (a DataCloneError). A transferable platform object is
+// replaced by its receiver when the clone's transfer list has it, else it is a
+// DataCloneError.
 function cloneHostObject(object) {
+  if (transferableInterfaces.length > 0) {
+    const transfer = currentTransfer;
+    if (transfer !== null) {
+      const objects = transfer.objects;
+      for (let i = 0; i < objects.length; i++) {
+        if (objects[i] !== object) continue;
+        const receivers = transfer.receivers;
+        if (receivers[i] === undefined) receivers[i] = transfer.interfaces[i].receive(object);
+        return receivers[i];
+      }
+    }
+    const steps = transferableInterfaceOf(object);
+    if (steps !== undefined) {
+      throw dataCloneError(undefined, `A ${steps.name} could not be cloned because it was ` +
+                                      'not transferred.');
+    }
+  }
   for (let i = 0; i < serializableInterfaces.length; i++) {
     const entry = serializableInterfaces[i];
     if (entry.isInstance(object)) return entry.clone(object);

@@ -258,7 +258,10 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
 
 
 // The ArrayBuffers of the transfer list, checked as HTML's StructuredSerializeWithTransfer
-// does before serializing. False with a DataCloneError thrown.
+// does before serializing. False with a DataCloneError thrown. Entries that are undefined
+// are skipped: structured_clone.js puts undefined where it took out a transferable
+// platform object it handles itself (a MessagePort), so the indices in the messages stay
+// those of the list it was given.
 bool CollectTransfers(v8::Local<v8::Context> context, v8::Local<v8::Value> transfer,
                       CloneDelegate& delegate, std::vector<v8::Local<v8::ArrayBuffer>>* out) {
   if (!transfer->IsArray()) return true;  // undefined: nothing to transfer
@@ -267,6 +270,7 @@ bool CollectTransfers(v8::Local<v8::Context> context, v8::Local<v8::Value> trans
   for (uint32_t i = 0; i < length; ++i) {
     v8::Local<v8::Value> item;
     if (!list->Get(context, i).ToLocal(&item)) return false;
+    if (item->IsUndefined()) continue;
     if (item->IsSharedArrayBuffer()) {
       delegate.ThrowDataCloneError(
           absl::StrCat("SharedArrayBuffer at index ", i, " is not transferable."));

@@ -177,6 +177,79 @@ TEST_F(WebTest, BroadcastChannelsOfOneName) {
             "Channel is closed\",\n  'news'\n]");
 }
 
+// Transferring a port: messages waiting on it move to the port that receives it, the
+// partner's messages go there, and the old port is neutered (closed, its postMessage
+// reaches nobody). A port transferred again keeps the entanglement.
+TEST_F(WebTest, MessagePortsTransfer) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const { port1: carrier1, port2: carrier2 } = new MessageChannel();
+    const { port1: a, port2: b } = new MessageChannel();
+    a.postMessage('waiting on b');  // b not started: the message waits in b's queue
+    carrier1.postMessage({ port: b }, [b]);
+    a.postMessage('sent after the transfer');
+    b.postMessage('from the neutered port');  // reaches nobody
+    b.start();
+    carrier2.onmessage = (event) => {
+      const received = event.ports[0];
+      log.push([event.data.port === received, event.ports.length, Object.isFrozen(event.ports),
+                received === b]);
+      received.onmessage = (e) => {
+        log.push(`received: ${e.data}`);
+        if (e.data === 'sent after the transfer') {
+          // Again, through structuredClone this time: the entanglement survives.
+          const again = structuredClone(received, { transfer: [received] });
+          again.onmessage = (e2) => {
+            log.push(`again: ${e2.data}`);
+            again.postMessage('reply');
+          };
+          a.postMessage('third');
+        }
+      };
+    };
+    a.onmessage = (e) => {
+      log.push(`a: ${e.data}`);
+      a.close();
+      carrier1.close();
+      globalThis.result = log;
+    };
+  )js"),
+            "[\n  [ true, 1, true, false ],\n  'received: waiting on b',\n"
+            "  'received: sent after the transfer',\n  'again: third',\n  'a: reply'\n]");
+}
+
+// A started port transferred with messages already queued as tasks: they arrive on the
+// port that received it, not on the neutered one.
+TEST_F(WebTest, MessagePortTasksFollowATransfer) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const { port1, port2 } = new MessageChannel();
+    port2.onmessage = (e) => log.push(`old: ${e.data}`);
+    port1.postMessage('one');
+    port1.postMessage('two');
+    const moved = structuredClone(port2, { transfer: [port2] });
+    moved.onmessage = (e) => {
+      log.push(`new: ${e.data}`);
+      if (e.data === 'two') { port1.close(); globalThis.result = log; }
+    };
+  )js"),
+            "[ 'new: one', 'new: two' ]");
+}
+
+// Ports left open, transferred or not, are garbage like any object.
+TEST_F(WebTest, TransferredPortsLeftOpen) {
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    for (let i = 0; i < 200; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const moved = structuredClone(port2, { transfer: [port2] });
+      moved.onmessage = () => {};
+      port1.postMessage(new Uint8Array(1024));
+    }
+    globalThis.result = 'done';
+  )js"),
+            "'done'");
+}
+
 TEST_F(WebTest, MessagingErrors) {
   ExpectThrows("new MessagePort()", "TypeError: Illegal constructor");
   ExpectEval("const { port1 } = new MessageChannel();"
@@ -185,6 +258,14 @@ TEST_F(WebTest, MessagingErrors) {
              "contains the source port.\"");
   ExpectEval("try { new MessageChannel().port1.postMessage(() => 1); } catch (e) { e.name }",
              "'DataCloneError'");
+  ExpectEval("{ const { port1, port2 } = new MessageChannel();"
+             "try { port1.postMessage(1, [port2, port2]); } catch (e) { `${e.name}: ${e.message}`; } }",
+             "\"DataCloneError: Failed to execute 'postMessage' on 'MessagePort': Port at index 1 "
+             "is a duplicate of an earlier port.\"");
+  ExpectEval("{ const { port2 } = new MessageChannel(); const channel = new BroadcastChannel('x');"
+             "try { channel.postMessage(port2); } catch (e) { `${e.name}: ${e.message}`; }"
+             " finally { channel.close(); } }",
+             "'DataCloneError: A MessagePort could not be cloned because it was not transferred.'");
   ExpectThrows("new BroadcastChannel()",
                "TypeError: Failed to construct 'BroadcastChannel': 1 argument required, but "
                "only 0 present.");
