@@ -18,13 +18,17 @@ import { isFormData } from 'ext:file/form_data.js';
 import {
   parseMultipartFormData, parseUrlencodedFormData, serializeFormData,
 } from 'ext:file/multipart.js';
+import { setPromiseIsHandled } from 'ext:streams/common.js';
 import { readableStreamForRid } from 'ext:streams/resource_streams.js';
+import {
+  createTransformStream, transformStreamDefaultControllerEnqueue,
+} from 'ext:streams/transform_stream.js';
 import {
   acquireReadableStreamDefaultReader, createReadableByteStream, isReadableStreamDisturbed,
   isReadableStreamLocked, readableByteStreamControllerClose,
   readableByteStreamControllerEnqueue, readableByteStreamControllerError,
-  readableStreamCancel, readableStreamDefaultReaderRead, readableStreamStateOf,
-  readableStreamTee,
+  readableStreamCancel, readableStreamDefaultReaderRead, readableStreamPipeTo,
+  readableStreamStateOf, readableStreamTee,
 } from 'ext:streams/readable_stream.js';
 import { URLSearchParams } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
@@ -332,6 +336,25 @@ export function forEachBodyChunk(body, onChunk) {
 }
 
 // "clone a body": the stream is teed; a bytes body shares its (never mutated) source.
+// Fetch's "creating a proxy", for the Request constructor given a Request: the new body
+// reads the input's, which is used up from then on. A body with no stream yet (bytes, or
+// a resource nothing reads) moves over whole. One whose stream a script may hold is piped
+// through an identity transform, as the standard says, which locks and disturbs it: the
+// script can no longer read what the new body sends.
+export function proxyBody(body) {
+  if (body.stream === null) {
+    const proxy = new InnerBody(null, body.source, body.rid, body.length);
+    body.rid = 0;
+    body.used = true;
+    return proxy;
+  }
+  const identity = createTransformStream((chunk, controller) => {
+    transformStreamDefaultControllerEnqueue(controller, chunk);
+  }, () => undefined);
+  setPromiseIsHandled(readableStreamPipeTo(body.stream, identity.writable, false, false, false));
+  return new InnerBody(identity.readable, null, 0, body.length);
+}
+
 export function cloneBody(body) {
   if (body.stream === null && body.rid === 0) {
     return new InnerBody(null, body.source, 0, body.length);

@@ -593,6 +593,29 @@ TEST_F(FetchTest, StreamedUpload) {
   ExpectNoResources();
 }
 
+// A Request made from a Request with a streamed body takes the body over ("creating a
+// proxy"): fetch(new Request(...)) sends it; the input is used, and a stream a script took
+// from it before is locked. A bytes body moves over whole.
+TEST_F(FetchTest, RequestFromARequestSendsItsBody) {
+  Expect("const stream = () => new ReadableStream({ start(c) {"
+         "  c.enqueue(new TextEncoder().encode('one ')); c.enqueue(new TextEncoder().encode('two'));"
+         "  c.close(); } });"
+         "const direct = await (await fetch(new Request(`${origin}/echo`,"
+         "  { method: 'POST', body: stream(), duplex: 'half' }))).json();"
+         "const input = new Request(`${origin}/echo`, { method: 'POST', body: stream(), duplex: 'half' });"
+         "const held = input.body;"
+         "const copy = new Request(input);"
+         "const state = [input.bodyUsed, held.locked, copy.bodyUsed];"
+         "const proxied = await (await fetch(copy)).json();"
+         "const bytes = new Request(`${origin}/echo`, { method: 'POST', body: 'three' });"
+         "const moved = await (await fetch(new Request(bytes))).json();"
+         "let again; try { new Request(bytes); } catch (e) { again = e.constructor.name; }"
+         "result = [direct.body, state, proxied.body, bytes.bodyUsed, moved.body, again];",
+         "[\n  'one two',\n  [ true, true, false ],\n  'one two',\n  true,\n  'three',\n"
+         "  'TypeError'\n]");
+  ExpectNoResources();
+}
+
 TEST_F(FetchTest, ManyRequestsInFlight) {
   Expect("const all = []; for (let i = 0; i < 1000; i++) all.push(fetch(`${origin}/hello`)"
          "  .then((r) => r.text()));"

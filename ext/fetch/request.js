@@ -10,7 +10,7 @@ import * as webidl from 'ext:webidl/webidl.js';
 import {
   newPlatformObject, platformObjectAllocator, rootInterface,
 } from 'ext:web/interface_object.js';
-import { cloneBody, extractBody, InnerBody, mixinBody } from './body.js';
+import { cloneBody, extractBody, InnerBody, mixinBody, proxyBody } from './body.js';
 import {
   appendToHeaderList, cloneHeaderList, fillHeadersFrom, getHeader, guardOf, headerListOf,
   headersFromList, Headers, replaceHeaderList,
@@ -270,14 +270,7 @@ export class Request extends Object {
       if (inputBody.isUnusable()) {
         throw new NativeTypeError(`${prefix}: Cannot construct a Request with a Request object that has already been used.`);
       }
-      // "Creating a proxy": the new request takes the body; the input's is used up.
-      finalBody = new InnerBody(inputBody.stream, inputBody.source, inputBody.rid, inputBody.length);
-      inputBody.rid = 0;
-      if (inputBody.stream !== null) {
-        inputBody.stream.disturbed = true;
-      } else {
-        inputBody.used = true;
-      }
+      finalBody = proxyBody(inputBody);
     }
     inner.body = finalBody;
     return requestObject;
