@@ -214,6 +214,16 @@ absl::StatusOr<ByteBuffer> HmacWithRawKey(const std::string& hash, const uint8_t
   return out;
 }
 
+
+// OpenSSL without its exit-time cleanup, set up before main() and before anything else
+// initialises the library (libcurl, on a runtime's first fetch): a blocking-pool thread
+// may still be generating a key or signing while the process exits (an uncaught error
+// ends a run with tasks in flight), and OPENSSL_cleanup, run by exit(), would free the
+// tables it uses under it. The memory stays reachable from OpenSSL's globals, so leak
+// checkers do not count it.
+const bool kOpenSslWithoutExitCleanup =
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr) == 1;
+
 }  // namespace
 
 absl::Status op_crypto_fill_random(ByteView bytes) { return FillRandom(bytes.data, bytes.size); }

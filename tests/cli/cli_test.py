@@ -153,6 +153,21 @@ class CliTest(unittest.TestCase):
         self.assertIn(f"    at {path}:4:1", result.stderr)
         self.assertEqual(result.stdout, "")
 
+    def test_exit_with_blocking_work_in_flight(self):
+        # The run ends on an error while RSA keys are generated and gzip blocks compressed on
+        # the blocking pool: the process exits cleanly (the tasks do not outlive the
+        # libraries they use; a sanitizer build runs every exit handler).
+        path = self.write("in_flight.mjs", """\
+            for (let i = 0; i < 2; i++) {
+              crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 4096,
+                publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, false, ['sign']);
+            }
+            new Blob([new Uint8Array(4 << 20)]).stream()
+                .pipeThrough(new CompressionStream('gzip')).pipeTo(new WritableStream());
+            setTimeout(() => { throw new Error('bye'); }, 20);
+        """)
+        self.assertFails(run("run", path), r"Error: bye")
+
     def test_throw_primitives(self):
         for code, shown in [("throw 42", "Uncaught 42"), ("throw null", "Uncaught null"),
                             ("throw undefined", "Uncaught undefined"),
