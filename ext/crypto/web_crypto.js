@@ -160,13 +160,11 @@ function callOp(op, args) {
   try {
     return ReflectApply(op, undefined, args);
   } catch (error) {
-    const name = error?.name;
-    if (name === 'OperationError' || name === 'DataError') throw domException(error.message, name);
-    throw error;
+    rethrowOpError(error);
   }
 }
 
-// The errors of an op that settles later, as callOp maps a thrown one.
+// Throws an op's error as the spec's: its OperationError and DataError as DOMExceptions.
 function rethrowOpError(error) {
   const name = error?.name;
   if (name === 'OperationError' || name === 'DataError') throw domException(error.message, name);
