@@ -17,10 +17,14 @@ import {
   createDictionaryConverter,
   requiredArguments,
 } from 'ext:webidl/webidl.js';
+import {
+  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+} from 'ext:webidl/platform_object.js';
 
 const { ArrayBuffer, DataView, FinalizationRegistry, Object, Reflect, Symbol, TypeError, Uint8Array } =
     globalThis;
 const ReflectApply = Reflect.apply;
+const ReflectConstruct = Reflect.construct;
 const ArrayBufferIsView = ArrayBuffer.isView;
 const getterOf = (prototype, key) => Object.getOwnPropertyDescriptor(prototype, key).get;
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
@@ -34,9 +38,16 @@ function illegalInvocation() {
   return new TypeError('Illegal invocation');
 }
 
-export class TextEncoder {
+// TextEncoder and TextDecoder are platform objects structuredClone refuses
+// (ext:webidl/platform_object.js): each interface object constructs its members class,
+// whose objects keep their state in private fields.
+class TextEncoderMembers extends PlatformObjectBase {
   // Brand: only objects made by this constructor have it.
   #encoder = true;
+
+  constructor() {
+    super(TextEncoderMembers, TextEncoder, allocateTextEncoder);
+  }
 
   static #check(self) {
     if (self === null || typeof self !== 'object' || !(#encoder in self)) {
@@ -45,12 +56,12 @@ export class TextEncoder {
   }
 
   get encoding() {
-    TextEncoder.#check(this);
+    TextEncoderMembers.#check(this);
     return 'utf-8';
   }
 
   encode(input = '') {
-    TextEncoder.#check(this);
+    TextEncoderMembers.#check(this);
     if (typeof input !== 'string') {
       input = converters.DOMString(input, "Failed to execute 'encode' on 'TextEncoder'",
                                    'Argument 1');
@@ -59,7 +70,7 @@ export class TextEncoder {
   }
 
   encodeInto(source, destination) {
-    TextEncoder.#check(this);
+    TextEncoderMembers.#check(this);
     const prefix = "Failed to execute 'encodeInto' on 'TextEncoder'";
     requiredArguments(arguments.length, 2, prefix);
     if (typeof source !== 'string') source = converters.DOMString(source, prefix, 'Argument 1');
@@ -68,7 +79,7 @@ export class TextEncoder {
   }
 
   [customInspect](depth, options, inspect) {
-    TextEncoder.#check(this);
+    TextEncoderMembers.#check(this);
     if (typeof depth === 'number' && depth < 0) return this;
     return inspect({ encoding: 'utf-8' }, options);
   }
@@ -108,7 +119,7 @@ function isEmptyInput(input) {
   }
 }
 
-export class TextDecoder {
+class TextDecoderMembers extends PlatformObjectBase {
   #encoding;   // the encoding's id (op_encoding_resolve)
   #name;       // its name
   #fatal;
@@ -120,6 +131,7 @@ export class TextDecoder {
     label = converters.DOMString(label, prefix, 'Argument 1');
     const { fatal, ignoreBOM } = convertTextDecoderOptions(options, prefix, 'Argument 2');
     const encoding = op_encoding_resolve(label);
+    super(TextDecoderMembers, TextDecoder, allocateTextDecoder);
     this.#encoding = encoding.id;
     this.#name = encoding.name;
     this.#fatal = fatal;
@@ -133,17 +145,17 @@ export class TextDecoder {
   }
 
   get encoding() {
-    TextDecoder.#check(this);
+    TextDecoderMembers.#check(this);
     return this.#name;
   }
 
   get fatal() {
-    TextDecoder.#check(this);
+    TextDecoderMembers.#check(this);
     return this.#fatal;
   }
 
   get ignoreBOM() {
-    TextDecoder.#check(this);
+    TextDecoderMembers.#check(this);
     return this.#ignoreBOM;
   }
 
@@ -151,7 +163,7 @@ export class TextDecoder {
   // the op checks the input's type (ArrayBuffer, SharedArrayBuffer or a view; a detached
   // buffer holds no bytes).
   decode(input = undefined, options = undefined) {
-    TextDecoder.#check(this);
+    TextDecoderMembers.#check(this);
     let stream = false;
     if (options !== undefined) {
       stream = convertTextDecodeOptions(options, "Failed to execute 'decode' on 'TextDecoder'",
@@ -181,12 +193,28 @@ export class TextDecoder {
   }
 
   [customInspect](depth, options, inspect) {
-    TextDecoder.#check(this);
+    TextDecoderMembers.#check(this);
     if (typeof depth === 'number' && depth < 0) return this;
     const fields = { encoding: this.#name, fatal: this.#fatal, ignoreBOM: this.#ignoreBOM };
     return `TextDecoder ${inspect(fields, options)}`;
   }
 }
+
+export class TextEncoder extends Object {
+  constructor() {
+    return ReflectConstruct(TextEncoderMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextEncoder, TextEncoderMembers);
+const allocateTextEncoder = platformObjectAllocator(TextEncoder);
+
+export class TextDecoder extends Object {
+  constructor(label = 'utf-8', options = undefined) {
+    return ReflectConstruct(TextDecoderMembers, arguments, new.target);
+  }
+}
+exposeMembers(TextDecoder, TextDecoderMembers);
+const allocateTextDecoder = platformObjectAllocator(TextDecoder);
 
 configureInterface(TextEncoder);
 configureInterface(TextDecoder);

@@ -9,7 +9,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   newPlatformObject, platformObjectAllocator, rootInterface,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 
 const ArrayPrototypeSort = Array.prototype.sort;
 const ReflectApply = Reflect.apply;

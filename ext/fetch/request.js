@@ -9,7 +9,7 @@ import { resolveBlobUrl } from 'ext:file/blob_url.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   newPlatformObject, platformObjectAllocator, rootInterface,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import { cloneBody, extractBody, InnerBody, mixinBody, proxyBody } from './body.js';
 import {
   appendToHeaderList, cloneHeaderList, fillHeadersFrom, getHeader, guardOf, headerListOf,

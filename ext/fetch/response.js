@@ -6,7 +6,7 @@ import { URL } from 'ext:url/url.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   newPlatformObject, platformObjectAllocator, rootInterface,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import { cloneBody, extractBody, mixinBody, utf8Encode, bodyFromBytes } from './body.js';
 import {
   appendToHeaderList, cloneHeaderList, fillHeadersFrom, getHeader, guardOf, headersFromList,

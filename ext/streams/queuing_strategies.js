@@ -3,7 +3,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   PlatformObjectBase, exposeMembers, platformObjectAllocator,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import { NativeTypeError, inspectAs, inspectCustom } from './common.js';
 
 const ReflectConstruct = Reflect.construct;

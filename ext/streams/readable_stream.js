@@ -9,7 +9,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   PlatformObjectBase, exposeMembers, platformObjectAllocator,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
   Deferred, LazyPromise, NativeArrayBuffer, NativeRangeError, NativeTypeError, ReflectApply,

@@ -91,7 +91,7 @@ TEST_F(StreamsTest, PlatformObjectsAreDataCloneErrors) {
          "const objects = [rs, rs.getReader(), rc, bs, bs.getReader({ mode: 'byob' }), bc, ws,"
          " ws.getWriter(), wc, ts, tc, new CountQueuingStrategy({ highWaterMark: 1 }),"
          " new ByteLengthQueuingStrategy({ highWaterMark: 1 }), new TextEncoderStream(),"
-         " new TextDecoderStream()];"
+         " new TextDecoderStream(), new TextEncoder(), new TextDecoder()];"
          "objects.map((object) => { try { structuredClone([object]); return 'cloned'; }"
          " catch (e) { return `${e.name}: ${e.message}`; } })",
          "[\n"
@@ -109,7 +109,9 @@ TEST_F(StreamsTest, PlatformObjectsAreDataCloneErrors) {
          "  'DataCloneError: #<CountQueuingStrategy> could not be cloned.',\n"
          "  'DataCloneError: #<ByteLengthQueuingStrategy> could not be cloned.',\n"
          "  'DataCloneError: #<TextEncoderStream> could not be cloned.',\n"
-         "  'DataCloneError: #<TextDecoderStream> could not be cloned.'\n"
+         "  'DataCloneError: #<TextDecoderStream> could not be cloned.',\n"
+         "  'DataCloneError: #<TextEncoder> could not be cloned.',\n"
+         "  'DataCloneError: #<TextDecoder> could not be cloned.'\n"
          "]");
   Expect("[ReadableStream, WritableStream, TransformStream, CountQueuingStrategy].map((I) =>"
          " [I.name, I.length, Object.getPrototypeOf(I) === Function.prototype,"

@@ -5,7 +5,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   PlatformObjectBase, exposeMembers, platformObjectAllocator,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import { TextDecoder, TextEncoder } from 'ext:encoding/text_coding.js';
 import { NativeTypeError, ReflectApply, inspectAs, inspectCustom } from './common.js';
 import {

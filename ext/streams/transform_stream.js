@@ -4,7 +4,7 @@
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   PlatformObjectBase, exposeMembers, platformObjectAllocator,
-} from 'ext:web/interface_object.js';
+} from 'ext:webidl/platform_object.js';
 import {
   Deferred, LazyPromise, NativeRangeError, NativeTypeError, ReflectApply, convertQueuingStrategy,
   extractHighWaterMark, extractSizeAlgorithm, inspectAs, inspectCustom, invokeCallback,

@@ -18,7 +18,7 @@ import {
   op_url_update,
 } from 'ext:core/ops';
 import { urlInterfaceDefined } from 'ext:url/url_globals.js';
-import { defineMembers } from 'ext:web/interface_object.js';
+import { defineMembers } from 'ext:webidl/platform_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import {
   createParamsForUrl,

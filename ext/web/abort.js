@@ -3,7 +3,9 @@
 // AbortSignal.any() and unref'd timers for AbortSignal.timeout().
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
-import { newPlatformObject, platformObjectAllocator, rootInterface } from './interface_object.js';
+import {
+  newPlatformObject, platformObjectAllocator, rootInterface,
+} from 'ext:webidl/platform_object.js';
 import {
   Event, EventTarget, defineEventHandler, dispatch, hasListeners, reportException,
   setIsTrusted, setUpEventTarget, signalHooks,

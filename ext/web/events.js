@@ -8,7 +8,7 @@ import { op_report_exception, op_web_now } from 'ext:core/ops';
 import { DOMException } from './dom_exception.js';
 import {
   kAllocator, newPlatformObject, platformObjectAllocator, rootInterface,
-} from './interface_object.js';
+} from 'ext:webidl/platform_object.js';
 
 const ReflectApply = Reflect.apply;
 const ObjectDefineProperty = Object.defineProperty;

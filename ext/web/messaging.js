@@ -14,9 +14,8 @@ import { DOMException } from './dom_exception.js';
 import {
   Event, EventTarget, defineEventHandler, dispatch, setIsTrusted, setUpEventTarget,
 } from './events.js';
-import {
-  createInterface, newPlatformObject, rootInterface,
-} from './interface_object.js';
+import { createInterface } from './interface_object.js';
+import { newPlatformObject, rootInterface } from 'ext:webidl/platform_object.js';
 import {
   cloneWithTransfer, convertObjects, convertStructuredSerializeOptions,
   registerTransferableInterface, structuredClone,
