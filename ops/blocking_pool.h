@@ -113,11 +113,8 @@ Future<T> Ready(Work& work) {
   if constexpr (std::is_void_v<Result>) {
     work();
     return Future<T>(absl::OkStatus());
-  } else if constexpr (std::is_same_v<Result, absl::StatusOr<T>>) {
-    Result result = work();
-    if (!result.ok()) return Future<T>(result.status());
-    return Future<T>(std::move(*result));
-  } else if constexpr (std::is_same_v<Result, absl::Status>) {
+  } else if constexpr (std::is_same_v<Result, absl::StatusOr<T>> ||
+                       std::is_same_v<Result, absl::Status>) {
     return Future<T>(work());
   } else {
     return Future<T>(T(work()));

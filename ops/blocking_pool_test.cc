@@ -110,6 +110,10 @@ TEST(BlockingPoolTest, RunBlockingOutsideAnAsyncOpRunsInTheCall) {
       state, []() -> absl::StatusOr<int32_t> { return absl::OutOfRangeError("too far"); });
   ASSERT_EQ(failed.state(), Future<int32_t>::State::kFailed);
   EXPECT_EQ(failed.error().message(), "too far");
+  Future<int32_t> computed =
+      RunBlocking<int32_t>(state, []() -> absl::StatusOr<int32_t> { return 5; });
+  ASSERT_EQ(computed.state(), Future<int32_t>::State::kReady);
+  EXPECT_EQ(computed.value(), 5);
 }
 
 }  // namespace

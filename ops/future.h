@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "ops/op_state.h"
 #include "v8-forward.h"
 #include "v8-local-handle.h"
@@ -279,6 +280,12 @@ class Future {
         error_(status.ok() && !std::is_void_v<T>
                    ? absl::InternalError("Future<T> made from an OK status")
                    : std::move(status)) {}
+  // A value or an error computed now (T != void): ready with the value, or failed.
+  template <typename U = T, typename = std::enable_if_t<!std::is_void_v<U>>>
+  Future(absl::StatusOr<U> result)  // NOLINT: implicit, like the two above
+      : state_(result.ok() ? State::kReady : State::kFailed),
+        value_(result.ok() ? std::move(*result) : Stored{}),
+        error_(result.ok() ? absl::Status() : result.status()) {}
 
   State state() const { return state_; }
   // kReady (T != void): the value. kFailed: the error. kPending: the op id.

@@ -445,9 +445,7 @@ Future<KeyPairDer> op_crypto_generate_key_pair(OpState& state, std::string kind,
   std::vector<uint8_t> exponent(BytesOf(public_exponent),
                                 BytesOf(public_exponent) + public_exponent.size());
   if (kind != "RSA") {  // EC and the octet-key curves take microseconds: here
-    absl::StatusOr<KeyPairDer> pair = GenerateKeyPair(kind, curve, modulus_length, exponent);
-    if (!pair.ok()) return pair.status();
-    return std::move(*pair);
+    return GenerateKeyPair(kind, curve, modulus_length, exponent);
   }
   return RunBlocking<KeyPairDer>(
       state, [kind = std::move(kind), curve = std::move(curve), modulus_length,
@@ -606,9 +604,7 @@ Future<ByteBuffer> op_crypto_sign(OpState& state, SignOperation operation) {
   absl::StatusOr<EVP_PKEY*> key = OpenKeyOf(state, operation.key);
   if (!key.ok()) return key.status();
   if (operation.kind != "RSA") {  // EC and Edwards signatures take microseconds: here
-    absl::StatusOr<ByteBuffer> signature = Sign(operation, *key);
-    if (!signature.ok()) return signature.status();
-    return std::move(*signature);
+    return Sign(operation, *key);
   }
   // The task holds its own reference to the key (the resource may close meanwhile) and
   // the bytes, which web_crypto.js copied from the caller's buffer.

@@ -214,7 +214,6 @@ absl::StatusOr<ByteBuffer> HmacWithRawKey(const std::string& hash, const uint8_t
   return out;
 }
 
-
 // OpenSSL without its exit-time cleanup, set up before main() and before anything else
 // initialises the library (libcurl, on a runtime's first fetch): a blocking-pool thread
 // may still be generating a key or signing while the process exits (an uncaught error
@@ -262,9 +261,7 @@ Future<ByteBuffer> op_crypto_digest(OpState& state, std::string algorithm, Share
     return result;
   };
   if (data.size() < kBlockingDigestBytes) {
-    absl::StatusOr<ByteBuffer> result = hash(BytesOf(data), data.size());
-    if (!result.ok()) return result.status();
-    return std::move(*result);
+    return hash(BytesOf(data), data.size());
   }
   // The spec's copy of the bytes, taken now: the script may change its buffer meanwhile.
   std::vector<uint8_t> input(BytesOf(data), BytesOf(data) + data.size());
@@ -359,9 +356,7 @@ Future<ByteBuffer> op_crypto_pbkdf2(OpState& state, std::string hash, SharedByte
     return out;
   };
   if (iterations < kBlockingPbkdf2Iterations) {
-    absl::StatusOr<ByteBuffer> result = derive();
-    if (!result.ok()) return result.status();
-    return std::move(*result);
+    return derive();
   }
   return RunBlocking<ByteBuffer>(state, std::move(derive));
 }
