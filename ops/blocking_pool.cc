@@ -1,6 +1,7 @@
 #include "ops/blocking_pool.h"
 
 #include <algorithm>
+#include <memory>
 #include <system_error>
 
 namespace kiln {
@@ -65,6 +66,47 @@ bool BlockingPool::Post(absl::AnyInvocable<void() &&>& task) {
   posted_.fetch_add(1, std::memory_order_relaxed);
   wake_.notify_one();
   return true;
+}
+
+namespace {
+
+// What RunInParts shares with the helper tasks it posts, which may start after it returned.
+struct PartsState {
+  explicit PartsState(size_t parts, absl::FunctionRef<void(size_t)> work)
+      : parts(parts), work(work) {}
+  const size_t parts;
+  // Valid while a part is unclaimed: the caller returns only after every claimed part ran.
+  const absl::FunctionRef<void(size_t)> work;
+  std::atomic<size_t> next{0};  // the next part to claim
+  std::mutex mutex;
+  std::condition_variable all_done;
+  size_t done = 0;  // under mutex
+
+  // Claims and runs parts until none is left.
+  void RunParts() {
+    while (true) {
+      size_t part = next.fetch_add(1, std::memory_order_relaxed);
+      if (part >= parts) return;
+      work(part);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (++done == parts) all_done.notify_all();
+    }
+  }
+};
+
+}  // namespace
+
+void BlockingPool::RunInParts(size_t parts, absl::FunctionRef<void(size_t part)> work) {
+  if (parts == 0) return;
+  auto state = std::make_shared<PartsState>(parts, work);
+  size_t helpers = std::min(parts - 1, thread_count_);
+  for (size_t i = 0; i < helpers; i++) {
+    absl::AnyInvocable<void() &&> task = [state] { state->RunParts(); };
+    if (!Post(task)) break;  // no thread: the caller runs the parts
+  }
+  state->RunParts();
+  std::unique_lock<std::mutex> lock(state->mutex);
+  state->all_done.wait(lock, [&] { return state->done == parts; });
 }
 
 void BlockingPool::Run() {

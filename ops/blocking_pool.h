@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ops/future.h"
@@ -67,6 +68,14 @@ class BlockingPool {
   size_t threads() const { return thread_count_; }
   // How many tasks Post has queued so far.
   uint64_t posted() const { return posted_.load(std::memory_order_relaxed); }
+
+  // Runs work(0) .. work(parts - 1), each once, and returns when all have run: the caller
+  // runs parts itself while idle pool threads take others. The caller never waits for a
+  // part no thread has started, so a busy pool (or none) costs only the posting: the
+  // caller then runs every part. For work that pays for a thread hop many times over
+  // (copying tens of MiB into fresh memory); `work` may touch the caller's data, since
+  // nothing runs it after the call returns.
+  void RunInParts(size_t parts, absl::FunctionRef<void(size_t part)> work);
 
  private:
   void Run();

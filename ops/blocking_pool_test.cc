@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -62,6 +63,44 @@ TEST(BlockingPoolTest, TasksRunConcurrently) {
   second.wait();
   while (finished.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(finished.load(), 2);
+}
+
+TEST(BlockingPoolTest, RunInPartsRunsEachPartOnceOnTheCallerAndIdleThreads) {
+  BlockingPool pool(2);
+  constexpr size_t kParts = 8;
+  std::atomic<int> runs[kParts] = {};
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  pool.RunInParts(kParts, [&](size_t part) {
+    runs[part]++;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      threads.insert(std::this_thread::get_id());
+    }
+    // Long enough for an idle pool thread to wake and take parts.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  });
+  for (size_t part = 0; part < kParts; part++) EXPECT_EQ(runs[part].load(), 1) << part;
+  EXPECT_EQ(threads.count(std::this_thread::get_id()), 1u);
+  EXPECT_GE(threads.size(), 2u);
+}
+
+TEST(BlockingPoolTest, RunInPartsDoesNotWaitForABusyPool) {
+  BlockingPool pool(1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> blocker_started;
+  absl::AnyInvocable<void() &&> blocker = [&] {
+    blocker_started.set_value();
+    released.wait();
+  };
+  ASSERT_TRUE(pool.Post(blocker));
+  blocker_started.get_future().wait();
+  std::vector<std::thread::id> ran_on(4);
+  pool.RunInParts(4, [&](size_t part) { ran_on[part] = std::this_thread::get_id(); });
+  for (const std::thread::id& id : ran_on) EXPECT_EQ(id, std::this_thread::get_id());
+  // The helper RunInParts posted runs now, after the call returned, and finds nothing to do.
+  release.set_value();
 }
 
 TEST(BlockingPoolTest, DestructionDropsQueuedTasksAndWaitsForRunningOnes) {

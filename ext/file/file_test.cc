@@ -77,6 +77,63 @@ TEST_F(FileTest, BlobCopiesBuffersAtConstruction) {
             "[ [ 1, 7, 3 ], [ 1, 2, 3 ], 3 ]");
 }
 
+TEST_F(FileTest, LargeConcatenationsCopyEveryPartInPlace) {
+  // Past 8 MiB, arrayBuffer() copies in parts on several threads: parts of every kind and
+  // alignment (strings, small typed arrays V8 keeps on its heap, views at odd offsets,
+  // slices of another Blob, parts that straddle the 2 MiB copy parts) land where they
+  // belong.
+  EXPECT_EQ(Settle(R"js(
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    const parts = [];
+    let size = 0;
+    while (size < 12 << 20) {
+      const kind = next() % 4;
+      let part;
+      if (kind === 0) {
+        part = 'x' + (next() % 1000);
+      } else if (kind === 1) {
+        part = new Uint8Array([next() & 255, next() & 255, next() & 255]);
+      } else if (kind === 2) {
+        const bytes = new Uint8Array(1 + next() % 300000);
+        for (let i = 0; i < bytes.length; i += 97) bytes[i] = next() & 255;
+        const start = next() % bytes.length;
+        part = bytes.subarray(start);
+      } else {
+        const inner = new Uint8Array(70000);
+        for (let i = 0; i < inner.length; i += 13) inner[i] = next() & 255;
+        part = new Blob([inner]).slice(next() % 1000, 69000 - next() % 1000);
+      }
+      parts.push(part);
+      size += typeof part === 'string' ? part.length : (part.size ?? part.byteLength);
+    }
+    (async () => {
+      const expected = new Uint8Array(size);
+      let offset = 0;
+      for (const part of parts) {
+        const bytes = typeof part === 'string' ? new TextEncoder().encode(part)
+            : part instanceof Blob ? new Uint8Array(await part.arrayBuffer()) : part;
+        expected.set(bytes, offset);
+        offset += bytes.length;
+      }
+      const blob = new Blob(parts);
+      const actual = new Uint8Array(await blob.arrayBuffer());
+      let firstDifference = -1;
+      for (let i = 0; i < size && firstDifference < 0; i++) {
+        if (actual[i] !== expected[i]) firstDifference = i;
+      }
+      const sliced = new Uint8Array(await blob.slice(5, size - 5).arrayBuffer());
+      let slicedDifference = -1;
+      for (let i = 0; i < sliced.length && slicedDifference < 0; i++) {
+        if (sliced[i] !== expected[i + 5]) slicedDifference = i;
+      }
+      globalThis.result = [blob.size === size, actual.length === size, firstDifference,
+                           sliced.length === size - 10, slicedDifference];
+    })();
+  )js"),
+            "[ true, true, -1, true, -1 ]");
+}
+
 TEST_F(FileTest, DetachedBuffersHoldNoBytes) {
   ExpectEval(R"js({
     const buffer = new ArrayBuffer(8);
