@@ -86,10 +86,10 @@ TEST(BlockingPoolTest, RunInPartsRunsEachPartOnceOnTheCallerAndIdleThreads) {
 }
 
 TEST(BlockingPoolTest, RunInPartsDoesNotWaitForABusyPool) {
-  BlockingPool pool(1);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> blocker_started;
+  BlockingPool pool(1);  // destroyed first: it waits for the blocker, which uses the above
   absl::AnyInvocable<void() &&> blocker = [&] {
     blocker_started.set_value();
     released.wait();
