@@ -137,6 +137,10 @@ class ByteControllerState {
     this.pullAlgorithm = undefined;
     this.cancelAlgorithm = undefined;
     this.autoAllocateChunkSize = undefined;
+    // null (new ArrayBuffer), or a resource stream's allocator of unfilled buffers: set
+    // after construction, so stored twice (kChangesLate).
+    this.allocateChunkBuffer = kChangesLate;
+    this.allocateChunkBuffer = null;
     this.byobRequest = null;  // BYOBRequestState
     this.pendingPullIntos = [];
     this.onPullFulfilled = undefined;
@@ -876,12 +880,17 @@ export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgori
 }
 
 // CreateReadableByteStream (highWaterMark 0; autoAllocateChunkSize as given).
+// `allocateChunkBuffer(size)`, when given, makes the buffers auto-allocated for default
+// reads instead of `new ArrayBuffer(size)` (resource streams: unfilled memory, which their
+// pull zeroes where a read did not fill it).
 export function createReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
-                                         highWaterMark = 0, autoAllocateChunkSize = undefined) {
+                                         highWaterMark = 0, autoAllocateChunkSize = undefined,
+                                         allocateChunkBuffer = null) {
   const stream = newStreamState();
   const controller = byteControllerState(new ReadableByteStreamControllerMembers(kInternal));
   setUpReadableByteStreamController(stream, controller, startAlgorithm, pullAlgorithm,
                                     cancelAlgorithm, highWaterMark, autoAllocateChunkSize);
+  controller.allocateChunkBuffer = allocateChunkBuffer;
   return stream;
 }
 
@@ -1288,7 +1297,9 @@ function readableByteStreamControllerPullSteps(controller, readRequest) {
   if (autoAllocateChunkSize !== undefined) {
     let buffer;
     try {
-      buffer = new NativeArrayBuffer(autoAllocateChunkSize);
+      const allocate = controller.allocateChunkBuffer;
+      buffer = allocate === null ? new NativeArrayBuffer(autoAllocateChunkSize)
+                                 : allocate(autoAllocateChunkSize);
     } catch (error) {
       readRequest.errorSteps(error);
       return;

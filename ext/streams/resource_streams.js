@@ -2,7 +2,8 @@
 // a kiln resource implementing kiln::streams::ByteStreamResource (byte_stream_resource.h)
 // as a ReadableStream or a WritableStream. See README.md, "Resource streams".
 import {
-  op_close, op_stream_read, op_stream_shutdown, op_stream_write,
+  op_close, op_stream_new_unfilled_buffer, op_stream_read, op_stream_shutdown,
+  op_stream_write,
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { promiseRejectedWith, promiseResolvedWith, uponPromise } from './common.js';
@@ -17,6 +18,8 @@ const NativeUint8Array = Uint8Array;
 const MathMin = Math.min;
 const MathMax = Math.max;
 const TypedArrayPrototypeSubarray = Uint8Array.prototype.subarray;
+const TypedArrayPrototypeFill = Uint8Array.prototype.fill;
+const ReflectApply = Reflect.apply;
 
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
@@ -67,9 +70,13 @@ export function readableStreamForRid(rid, {
   // The view being read into, and whether it came from a BYOB request (respond) or was
   // allocated here (enqueue); one read at a time. pendingAutoSize: the size of the buffer
   // the stream allocated for a default reader's read (0 for a reader's own buffer).
+  // pendingUnfilled: that buffer's memory is not initialised (op_stream_new_unfilled_buffer:
+  // the read overwrites it, so zero-filling it first would be wasted), so whatever the read
+  // leaves unfilled is zeroed before the chunk, a view on the whole buffer, reaches anyone.
   let pendingView = null;
   let pendingFromRequest = false;
   let pendingAutoSize = 0;
+  let pendingUnfilled = false;
   const token = {};
 
   function adaptChunkSize(bytesRead, capacity) {
@@ -106,6 +113,9 @@ export function readableStreamForRid(rid, {
   function onRead(bytesRead) {
     const view = pendingView;
     pendingView = null;
+    if (pendingUnfilled && bytesRead < view.byteLength) {
+      ReflectApply(TypedArrayPrototypeFill, view, [0, bytesRead]);
+    }
     if (controller.stream.state !== 'readable') return;  // canceled meanwhile
     try {
       if (bytesRead === 0) {
@@ -131,6 +141,9 @@ export function readableStreamForRid(rid, {
   }
 
   function onReadFailed(error) {
+    if (pendingUnfilled && pendingView !== null) {
+      ReflectApply(TypedArrayPrototypeFill, pendingView, [0]);
+    }
     pendingView = null;
     if (closed) return;  // canceled: the resource failed the read on close
     release();
@@ -143,12 +156,15 @@ export function readableStreamForRid(rid, {
     if (request !== null) {
       pendingView = request.view;
       pendingFromRequest = true;
-      pendingAutoSize = maxChunkSize > chunkSize && c.pendingPullIntos[0].readerType === 'default'
+      const autoAllocated = c.pendingPullIntos[0].readerType === 'default';
+      pendingAutoSize = maxChunkSize > chunkSize && autoAllocated
           ? c.pendingPullIntos[0].byteLength : 0;
+      pendingUnfilled = autoAllocated;
     } else {
       pendingView = new NativeUint8Array(chunkSize);
       pendingFromRequest = false;
       pendingAutoSize = 0;
+      pendingUnfilled = false;
     }
     return uponPromise(op_stream_read(rid, pendingView), onRead, onReadFailed);
   }
@@ -159,7 +175,7 @@ export function readableStreamForRid(rid, {
   }
 
   const stream = createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, 0,
-                                          chunkSize);
+                                          chunkSize, allocateUnfilled);
   controller = stream.controller;
   if (length === 0) {
     closeAtEnd();
@@ -167,6 +183,10 @@ export function readableStreamForRid(rid, {
     watchForAbandonment(stream.pub, rid, token);
   }
   return stream.pub;
+}
+
+function allocateUnfilled(size) {
+  return op_stream_new_unfilled_buffer(size);
 }
 
 function ReflectApplySubarray(view, begin, end) {

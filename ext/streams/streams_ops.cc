@@ -51,6 +51,16 @@ absl::StatusOr<v8::Local<v8::Value>> op_stream_transfer_array_buffer(
   return v8::ArrayBuffer::New(isolate, std::move(store)).As<v8::Value>();
 }
 
+absl::StatusOr<v8::Local<v8::Value>> op_stream_new_unfilled_buffer(v8::Isolate* isolate,
+                                                                   uint32_t size) {
+  // libnode108's V8 has uninitialised backing stores under this name only (see
+  // ext/file/file_ops.cc).
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, size);
+  if (store == nullptr) return absl::ResourceExhaustedError("Array buffer allocation failed");
+  return v8::ArrayBuffer::New(isolate, std::move(store)).As<v8::Value>();
+}
+
 bool op_stream_array_buffer_detached(v8::Local<v8::Value> buffer) {
   return buffer->IsArrayBuffer() && buffer.As<v8::ArrayBuffer>()->WasDetached();
 }

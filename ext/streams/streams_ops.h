@@ -24,6 +24,12 @@ KILN_OP() kiln::Future<void> op_stream_shutdown(kiln::OpState& state, kiln::Reso
 // TypeError for anything but a detachable, non-detached ArrayBuffer.
 KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_stream_transfer_array_buffer(
     v8::Isolate* isolate, v8::Local<v8::Value> buffer);
+// A new ArrayBuffer of `size` bytes whose contents are NOT initialised: for a buffer that
+// a read fills at once, whose caller zeroes whatever the read did not fill before any
+// script can reach it (resource streams' default reads). A RangeError when the memory
+// cannot be had.
+KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_stream_new_unfilled_buffer(
+    v8::Isolate* isolate, uint32_t size);
 // IsDetachedBuffer (false for anything that is not an ArrayBuffer).
 KILN_OP() bool op_stream_array_buffer_detached(v8::Local<v8::Value> buffer);
 

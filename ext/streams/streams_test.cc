@@ -541,6 +541,34 @@ TEST_F(StreamsTest, ResourceStreamChunkSizeFollowsThePace) {
       "  '64,64,64 = 3000',\n  '64,128,256 = 197708',\n  4\n]");
 }
 
+TEST_F(StreamsTest, ResourceStreamChunksHoldNoStaleBytes) {
+  // A default read's buffer is allocated unfilled (the read overwrites it): what a short
+  // read leaves is zeroed before the chunk, a view on the whole buffer, is delivered. Full
+  // reads of non-zero bytes, collected, leave their memory for the short reads to reuse.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const t = streamsTesting;"
+      "  let stale = 0, chunks = 0;"
+      "  for (let round = 0; round < 20; round++) {"
+      "    for await (const chunk of t.readableStreamForRid("
+      "        t.source({ total_bytes: 1 << 20, chunk_size: 65536 }))) {"
+      "      chunk.fill(0xa5);"
+      "    }"
+      "    gc();"
+      "    for await (const chunk of t.readableStreamForRid("
+      "        t.source({ total_bytes: 4000, chunk_size: 1000 }))) {"
+      "      const whole = new Uint8Array(chunk.buffer);"
+      "      for (let i = chunk.byteOffset + chunk.length; i < whole.length; i++) {"
+      "        if (whole[i] !== 0) stale++;"
+      "      }"
+      "      chunks++;"
+      "    }"
+      "  }"
+      "  globalThis.result = [chunks, stale];"
+      "})()",
+      "[ 80, 0 ]");
+}
+
 TEST_F(StreamsTest, ResourceStreamCancelClosesTheResource) {
   ExpectAfterLoop(
       "(async () => {"
