@@ -114,7 +114,7 @@ export class InnerBody {
       // Default reads from 64 KiB (the first chunk of a slow response) up to 256 KiB (a
       // fast download: fewer reads, a quarter of the JavaScript work per byte).
       this.stream = readableStreamStateOf(
-          readableStreamForRid(rid, { maxChunkSize: 256 * 1024 }));
+          readableStreamForRid(rid, { maxChunkSize: 256 * 1024, takeFullChunks: true }));
       if (this.abortReason !== undefined) {
         readableByteStreamControllerError(this.stream.controller, this.abortReason);
       }

@@ -52,6 +52,7 @@ KILN_STRUCT() struct FetchStats {
   double requests_started = 0;
   double sockets_open = 0;
   double max_buffered = 0;    // most body bytes a request ever held for an unread body
+  double chunks_handed_over = 0;  // body chunks JavaScript took as read ahead, uncopied
 };
 KILN_OP() FetchStats op_fetch_stats(kiln::OpState& state);
 

@@ -224,6 +224,7 @@ FetchStats FetchState::stats() const {
   stats.requests_started = requests_started_;
   stats.sockets_open = static_cast<double>(polls_.size());
   stats.max_buffered = max_buffered_;
+  stats.chunks_handed_over = chunks_handed_over_;
   return stats;
 }
 
@@ -458,25 +459,18 @@ size_t FetchRequest::OnHeaderLine(char* data, size_t size, size_t count, void* s
 size_t FetchRequest::OnBodyBytes(char* data, size_t size, size_t count, void* self_ptr) {
   auto* self = static_cast<FetchRequest*>(self_ptr);
   size_t length = size * count;
+  // uint8_t pointers, so an insert is one memmove (char ones would copy byte by byte).
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data);
   if (self->collecting_) {
-    // uint8_t pointers, so the insert is one memmove (char ones would copy byte by byte).
-    const auto* bytes = reinterpret_cast<const uint8_t*>(data);
     self->collected_.insert(self->collected_.end(), bytes, bytes + length);
     return length;
   }
   if (self->read_buffer_.has_value()) {
     SharedBytes& buffer = *self->read_buffer_;
     size_t taken = std::min(length, buffer.size() - self->read_filled_);
-    std::memcpy(buffer.data() + self->read_filled_, data, taken);
+    std::memcpy(buffer.data() + self->read_filled_, bytes, taken);
     self->read_filled_ += taken;
-    if (taken < length) {
-      if (self->buffered_start_ == self->buffered_.size()) {
-        self->buffered_.clear();
-        self->buffered_start_ = 0;
-      }
-      self->buffered_.append(data + taken, length - taken);
-      self->owner_->NoteBuffered(self->buffered());
-    }
+    if (taken < length && !self->Buffer(bytes + taken, length - taken)) return 0;
     if (self->read_filled_ == buffer.size()) {
       self->FlushRead();
     } else if (!self->flush_marked_) {
@@ -489,13 +483,69 @@ size_t FetchRequest::OnBodyBytes(char* data, size_t size, size_t count, void* se
     self->paused_receiving_ = true;  // curl keeps these bytes and offers them again
     return CURL_WRITEFUNC_PAUSE;
   }
-  if (self->buffered_start_ > 0 && self->buffered_start_ >= self->buffered_.size() / 2) {
-    self->buffered_.erase(0, self->buffered_start_);
-    self->buffered_start_ = 0;
+  // Out of memory: 0 fails the transfer (CURLE_WRITE_ERROR).
+  return self->Buffer(bytes, length) ? length : 0;
+}
+
+bool FetchRequest::Buffer(const uint8_t* bytes, size_t length) {
+  while (length > 0) {
+    if (buffered_.empty() || buffered_.back().room() == 0) {
+      streams::ChunkBlock block(owner_->array_buffer_allocator(), block_size_);
+      if (!block.ok()) return false;
+      buffered_.push_back(std::move(block));
+    }
+    size_t taken = buffered_.back().Append(bytes, length);
+    bytes += taken;
+    length -= taken;
+    buffered_bytes_ += taken;
   }
-  self->buffered_.append(data, length);
-  self->owner_->NoteBuffered(self->buffered());
-  return length;
+  owner_->NoteBuffered(buffered_bytes_);
+  return true;
+}
+
+size_t FetchRequest::TakeBuffered(uint8_t* target, size_t size) {
+  size_t copied = 0;
+  while (copied < size && !buffered_.empty()) {
+    streams::ChunkBlock& front = buffered_.front();
+    size_t count = std::min(size - copied, front.filled() - buffered_front_);
+    std::memcpy(target + copied, front.data() + buffered_front_, count);
+    copied += count;
+    buffered_front_ += count;
+    if (buffered_front_ == front.filled()) {
+      buffered_front_ = 0;
+      if (buffered_.size() == 1 && front.room() > 0) {
+        // The block still filling: it fills again from its front, so that the block, once
+        // full, holds exactly the next chunk (TakeFullChunk).
+        front.Clear();
+        break;
+      }
+      buffered_.pop_front();
+    }
+  }
+  buffered_bytes_ -= copied;
+  return copied;
+}
+
+void FetchRequest::ResumeIfDrained() {
+  if (paused_receiving_ && buffered() < kMaxBuffered / 2) {
+    paused_receiving_ = false;
+    UpdatePause();
+  }
+}
+
+std::unique_ptr<v8::BackingStore> FetchRequest::TakeFullChunk(OpState& /*state*/, size_t size) {
+  // Later blocks are made of the size default reads now ask for.
+  block_size_ = size;
+  if (buffered_.empty() || buffered_front_ != 0 || !buffered_.front().full() ||
+      buffered_.front().capacity() != size) {
+    return nullptr;
+  }
+  std::unique_ptr<v8::BackingStore> store = std::move(buffered_.front()).ToBackingStore();
+  buffered_.pop_front();
+  buffered_bytes_ -= size;
+  owner_->NoteChunkHandedOver();
+  ResumeIfDrained();
+  return store;
 }
 
 size_t FetchRequest::OnUploadWanted(char* data, size_t size, size_t count, void* self_ptr) {
@@ -586,7 +636,8 @@ void FetchRequest::Release(const absl::Status& reason) {
   }
   if (collecting_) FinishCollecting(reason);
   buffered_.clear();
-  buffered_start_ = 0;
+  buffered_front_ = 0;
+  buffered_bytes_ = 0;
 }
 
 void FetchRequest::OnClose() {
@@ -615,19 +666,9 @@ Future<uint32_t> FetchRequest::Read(OpState& state, SharedBytes buffer) {
   if (read_buffer_.has_value() || collecting_) {
     return absl::FailedPreconditionError("a read of this body is already pending");
   }
-  size_t available = buffered();
-  if (available > 0) {
-    size_t taken = std::min(available, buffer.size());
-    std::memcpy(buffer.data(), buffered_.data() + buffered_start_, taken);
-    buffered_start_ += taken;
-    if (buffered_start_ == buffered_.size()) {
-      buffered_.clear();
-      buffered_start_ = 0;
-    }
-    if (paused_receiving_ && buffered() < kMaxBuffered / 2) {
-      paused_receiving_ = false;
-      UpdatePause();
-    }
+  if (buffered() > 0) {
+    size_t taken = TakeBuffered(buffer.data(), buffer.size());
+    ResumeIfDrained();
     return static_cast<uint32_t>(taken);
   }
   if (done_) {
@@ -673,11 +714,11 @@ absl::StatusOr<bool> FetchRequest::CollectBody() {
     collected_.reserve(static_cast<size_t>(expected));
     AdviseHugePages(collected_.data(), collected_.capacity());
   }
-  collected_.insert(collected_.end(), buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_start_),
-                    buffered_.end());
+  size_t held = buffered();
+  collected_.resize(held);
+  TakeBuffered(collected_.data(), held);
   buffered_.clear();
-  buffered_.shrink_to_fit();
-  buffered_start_ = 0;
+  buffered_front_ = 0;
   if (done_) {
     if (!failure_.ok()) return failure_;
     return true;

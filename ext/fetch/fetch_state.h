@@ -5,6 +5,7 @@
 #define KILN_EXT_FETCH_FETCH_STATE_H_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "ext/streams/byte_stream_resource.h"
 #include "ops/op.h"
 #include "uv.h"
+#include "v8-array-buffer.h"
+#include "v8-isolate.h"
 
 namespace kiln::fetch {
 
@@ -61,6 +64,11 @@ class FetchState {
   void Kick() { Act(CURL_SOCKET_TIMEOUT, 0); }
 
   FetchStats stats() const;
+  // The runtime's ArrayBuffer allocator (memory for body bytes read ahead).
+  v8::ArrayBuffer::Allocator* array_buffer_allocator() const {
+    return state_.isolate()->GetArrayBufferAllocator();
+  }
+  void NoteChunkHandedOver() { chunks_handed_over_++; }
   void NoteBuffered(size_t bytes) {
     if (static_cast<double>(bytes) > max_buffered_) max_buffered_ = static_cast<double>(bytes);
   }
@@ -87,6 +95,7 @@ class FetchState {
   bool acting_ = false;
   double requests_started_ = 0;
   double max_buffered_ = 0;
+  double chunks_handed_over_ = 0;
 };
 
 // One request and its response, as a resource. It reads the response body
@@ -103,6 +112,7 @@ class FetchRequest final : public streams::ByteStreamResource {
   Future<uint32_t> Read(OpState& state, SharedBytes buffer) override;
   Future<void> Write(OpState& state, SharedBytes bytes) override;
   Future<void> Shutdown(OpState& state) override;
+  std::unique_ptr<v8::BackingStore> TakeFullChunk(OpState& state, size_t size) override;
 
   // Sets the easy handle up; then FetchState::Add starts it.
   absl::Status Configure(const std::string& method, const std::string& url,
@@ -134,7 +144,14 @@ class FetchRequest final : public streams::ByteStreamResource {
   void FinishCollecting(const absl::Status& failure);
   std::string TakeCollectedText();
   void UpdatePause();
-  size_t buffered() const { return buffered_.size() - buffered_start_; }
+  size_t buffered() const { return buffered_bytes_; }
+  // Keeps bytes no read takes yet (curl gave more than the pending read holds, or there is
+  // none): false when no memory could be had.
+  bool Buffer(const uint8_t* bytes, size_t length);
+  // Copies up to `size` buffered bytes to `target`; returns how many.
+  size_t TakeBuffered(uint8_t* target, size_t size);
+  // Resumes a transfer paused for a full buffer once reads took half of it.
+  void ResumeIfDrained();
 
   FetchState* owner_;
   CURL* easy_ = nullptr;
@@ -152,9 +169,13 @@ class FetchRequest final : public streams::ByteStreamResource {
   Completer<std::string> head_completer_;
   bool head_pending_ = false;
 
-  // Body bytes curl gave us that no read has taken yet: buffered_[buffered_start_, end).
-  std::string buffered_;
-  size_t buffered_start_ = 0;
+  // Body bytes curl gave us that no read has taken yet, in blocks of the size default reads
+  // ask for (block_size_), so that a full one can be handed over as a chunk
+  // (TakeFullChunk). buffered_front_ bytes of the first block were copied out already.
+  std::deque<streams::ChunkBlock> buffered_;
+  size_t buffered_front_ = 0;
+  size_t buffered_bytes_ = 0;
+  size_t block_size_ = 64 * 1024;
   bool paused_receiving_ = false;
   // The pending read: bytes land in read_buffer_ (JavaScript's memory) directly.
   std::optional<SharedBytes> read_buffer_;

@@ -4,11 +4,14 @@
 #ifndef KILN_EXT_STREAMS_BYTE_STREAM_RESOURCE_H_
 #define KILN_EXT_STREAMS_BYTE_STREAM_RESOURCE_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "ops/op.h"
+#include "v8-array-buffer.h"
 
 namespace kiln::streams {
 
@@ -31,12 +34,59 @@ namespace kiln::streams {
 // - Like every Resource, OnClose must fail a pending Read/Write/Shutdown completer
 //   (absl::CancelledError): cancel() and abort() close the resource while one may be
 //   pending.
+// - TakeFullChunk(state, size), optional: a resource that gathers bytes ahead of the reads
+//   (fetch bodies, while JavaScript handles the previous chunk) can keep them in
+//   ChunkBlocks and hand a full one of exactly `size` bytes over as a default reader's
+//   next chunk, instead of copying it into a buffer JavaScript allocated. Return null
+//   when no full block of that size is first in line; the stream then reads as usual.
+//   The bytes handed over are gone from the resource (the next Read continues after
+//   them).
 // These run on the runtime's thread; MakeFuture(state) is valid inside them.
 class ByteStreamResource : public Resource {
  public:
   virtual Future<uint32_t> Read(OpState& state, SharedBytes buffer);
   virtual Future<void> Write(OpState& state, SharedBytes bytes);
   virtual Future<void> Shutdown(OpState& state);
+  virtual std::unique_ptr<v8::BackingStore> TakeFullChunk(OpState& state, size_t size);
+};
+
+// Memory for bytes gathered ahead of the reads: `capacity` bytes of the runtime's
+// ArrayBuffer allocator (counted against its limit like any ArrayBuffer), not initialised,
+// filled from the front. A full block becomes a chunk's ArrayBuffer with no copy
+// (TakeFullChunk); a block freed unfilled goes back to the allocator.
+class ChunkBlock {
+ public:
+  ChunkBlock() = default;
+  // A block of `capacity` bytes; ok() is false when the allocator has no memory.
+  ChunkBlock(v8::ArrayBuffer::Allocator* allocator, size_t capacity);
+  ChunkBlock(ChunkBlock&& other) noexcept;
+  ChunkBlock& operator=(ChunkBlock&& other) noexcept;
+  ChunkBlock(const ChunkBlock&) = delete;
+  ChunkBlock& operator=(const ChunkBlock&) = delete;
+  ~ChunkBlock();
+
+  bool ok() const { return data_ != nullptr; }
+  uint8_t* data() const { return data_; }
+  size_t capacity() const { return capacity_; }
+  // Bytes written from the front.
+  size_t filled() const { return filled_; }
+  bool full() const { return filled_ == capacity_; }
+  // Appends up to room() bytes of `bytes`; returns how many were taken.
+  size_t Append(const uint8_t* bytes, size_t length);
+  size_t room() const { return capacity_ - filled_; }
+  // Forgets the bytes written: the block fills from its front again.
+  void Clear() { filled_ = 0; }
+  // The whole block as an ArrayBuffer backing store (freed by V8 through the allocator);
+  // the block is empty afterwards.
+  std::unique_ptr<v8::BackingStore> ToBackingStore() &&;
+
+ private:
+  void Free();
+
+  v8::ArrayBuffer::Allocator* allocator_ = nullptr;
+  uint8_t* data_ = nullptr;
+  size_t capacity_ = 0;
+  size_t filled_ = 0;
 };
 
 }  // namespace kiln::streams

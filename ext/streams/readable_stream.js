@@ -880,9 +880,10 @@ export function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgori
 }
 
 // CreateReadableByteStream (highWaterMark 0; autoAllocateChunkSize as given).
-// `allocateChunkBuffer(size)`, when given, makes the buffers auto-allocated for default
-// reads instead of `new ArrayBuffer(size)` (resource streams: unfilled memory, which their
-// pull zeroes where a read did not fill it).
+// `allocateChunkBuffer(size, first)`, when given, makes the buffers auto-allocated for
+// default reads instead of `new ArrayBuffer(size)` (resource streams: unfilled memory,
+// which their pull zeroes where a read did not fill it, or a chunk the resource already
+// filled). `first`: the buffer's read is the first pending one, the next the pull fills.
 export function createReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm,
                                          highWaterMark = 0, autoAllocateChunkSize = undefined,
                                          allocateChunkBuffer = null) {
@@ -1298,8 +1299,9 @@ function readableByteStreamControllerPullSteps(controller, readRequest) {
     let buffer;
     try {
       const allocate = controller.allocateChunkBuffer;
-      buffer = allocate === null ? new NativeArrayBuffer(autoAllocateChunkSize)
-                                 : allocate(autoAllocateChunkSize);
+      buffer = allocate === null
+          ? new NativeArrayBuffer(autoAllocateChunkSize)
+          : allocate(autoAllocateChunkSize, controller.pendingPullIntos.length === 0);
     } catch (error) {
       readRequest.errorSteps(error);
       return;

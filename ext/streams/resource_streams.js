@@ -3,7 +3,7 @@
 // as a ReadableStream or a WritableStream. See README.md, "Resource streams".
 import {
   op_close, op_stream_new_unfilled_buffer, op_stream_read, op_stream_shutdown,
-  op_stream_write,
+  op_stream_take_full_chunk, op_stream_write,
 } from 'ext:core/ops';
 import * as webidl from 'ext:webidl/webidl.js';
 import { promiseRejectedWith, promiseResolvedWith, uponPromise } from './common.js';
@@ -57,12 +57,17 @@ function stopWatching(token) {
 // transfer moves in fewer, larger chunks; a trickle (server-sent events) keeps small
 // buffers, which matters since each chunk is a view on its whole buffer.
 //
+// `takeFullChunks`: the resource gathers bytes ahead of the reads and hands full chunks
+// over (ByteStreamResource::TakeFullChunk): a default read whose chunk it already holds
+// takes that memory as it is, with no read and no copy.
+//
 // `length`, when the resource's size is known (a Blob's), is the number of bytes it holds:
 // the stream closes with the read that delivers the last of them, as a Blob's stream
 // does, rather than on a further read of 0 bytes (a reader that reads exactly the bytes
 // sees its `closed` settle, and the resource closes without waiting for collection).
 export function readableStreamForRid(rid, {
   autoClose = true, chunkSize = DEFAULT_CHUNK_SIZE, maxChunkSize = chunkSize, length = -1,
+  takeFullChunks = false,
 } = {}) {
   let closed = false;
   let remaining = length;  // bytes still to read when `length` is known, else negative
@@ -77,6 +82,9 @@ export function readableStreamForRid(rid, {
   let pendingFromRequest = false;
   let pendingAutoSize = 0;
   let pendingUnfilled = false;
+  // A chunk the resource had already filled (op_stream_take_full_chunk), given as the
+  // buffer of the first pending default read: the next pull delivers it without a read.
+  let filledChunk = null;
   const token = {};
 
   function adaptChunkSize(bytesRead, capacity) {
@@ -151,8 +159,43 @@ export function readableStreamForRid(rid, {
     throw error;
   }
 
+  // The buffer of a default read: a chunk the resource already holds in full when this is
+  // the read the next pull fills, else unfilled memory for op_stream_read.
+  function allocateChunkBuffer(size, first) {
+    if (first && takeFullChunks && !closed) {
+      const chunk = op_stream_take_full_chunk(rid, size);
+      if (chunk !== undefined) {
+        filledChunk = chunk;
+        return chunk;
+      }
+    }
+    return op_stream_new_unfilled_buffer(size);
+  }
+
   function pullAlgorithm(c) {
     const request = readableByteStreamControllerGetBYOBRequest(c);
+    if (filledChunk !== null) {
+      const chunk = filledChunk;
+      filledChunk = null;
+      // The first pending read's buffer: a canceled or errored stream, whose pending reads
+      // are dropped, pulls no more.
+      if (request !== null && c.pendingPullIntos[0].buffer === chunk) {
+        pendingView = request.view;
+        pendingFromRequest = true;
+        pendingAutoSize = maxChunkSize > chunkSize ? c.pendingPullIntos[0].byteLength : 0;
+        pendingUnfilled = false;
+        try {
+          onRead(pendingView.byteLength);
+        } catch (error) {
+          return promiseRejectedWith(error);
+        }
+        return promiseResolvedWith(undefined);
+      }
+      const error = new TypeError(`stream of resource ${rid}: a chunk it handed over was not read`);
+      release();
+      readableByteStreamControllerError(controller, error);
+      return promiseRejectedWith(error);
+    }
     if (request !== null) {
       pendingView = request.view;
       pendingFromRequest = true;
@@ -175,7 +218,7 @@ export function readableStreamForRid(rid, {
   }
 
   const stream = createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, 0,
-                                          chunkSize, allocateUnfilled);
+                                          chunkSize, allocateChunkBuffer);
   controller = stream.controller;
   if (length === 0) {
     closeAtEnd();
@@ -183,10 +226,6 @@ export function readableStreamForRid(rid, {
     watchForAbandonment(stream.pub, rid, token);
   }
   return stream.pub;
-}
-
-function allocateUnfilled(size) {
-  return op_stream_new_unfilled_buffer(size);
 }
 
 function ReflectApplySubarray(view, begin, end) {

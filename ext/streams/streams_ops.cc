@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "ext/streams/byte_stream_resource.h"
 #include "v8.h"
 
@@ -58,6 +59,21 @@ absl::StatusOr<v8::Local<v8::Value>> op_stream_new_unfilled_buffer(v8::Isolate* 
   std::unique_ptr<v8::BackingStore> store =
       v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, size);
   if (store == nullptr) return absl::ResourceExhaustedError("Array buffer allocation failed");
+  return v8::ArrayBuffer::New(isolate, std::move(store)).As<v8::Value>();
+}
+
+absl::StatusOr<v8::Local<v8::Value>> op_stream_take_full_chunk(OpState& state,
+                                                               v8::Isolate* isolate,
+                                                               ResourceId rid, uint32_t size) {
+  absl::StatusOr<ByteStreamResource*> resource = state.resources().Get<ByteStreamResource>(rid);
+  if (!resource.ok()) return resource.status();
+  std::unique_ptr<v8::BackingStore> store = (*resource)->TakeFullChunk(state, size);
+  if (store == nullptr) return v8::Undefined(isolate).As<v8::Value>();
+  if (store->ByteLength() != size) {
+    return absl::InternalError(absl::StrCat("op_stream_take_full_chunk: resource ",
+                                            (*resource)->name(), " handed over ",
+                                            store->ByteLength(), " bytes for ", size));
+  }
   return v8::ArrayBuffer::New(isolate, std::move(store)).As<v8::Value>();
 }
 

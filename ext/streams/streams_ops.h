@@ -30,6 +30,10 @@ KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_stream_transfer_array_bu
 // cannot be had.
 KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_stream_new_unfilled_buffer(
     v8::Isolate* isolate, uint32_t size);
+// A default reader's next chunk as the resource `rid` already holds it: an ArrayBuffer of
+// exactly `size` bytes, all filled (ByteStreamResource::TakeFullChunk), or undefined.
+KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_stream_take_full_chunk(
+    kiln::OpState& state, v8::Isolate* isolate, kiln::ResourceId rid, uint32_t size);
 // IsDetachedBuffer (false for anything that is not an ArrayBuffer).
 KILN_OP() bool op_stream_array_buffer_detached(v8::Local<v8::Value> buffer);
 

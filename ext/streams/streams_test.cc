@@ -569,6 +569,64 @@ TEST_F(StreamsTest, ResourceStreamChunksHoldNoStaleBytes) {
       "[ 80, 0 ]");
 }
 
+TEST_F(StreamsTest, ResourceStreamTakesFullChunksAsTheResourceHoldsThem) {
+  // With takeFullChunks, a default read whose chunk the resource already holds takes that
+  // memory as it is (no read op, no copy); the bytes stay in order whatever the reads do.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const t = streamsTesting;"
+      "  let expected = 0, ok = true;"
+      "  const check = (chunk) => {"
+      "    for (let i = 0; i < chunk.length; i++) if (chunk[i] !== ((expected + i) & 0xff)) ok = false;"
+      "    expected += chunk.length;"
+      "  };"
+      "  const full = { total_bytes: 4 * 65536 + 1000, full_chunks: true };"
+      // Read to the end: four whole chunks handed over, the last 1,000 bytes read.
+      "  const sizes = [];"
+      "  for await (const chunk of t.readableStreamForRid(t.source(full),"
+      "                                                    { takeFullChunks: true })) {"
+      "    sizes.push(chunk.length + '/' + chunk.buffer.byteLength); check(chunk);"
+      "  }"
+      "  const first = [sizes.join(' '), t.stats().chunks_handed_over, t.stats().reads];"
+      // Two reads asked at once, the reader released with the second pending, a new
+      // reader goes on: no byte is lost or repeated.
+      "  expected = 0;"
+      "  const rs = t.readableStreamForRid(t.source(full), { takeFullChunks: true });"
+      "  const reader = rs.getReader();"
+      "  check((await reader.read()).value);"
+      "  const pending = [reader.read(), reader.read()];"
+      "  reader.releaseLock();"
+      "  let rejected = 0;"
+      "  for (const read of pending) {"
+      "    try { const r = await read; if (!r.done) check(r.value); }"
+      "    catch (e) { if (e instanceof TypeError) rejected++; else throw e; }"
+      "  }"
+      "  for await (const chunk of rs) check(chunk);"
+      "  const released = [rejected > 0, expected];"
+      // Without the option, or with a BYOB reader, nothing is handed over.
+      "  const before = t.stats().chunks_handed_over;"
+      "  expected = 0;"
+      "  for await (const chunk of t.readableStreamForRid(t.source(full))) check(chunk);"
+      "  expected = 0;"
+      "  const byob = t.readableStreamForRid(t.source(full), { takeFullChunks: true })"
+      "      .getReader({ mode: 'byob' });"
+      "  for (let r = await byob.read(new Uint8Array(70000)); !r.done;"
+      "       r = await byob.read(new Uint8Array(r.value.buffer))) check(r.value);"
+      "  const handedOverWithout = t.stats().chunks_handed_over - before;"
+      // Canceled with a handed-over chunk waiting for its pull: the resource closes.
+      "  const canceled = t.readableStreamForRid(t.source(full), { takeFullChunks: true })"
+      "      .getReader();"
+      "  await canceled.read();"
+      "  const afterCancel = [canceled.read(), canceled.read()];"
+      "  await canceled.cancel();"
+      "  await Promise.all(afterCancel);"
+      "  globalThis.result = [ok, first.join(' | '), released, handedOverWithout,"
+      "                       kiln.ops.op_resources().length];"
+      "})()",
+      "[\n  true,\n  '65536/65536 65536/65536 65536/65536 65536/65536 1000/65536 | 4 | 2',\n"
+      "  [ true, 263144 ],\n  0,\n  0\n]");
+}
+
 TEST_F(StreamsTest, ResourceStreamCancelClosesTheResource) {
   ExpectAfterLoop(
       "(async () => {"

@@ -10,9 +10,10 @@ globalThis.streamsTesting = {
   readableStreamForRid,
   writableStreamForRid,
   // Options: total_bytes, chunk_size (65536), deferred (true), stall_after (-1: never),
-  // fail (false).
+  // fail (false), full_chunks (false).
   source: (options) => op_streams_test_source({
-    total_bytes: 0, chunk_size: 65536, deferred: true, stall_after: -1, fail: false, ...options,
+    total_bytes: 0, chunk_size: 65536, deferred: true, stall_after: -1, fail: false,
+    full_chunks: false, ...options,
   }),
   sink: (deferred = true) => op_streams_test_sink(deferred),
   stats: () => op_streams_test_stats(),

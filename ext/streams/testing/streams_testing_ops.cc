@@ -7,6 +7,7 @@
 
 #include "ext/streams/byte_stream_resource.h"
 #include "ext/streams/testing/streams_testing_state.h"
+#include "v8-isolate.h"
 
 namespace kiln::streams::testing {
 namespace {
@@ -42,12 +43,21 @@ class TestSource : public ByteStreamResource {
     }
     size_t count = static_cast<size_t>(
         std::min({remaining, options_.chunk_size, static_cast<double>(buffer.size())}));
-    uint8_t* data = buffer.data();
-    uint64_t offset = static_cast<uint64_t>(produced_);
-    for (size_t i = 0; i < count; i++) data[i] = static_cast<uint8_t>((offset + i) & 0xff);
-    produced_ += static_cast<double>(count);
-    stats.bytes_read += static_cast<double>(count);
+    Produce(buffer.data(), count);
     return Settle<uint32_t>(state, options_.deferred, static_cast<uint32_t>(count));
+  }
+
+  std::unique_ptr<v8::BackingStore> TakeFullChunk(OpState& state, size_t size) override {
+    bool stalled = options_.stall_after >= 0 && produced_ >= options_.stall_after;
+    if (!options_.full_chunks || stalled ||
+        options_.total_bytes - produced_ < static_cast<double>(size)) {
+      return nullptr;
+    }
+    ChunkBlock block(state.isolate()->GetArrayBufferAllocator(), size);
+    if (!block.ok()) return nullptr;
+    Produce(block.data(), size);
+    testing_->stats.chunks_handed_over++;
+    return std::move(block).ToBackingStore();
   }
 
   void OnClose() override {
@@ -59,6 +69,14 @@ class TestSource : public ByteStreamResource {
   }
 
  private:
+  // Writes the next `count` bytes of the pattern.
+  void Produce(uint8_t* data, size_t count) {
+    uint64_t offset = static_cast<uint64_t>(produced_);
+    for (size_t i = 0; i < count; i++) data[i] = static_cast<uint8_t>((offset + i) & 0xff);
+    produced_ += static_cast<double>(count);
+    testing_->stats.bytes_read += static_cast<double>(count);
+  }
+
   StreamsTestingState* testing_;
   TestSourceOptions options_;
   double produced_ = 0;

@@ -14,6 +14,7 @@ KILN_STRUCT() struct TestSourceOptions {
   bool deferred = true;      // complete reads on a later loop turn (else: ready at once)
   double stall_after = -1;   // >= 0: once this many bytes are produced, reads stay pending
   bool fail = false;         // the read after total_bytes fails instead of reporting the end
+  bool full_chunks = false;  // hands whole chunks over (TakeFullChunk) while it has them
 };
 
 KILN_STRUCT() struct TestStats {
@@ -27,6 +28,7 @@ KILN_STRUCT() struct TestStats {
   double sinks_closed = 0;
   double reads_canceled = 0;      // pending reads failed by OnClose
   double shutdowns = 0;
+  double chunks_handed_over = 0;  // TakeFullChunk gave a chunk
 };
 
 // A source producing the bytes (offset & 0xff).
