@@ -56,7 +56,11 @@ const INFO = 3;
 const INFO_INTERVAL = 8;
 const MAX_NESTING = 6;
 const intervalDelays = new NativeMap();  // id -> the interval's converted delay
-const runsByTimeout = new NativeMap();
+// The run of each timeout with pending timers: timeouts under SMALL_TIMEOUTS (nearly all)
+// in an array indexed by the timeout, larger ones in a Map.
+const SMALL_TIMEOUTS = 4096;
+const runsBySmallTimeout = new Array(SMALL_TIMEOUTS).fill(undefined);
+const runsByLargeTimeout = new NativeMap();
 const runHeap = [];
 let lastRun = null;  // the run of the last insert (a cache for loops of one delay)
 let spareRun = null;  // the last emptied run, its arrays kept for the next new run
@@ -83,6 +87,7 @@ function newRun(timeout) {
   // "code dependencies"), in the middle of the first burst.
   const run = {
     timeout: -1, slots: null, times: null, mask: -1, head: -1, tail: -1, dead: -1, heapIndex: -2,
+    headDeadline: -1.5, headSequence: -1.5,
   };
   run.timeout = timeout;
   run.slots = newSlots(RUN_MIN_CAPACITY);
@@ -92,7 +97,17 @@ function newRun(timeout) {
   run.tail = 0;
   run.dead = 0;
   run.heapIndex = -1;
+  run.headDeadline = 0;
+  run.headSequence = 0;
   return run;
+}
+
+// Copies the deadline and sequence of the run's first pending timer to the run, where the
+// heap compares them (one field each instead of three loads from the arrays).
+function noteHead(run) {
+  const index = 2 * (run.head & run.mask);
+  run.headDeadline = run.times[index];
+  run.headSequence = run.times[index + 1];
 }
 
 // Moves a run's pending timers to new arrays of `capacity` (a power of two above their
@@ -125,6 +140,7 @@ function moveRun(run, capacity, compact) {
     run.head = 0;
     run.tail = renumbered;
     run.dead = 0;
+    if (renumbered > 0) noteHead(run);
   }
 }
 
@@ -141,10 +157,8 @@ function compactRun(run) {
 }
 
 function runBefore(a, b) {
-  const ta = a.times, tb = b.times;
-  const ia = 2 * (a.head & a.mask), ib = 2 * (b.head & b.mask);
-  const da = ta[ia], db = tb[ib];
-  return da < db || (da === db && ta[ia + 1] < tb[ib + 1]);
+  const da = a.headDeadline, db = b.headDeadline;
+  return da < db || (da === db && a.headSequence < b.headSequence);
 }
 
 function placeRun(run, index) {
@@ -191,7 +205,11 @@ function dropRun(run) {
   run.head = 0;
   run.tail = 0;
   run.dead = 0;
-  runsByTimeout.delete(run.timeout);
+  if (run.timeout < SMALL_TIMEOUTS) {
+    runsBySmallTimeout[run.timeout] = undefined;
+  } else {
+    runsByLargeTimeout.delete(run.timeout);
+  }
   if (lastRun === run) lastRun = null;
   if (run.mask < RUN_SPARE_MAX_CAPACITY) spareRun = run;
 }
@@ -200,10 +218,15 @@ function dropRun(run) {
 function insert(id, callback, args, info, timeout, deadline) {
   let run = lastRun;
   if (run === null || run.timeout !== timeout) {
-    run = runsByTimeout.get(timeout);
+    const small = timeout < SMALL_TIMEOUTS;
+    run = small ? runsBySmallTimeout[timeout] : runsByLargeTimeout.get(timeout);
     if (run === undefined) {
       run = newRun(timeout);
-      runsByTimeout.set(timeout, run);
+      if (small) {
+        runsBySmallTimeout[timeout] = run;
+      } else {
+        runsByLargeTimeout.set(timeout, run);
+      }
     }
     lastRun = run;
   }
@@ -221,6 +244,7 @@ function insert(id, callback, args, info, timeout, deadline) {
   run.times[2 * index] = deadline;
   run.times[2 * index + 1] = nextSequence++;
   run.tail = position + 1;
+  if (position === run.head) noteHead(run);
   if (run.heapIndex < 0) {
     runHeap.push(run);
     siftUpRun(runHeap.length - 1);
@@ -228,14 +252,20 @@ function insert(id, callback, args, info, timeout, deadline) {
   return run;
 }
 
-// Takes the timer at the head of a run (fired or canceled): drops an emptied run, shrinks
-// a very large one that is almost empty, and moves the run down the heap (its first timer
-// is later).
+// Takes the timer at the head of a run (fired or canceled) and the canceled ones behind it:
+// drops an emptied run, shrinks a very large one that is almost empty, and moves the run
+// down the heap once (its first timer is later).
 function advanceHead(run) {
+  const slots = run.slots;
   const slot = SLOTS * (run.head & run.mask);
-  run.slots[slot + CALLBACK] = undefined;
-  run.slots[slot + ARGS] = undefined;
+  slots[slot + CALLBACK] = undefined;
+  slots[slot + ARGS] = undefined;
   run.head++;
+  // Canceled timers hold no callback or arguments any more (cancelAt).
+  while (run.head < run.tail && slots[SLOTS * (run.head & run.mask) + ID] === 0) {
+    run.head++;
+    run.dead--;
+  }
   const pending = run.tail - run.head;
   if (pending === 0) {
     dropRun(run);
@@ -244,6 +274,7 @@ function advanceHead(run) {
   if (run.mask >= RUN_SHRINK_MIN_CAPACITY && pending * 32 < run.mask) {
     resizeRun(run, (run.mask + 1) >> 2);
   }
+  noteHead(run);
   siftDownRun(run.heapIndex);
 }
 
@@ -401,7 +432,7 @@ internals.timerLeakChecks = {
 // costs no native call.
 function rearm(fired) {
   const run = firstRun();
-  const deadline = run !== null ? run.times[2 * (run.head & run.mask)] : -1;
+  const deadline = run !== null ? run.headDeadline : -1;
   const refed = refedCount > 0;
   let target = armedDeadline;
   if (fired || deadline < 0 || armedDeadline < 0 || deadline < armedDeadline) target = deadline;
@@ -460,7 +491,9 @@ function clearTimer(id) {
   const run = runOf(id);
   if (run === undefined) return;
   endTimer(id, run);
-  rearm(false);
+  // A later first deadline leaves the native timer as it is (rearm); only the end of the
+  // last ref'd timer (unref the native timer, or stop it) needs it told.
+  if (refedCount === 0 || !armedRef) rearm(false);
 }
 
 // Called by the native timer with the time it fired: runs every timer due by `now`, in
@@ -471,8 +504,8 @@ function fire(now) {
   while (true) {
     const run = firstRun();
     if (run === null) break;
+    if (run.headDeadline > now) break;
     const index = run.head & run.mask;
-    if (run.times[2 * index] > now) break;
     const slots = run.slots;
     const slot = SLOTS * index;
     const id = slots[slot + ID];
