@@ -2,9 +2,9 @@
 // NavigatorLanguage and NavigatorConcurrentHardware members.
 // https://html.spec.whatwg.org/multipage/system-state.html#the-navigator-object
 import { op_web_hardware_concurrency } from 'ext:core/ops';
+import { newPlatformObject } from 'ext:webidl/platform_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 
-const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
 
@@ -12,10 +12,10 @@ const ObjectFreeze = Object.freeze;
 const userAgent = `kiln/${globalThis.kiln.version.kiln}`;
 const languages = ObjectFreeze(['en-US']);
 
-// An object of Type's interface for the platform to hand out. The brand is not
-// enumerable, so inspection prints `Type {}` as Node does.
+// An object of Type's interface for the platform to hand out (one structuredClone
+// refuses). The brand is not enumerable, so inspection prints `Type {}` as Node does.
 function createPlatformObject(Type) {
-  const object = ObjectCreate(Type.prototype);
+  const object = newPlatformObject(Type);
   ObjectDefineProperty(object, webidl.brand, { value: webidl.brand });
   return object;
 }

@@ -3,10 +3,10 @@
 // origin are per runtime (web_state.h), never part of the snapshot. User Timing (mark,
 // measure) and the performance timeline are user_timing.js's.
 import { op_web_now, op_web_time_origin } from 'ext:core/ops';
+import { newPlatformObject } from 'ext:webidl/platform_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { EventTarget, setUpEventTarget } from './events.js';
 
-const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
 
 export class Performance extends EventTarget {
@@ -39,5 +39,5 @@ const PerformancePrototype = Performance.prototype;
 ObjectDefineProperty(PerformancePrototype, Symbol.for('nodejs.util.inspect.custom'),
                      { enumerable: false });
 
-export const performance = ObjectCreate(PerformancePrototype);
+export const performance = newPlatformObject(Performance);  // structuredClone refuses it
 setUpEventTarget(performance);

@@ -12,6 +12,7 @@
 // to mark() and measure().
 import { op_web_now } from 'ext:core/ops';
 import { queueTask } from 'ext:timers/timers.js';
+import { newPlatformObject, rootInterface } from 'ext:webidl/platform_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 import { DOMException } from './dom_exception.js';
 import { reportException } from './events.js';
@@ -132,7 +133,7 @@ function constructMark(newTarget, markName, markOptions, prefix) {
   } else {
     startTime = op_web_now();
   }
-  const mark = { __proto__: newTarget.prototype };
+  const mark = newPlatformObject(newTarget);  // structuredClone refuses it
   makeEntry(mark, markName, 'mark', startTime, 0, cloneDetail(options.detail));
   return mark;
 }
@@ -140,7 +141,7 @@ function constructMark(newTarget, markName, markOptions, prefix) {
 export class PerformanceMeasure extends PerformanceEntry {
   constructor() {
     if (!constructingMeasure) webidl.illegalConstructor();
-    return { __proto__: PerformanceMeasurePrototype };
+    return newPlatformObject(PerformanceMeasure);
   }
 
   get detail() {
@@ -383,16 +384,22 @@ const convertObserverInit = webidl.createDictionaryConverter('PerformanceObserve
   { key: 'buffered', converter: webidl.converters.boolean },
 ]);
 
-export class PerformanceObserver {
+// A root interface whose objects are platform objects (ext:webidl/platform_object.js).
+export class PerformanceObserver extends Object {
   constructor(callback) {
     const prefix = "Failed to construct 'PerformanceObserver'";
     webidl.requiredArguments(arguments.length, 1, prefix);
     if (typeof callback !== 'function') {
       throw new NativeTypeError(`${prefix}: The callback provided as parameter 1 is not a function.`);
     }
-    this[webidl.brand] = webidl.brand;
+    const observer = newPlatformObject(new.target);
+    // Not enumerable: console output shows `PerformanceObserver {}`.
+    ObjectDefineProperty(observer, webidl.brand, { value: webidl.brand });
     // kind: null until the first observe(), then 'multiple' (entryTypes) or 'single' (type).
-    this[_observer] = { callback, kind: null, types: [], buffer: [] };
+    ObjectDefineProperty(observer, _observer, {
+      value: { callback, kind: null, types: [], buffer: [] },
+    });
+    return observer;
   }
 
   observe(options = undefined) {
@@ -460,6 +467,7 @@ export class PerformanceObserver {
     return kSupportedEntryTypes;
   }
 }
+rootInterface(PerformanceObserver);
 webidl.configureInterface(PerformanceObserver);
 const PerformanceObserverPrototype = PerformanceObserver.prototype;
 
@@ -495,7 +503,7 @@ const PerformanceObserverEntryListPrototype = PerformanceObserverEntryList.proto
 
 function createEntryList(entries) {
   const list = webidl.createBranded(PerformanceObserverEntryList);
-  list[_entries] = entries;
+  ObjectDefineProperty(list, _entries, { value: entries });  // not shown by console.log
   return list;
 }
 

@@ -64,6 +64,29 @@ TEST_F(WebTest, MarksAndMeasures) {
              "  duration: 0,\n  detail: null\n}");
 }
 
+TEST_F(WebTest, PerformanceAndNavigatorObjectsAreDataCloneErrors) {
+  // Platform objects that are not serializable, as in Chrome, deno and bun.
+  ExpectEval(R"js([
+    performance, navigator, performance.mark('a'), performance.measure('m'),
+    new PerformanceMark('b'), new PerformanceObserver(() => {}),
+  ].map((object) => {
+    try { structuredClone(object); return 'cloned'; } catch (e) { return e.name; }
+  }))js",
+             "[\n  'DataCloneError',\n  'DataCloneError',\n  'DataCloneError',\n"
+             "  'DataCloneError',\n  'DataCloneError',\n  'DataCloneError'\n]");
+  // A program's subclass of PerformanceObserver still gets its own prototype and works.
+  ExpectEval(R"js({
+    class Observer extends PerformanceObserver { extra() { return 'extra'; } }
+    const o = new Observer(() => {});
+    o.observe({ type: 'mark' });
+    o.disconnect();
+    [o instanceof Observer, o instanceof PerformanceObserver, o.extra(),
+     Object.getPrototypeOf(PerformanceObserver) === Function.prototype]
+  })js",
+             "[ true, true, 'extra', true ]");
+  ExpectEval("new PerformanceObserver(() => {})", "PerformanceObserver {}");
+}
+
 TEST_F(WebTest, UserTimingErrors) {
   ExpectEval("try { performance.measure('m', 'no such mark') } catch (e) {"
              " [e instanceof DOMException, `${e.name}: ${e.message}`] }",

@@ -6,6 +6,8 @@
 // Built-ins are captured when the module is evaluated, so user code replacing
 // Array.prototype.push or Symbol.iterator's methods cannot change a conversion.
 
+import { newPlatformObject } from './platform_object.js';
+
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
@@ -517,8 +519,8 @@ export const brand = Symbol('[[webidl.brand]]');
 // An object of Type's interface made without running its constructor (for objects the
 // platform creates: AbortSignal from a controller, ...).
 export function createBranded(Type) {
-  const object = ObjectCreate(Type.prototype);
-  object[brand] = brand;
+  const object = newPlatformObject(Type);  // structuredClone refuses it
+  ObjectDefineProperty(object, brand, { value: brand });  // not shown by console.log
   return object;
 }
 
