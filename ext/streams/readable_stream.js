@@ -8,7 +8,7 @@
 // closeSteps and errorSteps methods (classes below, no per-read closures).
 import * as webidl from 'ext:webidl/webidl.js';
 import {
-  PlatformObjectBase, exposeMembers, platformObjectAllocator,
+  PlatformObjectBase, exposeMembers, platformObjectAllocator, prototypeAllocator,
 } from 'ext:webidl/platform_object.js';
 import { AbortSignal, addSignalAlgorithm, removeSignalAlgorithm } from 'ext:web/abort.js';
 import {
@@ -37,7 +37,6 @@ const MathMin = Math.min;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectDefineProperty = Object.defineProperty;
-const ObjectCreate = Object.create;
 
 function queueMicrotask(callback) {
   uponFulfillment(resolvedPromise, callback);
@@ -2217,7 +2216,7 @@ class ReadableStreamAsyncIterator extends ReturnsItsArgument {
 
 function createReadableStreamAsyncIterator(stream, preventCancel) {
   const reader = acquireReadableStreamDefaultReader(stream);
-  const iterator = ObjectCreate(asyncIteratorPrototype);
+  const iterator = allocateAsyncIterator();  // a platform object: structuredClone refuses it
   new ReadableStreamAsyncIterator(iterator, new ReadableStreamAsyncIteratorState(reader, preventCancel));
   return iterator;
 }
@@ -2295,6 +2294,7 @@ const asyncIteratorPrototype = {
   },
 };
 ObjectSetPrototypeOf(asyncIteratorPrototype, AsyncIteratorPrototype);
+const allocateAsyncIterator = prototypeAllocator(asyncIteratorPrototype);
 ObjectDefineProperty(asyncIteratorPrototype, Symbol.toStringTag, {
   value: 'ReadableStream AsyncIterator', writable: false, enumerable: false, configurable: true,
 });

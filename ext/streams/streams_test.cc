@@ -113,6 +113,16 @@ TEST_F(StreamsTest, PlatformObjectsAreDataCloneErrors) {
          "  'DataCloneError: #<TextEncoder> could not be cloned.',\n"
          "  'DataCloneError: #<TextDecoder> could not be cloned.'\n"
          "]");
+  // The async iterator too; it still iterates.
+  ExpectAfterLoop(
+      "(async () => {"
+      "  const rs = new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.close(); } });"
+      "  const iterator = rs.values();"
+      "  let name; try { structuredClone(iterator); } catch (e) { name = e.name; }"
+      "  const seen = []; for await (const chunk of iterator) seen.push(chunk);"
+      "  globalThis.result = [name, seen, Object.prototype.toString.call(iterator)];"
+      "})()",
+      "[ 'DataCloneError', [ 1, 2 ], '[object ReadableStream AsyncIterator]' ]");
   Expect("[ReadableStream, WritableStream, TransformStream, CountQueuingStrategy].map((I) =>"
          " [I.name, I.length, Object.getPrototypeOf(I) === Function.prototype,"
          "  Object.getPrototypeOf(I.prototype) === Object.prototype,"

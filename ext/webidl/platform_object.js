@@ -126,6 +126,12 @@ export function platformObjectAllocator(Interface) {
   return allocate;
 }
 
+// An allocator of platform objects whose [[Prototype]] is `prototype`, for objects that
+// have a prototype but no interface object (a ReadableStream's async iterator).
+export function prototypeAllocator(prototype) {
+  return newAllocator(prototype);
+}
+
 // Makes Interface, a class written as above, a root interface: its [[Prototype]] becomes
 // Function.prototype instead of Object (the constructor never calls super(), so nothing
 // looks it up). Its prototype's [[Prototype]] is Object.prototype already.
