@@ -131,15 +131,14 @@ absl::StatusOr<v8::Local<v8::Value>> op_blob_concatenate(v8::Isolate* isolate,
   }
   if (total == 0) return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, 0), 0, 0).As<v8::Value>();
   if (total > v8::TypedArray::kMaxLength) return AllocationFailed();
-  // Uninitialized memory of the runtime's ArrayBuffer allocator (null when there is none).
-  // libnode108's V8 offers it only under this name (Node's Buffer.allocUnsafeSlow uses it);
-  // like every allocation V8 makes for an ArrayBuffer, it first collects the young
-  // generation when young ArrayBuffers hold much memory, so garbage results of earlier
-  // calls are freed (and their blocks reused) before the next one is allocated.
-  std::unique_ptr<v8::BackingStore> store =
-      v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, total);
-  if (store == nullptr) return AllocationFailed();
-  auto* data = static_cast<uint8_t*>(store->Data());
+  // Unfilled memory (every byte is copied in below). Its allocation first collects the
+  // young generation when young ArrayBuffers hold much memory, so garbage results of
+  // earlier calls are freed (and their blocks reused) before the next one is allocated.
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!streams::NewUnfilledArrayBuffer(isolate, total).ToLocal(&buffer)) {
+    return AllocationFailed();
+  }
+  auto* data = static_cast<uint8_t*>(buffer->Data());
   // Nothing between the two passes runs JavaScript, so no part changed its length.
   if (total < kParallelCopyBytes) {
     size_t offset = 0;
@@ -149,7 +148,6 @@ absl::StatusOr<v8::Local<v8::Value>> op_blob_concatenate(v8::Isolate* isolate,
   } else {
     CopyInParallel(views, data, total);
   }
-  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   return v8::Uint8Array::New(buffer, 0, total).As<v8::Value>();
 }
 

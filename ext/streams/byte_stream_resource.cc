@@ -23,6 +23,13 @@ std::unique_ptr<v8::BackingStore> ByteStreamResource::TakeFullChunk(OpState& sta
   return nullptr;
 }
 
+v8::MaybeLocal<v8::ArrayBuffer> NewUnfilledArrayBuffer(v8::Isolate* isolate, size_t size) {
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, size);
+  if (store == nullptr) return {};
+  return v8::ArrayBuffer::New(isolate, std::move(store));
+}
+
 ChunkBlock::ChunkBlock(v8::ArrayBuffer::Allocator* allocator, size_t capacity)
     : allocator_(allocator),
       data_(static_cast<uint8_t*>(allocator->AllocateUninitialized(capacity))),

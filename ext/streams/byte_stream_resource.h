@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "ops/op.h"
 #include "v8-array-buffer.h"
+#include "v8-local-handle.h"
 
 namespace kiln::streams {
 
@@ -49,6 +50,14 @@ class ByteStreamResource : public Resource {
   virtual Future<void> Shutdown(OpState& state);
   virtual std::unique_ptr<v8::BackingStore> TakeFullChunk(OpState& state, size_t size);
 };
+
+// A new ArrayBuffer of `size` bytes of the runtime's allocator whose contents are NOT
+// initialised, for bytes native code writes before any script can see them (a read's
+// buffer, a concatenation); empty when the memory cannot be had. libnode108's V8 offers
+// it only as NewBackingStoreForNodeLTS (Node's Buffer.allocUnsafeSlow): like every
+// ArrayBuffer allocation, it first collects the young generation when young ArrayBuffers
+// hold much memory.
+v8::MaybeLocal<v8::ArrayBuffer> NewUnfilledArrayBuffer(v8::Isolate* isolate, size_t size);
 
 // Memory for bytes gathered ahead of the reads: `capacity` bytes of the runtime's
 // ArrayBuffer allocator (counted against its limit like any ArrayBuffer), not initialised,

@@ -54,12 +54,11 @@ absl::StatusOr<v8::Local<v8::Value>> op_stream_transfer_array_buffer(
 
 absl::StatusOr<v8::Local<v8::Value>> op_stream_new_unfilled_buffer(v8::Isolate* isolate,
                                                                    uint32_t size) {
-  // libnode108's V8 has uninitialised backing stores under this name only (see
-  // ext/file/file_ops.cc).
-  std::unique_ptr<v8::BackingStore> store =
-      v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, size);
-  if (store == nullptr) return absl::ResourceExhaustedError("Array buffer allocation failed");
-  return v8::ArrayBuffer::New(isolate, std::move(store)).As<v8::Value>();
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!NewUnfilledArrayBuffer(isolate, size).ToLocal(&buffer)) {
+    return absl::ResourceExhaustedError("Array buffer allocation failed");  // a RangeError
+  }
+  return buffer.As<v8::Value>();
 }
 
 absl::StatusOr<v8::Local<v8::Value>> op_stream_take_full_chunk(OpState& state,
