@@ -18,6 +18,9 @@
 //                    Promise, resolve kept in an array) and resolved together after the
 //                    round: the floor of a promise that settles later, in a batch
 //   pending_1m       one round of 1,000,000
+//   js_pending_1m    one round of 1,000,000 promises made in JavaScript alone: with
+//                    js_pending_1k, the floor of the 1M/1k ratio (what a million live
+//                    promises cost V8 whoever makes them)
 // op_bench_next_turn completes every op on a later libuv iteration than the one that
 // started it; the run fails if any did not. Then the ratios and the JS heap held per
 // pending op (heap growth with 1,000,000 ops pending, after a full GC, / 1,000,000).
@@ -95,6 +98,21 @@ constexpr char kCases[] = R"js(
       }
       return sum;
     },
+    async js_pending_1m(n) {
+      const resolvers = new Array(n);
+      let slot = 0;
+      const executor = (resolve) => { resolvers[slot] = resolve; };
+      const round = new Array(n);
+      for (let i = 0; i < n; i++) {
+        slot = i;
+        round[i] = new Promise(executor);
+      }
+      for (let i = 0; i < n; i++) resolvers[i](i & 1023);
+      const values = await Promise.all(round);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += values[i];
+      return sum;
+    },
     async pending_1m(n) {
       const op = kiln.ops.op_bench_next_turn;
       const round = new Array(n);
@@ -151,7 +169,7 @@ int main(int argc, char** argv) {
   kiln::AddV8Flags("--expose-gc").IgnoreError();
   const std::vector<std::string> all_cases = {"await_baseline", "eager",      "js_function",
                                               "js_fast_call",   "pending_1k", "js_pending_1k",
-                                              "pending_1m"};
+                                              "pending_1m",     "js_pending_1m"};
   std::vector<std::string> cases;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -225,6 +243,7 @@ int main(int argc, char** argv) {
               pending_ok ? ratio(4, 5) : NAN);
   std::printf("RESULT name=pending_1m_vs_1k value=%.3f unit=x\n",
               pending_ok ? ratio(6, 4) : NAN);
+  std::printf("RESULT name=js_pending_1m_vs_1k value=%.3f unit=x\n", ratio(7, 5));
   std::printf("RESULT name=heap_per_pending_op value=%.0f unit=B\n", per_op);
   return 0;
 }
