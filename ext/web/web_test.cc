@@ -87,6 +87,23 @@ TEST_F(WebTest, PerformanceAndNavigatorObjectsAreDataCloneErrors) {
   ExpectEval("new PerformanceObserver(() => {})", "PerformanceObserver {}");
 }
 
+TEST_F(WebTest, StackTracesNamePlatformObjectsAfterTheirInterface) {
+  // A method's frame names its receiver by its interface (or a program's subclass), not
+  // by the function that allocated the platform object.
+  ExpectEval(R"js({
+    class Target extends EventTarget {}
+    const frames = [new EventTarget(), new Target()].map((target) => {
+      try { target.addEventListener('x', 5); } catch (e) {
+        return e.stack.split('\n').map((line) => line.trim())
+            .find((line) => line.startsWith('at ') && line.includes('.addEventListener'));
+      }
+    });
+    frames
+  })js",
+             "[\n  'at EventTarget.addEventListener (ext:web/events.js:538:16)',\n"
+             "  'at Target.addEventListener (ext:web/events.js:538:16)'\n]");
+}
+
 TEST_F(WebTest, UserTimingErrors) {
   ExpectEval("try { performance.measure('m', 'no such mark') } catch (e) {"
              " [e instanceof DOMException, `${e.name}: ${e.message}`] }",

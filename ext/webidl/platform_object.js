@@ -69,11 +69,18 @@ export function defineMembers(Interface, Members) {
 // `prototype` is not the subclass's: it then gets its own (allocateFirst).
 export const kAllocator = Symbol('[[allocatePlatformObject]]');
 
-// A new generator function each call: the allocator of one prototype.
+// A new generator function each call: the allocator of one prototype. It has no name,
+// given or inferred: V8 names an object in stack traces ("at Headers.append") and in
+// messages after the function that made it when that function has a name; without one it
+// takes the prototype chain's @@toStringTag or `constructor`, the interface's name (or a
+// program subclass's).
 function newAllocator(prototype) {
-  const allocate = function* platformObject() {};
+  const allocate = anonymousGenerator();
   allocate.prototype = prototype;
   return allocate;
+}
+function anonymousGenerator() {
+  return function* () {};
 }
 
 const noCleanup = [function noCleanup() {}];
