@@ -2,7 +2,6 @@
 // NavigatorLanguage and NavigatorConcurrentHardware members.
 // https://html.spec.whatwg.org/multipage/system-state.html#the-navigator-object
 import { op_web_hardware_concurrency } from 'ext:core/ops';
-import { newPlatformObject } from 'ext:webidl/platform_object.js';
 import * as webidl from 'ext:webidl/webidl.js';
 
 const ObjectDefineProperty = Object.defineProperty;
@@ -11,14 +10,6 @@ const ObjectFreeze = Object.freeze;
 // The build's version: the same for every runtime of this binary.
 const userAgent = `kiln/${globalThis.kiln.version.kiln}`;
 const languages = ObjectFreeze(['en-US']);
-
-// An object of Type's interface for the platform to hand out (one structuredClone
-// refuses). The brand is not enumerable, so inspection prints `Type {}` as Node does.
-function createPlatformObject(Type) {
-  const object = newPlatformObject(Type);
-  ObjectDefineProperty(object, webidl.brand, { value: webidl.brand });
-  return object;
-}
 
 class Navigator {
   constructor() {
@@ -50,7 +41,9 @@ class Navigator {
 const NavigatorPrototype = Navigator.prototype;
 webidl.configureInterface(Navigator);
 
-const navigator = createPlatformObject(Navigator);
+// A platform object (structuredClone refuses it) with a non-enumerable brand, so console
+// output prints `Navigator {}` as Node does.
+const navigator = webidl.createBranded(Navigator);
 
 ObjectDefineProperty(globalThis, 'Navigator', {
   value: Navigator, writable: true, enumerable: false, configurable: true,
