@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "core/file_util.h"
 #include "core/op_support.h"
+#include "core/package_resolver.h"
 #include "core/runtime.h"
 #include "core/v8_util.h"
 
@@ -61,14 +62,11 @@ std::string ImportedFrom(const std::string& referrer) {
 }
 
 // What follows "Cannot find module '<specifier>' imported from ..." when the loader found
-// nothing for a specifier that is no path and no URL: kiln resolves no packages.
-std::string UnresolvedSpecifierNote(const std::string& specifier) {
+// nothing: for a package specifier, the loader's reason (where it looked).
+std::string UnresolvedSpecifierNote(const std::string& specifier, absl::string_view reason) {
   if (absl::StartsWith(specifier, "node:")) return ": kiln has no Node.js built-in modules";
-  if (IsRelative(specifier) || absl::StartsWith(specifier, "/") || ada::can_parse(specifier)) {
-    return "";
-  }
-  return ": bare specifiers (package names) are not looked up in node_modules; import the "
-         "package's file by its path, or bundle it";
+  if (!IsPackageSpecifier(specifier) || reason.empty()) return "";
+  return absl::StrCat(": ", reason);
 }
 
 // A data: URL's payload, percent-decoded.
@@ -170,26 +168,6 @@ absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url) {
 
 // --- FileModuleLoader ---
 
-std::string FileModuleLoader::ResolvePath(const std::string& specifier,
-                                          const std::string& referrer_path, std::string* error) {
-  std::string candidate;
-  if (absl::StartsWith(specifier, "file://")) {
-    candidate = FileUrlToPath(specifier);
-  } else if (absl::StartsWith(specifier, "/")) {
-    candidate = specifier;
-  } else if (IsRelative(specifier)) {
-    bool referrer_is_file = absl::StartsWith(referrer_path, "/");
-    std::string base = referrer_is_file ? DirName(referrer_path) : AbsolutePath(".");
-    candidate = absl::StrCat(base, "/", specifier);
-  }
-  std::string real = candidate.empty() ? std::string() : RealPath(AbsolutePath(candidate));
-  if (real.empty()) {
-    *error = absl::StrCat("Cannot find module '", specifier, "'");
-    if (!referrer_path.empty()) absl::StrAppend(error, " imported from ", referrer_path);
-  }
-  return real;
-}
-
 absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier_view,
                                                       std::string_view referrer) {
   std::string specifier(specifier_view);
@@ -203,12 +181,27 @@ absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier
         absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
     std::string base = referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path);
     candidate = absl::StrCat(base, "/", specifier);
+  } else if (IsPackageSpecifier(specifier)) {
+    std::string referrer_path =
+        absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
+    absl::StatusOr<std::string> path =
+        ResolvePackage(specifier, referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path));
+    if (!path.ok()) return path.status();
+    if (*path == kEmptyModuleUrl) return *path;
+    candidate = *path;
   } else {
-    return absl::NotFoundError("bare specifiers name no file");
+    return absl::NotFoundError("");  // a URL of another scheme
   }
   std::string absolute = AbsolutePath(candidate);
   std::string real = RealPath(absolute);
   // A missing file keeps its URL (import.meta.resolve gives it); loading it fails.
+  absl::StatusOr<std::string> in_package = ResolvePackageFile(real.empty() ? absolute : real);
+  if (!in_package.ok()) return in_package.status();
+  if (*in_package == kEmptyModuleUrl) return *in_package;
+  if (*in_package != (real.empty() ? absolute : real)) {
+    absolute = *in_package;
+    real = RealPath(absolute);
+  }
   return PathToFileUrl(real.empty() ? absolute : real);
 }
 
@@ -585,7 +578,7 @@ std::string ModuleMap::ResolveUrl(const std::string& specifier, const std::strin
   if (!url.ok()) {
     if (absl::IsNotFound(url.status())) {
       *error = absl::StrCat("Cannot find module '", specifier, "'", ImportedFrom(referrer),
-                            UnresolvedSpecifierNote(specifier));
+                            UnresolvedSpecifierNote(specifier, url.status().message()));
     } else {
       *error = absl::StrCat("Cannot resolve module '", specifier, "'", ImportedFrom(referrer),
                             ": ", url.status().message());

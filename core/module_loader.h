@@ -76,19 +76,15 @@ class ModuleLoader {
 
 // The default loader: files. Specifiers "./x.mjs", "../x.mjs" (against the importer's
 // directory, or the current directory at the top level), "/abs/x.mjs" and
-// "file:///abs/x.mjs"; symlinks resolved, so one file is one module. Bare specifiers and
-// missing files are NotFound. Files ending in ".json" are JSON modules.
+// "file:///abs/x.mjs"; symlinks resolved, so one file is one module. Package specifiers
+// ("hono", "@scope/pkg/sub", "#internal") are looked up in node_modules as Node.js does
+// for ES modules (core/package_resolver.h: "exports", "imports", conditions). Missing
+// files and packages are NotFound. Files ending in ".json" are JSON modules.
 class FileModuleLoader : public ModuleLoader {
  public:
   absl::StatusOr<std::string> Resolve(std::string_view specifier,
                                       std::string_view referrer) override;
   Future<ModuleSource> Load(OpState& state, const std::string& url) override;
-
-  // The real path of the file `specifier` names, imported from the file `referrer_path`
-  // (empty or not a path: the current directory); empty with `*error` set when there is
-  // no such file.
-  static std::string ResolvePath(const std::string& specifier, const std::string& referrer_path,
-                                 std::string* error);
 };
 
 // Modules from memory: name -> source. Thread-safe (Add may run while runtimes load).

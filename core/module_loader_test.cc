@@ -102,8 +102,8 @@ TEST_F(ModuleTest, BareSpecifierIsNotFound) {
   JsError error = RunFails(main);
   EXPECT_EQ(error.Summary(),
             absl::StrCat("Error: Cannot find module 'lodash' imported from ", main,
-                         ": bare specifiers (package names) are not looked up in node_modules; "
-                         "import the package's file by its path, or bundle it"));
+                         ": no package 'lodash' in node_modules of ", DirName(main),
+                         " or of a folder above it"));
   std::string builtin = WriteTempFile("builtin.mjs", "import fs from 'node:fs';\n");
   EXPECT_EQ(RunFails(builtin).Summary(),
             absl::StrCat("Error: Cannot find module 'node:fs' imported from ", builtin,
@@ -176,12 +176,138 @@ TEST_F(ModuleTest, ImportMetaDescribesTheModule) {
   ExpectEval("info[4]", absl::StrCat("'file://", dir, "/meta/main.mjs'"));
 }
 
-TEST(ModuleResolveTest, Rules) {
-  std::string error;
-  EXPECT_EQ(FileModuleLoader::ResolvePath("pkg", "/a/b.mjs", &error), "");
-  EXPECT_EQ(error, "Cannot find module 'pkg' imported from /a/b.mjs");
-  EXPECT_EQ(FileModuleLoader::ResolvePath("./x.mjs", "/does/not/exist.mjs", &error), "");
-  EXPECT_EQ(error, "Cannot find module './x.mjs' imported from /does/not/exist.mjs");
+TEST_F(ModuleTest, PackagesResolveThroughNodeModules) {
+  // Conditions in the order "exports" lists them: "node" and "require" are not kiln's.
+  WriteTempFile("app/node_modules/cond/package.json",
+                R"({"name": "cond", "exports": {".": {"node": "./node.js", "require": "./cjs.js",)"
+                R"( "browser": {"import": "./browser.mjs", "default": "./browser.js"},)"
+                R"( "default": "./default.js"}, "./package.json": "./package.json"}})");
+  WriteTempFile("app/node_modules/cond/browser.mjs", "export default 'browser import';\n");
+  // Subpaths, patterns (the most specific wins), a null exclusion, "imports".
+  WriteTempFile("app/node_modules/@scope/lib/package.json",
+                R"({"name": "@scope/lib", "type": "module", "exports": {".": "./src/index.js",)"
+                R"( "./features/*": "./src/features/*.js", "./features/secret/*": null,)"
+                R"( "./features/x/*.js": "./src/special/*.js"},)"
+                R"( "imports": {"#util": {"kiln": "./src/util.js", "default": "./nope.js"},)"
+                R"( "#dep": "plain/extra.js"}})");
+  WriteTempFile("app/node_modules/@scope/lib/src/index.js",
+                "import util from '#util';\nimport extra from '#dep';\n"
+                "import self from '@scope/lib/features/a';\n"
+                "export default [util, extra, self].join(',');\n");
+  WriteTempFile("app/node_modules/@scope/lib/src/util.js", "export default 'util';\n");
+  WriteTempFile("app/node_modules/@scope/lib/src/features/a.js", "export default 'a';\n");
+  WriteTempFile("app/node_modules/@scope/lib/src/special/y.js", "export default 'special';\n");
+  // A dependency of the package's own (nested), shadowing the hoisted one.
+  WriteTempFile("app/node_modules/@scope/lib/node_modules/plain/package.json",
+                R"({"name": "plain", "main": "hoisted-not"})");
+  WriteTempFile("app/node_modules/@scope/lib/node_modules/plain/extra.js",
+                "export default 'nested extra';\n");
+  // No "exports": "module" before "main", a main without its extension, index.js.
+  WriteTempFile("app/node_modules/plain/package.json",
+                R"({"name": "plain", "main": "cjs.js", "module": "lib/esm"})");
+  WriteTempFile("app/node_modules/plain/lib/esm.js", "export default 'module field';\n");
+  WriteTempFile("app/node_modules/plain/deep/file.mjs", "export default 'deep';\n");
+  WriteTempFile("app/node_modules/bare-index/index.js", "export default 'index';\n");
+  std::string main = WriteTempFile(
+      "app/src/main.mjs",
+      "import cond from 'cond';\nimport lib from '@scope/lib';\n"
+      "import feature from '@scope/lib/features/a';\nimport special from '@scope/lib/features/x/y.js';\n"
+      "import plain from 'plain';\nimport deep from 'plain/deep/file.mjs';\n"
+      "import index from 'bare-index';\nimport pkg from 'cond/package.json' assert { type: 'json' };\n"
+      "const errors = [];\n"
+      "for (const s of ['@scope/lib/features/secret/k', '@scope/lib/src/util.js', 'missing-pkg',"
+      " '#util']) {\n"
+      "  try { await import(s); errors.push('loaded ' + s); } catch (e) { errors.push(e.message); }\n"
+      "}\n"
+      "globalThis.got = [cond, lib, feature, special, plain, deep, index, pkg.name];\n"
+      "globalThis.errors = errors;\n"
+      "globalThis.resolved = import.meta.resolve('@scope/lib/features/a');\n");
+  RunOk(main);
+  ExpectEval("got.join('|')",
+             "'browser import|util,nested extra,a|a|special|module field|deep|index|cond'");
+  std::string dir = TempDir();
+  std::string package_json = absl::StrCat(dir, "/app/node_modules/@scope/lib/package.json");
+  ExpectEval("errors[0]",
+             absl::StrCat("`Cannot resolve module '@scope/lib/features/secret/k' imported from ",
+                          main, ": Package subpath './features/secret/k' is not defined by "
+                          "\"exports\" in ", package_json,
+                          " for the conditions kiln, worker, browser, import, module, default`"));
+  ExpectEval("errors[1].includes(\"Package subpath './src/util.js' is not defined\")", "true");
+  ExpectEval("errors[2]",
+             absl::StrCat("\"Cannot find module 'missing-pkg' imported from ", main,
+                          ": no package 'missing-pkg' in node_modules of ", dir,
+                          "/app/src or of a folder above it\""));
+  ExpectEval("errors[3].includes(\"the package import '#util' has no package.json above\")",
+             "true");
+  ExpectEval("resolved",
+             absl::StrCat("'file://", dir, "/app/node_modules/@scope/lib/src/features/a.js'"));
+}
+
+TEST_F(ModuleTest, PackagesInNodeModulesFollowTheirBrowserField) {
+  // As axios: its files import Node's platform, which "browser" swaps for the browser's.
+  WriteTempFile("web/node_modules/shimmed/package.json",
+                R"({"name": "shimmed", "exports": {".": {"browser": "./index.js"}},)"
+                R"( "browser": {"./lib/node/platform.js": "./lib/browser/platform.js",)"
+                R"( "./lib/http": false, "url": false, "ws": "./lib/ws-shim.js", "dep": "other"}})");
+  WriteTempFile("web/node_modules/shimmed/index.js",
+                "import platform from './lib/node/platform.js';\nimport http from './lib/http.js';\n"
+                "import url from 'url';\nimport ws from 'ws';\nimport dep from 'dep';\n"
+                "export default [platform, JSON.stringify(http), JSON.stringify(url), ws, dep]"
+                ".join('|');\n");
+  WriteTempFile("web/node_modules/shimmed/lib/node/platform.js", "import 'node:fs';\n");
+  WriteTempFile("web/node_modules/shimmed/lib/browser/platform.js", "export default 'browser';\n");
+  WriteTempFile("web/node_modules/shimmed/lib/http.js", "import 'node:http';\n");
+  WriteTempFile("web/node_modules/shimmed/lib/ws-shim.js", "export default 'ws shim';\n");
+  WriteTempFile("web/node_modules/other/index.js",
+                "import { value } from './lib/value';\nimport dir from './lib';\n"
+                "export default `other ${value} ${dir}`;\n");
+  // Builds made for bundlers leave out extensions and index.js (as rxjs's ES5 build).
+  WriteTempFile("web/node_modules/other/lib/value.js", "export const value = 'v';\n");
+  WriteTempFile("web/node_modules/other/lib/index.js", "export default 'index';\n");
+  // The project's own files are not in node_modules: its "browser" field is not applied,
+  // and its imports name files exactly.
+  WriteTempFile("web/package.json", R"({"browser": {"./own.js": false}})");
+  WriteTempFile("web/own.js", "export default 'own';\n");
+  std::string main = WriteTempFile(
+      "web/main.mjs", "import shimmed from 'shimmed';\nimport own from './own.js';\n"
+                      "let exact;\n"
+                      "try { await import('./own'); } catch (e) { exact = e.message; }\n"
+                      "globalThis.got = [shimmed, own, exact];\n");
+  RunOk(main);
+  ExpectEval("got.slice(0, 2).join(' / ')", "'browser|{}|{}|ws shim|other v index / own'");
+  ExpectEval("got[2].startsWith(\"Cannot find module './own' imported from\")", "true");
+}
+
+TEST_F(ModuleTest, PackageTargetsStayInsideThePackage) {
+  WriteTempFile("bad/node_modules/escape/package.json",
+                R"({"exports": {".": "./../outside.js", "./a": "./x/../../outside.js",)"
+                R"( "./b/*": "./b/*.js", "./c": ["../nope.js", "./c.js"],)"
+                R"( "./d": {"require": "./d.cjs"}, "./e": "other-package"}})");
+  WriteTempFile("bad/node_modules/escape/c.js", "export default 'fallback';\n");
+  WriteTempFile("bad/node_modules/mixed/package.json",
+                R"({"exports": {".": "./a.js", "import": "./b.js"}})");
+  WriteTempFile("bad/node_modules/broken/package.json", "{ not json");
+  std::string main = WriteTempFile(
+      "bad/main.mjs",
+      "const out = [];\n"
+      "for (const s of ['escape', 'escape/a', 'escape/b/../../x', 'escape/c', 'escape/d',"
+      " 'escape/e', 'mixed', 'broken', '@scope', 'node:fs']) {\n"
+      "  try { out.push((await import(s)).default); } catch (e) { out.push(e.message); }\n"
+      "}\n"
+      "globalThis.out = out;\n");
+  RunOk(main);
+  ExpectEval("out[0].includes('Invalid \"exports\" target \"./../outside.js\" defined for')",
+             "true");
+  ExpectEval("out[1].includes('Invalid \"exports\" target \"./x/../../outside.js\"')", "true");
+  ExpectEval("out[2].includes(\"Invalid module specifier: '../../x' matched by './b/*'\")",
+             "true");
+  ExpectEval("out[3]", "'fallback'");
+  ExpectEval("out[4].includes(\"Package subpath './d' is not defined\")", "true");
+  ExpectEval("out[5].includes('Invalid \"exports\" target \"other-package\"')", "true");
+  ExpectEval("out[6].includes('cannot mix subpaths')", "true");
+  ExpectEval("out[7].includes('broken/package.json: not a JSON object')", "true");
+  ExpectEval("out[8].includes('a scoped package name is @scope/name')", "true");
+  ExpectEval("out[9].endsWith(': kiln has no Node.js built-in modules')", "true");
 }
 
 }  // namespace

@@ -324,8 +324,8 @@ TEST_F(FileLoaderTest, ImportMetaResolveOfABareSpecifierThrows) {
   ASSERT_TRUE(module.ok()) << module.error().Report();
   EXPECT_EQ(Export(module.value(), "message"),
             absl::StrCat("\"Cannot find module 'lodash' imported from ", main,
-                         ": bare specifiers (package names) are not looked up in node_modules; "
-                         "import the package's file by its path, or bundle it\""));
+                         ": no package 'lodash' in node_modules of ", main.substr(0, main.rfind('/')),
+                         " or of a folder above it\""));
 }
 
 }  // namespace
