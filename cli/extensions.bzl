@@ -17,4 +17,5 @@ KILN_STANDARD_EXTENSIONS = [
     "//ext/url",
     "//ext/web",
     "//ext/webidl",
+    "//ext/worker",
 ]

@@ -94,6 +94,8 @@ class Runtime : private OpHost {
   v8::Local<v8::Context> context() const;
   uv_loop_t* loop() const { return loop_; }
   const std::vector<std::string>& args() const { return options_.args; }
+  // The options this runtime was made with (a worker's runtime is made like its parent's).
+  const RuntimeOptions& options() const { return options_; }
 
   enum class ScriptKind { kByExtension, kClassic, kModule };
 

@@ -143,9 +143,9 @@ function createPort() {
   return port;
 }
 
-// The transfer list of postMessage(message, transfer) or postMessage(message, options).
-
-function transferListOf(transferOrOptions, argumentCount, prefix) {
+// The transfer list of postMessage(message, transfer) or postMessage(message, options)
+// (also the Worker's and a worker scope's postMessage, ext:worker).
+export function transferListOf(transferOrOptions, argumentCount, prefix) {
   if (argumentCount < 2 || transferOrOptions === undefined) return [];
   if (transferOrOptions !== null && typeof transferOrOptions === 'object' &&
       transferOrOptions[Symbol.iterator] !== undefined) {

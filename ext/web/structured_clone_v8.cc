@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,9 +71,13 @@ enum class HostObjectKind : uint32_t {
 class CloneDelegate final : public v8::ValueSerializer::Delegate,
                             public v8::ValueDeserializer::Delegate {
  public:
+  // `cross_runtime`: the clone is read in another runtime (SerializeMessage), so nothing
+  // of this isolate can be handed over: a DOMException is written by value, and other host
+  // objects, SharedArrayBuffers and WebAssembly modules cannot be cloned.
   CloneDelegate(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                v8::Local<v8::Value> dom_exception, v8::Local<v8::Value> clone_host_object)
-      : isolate_(isolate), context_(context) {
+                v8::Local<v8::Value> dom_exception, v8::Local<v8::Value> clone_host_object,
+                bool cross_runtime = false)
+      : isolate_(isolate), context_(context), cross_runtime_(cross_runtime) {
     if (clone_host_object->IsFunction()) {
       clone_host_object_ = clone_host_object.As<v8::Function>();
     }
@@ -118,6 +123,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   // JavaScript may run (the deserializer forbids running any), and the record holds the
   // clone's index. Anything else cannot be cloned.
   v8::Maybe<bool> WriteHostObject(v8::Isolate* isolate, v8::Local<v8::Object> object) override {
+    if (cross_runtime_) return WriteHostObjectByValue(isolate, object);
     HostObjectKind kind = HostObjectKind::kDOMException;
     v8::Local<v8::Object> clone;
     if (IsDOMException(object)) {
@@ -146,6 +152,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   }
 
   v8::MaybeLocal<v8::Object> ReadHostObject(v8::Isolate* isolate) override {
+    if (cross_runtime_) return ReadHostObjectByValue(isolate);
     uint32_t kind = 0;
     uint32_t index = 0;
     if (!deserializer_->ReadUint32(&kind) ||
@@ -173,6 +180,11 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   // same memory.
   v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate* isolate,
                                              v8::Local<v8::SharedArrayBuffer> buffer) override {
+    if (cross_runtime_) {
+      ThrowDataCloneError("#<SharedArrayBuffer> could not be cloned: kiln does not share "
+                          "memory between runtimes.");
+      return v8::Nothing<uint32_t>();
+    }
     for (size_t i = 0; i < shared_buffers_.size(); ++i) {
       if (shared_buffers_[i] == buffer) return v8::Just(static_cast<uint32_t>(i));
     }
@@ -190,6 +202,10 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   // A WebAssembly.Module is cloned as a new module object of the same compiled module.
   v8::Maybe<uint32_t> GetWasmModuleTransferId(v8::Isolate* isolate,
                                               v8::Local<v8::WasmModuleObject> module) override {
+    if (cross_runtime_) {
+      ThrowDataCloneError("#<WebAssembly.Module> could not be cloned to another runtime.");
+      return v8::Nothing<uint32_t>();
+    }
     wasm_modules_.emplace_back(isolate, module);
     return v8::Just(static_cast<uint32_t>(wasm_modules_.size() - 1));
   }
@@ -202,6 +218,60 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
   }
 
  private:
+  // A DOMException crossing runtimes: its name, message and stack as strings, made into a
+  // DOMException of the receiving runtime. Any other host object is a DataCloneError.
+  v8::Maybe<bool> WriteHostObjectByValue(v8::Isolate* isolate, v8::Local<v8::Object> object) {
+    if (!IsDOMException(object)) {
+      v8::String::Utf8Value name(isolate, object->GetConstructorName());
+      ThrowDataCloneError(absl::StrCat("#<", *name ? *name : "Object",
+                                       "> could not be cloned to another runtime."));
+      return v8::Nothing<bool>();
+    }
+    serializer_->WriteUint32(static_cast<uint32_t>(HostObjectKind::kDOMException));
+    for (const char* field : {"name", "message", "stack"}) {
+      v8::Local<v8::Value> value;
+      if (!object->Get(context_, OneByteString(isolate, field)).ToLocal(&value)) {
+        return v8::Nothing<bool>();
+      }
+      std::string text;
+      if (value->IsString()) text = ToStdString(isolate, value);
+      serializer_->WriteUint32(static_cast<uint32_t>(text.size()));
+      serializer_->WriteRawBytes(text.data(), text.size());
+    }
+    return v8::Just(true);
+  }
+
+  v8::MaybeLocal<v8::Object> ReadHostObjectByValue(v8::Isolate* isolate) {
+    uint32_t kind = 0;
+    v8::Local<v8::Value> fields[3];
+    bool readable = deserializer_->ReadUint32(&kind) &&
+                    kind == static_cast<uint32_t>(HostObjectKind::kDOMException) &&
+                    !dom_exception_.IsEmpty();
+    for (int i = 0; readable && i < 3; ++i) {
+      uint32_t size = 0;
+      const void* bytes = nullptr;
+      readable = deserializer_->ReadUint32(&size) && deserializer_->ReadRawBytes(size, &bytes) &&
+                 v8::String::NewFromUtf8(isolate, static_cast<const char*>(bytes),
+                                         v8::NewStringType::kNormal, static_cast<int>(size))
+                     .ToLocal(&fields[i]);
+    }
+    if (!readable) {
+      isolate->ThrowException(v8::Exception::Error(
+          OneByteString(isolate, "unreadable host object record in a message")));
+      return {};
+    }
+    v8::Local<v8::Value> argv[] = {fields[1], fields[0]};
+    v8::Local<v8::Object> clone;
+    if (!dom_exception_->NewInstance(context_, 2, argv).ToLocal(&clone)) return {};
+    if (fields[2].As<v8::String>()->Length() > 0 &&
+        clone->DefineOwnProperty(context_, OneByteString(isolate, "stack"), fields[2],
+                                 v8::DontEnum)
+            .IsNothing()) {
+      return {};
+    }
+    return clone;
+  }
+
   bool IsDOMException(v8::Local<v8::Object> object) {
     if (dom_exception_prototype_.IsEmpty()) return false;
     v8::Local<v8::Value> prototype = object->GetPrototype();
@@ -243,6 +313,7 @@ class CloneDelegate final : public v8::ValueSerializer::Delegate,
 
   v8::Isolate* isolate_;
   v8::Local<v8::Context> context_;
+  bool cross_runtime_;
   v8::Local<v8::Function> dom_exception_;
   v8::Local<v8::Object> dom_exception_prototype_;
   v8::Local<v8::Function> clone_host_object_;
@@ -362,6 +433,109 @@ v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Va
   v8::Local<v8::Value> clone;
   if (!deserializer.ReadValue(context).ToLocal(&clone)) return {};
   return scope.Escape(clone);
+}
+
+
+// The message's layout: the number of transferred ArrayBuffers (uint32), then each one's
+// size (uint64) and contents, then the serializer's bytes. Numbers in the machine's byte
+// order: a message never leaves the process.
+std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
+                                                     v8::Local<v8::Value> value,
+                                                     v8::Local<v8::Value> transfer,
+                                                     v8::Local<v8::Value> dom_exception) {
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  CloneDelegate delegate(isolate, context, dom_exception, v8::Undefined(isolate),
+                         /*cross_runtime=*/true);
+  std::vector<v8::Local<v8::ArrayBuffer>> transfers;
+  if (!CollectTransfers(context, transfer, delegate, &transfers)) return std::nullopt;
+
+  v8::ValueSerializer serializer(isolate, &delegate);
+  delegate.set_serializer(&serializer);
+  serializer.WriteHeader();
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    serializer.TransferArrayBuffer(static_cast<uint32_t>(i), transfers[i]);
+  }
+  bool written = serializer.WriteValue(context, value).FromMaybe(false);
+  std::pair<uint8_t*, size_t> released = serializer.Release();
+  struct ReleaseBuffer {
+    CloneDelegate& delegate;
+    uint8_t* data;
+    ~ReleaseBuffer() { delegate.FreeBufferMemory(data); }
+  } release_buffer{delegate, released.first};
+  if (!written) return std::nullopt;
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    if (transfers[i]->WasDetached()) {
+      delegate.ThrowDataCloneError(
+          absl::StrCat("ArrayBuffer at index ", i, " is already detached."));
+      return std::nullopt;
+    }
+  }
+
+  size_t total = sizeof(uint32_t) + released.second;
+  for (const v8::Local<v8::ArrayBuffer>& buffer : transfers) {
+    total += sizeof(uint64_t) + buffer->ByteLength();
+  }
+  std::vector<uint8_t> message(total);
+  uint8_t* out = message.data();
+  auto put = [&out](const void* bytes, size_t size) {
+    if (size > 0) std::memcpy(out, bytes, size);
+    out += size;
+  };
+  uint32_t count = static_cast<uint32_t>(transfers.size());
+  put(&count, sizeof(count));
+  for (const v8::Local<v8::ArrayBuffer>& buffer : transfers) {
+    std::shared_ptr<v8::BackingStore> store = buffer->GetBackingStore();
+    uint64_t size = buffer->ByteLength();
+    put(&size, sizeof(size));
+    put(store->Data(), size);
+    buffer->Detach();
+  }
+  put(released.first, released.second);
+  return message;
+}
+
+v8::MaybeLocal<v8::Value> DeserializeMessage(v8::Isolate* isolate, const uint8_t* data,
+                                             size_t size, v8::Local<v8::Value> dom_exception) {
+  v8::EscapableHandleScope scope(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  auto unreadable = [isolate]() {
+    isolate->ThrowException(
+        v8::Exception::Error(OneByteString(isolate, "unreadable message from another runtime")));
+    return v8::MaybeLocal<v8::Value>();
+  };
+  const uint8_t* in = data;
+  const uint8_t* end = data + size;
+  auto take = [&in, end](void* bytes, size_t count) {
+    if (static_cast<size_t>(end - in) < count) return false;
+    std::memcpy(bytes, in, count);
+    in += count;
+    return true;
+  };
+  uint32_t count = 0;
+  if (!take(&count, sizeof(count))) return unreadable();
+  std::vector<v8::Local<v8::ArrayBuffer>> buffers;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t length = 0;
+    if (!take(&length, sizeof(length)) || static_cast<uint64_t>(end - in) < length) {
+      return unreadable();
+    }
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, length);
+    if (length > 0) std::memcpy(buffer->GetBackingStore()->Data(), in, length);
+    in += length;
+    buffers.push_back(buffer);
+  }
+  CloneDelegate delegate(isolate, context, dom_exception, v8::Undefined(isolate),
+                         /*cross_runtime=*/true);
+  v8::ValueDeserializer deserializer(isolate, in, static_cast<size_t>(end - in), &delegate);
+  delegate.set_deserializer(&deserializer);
+  if (!deserializer.ReadHeader(context).FromMaybe(false)) return {};
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    deserializer.TransferArrayBuffer(static_cast<uint32_t>(i), buffers[i]);
+  }
+  v8::Local<v8::Value> value;
+  if (!deserializer.ReadValue(context).ToLocal(&value)) return {};
+  return scope.Escape(value);
 }
 
 }  // namespace kiln::web

@@ -1,0 +1,3 @@
+// Tells the parent it started, then never returns.
+postMessage('spinning');
+for (;;) { /* spin until terminated */ }

@@ -1,0 +1,253 @@
+// Dedicated workers (ext:worker/worker.js; README.md): the Worker interface, and the global
+// scope of a worker's runtime (name, postMessage, close, onmessage, onmessageerror).
+// https://html.spec.whatwg.org/multipage/workers.html
+//
+// A worker is a runtime of its own on a thread of its own, made like the runtime that
+// creates it (worker_link.h). Messages are structured-serialized into bytes when posted
+// (ArrayBuffers in the transfer list are copied and detached) and read in the receiving
+// runtime, each delivered as a task of its own. A worker runs until close(), terminate()
+// or an uncaught error; until then it keeps the creating runtime running, as in Deno.
+import {
+  op_close, op_worker_base_url, op_worker_create, op_worker_post, op_worker_read_message,
+  op_worker_receive, op_worker_scope_close, op_worker_scope_end, op_worker_scope_post,
+  op_worker_scope_receive, op_worker_start, op_worker_terminate,
+} from 'ext:core/ops';
+import { internals } from 'ext:core/internals';
+import * as webidl from 'ext:webidl/webidl.js';
+import { queueTask } from 'ext:timers/timers.js';
+import { DOMException } from 'ext:web/dom_exception.js';
+import {
+  ErrorEvent, Event, EventTarget, defineEventHandler, dispatch, reportException, setIsTrusted,
+} from 'ext:web/events.js';
+import { MessageEvent, transferListOf } from 'ext:web/messaging.js';
+
+const JSONParse = JSON.parse;
+const NativeError = Error;
+const NativeURL = globalThis.URL;
+const ObjectDefineProperty = Object.defineProperty;
+const StringFromCharCode = String.fromCharCode;
+const ReflectApply = Reflect.apply;
+const TypedArrayPrototypeSubarray = Uint8Array.prototype.subarray;
+const decodeURIComponentNative = decodeURIComponent;
+
+// The first byte of an event from the other side (worker_link.h, EventKind).
+const MESSAGE = 1;
+const ERROR = 2;
+const CLOSED = 3;
+
+// The text of an event's payload (ASCII: worker_link.cc escapes the rest in its JSON).
+function payloadText(event) {
+  let text = '';
+  for (let i = 1; i < event.length; i += 8192) {
+    const part = ReflectApply(TypedArrayPrototypeSubarray, event, [i, i + 8192]);
+    text += ReflectApply(StringFromCharCode, null, part);
+  }
+  return text;
+}
+
+// Fires `message` (or `messageerror`, when the message cannot be read here) at `target`.
+function fireMessage(target, event) {
+  let data;
+  try {
+    data = op_worker_read_message(event, DOMException);
+  } catch {
+    const error = new MessageEvent('messageerror');
+    setIsTrusted(error, true);
+    dispatch(target, error);
+    return;
+  }
+  const message = new MessageEvent('message', { data });
+  setIsTrusted(message, true);
+  dispatch(target, message);
+}
+
+// ---- Worker ----
+
+const convertWorkerOptions = webidl.createDictionaryConverter('WorkerOptions', [
+  { key: 'type', converter: webidl.createEnumConverter('WorkerType', ['classic', 'module']),
+    defaultValue: 'classic' },
+  { key: 'credentials',
+    converter: webidl.createEnumConverter('RequestCredentials', ['omit', 'same-origin', 'include']),
+    defaultValue: 'same-origin' },
+  { key: 'name', converter: webidl.converters.DOMString, defaultValue: '' },
+]);
+
+const _worker = Symbol('[[worker]]');
+
+export class Worker extends EventTarget {
+  constructor(scriptURL, options = undefined) {
+    const prefix = "Failed to construct 'Worker'";
+    webidl.requiredArguments(arguments.length, 1, prefix);
+    scriptURL = webidl.converters.USVString(scriptURL, prefix, 'Argument 1');
+    const init = convertWorkerOptions(options, prefix, 'Argument 2');
+    let url;
+    try {
+      url = new NativeURL(scriptURL, op_worker_base_url());
+    } catch {
+      throw new DOMException(`${prefix}: The script URL '${scriptURL}' is invalid.`,
+                             'SyntaxError');
+    }
+    super();
+    const rid = op_worker_create();
+    // closed: its events ended and its resource is closed.
+    const state = { rid, name: init.name, terminated: false, closed: false };
+    this[_worker] = state;
+    const module = init.type === 'module';
+    const href = url.href;
+    if (url.protocol === 'file:') {
+      op_worker_start(rid, href, decodeURIComponentNative(url.pathname), '', module, init.name);
+    } else {
+      startFetched(this, state, href, module);
+    }
+    pump(this, state);
+  }
+
+  postMessage(message, transferOrOptions = undefined) {
+    webidl.assertBranded(this, WorkerPrototype);
+    const prefix = "Failed to execute 'postMessage' on 'Worker'";
+    webidl.requiredArguments(arguments.length, 1, prefix);
+    const transfer = transferListOf(transferOrOptions, arguments.length, prefix);
+    const state = this[_worker];
+    // After terminate() the message is still serialized (its transfers detached), then
+    // dropped by the closed queue.
+    if (state.closed) return;
+    op_worker_post(state.rid, message, transfer, DOMException);
+  }
+
+  terminate() {
+    webidl.assertBranded(this, WorkerPrototype);
+    const state = this[_worker];
+    if (state.terminated) return;
+    state.terminated = true;
+    if (!state.closed) op_worker_terminate(state.rid);
+  }
+}
+defineEventHandler(Worker.prototype, 'message');
+defineEventHandler(Worker.prototype, 'messageerror');
+defineEventHandler(Worker.prototype, 'error');
+webidl.configureInterface(Worker);
+const WorkerPrototype = Worker.prototype;
+
+// A script that is not a file (blob:, data:, http(s):) is fetched here, by the creating
+// runtime (a blob: URL names a Blob of this runtime), and handed to the worker as text.
+// A failed fetch fires a plain `error` event, as HTML's worker creation does.
+function startFetched(worker, state, href, module) {
+  const fetch = globalThis.fetch;
+  const fetched = typeof fetch !== 'function'
+      ? Promise.reject(new TypeError('fetching a worker script needs the fetch extension'))
+      : fetch(href).then((response) => {
+        if (!response.ok) throw new TypeError(`${href}: HTTP status ${response.status}`);
+        return response.text();
+      });
+  fetched.then((source) => {
+    if (state.terminated) {
+      op_worker_terminate(state.rid);
+      return;
+    }
+    op_worker_start(state.rid, href, '', source, module, state.name);
+  }, () => {
+    if (!state.terminated) {
+      const event = new Event('error');
+      setIsTrusted(event, true);
+      dispatch(worker, event);
+    }
+    op_worker_terminate(state.rid);
+    closeWorkerResource(state);
+  });
+}
+
+function closeWorkerResource(state) {
+  if (state.closed) return;
+  state.closed = true;
+  op_close(state.rid);
+}
+
+// The worker's events, until it ends: each message or error is a task of its own, and
+// none is dispatched after terminate().
+async function pump(worker, state) {
+  try {
+    for (;;) {
+      const event = await op_worker_receive(state.rid);
+      if (event[0] === CLOSED) break;
+      queueTask(() => {
+        if (state.terminated) return;
+        if (event[0] === MESSAGE) {
+          fireMessage(worker, event);
+        } else if (event[0] === ERROR) {
+          fireWorkerError(worker, state, JSONParse(payloadText(event)));
+        }
+      });
+    }
+  } catch {
+    // The resource was closed while a receive waited (a failed fetch): nothing more comes.
+  }
+  closeWorkerResource(state);
+}
+
+// The worker's uncaught error: an ErrorEvent at the Worker; unless a listener cancels it,
+// reported in this runtime too (HTML), where an unhandled one ends the run as Deno does.
+function fireWorkerError(worker, state, info) {
+  const event = new ErrorEvent('error', {
+    message: info.message, filename: info.filename, lineno: info.lineno, colno: info.colno,
+    cancelable: true,
+  });
+  setIsTrusted(event, true);
+  dispatch(worker, event);
+  if (event.defaultPrevented) return;
+  const where = state.name === '' ? 'in worker' : `in worker "${state.name}"`;
+  const error = new NativeError(`${info.message} (${where})`);
+  ObjectDefineProperty(error, 'stack', {
+    value: `Error: ${info.message} (${where})\n${info.report}`,
+    writable: true, enumerable: false, configurable: true,
+  });
+  reportException(error);
+}
+
+ObjectDefineProperty(globalThis, 'Worker', {
+  value: Worker, writable: true, enumerable: false, configurable: true,
+});
+
+// ---- The worker's global scope ----
+
+let closing = false;
+
+// worker_link.cc calls it in a worker's runtime before its script runs.
+function workerScopeStart(name) {
+  ObjectDefineProperty(globalThis, 'name', {
+    get() { return name; }, enumerable: true, configurable: true,
+  });
+  ObjectDefineProperty(globalThis, 'postMessage', {
+    value: function postMessage(message, transferOrOptions = undefined) {
+      const prefix = "Failed to execute 'postMessage' on 'DedicatedWorkerGlobalScope'";
+      webidl.requiredArguments(arguments.length, 1, prefix);
+      const transfer = transferListOf(transferOrOptions, arguments.length, prefix);
+      op_worker_scope_post(message, transfer, DOMException);
+    },
+    writable: true, enumerable: true, configurable: true,
+  });
+  ObjectDefineProperty(globalThis, 'close', {
+    value: function close() {
+      if (closing) return;
+      closing = true;
+      op_worker_scope_close();
+      // The task that called close() finishes; then the worker ends.
+      queueTask(() => op_worker_scope_end());
+    },
+    writable: true, enumerable: true, configurable: true,
+  });
+  defineEventHandler(globalThis, 'message');
+  defineEventHandler(globalThis, 'messageerror');
+  scopePump();
+}
+internals.workerScopeStart = workerScopeStart;
+
+// The parent's messages, until close() or the parent's terminate().
+async function scopePump() {
+  for (;;) {
+    const event = await op_worker_scope_receive();
+    if (event[0] !== MESSAGE) return;
+    queueTask(() => {
+      if (!closing) fireMessage(globalThis, event);
+    });
+  }
+}
