@@ -20,15 +20,14 @@ import {
   ErrorEvent, Event, EventTarget, defineEventHandler, dispatch, reportException, setIsTrusted,
 } from 'ext:web/events.js';
 import { MessageEvent, transferListOf } from 'ext:web/messaging.js';
+import { URL as NativeURL } from 'ext:url/url.js';
 
 const JSONParse = JSON.parse;
 const NativeError = Error;
-const NativeURL = globalThis.URL;
 const ObjectDefineProperty = Object.defineProperty;
 const StringFromCharCode = String.fromCharCode;
 const ReflectApply = Reflect.apply;
 const TypedArrayPrototypeSubarray = Uint8Array.prototype.subarray;
-const decodeURIComponentNative = decodeURIComponent;
 
 // The first byte of an event from the other side (worker_link.h, EventKind).
 const MESSAGE = 1;
@@ -94,8 +93,12 @@ export class Worker extends EventTarget {
     this[_worker] = state;
     const module = init.type === 'module';
     const href = url.href;
-    if (url.protocol === 'file:') {
-      op_worker_start(rid, href, decodeURIComponentNative(url.pathname), '', module, init.name);
+    const protocol = url.protocol;
+    if (protocol === 'file:' || (module && protocol !== 'blob:' && protocol !== 'data:' &&
+                                 protocol !== 'http:' && protocol !== 'https:')) {
+      // A file, or a module of another scheme: what the runtime's module loader gives
+      // (an embedder's memory:/// modules).
+      op_worker_start(rid, href, '', false, module, init.name);
     } else {
       startFetched(this, state, href, module);
     }
@@ -144,7 +147,7 @@ function startFetched(worker, state, href, module) {
       op_worker_terminate(state.rid);
       return;
     }
-    op_worker_start(state.rid, href, '', source, module, state.name);
+    op_worker_start(state.rid, href, source, true, module, state.name);
   }, () => {
     if (!state.terminated) {
       const event = new Event('error');

@@ -61,7 +61,8 @@ Result<void> RunScript(Runtime& runtime, const WorkerStart& start) {
   }
   if (start.module) {
     if (!start.path.empty()) return runtime.RunMainFile(start.path, Runtime::ScriptKind::kModule);
-    Result<JsModule> module = runtime.LoadModuleFromSource(start.url, start.source);
+    Result<JsModule> module = start.fetched ? runtime.LoadModuleFromSource(start.url, start.source)
+                                            : runtime.LoadModule(start.url);
     if (!module.ok()) return module.error();
   } else if (!start.path.empty()) {
     Result<void> script = runtime.ExecuteScriptFile(start.path);

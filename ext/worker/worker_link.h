@@ -74,9 +74,10 @@ struct WorkerStart {
   RuntimeOptions options;  // the parent's, without its loop
   std::string name;        // `name` in the worker's global scope
   std::string url;         // the script's URL (its name in stack traces)
-  std::string path;        // its file, for a file: URL; else empty
-  std::string source;      // its text, for other URLs (the parent fetched it)
-  bool module = false;     // type: "module"
+  std::string path;        // its file, for a file: URL the parent did not fetch
+  std::string source;      // its text, when the parent fetched it (blob:, data:, http(s):)
+  bool fetched = false;
+  bool module = false;     // type: "module"; else a classic script
 };
 
 // The parent's side of a worker: its thread. Destroying it (the parent closes it once the

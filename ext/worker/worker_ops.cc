@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "core/file_util.h"
 #include "core/runtime.h"
 #include "core/v8_util.h"
@@ -43,16 +45,21 @@ ResourceId op_worker_create(OpState& state) {
   return state.resources().Add(std::make_unique<WorkerHandle>());
 }
 
-absl::Status op_worker_start(OpState& state, ResourceId rid, std::string url, std::string path,
-                             std::string source, bool module, std::string name) {
+absl::Status op_worker_start(OpState& state, ResourceId rid, std::string url, std::string source,
+                             bool fetched, bool module, std::string name) {
   absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
   if (!handle.ok()) return handle.status();
   Runtime* runtime = Runtime::From(state.isolate());
   if (runtime == nullptr) return absl::FailedPreconditionError("no runtime");
   WorkerStart start;
   start.options = runtime->options();
+  if (!fetched && absl::StartsWith(url, "file:")) start.path = FileUrlToPath(url);
+  if (!fetched && start.path.empty() && !module) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a classic worker's script comes from a file or a fetchable URL, not ", url));
+  }
   start.url = std::move(url);
-  start.path = std::move(path);
+  start.fetched = fetched;
   start.source = std::move(source);
   start.module = module;
   start.name = std::move(name);

@@ -20,10 +20,11 @@ namespace kiln::worker {
 KILN_OP() kiln::ResourceId op_worker_create(kiln::OpState& state);
 
 // Starts the worker's thread with a runtime made like this one (the same extensions,
-// snapshot, module loader and heap limit): its script is the file `path` (a file: URL)
-// or `source` (fetched by the parent), named `url`; a module when `module`.
+// snapshot, module loader and heap limit). Its script, named `url`: `source` when
+// `fetched` (the parent fetched it), else the file of a file: URL, else (a module only)
+// what the module loader gives for `url`. A module when `module`.
 KILN_OP() absl::Status op_worker_start(kiln::OpState& state, kiln::ResourceId rid,
-                                       std::string url, std::string path, std::string source,
+                                       std::string url, std::string source, bool fetched,
                                        bool module, std::string name);
 
 // worker.postMessage(message, transfer): the message serialized now (a DataCloneError is
