@@ -67,8 +67,8 @@ function convertPorts(value, prefix, context) {
 const _message = Symbol('[[message]]');
 
 // Fires a trusted `message` event at `target` (`ports`: the MessagePorts transferred with
-// the message).
-function fireMessage(target, data, origin, ports = []) {
+// the message; also ext:worker's messages).
+export function fireMessage(target, data, origin = '', ports = []) {
   const event = new MessageEvent('message', { data, origin, ports });
   setIsTrusted(event, true);
   dispatch(target, event);

@@ -377,6 +377,48 @@ bool CollectTransfers(v8::Local<v8::Context> context, v8::Local<v8::Value> trans
   return true;
 }
 
+// The serializer's bytes, given back to the delegate that allocated them when this goes.
+struct SerializedBytes {
+  explicit SerializedBytes(CloneDelegate& owner) : delegate(owner) {}
+  ~SerializedBytes() { delegate.FreeBufferMemory(data); }
+  SerializedBytes(const SerializedBytes&) = delete;
+  SerializedBytes& operator=(const SerializedBytes&) = delete;
+  CloneDelegate& delegate;
+  uint8_t* data = nullptr;
+  size_t size = 0;
+};
+
+// HTML's StructuredSerializeWithTransfer up to the transfers: `value` serialized with the
+// buffers of `transfer` (an Array, or undefined) marked as transferred, into `*out`, and
+// the buffers in `*transfers`. False with the exception pending (a DataCloneError, or what
+// a getter threw); a getter that detached a listed buffer is a DataCloneError too.
+bool SerializeWithTransfers(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                            CloneDelegate& delegate, v8::Local<v8::Value> value,
+                            v8::Local<v8::Value> transfer,
+                            std::vector<v8::Local<v8::ArrayBuffer>>* transfers,
+                            SerializedBytes* out) {
+  if (!CollectTransfers(context, transfer, delegate, transfers)) return false;
+  v8::ValueSerializer serializer(isolate, &delegate);
+  delegate.set_serializer(&serializer);
+  serializer.WriteHeader();
+  for (size_t i = 0; i < transfers->size(); ++i) {
+    serializer.TransferArrayBuffer(static_cast<uint32_t>(i), (*transfers)[i]);
+  }
+  bool written = serializer.WriteValue(context, value).FromMaybe(false);
+  std::pair<uint8_t*, size_t> released = serializer.Release();
+  out->data = released.first;
+  out->size = released.second;
+  if (!written) return false;
+  for (size_t i = 0; i < transfers->size(); ++i) {
+    if ((*transfers)[i]->WasDetached()) {
+      delegate.ThrowDataCloneError(
+          absl::StrCat("ArrayBuffer at index ", i, " is already detached."));
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Value> value,
@@ -386,34 +428,11 @@ v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Va
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   CloneDelegate delegate(isolate, context, dom_exception, clone_host_object);
-
   std::vector<v8::Local<v8::ArrayBuffer>> transfers;
-  if (!CollectTransfers(context, transfer, delegate, &transfers)) return {};
-
-  v8::ValueSerializer serializer(isolate, &delegate);
-  delegate.set_serializer(&serializer);
-  serializer.WriteHeader();
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    serializer.TransferArrayBuffer(static_cast<uint32_t>(i), transfers[i]);
-  }
-  bool written = serializer.WriteValue(context, value).FromMaybe(false);
-  std::pair<uint8_t*, size_t> released = serializer.Release();
-  // The buffer goes back to the delegate (which allocated it) on every path.
-  struct ReleaseBuffer {
-    CloneDelegate& delegate;
-    uint8_t* data;
-    ~ReleaseBuffer() { delegate.FreeBufferMemory(data); }
-  } release_buffer{delegate, released.first};
-  const uint8_t* data = released.first;
-  if (!written) return {};  // the DataCloneError or a getter's exception is pending
-
-  // Serialization may have run getters that detached a buffer of the list.
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    if (transfers[i]->WasDetached()) {
-      delegate.ThrowDataCloneError(
-          absl::StrCat("ArrayBuffer at index ", i, " is already detached."));
-      return {};
-    }
+  SerializedBytes serialized(delegate);
+  if (!SerializeWithTransfers(isolate, context, delegate, value, transfer, &transfers,
+                              &serialized)) {
+    return {};
   }
   // The memory moves: each listed buffer is detached and a new one takes its store.
   std::vector<v8::Local<v8::ArrayBuffer>> received;
@@ -424,7 +443,7 @@ v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Va
     received.push_back(v8::ArrayBuffer::New(isolate, std::move(store)));
   }
 
-  v8::ValueDeserializer deserializer(isolate, data, released.second, &delegate);
+  v8::ValueDeserializer deserializer(isolate, serialized.data, serialized.size, &delegate);
   delegate.set_deserializer(&deserializer);
   if (!deserializer.ReadHeader(context).FromMaybe(false)) return {};
   for (size_t i = 0; i < received.size(); ++i) {
@@ -448,31 +467,13 @@ std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
   CloneDelegate delegate(isolate, context, dom_exception, v8::Undefined(isolate),
                          /*cross_runtime=*/true);
   std::vector<v8::Local<v8::ArrayBuffer>> transfers;
-  if (!CollectTransfers(context, transfer, delegate, &transfers)) return std::nullopt;
-
-  v8::ValueSerializer serializer(isolate, &delegate);
-  delegate.set_serializer(&serializer);
-  serializer.WriteHeader();
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    serializer.TransferArrayBuffer(static_cast<uint32_t>(i), transfers[i]);
-  }
-  bool written = serializer.WriteValue(context, value).FromMaybe(false);
-  std::pair<uint8_t*, size_t> released = serializer.Release();
-  struct ReleaseBuffer {
-    CloneDelegate& delegate;
-    uint8_t* data;
-    ~ReleaseBuffer() { delegate.FreeBufferMemory(data); }
-  } release_buffer{delegate, released.first};
-  if (!written) return std::nullopt;
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    if (transfers[i]->WasDetached()) {
-      delegate.ThrowDataCloneError(
-          absl::StrCat("ArrayBuffer at index ", i, " is already detached."));
-      return std::nullopt;
-    }
+  SerializedBytes serialized(delegate);
+  if (!SerializeWithTransfers(isolate, context, delegate, value, transfer, &transfers,
+                              &serialized)) {
+    return std::nullopt;
   }
 
-  size_t total = sizeof(uint32_t) + released.second;
+  size_t total = sizeof(uint32_t) + serialized.size;
   for (const v8::Local<v8::ArrayBuffer>& buffer : transfers) {
     total += sizeof(uint64_t) + buffer->ByteLength();
   }
@@ -491,7 +492,7 @@ std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
     put(store->Data(), size);
     buffer->Detach();
   }
-  put(released.first, released.second);
+  put(serialized.data, serialized.size);
   return message;
 }
 

@@ -19,7 +19,7 @@ import { DOMException } from 'ext:web/dom_exception.js';
 import {
   ErrorEvent, Event, EventTarget, defineEventHandler, dispatch, reportException, setIsTrusted,
 } from 'ext:web/events.js';
-import { MessageEvent, transferListOf } from 'ext:web/messaging.js';
+import { MessageEvent, fireMessage, transferListOf } from 'ext:web/messaging.js';
 import { URL as NativeURL } from 'ext:url/url.js';
 
 const JSONParse = JSON.parse;
@@ -45,7 +45,7 @@ function payloadText(event) {
 }
 
 // Fires `message` (or `messageerror`, when the message cannot be read here) at `target`.
-function fireMessage(target, event) {
+function deliverMessage(target, event) {
   let data;
   try {
     data = op_worker_read_message(event, DOMException);
@@ -55,9 +55,7 @@ function fireMessage(target, event) {
     dispatch(target, error);
     return;
   }
-  const message = new MessageEvent('message', { data });
-  setIsTrusted(message, true);
-  dispatch(target, message);
+  fireMessage(target, data);
 }
 
 // ---- Worker ----
@@ -175,7 +173,7 @@ async function pump(worker, state) {
       queueTask(() => {
         if (state.terminated) return;
         if (event[0] === MESSAGE) {
-          fireMessage(worker, event);
+          deliverMessage(worker, event);
         } else if (event[0] === ERROR) {
           fireWorkerError(worker, state, JSONParse(payloadText(event)));
         }
@@ -250,7 +248,7 @@ async function scopePump() {
     const event = await op_worker_scope_receive();
     if (event[0] !== MESSAGE) return;
     queueTask(() => {
-      if (!closing) fireMessage(globalThis, event);
+      if (!closing) deliverMessage(globalThis, event);
     });
   }
 }
