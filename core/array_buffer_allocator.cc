@@ -124,14 +124,23 @@ class CountingAllocator : public v8::ArrayBuffer::Allocator {
     } else {
       base_->Free(data, length);
     }
+    Unref();
   }
+
+  // The owner is done with the allocator: it goes once every block it gave is freed.
+  void Release() { Unref(); }
 
  private:
   void* Counted(void* data, size_t length) {
     if (data == nullptr) return nullptr;
+    refs_.fetch_add(1);
     size_t live = live_.fetch_add(length) + length;
     if (limit_ != 0 && live > limit_ && !reported_.exchange(true)) on_limit_();
     return data;
+  }
+
+  void Unref() {
+    if (refs_.fetch_sub(1) == 1) delete this;
   }
 
   std::unique_ptr<v8::ArrayBuffer::Allocator> base_;
@@ -140,13 +149,18 @@ class CountingAllocator : public v8::ArrayBuffer::Allocator {
   const std::function<void()> on_limit_;
   std::atomic<size_t> live_{0};
   std::atomic<bool> reported_{false};
+  // The owner's reference and one per block given and not yet freed.
+  std::atomic<size_t> refs_{1};
 };
 
 }  // namespace
 
-std::unique_ptr<v8::ArrayBuffer::Allocator> NewCountingAllocator(size_t limit_bytes,
-                                                                 std::function<void()> on_limit) {
-  return std::make_unique<CountingAllocator>(limit_bytes, std::move(on_limit));
+void ReleaseCountingAllocator::operator()(v8::ArrayBuffer::Allocator* allocator) const {
+  static_cast<CountingAllocator*>(allocator)->Release();
+}
+
+CountingAllocatorPtr NewCountingAllocator(size_t limit_bytes, std::function<void()> on_limit) {
+  return CountingAllocatorPtr(new CountingAllocator(limit_bytes, std::move(on_limit)));
 }
 
 }  // namespace kiln

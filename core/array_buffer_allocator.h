@@ -20,8 +20,19 @@ namespace kiln {
 // then costs no memset at all, Allocate a memset of a reused block). Larger blocks go back
 // to the kernel (a pool holding one 64 MiB block raised the peak RSS of
 // bench/blob.mjs case=arraybuffer_64m by 64 MiB in most runs).
-std::unique_ptr<v8::ArrayBuffer::Allocator> NewCountingAllocator(size_t limit_bytes,
-                                                                 std::function<void()> on_limit);
+//
+// The allocator outlives its owner while memory it gave is still in use: destroying the
+// pointer releases the owner's reference, and the allocator is deleted when the last
+// block it gave is freed too. So an ArrayBuffer's memory may move to another runtime (a
+// worker's message) and be freed there, after this runtime is gone, through this
+// allocator; its bytes count against this allocator's limit until then. After its owner
+// let go, only Free may be called.
+struct ReleaseCountingAllocator {
+  void operator()(v8::ArrayBuffer::Allocator* allocator) const;
+};
+using CountingAllocatorPtr = std::unique_ptr<v8::ArrayBuffer::Allocator, ReleaseCountingAllocator>;
+
+CountingAllocatorPtr NewCountingAllocator(size_t limit_bytes, std::function<void()> on_limit);
 
 }  // namespace kiln
 

@@ -50,6 +50,26 @@ TEST(CountingAllocatorTest, SmallBlocksAreZeroFilled) {
   }
 }
 
+// Blocks still in use when the owner lets go (memory a worker's message moved to another
+// runtime) keep the allocator: freeing them later goes through it, and the last one
+// deletes it (ASan reports a use after free or a leak otherwise).
+TEST(CountingAllocatorTest, OutlivesItsOwnerWhileItsBlocksLive) {
+  v8::ArrayBuffer::Allocator* raw = nullptr;
+  void* small = nullptr;
+  void* large = nullptr;
+  {
+    auto allocator = NewCountingAllocator(0, [] {});
+    raw = allocator.get();
+    small = allocator->Allocate(100);
+    large = allocator->AllocateUninitialized(size_t{1} << 20);
+    ASSERT_NE(small, nullptr);
+    ASSERT_NE(large, nullptr);
+  }
+  std::memset(large, 1, size_t{1} << 20);
+  raw->Free(small, 100);
+  raw->Free(large, size_t{1} << 20);  // the last block: the allocator goes with it
+}
+
 // The limit is reported once, when live contents first pass it; memory is still given.
 TEST(CountingAllocatorTest, ReportsTheLimitOnce) {
   int reports = 0;

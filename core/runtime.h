@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/array_buffer_allocator.h"
 #include "core/extension.h"
 #include "core/js_error.h"
 #include "core/js_value.h"
@@ -330,7 +331,7 @@ class Runtime : private OpHost {
   std::unique_ptr<Termination> termination_ = std::make_unique<Termination>();
   std::atomic<bool> heap_limit_exceeded_{false};
   int heap_limit_raises_ = 0;  // OnNearHeapLimit
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  CountingAllocatorPtr allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   std::unique_ptr<ModuleMap> modules_;

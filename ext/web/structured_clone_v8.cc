@@ -455,13 +455,9 @@ v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Va
 }
 
 
-// The message's layout: the number of transferred ArrayBuffers (uint32), then each one's
-// size (uint64) and contents, then the serializer's bytes. Numbers in the machine's byte
-// order: a message never leaves the process.
-std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
-                                                     v8::Local<v8::Value> value,
-                                                     v8::Local<v8::Value> transfer,
-                                                     v8::Local<v8::Value> dom_exception) {
+std::optional<Message> SerializeMessage(v8::Isolate* isolate, v8::Local<v8::Value> value,
+                                        v8::Local<v8::Value> transfer,
+                                        v8::Local<v8::Value> dom_exception) {
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   CloneDelegate delegate(isolate, context, dom_exception, v8::Undefined(isolate),
@@ -472,67 +468,30 @@ std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
                               &serialized)) {
     return std::nullopt;
   }
-
-  size_t total = sizeof(uint32_t) + serialized.size;
+  Message message;
+  message.data.assign(serialized.data, serialized.data + serialized.size);
+  message.buffers.reserve(transfers.size());
   for (const v8::Local<v8::ArrayBuffer>& buffer : transfers) {
-    total += sizeof(uint64_t) + buffer->ByteLength();
-  }
-  std::vector<uint8_t> message(total);
-  uint8_t* out = message.data();
-  auto put = [&out](const void* bytes, size_t size) {
-    if (size > 0) std::memcpy(out, bytes, size);
-    out += size;
-  };
-  uint32_t count = static_cast<uint32_t>(transfers.size());
-  put(&count, sizeof(count));
-  for (const v8::Local<v8::ArrayBuffer>& buffer : transfers) {
-    std::shared_ptr<v8::BackingStore> store = buffer->GetBackingStore();
-    uint64_t size = buffer->ByteLength();
-    put(&size, sizeof(size));
-    put(store->Data(), size);
+    message.buffers.push_back(buffer->GetBackingStore());
     buffer->Detach();
   }
-  put(serialized.data, serialized.size);
   return message;
 }
 
-v8::MaybeLocal<v8::Value> DeserializeMessage(v8::Isolate* isolate, const uint8_t* data,
-                                             size_t size, v8::Local<v8::Value> dom_exception) {
+v8::MaybeLocal<v8::Value> DeserializeMessage(
+    v8::Isolate* isolate, const uint8_t* data, size_t size,
+    const std::vector<std::shared_ptr<v8::BackingStore>>& buffers,
+    v8::Local<v8::Value> dom_exception) {
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  auto unreadable = [isolate]() {
-    isolate->ThrowException(
-        v8::Exception::Error(OneByteString(isolate, "unreadable message from another runtime")));
-    return v8::MaybeLocal<v8::Value>();
-  };
-  const uint8_t* in = data;
-  const uint8_t* end = data + size;
-  auto take = [&in, end](void* bytes, size_t count) {
-    if (static_cast<size_t>(end - in) < count) return false;
-    std::memcpy(bytes, in, count);
-    in += count;
-    return true;
-  };
-  uint32_t count = 0;
-  if (!take(&count, sizeof(count))) return unreadable();
-  std::vector<v8::Local<v8::ArrayBuffer>> buffers;
-  for (uint32_t i = 0; i < count; ++i) {
-    uint64_t length = 0;
-    if (!take(&length, sizeof(length)) || static_cast<uint64_t>(end - in) < length) {
-      return unreadable();
-    }
-    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, length);
-    if (length > 0) std::memcpy(buffer->GetBackingStore()->Data(), in, length);
-    in += length;
-    buffers.push_back(buffer);
-  }
   CloneDelegate delegate(isolate, context, dom_exception, v8::Undefined(isolate),
                          /*cross_runtime=*/true);
-  v8::ValueDeserializer deserializer(isolate, in, static_cast<size_t>(end - in), &delegate);
+  v8::ValueDeserializer deserializer(isolate, data, size, &delegate);
   delegate.set_deserializer(&deserializer);
   if (!deserializer.ReadHeader(context).FromMaybe(false)) return {};
   for (size_t i = 0; i < buffers.size(); ++i) {
-    deserializer.TransferArrayBuffer(static_cast<uint32_t>(i), buffers[i]);
+    deserializer.TransferArrayBuffer(static_cast<uint32_t>(i),
+                                     v8::ArrayBuffer::New(isolate, buffers[i]));
   }
   v8::Local<v8::Value> value;
   if (!deserializer.ReadValue(context).ToLocal(&value)) return {};

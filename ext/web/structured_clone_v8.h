@@ -5,6 +5,7 @@
 #define KILN_EXT_WEB_STRUCTURED_CLONE_V8_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -24,21 +25,29 @@ v8::MaybeLocal<v8::Value> StructuredClone(v8::Isolate* isolate, v8::Local<v8::Va
                                           v8::Local<v8::Value> clone_host_object);
 
 // A message for another runtime of the process (a worker's, or its parent's): HTML's
-// StructuredSerializeWithTransfer, written to bytes. Each runtime has its own ArrayBuffer
-// allocator, so memory cannot move between runtimes: the contents of the transferred
-// ArrayBuffers (`transfer`: an Array, or undefined) are copied into the message and the
-// buffers detached. A DOMException crosses by value; other host objects (Blob, File,
-// MessagePort), SharedArrayBuffers and WebAssembly modules are a DataCloneError. Empty,
-// with the exception pending, on failure.
-std::optional<std::vector<uint8_t>> SerializeMessage(v8::Isolate* isolate,
-                                                     v8::Local<v8::Value> value,
-                                                     v8::Local<v8::Value> transfer,
-                                                     v8::Local<v8::Value> dom_exception);
+// StructuredSerializeWithTransfer, written to bytes, and the memory of the transferred
+// ArrayBuffers (`transfer`: an Array, or undefined), which are detached: the receiving
+// runtime's ArrayBuffers take it over without a copy (a runtime's allocator outlives the
+// memory it gave, core/array_buffer_allocator.h). A DOMException crosses by value; other
+// host objects (Blob, File, MessagePort), SharedArrayBuffers and WebAssembly modules are a
+// DataCloneError.
+struct Message {
+  std::vector<uint8_t> data;                              // the serializer's bytes
+  std::vector<std::shared_ptr<v8::BackingStore>> buffers;  // the transferred memory
+};
 
-// The value of a message SerializeMessage made (in this runtime or another), in the
-// isolate's current context. Empty, with an exception pending, when it cannot be read.
-v8::MaybeLocal<v8::Value> DeserializeMessage(v8::Isolate* isolate, const uint8_t* data,
-                                             size_t size, v8::Local<v8::Value> dom_exception);
+// Empty, with the exception pending, on failure.
+std::optional<Message> SerializeMessage(v8::Isolate* isolate, v8::Local<v8::Value> value,
+                                        v8::Local<v8::Value> transfer,
+                                        v8::Local<v8::Value> dom_exception);
+
+// The value of a message SerializeMessage made (in this runtime or another): `data` and
+// the message's `buffers`, in the isolate's current context. Empty, with an exception
+// pending, when it cannot be read.
+v8::MaybeLocal<v8::Value> DeserializeMessage(
+    v8::Isolate* isolate, const uint8_t* data, size_t size,
+    const std::vector<std::shared_ptr<v8::BackingStore>>& buffers,
+    v8::Local<v8::Value> dom_exception);
 
 }  // namespace kiln::web
 

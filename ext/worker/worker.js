@@ -10,7 +10,7 @@
 import {
   op_close, op_worker_base_url, op_worker_create, op_worker_post, op_worker_read_message,
   op_worker_receive, op_worker_scope_close, op_worker_scope_end, op_worker_scope_post,
-  op_worker_scope_receive, op_worker_start, op_worker_terminate,
+  op_worker_scope_read_message, op_worker_scope_receive, op_worker_start, op_worker_terminate,
 } from 'ext:core/ops';
 import { internals } from 'ext:core/internals';
 import * as webidl from 'ext:webidl/webidl.js';
@@ -44,11 +44,12 @@ function payloadText(event) {
   return text;
 }
 
-// Fires `message` (or `messageerror`, when the message cannot be read here) at `target`.
-function deliverMessage(target, event) {
+// Fires `message` (or `messageerror`, when the message cannot be read here) at `target`;
+// `read(event)` gives the message's value.
+function deliverMessage(target, event, read) {
   let data;
   try {
-    data = op_worker_read_message(event, DOMException);
+    data = read(event);
   } catch {
     const error = new MessageEvent('messageerror');
     setIsTrusted(error, true);
@@ -87,7 +88,10 @@ export class Worker extends EventTarget {
     super();
     const rid = op_worker_create();
     // closed: its events ended and its resource is closed.
-    const state = { rid, name: init.name, terminated: false, closed: false };
+    const state = {
+      rid, name: init.name, terminated: false, closed: false,
+      read: (event) => op_worker_read_message(rid, event, DOMException),
+    };
     this[_worker] = state;
     const module = init.type === 'module';
     const href = url.href;
@@ -163,21 +167,20 @@ function closeWorkerResource(state) {
   op_close(state.rid);
 }
 
-// The worker's events, until it ends: each message or error is a task of its own, and
-// none is dispatched after terminate().
+// The worker's events, until it ends; none is dispatched after terminate(). Each is
+// dispatched as its receive settles: the events that arrived in one turn of the loop are
+// dispatched in that turn, in order, each after the microtasks of the one before.
 async function pump(worker, state) {
   try {
     for (;;) {
       const event = await op_worker_receive(state.rid);
       if (event[0] === CLOSED) break;
-      queueTask(() => {
-        if (state.terminated) return;
-        if (event[0] === MESSAGE) {
-          deliverMessage(worker, event);
-        } else if (event[0] === ERROR) {
-          fireWorkerError(worker, state, JSONParse(payloadText(event)));
-        }
-      });
+      if (state.terminated) continue;
+      if (event[0] === MESSAGE) {
+        deliverMessage(worker, event, state.read);
+      } else if (event[0] === ERROR) {
+        fireWorkerError(worker, state, JSONParse(payloadText(event)));
+      }
     }
   } catch {
     // The resource was closed while a receive waited (a failed fetch): nothing more comes.
@@ -238,17 +241,22 @@ function workerScopeStart(name) {
   });
   defineEventHandler(globalThis, 'message');
   defineEventHandler(globalThis, 'messageerror');
-  scopePump();
+  // Messages are dispatched once the worker's script has run (HTML enables the port's
+  // message queue then): the runtime evaluates the script before this task runs.
+  queueTask(scopePump);
 }
 internals.workerScopeStart = workerScopeStart;
 
-// The parent's messages, until close() or the parent's terminate().
+function readFromParent(event) {
+  return op_worker_scope_read_message(event, DOMException);
+}
+
+// The parent's messages, until close() or the parent's terminate(), dispatched as the
+// Worker's are.
 async function scopePump() {
   for (;;) {
     const event = await op_worker_scope_receive();
-    if (event[0] !== MESSAGE) return;
-    queueTask(() => {
-      if (!closing) deliverMessage(globalThis, event);
-    });
+    if (event[0] !== MESSAGE || closing) return;
+    deliverMessage(globalThis, event, readFromParent);
   }
 }

@@ -1,5 +1,6 @@
 #include "ext/worker/worker_link.h"
 
+#include <cstring>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -112,6 +113,36 @@ bool EventQueue::Push(std::vector<uint8_t> event) {
   }
   receiver->Complete(ByteBuffer(std::move(event)));
   return true;
+}
+
+bool EventQueue::PushMessage(web::Message message) {
+  uint64_t parcel = 0;
+  if (!message.buffers.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return false;
+    parcel = next_parcel_++;
+    parcels_[parcel] = std::move(message.buffers);
+  }
+  std::vector<uint8_t> event(1 + sizeof(parcel) + message.data.size());
+  event[0] = static_cast<uint8_t>(EventKind::kMessage);
+  std::memcpy(event.data() + 1, &parcel, sizeof(parcel));
+  if (!message.data.empty()) {
+    std::memcpy(event.data() + 1 + sizeof(parcel), message.data.data(), message.data.size());
+  }
+  return Push(std::move(event));
+}
+
+Buffers EventQueue::TakeParcel(const uint8_t* event, size_t size) {
+  uint64_t parcel = 0;
+  if (size < 1 + sizeof(parcel)) return {};
+  std::memcpy(&parcel, event + 1, sizeof(parcel));
+  if (parcel == 0) return {};
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = parcels_.find(parcel);
+  if (it == parcels_.end()) return {};
+  Buffers buffers = std::move(it->second);
+  parcels_.erase(it);
+  return buffers;
 }
 
 void EventQueue::Close() {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "core/js_error.h"
 #include "core/runtime.h"
+#include "ext/web/structured_clone_v8.h"
 #include "ops/bytes.h"
 #include "ops/future.h"
 #include "ops/op_state.h"
@@ -25,10 +27,14 @@ namespace kiln::worker {
 // An event as the receive ops hand it to JavaScript: a Uint8Array whose first byte is the
 // kind and the rest its payload.
 enum class EventKind : uint8_t {
-  kMessage = 1,  // a message (ext/web/structured_clone_v8.h, SerializeMessage)
-  kError = 2,    // the worker's uncaught error: JSON {message, filename, lineno, colno, report}
-  kClosed = 3,   // nothing more will come
+  // A message: its parcel (uint64, 0 for none: the transferred ArrayBuffers' memory, held
+  // by the queue until the message is read), then SerializeMessage's bytes.
+  kMessage = 1,
+  kError = 2,   // the worker's uncaught error: JSON {message, filename, lineno, colno, report}
+  kClosed = 3,  // nothing more will come
 };
+
+using Buffers = std::vector<std::shared_ptr<v8::BackingStore>>;
 
 // Events on their way to one runtime, pushed from any thread and received in order by
 // that runtime's receive op (one receive pending at a time).
@@ -36,16 +42,23 @@ class EventQueue {
  public:
   // From any thread. False (the event dropped) once the queue is closed.
   bool Push(std::vector<uint8_t> event);
+  // A kMessage event of `message`: the serializer's bytes are copied in, its buffers held
+  // as the event's parcel.
+  bool PushMessage(web::Message message);
   // No more events: the receiver gets those queued, then kClosed. Any thread.
   void Close();
   // The next event, now or when it comes. On the receiving runtime's thread.
   Future<ByteBuffer> Receive(OpState& state);
+  // The transferred memory of the kMessage event `event` (empty for none).
+  Buffers TakeParcel(const uint8_t* event, size_t size);
 
  private:
   std::mutex mutex_;
   std::deque<std::vector<uint8_t>> events_;
   std::optional<Completer<ByteBuffer>> waiting_;
   bool closed_ = false;
+  uint64_t next_parcel_ = 1;
+  std::map<uint64_t, Buffers> parcels_;
 };
 
 // One worker: its two queues and, while it runs, its runtime (for terminate()). Shared by

@@ -28,15 +28,30 @@ absl::StatusOr<v8::Local<v8::Value>> Post(v8::Isolate* isolate, EventQueue& queu
                                           v8::Local<v8::Value> message,
                                           v8::Local<v8::Value> transfer,
                                           v8::Local<v8::Value> dom_exception) {
-  std::optional<std::vector<uint8_t>> serialized =
+  std::optional<web::Message> serialized =
       web::SerializeMessage(isolate, message, transfer, dom_exception);
   if (!serialized.has_value()) return v8::Local<v8::Value>();  // the exception is pending
-  std::vector<uint8_t> event;
-  event.reserve(serialized->size() + 1);
-  event.push_back(static_cast<uint8_t>(EventKind::kMessage));
-  event.insert(event.end(), serialized->begin(), serialized->end());
-  queue.Push(std::move(event));  // dropped when the other side is gone, as HTML says
+  queue.PushMessage(std::move(*serialized));  // dropped when the other side is gone (HTML)
   return v8::Undefined(isolate).As<v8::Value>();
+}
+
+// The value of the kMessage event `event`, which `queue` delivered.
+v8::Local<v8::Value> ReadMessage(v8::Isolate* isolate, EventQueue& queue, ByteView event,
+                                 v8::Local<v8::Value> dom_exception) {
+  constexpr size_t kHeader = 1 + sizeof(uint64_t);
+  if (event.size < kHeader || event.data[0] != static_cast<uint8_t>(EventKind::kMessage)) {
+    isolate->ThrowException(v8::Exception::TypeError(
+        Utf8String(isolate, "reading a worker's message: the event is not a message")));
+    return {};
+  }
+  Buffers buffers = queue.TakeParcel(event.data, event.size);
+  v8::Local<v8::Value> value;
+  if (!web::DeserializeMessage(isolate, event.data + kHeader, event.size - kHeader, buffers,
+                               dom_exception)
+           .ToLocal(&value)) {
+    return {};
+  }
+  return value;
 }
 
 }  // namespace
@@ -89,19 +104,12 @@ absl::Status op_worker_terminate(OpState& state, ResourceId rid) {
   return absl::OkStatus();
 }
 
-v8::Local<v8::Value> op_worker_read_message(v8::Isolate* isolate, ByteView event,
-                                            v8::Local<v8::Value> dom_exception) {
-  if (event.size < 1 || event.data[0] != static_cast<uint8_t>(EventKind::kMessage)) {
-    isolate->ThrowException(
-        v8::Exception::TypeError(Utf8String(isolate, "op_worker_read_message: not a message")));
-    return {};
-  }
-  v8::Local<v8::Value> value;
-  if (!web::DeserializeMessage(isolate, event.data + 1, event.size - 1, dom_exception)
-           .ToLocal(&value)) {
-    return {};
-  }
-  return value;
+absl::StatusOr<v8::Local<v8::Value>> op_worker_read_message(OpState& state, v8::Isolate* isolate,
+                                                            ResourceId rid, ByteView event,
+                                                            v8::Local<v8::Value> dom_exception) {
+  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
+  if (!handle.ok()) return handle.status();
+  return ReadMessage(isolate, (*handle)->link().to_parent, event, dom_exception);
 }
 
 std::string op_worker_base_url() {
@@ -123,6 +131,13 @@ Future<ByteBuffer> op_worker_scope_receive(OpState& state) {
   absl::StatusOr<WorkerLink*> link = LinkOf(state);
   if (!link.ok()) return link.status();
   return (*link)->to_worker.Receive(state);
+}
+
+absl::StatusOr<v8::Local<v8::Value>> op_worker_scope_read_message(
+    OpState& state, v8::Isolate* isolate, ByteView event, v8::Local<v8::Value> dom_exception) {
+  absl::StatusOr<WorkerLink*> link = LinkOf(state);
+  if (!link.ok()) return link.status();
+  return ReadMessage(isolate, (*link)->to_worker, event, dom_exception);
 }
 
 absl::Status op_worker_scope_close(OpState& state) {

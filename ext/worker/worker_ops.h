@@ -43,11 +43,11 @@ KILN_OP() kiln::Future<kiln::ByteBuffer> op_worker_receive(kiln::OpState& state,
 // its thread is done.
 KILN_OP() absl::Status op_worker_terminate(kiln::OpState& state, kiln::ResourceId rid);
 
-// The value of a kMessage event (`event`: the whole event, kind byte first), or an empty
-// handle with the exception pending (worker.js fires `messageerror`).
-KILN_OP(nofast) v8::Local<v8::Value> op_worker_read_message(v8::Isolate* isolate,
-                                                           kiln::ByteView event,
-                                                           v8::Local<v8::Value> dom_exception);
+// The value of a kMessage event the Worker received (`event`: the whole event, kind byte
+// first), or an empty handle with the exception pending (worker.js fires `messageerror`).
+KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_worker_read_message(
+    kiln::OpState& state, v8::Isolate* isolate, kiln::ResourceId rid, kiln::ByteView event,
+    v8::Local<v8::Value> dom_exception);
 
 // The URL relative worker script URLs resolve against: the current directory, as a
 // file: URL ending in "/" (as Node's Worker resolves relative paths).
@@ -60,6 +60,12 @@ KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_worker_scope_post(
 
 // In a worker's runtime: the parent's next event for it (kMessage or kClosed).
 KILN_OP() kiln::Future<kiln::ByteBuffer> op_worker_scope_receive(kiln::OpState& state);
+
+// In a worker's runtime: the value of a kMessage event from the parent, as
+// op_worker_read_message.
+KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_worker_scope_read_message(
+    kiln::OpState& state, v8::Isolate* isolate, kiln::ByteView event,
+    v8::Local<v8::Value> dom_exception);
 
 // In a worker's runtime: close() takes no more messages from the parent...
 KILN_OP() absl::Status op_worker_scope_close(kiln::OpState& state);

@@ -56,6 +56,19 @@ test('transferred ArrayBuffers are detached here and arrive whole', ENDS_LATER, 
   worker.terminate();
 });
 
+test('memory a worker transferred outlives the worker', ENDS_LATER, async () => {
+  const source = 'const b = new ArrayBuffer(1 << 20); new Uint8Array(b).fill(7);' +
+                 'postMessage(b, [b]); close();';
+  const worker = new Worker(`data:text/javascript,${encodeURIComponent(source)}`,
+                            { type: 'module' });
+  const buffer = (await nextMessage(worker)).data;
+  // The worker's runtime is gone by now; the memory came from its allocator.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const bytes = new Uint8Array(buffer);
+  assert.equal(bytes.length, 1 << 20);
+  assert.equal(bytes.reduce((sum, b) => sum + b, 0), 7 << 20);
+});
+
 test('classic workers from blob: and module workers from data: URLs', ENDS_LATER, async () => {
   const classic = new Worker(URL.createObjectURL(new Blob([
     'var factor = 2;\nonmessage = function (e) { postMessage(e.data * factor + (typeof importScripts)); };',
