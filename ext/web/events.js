@@ -68,9 +68,15 @@ class ConvertedEventArguments {
   }
 }
 
+// A type and init dictionary already converted (an event the runtime makes itself), to
+// pass to the constructor of Event or of a subclass that takes them (MessageEvent).
+export function convertedEventArguments(type, init) {
+  return new ConvertedEventArguments(type, init);
+}
+
 // For the subclasses' constructors: their type and init dictionary converted, to pass to
 // super().
-function convertSubclassArguments(name, args, convertInit, required = 1) {
+export function convertSubclassArguments(name, args, convertInit, required = 1) {
   const prefix = `Failed to construct '${name}'`;
   webidl.requiredArguments(args.length, required, prefix);
   const type = webidl.converters.DOMString(args[0], prefix, 'Argument 1');

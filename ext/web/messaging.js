@@ -12,7 +12,8 @@ import * as webidl from 'ext:webidl/webidl.js';
 import { queueTask } from 'ext:timers/timers.js';
 import { DOMException } from './dom_exception.js';
 import {
-  Event, EventTarget, defineEventHandler, dispatch, setIsTrusted, setUpEventTarget,
+  Event, EventTarget, convertSubclassArguments, convertedEventArguments, defineEventHandler,
+  dispatch, setIsTrusted, setUpEventTarget,
 } from './events.js';
 import { createInterface } from './interface_object.js';
 import { newPlatformObject, rootInterface } from 'ext:webidl/platform_object.js';
@@ -66,27 +67,40 @@ function convertPorts(value, prefix, context) {
 
 const _message = Symbol('[[message]]');
 
+const kNoPorts = ObjectFreeze([]);
+// The constructor's first argument for an event the runtime makes (newMessageEvent): the
+// second is then its converted arguments, with the ports frozen already.
+const kConverted = Symbol('converted MessageEvent arguments');
+
+// A `message` MessageEvent, made without converting its arguments again.
+function newMessageEvent(data, origin, ports) {
+  return new MessageEvent(kConverted, convertedEventArguments('message', {
+    bubbles: false, cancelable: false, composed: false, data, origin, lastEventId: '',
+    source: null, ports: ports.length === 0 ? kNoPorts : ObjectFreeze([...ports]),
+  }));
+}
+
 // Fires a trusted `message` event at `target` (`ports`: the MessagePorts transferred with
 // the message; also ext:worker's messages).
-export function fireMessage(target, data, origin = '', ports = []) {
-  const event = new MessageEvent('message', { data, origin, ports });
+export function fireMessage(target, data, origin = '', ports = kNoPorts) {
+  const event = newMessageEvent(data, origin, ports);
   setIsTrusted(event, true);
   dispatch(target, event);
 }
 
 export class MessageEvent extends Event {
   constructor(type, eventInitDict = undefined) {
-    const prefix = "Failed to construct 'MessageEvent'";
-    webidl.requiredArguments(arguments.length, 1, prefix);
-    type = webidl.converters.DOMString(type, prefix, 'Argument 1');
-    const init = convertMessageEventInit(eventInitDict, prefix, 'Argument 2');
-    super(type, { bubbles: init.bubbles, cancelable: init.cancelable, composed: init.composed });
+    const internal = type === kConverted;
+    const converted = internal ? eventInitDict
+        : convertSubclassArguments('MessageEvent', arguments, convertMessageEventInit);
+    super(converted);
+    const init = converted.init;
     this[_message] = {
       data: init.data,
       origin: init.origin,
       lastEventId: init.lastEventId,
       source: init.source,
-      ports: ObjectFreeze([...init.ports]),
+      ports: internal ? init.ports : ObjectFreeze([...init.ports]),
     };
   }
 

@@ -95,13 +95,14 @@ TEST_F(WebTest, StackTracesNamePlatformObjectsAfterTheirInterface) {
     const frames = [new EventTarget(), new Target()].map((target) => {
       try { target.addEventListener('x', 5); } catch (e) {
         return e.stack.split('\n').map((line) => line.trim())
-            .find((line) => line.startsWith('at ') && line.includes('.addEventListener'));
+            .find((line) => line.startsWith('at ') && line.includes('.addEventListener'))
+            .replace(/:\d+:\d+\)$/, ')');
       }
     });
     frames
   })js",
-             "[\n  'at EventTarget.addEventListener (ext:web/events.js:538:16)',\n"
-             "  'at Target.addEventListener (ext:web/events.js:538:16)'\n]");
+             "[\n  'at EventTarget.addEventListener (ext:web/events.js)',\n"
+             "  'at Target.addEventListener (ext:web/events.js)'\n]");
 }
 
 TEST_F(WebTest, UserTimingErrors) {

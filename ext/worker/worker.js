@@ -167,21 +167,35 @@ function closeWorkerResource(state) {
   op_close(state.rid);
 }
 
-// The worker's events, until it ends; none is dispatched after terminate(). Each is
-// dispatched as its receive settles: the events that arrived in one turn of the loop are
-// dispatched in that turn, in order, each after the microtasks of the one before.
+// The events of a receive's batch (worker_link.h, EventQueue::Receive), calling
+// `handle(event)` for each in order; false once the batch held kClosed.
+function forEachEvent(batch, handle) {
+  let at = 0;
+  while (at < batch.length) {
+    // A little-endian uint32 (the machine's order, x86-64).
+    const size =
+        (batch[at] | (batch[at + 1] << 8) | (batch[at + 2] << 16) | (batch[at + 3] << 24)) >>> 0;
+    const event = ReflectApply(TypedArrayPrototypeSubarray, batch, [at + 4, at + 4 + size]);
+    at += 4 + size;
+    if (event[0] === CLOSED) return false;
+    handle(event);
+  }
+  return true;
+}
+
+// The worker's events, until it ends; none is dispatched after terminate(). Those that
+// arrived in one turn of the loop are dispatched in that turn, in order.
 async function pump(worker, state) {
-  try {
-    for (;;) {
-      const event = await op_worker_receive(state.rid);
-      if (event[0] === CLOSED) break;
-      if (state.terminated) continue;
-      if (event[0] === MESSAGE) {
-        deliverMessage(worker, event, state.read);
-      } else if (event[0] === ERROR) {
-        fireWorkerError(worker, state, JSONParse(payloadText(event)));
-      }
+  const handle = (event) => {
+    if (state.terminated) return;
+    if (event[0] === MESSAGE) {
+      deliverMessage(worker, event, state.read);
+    } else if (event[0] === ERROR) {
+      fireWorkerError(worker, state, JSONParse(payloadText(event)));
     }
+  };
+  try {
+    while (forEachEvent(await op_worker_receive(state.rid), handle)) { /* next batch */ }
   } catch {
     // The resource was closed while a receive waited (a failed fetch): nothing more comes.
   }
@@ -254,9 +268,8 @@ function readFromParent(event) {
 // The parent's messages, until close() or the parent's terminate(), dispatched as the
 // Worker's are.
 async function scopePump() {
-  for (;;) {
-    const event = await op_worker_scope_receive();
-    if (event[0] !== MESSAGE || closing) return;
-    deliverMessage(globalThis, event, readFromParent);
-  }
+  const handle = (event) => {
+    if (!closing) deliverMessage(globalThis, event, readFromParent);
+  };
+  while (!closing && forEachEvent(await op_worker_scope_receive(), handle)) { /* next batch */ }
 }

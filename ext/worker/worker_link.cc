@@ -15,6 +15,24 @@ namespace {
 
 std::vector<uint8_t> ClosedEvent() { return {static_cast<uint8_t>(EventKind::kClosed)}; }
 
+// Receive's batches: up to this many bytes of queued events go to JavaScript in one piece.
+constexpr size_t kMaxBatchBytes = size_t{1} << 20;
+
+// Appends `event` to `batch` as Receive hands events over: its size (uint32), then it.
+void AppendToBatch(std::vector<uint8_t>& batch, const std::vector<uint8_t>& event) {
+  uint32_t size = static_cast<uint32_t>(event.size());
+  size_t at = batch.size();
+  batch.resize(at + sizeof(size) + event.size());
+  std::memcpy(batch.data() + at, &size, sizeof(size));
+  std::memcpy(batch.data() + at + sizeof(size), event.data(), event.size());
+}
+
+ByteBuffer BatchOf(const std::vector<uint8_t>& event) {
+  std::vector<uint8_t> batch;
+  AppendToBatch(batch, event);
+  return ByteBuffer(std::move(batch));
+}
+
 // The kError event of the worker's uncaught `error` (HTML's ErrorEvent fields, and the
 // report `kiln run` would print, for the parent's own report of it).
 std::vector<uint8_t> ErrorEvent(const JsError& error, const std::string& url) {
@@ -111,7 +129,7 @@ bool EventQueue::Push(std::vector<uint8_t> event) {
     receiver = std::move(waiting_);
     waiting_.reset();
   }
-  receiver->Complete(ByteBuffer(std::move(event)));
+  receiver->Complete(BatchOf(event));
   return true;
 }
 
@@ -154,17 +172,23 @@ void EventQueue::Close() {
     receiver = std::move(waiting_);
     waiting_.reset();
   }
-  if (receiver.has_value()) receiver->Complete(ByteBuffer(ClosedEvent()));
+  if (receiver.has_value()) receiver->Complete(BatchOf(ClosedEvent()));
 }
 
 Future<ByteBuffer> EventQueue::Receive(OpState& state) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!events_.empty()) {
-    std::vector<uint8_t> event = std::move(events_.front());
-    events_.pop_front();
-    return ByteBuffer(std::move(event));
+    std::vector<uint8_t> batch;
+    while (!events_.empty() && (batch.empty() || batch.size() + events_.front().size() <=
+                                                       kMaxBatchBytes)) {
+      AppendToBatch(batch, events_.front());
+      events_.pop_front();
+    }
+    // The end, too, when nothing more can come.
+    if (events_.empty() && closed_) AppendToBatch(batch, ClosedEvent());
+    return ByteBuffer(std::move(batch));
   }
-  if (closed_) return ByteBuffer(ClosedEvent());
+  if (closed_) return BatchOf(ClosedEvent());
   if (waiting_.has_value()) {
     return absl::FailedPreconditionError("a receive of this worker's events is pending already");
   }

@@ -24,8 +24,8 @@
 
 namespace kiln::worker {
 
-// An event as the receive ops hand it to JavaScript: a Uint8Array whose first byte is the
-// kind and the rest its payload.
+// An event as the receive ops hand it to JavaScript (in a batch, EventQueue::Receive): its
+// first byte is the kind, the rest its payload.
 enum class EventKind : uint8_t {
   // A message: its parcel (uint64, 0 for none: the transferred ArrayBuffers' memory, held
   // by the queue until the message is read), then SerializeMessage's bytes.
@@ -47,7 +47,8 @@ class EventQueue {
   bool PushMessage(web::Message message);
   // No more events: the receiver gets those queued, then kClosed. Any thread.
   void Close();
-  // The next event, now or when it comes. On the receiving runtime's thread.
+  // The events queued (up to 1 MiB of them), or the next one when it comes: each as its
+  // size (uint32) and its bytes. On the receiving runtime's thread.
   Future<ByteBuffer> Receive(OpState& state);
   // The transferred memory of the kMessage event `event` (empty for none).
   Buffers TakeParcel(const uint8_t* event, size_t size);

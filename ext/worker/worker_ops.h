@@ -35,7 +35,8 @@ KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_worker_post(
     v8::Local<v8::Value> message, v8::Local<v8::Value> transfer,
     v8::Local<v8::Value> dom_exception);
 
-// The worker's next event for its Worker object (worker_link.h, EventKind).
+// The worker's next events for its Worker object, in a batch (worker_link.h: EventKind,
+// EventQueue::Receive).
 KILN_OP() kiln::Future<kiln::ByteBuffer> op_worker_receive(kiln::OpState& state,
                                                           kiln::ResourceId rid);
 
@@ -58,7 +59,7 @@ KILN_OP(nofast) absl::StatusOr<v8::Local<v8::Value>> op_worker_scope_post(
     kiln::OpState& state, v8::Isolate* isolate, v8::Local<v8::Value> message,
     v8::Local<v8::Value> transfer, v8::Local<v8::Value> dom_exception);
 
-// In a worker's runtime: the parent's next event for it (kMessage or kClosed).
+// In a worker's runtime: the parent's next events for it (kMessage or kClosed), in a batch.
 KILN_OP() kiln::Future<kiln::ByteBuffer> op_worker_scope_receive(kiln::OpState& state);
 
 // In a worker's runtime: the value of a kMessage event from the parent, as
