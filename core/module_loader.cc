@@ -171,38 +171,36 @@ absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url) {
 absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier_view,
                                                       std::string_view referrer) {
   std::string specifier(specifier_view);
+  std::string referrer_path =
+      absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
+  std::string importer_dir = referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path);
   std::string candidate;
   if (absl::StartsWith(specifier, "file://")) {
     candidate = FileUrlToPath(specifier);
   } else if (absl::StartsWith(specifier, "/")) {
     candidate = specifier;
   } else if (IsRelative(specifier)) {
-    std::string referrer_path =
-        absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
-    std::string base = referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path);
-    candidate = absl::StrCat(base, "/", specifier);
+    candidate = absl::StrCat(importer_dir, "/", specifier);
   } else if (IsPackageSpecifier(specifier)) {
-    std::string referrer_path =
-        absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
-    absl::StatusOr<std::string> path =
-        ResolvePackage(specifier, referrer_path.empty() ? AbsolutePath(".") : DirName(referrer_path));
+    absl::StatusOr<std::string> path = ResolvePackage(specifier, importer_dir);
     if (!path.ok()) return path.status();
     if (*path == kEmptyModuleUrl) return *path;
     candidate = *path;
   } else {
     return absl::NotFoundError("");  // a URL of another scheme
   }
+  // A missing file keeps its URL (import.meta.resolve gives it); loading it fails.
   std::string absolute = AbsolutePath(candidate);
   std::string real = RealPath(absolute);
-  // A missing file keeps its URL (import.meta.resolve gives it); loading it fails.
-  absl::StatusOr<std::string> in_package = ResolvePackageFile(real.empty() ? absolute : real);
+  std::string resolved = real.empty() ? absolute : real;
+  absl::StatusOr<std::string> in_package = ResolvePackageFile(resolved);
   if (!in_package.ok()) return in_package.status();
   if (*in_package == kEmptyModuleUrl) return *in_package;
-  if (*in_package != (real.empty() ? absolute : real)) {
-    absolute = *in_package;
-    real = RealPath(absolute);
+  if (*in_package != resolved) {
+    real = RealPath(*in_package);
+    resolved = real.empty() ? *in_package : real;
   }
-  return PathToFileUrl(real.empty() ? absolute : real);
+  return PathToFileUrl(resolved);
 }
 
 Future<ModuleSource> FileModuleLoader::Load(OpState&, const std::string& url) {

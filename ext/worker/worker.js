@@ -146,7 +146,8 @@ function startFetched(worker, state, href, module) {
       });
   fetched.then((source) => {
     if (state.terminated) {
-      op_worker_terminate(state.rid);
+      // Never started: no thread will end the events, so the resource closes here.
+      closeWorkerResource(state);
       return;
     }
     op_worker_start(state.rid, href, source, true, module, state.name);

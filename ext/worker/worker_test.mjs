@@ -131,6 +131,17 @@ test('terminate() stops a worker that never returns', ENDS_LATER, async () => {
   worker.postMessage('dropped');
 });
 
+test('a worker terminated while its script is fetched never starts', async () => {
+  const url = URL.createObjectURL(new Blob(['postMessage("started")']));
+  const worker = new Worker(url);
+  let messages = 0;
+  worker.onmessage = () => messages++;
+  worker.terminate();
+  // The run goes on and ends: nothing waits for a worker that never started.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(messages, 0);
+});
+
 test('what cannot be cloned is a DataCloneError at postMessage', ENDS_LATER, () => {
   const worker = new Worker(new URL('./testdata/echo.mjs', import.meta.url), { type: 'module' });
   assert.throws(() => worker.postMessage(() => 1), { name: 'DataCloneError' });
