@@ -113,8 +113,8 @@ export class Worker extends EventTarget {
     webidl.requiredArguments(arguments.length, 1, prefix);
     const transfer = transferListOf(transferOrOptions, arguments.length, prefix);
     const state = this[_worker];
-    // After terminate() the message is still serialized (its transfers detached), then
-    // dropped by the closed queue.
+    // After terminate() the message is still serialized (its transfers detached) and then
+    // dropped by the worker's closed queue, until the worker's resource is gone.
     if (state.closed) return;
     op_worker_post(state.rid, message, transfer, DOMException);
   }
