@@ -96,10 +96,10 @@ export class Worker extends EventTarget {
     const module = init.type === 'module';
     const href = url.href;
     const protocol = url.protocol;
-    if (protocol === 'file:' || (module && protocol !== 'blob:' && protocol !== 'data:' &&
-                                 protocol !== 'http:' && protocol !== 'https:')) {
-      // A file, or a module of another scheme: what the runtime's module loader gives
-      // (an embedder's memory:/// modules).
+    if (protocol === 'file:' ||
+        (module && protocol !== 'blob:' && protocol !== 'http:' && protocol !== 'https:')) {
+      // A file, or a module the worker's runtime loads itself: a data: URL, or what its
+      // module loader gives for another scheme (an embedder's memory:/// modules).
       op_worker_start(rid, href, '', false, module, init.name);
     } else {
       startFetched(this, state, href, module);
