@@ -45,7 +45,9 @@ std::vector<uint8_t> ErrorEvent(const JsError& error, const std::string& url) {
       {"colno", error.column},
       {"report", error.Report()},
   };
-  std::string text = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // ASCII (the rest escaped): worker.js reads the payload a byte a character.
+  std::string text = fields.dump(-1, ' ', /*ensure_ascii=*/true,
+                                 nlohmann::json::error_handler_t::replace);
   std::vector<uint8_t> event;
   event.reserve(text.size() + 1);
   event.push_back(static_cast<uint8_t>(EventKind::kError));
@@ -103,7 +105,14 @@ void RunWorker(std::shared_ptr<WorkerLink> link, WorkerStart start) {
     return;
   }
   std::unique_ptr<Runtime> runtime = std::move(*created);
-  runtime->op_state().extension_state<WorkerScopeState>()->link = link;
+  WorkerScopeState* scope = runtime->op_state().extension_state<WorkerScopeState>();
+  if (scope == nullptr) {
+    link->to_parent.Push(ErrorEvent(
+        HostError("Error", "the worker's runtime has no worker extension"), url));
+    link->to_parent.Close();
+    return;
+  }
+  scope->link = link;
   if (link->Attach(runtime.get())) {
     Result<void> result = RunScript(*runtime, start);
     link->Detach();

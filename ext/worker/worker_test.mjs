@@ -94,7 +94,7 @@ test('an uncaught error in the worker is an ErrorEvent at the Worker', ENDS_LATE
     };
   });
   assert.ok(event instanceof ErrorEvent);
-  assert.equal(event.message, 'Uncaught Error: boom 1');
+  assert.equal(event.message, 'Uncaught Error: boom 1 ✗é');
   assert.equal(event.filename, url.href);
   assert.equal(event.lineno, 3);
   assert.equal(event.cancelable, true);

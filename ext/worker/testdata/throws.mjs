@@ -1,3 +1,3 @@
 // Fails at the top level, on line 3.
 const value = 1;
-throw new Error(`boom ${value}`);
+throw new Error(`boom ${value} ✗é`);
