@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,17 @@ bool IsDirectory(const std::string& path) {
 bool IsFile(const std::string& path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// The first of `base` + each of `suffixes` that is a file (the probing of extensionless
+// paths: Node's legacy main, and what bundlers do).
+std::optional<std::string> FirstFile(const std::string& base,
+                                     std::initializer_list<const char*> suffixes) {
+  for (const char* suffix : suffixes) {
+    std::string candidate = absl::StrCat(base, suffix);
+    if (IsFile(candidate)) return candidate;
+  }
+  return std::nullopt;
 }
 
 bool IsRoot(const std::string& dir) { return dir.empty() || dir == "/"; }
@@ -319,15 +331,11 @@ absl::StatusOr<std::string> ResolveMain(const PackageJson& package) {
     auto it = package.json.find(field);
     if (it == package.json.end() || !it->is_string()) continue;
     std::string main = absl::StrCat(package.dir, "/", it->get<std::string>());
-    for (const char* suffix : {"", ".js", ".json", "/index.js", "/index.json"}) {
-      std::string candidate = absl::StrCat(main, suffix);
-      if (IsFile(candidate)) return candidate;
+    if (auto file = FirstFile(main, {"", ".js", ".json", "/index.js", "/index.json"})) {
+      return *file;
     }
   }
-  for (const char* index : {"/index.js", "/index.json"}) {
-    std::string candidate = absl::StrCat(package.dir, index);
-    if (IsFile(candidate)) return candidate;
-  }
+  if (auto index = FirstFile(package.dir, {"/index.js", "/index.json"})) return *index;
   return absl::NotFoundError(absl::StrCat("the package ", package.dir,
                                           " has no entry (no \"exports\", no \"module\" or "
                                           "\"main\" file, no index.js)"));
@@ -377,11 +385,7 @@ absl::StatusOr<std::string> BrowserReplacement(const PackageJson& package, const
   std::string target = value.get<std::string>();
   if (absl::StartsWith(target, "./") || absl::StartsWith(target, "../")) {
     std::string path = absl::StrCat(package.dir, "/", target);
-    for (const char* suffix : {"", ".js", "/index.js"}) {
-      std::string candidate = absl::StrCat(path, suffix);
-      if (IsFile(candidate)) return candidate;
-    }
-    return path;
+    return FirstFile(path, {"", ".js", "/index.js"}).value_or(path);
   }
   if (absl::EndsWith(target, "/")) target.pop_back();  // "buffer/": the package, not a builtin
   return ResolveIn(target, package.dir, /*browser_field=*/false);
@@ -479,16 +483,9 @@ bool IsPackageSpecifier(std::string_view specifier_view) {
 
 absl::StatusOr<std::string> ResolvePackageFile(const std::string& imported) {
   if (!InNodeModules(imported)) return imported;
-  std::string path = imported;
-  if (!IsFile(path)) {
-    for (const char* suffix : {".js", ".mjs", ".json", "/index.js", "/index.mjs"}) {
-      std::string candidate = absl::StrCat(imported, suffix);
-      if (IsFile(candidate)) {
-        path = candidate;
-        break;
-      }
-    }
-  }
+  std::string path =
+      FirstFile(imported, {"", ".js", ".mjs", ".json", "/index.js", "/index.mjs"})
+          .value_or(imported);
   std::optional<std::string> scope = PackageScope(DirName(path));
   if (!scope) return path;
   absl::StatusOr<PackageJsonRef> package = ReadPackageJson(*scope);

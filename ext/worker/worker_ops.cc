@@ -23,6 +23,13 @@ absl::StatusOr<WorkerLink*> LinkOf(OpState& state) {
   return scope->link.get();
 }
 
+// The link of the Worker whose resource is `rid`, in the runtime that made it.
+absl::StatusOr<WorkerLink*> LinkOf(OpState& state, ResourceId rid) {
+  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
+  if (!handle.ok()) return handle.status();
+  return &(*handle)->link();
+}
+
 // Serializes `message` for another runtime and pushes it onto `queue`.
 absl::StatusOr<v8::Local<v8::Value>> Post(v8::Isolate* isolate, EventQueue& queue,
                                           v8::Local<v8::Value> message,
@@ -85,31 +92,31 @@ absl::StatusOr<v8::Local<v8::Value>> op_worker_post(OpState& state, v8::Isolate*
                                                     ResourceId rid, v8::Local<v8::Value> message,
                                                     v8::Local<v8::Value> transfer,
                                                     v8::Local<v8::Value> dom_exception) {
-  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
-  if (!handle.ok()) return handle.status();
-  return Post(isolate, (*handle)->link().to_worker, message, transfer, dom_exception);
+  absl::StatusOr<WorkerLink*> link = LinkOf(state, rid);
+  if (!link.ok()) return link.status();
+  return Post(isolate, (*link)->to_worker, message, transfer, dom_exception);
 }
 
 Future<ByteBuffer> op_worker_receive(OpState& state, ResourceId rid) {
-  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
-  if (!handle.ok()) return handle.status();
-  return (*handle)->link().to_parent.Receive(state);
+  absl::StatusOr<WorkerLink*> link = LinkOf(state, rid);
+  if (!link.ok()) return link.status();
+  return (*link)->to_parent.Receive(state);
 }
 
 absl::Status op_worker_terminate(OpState& state, ResourceId rid) {
-  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
-  if (!handle.ok()) return handle.status();
-  (*handle)->link().Terminate();
-  (*handle)->link().to_worker.Close();
+  absl::StatusOr<WorkerLink*> link = LinkOf(state, rid);
+  if (!link.ok()) return link.status();
+  (*link)->Terminate();
+  (*link)->to_worker.Close();
   return absl::OkStatus();
 }
 
 absl::StatusOr<v8::Local<v8::Value>> op_worker_read_message(OpState& state, v8::Isolate* isolate,
                                                             ResourceId rid, ByteView event,
                                                             v8::Local<v8::Value> dom_exception) {
-  absl::StatusOr<WorkerHandle*> handle = state.resources().Get<WorkerHandle>(rid);
-  if (!handle.ok()) return handle.status();
-  return ReadMessage(isolate, (*handle)->link().to_parent, event, dom_exception);
+  absl::StatusOr<WorkerLink*> link = LinkOf(state, rid);
+  if (!link.ok()) return link.status();
+  return ReadMessage(isolate, (*link)->to_parent, event, dom_exception);
 }
 
 std::string op_worker_base_url() {
