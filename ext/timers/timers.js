@@ -496,49 +496,62 @@ function clearTimer(id) {
   if (refedCount === 0 || !armedRef) rearm(false);
 }
 
+// What runDueTimer did: nothing was due, a timer ran, or the runtime stopped.
+const NOTHING_DUE = 0;
+const RAN = 1;
+const STOPPED = 2;
+
+// Runs the first pending timer if it is due by `now`, then a microtask checkpoint. One
+// timer per call, not the body of fire's loop: V8 tiers a function up at its next call, a
+// loop body only by on-stack replacement, compiled after the function's own code (about
+// 25 ms of a 200,000-timer batch's first firing ran unoptimized that way).
+function runDueTimer(now) {
+  const run = firstRun();
+  if (run === null || run.headDeadline > now) return NOTHING_DUE;
+  const index = run.head & run.mask;
+  const slots = run.slots;
+  const slot = SLOTS * index;
+  const id = slots[slot + ID];
+  const callback = slots[slot + CALLBACK];
+  const args = slots[slot + ARGS];
+  const info = slots[slot + INFO];
+  slots[slot + ID] = 0;
+  advanceHead(run);
+  const repeat = info >= INFO_INTERVAL;
+  if (repeat) {
+    setPlace(id, FIRING, 0);
+  } else {
+    unregisterId(id);
+  }
+  const nesting = repeat ? info - INFO_INTERVAL : info;
+  runningNesting = nesting;
+  try {
+    ReflectApply(callback, globalThis, args);
+  } catch (error) {
+    // Reported (the global `error` event may handle it); the other timers go on.
+    op_report_exception(error);
+  } finally {
+    runningNesting = 0;
+  }
+  if (repeat && runOf(id) === FIRING) {
+    // The repetition is a new initialization with the interval's nesting level.
+    const timeout = clampedTimeout(intervalDelays.get(id), nesting);
+    const next = insert(id, callback, args, timerInfo(nesting, true), timeout,
+                        monotonicNow() + timeout);
+    setPlace(id, next, next.tail - 1);
+  }
+  return runMicrotasks() ? RAN : STOPPED;
+}
+
 // Called by the native timer with the time it fired: runs every timer due by `now`, in
 // order, with a microtask checkpoint after each, then re-arms for the next deadline.
 // Timers scheduled meanwhile are due later than `now` and wait for the next batch. An
-// exception from a callback propagates (the runtime stops: no further callback runs).
+// exception from a callback is reported; an uncaught error stops the runtime, and then no
+// further callback runs.
 function fire(now) {
-  while (true) {
-    const run = firstRun();
-    if (run === null) break;
-    if (run.headDeadline > now) break;
-    const index = run.head & run.mask;
-    const slots = run.slots;
-    const slot = SLOTS * index;
-    const id = slots[slot + ID];
-    const callback = slots[slot + CALLBACK];
-    const args = slots[slot + ARGS];
-    const info = slots[slot + INFO];
-    slots[slot + ID] = 0;
-    advanceHead(run);
-    const repeat = info >= INFO_INTERVAL;
-    if (repeat) {
-      setPlace(id, FIRING, 0);
-    } else {
-      unregisterId(id);
-    }
-    const nesting = repeat ? info - INFO_INTERVAL : info;
-    runningNesting = nesting;
-    try {
-      ReflectApply(callback, globalThis, args);
-    } catch (error) {
-      // Reported (the global `error` event may handle it); the other timers go on.
-      op_report_exception(error);
-    } finally {
-      runningNesting = 0;
-    }
-    if (repeat && runOf(id) === FIRING) {
-      // The repetition is a new initialization with the interval's nesting level.
-      const timeout = clampedTimeout(intervalDelays.get(id), nesting);
-      const next = insert(id, callback, args, timerInfo(nesting, true), timeout,
-                          monotonicNow() + timeout);
-      setPlace(id, next, next.tail - 1);
-    }
-    if (!runMicrotasks()) return;
-  }
+  let result;
+  while ((result = runDueTimer(now)) === RAN) {}
+  if (result === STOPPED) return;
   rearm(true);  // the native timer fired, so it is no longer armed
 }
 // The native timer calls it (timers_ops.cc finds it here, in every runtime).
