@@ -35,42 +35,52 @@ let armedDeadline = -1;
 let armedRef = false;
 
 // ---- Runs ----
-// A run: { timeout, slots, times, mask, head, tail, dead, heapIndex }, a ring buffer of
-// the pending timers with one timeout. Positions count up from 0 (head..tail are pending,
-// `dead` of them canceled); position p lives at index p & mask (capacity mask + 1, a power
-// of two):
-//   slots[4 * index + ID/CALLBACK/ARGS/INFO]: the id (0 once canceled or fired), callback,
-//     arguments and INFO = nesting level (capped at 6: only "more than 5" matters) + 8 for
-//     an interval (its delay is in intervalDelays);
-//   times[2 * index], times[2 * index + 1] (a Float64Array): deadline and scheduling
-//     sequence.
-// Growing keeps positions (an index only gains a bit); compacting out canceled timers
+// A run: a ring buffer of the pending timers with one timeout. Positions count up from 0
+// (head..tail are pending, `dead` of them canceled); position p lives at index p & mask of
+// the run's arrays (capacity mask + 1, a power of two), one array per field:
+//   callbacks (an Array): the callback;
+//   ids (a Float64Array): the id, 0 once canceled or fired;
+//   infos (a Uint8Array): the nesting level (capped at 6: only "more than 5" matters),
+//     + 8 for an interval (its delay is in intervalDelays);
+//   deadlines, sequences (Float64Arrays): the deadline and the scheduling sequence.
+// Only callbacks holds references. The other fields are typed arrays: the garbage
+// collector does not scan them, and their memory is touched only where timers are
+// written (a JS Array is filled across its whole capacity when made: at 262,144 timers
+// that was 12 MB written at once in the middle of a burst, 15-20 ms of page faults here).
+// A timer's extra arguments, when it has any, are in timerArguments by id.
+// Growing keeps positions (an index only gains high bits); compacting out canceled timers
 // renumbers them and tells their ids. heapIndex is the run's place in runHeap, -1 while
 // the run is empty. Runs hold no object per timer: hundreds of thousands of pending
 // timers cost the garbage collector one array, not an object each.
-const SLOTS = 4;
-const ID = 0;
-const CALLBACK = 1;
-const ARGS = 2;
-const INFO = 3;
 const INFO_INTERVAL = 8;
 const MAX_NESTING = 6;
 const intervalDelays = new NativeMap();  // id -> the interval's converted delay
+const timerArguments = new NativeMap();  // id -> the extra arguments of a timer with any
 // The run of each timeout with pending timers: timeouts under SMALL_TIMEOUTS (nearly all)
 // in an array indexed by the timeout, larger ones in a Map.
 const SMALL_TIMEOUTS = 4096;
 const runsBySmallTimeout = new Array(SMALL_TIMEOUTS).fill(undefined);
 const runsByLargeTimeout = new NativeMap();
 const runHeap = [];
-let lastRun = null;  // the run of the last insert (a cache for loops of one delay)
 let spareRun = null;  // the last emptied run, its arrays kept for the next new run
 const RUN_MIN_CAPACITY = 16;
 const RUN_SPARE_MAX_CAPACITY = 1 << 18;
 const RUN_SHRINK_MIN_CAPACITY = 1 << 18;  // smaller runs keep their capacity for the next burst
 const RUN_COMPACT_MIN = 1024;
 
-function newSlots(capacity) {
-  return new Array(capacity * SLOTS).fill(undefined);
+// The run of `timeout` if it has pending timers, else undefined.
+function runWithTimeout(timeout) {
+  return timeout < SMALL_TIMEOUTS ? runsBySmallTimeout[timeout] : runsByLargeTimeout.get(timeout);
+}
+
+// Gives a run empty arrays of `capacity`.
+function allocateRun(run, capacity) {
+  run.callbacks = new Array(capacity);
+  run.ids = new Float64Array(capacity);
+  run.infos = new Uint8Array(capacity);
+  run.deadlines = new Float64Array(capacity);
+  run.sequences = new Float64Array(capacity);
+  run.mask = capacity - 1;
 }
 
 function newRun(timeout) {
@@ -86,13 +96,12 @@ function newRun(timeout) {
   // setTimeout and the firing path, each of those firsts deoptimized them (--trace-deopt:
   // "code dependencies"), in the middle of the first burst.
   const run = {
-    timeout: -1, slots: null, times: null, mask: -1, head: -1, tail: -1, dead: -1, heapIndex: -2,
-    headDeadline: -1.5, headSequence: -1.5,
+    timeout: -1, callbacks: null, ids: null, infos: null, deadlines: null, sequences: null,
+    mask: -1, head: -1, tail: -1, dead: -1, heapIndex: -2, headDeadline: -1.5,
+    headSequence: -1.5,
   };
   run.timeout = timeout;
-  run.slots = newSlots(RUN_MIN_CAPACITY);
-  run.times = new Float64Array(2 * RUN_MIN_CAPACITY);
-  run.mask = RUN_MIN_CAPACITY - 1;
+  allocateRun(run, RUN_MIN_CAPACITY);
   run.head = 0;
   run.tail = 0;
   run.dead = 0;
@@ -103,57 +112,60 @@ function newRun(timeout) {
 }
 
 // Copies the deadline and sequence of the run's first pending timer to the run, where the
-// heap compares them (one field each instead of three loads from the arrays).
+// heap compares them.
 function noteHead(run) {
-  const index = 2 * (run.head & run.mask);
-  run.headDeadline = run.times[index];
-  run.headSequence = run.times[index + 1];
+  const index = run.head & run.mask;
+  run.headDeadline = run.deadlines[index];
+  run.headSequence = run.sequences[index];
 }
 
-// Moves a run's pending timers to new arrays of `capacity` (a power of two above their
-// count). Growing and shrinking keep every position (its index only gains or loses high
-// bits). Compacting drops canceled timers and renumbers the live ones from 0, telling
-// their ids.
-function moveRun(run, capacity, compact) {
-  const slots = run.slots, times = run.times, mask = run.mask;
-  const newMask = capacity - 1;
-  const movedSlots = newSlots(capacity);
-  const movedTimes = new Float64Array(2 * capacity);
-  let renumbered = 0;
-  for (let position = run.head; position < run.tail; position++) {
-    const from = position & mask;
-    let to = position & newMask;
-    if (compact) {
-      const id = slots[SLOTS * from + ID];
-      if (id === 0) continue;
-      setPlace(id, run, renumbered);
-      to = renumbered++;
-    }
-    for (let k = 0; k < SLOTS; k++) movedSlots[SLOTS * to + k] = slots[SLOTS * from + k];
-    movedTimes[2 * to] = times[2 * from];
-    movedTimes[2 * to + 1] = times[2 * from + 1];
-  }
-  run.slots = movedSlots;
-  run.times = movedTimes;
-  run.mask = newMask;
-  if (compact) {
-    run.head = 0;
-    run.tail = renumbered;
-    run.dead = 0;
-    if (renumbered > 0) noteHead(run);
-  }
-}
-
+// Moves a run's pending timers to new arrays of `capacity` (a power of two at least their
+// count), keeping every position: its index only gains or loses high bits. The pending
+// positions are copied in at most three stretches that wrap in neither ring.
 function resizeRun(run, capacity) {
-  moveRun(run, capacity, false);
+  const { callbacks, ids, infos, deadlines, sequences, mask } = run;
+  allocateRun(run, capacity);
+  const newMask = run.mask;
+  let position = run.head;
+  while (position < run.tail) {
+    const from = position & mask;
+    const to = position & newMask;
+    const count = Math.min(run.tail - position, mask + 1 - from, newMask + 1 - to);
+    run.ids.set(ids.subarray(from, from + count), to);
+    run.infos.set(infos.subarray(from, from + count), to);
+    run.deadlines.set(deadlines.subarray(from, from + count), to);
+    run.sequences.set(sequences.subarray(from, from + count), to);
+    const movedCallbacks = run.callbacks;
+    for (let k = 0; k < count; k++) movedCallbacks[to + k] = callbacks[from + k];
+    position += count;
+  }
 }
 
-// Drops canceled timers from the middle of a run.
+// Drops canceled timers from the middle of a run: renumbers the live ones from 0 and
+// tells their ids.
 function compactRun(run) {
   const live = run.tail - run.head - run.dead;
   let capacity = RUN_MIN_CAPACITY;
   while (capacity < live) capacity *= 2;
-  moveRun(run, capacity, true);
+  const { callbacks, ids, infos, deadlines, sequences, mask } = run;
+  allocateRun(run, capacity);
+  let renumbered = 0;
+  for (let position = run.head; position < run.tail; position++) {
+    const from = position & mask;
+    const id = ids[from];
+    if (id === 0) continue;
+    setPlace(id, run, renumbered);
+    run.callbacks[renumbered] = callbacks[from];
+    run.ids[renumbered] = id;
+    run.infos[renumbered] = infos[from];
+    run.deadlines[renumbered] = deadlines[from];
+    run.sequences[renumbered] = sequences[from];
+    renumbered++;
+  }
+  run.head = 0;
+  run.tail = renumbered;
+  run.dead = 0;
+  if (renumbered > 0) noteHead(run);
 }
 
 function runBefore(a, b) {
@@ -210,39 +222,31 @@ function dropRun(run) {
   } else {
     runsByLargeTimeout.delete(run.timeout);
   }
-  if (lastRun === run) lastRun = null;
   if (run.mask < RUN_SPARE_MAX_CAPACITY) spareRun = run;
 }
 
 // Appends a timer to the run of `timeout` and returns that run (the timer is at tail - 1).
-function insert(id, callback, args, info, timeout, deadline) {
-  let run = lastRun;
-  if (run === null || run.timeout !== timeout) {
-    const small = timeout < SMALL_TIMEOUTS;
-    run = small ? runsBySmallTimeout[timeout] : runsByLargeTimeout.get(timeout);
-    if (run === undefined) {
-      run = newRun(timeout);
-      if (small) {
-        runsBySmallTimeout[timeout] = run;
-      } else {
-        runsByLargeTimeout.set(timeout, run);
-      }
+function insert(id, callback, info, timeout, deadline) {
+  let run = runWithTimeout(timeout);
+  if (run === undefined) {
+    run = newRun(timeout);
+    if (timeout < SMALL_TIMEOUTS) {
+      runsBySmallTimeout[timeout] = run;
+    } else {
+      runsByLargeTimeout.set(timeout, run);
     }
-    lastRun = run;
   }
   const position = run.tail;
-  // A full run grows fourfold: a burst of 200,000 timers then makes 7 arrays on its way up
-  // instead of 14, and the making and copying of those arrays was most of such a burst's
-  // cost (bench/README.md, "Hot paths"). The window of ids below grows the same way.
+  // A full run grows fourfold: a burst of 200,000 timers then makes 7 sets of arrays on
+  // its way up instead of 14 (bench/README.md, "Hot paths"). The window of ids below
+  // grows the same way.
   if (position - run.head > run.mask) resizeRun(run, 4 * (run.mask + 1));
   const index = position & run.mask;
-  const slots = run.slots;
-  slots[SLOTS * index + ID] = id;
-  slots[SLOTS * index + CALLBACK] = callback;
-  slots[SLOTS * index + ARGS] = args;
-  slots[SLOTS * index + INFO] = info;
-  run.times[2 * index] = deadline;
-  run.times[2 * index + 1] = nextSequence++;
+  run.callbacks[index] = callback;
+  run.ids[index] = id;
+  run.infos[index] = info;
+  run.deadlines[index] = deadline;
+  run.sequences[index] = nextSequence++;
   run.tail = position + 1;
   if (position === run.head) noteHead(run);
   if (run.heapIndex < 0) {
@@ -256,13 +260,11 @@ function insert(id, callback, args, info, timeout, deadline) {
 // drops an emptied run, shrinks a very large one that is almost empty, and moves the run
 // down the heap once (its first timer is later).
 function advanceHead(run) {
-  const slots = run.slots;
-  const slot = SLOTS * (run.head & run.mask);
-  slots[slot + CALLBACK] = undefined;
-  slots[slot + ARGS] = undefined;
+  const ids = run.ids;
+  run.callbacks[run.head & run.mask] = undefined;
   run.head++;
-  // Canceled timers hold no callback or arguments any more (cancelAt).
-  while (run.head < run.tail && slots[SLOTS * (run.head & run.mask) + ID] === 0) {
+  // Canceled timers hold no callback any more (cancelAt).
+  while (run.head < run.tail && ids[run.head & run.mask] === 0) {
     run.head++;
     run.dead--;
   }
@@ -282,7 +284,7 @@ function advanceHead(run) {
 function firstRun() {
   while (runHeap.length > 0) {
     const run = runHeap[0];
-    if (run.slots[SLOTS * (run.head & run.mask) + ID] !== 0) return run;
+    if (run.ids[run.head & run.mask] !== 0) return run;
     run.dead--;
     advanceHead(run);
   }
@@ -290,10 +292,9 @@ function firstRun() {
 }
 
 function cancelAt(run, position) {
-  const slot = SLOTS * (position & run.mask);
-  run.slots[slot + ID] = 0;
-  run.slots[slot + CALLBACK] = undefined;
-  run.slots[slot + ARGS] = undefined;
+  const index = position & run.mask;
+  run.ids[index] = 0;
+  run.callbacks[index] = undefined;
   run.dead++;
   if (run.dead > RUN_COMPACT_MIN && run.dead * 2 > run.tail - run.head) {
     compactRun(run);
@@ -310,38 +311,56 @@ function cancelAt(run, position) {
 // callback is running. Ids are handed out in increasing order and most timers end in
 // about that order, so the ids from `windowBase` to nextId sit in a ring buffer (id & mask)
 // instead of a Map (whose insert and delete per timer would cost more than the rest of
-// scheduling). windowBase moves past ended ids as they end at the front. When the window
-// is large and mostly ended, the live ids at its front move to `longLived`
+// scheduling): windowKeys names the run by its timeout (0: ended, FIRING_KEY, else the
+// timeout + 1), windowPositions holds the position. Both are typed arrays, for the reasons
+// runs' fields are. windowBase moves past ended ids as they end at the front. When the
+// window is large and mostly ended, the live ids at its front move to `longLived`
 // ({ run, position } each) until it is dense again. Every id is passed over once by
 // windowBase and moves at most once: O(1) amortized.
 const FIRING = { firing: true };
+const ENDED_KEY = 0;
+const FIRING_KEY = 0xffffffff;
 const WINDOW_MIN_CAPACITY = 1024;
 const WINDOW_SPARSE_MIN = 8192;
 const WINDOW_KEEP_MAX_CAPACITY = 1 << 18;
-let windowRuns = new Array(WINDOW_MIN_CAPACITY).fill(undefined);  // undefined: ended
-let windowPositions = new Array(WINDOW_MIN_CAPACITY).fill(0);
+let windowKeys = new Uint32Array(WINDOW_MIN_CAPACITY);
+let windowPositions = new Float64Array(WINDOW_MIN_CAPACITY);
 let windowMask = WINDOW_MIN_CAPACITY - 1;
 let windowBase = 1;  // the oldest id in the window; nextId is one past the newest
 let liveInWindow = 0;
 const longLived = new NativeMap();
 
+function keyOf(run) {
+  return run === FIRING ? FIRING_KEY : run.timeout + 1;
+}
+
+function runOfKey(key) {
+  if (key === ENDED_KEY) return undefined;
+  return key === FIRING_KEY ? FIRING : runWithTimeout(key - 1);
+}
+
+// Moves the window's ids to new arrays of `capacity`, in at most three stretches.
 function resizeWindow(capacity) {
-  const runs = new Array(capacity).fill(undefined);
-  const positions = new Array(capacity).fill(0);
-  const mask = capacity - 1;
-  for (let id = windowBase; id < nextId; id++) {
-    runs[id & mask] = windowRuns[id & windowMask];
-    positions[id & mask] = windowPositions[id & windowMask];
+  const keys = windowKeys, positions = windowPositions, mask = windowMask;
+  windowKeys = new Uint32Array(capacity);
+  windowPositions = new Float64Array(capacity);
+  windowMask = capacity - 1;
+  if (liveInWindow === 0) return;
+  let id = windowBase;
+  while (id < nextId) {
+    const from = id & mask;
+    const to = id & windowMask;
+    const count = Math.min(nextId - id, mask + 1 - from, windowMask + 1 - to);
+    windowKeys.set(keys.subarray(from, from + count), to);
+    windowPositions.set(positions.subarray(from, from + count), to);
+    id += count;
   }
-  windowRuns = runs;
-  windowPositions = positions;
-  windowMask = mask;
 }
 
 // For the id nextId is about to hand out.
 function registerId(id, run, position) {
   if (id - windowBase > windowMask) resizeWindow(4 * (windowMask + 1));
-  windowRuns[id & windowMask] = run;
+  windowKeys[id & windowMask] = run.timeout + 1;
   windowPositions[id & windowMask] = position;
   liveInWindow++;
 }
@@ -349,7 +368,8 @@ function registerId(id, run, position) {
 // The run of a live id, FIRING, or undefined for any other value.
 function runOf(id) {
   if (id >= windowBase) {
-    return id < nextId && Math.floor(id) === id ? windowRuns[id & windowMask] : undefined;
+    return id < nextId && Math.floor(id) === id ? runOfKey(windowKeys[id & windowMask])
+                                                : undefined;
   }
   if (longLived.size === 0) return undefined;
   const place = longLived.get(id);
@@ -364,7 +384,7 @@ function positionOf(id) {
 // For a live id.
 function setPlace(id, run, position) {
   if (id >= windowBase) {
-    windowRuns[id & windowMask] = run;
+    windowKeys[id & windowMask] = keyOf(run);
     windowPositions[id & windowMask] = position;
   } else {
     const place = longLived.get(id);
@@ -378,12 +398,12 @@ function setPlace(id, run, position) {
 function advanceWindow() {
   while (windowBase < nextId) {
     const index = windowBase & windowMask;
-    const run = windowRuns[index];
-    if (run !== undefined) {
+    const key = windowKeys[index];
+    if (key !== ENDED_KEY) {
       const length = nextId - windowBase;
       if (length < WINDOW_SPARSE_MIN || liveInWindow * 4 >= length) break;
-      longLived.set(windowBase, { run, position: windowPositions[index] });
-      windowRuns[index] = undefined;
+      longLived.set(windowBase, { run: runOfKey(key), position: windowPositions[index] });
+      windowKeys[index] = ENDED_KEY;
       liveInWindow--;
     }
     windowBase++;
@@ -396,11 +416,12 @@ function advanceWindow() {
 // Ends a live id: it no longer names a timer.
 function unregisterId(id) {
   if (unrefedIds.size === 0 || !unrefedIds.delete(id)) refedCount--;
+  if (timerArguments.size !== 0) timerArguments.delete(id);
   if (id < windowBase) {
     longLived.delete(id);
     return;
   }
-  windowRuns[id & windowMask] = undefined;
+  windowKeys[id & windowMask] = ENDED_KEY;
   liveInWindow--;
   if (id === windowBase || liveInWindow * 4 < nextId - windowBase) advanceWindow();
 }
@@ -414,7 +435,7 @@ internals.timerLeakChecks = {
     const ids = [];
     for (const id of longLived.keys()) ids.push(id);
     for (let id = windowBase; id < nextId; id++) {
-      if (windowRuns[id & windowMask] !== undefined) ids.push(id);
+      if (windowKeys[id & windowMask] !== ENDED_KEY) ids.push(id);
     }
     return ids;
   },
@@ -471,7 +492,8 @@ function startTimer(callback, delay, args, repeat) {
   const id = nextId++;
   if (repeat) intervalDelays.set(id, delayMs);
   const deadline = monotonicNow() + timeout;
-  const run = insert(id, callback, args, timerInfo(nesting, repeat), timeout, deadline);
+  if (args !== NO_ARGS) timerArguments.set(id, args);
+  const run = insert(id, callback, timerInfo(nesting, repeat), timeout, deadline);
   refedCount++;
   registerId(id, run, run.tail - 1);
   if (onTimerStart !== null) onTimerStart(id, repeat);
@@ -509,13 +531,11 @@ function runDueTimer(now) {
   const run = firstRun();
   if (run === null || run.headDeadline > now) return NOTHING_DUE;
   const index = run.head & run.mask;
-  const slots = run.slots;
-  const slot = SLOTS * index;
-  const id = slots[slot + ID];
-  const callback = slots[slot + CALLBACK];
-  const args = slots[slot + ARGS];
-  const info = slots[slot + INFO];
-  slots[slot + ID] = 0;
+  const id = run.ids[index];
+  const callback = run.callbacks[index];
+  const info = run.infos[index];
+  const args = timerArguments.size === 0 ? NO_ARGS : timerArguments.get(id) ?? NO_ARGS;
+  run.ids[index] = 0;
   advanceHead(run);
   const repeat = info >= INFO_INTERVAL;
   if (repeat) {
@@ -536,7 +556,7 @@ function runDueTimer(now) {
   if (repeat && runOf(id) === FIRING) {
     // The repetition is a new initialization with the interval's nesting level.
     const timeout = clampedTimeout(intervalDelays.get(id), nesting);
-    const next = insert(id, callback, args, timerInfo(nesting, true), timeout,
+    const next = insert(id, callback, timerInfo(nesting, true), timeout,
                         monotonicNow() + timeout);
     setPlace(id, next, next.tail - 1);
   }
@@ -589,7 +609,7 @@ export function queueTask(callback) {
   const id = nextId++;
   const deadline = monotonicNow();
   // INFO 0: the task runs at nesting level 0, so timers it sets start the count afresh.
-  const run = insert(id, callback, NO_ARGS, 0, 0, deadline);
+  const run = insert(id, callback, 0, 0, deadline);
   refedCount++;
   registerId(id, run, run.tail - 1);
   if (deadline < armedDeadline || armedDeadline < 0 || !armedRef) rearm(false);

@@ -241,6 +241,32 @@ TEST_F(TimersTest, IdsArePositiveIntegersSharedByBothKinds) {
             "[ true, true, true, 'extra 1 2 7' ]");
 }
 
+TEST_F(TimersTest, ExtraArgumentsStayWithTheirTimer) {
+  // Arguments are kept by id apart from the timers: each timer gets its own, an interval
+  // gets them at every repetition, an explicit undefined is an argument, and a cleared
+  // timer's arguments go to nobody. Delays of 5,000 ms and more sit in the runs kept by
+  // timeout in a Map; clearing finds them there.
+  EXPECT_EQ(RunLoopThenEval(R"js(
+    const log = [];
+    const record = function () { log.push(`${arguments.length}:${[...arguments].join('+')}`); };
+    setTimeout(record, 0, 'a', 1);
+    const cleared = setTimeout(record, 0, 'never');
+    setTimeout(record, 0);
+    setTimeout(record, 0, undefined);
+    clearTimeout(cleared);
+    const long = [setTimeout(record, 5000, 'long'), setInterval(record, 6000, 'long')];
+    long.forEach((id) => clearTimeout(id));
+    let repeats = 0;
+    const interval = setInterval(function () {
+      record.apply(null, arguments);
+      if (++repeats === 3) clearInterval(interval);
+    }, 1, 'i', 2);
+    setTimeout(record, 0, 'after');
+    setTimeout(() => { globalThis.result = log.join(' '); }, 40);
+  )js"),
+            "'2:a+1 0: 1: 1:after 2:i+2 2:i+2 2:i+2'");
+}
+
 TEST_F(TimersTest, CallbacksMustBeFunctions) {
   ExpectThrows("setTimeout('code', 1)",
                "TypeError: setTimeout: the callback must be a function, received string");
