@@ -400,8 +400,11 @@ function advanceWindow() {
     const index = windowBase & windowMask;
     const key = windowKeys[index];
     if (key !== ENDED_KEY) {
+      // Both tests are evaluated every time: a test V8 has never seen evaluated (no type
+      // feedback) deoptimizes the code it was compiled into the first time it runs.
       const length = nextId - windowBase;
-      if (length < WINDOW_SPARSE_MIN || liveInWindow * 4 >= length) break;
+      const dense = liveInWindow * 4 >= length;
+      if (length < WINDOW_SPARSE_MIN || dense) break;
       longLived.set(windowBase, { run: runOfKey(key), position: windowPositions[index] });
       windowKeys[index] = ENDED_KEY;
       liveInWindow--;
@@ -423,7 +426,8 @@ function unregisterId(id) {
   }
   windowKeys[id & windowMask] = ENDED_KEY;
   liveInWindow--;
-  if (id === windowBase || liveInWindow * 4 < nextId - windowBase) advanceWindow();
+  const sparse = liveInWindow * 4 < nextId - windowBase;  // evaluated always, as above
+  if (id === windowBase || sparse) advanceWindow();
 }
 
 // ---- Leak checks ----
