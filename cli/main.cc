@@ -24,7 +24,8 @@ namespace {
 constexpr char kUsage[] = R"(kiln - a JavaScript runtime on V8
 
 Usage:
-  kiln run [options] <file> [args...]   run a script (.js, .cjs) or ES module (.mjs)
+  kiln run [options] <file> [args...]   run a script (.js), CommonJS module (.cjs) or
+                                        ES module (.mjs)
   kiln <file> [args...]                 same as `kiln run`
   kiln eval [options] '<code>'          run a string of code as a classic script
   kiln test [options] [paths...]        run test files (kiln test --help)
@@ -156,7 +157,7 @@ int Execute(const Command& command) {
     PrintTo(2, outcome.error().Report());
     if (IsModuleSyntaxInClassicScript(command, outcome.error())) {
       PrintTo(2, absl::StrCat("kiln: ", command.target,
-                              " ran as a classic script (.js and .cjs files are); to run it as "
+                              " ran as a script (.js files are; .cjs: CommonJS); to run it as "
                               "an ES module, name it .mjs or use `kiln run --module`\n"));
     }
     exit_code = 1;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/commonjs.h"
 #include "core/file_util.h"
 #include "core/op_support.h"
 #include "core/package_resolver.h"
@@ -168,8 +169,32 @@ absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url) {
 
 // --- FileModuleLoader ---
 
-absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier_view,
+// --- ModuleLoader ---
+
+absl::StatusOr<std::string> ModuleLoader::ResolveRequire(std::string_view specifier,
+                                                         std::string_view referrer) {
+  return Resolve(specifier, referrer);
+}
+
+absl::StatusOr<ModuleSource> ModuleLoader::LoadForRequire(const std::string& url) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("the runtime's module loader does not load modules synchronously, as "
+                   "require() needs (", url, ")"));
+}
+
+absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier,
                                                       std::string_view referrer) {
+  return ResolveAs(specifier, referrer, PackageEntry::kImport);
+}
+
+absl::StatusOr<std::string> FileModuleLoader::ResolveRequire(std::string_view specifier,
+                                                             std::string_view referrer) {
+  return ResolveAs(specifier, referrer, PackageEntry::kRequire);
+}
+
+absl::StatusOr<std::string> FileModuleLoader::ResolveAs(std::string_view specifier_view,
+                                                        std::string_view referrer,
+                                                        PackageEntry entry) {
   std::string specifier(specifier_view);
   std::string referrer_path =
       absl::StartsWith(AbslView(referrer), "file://") ? FileUrlToPath(std::string(referrer)) : "";
@@ -182,7 +207,7 @@ absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier
   } else if (IsRelative(specifier)) {
     candidate = absl::StrCat(importer_dir, "/", specifier);
   } else if (IsPackageSpecifier(specifier)) {
-    absl::StatusOr<std::string> path = ResolvePackage(specifier, importer_dir);
+    absl::StatusOr<std::string> path = ResolvePackage(specifier, importer_dir, entry);
     if (!path.ok()) return path.status();
     if (*path == kEmptyModuleUrl) return *path;
     candidate = *path;
@@ -193,7 +218,7 @@ absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier
   std::string absolute = AbsolutePath(candidate);
   std::string real = RealPath(absolute);
   std::string resolved = real.empty() ? absolute : real;
-  absl::StatusOr<std::string> in_package = ResolvePackageFile(resolved);
+  absl::StatusOr<std::string> in_package = ResolvePackageFile(resolved, entry);
   if (!in_package.ok()) return in_package.status();
   if (*in_package == kEmptyModuleUrl) return *in_package;
   if (*in_package != resolved) {
@@ -204,6 +229,10 @@ absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier
 }
 
 Future<ModuleSource> FileModuleLoader::Load(OpState&, const std::string& url) {
+  return LoadForRequire(url);
+}
+
+absl::StatusOr<ModuleSource> FileModuleLoader::LoadForRequire(const std::string& url) {
   if (!absl::StartsWith(url, "file://")) {
     return absl::NotFoundError(absl::StrCat("not a file: URL: ", url));
   }
@@ -212,7 +241,19 @@ Future<ModuleSource> FileModuleLoader::Load(OpState&, const std::string& url) {
   if (!source.ok()) return source.status();
   ModuleSource module;
   module.source = std::move(*source);
-  module.type = absl::EndsWith(path, ".json") ? ModuleType::kJson : ModuleType::kJavaScript;
+  if (absl::EndsWith(path, ".json")) {
+    module.type = ModuleType::kJson;
+  } else if (absl::EndsWith(path, ".cjs")) {
+    module.type = ModuleType::kCommonJs;
+  } else if (absl::EndsWith(path, ".js")) {
+    std::string type = PackageTypeOf(path);
+    if (type == "commonjs") {
+      module.type = ModuleType::kCommonJs;
+    } else if (type.empty() && absl::StrContains(path, "/node_modules/")) {
+      module.type = ModuleType::kCommonJs;
+      module.detect_module_syntax = true;
+    }
+  }
   return module;
 }
 
@@ -229,8 +270,9 @@ std::string InMemoryModuleLoader::UrlOf(std::string_view name) {
 }
 
 std::string InMemoryModuleLoader::Add(std::string_view name, std::string source) {
-  ModuleType type =
-      absl::EndsWith(AbslView(name), ".json") ? ModuleType::kJson : ModuleType::kJavaScript;
+  ModuleType type = absl::EndsWith(AbslView(name), ".json")  ? ModuleType::kJson
+                    : absl::EndsWith(AbslView(name), ".cjs") ? ModuleType::kCommonJs
+                                                             : ModuleType::kJavaScript;
   return Add(name, std::move(source), type);
 }
 
@@ -263,6 +305,10 @@ absl::StatusOr<std::string> InMemoryModuleLoader::Resolve(std::string_view speci
 }
 
 Future<ModuleSource> InMemoryModuleLoader::Load(OpState&, const std::string& url) {
+  return LoadForRequire(url);
+}
+
+absl::StatusOr<ModuleSource> InMemoryModuleLoader::LoadForRequire(const std::string& url) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = modules_.find(url);
   if (it == modules_.end()) return absl::NotFoundError(absl::StrCat("no module ", url));
@@ -276,7 +322,8 @@ ModuleMap::ModuleMap(v8::Isolate* isolate, std::shared_ptr<ModuleLoader> loader,
     : isolate_(isolate),
       loader_(loader ? std::move(loader) : std::make_shared<FileModuleLoader>()),
       code_cache_(std::move(code_cache)),
-      op_state_(op_state) {}
+      op_state_(op_state),
+      commonjs_(std::make_unique<CommonJs>(isolate, loader_.get())) {}
 
 ModuleMap::~ModuleMap() { Clear(); }
 
@@ -485,6 +532,7 @@ ModuleMap::Record* ModuleMap::AddRecord(const std::string& url, v8::Local<v8::Mo
 }
 
 void ModuleMap::Clear() {
+  commonjs_->Clear();
   waiting_imports_.clear();
   failed_loads_.clear();
   in_flight_.clear();
@@ -516,6 +564,8 @@ void ModuleMap::AddSnapshotModule(const std::string& url, ModuleType type,
 
 void ModuleMap::AppendExternalReferences(std::vector<intptr_t>* references) {
   references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::EvaluateJsonModule));
+  references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::EvaluateCommonJsModule));
+  CommonJs::AppendExternalReferences(references);
   references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::ImportMetaResolve));
   references->push_back(reinterpret_cast<intptr_t>(&ReturnNamespace));
   references->push_back(reinterpret_cast<intptr_t>(&ModuleMap::OnLoaded));
@@ -675,7 +725,57 @@ v8::MaybeLocal<v8::Module> ModuleMap::Load(v8::Local<v8::Context> context, const
     return {};  // failed (an exception) or pending (none)
   }
   if (source.type == ModuleType::kJson) return CompileJson(context, url, source.source);
+  if (source.type == ModuleType::kCommonJs) return CompileCommonJs(context, url, source);
   return Compile(context, url, source.source, code_cache_ != nullptr);
+}
+
+v8::MaybeLocal<v8::Module> ModuleMap::CompileCommonJs(v8::Local<v8::Context> context,
+                                                      const std::string& url,
+                                                      const ModuleSource& source) {
+  v8::Local<v8::Object> commonjs_module;
+  if (!commonjs_->Cached(context, url).ToLocal(&commonjs_module)) {
+    bool es_module = false;
+    v8::Local<v8::Function> function;
+    if (!commonjs_->Compile(context, url, source, &es_module).ToLocal(&function)) {
+      if (es_module) return Compile(context, url, source.source, code_cache_ != nullptr);
+      return {};
+    }
+    if (!commonjs_->Execute(context, url, function, false).ToLocal(&commonjs_module)) return {};
+  }
+  // Its export names: "default" (module.exports) and the own enumerable string keys of
+  // module.exports as it ran.
+  std::vector<v8::Local<v8::String>> names = {OneByteString(isolate_, "default")};
+  v8::Local<v8::Value> exports;
+  if (!commonjs_module->Get(context, OneByteString(isolate_, "exports")).ToLocal(&exports)) {
+    return {};
+  }
+  if (exports->IsObject()) {
+    v8::Local<v8::Array> keys;
+    if (!exports.As<v8::Object>()
+             ->GetOwnPropertyNames(context, static_cast<v8::PropertyFilter>(
+                                                v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS))
+             .ToLocal(&keys)) {
+      return {};
+    }
+    for (uint32_t i = 0; i < keys->Length(); i++) {
+      v8::Local<v8::Value> key;
+      if (!keys->Get(context, i).ToLocal(&key)) return {};
+      v8::Local<v8::String> name;
+      if (!key->ToString(context).ToLocal(&name)) return {};
+      if (name->StringEquals(names[0])) continue;
+      names.push_back(name);
+    }
+  }
+  v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
+      isolate_, Utf8String(isolate_, DisplayName(url)), names,
+      &ModuleMap::EvaluateCommonJsModule);
+  Record* record = AddRecord(url, module);
+  record->type = ModuleType::kCommonJs;
+  record->commonjs_module.Reset(isolate_, commonjs_module);
+  for (size_t i = 1; i < names.size(); i++) {
+    record->commonjs_names.push_back(ToStdString(isolate_, names[i]));
+  }
+  return module;
 }
 
 v8::MaybeLocal<v8::Module> ModuleMap::CompileJson(v8::Local<v8::Context> context,
@@ -706,6 +806,35 @@ v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> c
   if (module->SetSyntheticModuleExport(isolate, OneByteString(isolate, "default"), value)
           .IsNothing()) {
     return {};
+  }
+  return v8::Undefined(isolate);
+}
+
+// The module of a CommonJS module's exports: `default` is module.exports, each other name
+// the property of module.exports by that name, as they are when the module is evaluated.
+v8::MaybeLocal<v8::Value> ModuleMap::EvaluateCommonJsModule(v8::Local<v8::Context> context,
+                                                            v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  ModuleMap* map = MapOf(isolate);
+  Record* record = map ? map->FindRecord(module) : nullptr;
+  if (record == nullptr || record->commonjs_module.IsEmpty()) {
+    ThrowError(isolate, "a CommonJS module was evaluated without its module object");
+    return {};
+  }
+  v8::Local<v8::Object> commonjs_module = record->commonjs_module.Get(isolate);
+  v8::Local<v8::Value> exports;
+  if (!commonjs_module->Get(context, OneByteString(isolate, "exports")).ToLocal(&exports)) {
+    return {};
+  }
+  v8::Local<v8::String> default_name = OneByteString(isolate, "default");
+  if (module->SetSyntheticModuleExport(isolate, default_name, exports).IsNothing()) return {};
+  for (const std::string& name_text : record->commonjs_names) {
+    v8::Local<v8::String> name = Utf8String(isolate, name_text);
+    v8::Local<v8::Value> value = v8::Undefined(isolate);
+    if (exports->IsObject() && !exports.As<v8::Object>()->Get(context, name).ToLocal(&value)) {
+      return {};
+    }
+    if (module->SetSyntheticModuleExport(isolate, name, value).IsNothing()) return {};
   }
   return v8::Undefined(isolate);
 }

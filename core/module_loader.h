@@ -19,10 +19,12 @@
 // Everything else goes to the runtime's ModuleLoader: Resolve(specifier, referrer URL)
 // gives the URL, Load(url) the source.
 //
-// Module types: JavaScript, or JSON (`import data from "./a.json" assert { type: "json" }`:
-// a module whose default export is the parsed value). The import's `type` assertion must
-// match the module's type: a JSON module imported without it, a JavaScript module imported
-// with it, or an unknown type fails with the TypeError Node 18 throws.
+// Module types: JavaScript, JSON (`import data from "./a.json" assert { type: "json" }`:
+// a module whose default export is the parsed value), or CommonJS (core/commonjs.h: run by
+// require(), and imported as a module whose default export is its `module.exports`). The
+// import's `type` assertion must match the module's type: a JSON module imported without
+// it, a JavaScript module imported with it, or an unknown type fails with the TypeError
+// Node 18 throws.
 
 #include <cstdint>
 #include <memory>
@@ -37,18 +39,26 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "core/code_cache.h"
+#include "core/package_resolver.h"
 #include "ops/future.h"
 #include "ops/op_state.h"
 #include "v8.h"
 
 namespace kiln {
 
-enum class ModuleType { kJavaScript, kJson };
+class CommonJs;
+
+// kJavaScript is an ES module.
+enum class ModuleType { kJavaScript, kJson, kCommonJs };
 
 // What a loader returns for a URL.
 struct ModuleSource {
   std::string source;
   ModuleType type = ModuleType::kJavaScript;
+  // For kCommonJs: the format was not declared (a .js file whose package.json has no
+  // "type"), so the source is an ES module after all if it has ES module syntax (import
+  // or export statements, import.meta), as Node 22 detects it.
+  bool detect_module_syntax = false;
 };
 
 // Where a runtime's modules come from (RuntimeOptions::module_loader). Called on the
@@ -72,6 +82,14 @@ class ModuleLoader {
   // completed later from any thread: the import (static or dynamic) waits for it while
   // the runtime's loop runs.
   virtual Future<ModuleSource> Load(OpState& state, const std::string& url) = 0;
+
+  // For require() (core/commonjs.h), which cannot wait: the URL of what `specifier`
+  // names, required from the module at `referrer` (default: Resolve), and its source,
+  // synchronously (default: FailedPrecondition, this loader does not serve require()).
+  // NotFound is thrown as "Cannot find module ..." (code MODULE_NOT_FOUND).
+  virtual absl::StatusOr<std::string> ResolveRequire(std::string_view specifier,
+                                                     std::string_view referrer);
+  virtual absl::StatusOr<ModuleSource> LoadForRequire(const std::string& url);
 };
 
 // The default loader: files. Specifiers "./x.mjs", "../x.mjs" (against the importer's
@@ -80,11 +98,23 @@ class ModuleLoader {
 // ("hono", "@scope/pkg/sub", "#internal") are looked up in node_modules as Node.js does
 // for ES modules (core/package_resolver.h: "exports", "imports", conditions). Missing
 // files and packages are NotFound. Files ending in ".json" are JSON modules.
+// CommonJS, as Node decides it: ".cjs" files; ".js" files whose package.json says
+// "type": "commonjs"; and, inside node_modules, ".js" files whose package.json has no
+// "type" and that have no ES module syntax. Any other ".js" file is an ES module, as in
+// Deno. require() resolves as Node's require() does (PackageEntry::kRequire): the
+// "require" condition, "main", extension and index probing.
 class FileModuleLoader : public ModuleLoader {
  public:
   absl::StatusOr<std::string> Resolve(std::string_view specifier,
                                       std::string_view referrer) override;
   Future<ModuleSource> Load(OpState& state, const std::string& url) override;
+  absl::StatusOr<std::string> ResolveRequire(std::string_view specifier,
+                                             std::string_view referrer) override;
+  absl::StatusOr<ModuleSource> LoadForRequire(const std::string& url) override;
+
+ private:
+  absl::StatusOr<std::string> ResolveAs(std::string_view specifier, std::string_view referrer,
+                                        PackageEntry entry);
 };
 
 // Modules from memory: name -> source. Thread-safe (Add may run while runtimes load).
@@ -101,7 +131,7 @@ class InMemoryModuleLoader : public ModuleLoader {
 
   InMemoryModuleLoader() = default;
   // Adds (or replaces, for later loads) a module. `type` defaults to JSON for names
-  // ending in ".json" and JavaScript otherwise. Returns its URL.
+  // ending in ".json", CommonJS for ".cjs" and JavaScript otherwise. Returns its URL.
   std::string Add(std::string_view name, std::string source);
   std::string Add(std::string_view name, std::string source, ModuleType type);
 
@@ -111,6 +141,7 @@ class InMemoryModuleLoader : public ModuleLoader {
   absl::StatusOr<std::string> Resolve(std::string_view specifier,
                                       std::string_view referrer) override;
   Future<ModuleSource> Load(OpState& state, const std::string& url) override;
+  absl::StatusOr<ModuleSource> LoadForRequire(const std::string& url) override;
 
  private:
   std::mutex mutex_;
@@ -239,6 +270,9 @@ class ModuleMap {
   // Drops every module handle; called before the isolate goes away.
   void Clear();
 
+  // The runtime's CommonJS modules (core/commonjs.h).
+  CommonJs& commonjs() { return *commonjs_; }
+
   // --- Snapshots of an embedder's setup (CreateSnapshot with a setup, runtime.h) ---
   // A module that did not come from an extension (the loader's, a data: URL's, a
   // LoadModuleFromSource one), as a snapshot records it.
@@ -269,6 +303,8 @@ class ModuleMap {
     std::string url;
     ModuleType type = ModuleType::kJavaScript;
     v8::Global<v8::Value> json;  // a JSON module's value, until it is evaluated
+    v8::Global<v8::Object> commonjs_module;  // a CommonJS module's module object
+    std::vector<std::string> commonjs_names;  // and its export names but "default"
     // Compiled without a code cache entry: one is produced after evaluation.
     bool needs_code_cache = false;
     uint64_t source_hash = 0;
@@ -286,6 +322,10 @@ class ModuleMap {
                                      std::string_view builtin_cache = {});
   v8::MaybeLocal<v8::Module> CompileJson(v8::Local<v8::Context> context, const std::string& url,
                                          std::string_view source);
+  // A CommonJS module imported by an ES module: runs it (unless require() did) and makes
+  // the module of its exports; one that turns out to be an ES module is compiled as one.
+  v8::MaybeLocal<v8::Module> CompileCommonJs(v8::Local<v8::Context> context,
+                                             const std::string& url, const ModuleSource& source);
   v8::MaybeLocal<v8::Module> LoadImports(v8::Local<v8::Context> context,
                                          v8::Local<v8::Module> module, const std::string& url);
   Record* AddRecord(const std::string& url, v8::Local<v8::Module> module);
@@ -326,12 +366,15 @@ class ModuleMap {
                                    v8::Local<v8::Object> meta);
   static v8::MaybeLocal<v8::Value> EvaluateJsonModule(v8::Local<v8::Context> context,
                                                       v8::Local<v8::Module> module);
+  static v8::MaybeLocal<v8::Value> EvaluateCommonJsModule(v8::Local<v8::Context> context,
+                                                          v8::Local<v8::Module> module);
   static void ImportMetaResolve(const v8::FunctionCallbackInfo<v8::Value>& info);
 
   v8::Isolate* isolate_;
   std::shared_ptr<ModuleLoader> loader_;
   std::shared_ptr<CodeCache> code_cache_;
   OpState* op_state_;
+  std::unique_ptr<CommonJs> commonjs_;
   // The first module loaded through LoadAndLink: import.meta.main is true there.
   std::string entry_url_;
   std::vector<std::unique_ptr<Record>> records_;

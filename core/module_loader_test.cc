@@ -310,5 +310,110 @@ TEST_F(ModuleTest, PackageTargetsStayInsideThePackage) {
   ExpectEval("out[9].endsWith(': kiln has no Node.js built-in modules')", "true");
 }
 
+TEST_F(ModuleTest, CommonJsPackagesAreImportedAndRequired) {
+  // A package published only as CommonJS: "main" without its extension, require() of a
+  // file without its extension, of JSON, of a folder, of a dependency through its
+  // "require" condition, and a require() cycle.
+  WriteTempFile("cjs/node_modules/legacy/package.json",
+                R"({"name": "legacy", "main": "lib/index"})");
+  WriteTempFile("cjs/node_modules/legacy/lib/index.js",
+                "const util = require('./util');\n"
+                "const data = require('../data.json');\n"
+                "const dep = require('dep');\n"
+                "const cycle = require('./cycle-a');\n"
+                "function legacy(x) { return util.twice(x); }\n"
+                "legacy.version = data.version;\n"
+                "legacy.dep = dep;\n"
+                "legacy.cycle = cycle;\n"
+                "legacy.thisIsExports = this === exports;\n"
+                "legacy.where = [__filename.endsWith('/legacy/lib/index.js'),"
+                " __dirname.endsWith('/legacy/lib'), module.id === __filename,"
+                " module.loaded, require.resolve('./util') === __dirname + '/util.js',"
+                " require.cache[__filename] === module, require.main === undefined].join();\n"
+                "module.exports = legacy;\n");
+  WriteTempFile("cjs/node_modules/legacy/lib/util.js", "exports.twice = (x) => 2 * x;\n");
+  WriteTempFile("cjs/node_modules/legacy/lib/cycle-a.js",
+                "exports.early = 'a-early';\nexports.b = require('./cycle-b');\n"
+                "exports.late = 'a-late';\n");
+  WriteTempFile("cjs/node_modules/legacy/lib/cycle-b.js",
+                "const a = require('./cycle-a');\n"
+                "module.exports = 'b saw ' + a.early + ' and ' + a.late;\n");
+  WriteTempFile("cjs/node_modules/legacy/data.json", R"({"version": "1.2.3"})");
+  WriteTempFile("cjs/node_modules/dep/package.json",
+                R"({"name": "dep", "exports": {"import": "./dep.mjs", "require": "./dep.cjs"}})");
+  WriteTempFile("cjs/node_modules/dep/dep.cjs", "module.exports = 'dep required';\n");
+  WriteTempFile("cjs/node_modules/dep/dep.mjs", "export default 'dep imported';\n");
+  // Named exports are the properties module.exports had; a .js file of a package
+  // without "type" that has ES module syntax is an ES module.
+  WriteTempFile("cjs/node_modules/named/package.json", R"({"name": "named"})");
+  WriteTempFile("cjs/node_modules/named/index.js",
+                "exports.one = 1;\nexports.two = 2;\nexports.default = 'not the default';\n"
+                "Object.defineProperty(exports, 'hidden', { value: 3, enumerable: false });\n");
+  WriteTempFile("cjs/node_modules/esm-in-js/package.json", R"({"name": "esm-in-js"})");
+  WriteTempFile("cjs/node_modules/esm-in-js/index.js",
+                "import dep from 'dep';\nexport default 'esm in .js, ' + dep;\n");
+  // The project's own .cjs file, and a .js file its package.json declares CommonJS.
+  WriteTempFile("cjs/src/helper.cjs", "module.exports = { helper: require('../lib/plain.js') };\n");
+  WriteTempFile("cjs/lib/package.json", R"({"type": "commonjs"})");
+  WriteTempFile("cjs/lib/plain.js", "module.exports = typeof require;\n");
+  std::string main = WriteTempFile(
+      "cjs/src/main.mjs",
+      "import legacy from 'legacy';\n"
+      "import * as named from 'named';\n"
+      "import { one, two } from 'named';\n"
+      "import esm from 'esm-in-js';\n"
+      "import helper from './helper.cjs';\n"
+      "const again = await import('legacy');\n"
+      "globalThis.got = [legacy(21), legacy.version, legacy.dep, legacy.cycle.b, legacy.cycle.late,\n"
+      "  legacy.thisIsExports, legacy.where, one + two, Object.keys(named).sort().join(),\n"
+      "  named.default.default, 'hidden' in named, esm, helper.helper,\n"
+      "  again.default === legacy].join('|');\n");
+  RunOk(main);
+  ExpectEval("got",
+             "'42|1.2.3|dep required|b saw a-early and undefined|a-late|true|"
+             "true,true,true,false,true,true,true|3|default,one,two|not the default|false|"
+             "esm in .js, dep imported|function|true'");
+}
+
+TEST_F(ModuleTest, RequireFailuresSayWhatWasWrong) {
+  WriteTempFile("cjserr/node_modules/throws/package.json", R"({"name": "throws"})");
+  WriteTempFile("cjserr/node_modules/throws/index.js",
+                "globalThis.runs = (globalThis.runs || 0) + 1;\nthrow new Error('boom');\n");
+  WriteTempFile("cjserr/node_modules/esm/package.json", R"({"name": "esm", "type": "module"})");
+  WriteTempFile("cjserr/node_modules/esm/index.js", "export default 1;\n");
+  WriteTempFile("cjserr/broken.cjs", "module.exports = {;\n");
+  std::string file = WriteTempFile(
+      "cjserr/main.cjs",
+      "const out = [];\n"
+      "for (const s of ['fs', 'node:path', 'esm', './missing', 'throws', 'throws', 42,"
+      " './broken.cjs']) {\n"
+      "  try { require(s); out.push('loaded ' + s); }\n"
+      "  catch (e) { out.push(`${e.name} ${e.code} ${e.message}`); }\n"
+      "}\n"
+      "globalThis.out = out;\n"
+      "globalThis.main = require.main === module && module.id === '.';\n");
+  Result<void> result = runtime().RunMainFile(file);
+  ASSERT_TRUE(result.ok()) << result.error().Report();
+  std::string dir = TempDir() + "/cjserr";
+  ExpectEval("out[0]", absl::StrCat("\"Error MODULE_NOT_FOUND Cannot find module 'fs' required "
+                                    "from ", file, ": kiln has no Node.js built-in modules, and "
+                                    "no package of that name is installed\""));
+  ExpectEval("out[1].endsWith(\"'node:path' required from \" + '" + file +
+                 "' + ': kiln has no Node.js built-in modules')",
+             "true");
+  ExpectEval("out[2]", absl::StrCat("'Error ERR_REQUIRE_ESM require() of ES module ", dir,
+                                    "/node_modules/esm/index.js required from ", file,
+                                    " is not supported: load it with import() instead'"));
+  ExpectEval("out[3]", absl::StrCat("\"Error MODULE_NOT_FOUND Cannot find module './missing' "
+                                    "required from ", file, "\""));
+  // A module that threw is not cached: requiring it again runs it again.
+  ExpectEval("[out[4], out[5], runs]", "[ 'Error undefined boom', 'Error undefined boom', 2 ]");
+  ExpectEval("out[6].startsWith('TypeError ERR_INVALID_ARG_TYPE require(): the module name "
+             "must be a string')",
+             "true");
+  ExpectEval("out[7].startsWith('SyntaxError undefined Unexpected token')", "true");
+  ExpectEval("main", "true");
+}
+
 }  // namespace
 }  // namespace kiln

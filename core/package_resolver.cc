@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "core/file_util.h"
 
 namespace kiln {
@@ -171,32 +172,38 @@ bool HasInvalidSegment(absl::string_view path) {
   return false;
 }
 
+// The conditions of an import or of a require().
+absl::Span<const std::string_view> ConditionsOf(PackageEntry entry) {
+  if (entry == PackageEntry::kRequire) return kRequireConditions;
+  return kImportConditions;
+}
+
 // "kiln, worker, ...", for messages.
-std::string ConditionList() {
+std::string ConditionList(PackageEntry entry) {
   std::string list;
-  for (std::string_view condition : kPackageConditions) {
+  for (std::string_view condition : ConditionsOf(entry)) {
     if (!list.empty()) list += ", ";
     list.append(condition.data(), condition.size());
   }
   return list;
 }
 
-bool IsCondition(const std::string& key) {
-  return std::find(std::begin(kPackageConditions), std::end(kPackageConditions), key) !=
-         std::end(kPackageConditions);
+bool IsCondition(const std::string& key, PackageEntry entry) {
+  absl::Span<const std::string_view> conditions = ConditionsOf(entry);
+  return std::find(conditions.begin(), conditions.end(), key) != conditions.end();
 }
 
 // PACKAGE_RESOLVE from a module in `importer_dir`; `browser_field`: whether the importing
 // package's "browser" field may replace the import (not for its own replacements).
 absl::StatusOr<std::string> ResolveIn(std::string_view specifier, const std::string& importer_dir,
-                                      bool browser_field = true);
+                                      PackageEntry entry, bool browser_field = true);
 
 // PACKAGE_TARGET_RESOLVE: `target` (a string, conditions, an array of fallbacks or null)
 // for the "exports"/"imports" key `key`; `pattern_match` replaces the target's "*".
 absl::StatusOr<Target> ResolveTarget(const PackageJson& package, const std::string& key,
                                      const Json& target,
                                      const std::optional<std::string>& pattern_match,
-                                     bool imports) {
+                                     bool imports, PackageEntry entry) {
   if (target.is_string()) {
     std::string text = target.get<std::string>();
     if (!absl::StartsWith(text, "./")) {
@@ -206,7 +213,7 @@ absl::StatusOr<Target> ResolveTarget(const PackageJson& package, const std::stri
         return InvalidTarget(package, key, text, imports);
       }
       if (pattern_match) text = absl::StrReplaceAll(text, {{"*", *pattern_match}});
-      absl::StatusOr<std::string> path = ResolveIn(text, package.dir);
+      absl::StatusOr<std::string> path = ResolveIn(text, package.dir, entry);
       if (!path.ok()) return path.status();
       return Target{Match::kFile, *path};
     }
@@ -224,9 +231,9 @@ absl::StatusOr<Target> ResolveTarget(const PackageJson& package, const std::stri
   }
   if (target.is_object()) {
     for (auto it = target.begin(); it != target.end(); ++it) {
-      if (it.key() != "default" && !IsCondition(it.key())) continue;
+      if (it.key() != "default" && !IsCondition(it.key(), entry)) continue;
       absl::StatusOr<Target> resolved =
-          ResolveTarget(package, key, it.value(), pattern_match, imports);
+          ResolveTarget(package, key, it.value(), pattern_match, imports, entry);
       if (!resolved.ok()) return resolved.status();
       if (resolved->match == Match::kUndefined) continue;
       return resolved;
@@ -237,7 +244,7 @@ absl::StatusOr<Target> ResolveTarget(const PackageJson& package, const std::stri
     if (target.empty()) return Target{Match::kNull, ""};
     absl::StatusOr<Target> last = Target{Match::kNull, ""};
     for (const Json& fallback : target) {
-      last = ResolveTarget(package, key, fallback, pattern_match, imports);
+      last = ResolveTarget(package, key, fallback, pattern_match, imports, entry);
       if (!last.ok()) {
         if (absl::IsInvalidArgument(last.status())) continue;
         return last.status();
@@ -261,10 +268,10 @@ bool MoreSpecificPattern(const std::string& a, const std::string& b) {
 
 // PACKAGE_IMPORTS_EXPORTS_RESOLVE: `match_key` ("./sub" or "#name") in the map `map`.
 absl::StatusOr<Target> ResolveInMap(const PackageJson& package, const std::string& match_key,
-                                    const Json& map, bool imports) {
+                                    const Json& map, bool imports, PackageEntry entry) {
   auto exact = map.find(match_key);
   if (exact != map.end() && match_key.find('*') == std::string::npos) {
-    return ResolveTarget(package, match_key, exact.value(), std::nullopt, imports);
+    return ResolveTarget(package, match_key, exact.value(), std::nullopt, imports, entry);
   }
   std::vector<std::string> patterns;
   for (auto it = map.begin(); it != map.end(); ++it) {
@@ -286,13 +293,14 @@ absl::StatusOr<Target> ResolveInMap(const PackageJson& package, const std::strin
     }
     std::string matched =
         match_key.substr(base.size(), match_key.size() - base.size() - trailer.size());
-    return ResolveTarget(package, pattern, map[pattern], matched, imports);
+    return ResolveTarget(package, pattern, map[pattern], matched, imports, entry);
   }
   return Target{};
 }
 
 // PACKAGE_EXPORTS_RESOLVE: `subpath` ("." or "./sub") through the package's "exports".
-absl::StatusOr<std::string> ResolveExports(const PackageJson& package, const std::string& subpath) {
+absl::StatusOr<std::string> ResolveExports(const PackageJson& package, const std::string& subpath,
+                                           PackageEntry entry) {
   const Json& exports = package.json["exports"];
   bool dot_keys = false;
   if (exports.is_object()) {
@@ -309,25 +317,28 @@ absl::StatusOr<std::string> ResolveExports(const PackageJson& package, const std
   absl::StatusOr<Target> resolved = Target{};
   if (subpath == ".") {
     if (!dot_keys) {
-      resolved = ResolveTarget(package, ".", exports, std::nullopt, false);
+      resolved = ResolveTarget(package, ".", exports, std::nullopt, false, entry);
     } else if (exports.contains(".")) {
-      resolved = ResolveTarget(package, ".", exports["."], std::nullopt, false);
+      resolved = ResolveTarget(package, ".", exports["."], std::nullopt, false, entry);
     }
   } else if (dot_keys) {
-    resolved = ResolveInMap(package, subpath, exports, false);
+    resolved = ResolveInMap(package, subpath, exports, false, entry);
   }
   if (!resolved.ok()) return resolved.status();
   if (resolved->match == Match::kFile) return resolved->path;
   return absl::FailedPreconditionError(absl::StrCat(
       subpath == "." ? "No \"exports\" main defined"
                      : absl::StrCat("Package subpath '", subpath, "' is not defined by \"exports\""),
-      " in ", package.path, " for the conditions ", ConditionList()));
+      " in ", package.path, " for the conditions ", ConditionList(entry)));
 }
 
-// Without "exports": the "module" field, else "main", else index.js (each as Node's
-// LEGACY_MAIN_RESOLVE tries a main: the file, then with .js or .json, then its index).
-absl::StatusOr<std::string> ResolveMain(const PackageJson& package) {
-  for (const char* field : {"module", "main"}) {
+// Without "exports": for an import the "module" field, else "main"; for a require() "main";
+// else index.js (each as Node's LEGACY_MAIN_RESOLVE tries a main: the file, then with .js
+// or .json, then its index).
+absl::StatusOr<std::string> ResolveMain(const PackageJson& package, PackageEntry entry) {
+  std::initializer_list<const char*> import_fields = {"module", "main"};
+  std::initializer_list<const char*> require_fields = {"main"};
+  for (const char* field : entry == PackageEntry::kRequire ? require_fields : import_fields) {
     auto it = package.json.find(field);
     if (it == package.json.end() || !it->is_string()) continue;
     std::string main = absl::StrCat(package.dir, "/", it->get<std::string>());
@@ -336,14 +347,15 @@ absl::StatusOr<std::string> ResolveMain(const PackageJson& package) {
     }
   }
   if (auto index = FirstFile(package.dir, {"/index.js", "/index.json"})) return *index;
-  return absl::NotFoundError(absl::StrCat("the package ", package.dir,
-                                          " has no entry (no \"exports\", no \"module\" or "
-                                          "\"main\" file, no index.js)"));
+  return absl::NotFoundError(absl::StrCat(
+      "the package ", package.dir, " has no entry (no \"exports\", no ",
+      entry == PackageEntry::kRequire ? "\"main\"" : "\"module\" or \"main\"",
+      " file, no index.js)"));
 }
 
 // PACKAGE_IMPORTS_RESOLVE: "#name" through the importing package's "imports".
 absl::StatusOr<std::string> ResolveImports(const std::string& specifier,
-                                           const std::string& importer_dir) {
+                                           const std::string& importer_dir, PackageEntry entry) {
   if (specifier == "#" || absl::StartsWith(specifier, "#/")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Invalid module specifier '", specifier, "': \"#\" imports name a key after the \"#\""));
@@ -355,7 +367,8 @@ absl::StatusOr<std::string> ResolveImports(const std::string& specifier,
     const Json& json = (*package)->json;
     auto imports = json.find("imports");
     if (imports != json.end() && imports->is_object()) {
-      absl::StatusOr<Target> resolved = ResolveInMap(**package, specifier, *imports, true);
+      absl::StatusOr<Target> resolved =
+          ResolveInMap(**package, specifier, *imports, true, entry);
       if (!resolved.ok()) return resolved.status();
       if (resolved->match == Match::kFile) return resolved->path;
     }
@@ -376,7 +389,8 @@ const Json* BrowserMap(const PackageJson& package) {
 bool InNodeModules(const std::string& path) { return absl::StrContains(path, "/node_modules/"); }
 
 // A "browser" field's replacement `value` (false, "./file" or a package), in `package`.
-absl::StatusOr<std::string> BrowserReplacement(const PackageJson& package, const Json& value) {
+absl::StatusOr<std::string> BrowserReplacement(const PackageJson& package, const Json& value,
+                                               PackageEntry entry) {
   if (value.is_boolean() && !value.get<bool>()) return std::string(kEmptyModuleUrl);
   if (!value.is_string()) {
     return absl::InvalidArgumentError(absl::StrCat("Invalid \"browser\" replacement ",
@@ -388,13 +402,14 @@ absl::StatusOr<std::string> BrowserReplacement(const PackageJson& package, const
     return FirstFile(path, {"", ".js", "/index.js"}).value_or(path);
   }
   if (absl::EndsWith(target, "/")) target.pop_back();  // "buffer/": the package, not a builtin
-  return ResolveIn(target, package.dir, /*browser_field=*/false);
+  return ResolveIn(target, package.dir, entry, /*browser_field=*/false);
 }
 
 absl::StatusOr<std::string> ResolveIn(std::string_view specifier_view,
-                                      const std::string& importer_dir, bool browser_field) {
+                                      const std::string& importer_dir, PackageEntry entry,
+                                      bool browser_field) {
   std::string specifier(specifier_view);
-  if (absl::StartsWith(specifier, "#")) return ResolveImports(specifier, importer_dir);
+  if (absl::StartsWith(specifier, "#")) return ResolveImports(specifier, importer_dir, entry);
 
   size_t name_end = specifier.find('/');
   if (absl::StartsWith(specifier, "@")) {
@@ -428,7 +443,7 @@ absl::StatusOr<std::string> ResolveIn(std::string_view specifier_view,
         auto replaced = browser->find(specifier);
         if (replaced != browser->end() &&
             !(replaced->is_string() && (*replaced == specifier || *replaced == specifier + "/"))) {
-          return BrowserReplacement(**importer_package, *replaced);
+          return BrowserReplacement(**importer_package, *replaced, entry);
         }
       }
     }
@@ -443,7 +458,7 @@ absl::StatusOr<std::string> ResolveIn(std::string_view specifier_view,
     auto exports = json.find("exports");
     if (own_name != json.end() && own_name->is_string() && *own_name == name &&
         exports != json.end() && !exports->is_null()) {
-      return ResolveExports(**self, subpath);
+      return ResolveExports(**self, subpath, entry);
     }
   }
 
@@ -460,8 +475,10 @@ absl::StatusOr<std::string> ResolveIn(std::string_view specifier_view,
       }
       const PackageJson& found = *package_json;
       auto exports = found.json.find("exports");
-      if (exports != found.json.end() && !exports->is_null()) return ResolveExports(found, subpath);
-      if (subpath == ".") return ResolveMain(found);
+      if (exports != found.json.end() && !exports->is_null()) {
+        return ResolveExports(found, subpath, entry);
+      }
+      if (subpath == ".") return ResolveMain(found, entry);
       return absl::StrCat(package_dir, subpath.substr(1));
     }
     if (IsRoot(dir)) break;
@@ -481,11 +498,38 @@ bool IsPackageSpecifier(std::string_view specifier_view) {
   return !HasUrlScheme(specifier_view);
 }
 
-absl::StatusOr<std::string> ResolvePackageFile(const std::string& imported) {
-  if (!InNodeModules(imported)) return imported;
+namespace {
+
+// The file a require() of the path `required` loads (Node's LOAD_AS_FILE, then
+// LOAD_AS_DIRECTORY: the folder's package.json "main", else its index), or `required`.
+std::string RequiredFile(const std::string& required) {
+  if (auto file = FirstFile(required, {"", ".js", ".json", ".cjs"})) return *file;
+  if (IsDirectory(required)) {
+    absl::StatusOr<PackageJsonRef> package = ReadPackageJson(required);
+    if (package.ok() && *package != nullptr) {
+      auto main = (*package)->json.find("main");
+      if (main != (*package)->json.end() && main->is_string()) {
+        std::string main_path = absl::StrCat(required, "/", main->get<std::string>());
+        if (auto file = FirstFile(main_path, {"", ".js", ".json", "/index.js", "/index.json"})) {
+          return *file;
+        }
+      }
+    }
+  }
+  return FirstFile(required, {"/index.js", "/index.json"}).value_or(required);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ResolvePackageFile(const std::string& imported, PackageEntry entry) {
+  bool in_node_modules = InNodeModules(imported);
+  if (entry == PackageEntry::kImport && !in_node_modules) return imported;
   std::string path =
-      FirstFile(imported, {"", ".js", ".mjs", ".json", "/index.js", "/index.mjs"})
-          .value_or(imported);
+      entry == PackageEntry::kRequire
+          ? RequiredFile(imported)
+          : FirstFile(imported, {"", ".js", ".mjs", ".json", "/index.js", "/index.mjs"})
+                .value_or(imported);
+  if (!in_node_modules) return path;
   std::optional<std::string> scope = PackageScope(DirName(path));
   if (!scope) return path;
   absl::StatusOr<PackageJsonRef> package = ReadPackageJson(*scope);
@@ -497,15 +541,27 @@ absl::StatusOr<std::string> ResolvePackageFile(const std::string& imported) {
     absl::string_view key = it.key();
     if (!absl::ConsumePrefix(&key, "./")) continue;  // a package, not a file
     for (const char* suffix : {"", ".js", ".mjs", "/index.js"}) {
-      if (relative == absl::StrCat(key, suffix)) return BrowserReplacement(**package, it.value());
+      if (relative == absl::StrCat(key, suffix)) {
+        return BrowserReplacement(**package, it.value(), entry);
+      }
     }
   }
   return path;
 }
 
 absl::StatusOr<std::string> ResolvePackage(std::string_view specifier,
-                                           const std::string& importer_dir) {
-  return ResolveIn(specifier, importer_dir);
+                                           const std::string& importer_dir, PackageEntry entry) {
+  return ResolveIn(specifier, importer_dir, entry);
+}
+
+std::string PackageTypeOf(const std::string& file) {
+  std::optional<std::string> scope = PackageScope(DirName(file));
+  if (!scope) return "";
+  absl::StatusOr<PackageJsonRef> package = ReadPackageJson(*scope);
+  if (!package.ok() || *package == nullptr) return "";
+  auto type = (*package)->json.find("type");
+  if (type == (*package)->json.end() || !type->is_string()) return "";
+  return type->get<std::string>();
 }
 
 }  // namespace kiln

@@ -20,6 +20,7 @@
 #include "core/code_cache.h"
 #include "core/array_buffer_allocator.h"
 #include "core/core_ops.h"
+#include "core/commonjs.h"
 #include "core/file_util.h"
 #include "core/module_loader.h"
 #include "core/v8_platform.h"
@@ -1056,10 +1057,32 @@ Result<void> Runtime::ExecuteModuleFile(const std::string& path) {
   return {};
 }
 
+Result<void> Runtime::ExecuteCommonJsFile(const std::string& path) {
+  if (heap_limit_exceeded()) return TerminationError();
+  RuntimeScope scope(this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate_);
+  if (modules_->commonjs().RunMain(context, PathToFileUrl(AbsolutePath(path))).IsEmpty()) {
+    JsError error = ErrorFromTryCatch(isolate_, context, try_catch);
+    try_catch.Reset();
+    PerformMicrotaskCheckpoint();
+    pending_error_.reset();
+    return error;
+  }
+  PerformMicrotaskCheckpoint();
+  if (pending_error_) return TakePendingError();
+  return {};
+}
+
 Result<void> Runtime::RunMainFile(const std::string& path, ScriptKind kind) {
+  if (kind == ScriptKind::kByExtension && absl::EndsWith(path, ".cjs")) {
+    kind = ScriptKind::kCommonJs;
+  }
   bool as_module = kind == ScriptKind::kModule ||
                    (kind == ScriptKind::kByExtension && absl::EndsWith(path, ".mjs"));
-  Result<void> executed = as_module ? ExecuteModuleFile(path) : ExecuteScriptFile(path);
+  Result<void> executed = as_module                        ? ExecuteModuleFile(path)
+                          : kind == ScriptKind::kCommonJs ? ExecuteCommonJsFile(path)
+                                                           : ExecuteScriptFile(path);
   if (!executed.ok()) return executed;
   Result<void> loop = RunEventLoop();
   if (!loop.ok()) return loop;

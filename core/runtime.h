@@ -98,17 +98,21 @@ class Runtime : private OpHost {
   // The options this runtime was made with (a worker's runtime is made like its parent's).
   const RuntimeOptions& options() const { return options_; }
 
-  enum class ScriptKind { kByExtension, kClassic, kModule };
+  enum class ScriptKind { kByExtension, kClassic, kModule, kCommonJs };
 
-  // What `kiln run` does: runs `path` (.mjs as an ES module, .js/.cjs as a classic script
-  // unless `kind` says otherwise), then the event loop until no work is left. Fails when
-  // the script throws, a rejection goes unhandled, or a top-level await never settles.
+  // What `kiln run` does: runs `path` (.mjs as an ES module, .cjs as a CommonJS module,
+  // .js as a classic script, unless `kind` says otherwise), then the event loop until no
+  // work is left. Fails when the script throws, a rejection goes unhandled, or a
+  // top-level await never settles.
   Result<void> RunMainFile(const std::string& path, ScriptKind kind = ScriptKind::kByExtension);
 
   // Evaluates a classic script file or an ES module file (and its imports) without
   // running the event loop. A module's top-level await may still be pending afterwards.
   Result<void> ExecuteScriptFile(const std::string& path);
   Result<void> ExecuteModuleFile(const std::string& path);
+  // Runs a CommonJS module file (core/commonjs.h) as the main module (require.main),
+  // without running the event loop.
+  Result<void> ExecuteCommonJsFile(const std::string& path);
 
   // Evaluates `source` as a classic script named `name` and returns its completion value.
   Result<v8::Global<v8::Value>> Eval(std::string_view source, std::string_view name = "[eval]");
