@@ -157,8 +157,11 @@ int Execute(const Command& command) {
     PrintTo(2, outcome.error().Report());
     if (IsModuleSyntaxInClassicScript(command, outcome.error())) {
       PrintTo(2, absl::StrCat("kiln: ", command.target,
-                              " ran as a script (.js files are; .cjs: CommonJS); to run it as "
-                              "an ES module, name it .mjs or use `kiln run --module`\n"));
+                              absl::EndsWith(command.target, ".cjs")
+                                  ? " ran as a CommonJS module (.cjs files are)"
+                                  : " ran as a classic script (.js files are)",
+                              "; to run it as an ES module, name it .mjs or use `kiln run "
+                              "--module`\n"));
     }
     exit_code = 1;
   }

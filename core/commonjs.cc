@@ -67,6 +67,28 @@ bool IsModuleSyntaxError(const std::string& message) {
   return false;
 }
 
+// The parameters of Node's module function; kiln's adds `process` and `global`.
+constexpr int kNodeParameters = 5;
+
+// The `process` CommonJS modules see: what bundlers give the browser builds kiln runs
+// (the `process` package's browser.js): no Node.js, an empty env.
+constexpr char kProcessSource[] = R"js((() => ({
+  title: 'browser',
+  browser: true,
+  env: {},
+  argv: [],
+  version: '',
+  versions: {},
+  nextTick(callback, ...args) {
+    if (typeof queueMicrotask === 'function') {
+      queueMicrotask(() => callback(...args));
+    } else {
+      Promise.resolve().then(() => callback(...args));
+    }
+  },
+  cwd() { return '/'; },
+}))())js";
+
 }  // namespace
 
 std::string CommonJsFilename(const std::string& url) {
@@ -78,6 +100,21 @@ v8::MaybeLocal<v8::Object> CommonJs::Cache(v8::Local<v8::Context> context) {
     cache_.Reset(isolate_, v8::Object::New(isolate_, v8::Null(isolate_), nullptr, nullptr, 0));
   }
   return cache_.Get(isolate_);
+}
+
+v8::MaybeLocal<v8::Object> CommonJs::Process(v8::Local<v8::Context> context) {
+  if (process_.IsEmpty()) {
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> process;
+    v8::ScriptOrigin origin(isolate_, OneByteString(isolate_, "kiln:commonjs-process"));
+    if (!v8::Script::Compile(context, OneByteString(isolate_, kProcessSource), &origin)
+             .ToLocal(&script) ||
+        !script->Run(context).ToLocal(&process) || !process->IsObject()) {
+      return {};
+    }
+    process_.Reset(isolate_, process.As<v8::Object>());
+  }
+  return process_.Get(isolate_);
 }
 
 v8::MaybeLocal<v8::Object> CommonJs::Cached(v8::Local<v8::Context> context,
@@ -101,17 +138,32 @@ v8::MaybeLocal<v8::Function> CommonJs::Compile(v8::Local<v8::Context> context,
   // drops it. It becomes a comment, so line numbers stay.
   if (absl::StartsWith(text, "#!")) text.replace(0, 2, "//");
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, CommonJsFilename(url)));
-  v8::ScriptCompiler::Source compiler_source(Utf8String(isolate_, text), origin);
   v8::Local<v8::String> parameters[] = {
       OneByteString(isolate_, "exports"), OneByteString(isolate_, "require"),
-      OneByteString(isolate_, "module"), OneByteString(isolate_, "__filename"),
-      OneByteString(isolate_, "__dirname")};
+      OneByteString(isolate_, "module"),  OneByteString(isolate_, "__filename"),
+      OneByteString(isolate_, "__dirname"), OneByteString(isolate_, "process"),
+      OneByteString(isolate_, "global")};
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Function> function;
+  v8::ScriptCompiler::Source compiler_source(Utf8String(isolate_, text), origin);
   if (v8::ScriptCompiler::CompileFunction(context, &compiler_source, std::size(parameters),
                                           parameters, 0, nullptr)
           .ToLocal(&function)) {
     return function;
+  }
+  // A module that declares `process` or `global` itself (`const process =
+  // require('process')`) gets Node's five parameters only.
+  std::string message =
+      try_catch.Message().IsEmpty() ? "" : ToStdString(isolate_, try_catch.Message()->Get());
+  if (absl::StrContains(message, "Identifier 'process' has already been declared") ||
+      absl::StrContains(message, "Identifier 'global' has already been declared")) {
+    try_catch.Reset();
+    v8::ScriptCompiler::Source node_source(Utf8String(isolate_, text), origin);
+    if (v8::ScriptCompiler::CompileFunction(context, &node_source, kNodeParameters, parameters,
+                                            0, nullptr)
+            .ToLocal(&function)) {
+      return function;
+    }
   }
   if (source.detect_module_syntax && try_catch.HasCaught() && !try_catch.Message().IsEmpty() &&
       IsModuleSyntaxError(ToStdString(isolate_, try_catch.Message()->Get()))) {
@@ -168,8 +220,11 @@ v8::MaybeLocal<v8::Object> CommonJs::Execute(v8::Local<v8::Context> context,
   }
   v8::Local<v8::String> filename = Utf8String(isolate_, CommonJsFilename(url));
   if (cache->Set(context, filename, module).IsNothing()) return {};
-  v8::Local<v8::Value> arguments[] = {exports, require, module, filename,
-                                      Utf8String(isolate_, CommonJsDirname(url))};
+  v8::Local<v8::Object> process;
+  if (!Process(context).ToLocal(&process)) return {};
+  v8::Local<v8::Value> arguments[] = {
+      exports, require, module, filename, Utf8String(isolate_, CommonJsDirname(url)),
+      process, context->Global()};
   if (function->Call(context, exports, std::size(arguments), arguments).IsEmpty()) {
     // A module that threw is not kept: requiring it again runs it again, as in Node.
     v8::TryCatch keep(isolate_);

@@ -9,8 +9,13 @@
 // Which files are CommonJS is the module loader's call (ModuleSource's kCommonJs and
 // detect_module_syntax; FileModuleLoader: .cjs files, and .js files of packages that are
 // not "type": "module" in node_modules). A CommonJS module:
-//   - runs once, in a function (exports, require, module, __filename, __dirname) with
-//     `this` = module.exports, when it is first required or imported;
+//   - runs once, in a function (exports, require, module, __filename, __dirname, process,
+//     global) with `this` = module.exports, when it is first required or imported.
+//     `global` is globalThis; `process` is what bundlers give browser builds (the
+//     `process` package's browser shim: `env` empty, `browser` true, `nextTick`, no
+//     Node.js versions), so code reading `process.env.NODE_ENV` runs, and code looking for
+//     Node.js does not find it. Neither is a global: ES modules and scripts see none. A
+//     module that declares either itself gets Node's five parameters;
 //   - is cached in require.cache by its filename (its path for a file: URL, else its URL)
 //     from before it runs, so a require() cycle gets the exports so far, and a module
 //     that throws is taken out of the cache again;
@@ -72,6 +77,7 @@ class CommonJs {
   void Clear() {
     main_.Reset();
     cache_.Reset();
+    process_.Reset();
   }
 
   // The native functions behind require() and require.resolve(), for snapshots.
@@ -87,6 +93,8 @@ class CommonJs {
                          const std::string& referrer_url);
   // require.cache: filename -> module object.
   v8::MaybeLocal<v8::Object> Cache(v8::Local<v8::Context> context);
+  // The `process` CommonJS modules get.
+  v8::MaybeLocal<v8::Object> Process(v8::Local<v8::Context> context);
   // A new module object for `url` with its require function.
   v8::MaybeLocal<v8::Object> NewModule(v8::Local<v8::Context> context, const std::string& url,
                                        bool main);
@@ -95,6 +103,7 @@ class CommonJs {
   ModuleLoader* loader_;
   v8::Global<v8::Object> cache_;  // require.cache, made when first needed
   v8::Global<v8::Object> main_;   // require.main
+  v8::Global<v8::Object> process_;
 };
 
 // The name CommonJS gives the module at `url`: its path for a file: URL, else the URL.

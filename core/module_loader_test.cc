@@ -415,5 +415,36 @@ TEST_F(ModuleTest, RequireFailuresSayWhatWasWrong) {
   ExpectEval("main", "true");
 }
 
+TEST_F(ModuleTest, CommonJsModulesSeeTheProcessBundlersGiveBrowserBuilds) {
+  // React's pattern: the entry picks a build by process.env.NODE_ENV (unset: development).
+  WriteTempFile("proc/node_modules/picks/package.json", R"({"name": "picks"})");
+  WriteTempFile("proc/node_modules/picks/index.js",
+                "if (process.env.NODE_ENV === 'production') module.exports = 'prod';\n"
+                "else module.exports = [process.browser, process.versions.node, global === "
+                "globalThis, typeof process.nextTick].join();\n");
+  // A module with a `process` of its own keeps it.
+  WriteTempFile("proc/node_modules/own/package.json", R"({"name": "own"})");
+  WriteTempFile("proc/node_modules/own/index.js",
+                "const process = { env: { OWN: 'yes' } };\nmodule.exports = process.env.OWN;\n");
+  // Without "exports", a "browser" string is the package's entry.
+  WriteTempFile("proc/node_modules/umd/package.json",
+                R"({"name": "umd", "main": "node.js", "browser": "dist/browser.js"})");
+  WriteTempFile("proc/node_modules/umd/node.js", "module.exports = 'node build';\n");
+  WriteTempFile("proc/node_modules/umd/dist/browser.js",
+                "(function (root, factory) {\n"
+                "  if (typeof module === 'object' && module.exports) module.exports = factory();\n"
+                "  else root.umd = factory();\n"
+                "})(this, function () { return 'browser build'; });\n");
+  std::string main = WriteTempFile(
+      "proc/main.mjs",
+      "import picks from 'picks';\nimport own from 'own';\nimport umd from 'umd';\n"
+      "const ticked = await new Promise((resolve) => {\n"
+      "  import('picks').then(() => resolve('ok'));\n"
+      "});\n"
+      "globalThis.got = [picks, own, umd, typeof process, ticked].join('|');\n");
+  RunOk(main);
+  ExpectEval("got", "'true,,true,function|yes|browser build|undefined|ok'");
+}
+
 }  // namespace
 }  // namespace kiln

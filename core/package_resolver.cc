@@ -332,15 +332,20 @@ absl::StatusOr<std::string> ResolveExports(const PackageJson& package, const std
       " in ", package.path, " for the conditions ", ConditionList(entry)));
 }
 
-// Without "exports": for an import the "module" field, else "main"; for a require() "main";
-// else index.js (each as Node's LEGACY_MAIN_RESOLVE tries a main: the file, then with .js
-// or .json, then its index).
+// Without "exports": a "browser" field that is a string (the package's build for
+// browsers, as bundlers read it), then for an import the "module" field, else "main"; for
+// a require() "main"; else index.js (each as Node's LEGACY_MAIN_RESOLVE tries a main: the
+// file, then with .js or .json, then its index).
 absl::StatusOr<std::string> ResolveMain(const PackageJson& package, PackageEntry entry) {
-  std::initializer_list<const char*> import_fields = {"module", "main"};
-  std::initializer_list<const char*> require_fields = {"main"};
+  std::initializer_list<const char*> import_fields = {"browser", "module", "main"};
+  std::initializer_list<const char*> require_fields = {"browser", "main"};
   for (const char* field : entry == PackageEntry::kRequire ? require_fields : import_fields) {
     auto it = package.json.find(field);
     if (it == package.json.end() || !it->is_string()) continue;
+    // An ES module build is no entry for require().
+    if (entry == PackageEntry::kRequire && absl::EndsWith(it->get<std::string>(), ".mjs")) {
+      continue;
+    }
     std::string main = absl::StrCat(package.dir, "/", it->get<std::string>());
     if (auto file = FirstFile(main, {"", ".js", ".json", "/index.js", "/index.json"})) {
       return *file;

@@ -6,8 +6,9 @@
 // algorithm specification"): the package's folder is found in the `node_modules` folders
 // from the importer's folder up to the root, then its package.json's "exports" (or, for
 // "#" specifiers, the importing package's "imports") maps the subpath to a file. Without
-// "exports", the package's main entry is its "module" field (the ES module entry bundlers
-// read), else "main", else index.js; a subpath names a file in the package.
+// "exports", the package's main entry is its "browser" field when that is a string (its
+// build for browsers), then its "module" field (the ES module entry bundlers read), else
+// "main", else index.js; a subpath names a file in the package.
 //
 // Conditions, in the order a package's "exports" lists them, match when they are one of
 // the entry's conditions: kImportConditions for an import, kRequireConditions for a
@@ -43,10 +44,10 @@ inline constexpr char kEmptyModuleUrl[] = "data:text/javascript,export%20default
 
 // The absolute path of the file `specifier` names, imported (or, with kRequire, required)
 // from a module in the folder `importer_dir` (an absolute path), or kEmptyModuleUrl.
-// Without "exports", an import's entry is the package's "module" field, else "main"; a
-// require()'s is "main". The file itself is not checked:
-// loading it reports a missing one. Errors, with messages that name the package.json at
-// fault:
+// Without "exports", an import's entry is the package's "browser" string, else "module",
+// else "main"; a require()'s is "browser" (unless an .mjs file), else "main". The file
+// itself is not checked: loading it reports a missing one. Errors, with messages that name
+// the package.json at fault:
 //   NotFound          no such package in any node_modules above `importer_dir`, or a "#"
 //                     import the importing package does not define
 //   InvalidArgument   an invalid specifier, package.json, or target in it

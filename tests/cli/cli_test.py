@@ -85,7 +85,7 @@ class CliTest(unittest.TestCase):
         # .js is classic: `import` is a syntax error ...
         js = self.write("main.js", "import { x } from './dep.mjs';\nconsole.log(x);\n")
         self.assertFails(run("run", js), r"SyntaxError: Cannot use import statement outside a module",
-                         r"kiln: .*main\.js ran as a classic script \(\.js and \.cjs files are\); "
+                         r"kiln: .*main\.js ran as a classic script \(\.js files are\); "
                          r"to run it as an ES module, name it \.mjs or use `kiln run --module`\n$")
         for name, source in [("export.js", "const y = 1;\nexport { y };\n"),
                              ("meta.js", "console.log(import.meta.url);\n"),
@@ -102,8 +102,25 @@ class CliTest(unittest.TestCase):
         self.assertNotIn("classic script", run("run", bad_mjs).stderr)
         # ... unless --module forces module mode.
         self.assertEqual(run("run", "--module", js).stdout, "5\n")
-        cjs = self.write("main.cjs", "console.log(this === globalThis);\n")
-        self.assertEqual(run("run", cjs).stdout, "true\n")
+
+    def test_commonjs_main(self):
+        # A .cjs file runs as a CommonJS module: require(), module, __filename.
+        self.write("lib/data.json", '{"n": 2}\n')
+        self.write("lib/util.cjs", "exports.twice = (x) => 2 * x;\n")
+        main = self.write("main.cjs",
+                          "#!/usr/bin/env kiln\n"
+                          "const { twice } = require('./lib/util.cjs');\n"
+                          "const { n } = require('./lib/data.json');\n"
+                          "console.log(twice(n), require.main === module, __filename.endsWith('main.cjs'),\n"
+                          "            typeof module.exports, this === exports);\n")
+        self.assertEqual(run("run", main).stdout, "4 true true object true\n")
+        esm = self.write("esm.cjs", "import x from './lib/util.cjs';\n")
+        self.assertFails(run("run", esm), r"Cannot use import statement outside a module",
+                         r"kiln: .*esm\.cjs ran as a CommonJS module \(\.cjs files are\); "
+                         r"to run it as an ES module")
+        missing = self.write("missing.cjs", "require('./nowhere');\n")
+        self.assertFails(run("run", missing),
+                         r"Error: Cannot find module '\./nowhere' required from .*missing\.cjs")
 
     def test_output_is_complete_when_piped_before_an_error(self):
         path = self.write("many.js", """\
