@@ -57,6 +57,12 @@ v8::MaybeLocal<v8::Value> Get(v8::Local<v8::Context> context, v8::Local<v8::Obje
 
 // The messages V8 gives for ES module syntax in a script or function body: import and
 // export statements, import.meta, top-level await (Node 22's list for detecting modules).
+// " required from /path/of/referrer.js", for messages ("" from the top level).
+std::string RequiredFrom(const std::string& referrer_url) {
+  return referrer_url.empty() ? ""
+                              : absl::StrCat(" required from ", CommonJsFilename(referrer_url));
+}
+
 bool IsModuleSyntaxError(const std::string& message) {
   for (const char* sign :
        {"Cannot use import statement outside a module", "Unexpected token 'export'",
@@ -238,8 +244,7 @@ v8::MaybeLocal<v8::Object> CommonJs::Execute(v8::Local<v8::Context> context,
 
 std::string CommonJs::ResolveUrl(v8::Local<v8::Context> context, const std::string& specifier,
                                  const std::string& referrer_url) {
-  std::string from = referrer_url.empty() ? "" : absl::StrCat(" required from ",
-                                                              CommonJsFilename(referrer_url));
+  std::string from = RequiredFrom(referrer_url);
   if (specifier.empty()) {
     isolate_->ThrowException(CreateJsError(
         isolate_, "TypeError", "require(): the module name must be a non-empty string",
@@ -284,8 +289,7 @@ v8::MaybeLocal<v8::Value> CommonJs::Require(v8::Local<v8::Context> context,
   if (url == kEmptyModuleUrl) return v8::Object::New(isolate_).As<v8::Value>();
   v8::Local<v8::Object> cached;
   if (Cached(context, url).ToLocal(&cached)) return Get(context, cached, "exports");
-  std::string from = referrer_url.empty() ? "" : absl::StrCat(" required from ",
-                                                              CommonJsFilename(referrer_url));
+  std::string from = RequiredFrom(referrer_url);
   absl::StatusOr<ModuleSource> source = loader_->LoadForRequire(url);
   if (!source.ok()) {
     Throw(isolate_,
@@ -355,40 +359,50 @@ v8::MaybeLocal<v8::Object> CommonJs::RunMain(v8::Local<v8::Context> context,
   return Execute(context, url, function, /*main=*/true);
 }
 
-void CommonJs::RequireCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+namespace {
+
+// The module name require() or require.resolve() (`what`) was called with, or empty with a
+// TypeError thrown; and the runtime whose CommonJs serves the call.
+bool ModuleNameArgument(const v8::FunctionCallbackInfo<v8::Value>& info, const char* what,
+                        Runtime** runtime, std::string* name) {
   v8::Isolate* isolate = info.GetIsolate();
-  Runtime* runtime = Runtime::From(isolate);
-  if (runtime == nullptr || runtime->module_map() == nullptr) return;
+  *runtime = Runtime::From(isolate);
+  if (*runtime == nullptr || (*runtime)->module_map() == nullptr) return false;
   if (info.Length() < 1 || !info[0]->IsString()) {
     isolate->ThrowException(CreateJsError(
         isolate, "TypeError",
-        absl::StrCat("require(): the module name must be a string, received ",
+        absl::StrCat(what, ": the module name must be a string, received ",
                      info.Length() < 1 ? "nothing" : ToStdString(isolate, info[0]->TypeOf(isolate))),
         "ERR_INVALID_ARG_TYPE"));
-    return;
+    return false;
   }
-  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  *name = ToStdString(isolate, info[0]);
+  return true;
+}
+
+}  // namespace
+
+void CommonJs::RequireCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  Runtime* runtime;
+  std::string specifier;
+  if (!ModuleNameArgument(info, "require()", &runtime, &specifier)) return;
+  v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Value> exports;
   if (runtime->module_map()
           ->commonjs()
-          .Require(context, ToStdString(isolate, info[0]), ToStdString(isolate, info.Data()))
+          .Require(isolate->GetCurrentContext(), specifier, ToStdString(isolate, info.Data()))
           .ToLocal(&exports)) {
     info.GetReturnValue().Set(exports);
   }
 }
 
 void CommonJs::ResolveCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  Runtime* runtime;
+  std::string specifier;
+  if (!ModuleNameArgument(info, "require.resolve()", &runtime, &specifier)) return;
   v8::Isolate* isolate = info.GetIsolate();
-  Runtime* runtime = Runtime::From(isolate);
-  if (runtime == nullptr || runtime->module_map() == nullptr) return;
-  if (info.Length() < 1 || !info[0]->IsString()) {
-    isolate->ThrowException(CreateJsError(
-        isolate, "TypeError", "require.resolve(): the module name must be a string",
-        "ERR_INVALID_ARG_TYPE"));
-    return;
-  }
   std::string url = runtime->module_map()->commonjs().ResolveUrl(
-      isolate->GetCurrentContext(), ToStdString(isolate, info[0]), ToStdString(isolate, info.Data()));
+      isolate->GetCurrentContext(), specifier, ToStdString(isolate, info.Data()));
   if (url.empty()) return;
   info.GetReturnValue().Set(Utf8String(isolate, CommonJsFilename(url)));
 }
