@@ -60,6 +60,24 @@ TEST_F(InMemoryTest, LoadsAGraphFromMemory) {
   EXPECT_EQ(Export(module.value(), "answer"), "42");
 }
 
+TEST_F(InMemoryTest, CommonJsModulesFromMemory) {
+  // ".cjs" names are CommonJS: imported (module.exports and its properties) and required
+  // (relative to the requiring module's URL, JSON included).
+  loader_->Add("lib/counter.cjs", "const { step } = require('../config.json');\n"
+                                  "let n = 0;\n"
+                                  "exports.next = () => (n += step);\n"
+                                  "exports.where = __filename;\n");
+  loader_->Add("lib/twice.cjs", "const counter = require('./counter.cjs');\n"
+                                "module.exports = () => [counter.next(), counter.next()];\n");
+  loader_->Add("config.json", R"({"step": 2})");
+  loader_->Add("main.js", "import twice from './lib/twice.cjs';\n"
+                          "import { next, where } from './lib/counter.cjs';\n"
+                          "export const values = [...twice(), next(), where];\n");
+  Result<JsModule> module = runtime().LoadModule("main.js");
+  ASSERT_TRUE(module.ok()) << module.error().Report();
+  EXPECT_EQ(Export(module.value(), "values"), "[ 2, 4, 6, 'memory:///lib/counter.cjs' ]");
+}
+
 TEST_F(InMemoryTest, BareSpecifiersNameAddedModules) {
   loader_->Add("lodash", "export const chunk = 'chunk';\n");
   loader_->Add("main.js", "export { chunk } from 'lodash';\n");
@@ -245,6 +263,9 @@ class CustomLoader : public ModuleLoader {
     if (url == "app:main") return ModuleSource{"import { v } from 'dep'; export default v + 1;"};
     if (url == "app:dep") return ModuleSource{"export const v = 41;"};
     if (url == "app:broken") return absl::UnavailableError("the store is offline");
+    if (url == "app:legacy") {
+      return ModuleSource{"module.exports = require('dep');", ModuleType::kCommonJs};
+    }
     return absl::NotFoundError("unknown");
   }
   std::vector<std::string> resolved;
@@ -270,6 +291,14 @@ TEST_F(CustomLoaderTest, ResolvesAgainstTheReferrerUrl) {
   EXPECT_EQ(custom_->resolved[0], "main <- ");
   EXPECT_EQ(custom_->resolved[1], "dep <- app:main");
   EXPECT_EQ(custom_->loaded, (std::vector<std::string>{"app:main", "app:dep"}));
+}
+
+TEST_F(CustomLoaderTest, ALoaderWithoutSynchronousLoadsServesNoRequire) {
+  // This loader implements Load only: a CommonJS module it gives runs, and its require()
+  // says why it cannot load.
+  EXPECT_EQ(LoadFails("legacy").Summary(),
+            "Error: Cannot load module 'dep' required from app:legacy: the runtime's module "
+            "loader does not load modules synchronously, as require() needs (app:dep)");
 }
 
 TEST_F(CustomLoaderTest, FailuresNameSpecifierAndReferrer) {
