@@ -673,7 +673,7 @@ v8::MaybeLocal<v8::Module> ModuleMap::LoadSpecifier(v8::Local<v8::Context> conte
                "ERR_IMPORT_ASSERTION_TYPE_MISSING", "TypeError");
     return {};
   }
-  if (type == ModuleType::kJavaScript && asserted == ModuleType::kJson) {
+  if (type != ModuleType::kJson && asserted == ModuleType::kJson) {
     ThrowError(isolate_, absl::StrCat("Module \"", url, "\" is not of type \"json\""),
                "ERR_IMPORT_ASSERTION_TYPE_FAILED", "TypeError");
     return {};
@@ -792,6 +792,22 @@ v8::MaybeLocal<v8::Module> ModuleMap::CompileJson(v8::Local<v8::Context> context
   return module;
 }
 
+namespace {
+
+// What a synthetic module's evaluation steps return: a fulfilled promise, as for a module
+// without top-level await. (V8 10.2's Module::Evaluate of a synthetic module returns the
+// steps' value as it is, and the runtime expects a promise from any module.)
+v8::MaybeLocal<v8::Value> SettledEvaluation(v8::Local<v8::Context> context) {
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver) ||
+      resolver->Resolve(context, v8::Undefined(context->GetIsolate())).IsNothing()) {
+    return {};
+  }
+  return resolver->GetPromise();
+}
+
+}  // namespace
+
 v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> context,
                                                         v8::Local<v8::Module> module) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -807,7 +823,7 @@ v8::MaybeLocal<v8::Value> ModuleMap::EvaluateJsonModule(v8::Local<v8::Context> c
           .IsNothing()) {
     return {};
   }
-  return v8::Undefined(isolate);
+  return SettledEvaluation(context);
 }
 
 // The module of a CommonJS module's exports: `default` is module.exports, each other name
@@ -836,7 +852,7 @@ v8::MaybeLocal<v8::Value> ModuleMap::EvaluateCommonJsModule(v8::Local<v8::Contex
     }
     if (module->SetSyntheticModuleExport(isolate, name, value).IsNothing()) return {};
   }
-  return v8::Undefined(isolate);
+  return SettledEvaluation(context);
 }
 
 namespace {

@@ -137,6 +137,32 @@ TEST(SetupSnapshotTest, RuntimesStartWithTheSetupsModulesEvaluated) {
   for (std::unique_ptr<Runtime>& runtime : runtimes) EXPECT_TRUE(runtime->Shutdown().ok());
 }
 
+TEST(SetupSnapshotTest, KeepsCommonJsModulesTheSetupImported) {
+  // A CommonJS library the setup imports is kept evaluated; require() still works in the
+  // runtimes made from the snapshot (a required module runs again in each).
+  auto loader = std::make_shared<InMemoryModuleLoader>();
+  loader->Add("legacy.cjs",
+              "globalThis.legacyRuns = (globalThis.legacyRuns ?? 0) + 1;\n"
+              "exports.twice = (x) => 2 * x;\n"
+              "exports.late = () => require('./late.cjs');\n");
+  loader->Add("late.cjs", "globalThis.lateRuns = (globalThis.lateRuns ?? 0) + 1;\n"
+                          "module.exports = 'late';\n");
+  absl::StatusOr<std::string> bytes =
+      CreateSnapshot(Options(loader), [](Runtime& runtime) -> Result<void> {
+        Result<JsModule> legacy = runtime.LoadModule("legacy.cjs");
+        if (!legacy.ok()) return legacy.error();
+        return {};
+      });
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  Snapshot snapshot{bytes->data(), bytes->size()};
+  std::unique_ptr<Runtime> runtime = FromSnapshot(&snapshot, loader);
+  ASSERT_NE(runtime, nullptr);
+  EXPECT_EQ(ReadExport(*runtime, "./legacy.cjs", "twice(21)"), "42");
+  EXPECT_EQ(ReadExport(*runtime, "./legacy.cjs", "late()"), "'late'");
+  EXPECT_EQ(Eval(*runtime, "[legacyRuns, lateRuns]"), "[ 1, 1 ]");
+  EXPECT_TRUE(runtime->Shutdown().ok());
+}
+
 TEST(SetupSnapshotTest, NewModulesImportTheSnapshottedOnes) {
   std::shared_ptr<InMemoryModuleLoader> loader = GraphLoader();
   absl::StatusOr<std::string> bytes = CreateSnapshot(Options(loader), LoadLibrary);

@@ -76,6 +76,15 @@ TEST_F(InMemoryTest, CommonJsModulesFromMemory) {
   Result<JsModule> module = runtime().LoadModule("main.js");
   ASSERT_TRUE(module.ok()) << module.error().Report();
   EXPECT_EQ(Export(module.value(), "values"), "[ 2, 4, 6, 'memory:///lib/counter.cjs' ]");
+  // A CommonJS module the host loads itself is a module like any other; asserted to be
+  // JSON, it is not one.
+  Result<JsModule> counter = runtime().LoadModule("lib/counter.cjs");
+  ASSERT_TRUE(counter.ok()) << counter.error().Report();
+  EXPECT_EQ(Export(counter.value(), "where"), "'memory:///lib/counter.cjs'");
+  loader_->Add("asserted.js",
+               "import x from './lib/twice.cjs' assert { type: 'json' };\nexport default x;\n");
+  EXPECT_EQ(LoadFails("asserted.js").Summary(),
+            "TypeError: Module \"memory:///lib/twice.cjs\" is not of type \"json\"");
 }
 
 TEST_F(InMemoryTest, BareSpecifiersNameAddedModules) {
