@@ -167,8 +167,6 @@ absl::StatusOr<ModuleSource> ParseDataUrl(std::string_view url) {
   return module;
 }
 
-// --- FileModuleLoader ---
-
 // --- ModuleLoader ---
 
 absl::StatusOr<std::string> ModuleLoader::ResolveRequire(std::string_view specifier,
@@ -181,6 +179,8 @@ absl::StatusOr<ModuleSource> ModuleLoader::LoadForRequire(const std::string& url
       absl::StrCat("the runtime's module loader does not load modules synchronously, as "
                    "require() needs (", url, ")"));
 }
+
+// --- FileModuleLoader ---
 
 absl::StatusOr<std::string> FileModuleLoader::Resolve(std::string_view specifier,
                                                       std::string_view referrer) {
