@@ -181,7 +181,9 @@ v8::MaybeLocal<v8::Function> CommonJs::Compile(v8::Local<v8::Context> context,
 }
 
 v8::MaybeLocal<v8::Object> CommonJs::NewModule(v8::Local<v8::Context> context,
-                                               const std::string& url, bool main) {
+                                               const std::string& url,
+                                               v8::Local<v8::Value> parent) {
+  bool main = parent->IsNull();
   v8::Local<v8::Object> cache;
   if (!Cache(context).ToLocal(&cache)) return {};
   v8::Local<v8::String> url_value = Utf8String(isolate_, url);
@@ -206,20 +208,30 @@ v8::MaybeLocal<v8::Object> CommonJs::NewModule(v8::Local<v8::Context> context,
       !Set(context, module, "filename", filename) ||
       !Set(context, module, "loaded", v8::False(isolate_)) ||
       !Set(context, module, "children", v8::Array::New(isolate_)) ||
-      !Set(context, module, "require", require)) {
+      !Set(context, module, "parent", parent) || !Set(context, module, "require", require)) {
     return {};
+  }
+  // The parent lists it among its children, as Node's does.
+  if (parent->IsObject()) {
+    v8::Local<v8::Value> children;
+    if (!Get(context, parent.As<v8::Object>(), "children").ToLocal(&children)) return {};
+    if (children->IsArray()) {
+      v8::Local<v8::Array> list = children.As<v8::Array>();
+      if (list->Set(context, list->Length(), module).IsNothing()) return {};
+    }
   }
   return module;
 }
 
 v8::MaybeLocal<v8::Object> CommonJs::Execute(v8::Local<v8::Context> context,
                                              const std::string& url,
-                                             v8::Local<v8::Function> function, bool main) {
+                                             v8::Local<v8::Function> function,
+                                             v8::Local<v8::Value> parent) {
   v8::Local<v8::Object> cache;
   v8::Local<v8::Object> module;
   v8::Local<v8::Value> exports;
   v8::Local<v8::Value> require;
-  if (!Cache(context).ToLocal(&cache) || !NewModule(context, url, main).ToLocal(&module) ||
+  if (!Cache(context).ToLocal(&cache) || !NewModule(context, url, parent).ToLocal(&module) ||
       !Get(context, module, "exports").ToLocal(&exports) ||
       !Get(context, module, "require").ToLocal(&require)) {
     return {};
@@ -283,6 +295,13 @@ std::string CommonJs::ResolveUrl(v8::Local<v8::Context> context, const std::stri
 v8::MaybeLocal<v8::Value> CommonJs::Require(v8::Local<v8::Context> context,
                                             const std::string& specifier,
                                             const std::string& referrer_url) {
+  // With no package of that name installed, `process` is the shim CommonJS code sees
+  // (bundlers map it so too).
+  if (specifier == "process" && !loader_->ResolveRequire(specifier, referrer_url).ok()) {
+    v8::Local<v8::Object> process;
+    if (!Process(context).ToLocal(&process)) return {};
+    return process;
+  }
   std::string url = ResolveUrl(context, specifier, referrer_url);
   if (url.empty()) return {};
   // A package's "browser" field maps this one to false: an empty module.
@@ -301,6 +320,10 @@ v8::MaybeLocal<v8::Value> CommonJs::Require(v8::Local<v8::Context> context,
     return {};
   }
   std::string filename = CommonJsFilename(url);
+  // The requiring module, when it is a CommonJS module.
+  v8::Local<v8::Value> parent = v8::Undefined(isolate_);
+  v8::Local<v8::Object> requiring;
+  if (Cached(context, referrer_url).ToLocal(&requiring)) parent = requiring;
   if (source->type == ModuleType::kJson) {
     v8::Local<v8::Value> value;
     v8::Local<v8::Object> module;
@@ -316,7 +339,7 @@ v8::MaybeLocal<v8::Value> CommonJs::Require(v8::Local<v8::Context> context,
         return {};
       }
     }
-    if (!NewModule(context, url, false).ToLocal(&module) || !Cache(context).ToLocal(&cache) ||
+    if (!NewModule(context, url, parent).ToLocal(&module) || !Cache(context).ToLocal(&cache) ||
         !Set(context, module, "exports", value) ||
         !Set(context, module, "loaded", v8::True(isolate_)) ||
         cache->Set(context, Utf8String(isolate_, filename), module).IsNothing()) {
@@ -338,7 +361,7 @@ v8::MaybeLocal<v8::Value> CommonJs::Require(v8::Local<v8::Context> context,
     return {};
   }
   v8::Local<v8::Object> module;
-  if (!Execute(context, url, function, false).ToLocal(&module)) return {};
+  if (!Execute(context, url, function, parent).ToLocal(&module)) return {};
   return Get(context, module, "exports");
 }
 
@@ -356,7 +379,7 @@ v8::MaybeLocal<v8::Object> CommonJs::RunMain(v8::Local<v8::Context> context,
   bool es_module = false;
   v8::Local<v8::Function> function;
   if (!Compile(context, url, *source, &es_module).ToLocal(&function)) return {};
-  return Execute(context, url, function, /*main=*/true);
+  return Execute(context, url, function, v8::Null(isolate_));
 }
 
 namespace {

@@ -32,7 +32,10 @@
 //     has none, unless a package of that name is installed (the npm polyfills "buffer",
 //     "events", "util" are what the browser builds kiln picks expect).
 //   - require.resolve(specifier) gives the filename; require.main is the main module
-//     (`kiln run x.cjs`) or undefined.
+//     (`kiln run x.cjs`) or undefined; module.parent is the module that first required
+//     it (null for the main module, undefined when imported), which lists it in its
+//     module.children. require("process"), when no package of that name is installed, is
+//     the `process` below.
 //
 // A runtime's CommonJs belongs to its ModuleMap. A snapshot of an embedder's setup keeps
 // the modules CommonJS modules made for imports, not require()'s cache: a runtime made
@@ -60,10 +63,13 @@ class CommonJs {
   v8::MaybeLocal<v8::Function> Compile(v8::Local<v8::Context> context, const std::string& url,
                                        const ModuleSource& source, bool* es_module);
 
-  // Runs a compiled module function as the module at `url`; `main`: it is require.main.
-  // Returns the module object. On failure (the module threw) a JS exception is pending.
+  // Runs a compiled module function as the module at `url`. `parent`: the requiring
+  // module object; null for the main module (require.main); undefined when an ES module
+  // imports it. Returns the module object. On failure (the module threw) a JS exception
+  // is pending.
   v8::MaybeLocal<v8::Object> Execute(v8::Local<v8::Context> context, const std::string& url,
-                                     v8::Local<v8::Function> function, bool main);
+                                     v8::Local<v8::Function> function,
+                                     v8::Local<v8::Value> parent);
 
   // require(specifier) from the module at `referrer_url`: module.exports. On failure a JS
   // exception is pending.
@@ -95,9 +101,9 @@ class CommonJs {
   v8::MaybeLocal<v8::Object> Cache(v8::Local<v8::Context> context);
   // The `process` CommonJS modules get.
   v8::MaybeLocal<v8::Object> Process(v8::Local<v8::Context> context);
-  // A new module object for `url` with its require function.
+  // A new module object for `url` with its require function (`parent` as for Execute).
   v8::MaybeLocal<v8::Object> NewModule(v8::Local<v8::Context> context, const std::string& url,
-                                       bool main);
+                                       v8::Local<v8::Value> parent);
 
   v8::Isolate* isolate_;
   ModuleLoader* loader_;

@@ -740,7 +740,10 @@ v8::MaybeLocal<v8::Module> ModuleMap::CompileCommonJs(v8::Local<v8::Context> con
       if (es_module) return Compile(context, url, source.source, code_cache_ != nullptr);
       return {};
     }
-    if (!commonjs_->Execute(context, url, function, false).ToLocal(&commonjs_module)) return {};
+    if (!commonjs_->Execute(context, url, function, v8::Undefined(isolate_))
+             .ToLocal(&commonjs_module)) {
+      return {};
+    }
   }
   // Its export names: "default" (module.exports) and the own enumerable string keys of
   // module.exports as it ran.

@@ -329,9 +329,13 @@ TEST_F(ModuleTest, CommonJsPackagesAreImportedAndRequired) {
                 "legacy.where = [__filename.endsWith('/legacy/lib/index.js'),"
                 " __dirname.endsWith('/legacy/lib'), module.id === __filename,"
                 " module.loaded, require.resolve('./util') === __dirname + '/util.js',"
-                " require.cache[__filename] === module, require.main === undefined].join();\n"
+                " require.cache[__filename] === module, require.main === undefined,"
+                " module.parent === undefined, util.family].join();\n"
                 "module.exports = legacy;\n");
-  WriteTempFile("cjs/node_modules/legacy/lib/util.js", "exports.twice = (x) => 2 * x;\n");
+  WriteTempFile("cjs/node_modules/legacy/lib/util.js",
+                "exports.twice = (x) => 2 * x;\n"
+                "exports.family = [module.parent.filename.endsWith('/lib/index.js'),"
+                " module.parent.children.includes(module)].join();\n");
   WriteTempFile("cjs/node_modules/legacy/lib/cycle-a.js",
                 "exports.early = 'a-early';\nexports.b = require('./cycle-b');\n"
                 "exports.late = 'a-late';\n");
@@ -371,7 +375,7 @@ TEST_F(ModuleTest, CommonJsPackagesAreImportedAndRequired) {
   RunOk(main);
   ExpectEval("got",
              "'42|1.2.3|dep required|b saw a-early and undefined|a-late|true|"
-             "true,true,true,false,true,true,true|3|default,one,two|not the default|false|"
+             "true,true,true,false,true,true,true,true,true,true|3|default,one,two|not the default|false|"
              "esm in .js, dep imported|function|true'");
 }
 
@@ -391,7 +395,8 @@ TEST_F(ModuleTest, RequireFailuresSayWhatWasWrong) {
       "  catch (e) { out.push(`${e.name} ${e.code} ${e.message}`); }\n"
       "}\n"
       "globalThis.out = out;\n"
-      "globalThis.main = require.main === module && module.id === '.';\n");
+      "globalThis.main = require.main === module && module.id === '.' && module.parent === null"
+      " && require('process').browser === true;\n");
   Result<void> result = runtime().RunMainFile(file);
   ASSERT_TRUE(result.ok()) << result.error().Report();
   std::string dir = TempDir() + "/cjserr";
