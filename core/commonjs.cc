@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -139,10 +141,14 @@ v8::MaybeLocal<v8::Function> CommonJs::Compile(v8::Local<v8::Context> context,
                                                const std::string& url, const ModuleSource& source,
                                                bool* es_module) {
   *es_module = false;
-  std::string text = source.source;
   // A function body cannot start with a hashbang line (`#!/usr/bin/env node`); Node
-  // drops it. It becomes a comment, so line numbers stay.
-  if (absl::StartsWith(text, "#!")) text.replace(0, 2, "//");
+  // drops it. It becomes a comment, so line numbers stay. (Only then is the source copied.)
+  std::string commented;
+  std::string_view text = source.source;
+  if (text.substr(0, 2) == "#!") {
+    commented = "//" + std::string(text.substr(2));
+    text = commented;
+  }
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, CommonJsFilename(url)));
   v8::Local<v8::String> parameters[] = {
       OneByteString(isolate_, "exports"), OneByteString(isolate_, "require"),

@@ -49,6 +49,13 @@ std::optional<std::string> FirstFile(const std::string& base,
   return std::nullopt;
 }
 
+// The file a package.json "main" (or "module", or "browser" string) `main` of the folder
+// `dir` names, as Node's LEGACY_MAIN_RESOLVE tries it: the file, then with .js or .json,
+// then its index.
+std::optional<std::string> LegacyMainFile(const std::string& dir, const std::string& main) {
+  return FirstFile(absl::StrCat(dir, "/", main), {"", ".js", ".json", "/index.js", "/index.json"});
+}
+
 bool IsRoot(const std::string& dir) { return dir.empty() || dir == "/"; }
 
 std::string BaseName(const std::string& dir) {
@@ -346,10 +353,7 @@ absl::StatusOr<std::string> ResolveMain(const PackageJson& package, PackageEntry
     if (entry == PackageEntry::kRequire && absl::EndsWith(it->get<std::string>(), ".mjs")) {
       continue;
     }
-    std::string main = absl::StrCat(package.dir, "/", it->get<std::string>());
-    if (auto file = FirstFile(main, {"", ".js", ".json", "/index.js", "/index.json"})) {
-      return *file;
-    }
+    if (auto file = LegacyMainFile(package.dir, it->get<std::string>())) return *file;
   }
   if (auto index = FirstFile(package.dir, {"/index.js", "/index.json"})) return *index;
   return absl::NotFoundError(absl::StrCat(
@@ -514,10 +518,7 @@ std::string RequiredFile(const std::string& required) {
     if (package.ok() && *package != nullptr) {
       auto main = (*package)->json.find("main");
       if (main != (*package)->json.end() && main->is_string()) {
-        std::string main_path = absl::StrCat(required, "/", main->get<std::string>());
-        if (auto file = FirstFile(main_path, {"", ".js", ".json", "/index.js", "/index.json"})) {
-          return *file;
-        }
+        if (auto file = LegacyMainFile(required, main->get<std::string>())) return *file;
       }
     }
   }

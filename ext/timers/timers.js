@@ -119,26 +119,34 @@ function noteHead(run) {
   run.headSequence = run.sequences[index];
 }
 
+// Calls copy(from, to, count) for the stretches of the positions first..end - 1 that wrap
+// in neither a ring of mask `fromMask` nor one of `toMask` (at most three): what moving a
+// ring's entries to a ring of another size copies, keeping every position.
+function forEachStretch(first, end, fromMask, toMask, copy) {
+  let position = first;
+  while (position < end) {
+    const from = position & fromMask;
+    const to = position & toMask;
+    const count = Math.min(end - position, fromMask + 1 - from, toMask + 1 - to);
+    copy(from, to, count);
+    position += count;
+  }
+}
+
 // Moves a run's pending timers to new arrays of `capacity` (a power of two at least their
 // count), keeping every position: its index only gains or loses high bits. The pending
-// positions are copied in at most three stretches that wrap in neither ring.
+// positions are copied by stretches (forEachStretch).
 function resizeRun(run, capacity) {
   const { callbacks, ids, infos, deadlines, sequences, mask } = run;
   allocateRun(run, capacity);
-  const newMask = run.mask;
-  let position = run.head;
-  while (position < run.tail) {
-    const from = position & mask;
-    const to = position & newMask;
-    const count = Math.min(run.tail - position, mask + 1 - from, newMask + 1 - to);
+  forEachStretch(run.head, run.tail, mask, run.mask, (from, to, count) => {
     run.ids.set(ids.subarray(from, from + count), to);
     run.infos.set(infos.subarray(from, from + count), to);
     run.deadlines.set(deadlines.subarray(from, from + count), to);
     run.sequences.set(sequences.subarray(from, from + count), to);
     const movedCallbacks = run.callbacks;
     for (let k = 0; k < count; k++) movedCallbacks[to + k] = callbacks[from + k];
-    position += count;
-  }
+  });
 }
 
 // Drops canceled timers from the middle of a run: renumbers the live ones from 0 and
@@ -339,22 +347,17 @@ function runOfKey(key) {
   return key === FIRING_KEY ? FIRING : runWithTimeout(key - 1);
 }
 
-// Moves the window's ids to new arrays of `capacity`, in at most three stretches.
+// Moves the window's ids to new arrays of `capacity`, by stretches (forEachStretch).
 function resizeWindow(capacity) {
   const keys = windowKeys, positions = windowPositions, mask = windowMask;
   windowKeys = new Uint32Array(capacity);
   windowPositions = new Float64Array(capacity);
   windowMask = capacity - 1;
   if (liveInWindow === 0) return;
-  let id = windowBase;
-  while (id < nextId) {
-    const from = id & mask;
-    const to = id & windowMask;
-    const count = Math.min(nextId - id, mask + 1 - from, windowMask + 1 - to);
+  forEachStretch(windowBase, nextId, mask, windowMask, (from, to, count) => {
     windowKeys.set(keys.subarray(from, from + count), to);
     windowPositions.set(positions.subarray(from, from + count), to);
-    id += count;
-  }
+  });
 }
 
 // For the id nextId is about to hand out.
